@@ -1,0 +1,93 @@
+"""The `chapterdesk` command line: a first-class, scriptable interface to the services.
+
+Exit status: 0 success, 1 unexpected error (logged with its traceback),
+2 bad input (nothing written), 3 refused by a domain rule.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from chapterdesk import __version__
+from chapterdesk.errors import ChapterDeskError
+
+# Each module has `register(subparsers)`; a new command group adds its module here.
+COMMAND_MODULES = (
+    "chapterdesk.cli.setup",
+    "chapterdesk.cli.members",
+    "chapterdesk.cli.officers",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole argument parser, every command group registered."""
+    parser = argparse.ArgumentParser(
+        prog="chapterdesk",
+        description="Run a chapter: the roster, HQ sync, dues and reports. "
+        "With no command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"ChapterDesk {__version__}")
+    parser.add_argument("--demo", action="store_true", help="open the window on a demo chapter")
+    parser.add_argument("--db", metavar="PATH_OR_URL", help="the database to open in the window")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def log_unexpected(exc: BaseException) -> str:
+    """Write an unexpected error with its traceback to the log file; return the file's path."""
+    from chapterdesk.paths import log_dir
+
+    path = log_dir() / "chapterdesk.log"
+    logger = logging.getLogger("chapterdesk.crash")
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logger.addHandler(handler)
+    try:
+        logger.error("Unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    return str(path)
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    open_window: Callable[[str | None, bool], int] | None = None,
+) -> int:
+    """Run the command line; return the exit status.
+
+    Args:
+        argv: the arguments (default: the process's).
+        open_window: what to do with no command: open the window on `--db` (or the
+            demo). The entry point supplies it, so this package never imports Qt.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        if open_window is None:
+            parser.print_help()
+            return 0
+        return open_window(args.db, args.demo)
+    try:
+        status: int = args.handler(args)
+        return status
+    except ChapterDeskError as exc:
+        print(f"chapterdesk: {exc.message}", file=sys.stderr)
+        return exc.exit_status
+    except KeyboardInterrupt:
+        print("chapterdesk: cancelled; nothing more was written.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: log it whole, show one line
+        where = log_unexpected(exc)
+        print(
+            f"chapterdesk: unexpected error ({type(exc).__name__}: {exc}). "
+            f"The details were written to {where}; please report it.",
+            file=sys.stderr,
+        )
+        return 1

@@ -1,0 +1,129 @@
+"""What every subcommand shares: opening the database, printing, JSON, progress, errors."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import enum
+import json
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from typing import Any, TextIO
+
+from chapterdesk.data.engine import Database
+from chapterdesk.data.migrate import open_database
+from chapterdesk.values import parse_iso_date
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    """`--db PATH_OR_URL`, defaulting to CHAPTERDESK_DB, else the user's data directory."""
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help="the chapter database: a file path or a SQLAlchemy URL "
+        "(default: $CHAPTERDESK_DB, else the file in your data directory)",
+    )
+
+
+def add_json_option(parser: argparse.ArgumentParser) -> None:
+    """`--json`: print the result as JSON instead of a table."""
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def open_db(args: argparse.Namespace, *, create: bool = False) -> Database:
+    """Open the database the arguments name (never creating one unless asked)."""
+    return open_database(getattr(args, "db", None), create=create)
+
+
+def date_arg(what: str) -> Callable[[str], dt.date]:
+    """An argparse `type=` that parses YYYY-MM-DD and names the option in its error."""
+
+    def parse(raw: str) -> dt.date:
+        from chapterdesk.errors import BadInputError
+
+        try:
+            return parse_iso_date(raw, what)
+        except BadInputError as exc:
+            raise argparse.ArgumentTypeError(exc.message) from None
+
+    return parse
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dates as ISO text, Decimals as strings, enums as their values, dataclasses as dicts."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def print_json(value: Any, out: TextIO | None = None) -> None:
+    """Print a value as indented JSON (UTF-8 text, not ASCII escapes)."""
+    stream = out or sys.stdout
+    json.dump(to_jsonable(value), stream, indent=2, ensure_ascii=False)
+    stream.write("\n")
+
+
+def print_table(
+    headers: Sequence[str], rows: Iterable[Sequence[object]], out: TextIO | None = None
+) -> None:
+    """Print rows as plain aligned columns, the way a terminal user reads them."""
+    stream = out or sys.stdout
+    text_rows = [["" if v is None else str(v) for v in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in text_rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len(cell))
+    line = "  ".join(h.ljust(widths[i]) for i, h in enumerate(headers)).rstrip()
+    stream.write(line + "\n")
+    stream.write("  ".join("-" * w for w in widths) + "\n")
+    for row in text_rows:
+        stream.write("  ".join(c.ljust(widths[i]) for i, c in enumerate(row)).rstrip() + "\n")
+
+
+class TerminalProgress:
+    """A one-line progress bar on stderr, shown only on a terminal and only after 0.5 s."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty()
+        self.started = time.monotonic()
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, phase: str, done: int, total: int | None) -> None:
+        """Report `done` of `total` in a phase; redraws at most ten times a second."""
+        now = time.monotonic()
+        if not self.enabled or now - self.started < 0.5 or now - self.last < 0.1:
+            return
+        self.last = now
+        self.shown = True
+        if total:
+            width = 30
+            filled = int(width * min(done, total) / total)
+            bar = "#" * filled + "-" * (width - filled)
+            text = f"\r{phase:<12} [{bar}] {done:,}/{total:,}"
+        else:
+            text = f"\r{phase:<12} {done:,}"
+        self.stream.write(text.ljust(70))
+        self.stream.flush()
+
+    def finish(self) -> None:
+        """Clear the progress line."""
+        if self.shown:
+            self.stream.write("\r" + " " * 70 + "\r")
+            self.stream.flush()

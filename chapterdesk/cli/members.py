@@ -1,0 +1,194 @@
+"""`members add|list|show|leave`: the chapter roster from the command line."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from chapterdesk.cli.common import (
+    add_db_option,
+    add_json_option,
+    date_arg,
+    open_db,
+    print_json,
+    print_table,
+)
+from chapterdesk.services import roster
+from chapterdesk.services.roster import MemberDetail, RosterEntry
+from chapterdesk.standing import Standing
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the `members` group."""
+    group = sub.add_parser("members", help="the chapter roster")
+    actions = group.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    add = actions.add_parser("add", help="add an HQ member in good standing to the chapter")
+    add_db_option(add)
+    add.add_argument("hq_id", metavar="HQ_ID")
+    add.add_argument("--chapter-joined", type=date_arg("chapter join date"), metavar="DATE")
+    add_json_option(add)
+    add.set_defaults(handler=run_add)
+
+    listing = actions.add_parser("list", help="list chapter members")
+    add_db_option(listing)
+    listing.add_argument(
+        "--standing", choices=[s.value for s in Standing], help="only this standing"
+    )
+    listing.add_argument("--category", metavar="C", help="only this category (code or name)")
+    listing.add_argument("--search", metavar="TEXT", help="name, ID, e-mail or employer")
+    add_json_option(listing)
+    listing.set_defaults(handler=run_list)
+
+    show = actions.add_parser("show", help="everything about one member")
+    add_db_option(show)
+    show.add_argument("hq_id", metavar="HQ_ID")
+    add_json_option(show)
+    show.set_defaults(handler=run_show)
+
+    leave = actions.add_parser("leave", help="end a member's chapter membership")
+    add_db_option(leave)
+    leave.add_argument("hq_id", metavar="HQ_ID")
+    leave.add_argument("--date", type=date_arg("leave date"), metavar="DATE")
+    leave.add_argument("--reason", default="", help="why they left")
+    leave.set_defaults(handler=run_leave)
+
+
+def entry_json(entry: RosterEntry) -> dict[str, Any]:
+    """A roster entry in the command line's JSON shape."""
+    hq = entry.hq
+    return {
+        "hq_id": hq.hq_id,
+        "name": hq.display_name,
+        "sort_name": hq.sort_name,
+        "email": hq.email,
+        "company": hq.company,
+        "member_type": hq.member_type,
+        "category": entry.category.name if entry.category else None,
+        "standing": entry.standing.value,
+        "paid_through": hq.paid_through,
+        "hq_status": hq.hq_status,
+        "chapter_joined_on": entry.membership.chapter_joined_on,
+        "may_vote": entry.privileges.may_vote,
+        "may_hold_office": entry.privileges.may_hold_office,
+        "suspended": entry.privileges.suspended,
+        "reasons": list(entry.privileges.reasons),
+    }
+
+
+def run_add(args: argparse.Namespace) -> int:
+    """Add a member, or exit 3 with the bylaw's reason."""
+    db = open_db(args)
+    try:
+        entry = roster.add_member(db, args.hq_id, chapter_joined_on=args.chapter_joined)
+    finally:
+        db.dispose()
+    if args.json:
+        print_json(entry_json(entry))
+    else:
+        print(
+            f"Added {entry.hq.display_name} ({entry.hq_id}) to the chapter from "
+            f"{entry.membership.chapter_joined_on.isoformat()}; "
+            f"international standing: {entry.standing.label}."
+        )
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """List the roster with standings."""
+    db = open_db(args)
+    try:
+        entries = roster.list_members(
+            db,
+            standing=Standing(args.standing) if args.standing else None,
+            category=args.category,
+            search=args.search,
+        )
+    finally:
+        db.dispose()
+    if args.json:
+        print_json([entry_json(e) for e in entries])
+        return 0
+    print_table(
+        ("HQ ID", "Name", "Category", "Standing", "Paid through", "Joined chapter"),
+        (
+            (
+                e.hq_id,
+                e.hq.sort_name,
+                e.category.name if e.category else e.hq.member_type or "?",
+                e.standing.label,
+                e.hq.paid_through or "",
+                e.membership.chapter_joined_on,
+            )
+            for e in entries
+        ),
+    )
+    print(f"{len(entries)} member{'s' if len(entries) != 1 else ''}.")
+    return 0
+
+
+def detail_json(detail: MemberDetail) -> dict[str, Any]:
+    """A member's detail in the command line's JSON shape."""
+    return {
+        "hq_id": detail.hq.hq_id,
+        "name": detail.hq.display_name,
+        "standing": detail.standing.value,
+        "category": detail.category.name if detail.category else None,
+        "hq": detail.hq,
+        "current": entry_json(detail.current) if detail.current else None,
+        "memberships": list(detail.history),
+        "officer_terms": list(detail.terms),
+    }
+
+
+def run_show(args: argparse.Namespace) -> int:
+    """Show one member."""
+    db = open_db(args)
+    try:
+        detail = roster.member_detail(db, args.hq_id)
+    finally:
+        db.dispose()
+    if args.json:
+        print_json(detail_json(detail))
+        return 0
+    hq = detail.hq
+    print(f"{hq.display_name}  (HQ member ID {hq.hq_id})")
+    print(f"  International standing: {detail.standing.label}")
+    print(f"  HQ status: {hq.hq_status or '-'}, paid through {hq.paid_through or '-'}")
+    print(
+        f"  Member type: {hq.member_type or '-'}"
+        + (f" ({detail.category.name})" if detail.category else " (no matching category)")
+    )
+    print(f"  {hq.title}, {hq.company}" if hq.title else f"  {hq.company}")
+    print(f"  {hq.email}  {hq.phone}")
+    if detail.current:
+        privileges = detail.current.privileges
+        print(f"  Chapter member since {detail.current.membership.chapter_joined_on}")
+        print(
+            f"  May vote: {'yes' if privileges.may_vote else 'no'}; may hold office: "
+            f"{'yes' if privileges.may_hold_office else 'no'}"
+        )
+        for reason in privileges.reasons:
+            print(f"    - {reason}")
+    else:
+        print("  Not a current chapter member.")
+    for spell in detail.history:
+        if spell.left_on:
+            print(
+                f"  Earlier membership {spell.chapter_joined_on} to {spell.left_on}"
+                + (f" ({spell.leave_reason})" if spell.leave_reason else "")
+            )
+    for term in detail.terms:
+        print(f"  {term.position}: {term.starts_on} to {term.ends_on or 'open'}")
+    return 0
+
+
+def run_leave(args: argparse.Namespace) -> int:
+    """End a membership."""
+    db = open_db(args)
+    try:
+        spell = roster.leave_chapter(db, args.hq_id, left_on=args.date, reason=args.reason)
+    finally:
+        db.dispose()
+    print(f"{spell.hq_id} left the chapter on {spell.left_on}; the history is kept.")
+    return 0

@@ -1,0 +1,67 @@
+"""`init` and `demo`: starting a chapter database."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from chapterdesk.cli.common import TerminalProgress, add_db_option, open_db
+from chapterdesk.demo import build_demo
+from chapterdesk.errors import BadInputError, RuleRefusedError
+from chapterdesk.services.chapter import init_chapter
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `init` and `demo`."""
+    init = sub.add_parser("init", help="start a new chapter database")
+    add_db_option(init)
+    init.add_argument("--chapter", required=True, metavar="NAME", help="the chapter's name")
+    init.add_argument("--currency", default="USD", help="ISO currency code (default USD)")
+    init.add_argument(
+        "--year-start", default="01-01", metavar="MM-DD", help="dues-year start (default 01-01)"
+    )
+    init.set_defaults(handler=run_init)
+
+    demo = sub.add_parser("demo", help="write a demo chapter database")
+    add_db_option(demo)
+    demo.add_argument("--members", type=int, default=600, help="chapter members (default 600)")
+    demo.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    demo.set_defaults(handler=run_demo)
+
+
+def run_init(args: argparse.Namespace) -> int:
+    """Create the chapter."""
+    db = open_db(args, create=True)
+    try:
+        info = init_chapter(db, args.chapter, currency=args.currency, year_start=args.year_start)
+    finally:
+        db.dispose()
+    print(
+        f"Started {info.name} ({info.currency}, dues year from "
+        f"{info.year_start_month:02d}-{info.year_start_day:02d}) in {db.location.display()}."
+    )
+    return 0
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """Write the demo chapter into a new database."""
+    if not 1 <= args.members <= 50_000:
+        raise BadInputError("--members must be between 1 and 50,000.")
+    db = open_db(args, create=True)
+    progress = TerminalProgress()
+    try:
+        from chapterdesk.data.models import ChapterSettings
+
+        with db.reading() as session:
+            if session.get(ChapterSettings, 1) is not None:
+                raise RuleRefusedError(
+                    f"{db.location.display()} already holds a chapter; "
+                    "give a new --db for the demo."
+                )
+        build_demo(db, members=args.members, seed=args.seed, progress=progress)
+    finally:
+        progress.finish()
+        db.dispose()
+    print(f"Wrote the demo chapter ({args.members} members) to {db.location.display()}.")
+    sys.stdout.flush()
+    return 0

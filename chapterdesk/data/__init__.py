@@ -1,0 +1,1 @@
+"""The data layer: models, the database factory and schema migrations (no Qt here)."""
