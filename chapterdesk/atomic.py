@@ -1,0 +1,201 @@
+"""Write a file so that it is either wholly new or wholly the old one.
+
+A treasurer who prints the dues report while the laptop's disk fills up, or
+whose program is killed halfway through an export, must not be left with a
+truncated PDF over last month's good one. Every report and export therefore
+writes to a temporary file beside the target (same directory, so the same file
+system), flushes it to disk, and only then swaps it into place with
+`os.replace`, which is atomic. On any failure the temporary file is removed and
+the previous file is left exactly as it was.
+
+Failures the officer can act on (the disk is full, the folder is not writable)
+become a `BadInputError` with a sentence saying so; anything else is re-raised
+unchanged, because it is a bug.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import errno
+import os
+import stat
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any, BinaryIO, Literal, TextIO, overload
+
+from chapterdesk.errors import BadInputError
+
+__all__ = ["atomic_path", "atomic_write"]
+
+_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+_NOT_ALLOWED = {errno.EACCES, errno.EPERM, errno.EROFS}
+
+
+def _explain(error: OSError, target: Path, existed: bool) -> BadInputError | None:
+    """The officer-facing error for an OSError we know how to explain, else None."""
+    after = "the previous file is unchanged." if existed else "no file was written."
+    if error.errno in _DISK_FULL:
+        return BadInputError(
+            f"Could not write {target.name}: the disk is full. "
+            f"Free some space and try again; {after}"
+        )
+    if isinstance(error, FileNotFoundError) or error.errno == errno.ENOENT:
+        return BadInputError(
+            f"Could not write {target.name}: the folder {target.parent} does not exist. "
+            "Choose an existing folder."
+        )
+    if isinstance(error, IsADirectoryError) or error.errno == errno.EISDIR:
+        return BadInputError(
+            f"Could not write {target.name}: {target} is a folder. Choose a file name; {after}"
+        )
+    if isinstance(error, PermissionError) or error.errno in _NOT_ALLOWED:
+        return BadInputError(
+            f"Could not write {target.name}: ChapterDesk may not write in {target.parent}. "
+            f"Choose another folder, or close the file if another program has it open; {after}"
+        )
+    return None
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename itself durable; a no-op where directories cannot be opened (Windows)."""
+    if os.name != "posix":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_file(path: Path) -> None:
+    """Flush a finished temporary file's bytes to the disk before it replaces the target."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _temporary_beside(target: Path) -> Iterator[tuple[int, Path, bool]]:
+    """Create the temporary file next to `target`, then replace or clean up on exit.
+
+    Yields the open descriptor, the temporary path and whether the target existed.
+    The caller owns the descriptor and closes it (directly or through a file
+    object) before the block ends; this function then fsyncs, renames and fsyncs
+    the directory.
+    """
+    target = Path(target)
+    existed = target.exists()
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode) if existed else 0o600
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as error:
+        friendly = _explain(error, target, existed)
+        if friendly is None:
+            raise
+        raise friendly from error
+    temp = Path(name)
+    handed_over = False
+    try:
+        if mode != 0o600:
+            os.chmod(temp, mode)
+        handed_over = True
+        yield fd, temp, existed
+    except BaseException as error:
+        if not handed_over:
+            os.close(fd)
+        _discard(temp)
+        # only a full disk or a refusal is the officer's to fix; anything else
+        # raised inside the block (a missing image, a bug) is shown as it is
+        if isinstance(error, OSError) and error.errno not in (errno.ENOENT, errno.EISDIR):
+            friendly = _explain(error, target, existed)
+            if friendly is not None:
+                raise friendly from error
+        raise
+    try:
+        _fsync_file(temp)
+        os.replace(temp, target)
+    except OSError as error:
+        _discard(temp)
+        friendly = _explain(error, target, existed)
+        if friendly is None:
+            raise
+        raise friendly from error
+    with contextlib.suppress(OSError):  # some network file systems refuse a directory fsync
+        _fsync_directory(target.parent)
+
+
+def _discard(temp: Path) -> None:
+    """Remove the temporary file of a write that did not complete."""
+    with contextlib.suppress(FileNotFoundError):
+        temp.unlink()
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A temporary file name to hand to a library that opens files itself.
+
+    Use it for xlsxwriter or reportlab, which want a file name: they write the
+    temporary path, and when the block ends without error it replaces `target`.
+
+    Raises:
+        BadInputError: the disk is full or the folder is not writable; the old
+            `target`, if any, is unchanged.
+    """
+    with _temporary_beside(Path(target)) as (fd, temp, _existed):
+        os.close(fd)
+        yield temp
+
+
+@overload
+def atomic_write(
+    target: Path, mode: Literal["wb"] = "wb", *, encoding: None = None, newline: None = None
+) -> contextlib.AbstractContextManager[BinaryIO]: ...
+
+
+@overload
+def atomic_write(
+    target: Path, mode: Literal["w"], *, encoding: str = "utf-8", newline: str | None = None
+) -> contextlib.AbstractContextManager[TextIO]: ...
+
+
+def atomic_write(
+    target: Path,
+    mode: Literal["wb", "w"] = "wb",
+    *,
+    encoding: str | None = None,
+    newline: str | None = None,
+) -> contextlib.AbstractContextManager[IO[Any]]:
+    """Open a file object whose contents replace `target` only when the block succeeds.
+
+    Args:
+        target: the file to create or replace.
+        mode: "wb" for bytes, "w" for text.
+        encoding: text mode only; UTF-8 unless given.
+        newline: text mode only; passed to `open` (use "" for the csv module).
+
+    Raises:
+        BadInputError: the disk is full or the folder is not writable; the old
+            `target`, if any, is unchanged.
+    """
+    if mode not in ("wb", "w"):
+        raise ValueError(f"atomic_write supports modes 'wb' and 'w', not {mode!r}")
+    return _open_atomic(Path(target), mode, encoding, newline)
+
+
+@contextlib.contextmanager
+def _open_atomic(
+    target: Path, mode: str, encoding: str | None, newline: str | None
+) -> Iterator[IO[Any]]:
+    """The generator behind `atomic_write`."""
+    if mode == "w":
+        encoding = codecs.lookup(encoding or "utf-8").name  # fail before creating anything
+    with (
+        _temporary_beside(target) as (fd, _temp, _existed),
+        open(fd, mode, encoding=encoding, newline=newline) as handle,
+    ):
+        yield handle
+        handle.flush()

@@ -1,0 +1,246 @@
+"""The base every printed report is built on: page, header, footer, story.
+
+A report an officer hands to the board must say whose it is and how current it
+is on every sheet, because pages get separated: each page carries the
+chapter's name, the report's title and its "as of" date at the top, and the
+print date and "Page k of N" at the bottom. N is only known once the last page
+is laid out, so pages are kept until then and the footers drawn at the end
+(one layout pass, not two).
+
+The file is written through `chapterdesk.atomic`: a crash or a full disk
+halfway through a thousand-page roster leaves the previous PDF untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, BinaryIO, Literal
+
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.units import inch
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Paragraph
+
+from chapterdesk.atomic import atomic_path
+from chapterdesk.reports.styles import (
+    BODY_FONT,
+    BOLD_FONT,
+    GRID_GREY,
+    ReportStyles,
+    escape_markup,
+    long_date,
+    money,
+    register_fonts,
+    report_styles,
+)
+from chapterdesk.reports.tables import Cell, add_table
+
+__all__ = ["PAGE_SIZES", "PageSize", "ReportDocument", "money"]
+
+PageSize = Literal["letter", "a4"]
+PAGE_SIZES: dict[str, tuple[float, float]] = {"letter": LETTER, "a4": A4}
+
+_SIDE = 0.6 * inch
+_TOP = 0.95 * inch  # room for the two header lines and their rule
+_BOTTOM = 0.75 * inch  # room for the footer
+
+
+def _fit_text(text: str, font: str, size: float, room: float) -> str:
+    """`text` cut with "…" so that it fits `room` points (headers never overlap)."""
+    if pdfmetrics.stringWidth(text, font, size) <= room:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > room:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
+    """A canvas that holds its pages back until the end, to print "Page k of N"."""
+
+    footer_left = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._held_pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        """Hold the finished page instead of writing it."""
+        self._held_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        """Write every held page with its footer, now that the page count is known."""
+        total = len(self._held_pages)
+        for state in self._held_pages:
+            self.__dict__.update(state)
+            self._draw_footer(total)
+            Canvas.showPage(self)
+        Canvas.save(self)
+
+    def _draw_footer(self, total: int) -> None:
+        """The print date at the left and "Page k of N" at the right, under a rule."""
+        width, _height = self._pagesize
+        self.saveState()
+        self.setStrokeColor(GRID_GREY)
+        self.setLineWidth(0.5)
+        self.line(_SIDE, 0.62 * inch, width - _SIDE, 0.62 * inch)
+        self.setFont(BODY_FONT, 8)
+        self.drawString(_SIDE, 0.45 * inch, self.footer_left)
+        self.drawRightString(width - _SIDE, 0.45 * inch, f"Page {self._pageNumber} of {total}")
+        self.restoreState()
+
+
+class ReportDocument:
+    """One PDF report: fill `story` (or use the helpers), then call `build`.
+
+    Args:
+        target: the PDF's path (written atomically) or an open binary file.
+        chapter_name: printed at the top of every page.
+        title: the report's name, printed at the top of every page.
+        as_of: the date the figures are true for ("As of 1 July 2026").
+        page_size: "letter" (8.5 by 11 inches) or "a4".
+        printed_on: the print date in the footer; today when not given.
+    """
+
+    def __init__(
+        self,
+        target: Path | BinaryIO,
+        *,
+        chapter_name: str,
+        title: str,
+        as_of: dt.date,
+        page_size: PageSize = "letter",
+        printed_on: dt.date | None = None,
+    ) -> None:
+        if page_size not in PAGE_SIZES:
+            raise ValueError(f"page_size must be 'letter' or 'a4', not {page_size!r}")
+        register_fonts()
+        self.target = target
+        self.chapter_name = chapter_name
+        self.title = title
+        self.as_of = as_of
+        self.page_size = page_size
+        self.printed_on = printed_on or dt.date.today()
+        self.styles: ReportStyles = report_styles()
+        self.story: list[Flowable] = []
+        self.page_count = 0
+        self._built = False
+
+    @property
+    def frame_width(self) -> float:
+        """The width, in points, that the story's flowables may use."""
+        return float(PAGE_SIZES[self.page_size][0] - 2 * _SIDE)
+
+    def add_heading(self, text: str) -> None:
+        """A section heading, kept on the same page as what follows it."""
+        self.story.append(Paragraph(escape_markup(text), self.styles.heading))
+
+    def add_paragraph(self, text: str, *, small: bool = False) -> None:
+        """A paragraph of plain text (no markup is interpreted)."""
+        style = self.styles.small if small else self.styles.body
+        self.story.append(Paragraph(escape_markup(text), style))
+
+    def add_table(
+        self,
+        header: Sequence[str],
+        rows: Iterable[Sequence[Cell | None]],
+        col_widths: Sequence[float] | None = None,
+        *,
+        numeric_cols: Iterable[int] = (),
+        totals_row: Sequence[Cell | None] | None = None,
+    ) -> None:
+        """A table of any length, laid out a page at a time (see `tables.add_table`).
+
+        `col_widths` defaults to equal shares of the page's width; widths given
+        as fractions (all ≤ 1) are taken as shares of it.
+        """
+        if col_widths is None:
+            col_widths = [1 / len(header)] * len(header)
+        if all(w <= 1 for w in col_widths):
+            col_widths = [w * self.frame_width for w in col_widths]
+        if sum(col_widths) > self.frame_width + 0.5:
+            raise ValueError(
+                f"columns are {sum(col_widths):.0f} pt wide; the page has {self.frame_width:.0f}"
+            )
+        add_table(
+            self.story, header, rows, col_widths, numeric_cols=numeric_cols, totals_row=totals_row
+        )
+
+    def page_break(self) -> None:
+        """Start the next flowable on a new page."""
+        self.story.append(PageBreak())
+
+    def build(self) -> int:
+        """Lay out the story and write the PDF; returns the number of pages.
+
+        Raises:
+            BadInputError: the disk is full or the folder is not writable (the
+                previous file is unchanged).
+        """
+        if self._built:
+            raise RuntimeError("a ReportDocument is built once: its table rows are consumed")
+        self._built = True
+        if isinstance(self.target, (str, Path)):
+            with atomic_path(Path(self.target)) as temporary:
+                self._build_into(str(temporary))
+        else:
+            self._build_into(self.target)
+        return self.page_count
+
+    def _build_into(self, destination: str | BinaryIO) -> None:
+        """Run reportlab's layout into a file name or an open file."""
+        width, height = PAGE_SIZES[self.page_size]
+        document = BaseDocTemplate(
+            destination,
+            pagesize=(width, height),
+            leftMargin=_SIDE,
+            rightMargin=_SIDE,
+            topMargin=_TOP,
+            bottomMargin=_BOTTOM,
+            title=f"{self.title} — {self.chapter_name}",
+            author=self.chapter_name,
+            creator="ChapterDesk",
+            initialFontName=BODY_FONT,
+        )
+        frame = Frame(
+            _SIDE,
+            _BOTTOM,
+            width - 2 * _SIDE,
+            height - _TOP - _BOTTOM,
+            id="body",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        document.addPageTemplates([PageTemplate("report", [frame], onPage=self._draw_header)])
+        printed = f"Printed {long_date(self.printed_on)}"
+        canvas_class = type("_ReportCanvas", (_NumberedCanvas,), {"footer_left": printed})
+        story = self.story or [Paragraph("", self.styles.body)]
+        document.build(story, canvasmaker=canvas_class)
+        self.page_count = int(document.page)
+
+    def _draw_header(self, canvas: Canvas, document: BaseDocTemplate) -> None:
+        """Chapter name and "as of" date on the first line, the title under them."""
+        width, height = document.pagesize
+        room = width - 2 * _SIDE
+        as_of = f"As of {long_date(self.as_of)}"
+        canvas.saveState()
+        canvas.setFont(BODY_FONT, 9)
+        canvas.drawRightString(width - _SIDE, height - 0.5 * inch, as_of)
+        name_room = room - pdfmetrics.stringWidth(as_of, BODY_FONT, 9) - 18
+        canvas.drawString(
+            _SIDE, height - 0.5 * inch, _fit_text(self.chapter_name, BODY_FONT, 9, name_room)
+        )
+        canvas.setFont(BOLD_FONT, 12)
+        canvas.drawString(
+            _SIDE, height - 0.5 * inch - 16, _fit_text(self.title, BOLD_FONT, 12, room)
+        )
+        canvas.setStrokeColor(GRID_GREY)
+        canvas.setLineWidth(0.5)
+        y = height - 0.5 * inch - 23
+        canvas.line(_SIDE, y, width - _SIDE, y)
+        canvas.restoreState()

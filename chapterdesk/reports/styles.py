@@ -1,0 +1,149 @@
+"""Fonts, paragraph styles and value formatting shared by every printed report.
+
+Members' names come from 30+ countries (Łukasz, Nguyễn, Søren, O'Brien), so
+reports print in DejaVu Sans, shipped under `resources/fonts/`, and never in the
+PDF base fonts, which cannot show most of those letters. Dates and money are
+formatted here once so that every report writes them the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from chapterdesk.paths import resource
+
+__all__ = [
+    "BODY_FONT",
+    "BOLD_FONT",
+    "ReportStyles",
+    "escape_markup",
+    "long_date",
+    "money",
+    "register_fonts",
+    "report_styles",
+]
+
+BODY_FONT = "DejaVuSans"
+BOLD_FONT = "DejaVuSans-Bold"
+
+#: Currencies printed with a symbol before the amount. Every other currency is
+#: printed with its ISO code after the amount ("1,150.00 CAD"): "$" alone would
+#: be ambiguous for a Canadian, Australian or Mexican chapter.
+_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}
+#: ISO 4217 currencies with no minor unit; all others print two decimals.
+_NO_MINOR_UNIT = {"JPY", "KRW", "ISK", "CLP", "VND", "XOF", "XAF", "UGX", "PYG"}
+
+GRID_GREY = colors.Color(0.55, 0.55, 0.55)
+HEADER_FILL = colors.Color(0.86, 0.89, 0.93)
+ZEBRA_FILL = colors.Color(0.95, 0.96, 0.97)
+
+
+def register_fonts() -> None:
+    """Register DejaVu Sans and DejaVu Sans Bold with reportlab (idempotent).
+
+    Also declares them one family, so `<b>` inside a Paragraph selects the
+    bold face. There is no oblique face shipped: `<i>` falls back to upright.
+    """
+    registered = pdfmetrics.getRegisteredFontNames()
+    if BODY_FONT in registered and BOLD_FONT in registered:
+        return
+    pdfmetrics.registerFont(TTFont(BODY_FONT, str(resource("fonts", "DejaVuSans.ttf"))))
+    pdfmetrics.registerFont(TTFont(BOLD_FONT, str(resource("fonts", "DejaVuSans-Bold.ttf"))))
+    pdfmetrics.registerFontFamily(
+        BODY_FONT, normal=BODY_FONT, bold=BOLD_FONT, italic=BODY_FONT, boldItalic=BOLD_FONT
+    )
+
+
+@dataclass(frozen=True)
+class ReportStyles:
+    """The paragraph styles a report is written with."""
+
+    title: ParagraphStyle
+    heading: ParagraphStyle
+    body: ParagraphStyle
+    small: ParagraphStyle
+    table_header: ParagraphStyle
+    table_cell: ParagraphStyle
+
+
+def report_styles() -> ReportStyles:
+    """A fresh set of the house paragraph styles, all in DejaVu Sans."""
+    register_fonts()
+    body = ParagraphStyle(
+        "Body", fontName=BODY_FONT, fontSize=10, leading=13, alignment=TA_LEFT, spaceAfter=6
+    )
+    return ReportStyles(
+        title=ParagraphStyle(
+            "Title", parent=body, fontName=BOLD_FONT, fontSize=16, leading=20, spaceAfter=10
+        ),
+        heading=ParagraphStyle(
+            "Heading",
+            parent=body,
+            fontName=BOLD_FONT,
+            fontSize=12,
+            leading=15,
+            spaceBefore=8,
+            spaceAfter=4,
+            keepWithNext=1,
+        ),
+        body=body,
+        small=ParagraphStyle("Small", parent=body, fontSize=8, leading=10, spaceAfter=3),
+        table_header=ParagraphStyle(
+            "TableHeader", parent=body, fontName=BOLD_FONT, fontSize=9, leading=11, spaceAfter=0
+        ),
+        table_cell=ParagraphStyle("TableCell", parent=body, fontSize=9, leading=11, spaceAfter=0),
+    )
+
+
+def money(amount: Decimal, currency: str = "USD") -> str:
+    """An amount as a treasurer writes it: "$1,150.00", "-$25.00", "1,150.00 CAD".
+
+    USD, GBP and EUR print with their symbol in front; every other currency with
+    its ISO code after the amount, so no chapter abroad mistakes its dollars for
+    US ones. Amounts are rounded half-up to the currency's minor unit (cents, or
+    none for JPY and the like); the minus sign leads.
+    """
+    code = currency.upper()
+    places = 0 if code in _NO_MINOR_UNIT else 2
+    quantum = Decimal(1).scaleb(-places)
+    rounded = Decimal(amount).quantize(quantum, rounding=ROUND_HALF_UP)
+    sign = "-" if rounded < 0 else ""
+    digits = f"{abs(rounded):,.{places}f}"
+    symbol = _SYMBOLS.get(code)
+    if symbol is not None:
+        return f"{sign}{symbol}{digits}"
+    return f"{sign}{digits} {code}"
+
+
+def escape_markup(text: str) -> str:
+    """Plain text made safe to put in a Paragraph, whose mini-markup reads `<`, `>` and `&`."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def long_date(day: dt.date) -> str:
+    """A date no reader can misread, whatever their country: "1 July 2026"."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
