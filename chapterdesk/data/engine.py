@@ -181,7 +181,8 @@ class Database:
         try:
             yield session
         finally:
-            session.rollback()
+            # close() (not rollback()) ends the transaction without expiring what was read,
+            # so values read inside stay readable; the pool rolls the connection back.
             session.close()
 
     def dispose(self) -> None:
