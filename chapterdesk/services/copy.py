@@ -95,11 +95,14 @@ def _canonical(value: Any) -> str:
     if isinstance(value, bool):
         return "T" if value else "F"
     if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        moment: dt.datetime = value
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+        return moment.isoformat()
+    if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, dt.date | int | str):
-        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    if isinstance(value, int | str):
+        return str(value)
     if isinstance(value, Decimal):
         return str(value.normalize())
     if isinstance(value, bytes | memoryview):
