@@ -66,8 +66,10 @@ def main() -> int:
         server.stop()
     total = sum(len(r) for r in original.values())
     print(f"members: {args.members:,}; rows in all tables: {total:,}")
-    print(f"demo build {build:.1f} s; SQLite→PostgreSQL {there:.1f} s; "
-          f"PostgreSQL→SQLite {home:.1f} s; full comparison {compare:.1f} s")
+    print(
+        f"demo build {build:.1f} s; SQLite→PostgreSQL {there:.1f} s; "
+        f"PostgreSQL→SQLite {home:.1f} s; full comparison {compare:.1f} s"
+    )
     print("every row equal on both copies" if equal else "MISMATCH: rows differ")
     return 0 if equal else 1
 

@@ -22,8 +22,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--from",
         dest="source",
         metavar="PATH_OR_URL",
-        help="the chapter to copy (default: $CHAPTERDESK_DB, else the file in your data "
-        "directory)",
+        help="the chapter to copy (default: $CHAPTERDESK_DB, else the file in your data directory)",
     )
     copy.add_argument(
         "--to",

@@ -30,9 +30,7 @@ def every_row(location: str | Path) -> dict[str, list[tuple[Any, ...]]]:
             return {
                 table.name: [
                     tuple(row)
-                    for row in session.execute(
-                        select(table).order_by(*table.primary_key.columns)
-                    )
+                    for row in session.execute(select(table).order_by(*table.primary_key.columns))
                 ]
                 for table in all_models().sorted_tables
             }

@@ -36,9 +36,10 @@ def test_every_revision_applies_on_postgresql_and_head_matches_the_models(
         for revision in revisions_in_order():
             upgrade(db, revision)
             with db.engine.connect() as connection:
-                assert connection.execute(
-                    text("SELECT version_num FROM alembic_version")
-                ).scalar() == revision
+                assert (
+                    connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                    == revision
+                )
         with db.engine.connect() as connection:
             differences = compare_metadata(MigrationContext.configure(connection), all_models())
             indexes = {
