@@ -125,6 +125,13 @@ class PostgresServer:
         hba.write_text(
             f"local all {SUPERUSER} trust\nlocal all all scram-sha-256\n", encoding="utf-8"
         )
+        self._start_postmaster()
+        with self.admin() as conn:
+            conn.execute(
+                f"CREATE ROLE {OFFICER} LOGIN PASSWORD '{OFFICER_PASSWORD}'"  # test-only secret
+            )
+
+    def _start_postmaster(self) -> None:
         options = (
             f"-c listen_addresses='' -c unix_socket_directories='{self.root}' "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
@@ -132,10 +139,21 @@ class PostgresServer:
         )
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "start")
         self.running = True
+
+    def halt(self) -> None:
+        """Stop the server abruptly but keep its data, as when the shared server goes away.
+
+        Committed work is flushed first: a real server commits durably, this one
+        (synchronous_commit=off for speed) would otherwise lose its last commits.
+        """
         with self.admin() as conn:
-            conn.execute(
-                f"CREATE ROLE {OFFICER} LOGIN PASSWORD '{OFFICER_PASSWORD}'"  # test-only secret
-            )
+            conn.execute("CHECKPOINT")
+        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        self.running = False
+
+    def resume(self) -> None:
+        """Start a halted server again on the same socket with the same data."""
+        self._start_postmaster()
 
     def stop(self) -> None:
         """Stop the cluster at once (its data is thrown away) and remove the folder."""

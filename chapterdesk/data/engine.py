@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
@@ -230,6 +230,11 @@ class Database:
             session.rollback()
             session.close()
 
+    def ping(self) -> None:
+        """Reach the database now (a lost-connection banner retries this); raises if it cannot."""
+        with self.read_engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+
     def dispose(self) -> None:
         """Close every pooled connection (before a restore, a copy, or exit)."""
         self.engine.dispose()
@@ -243,6 +248,25 @@ def is_retryable(exc: BaseException) -> bool:
         isinstance(exc, DBAPIError)
         and getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES
     )
+
+
+def is_disconnect(exc: BaseException) -> bool:
+    """Whether an error means the database server went away (show the banner, not a bug report).
+
+    True when SQLAlchemy saw the connection invalidated, when psycopg could not
+    connect at all, and for PostgreSQL's connection-exception class (SQLSTATE
+    08xxx) and server shutdowns (57P01-57P03).
+    """
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    code = str(getattr(exc.orig, "sqlstate", None) or "")
+    if not code:  # psycopg could not connect at all (no server answered to give a code)
+        return isinstance(exc, OperationalError) and type(exc.orig).__module__.startswith(
+            "psycopg"
+        )
+    return code.startswith("08") or code in {"57P01", "57P02", "57P03"}
 
 
 def retrying(

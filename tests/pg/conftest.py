@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
+
+from tests.postgres_server import OFFICER
 
 
 class MemoryKeyring(KeyringBackend):
@@ -38,3 +41,13 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(ring)
     yield ring
     keyring.set_keyring(before)
+
+
+@pytest.fixture
+def officer_database(pg_server: Any) -> Iterator[str]:
+    """An empty database owned by the password-authenticated officer role, as a host sets up."""
+    name = "officers_chapter"
+    with pg_server.admin() as conn:
+        conn.execute(f'CREATE DATABASE "{name}" OWNER {OFFICER}')
+    yield name
+    pg_server.drop_database(name)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import keyring
@@ -31,16 +30,6 @@ pytestmark = pytest.mark.postgres
 
 def officer_address(pg_server: Any, database: str) -> ServerAddress:
     return ServerAddress(str(pg_server.root), 5432, database, OFFICER)
-
-
-@pytest.fixture
-def officer_database(pg_server: Any) -> Iterator[str]:
-    """An empty database owned by the password-authenticated officer role, as a host sets up."""
-    name = "officers_chapter"
-    with pg_server.admin() as conn:
-        conn.execute(f'CREATE DATABASE "{name}" OWNER {OFFICER}')
-    yield name
-    pg_server.drop_database(name)
 
 
 def test_password_is_kept_under_chapterdesk_and_user_at_host_slash_db(
