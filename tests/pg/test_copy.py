@@ -19,8 +19,6 @@ from chapterdesk.services.roster import list_members, standing_counts
 from tests.conftest import DEMO_DAY
 from tests.helpers import add_batch
 
-pytestmark = pytest.mark.postgres
-
 
 def every_row(location: str | Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every table's rows, in primary-key order, as plain tuples."""
@@ -38,6 +36,7 @@ def every_row(location: str | Path) -> dict[str, list[tuple[Any, ...]]]:
         db.dispose()
 
 
+@pytest.mark.postgres
 def test_demo_chapter_round_trips_sqlite_postgresql_sqlite_with_every_row_equal(
     demo_path: Path, pg_database: Any, tmp_path: Path
 ) -> None:
@@ -69,6 +68,7 @@ def test_demo_chapter_round_trips_sqlite_postgresql_sqlite_with_every_row_equal(
         on_server.dispose()
 
 
+@pytest.mark.postgres
 def test_copy_refuses_a_target_that_already_holds_a_chapter(
     demo_path: Path, pg_database: Any
 ) -> None:
@@ -79,6 +79,7 @@ def test_copy_refuses_a_target_that_already_holds_a_chapter(
     assert every_row(server) == before
 
 
+@pytest.mark.postgres
 def test_copy_refuses_the_same_database_and_an_empty_source(
     demo_path: Path, pg_database: Any, tmp_path: Path
 ) -> None:
@@ -88,6 +89,7 @@ def test_copy_refuses_the_same_database_and_an_empty_source(
         copy_database(pg_database("empty"), str(tmp_path / "nothing.sqlite3"))
 
 
+@pytest.mark.postgres
 def test_db_copy_command_prints_json_and_exits_3_on_an_occupied_target(
     cli: Any, demo_path: Path, pg_database: Any
 ) -> None:
