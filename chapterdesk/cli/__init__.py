@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "chapterdesk.cli.members",
     "chapterdesk.cli.officers",
     "chapterdesk.cli.imports",
+    "chapterdesk.cli.database",
 )
 
 
