@@ -8,6 +8,10 @@ write units of work queue for it and take SQLite's write lock up front
 their own small pool of read-only connections and see a consistent snapshot
 while a long import writes.
 
+A writable SQLite `Database` also holds the one-writer lock (`data/lock.py`)
+until `dispose()`, and every writer session records the changes it flushes in
+the audit trail (`data/audit_trail.py`).
+
 Any other SQLAlchemy URL (PostgreSQL in practice) is used as given.
 """
 
@@ -27,6 +31,8 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from chapterdesk.data.audit_trail import install_audit_trail
+from chapterdesk.data.lock import WriterLock
 from chapterdesk.errors import BadInputError
 from chapterdesk.paths import default_db_path
 
@@ -132,15 +138,25 @@ class Database:
     """An open chapter database: the writer engine, the reader engine and units of work.
 
     Create it with `chapterdesk.data.migrate.open_database`, which also brings the
-    schema up to date; this class only wires the engines.
+    schema up to date; this class only wires the engines and, for a writable
+    SQLite file, takes the writer lock (waiting up to `lock_wait` seconds).
+
+    Raises:
+        DatabaseLockedError: another process holds the file for writing.
     """
 
-    def __init__(self, location: Location, *, read_only: bool = False) -> None:
+    def __init__(
+        self, location: Location, *, read_only: bool = False, lock_wait: float = 0.0
+    ) -> None:
         self.location = location
         self.read_only = read_only
+        self.writer_lock: WriterLock | None = None
         if location.path is not None:
-            if not read_only and not location.path.exists():
-                create_private_file(location.path)
+            if not read_only:
+                location.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                self.writer_lock = WriterLock.acquire(location.path, wait_seconds=lock_wait)
+                if not location.path.exists():
+                    create_private_file(location.path)
             self.engine = _sqlite_engine(location, read_only=read_only)
             self.read_engine = _sqlite_engine(location, read_only=True)
         else:
@@ -148,6 +164,7 @@ class Database:
             self.read_engine = self.engine
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
+        install_audit_trail(self._writer)
 
     @property
     def dialect(self) -> str:
@@ -185,7 +202,9 @@ class Database:
             session.close()
 
     def dispose(self) -> None:
-        """Close every pooled connection (before a restore, a copy, or exit)."""
+        """Close every pooled connection and give up the writer lock (before a restore, or exit)."""
         self.engine.dispose()
         if self.read_engine is not self.engine:
             self.read_engine.dispose()
+        if self.writer_lock is not None:
+            self.writer_lock.release()

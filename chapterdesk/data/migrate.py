@@ -17,7 +17,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from chapterdesk.backup import automatic_backup
+from chapterdesk.backup import automatic_backup, latest_automatic_backup
 from chapterdesk.data.engine import Database, Location, resolve_location
 from chapterdesk.errors import DatabaseError
 
@@ -58,14 +58,22 @@ def upgrade(db: Database, revision: str = "head") -> None:
         command.upgrade(alembic_config(connection), revision)
 
 
-def _check_sqlite_file(path: Path) -> None:
-    if not path.exists() or path.stat().st_size == 0:
-        return
+def check_sqlite_file(path: Path) -> None:
+    """Refuse a file that cannot be read or is not an SQLite file (an empty file passes).
+
+    Raises:
+        DatabaseError: the reason, in a sentence for the officer.
+    """
     try:
+        if not path.exists() or path.stat().st_size == 0:
+            return
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_MAGIC))
     except OSError as exc:
-        raise DatabaseError(f"Cannot read the database file {path}: {exc.strerror}.") from None
+        raise DatabaseError(
+            f"Cannot read the database file {path}: {exc.strerror}. "
+            "Check the file and its permissions, or restore a backup."
+        ) from None
     if header != SQLITE_MAGIC:
         raise DatabaseError(
             f"{path} is not a ChapterDesk database (it is not an SQLite file). "
@@ -73,11 +81,22 @@ def _check_sqlite_file(path: Path) -> None:
         )
 
 
+def _restore_hint(path: Path | None) -> str:
+    latest = latest_automatic_backup(path) if path is not None else None
+    if latest is None:
+        return "Check the path or the server, or restore a backup."
+    return (
+        f"Restore a backup with `chapterdesk restore FILE --db {path}`; "
+        f"the newest automatic one is {latest}."
+    )
+
+
 def open_database(
     given: str | Location | None = None,
     *,
     create: bool = False,
     read_only: bool = False,
+    lock_wait: float = 0.0,
 ) -> Database:
     """Open (and when asked, create) a chapter database at the current schema.
 
@@ -85,7 +104,9 @@ def open_database(
         given: a path, a URL, a `Location`, or None for CHAPTERDESK_DB / the default file.
         create: make a new empty database when the file does not exist yet.
         read_only: open without the writer (another process holds the database).
+        lock_wait: seconds to wait for another process's writer lock on a SQLite file.
     Raises:
+        DatabaseLockedError: another ChapterDesk holds the file for writing.
         DatabaseError: missing file (without `create`), not a ChapterDesk database,
             a database from a newer version, or a database that cannot be opened.
     """
@@ -96,15 +117,16 @@ def open_database(
                 f"There is no ChapterDesk database at {location.path}. "
                 "Create one with `chapterdesk init --chapter NAME`, or give --db."
             )
-        _check_sqlite_file(location.path)
-    db = Database(location, read_only=read_only)
+        check_sqlite_file(location.path)
+    db = Database(location, read_only=read_only, lock_wait=lock_wait)
     try:
         _bring_schema_up_to_date(db)
+        _name_the_lock_holder(db)
     except (OperationalError, DBAPIError, sqlite3.DatabaseError) as exc:
         db.dispose()
         raise DatabaseError(
             f"Cannot open the database {location.display()}: {getattr(exc, 'orig', exc)}. "
-            "Check the path or the server, or restore a backup."
+            + _restore_hint(location.path)
         ) from None
     except BaseException:
         db.dispose()
@@ -112,26 +134,50 @@ def open_database(
     return db
 
 
-def _bring_schema_up_to_date(db: Database) -> None:
-    head = head_revision()
-    with db.read_engine.connect() as connection:
-        current = current_revision(connection)
-        tables = set(inspect(connection).get_table_names())
-    if current == head:
+def _name_the_lock_holder(db: Database) -> None:
+    """Put the chapter's officer name into the writer lock, for whoever finds it held."""
+    if db.writer_lock is None:
         return
+    with db.read_engine.connect() as connection:
+        officer = connection.exec_driver_sql(
+            "SELECT officer_name FROM chapter_settings WHERE id = 1"
+        ).scalar()
+    if officer:
+        db.writer_lock.describe(str(officer))
+
+
+def verify_schema(connection: Connection, display: str) -> str | None:
+    """The revision of a ChapterDesk database, refusing a foreign or newer one.
+
+    Returns None for an empty database (no tables yet).
+
+    Raises:
+        DatabaseError: the database holds other tables, or was written by a newer version.
+    """
+    current = current_revision(connection)
+    tables = set(inspect(connection).get_table_names())
     if current is None:
         if tables - {"alembic_version"}:
             raise DatabaseError(
-                f"{db.location.display()} is not a ChapterDesk database "
+                f"{display} is not a ChapterDesk database "
                 f"(it holds other tables: {', '.join(sorted(tables)[:5])}). "
                 "Choose another file."
             )
     elif current not in known_revisions():
         raise DatabaseError(
-            f"{db.location.display()} was written by a newer version of ChapterDesk "
-            f"(schema {current}; this version knows up to {head}). "
+            f"{display} was written by a newer version of ChapterDesk "
+            f"(schema {current}; this version knows up to {head_revision()}). "
             "Update ChapterDesk to open it; nothing was changed."
         )
+    return current
+
+
+def _bring_schema_up_to_date(db: Database) -> None:
+    head = head_revision()
+    with db.read_engine.connect() as connection:
+        current = verify_schema(connection, db.location.display())
+    if current == head:
+        return
     if db.read_only:
         raise DatabaseError(
             f"{db.location.display()} needs a schema upgrade ({current} → {head}), "

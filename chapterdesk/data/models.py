@@ -215,3 +215,5 @@ class OfficerTerm(Base):
     ends_on: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
+
+from chapterdesk.data import audit_models as _audit_models  # noqa: E402,F401
