@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+from pathlib import PurePath
 from typing import Any, TextIO
 
 from chapterdesk.data.engine import Database, Location
@@ -106,7 +107,7 @@ def date_arg(what: str) -> Callable[[str], dt.date]:
 
 
 def to_jsonable(value: Any) -> Any:
-    """Dates as ISO text, Decimals as strings, enums as their values, dataclasses as dicts."""
+    """Dates as ISO text, Decimals and paths as text, enums as values, dataclasses as dicts."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
@@ -117,7 +118,7 @@ def to_jsonable(value: Any) -> Any:
         return value.value
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
-    if isinstance(value, Decimal):
+    if isinstance(value, Decimal | PurePath):
         return str(value)
     return value
 

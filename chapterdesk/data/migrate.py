@@ -59,32 +59,48 @@ def upgrade(db: Database, revision: str = "head") -> None:
 
 
 def check_sqlite_file(path: Path) -> None:
-    """Refuse a file that cannot be read or is not an SQLite file (an empty file passes).
+    """Refuse a file that cannot be read, is not an SQLite file, or is cut short.
+
+    An empty file passes (it becomes a new database). A file shorter than the
+    page count its own header records has lost its end (a failed copy, a full
+    disk); SQLite would only notice when it reaches a missing page.
 
     Raises:
-        DatabaseError: the reason, in a sentence for the officer.
+        DatabaseError: the reason, in a sentence for the officer, offering a restore.
     """
     try:
         if not path.exists() or path.stat().st_size == 0:
             return
+        size = path.stat().st_size
         with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_MAGIC))
+            header = handle.read(100)
     except OSError as exc:
         raise DatabaseError(
-            f"Cannot read the database file {path}: {exc.strerror}. "
-            "Check the file and its permissions, or restore a backup."
+            f"Cannot read the database file {path}: {exc.strerror}. " + _restore_hint(path)
         ) from None
-    if header != SQLITE_MAGIC:
+    if header[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
         raise DatabaseError(
             f"{path} is not a ChapterDesk database (it is not an SQLite file). "
-            "Choose another file, or restore a backup."
+            + _restore_hint(path)
         )
+    if len(header) == 100:
+        page_size = int.from_bytes(header[16:18], "big")
+        page_size = 65536 if page_size == 1 else page_size
+        pages = int.from_bytes(header[28:32], "big")
+        header_size_valid = header[24:28] == header[92:96]
+        if header_size_valid and pages * page_size > size:
+            raise DatabaseError(
+                f"{path} is cut short ({size:,} of {pages * page_size:,} bytes); "
+                "it cannot be used as it is. " + _restore_hint(path)
+            )
 
 
 def _restore_hint(path: Path | None) -> str:
-    latest = latest_automatic_backup(path) if path is not None else None
+    if path is None:
+        return "Check the server and the URL, or restore a backup."
+    latest = latest_automatic_backup(path)
     if latest is None:
-        return "Check the path or the server, or restore a backup."
+        return f"Restore a backup with `chapterdesk restore FILE --db {path}`."
     return (
         f"Restore a backup with `chapterdesk restore FILE --db {path}`; "
         f"the newest automatic one is {latest}."
