@@ -83,8 +83,9 @@ def test_audit_list_and_export_from_the_command_line(cli, demo_path: Path, tmp_p
     member = cli("audit", "list", "--member", hq_id, "--db", str(demo_path), "--json")
     assert member.returncode == 0, member.stderr
     entries = json.loads(member.stdout)
-    assert entries[0]["officer"] == "Sam Secretary" and entries[0]["action"] == "update"
-    assert entries[0]["new"]["left_on"] == dt.date.today().isoformat()
+    left = next(e for e in entries if e["table"] == "chapter_membership")
+    assert left["officer"] == "Sam Secretary" and left["action"] == "update"
+    assert left["new"]["left_on"] == dt.date.today().isoformat()
     assert {e["hq_id"] for e in entries} == {hq_id}
 
     out = tmp_path / "audit.csv"
@@ -93,8 +94,13 @@ def test_audit_list_and_export_from_the_command_line(cli, demo_path: Path, tmp_p
     assert mode(out) == 0o600
     with out.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert rows[-1]["hq_id"] == hq_id and rows[-1]["officer"] == "Sam Secretary"
-    assert json.loads(rows[-1]["new"])["left_on"] == dt.date.today().isoformat()
+    (left_row,) = [
+        r
+        for r in rows
+        if r["table"] == "chapter_membership" and r["hq_id"] == hq_id and r["action"] == "update"
+    ]
+    assert left_row["officer"] == "Sam Secretary"
+    assert json.loads(left_row["new"])["left_on"] == dt.date.today().isoformat()
     assert len(rows) == len(
         json.loads(
             cli("audit", "list", "--limit", "100000", "--db", str(demo_path), "--json").stdout
