@@ -126,3 +126,20 @@ def test_the_command_line_prints_the_warning_once(cli, demo_path: Path, tmp_path
     done = cli("members", "list", "--db", str(synced))
     assert done.returncode == 0
     assert done.stderr.count("warning:") == 1 and "cloud-sync" in done.stderr
+
+
+def test_restore_is_refused_while_another_chapterdesk_writes(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    from chapterdesk.services.backups import backup_database, restore_database
+    from tests.safety.conftest import digest
+
+    saved = backup_database(str(demo_path), tmp_path / "saved.sqlite3").path
+    holder = hold(demo_path, 30)
+    try:
+        before = digest(demo_path)
+        with pytest.raises(DatabaseLockedError, match=f"process {holder.pid}"):
+            restore_database(str(demo_path), saved, lock_wait=0)
+        assert digest(demo_path) == before
+    finally:
+        stop(holder)
