@@ -1,59 +1,176 @@
-"""Consistent snapshots of the embedded database (SQLite's online backup API).
+"""Consistent snapshots of the embedded database (SQLite's online backup API), and their rotation.
 
 A snapshot is never a file copy of a live database: the backup API copies a
 consistent state even while another connection writes, and the copy is
-checked with `PRAGMA integrity_check` before it is called good.
+checked with `PRAGMA integrity_check` before it is called good. It is written
+private (0600) under a temporary name, flushed to disk and renamed into place,
+so a crash or a full disk never leaves half a backup where a good one was.
+
+Automatic backups (before every schema upgrade, restore and HQ import) go to
+the user's backups folder and are rotated: the last 10 are kept, plus the
+newest one of each of the 12 most recent calendar months.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
+import hashlib
 import os
+import re
 import sqlite3
 from pathlib import Path
 
 from chapterdesk.errors import DatabaseError
 from chapterdesk.paths import backups_dir
 
+KEEP_LAST = 10
+KEEP_MONTHS = 12
+STAMP_FORMAT = "%Y%m%d-%H%M%S-%f"
+_AUTOMATIC = re.compile(r"-(?P<stamp>\d{8}-\d{6}-\d{6})-(?P<tag>[0-9a-f]{8})\.sqlite3$")
+
+
+def fsync_path(path: Path) -> None:
+    """Flush a file (or a folder's entries, after a rename) to the disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_failure(target: Path, exc: BaseException) -> DatabaseError:
+    """The officer's sentence for a backup or export that could not be written."""
+    text = str(exc)
+    full = (isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)) or (
+        isinstance(exc, sqlite3.Error) and "full" in text
+    )
+    if full:
+        reason = "the disk is full; free some space or choose another place"
+    elif isinstance(exc, OSError):
+        reason = f"{exc.strerror or text}; check the folder and try again"
+    else:
+        reason = f"{text}; check the folder and try again"
+    return DatabaseError(
+        f"Could not write {target}: {reason}. Any earlier file there was left as it was."
+    )
+
 
 def snapshot_sqlite(source: Path, target: Path) -> Path:
     """Copy the SQLite database at `source` to `target` (mode 0600) and verify the copy.
 
     The copy is written beside the target under a temporary name and renamed
-    into place only once it passes the integrity check.
+    into place only once it passes the integrity check and is on the disk.
 
     Raises:
-        DatabaseError: the copy failed its integrity check (the target is left untouched).
+        DatabaseError: the source cannot be read, the copy failed its integrity
+            check, or it could not be written (a full disk, …); the target is untouched.
     """
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     partial = target.with_name(f".{target.name}.partial")
-    if partial.exists():
-        partial.unlink()
-    fd = os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    os.close(fd)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dst = sqlite3.connect(partial)
     try:
-        src.backup(dst)
-        (result,) = dst.execute("PRAGMA integrity_check").fetchone()
-        dst.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        dst.close()
-        src.close()
-    if result != "ok":
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         partial.unlink(missing_ok=True)
-        raise DatabaseError(f"The backup of {source} failed its integrity check: {result}")
-    os.replace(partial, target)
+        os.close(os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))
+    except OSError as exc:
+        raise write_failure(target, exc) from None
+    try:
+        src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        partial.unlink(missing_ok=True)
+        raise DatabaseError(f"Cannot read the database {source}: {exc}.") from None
+    try:
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+            (result,) = dst.execute("PRAGMA integrity_check").fetchone()
+            dst.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dst.close()
+        if result != "ok":
+            raise DatabaseError(f"The backup of {source} failed its integrity check: {result}")
+        fsync_path(partial)
+        os.replace(partial, target)
+        fsync_path(target.parent)
+    except (OSError, sqlite3.Error) as exc:
+        partial.unlink(missing_ok=True)
+        if isinstance(exc, sqlite3.Error) and "full" not in str(exc):
+            raise DatabaseError(f"Cannot read the database {source}: {exc}.") from None
+        raise write_failure(target, exc) from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        src.close()
     return target
 
 
+def source_tag(source: Path) -> str:
+    """Eight hex digits naming the database a backup came from (its absolute path)."""
+    return hashlib.sha256(str(source.resolve()).encode("utf-8")).hexdigest()[:8]
+
+
+def automatic_backups(source: Path, folder: Path | None = None) -> list[Path]:
+    """The automatic backups of `source` in the backups folder, newest first."""
+    tag = source_tag(source)
+    found: list[tuple[str, Path]] = []
+    for path in (folder or backups_dir()).glob(f"{source.stem}-*-{tag}.sqlite3"):
+        match = _AUTOMATIC.search(path.name)
+        if match and match["tag"] == tag:
+            found.append((match["stamp"], path))
+    return [path for _, path in sorted(found, reverse=True)]
+
+
+def backups_to_keep(stamps: list[str], keep_last: int, keep_months: int) -> set[str]:
+    """Which backups (by stamp) rotation keeps: the last `keep_last`, plus each month's newest.
+
+    The months are the `keep_months` most recent calendar months that have a backup.
+    """
+    ordered = sorted(stamps, reverse=True)
+    keep = set(ordered[:keep_last])
+    newest_of_month: dict[str, str] = {}
+    for stamp in ordered:
+        newest_of_month.setdefault(stamp[:6], stamp)
+    for month in sorted(newest_of_month, reverse=True)[:keep_months]:
+        keep.add(newest_of_month[month])
+    return keep
+
+
+def rotate_backups(
+    source: Path,
+    *,
+    keep_last: int = KEEP_LAST,
+    keep_months: int = KEEP_MONTHS,
+    folder: Path | None = None,
+) -> list[Path]:
+    """Delete the automatic backups of `source` that rotation does not keep; return them."""
+    backups = automatic_backups(source, folder)
+    stamps = {p: _AUTOMATIC.search(p.name)["stamp"] for p in backups}  # type: ignore[index]
+    keep = backups_to_keep(list(stamps.values()), keep_last, keep_months)
+    removed = [p for p, stamp in stamps.items() if stamp not in keep]
+    for path in removed:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+    return removed
+
+
 def automatic_backup(source: Path, reason: str) -> Path:
-    """Take a verified snapshot into the user's backups folder before a risky change.
+    """Take a verified snapshot into the user's backups folder before a risky change, and rotate.
 
     Args:
         source: the live database file.
-        reason: a short slug for the file name, e.g. `before-upgrade-0002`.
+        reason: a short slug for the file name, e.g. `before-upgrade-0002` or `before-import`.
+    Returns:
+        The new backup's path, `<stem>-<reason>-<stamp>-<source tag>.sqlite3`.
     """
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = backups_dir() / f"{source.stem}-{reason}-{stamp}.sqlite3"
-    return snapshot_sqlite(source, target)
+    stamp = dt.datetime.now().strftime(STAMP_FORMAT)
+    target = backups_dir() / f"{source.stem}-{reason}-{stamp}-{source_tag(source)}.sqlite3"
+    snapshot_sqlite(source, target)
+    rotate_backups(source)
+    return target
+
+
+def latest_automatic_backup(source: Path) -> Path | None:
+    """The newest automatic backup of `source`, to offer when the database cannot be opened."""
+    backups = automatic_backups(source)
+    return backups[0] if backups else None

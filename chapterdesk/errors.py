@@ -42,3 +42,20 @@ class DatabaseError(ChapterDeskError):
     """The database cannot be opened or used as it is (newer schema, not a ChapterDesk file, …)."""
 
     exit_status = 2
+
+
+class DatabaseLockedError(DatabaseError):
+    """Another ChapterDesk process holds the database for writing; it may be opened read-only.
+
+    Carries who holds it (host, process id, since when, officer) so a window can
+    offer read-only access and a script can say whom to ask.
+    """
+
+    def __init__(
+        self, message: str, *, host: str, pid: int, since: str, officer: str
+    ) -> None:
+        super().__init__(message)
+        self.host = host
+        self.pid = pid
+        self.since = since
+        self.officer = officer

@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "chapterdesk.cli.officers",
     "chapterdesk.cli.imports",
     "chapterdesk.cli.database",
+    "chapterdesk.cli.safety",
 )
 
 

@@ -11,13 +11,20 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+from pathlib import PurePath
 from typing import Any, TextIO
 
-from chapterdesk.data.engine import Database
+from chapterdesk.data.engine import Database, Location
+from chapterdesk.data.lock import locked_sentence, storage_warning
 from chapterdesk.data.migrate import open_database
+from chapterdesk.errors import DatabaseLockedError
 from chapterdesk.values import parse_iso_date
 
 Handler = Callable[[argparse.Namespace], int]
+# A command waits this long for another ChapterDesk's writer lock, so scripted
+# commands run back to back do not collide.
+LOCK_WAIT_SECONDS = 5.0
+_warned: set[str] = set()
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
@@ -28,6 +35,12 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
         help="the chapter database: a file path or a SQLAlchemy URL "
         "(default: $CHAPTERDESK_DB, else the file in your data directory)",
     )
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="open without taking the writer's place (when another ChapterDesk has the "
+        "database open); changes are refused",
+    )
 
 
 def add_json_option(parser: argparse.ArgumentParser) -> None:
@@ -36,8 +49,47 @@ def add_json_option(parser: argparse.ArgumentParser) -> None:
 
 
 def open_db(args: argparse.Namespace, *, create: bool = False) -> Database:
-    """Open the database the arguments name (never creating one unless asked)."""
-    return open_database(getattr(args, "db", None), create=create)
+    """Open the database the arguments name (never creating one unless asked).
+
+    Waits a few seconds for another ChapterDesk's writer lock, and warns once on
+    stderr when the file is in a cloud-sync folder or on a network share.
+    """
+    try:
+        db = open_database(
+            getattr(args, "db", None),
+            create=create,
+            read_only=getattr(args, "read_only", False),
+            lock_wait=LOCK_WAIT_SECONDS,
+        )
+    except DatabaseLockedError as exc:
+        raise cli_locked_error(exc, getattr(args, "db", None)) from None
+    warn_about_storage(db.location)
+    return db
+
+
+def cli_locked_error(exc: DatabaseLockedError, given: str | None) -> DatabaseLockedError:
+    """The lock refusal reworded for the command line (it names `--read-only`)."""
+    from chapterdesk.data.engine import resolve_location
+
+    path = resolve_location(given).path
+    name = path.name if path is not None else "The database"
+    return DatabaseLockedError(
+        locked_sentence(name, exc, "add --read-only to read it"),
+        host=exc.host,
+        pid=exc.pid,
+        since=exc.since,
+        officer=exc.officer,
+    )
+
+
+def warn_about_storage(location: Location) -> None:
+    """Print the cloud-sync / network-share warning for a database file, once per run."""
+    if location.path is None or str(location.path) in _warned:
+        return
+    _warned.add(str(location.path))
+    warning = storage_warning(location.path)
+    if warning:
+        print(f"chapterdesk: warning: {warning}", file=sys.stderr)
 
 
 def date_arg(what: str) -> Callable[[str], dt.date]:
@@ -55,7 +107,7 @@ def date_arg(what: str) -> Callable[[str], dt.date]:
 
 
 def to_jsonable(value: Any) -> Any:
-    """Dates as ISO text, Decimals as strings, enums as their values, dataclasses as dicts."""
+    """Dates as ISO text, Decimals and paths as text, enums as values, dataclasses as dicts."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
@@ -66,7 +118,7 @@ def to_jsonable(value: Any) -> Any:
         return value.value
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
-    if isinstance(value, Decimal):
+    if isinstance(value, Decimal | PurePath):
         return str(value)
     return value
 

@@ -15,6 +15,10 @@ keepalives, the password from the OS keyring when the URL carries none
 for SERIALIZABLE) and REPEATABLE READ READ ONLY for reads, so a read sees one
 snapshot like SQLite's. `retrying` re-runs a unit of work that PostgreSQL
 aborted with a serialization failure or a deadlock.
+
+A writable SQLite `Database` also holds the one-writer lock (`data/lock.py`)
+until `dispose()`, and every writer session records the changes it flushes in
+the audit trail (`data/audit_trail.py`).
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from chapterdesk.data.audit_trail import install_audit_trail
+from chapterdesk.data.lock import WriterLock
 from chapterdesk.errors import BadInputError, DatabaseError
 from chapterdesk.paths import default_db_path
 
@@ -167,15 +173,25 @@ class Database:
     """An open chapter database: the writer engine, the reader engine and units of work.
 
     Create it with `chapterdesk.data.migrate.open_database`, which also brings the
-    schema up to date; this class only wires the engines.
+    schema up to date; this class only wires the engines and, for a writable
+    SQLite file, takes the writer lock (waiting up to `lock_wait` seconds).
+
+    Raises:
+        DatabaseLockedError: another process holds the file for writing.
     """
 
-    def __init__(self, location: Location, *, read_only: bool = False) -> None:
+    def __init__(
+        self, location: Location, *, read_only: bool = False, lock_wait: float = 0.0
+    ) -> None:
         self.location = location
         self.read_only = read_only
+        self.writer_lock: WriterLock | None = None
         if location.path is not None:
-            if not read_only and not location.path.exists():
-                create_private_file(location.path)
+            if not read_only:
+                location.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                self.writer_lock = WriterLock.acquire(location.path, wait_seconds=lock_wait)
+                if not location.path.exists():
+                    create_private_file(location.path)
             self.engine = _sqlite_engine(location, read_only=read_only)
             self.read_engine = _sqlite_engine(location, read_only=True)
         else:
@@ -186,6 +202,7 @@ class Database:
             )
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
+        install_audit_trail(self._writer)
 
     @property
     def dialect(self) -> str:
@@ -237,10 +254,12 @@ class Database:
             connection.exec_driver_sql("SELECT 1")
 
     def dispose(self) -> None:
-        """Close every pooled connection (before a restore, a copy, or exit)."""
+        """Close every pooled connection and give up the writer lock (before a restore, or exit)."""
         self.engine.dispose()
         if self.read_engine.pool is not self.engine.pool:
             self.read_engine.dispose()
+        if self.writer_lock is not None:
+            self.writer_lock.release()
 
 
 def is_retryable(exc: BaseException) -> bool:

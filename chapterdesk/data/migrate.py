@@ -23,7 +23,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from chapterdesk.backup import automatic_backup
+from chapterdesk.backup import automatic_backup, latest_automatic_backup
 from chapterdesk.credentials import address_of, connection_problem
 from chapterdesk.data.engine import Database, Location, resolve_location
 from chapterdesk.errors import DatabaseError
@@ -75,19 +75,53 @@ def upgrade(db: Database, revision: str = "head") -> None:
         command.upgrade(alembic_config(connection), revision)
 
 
-def _check_sqlite_file(path: Path) -> None:
-    if not path.exists() or path.stat().st_size == 0:
-        return
+def check_sqlite_file(path: Path) -> None:
+    """Refuse a file that cannot be read, is not an SQLite file, or is cut short.
+
+    An empty file passes (it becomes a new database). A file shorter than the
+    page count its own header records has lost its end (a failed copy, a full
+    disk); SQLite would only notice when it reaches a missing page.
+
+    Raises:
+        DatabaseError: the reason, in a sentence for the officer, offering a restore.
+    """
     try:
+        if not path.exists() or path.stat().st_size == 0:
+            return
+        size = path.stat().st_size
         with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_MAGIC))
+            header = handle.read(100)
     except OSError as exc:
-        raise DatabaseError(f"Cannot read the database file {path}: {exc.strerror}.") from None
-    if header != SQLITE_MAGIC:
+        raise DatabaseError(
+            f"Cannot read the database file {path}: {exc.strerror}. " + _restore_hint(path)
+        ) from None
+    if header[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
         raise DatabaseError(
             f"{path} is not a ChapterDesk database (it is not an SQLite file). "
-            "Choose another file, or restore a backup."
+            + _restore_hint(path)
         )
+    if len(header) == 100:
+        page_size = int.from_bytes(header[16:18], "big")
+        page_size = 65536 if page_size == 1 else page_size
+        pages = int.from_bytes(header[28:32], "big")
+        header_size_valid = header[24:28] == header[92:96]
+        if header_size_valid and pages * page_size > size:
+            raise DatabaseError(
+                f"{path} is cut short ({size:,} of {pages * page_size:,} bytes); "
+                "it cannot be used as it is. " + _restore_hint(path)
+            )
+
+
+def _restore_hint(path: Path | None) -> str:
+    if path is None:
+        return "Check the server and the URL, or restore a backup."
+    latest = latest_automatic_backup(path)
+    if latest is None:
+        return f"Restore a backup with `chapterdesk restore FILE --db {path}`."
+    return (
+        f"Restore a backup with `chapterdesk restore FILE --db {path}`; "
+        f"the newest automatic one is {latest}."
+    )
 
 
 def open_database(
@@ -95,6 +129,7 @@ def open_database(
     *,
     create: bool = False,
     read_only: bool = False,
+    lock_wait: float = 0.0,
 ) -> Database:
     """Open (and when asked, create) a chapter database at the current schema.
 
@@ -102,7 +137,9 @@ def open_database(
         given: a path, a URL, a `Location`, or None for CHAPTERDESK_DB / the default file.
         create: make a new empty database when the file does not exist yet.
         read_only: open without the writer (another process holds the database).
+        lock_wait: seconds to wait for another process's writer lock on a SQLite file.
     Raises:
+        DatabaseLockedError: another ChapterDesk holds the file for writing.
         DatabaseError: missing file (without `create`), not a ChapterDesk database,
             a database from a newer version, or a database that cannot be opened.
     """
@@ -113,10 +150,11 @@ def open_database(
                 f"There is no ChapterDesk database at {location.path}. "
                 "Create one with `chapterdesk init --chapter NAME`, or give --db."
             )
-        _check_sqlite_file(location.path)
-    db = Database(location, read_only=read_only)
+        check_sqlite_file(location.path)
+    db = Database(location, read_only=read_only, lock_wait=lock_wait)
     try:
         _bring_schema_up_to_date(db)
+        _name_the_lock_holder(db)
     except (OperationalError, DBAPIError, sqlite3.DatabaseError) as exc:
         db.dispose()
         address = None if location.path is not None else address_of(location.url)
@@ -124,7 +162,7 @@ def open_database(
             raise DatabaseError(connection_problem(exc, address)) from None
         raise DatabaseError(
             f"Cannot open the database {location.display()}: {getattr(exc, 'orig', exc)}. "
-            "Check the path or the server, or restore a backup."
+            + _restore_hint(location.path)
         ) from None
     except BaseException:
         db.dispose()
@@ -132,26 +170,50 @@ def open_database(
     return db
 
 
-def _bring_schema_up_to_date(db: Database) -> None:
-    head = head_revision()
-    with db.read_engine.connect() as connection:
-        current = current_revision(connection)
-        tables = set(inspect(connection).get_table_names())
-    if current == head:
+def _name_the_lock_holder(db: Database) -> None:
+    """Put the chapter's officer name into the writer lock, for whoever finds it held."""
+    if db.writer_lock is None:
         return
+    with db.read_engine.connect() as connection:
+        officer = connection.exec_driver_sql(
+            "SELECT officer_name FROM chapter_settings WHERE id = 1"
+        ).scalar()
+    if officer:
+        db.writer_lock.describe(str(officer))
+
+
+def verify_schema(connection: Connection, display: str) -> str | None:
+    """The revision of a ChapterDesk database, refusing a foreign or newer one.
+
+    Returns None for an empty database (no tables yet).
+
+    Raises:
+        DatabaseError: the database holds other tables, or was written by a newer version.
+    """
+    current = current_revision(connection)
+    tables = set(inspect(connection).get_table_names())
     if current is None:
         if tables - {"alembic_version"}:
             raise DatabaseError(
-                f"{db.location.display()} is not a ChapterDesk database "
+                f"{display} is not a ChapterDesk database "
                 f"(it holds other tables: {', '.join(sorted(tables)[:5])}). "
                 "Choose another file."
             )
     elif current not in known_revisions():
         raise DatabaseError(
-            f"{db.location.display()} was written by a newer version of ChapterDesk "
-            f"(schema {current}; this version knows up to {head}). "
+            f"{display} was written by a newer version of ChapterDesk "
+            f"(schema {current}; this version knows up to {head_revision()}). "
             "Update ChapterDesk to open it; nothing was changed."
         )
+    return current
+
+
+def _bring_schema_up_to_date(db: Database) -> None:
+    head = head_revision()
+    with db.read_engine.connect() as connection:
+        current = verify_schema(connection, db.location.display())
+    if current == head:
+        return
     if db.read_only:
         raise DatabaseError(
             f"{db.location.display()} needs a schema upgrade ({current} → {head}), "

@@ -232,4 +232,5 @@ class OfficerTerm(Base):
     ends_on: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
+from chapterdesk.data import audit_models as _audit_models  # noqa: E402,F401
 from chapterdesk.data import hq_models as _hq_models  # noqa: E402,F401  (registers the HQ import tables)

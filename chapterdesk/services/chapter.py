@@ -239,3 +239,19 @@ def hq_data_status(db: Database, today: dt.date | None = None) -> HqDataAge:
     with db.reading() as session:
         settings = settings_row(session)
         return hq_data_age(session, today or dt.date.today(), settings.stale_after_days)
+
+
+def set_officer_name(db: Database, name: str | None) -> ChapterInfo:
+    """Set (or with None/blank, clear) the officer name the audit trail records for changes.
+
+    Raises:
+        BadInputError: a name longer than 200 characters.
+    """
+    clean = " ".join((name or "").split()) or None
+    if clean is not None and len(clean) > 200:
+        raise BadInputError("The officer name must be at most 200 characters.")
+    with db.session() as session:
+        row = settings_row(session)
+        row.officer_name = clean
+        session.flush()
+        return _info(row)

@@ -202,7 +202,9 @@ def copy_database(
             "give another --to."
         )
     tables = list(all_models().sorted_tables)
-    src_db = open_database(src_location)
+    # The source is only read: open it without the writer lock, so a chapter can be
+    # copied while ChapterDesk has it open.
+    src_db = open_database(src_location, read_only=True)
     try:
         dst_db = open_database(dst_location, create=True)
         try:

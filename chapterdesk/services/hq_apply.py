@@ -18,11 +18,11 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from chapterdesk.backup import automatic_backup
 from chapterdesk.data.engine import Database
 from chapterdesk.data.hq_models import HqLocalEdit, HqMemberChange
 from chapterdesk.data.models import ChapterMembership, HqAffiliation, HqMember, ImportBatch, utcnow
 from chapterdesk.errors import NotFoundError, RuleRefusedError
+from chapterdesk.services.backups import backup_before_change
 from chapterdesk.services.chapter import settings_row
 from chapterdesk.services.hq_plan import (
     DATE_FIELDS,
@@ -136,8 +136,7 @@ def apply_import(
     rejected_ids, accepted = set(rejected), set(accept_conflicts)
     if not plan.changes and plan.already_imported_batch is not None:
         return ImportResult(None, plan.counts, (), plan.already_imported_batch)
-    if db.location.path is not None:
-        automatic_backup(db.location.path, "before-import")
+    backup_before_change(db, "before-import")
     with db.session() as session:
         latest = _latest_batch(session)
         if (latest.id if latest else None) != plan.base_batch_id:

@@ -1,0 +1,171 @@
+"""Recording every change in the audit trail, once, for every writer session.
+
+`install_audit_trail` hooks the writer sessions' flush: each inserted, updated
+or deleted ORM object of an audited table becomes one `audit_log` row with the
+time (UTC), the officer (the chapter's officer name, else the OS account), the
+table, the row's key, the member it concerns (`hq_id`) and the old and new
+values as JSON. It is written in the same transaction as the change, so a
+change and its record commit or roll back together.
+
+Every mapped table is audited except those in `NOT_AUDITED`: the trail
+itself and the bulk HQ rows, which the HQ import accounts for per batch with
+its `import_batch` record (core `insert()`/`update()` statements do not pass
+through the ORM flush, which is what keeps a 500,000-row import cheap). A new
+table is therefore audited unless it is deliberately excluded here.
+
+The listener runs *after* the flush (not before) because new rows only have
+their primary keys once they are inserted; SQLAlchemy still exposes the
+pre-flush new/dirty/deleted sets and attribute history at that point.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import event, insert, inspect, select, text
+from sqlalchemy.orm import InstanceState, Mapper, Session, UOWTransaction, sessionmaker
+
+from chapterdesk.data.audit_models import AuditEntry
+from chapterdesk.data.lock import os_user
+from chapterdesk.data.models import ChapterSettings, utcnow
+
+NOT_AUDITED: set[str] = {"audit_log", "hq_member", "hq_affiliation", "alembic_version"}
+
+
+def exclude_from_audit(*table_names: str) -> None:
+    """Leave bulk tables (written by core statements in big batches) out of the trail."""
+    NOT_AUDITED.update(table_names)
+
+
+def install_audit_trail(factory: sessionmaker[Session]) -> None:
+    """Record the changes of every session `factory` makes (the writer sessions)."""
+    if not event.contains(factory, "after_flush", _record_flush):
+        event.listen(factory, "after_flush", _record_flush)
+
+
+def jsonable(value: Any) -> Any:
+    """A column value as JSON can hold it: dates as ISO text, Decimals as strings."""
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    return value
+
+
+def _dump(values: dict[str, Any] | None) -> str | None:
+    if values is None:
+        return None
+    return json.dumps(
+        {k: jsonable(v) for k, v in values.items()}, sort_keys=True, ensure_ascii=False
+    )
+
+
+def _columns(mapper: Mapper[Any]) -> list[str]:
+    return [prop.key for prop in mapper.column_attrs]
+
+
+def _row_key(mapper: Mapper[Any], state: InstanceState[Any]) -> str:
+    keys = [mapper.get_property_by_column(col).key for col in mapper.primary_key]
+    return "/".join(str(state.dict.get(k)) for k in keys)
+
+
+class _Recorder:
+    """The rows one flush adds to the trail, with the lookups they share."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.rows: list[dict[str, Any]] = []
+        self.at = utcnow()
+        self._officer: str | None = None
+        self._member_of: dict[Any, str | None] = {}
+
+    @property
+    def officer(self) -> str:
+        if self._officer is None:
+            name = (
+                self.session.connection()
+                .execute(select(ChapterSettings.officer_name).where(ChapterSettings.id == 1))
+                .scalar()
+            )
+            self._officer = name or os_user()
+        return self._officer
+
+    def member(self, values: dict[str, Any]) -> str | None:
+        """The HQ ID a row concerns: its own `hq_id`, or its chapter membership's."""
+        if values.get("hq_id"):
+            return str(values["hq_id"])
+        membership_id = values.get("membership_id")
+        if membership_id is None:
+            return None
+        if membership_id not in self._member_of:
+            found = (
+                self.session.connection()
+                .execute(
+                    text("SELECT hq_id FROM chapter_membership WHERE id = :id"),
+                    {"id": membership_id},
+                )
+                .scalar()
+            )
+            self._member_of[membership_id] = str(found) if found is not None else None
+        return self._member_of[membership_id]
+
+    def add(
+        self,
+        state: InstanceState[Any],
+        action: str,
+        old: dict[str, Any] | None,
+        new: dict[str, Any] | None,
+    ) -> None:
+        mapper = state.mapper
+        self.rows.append(
+            {
+                "at": self.at,
+                "officer": self.officer,
+                "table_name": mapper.local_table.name,  # type: ignore[attr-defined]
+                "row_key": _row_key(mapper, state)[:200],
+                "action": action,
+                "hq_id": self.member({**state.dict, **(old or {}), **(new or {})}),
+                "old_values": _dump(old),
+                "new_values": _dump(new),
+            }
+        )
+
+
+def _audited(state: InstanceState[Any]) -> bool:
+    table = getattr(state.mapper.local_table, "name", None)
+    return table is not None and table not in NOT_AUDITED
+
+
+def _record_flush(session: Session, _context: UOWTransaction) -> None:
+    recorder = _Recorder(session)
+    with session.no_autoflush:
+        for obj in session.new:
+            state = inspect(obj)
+            if _audited(state):
+                new = {k: state.dict.get(k) for k in _columns(state.mapper)}
+                recorder.add(state, "insert", None, new)
+        for obj in session.dirty:
+            state = inspect(obj)
+            if not _audited(state) or not session.is_modified(obj, include_collections=False):
+                continue
+            old: dict[str, Any] = {}
+            new = {}
+            for key in _columns(state.mapper):
+                history = state.attrs[key].history
+                if history.added or history.deleted:
+                    old[key] = history.deleted[0] if history.deleted else None
+                    new[key] = history.added[0] if history.added else None
+            if new != old:
+                recorder.add(state, "update", old, new)
+        for obj in session.deleted:
+            state = inspect(obj)
+            if _audited(state):
+                old = {k: state.dict.get(k) for k in _columns(state.mapper)}
+                recorder.add(state, "delete", old, None)
+        if recorder.rows:
+            session.connection().execute(insert(AuditEntry), recorder.rows)

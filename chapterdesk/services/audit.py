@@ -1,0 +1,140 @@
+"""Reading the audit trail: who changed what, when, with the old and new values.
+
+The trail is written by the writer sessions themselves (`data/audit_trail.py`)
+and cannot be edited; these functions only read it, for a member or as a
+whole, and export it as CSV for the chapter's records.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from chapterdesk.backup import fsync_path, write_failure
+from chapterdesk.data.audit_models import AuditEntry
+from chapterdesk.data.engine import Database
+from chapterdesk.errors import BadInputError
+from chapterdesk.values import normalise_hq_id
+
+DEFAULT_LIMIT = 1000
+CSV_COLUMNS = ("id", "at_utc", "officer", "table", "row_key", "action", "hq_id", "old", "new")
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One recorded change."""
+
+    id: int
+    at: dt.datetime
+    officer: str
+    table: str
+    row_key: str
+    action: str
+    hq_id: str | None
+    old: dict[str, Any] | None
+    new: dict[str, Any] | None
+
+    def summary(self) -> str:
+        """The changed fields in one line, e.g. `left_on: None → 2026-05-01`."""
+        if self.action == "update":
+            old, new = self.old or {}, self.new or {}
+            return "; ".join(f"{k}: {old.get(k)} → {new.get(k)}" for k in sorted(new))
+        values = self.new if self.action == "insert" else self.old
+        shown = {k: v for k, v in (values or {}).items() if v not in (None, "")}
+        return ", ".join(f"{k}={v}" for k, v in sorted(shown.items()))
+
+
+def _record(row: AuditEntry) -> AuditRecord:
+    return AuditRecord(
+        id=row.id,
+        at=row.at,
+        officer=row.officer,
+        table=row.table_name,
+        row_key=row.row_key,
+        action=row.action,
+        hq_id=row.hq_id,
+        old=json.loads(row.old_values) if row.old_values else None,
+        new=json.loads(row.new_values) if row.new_values else None,
+    )
+
+
+def audit_log(
+    db: Database,
+    hq_id: str | None = None,
+    since: dt.datetime | dt.date | None = None,
+    limit: int | None = DEFAULT_LIMIT,
+) -> list[AuditRecord]:
+    """The recorded changes, newest first: all of them, or those about one member.
+
+    Args:
+        hq_id: only changes concerning this HQ member ID.
+        since: only changes at or after this UTC time (a date means its midnight).
+        limit: at most this many (None for all).
+    Raises:
+        BadInputError: a malformed HQ ID or a limit below 1.
+    """
+    if limit is not None and limit < 1:
+        raise BadInputError("The limit must be 1 or more.")
+    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if hq_id is not None:
+        query = query.where(AuditEntry.hq_id == normalise_hq_id(hq_id))
+    if since is not None:
+        start = since if isinstance(since, dt.datetime) else dt.datetime.combine(since, dt.time())
+        query = query.where(AuditEntry.at >= start)
+    if limit is not None:
+        query = query.limit(limit)
+    with db.reading() as session:
+        return [_record(row) for row in session.scalars(query)]
+
+
+def export_audit_csv(
+    db: Database,
+    target: Path,
+    hq_id: str | None = None,
+    since: dt.datetime | dt.date | None = None,
+) -> int:
+    """Write the whole trail (or one member's) to a CSV file (0600), oldest first; return rows.
+
+    The file is written under a temporary name and renamed into place when complete.
+
+    Raises:
+        DatabaseError: the file could not be written (a full disk, …).
+    """
+    records = list(reversed(audit_log(db, hq_id=hq_id, since=since, limit=None)))
+    target = Path(target).expanduser().absolute()
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(CSV_COLUMNS)
+            for r in records:
+                writer.writerow(
+                    (
+                        r.id,
+                        r.at.isoformat(sep=" ", timespec="seconds"),
+                        r.officer,
+                        r.table,
+                        r.row_key,
+                        r.action,
+                        r.hq_id or "",
+                        json.dumps(r.old, ensure_ascii=False, sort_keys=True) if r.old else "",
+                        json.dumps(r.new, ensure_ascii=False, sort_keys=True) if r.new else "",
+                    )
+                )
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, target)
+        fsync_path(target.parent)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise write_failure(target, exc) from None
+    return len(records)
