@@ -68,12 +68,8 @@ def _settings_tables() -> None:
         sa.UniqueConstraint("dues_year", "category_id", name="uq_dues_rate_year_category"),
         sa.CheckConstraint("dues_year BETWEEN 1900 AND 2999", name="year"),
         sa.CheckConstraint("amount_cents >= 0", name="amount"),
-        sa.CheckConstraint(
-            "nonprofit_cents IS NULL OR nonprofit_cents >= 0", name="nonprofit"
-        ),
-        sa.CheckConstraint(
-            "enterprise_cents IS NULL OR enterprise_cents >= 0", name="enterprise"
-        ),
+        sa.CheckConstraint("nonprofit_cents IS NULL OR nonprofit_cents >= 0", name="nonprofit"),
+        sa.CheckConstraint("enterprise_cents IS NULL OR enterprise_cents >= 0", name="enterprise"),
     )
     op.create_table(
         "dues_year_rule",
@@ -87,9 +83,7 @@ def _settings_tables() -> None:
             "enterprise_full_count IS NULL OR enterprise_full_count >= 1",
             name="enterprise",
         ),
-        sa.CheckConstraint(
-            "promotion_percent BETWEEN 0 AND 100", name="promotion"
-        ),
+        sa.CheckConstraint("promotion_percent BETWEEN 0 AND 100", name="promotion"),
         sa.CheckConstraint("promotion_gap_years >= 1", name="gap"),
     )
     op.create_table(
@@ -100,9 +94,7 @@ def _settings_tables() -> None:
         sa.Column("day", sa.Integer(), nullable=False),
         sa.Column("percent", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_dues_proration_step"),
-        sa.UniqueConstraint(
-            "dues_year", "month", "day", name="uq_dues_proration_step_date"
-        ),
+        sa.UniqueConstraint("dues_year", "month", "day", name="uq_dues_proration_step_date"),
         sa.CheckConstraint("month BETWEEN 1 AND 12", name="month"),
         sa.CheckConstraint("day BETWEEN 1 AND 31", name="day"),
         sa.CheckConstraint("percent BETWEEN 0 AND 100", name="percent"),
@@ -156,10 +148,7 @@ def _ledger_table() -> None:
         sa.UniqueConstraint("hq_id", "dues_year", "charge_seq", name="uq_ledger_entry_charge"),
         sa.UniqueConstraint("receipt_no", name="uq_ledger_entry_receipt_no"),
         sa.UniqueConstraint("reverses_id", name="uq_ledger_entry_reverses_id"),
-        *(
-            sa.CheckConstraint(sql, name=name)
-            for name, sql in LEDGER_CHECKS.items()
-        ),
+        *(sa.CheckConstraint(sql, name=name) for name, sql in LEDGER_CHECKS.items()),
     )
     op.create_index("ix_ledger_entry_hq_id", "ledger_entry", ["hq_id", "id"])
     op.create_index("ix_ledger_entry_year", "ledger_entry", ["dues_year", "kind"])
