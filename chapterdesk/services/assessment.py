@@ -28,15 +28,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from chapterdesk.data.engine import Database
 from chapterdesk.data.ledger_models import LedgerEntry
-from chapterdesk.data.models import ChapterMembership
+from chapterdesk.data.models import ChapterMembership, HqMember
 from chapterdesk.errors import RuleRefusedError
 from chapterdesk.money import CENT, HUNDRED, format_money, to_cents
-from chapterdesk.services.chapter import settings_row
+from chapterdesk.services.chapter import Category, settings_row
+from chapterdesk.services.ledger import NAME_COLUMNS, insert_entries, person_names
 from chapterdesk.services.rates import (
     DuesYear,
     Rate,
@@ -48,14 +50,8 @@ from chapterdesk.services.rates import (
     rates_in,
     rules_in,
 )
-from chapterdesk.services.roster import (
-    RosterContext,
-    RosterEntry,
-    current_roster_query,
-    hq_record,
-    membership_view,
-)
-from chapterdesk.standing import Standing
+from chapterdesk.services.roster import RosterContext
+from chapterdesk.standing import Standing, StandingFacts, international_standing
 
 
 @dataclass(frozen=True)
@@ -256,30 +252,24 @@ def assess_dues(
                 .group_by(ChapterMembership.hq_id)
             ).all()
         )
-        entries: list[RosterEntry] = [
-            ctx.entry(membership_view(m), hq_record(h))
-            for m, h in session.execute(current_roster_query())
-        ]
-        entries.sort(key=lambda e: (e.hq.sort_name.casefold(), e.hq_id))
+        entries = _candidates(session, ctx, day)
         skipped: list[SkippedMember] = []
-        assessable: list[tuple[RosterEntry, Rate]] = []
+        assessable: list[tuple[_Candidate, Rate]] = []
         for entry in entries:
-            reason = _skip_reason(entry, rates, window)
+            reason = _skip_reason(entry, rates, window, day)
             if reason is None and entry.hq_id in live:
                 continue
             if reason is not None:
-                skipped.append(
-                    SkippedMember(entry.hq_id, entry.hq.display_name, entry.standing, reason)
-                )
+                skipped.append(SkippedMember(entry.hq_id, entry.name, entry.standing, reason))
                 continue
             assert entry.category is not None
             assessable.append((entry, rates[entry.category.code]))
         # Enterprise order and "already has members" among everyone assessable or charged.
         by_org: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
         for entry in entries:
-            key = organisation_key(entry.hq.company)
-            if key and (entry.hq_id in live or _skip_reason(entry, rates, window) is None):
-                by_org[key].append((entry.membership.chapter_joined_on, entry.hq_id))
+            key = organisation_key(entry.company)
+            if key and (entry.hq_id in live or _skip_reason(entry, rates, window, day) is None):
+                by_org[key].append((entry.joined_on, entry.hq_id))
         rank: dict[str, int] = {}
         for members in by_org.values():
             for position, (_joined, hq_id) in enumerate(sorted(members), start=1):
@@ -289,8 +279,8 @@ def assess_dues(
         for entry, rate in assessable:
             if entry.hq_id in live:
                 continue
-            key = organisation_key(entry.hq.company)
-            joined = entry.membership.chapter_joined_on
+            key = organisation_key(entry.company)
+            joined = entry.joined_on
             promoted = bool(
                 rules.promotion_percent
                 and key
@@ -302,7 +292,7 @@ def assess_dues(
                 rules,
                 window,
                 joined_on=joined,
-                organisation=entry.hq.company,
+                organisation=entry.company,
                 nonprofit=key in nonprofits,
                 org_position=rank.get(entry.hq_id) if key else None,
                 promoted=promoted,
@@ -312,7 +302,7 @@ def assess_dues(
                 skipped.append(
                     SkippedMember(
                         entry.hq_id,
-                        entry.hq.display_name,
+                        entry.name,
                         entry.standing,
                         "nothing due: " + "; ".join(pricing.reasons),
                     )
@@ -321,7 +311,7 @@ def assess_dues(
             lines.append(
                 AssessmentLine(
                     entry.hq_id,
-                    entry.hq.display_name,
+                    entry.name,
                     rate.category_name,
                     pricing.amount,
                     pricing.tier,
@@ -335,7 +325,7 @@ def assess_dues(
                 {
                     "kind": "charge",
                     "hq_id": entry.hq_id,
-                    "membership_id": entry.membership.id,
+                    "membership_id": entry.membership_id,
                     "dues_year": year,
                     "charge_seq": seq[entry.hq_id] + 1,
                     "amount_cents": to_cents(pricing.amount),
@@ -347,10 +337,7 @@ def assess_dues(
             )
         if rows and not dry_run:
             try:
-                ids = session.scalars(
-                    insert(LedgerEntry).returning(LedgerEntry.id, sort_by_parameter_order=True),
-                    rows,
-                ).all()
+                ids = insert_entries(session, rows)
             except IntegrityError:
                 raise RuleRefusedError(
                     f"Another officer posted dues charges for {year} at the same moment, so "
@@ -373,18 +360,80 @@ def assess_dues(
         )
 
 
-def _skip_reason(entry: RosterEntry, rates: dict[str, Rate], window: DuesYear) -> str | None:
+@dataclass(frozen=True)
+class _Candidate:
+    """What assessing needs to know about one current chapter member."""
+
+    membership_id: int
+    hq_id: str
+    joined_on: dt.date
+    name: str
+    sort_key: tuple[str, str]
+    company: str
+    member_type: str
+    category: Category | None
+    standing: Standing
+
+
+def _candidates(session: Session, ctx: RosterContext, day: dt.date) -> list[_Candidate]:
+    """Current chapter members, by name, read column by column (a 50,000 roster is quick)."""
+    query = (
+        select(
+            ChapterMembership.id,
+            ChapterMembership.hq_id,
+            ChapterMembership.chapter_joined_on,
+            HqMember.company,
+            HqMember.member_type,
+            HqMember.paid_through,
+            HqMember.hq_status,
+            HqMember.in_latest_export,
+            *NAME_COLUMNS,
+        )
+        .join(HqMember, HqMember.hq_id == ChapterMembership.hq_id)
+        .where(ChapterMembership.left_on.is_(None))
+    )
+    found = []
+    for row in session.execute(query):
+        display, sort_name = person_names(
+            row.prefix, row.first_name, row.middle_name, row.last_name, row.suffix
+        )
+        facts = StandingFacts(row.paid_through, row.hq_status, row.in_latest_export)
+        found.append(
+            _Candidate(
+                membership_id=row.id,
+                hq_id=row.hq_id,
+                joined_on=row.chapter_joined_on,
+                name=display,
+                sort_key=(sort_name.casefold(), row.hq_id),
+                company=row.company,
+                member_type=row.member_type,
+                category=ctx.categories.resolve(row.member_type),
+                standing=international_standing(facts, day, ctx.grace_days),
+            )
+        )
+    found.sort(key=lambda c: c.sort_key)
+    return found
+
+
+def _skip_reason(
+    entry: _Candidate, rates: dict[str, Rate], window: DuesYear, day: dt.date
+) -> str | None:
     if not entry.standing.is_current:
         return f"international membership is {entry.standing.label}"
     if entry.category is None:
-        return f"HQ member type {entry.hq.member_type!r} matches no chapter category"
+        return f"HQ member type {entry.member_type!r} matches no chapter category"
     if not entry.category.eligible:
         return f"the {entry.category.name} category is not eligible for membership"
     if entry.category.code not in rates:
         return f"no rate set for {entry.category.name} in {window.year}"
-    if entry.membership.chapter_joined_on > window.ends_on:
+    if entry.joined_on > day:
         return (
-            f"joined the chapter on {entry.membership.chapter_joined_on.isoformat()}, "
+            f"joined the chapter on {entry.joined_on.isoformat()}, "
+            f"after the assessment date {day.isoformat()}"
+        )
+    if entry.joined_on > window.ends_on:
+        return (
+            f"joined the chapter on {entry.joined_on.isoformat()}, "
             f"after dues year {window.year} ended"
         )
     return None

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,14 +29,16 @@ from chapterdesk.money import CENT, MAX_AMOUNT, from_cents, parse_amount, to_cen
 from chapterdesk.services.chapter import settings_row
 from chapterdesk.services.ledger import (
     KIND_LABELS,
+    NAME_COLUMNS,
     ZERO,
     EntryView,
     allocate,
     entries_for,
     entry_by_id,
+    insert_entries,
+    person_names,
 )
 from chapterdesk.services.rates import check_year
-from chapterdesk.services.roster import hq_record
 from chapterdesk.values import normalise_hq_id
 
 METHOD_ALIASES = {
@@ -133,13 +135,13 @@ def _members(session: Session, hq_ids: Sequence[str]) -> dict[str, tuple[str, in
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
         query = (
-            select(HqMember, ChapterMembership.id)
+            select(HqMember.hq_id, ChapterMembership.id, *NAME_COLUMNS)
             .join(ChapterMembership, ChapterMembership.hq_id == HqMember.hq_id)
             .where(HqMember.hq_id.in_(chunk))
             .order_by(ChapterMembership.chapter_joined_on, ChapterMembership.id)
         )
-        for row, membership_id in session.execute(query):
-            found[row.hq_id] = (hq_record(row).display_name, membership_id)
+        for hq_id, membership_id, *parts in session.execute(query):
+            found[hq_id] = (person_names(*parts)[0], membership_id)
     return found
 
 
@@ -246,9 +248,7 @@ def record_payments(
             )
         ]
         try:
-            ids = session.scalars(
-                insert(LedgerEntry).returning(LedgerEntry.id, sort_by_parameter_order=True), rows
-            ).all()
+            ids = insert_entries(session, rows)
         except IntegrityError:
             raise RuleRefusedError(
                 f"Receipt {first_receipt} was just taken by another officer; nothing was "
