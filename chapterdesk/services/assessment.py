@@ -272,7 +272,9 @@ def assess_dues(
                 by_org[key].append((entry.joined_on, entry.hq_id))
         rank: dict[str, int] = {}
         for members in by_org.values():
-            for position, (_joined, hq_id) in enumerate(sorted(members), start=1):
+            # HQ IDs are digits without leading zeros: shorter is smaller.
+            ordered = sorted(members, key=lambda m: (m[0], len(m[1]), m[1]))
+            for position, (_joined, hq_id) in enumerate(ordered, start=1):
                 rank[hq_id] = position
         lines: list[AssessmentLine] = []
         rows: list[dict[str, object]] = []

@@ -339,7 +339,13 @@ def parse_proration(text: str) -> tuple[ProrationRule, ...]:
             raise BadInputError(
                 f"{part!r} is not a proration step; write MM-DD=PERCENT, e.g. 07-01=50."
             )
-        month, day = parse_month_day(when)
+        try:
+            month, day = parse_month_day(when)
+        except BadInputError:
+            raise BadInputError(
+                f"{part!r} is not a proration step; write MM-DD=PERCENT with a day every "
+                "year has, e.g. 07-01=50."
+            ) from None
         steps.append(ProrationRule(month, day, int(percent)))
     return tuple(sorted(steps, key=lambda s: (s.month, s.day)))
 
