@@ -39,9 +39,7 @@ def test_enterprise_tier_first_five_full_then_reduced_by_join_date_then_id(
     # Seven from one firm (spelled three ways), joined in order; 9 and 10 joined the same day.
     spellings = ["Baker & Whitfield LLP", "baker and whitfield", "The Baker & Whitfield, L.L.P."]
     for n, hq_id in enumerate(["3", "4", "5", "6", "7", "10", "9"]):
-        add_member(
-            hq_id=hq_id, joined=dt.date(2019, 1, 1 + min(n, 5)), company=spellings[n % 3]
-        )
+        add_member(hq_id=hq_id, joined=dt.date(2019, 1, 1 + min(n, 5)), company=spellings[n % 3])
     other = add_member(hq_id="8", joined=dt.date(2025, 1, 1), company="Meridian Legal Group")
     result = dues.assess_dues(rated, 2026, as_of=TODAY)
     charged = amounts(result)
@@ -114,7 +112,10 @@ def test_proration_steps_by_chapter_join_date(rated: Database, add_member: AddMe
 def test_rules_combine_and_round_half_up_once() -> None:
     rate = dues.Rate(2026, "REG", "Regular", D("99.99"), None, D("80.01"))
     rules = dues.YearRules(
-        2026, enterprise_full_count=2, promotion_percent=50, proration=dues.parse_proration("07-01=50")
+        2026,
+        enterprise_full_count=2,
+        promotion_percent=50,
+        proration=dues.parse_proration("07-01=50"),
     )
     window = dues.dues_year_window(2026)
     priced = dues.price_dues(
@@ -142,7 +143,10 @@ def test_a_dues_year_starting_in_july(tmp_path: Path) -> None:
         add_hq(db, "3", paid_through=dt.date(2027, 12, 31))
         for hq_id, joined in (("1", "2026-06-30"), ("2", "2026-12-31"), ("3", "2027-01-02")):
             roster.add_member(
-                db, hq_id, chapter_joined_on=dt.date.fromisoformat(joined), as_of=dt.date(2027, 1, 2)
+                db,
+                hq_id,
+                chapter_joined_on=dt.date.fromisoformat(joined),
+                as_of=dt.date(2027, 1, 2),
             )
         result = dues.assess_dues(db, 2026, as_of=dt.date(2027, 1, 10))
         # The 01-01 step of dues year 2026 falls on 2027-01-01.
@@ -184,7 +188,9 @@ def test_members_not_in_good_standing_or_without_a_rate_are_listed_not_charged(
     assert "matches no chapter category" in reasons[unmatched][1]
 
 
-def test_lapsed_members_are_skipped_with_their_standing(rated: Database, add_member: AddMember) -> None:
+def test_lapsed_members_are_skipped_with_their_standing(
+    rated: Database, add_member: AddMember
+) -> None:
     member = add_member()
     result = dues.assess_dues(rated, 2026, as_of=dt.date(2027, 6, 1))
     (skipped,) = result.skipped
@@ -226,7 +232,9 @@ def test_rate_settings_refuse_bad_input(rated: Database) -> None:
     with pytest.raises(BadInputError, match="MM-DD=PERCENT"):
         dues.parse_proration("July=50")
     with pytest.raises(BadInputError, match="0 to 100"):
-        dues.set_year_rules(rated, dues.YearRules(2026, proration=dues.parse_proration("07-01=150")))
+        dues.set_year_rules(
+            rated, dues.YearRules(2026, proration=dues.parse_proration("07-01=150"))
+        )
     emeritus = dues.set_rate(rated, 2026, "Emeritus", "0")
     assert emeritus.amount == D("0.00")
     assert [r.category_code for r in dues.list_rates(rated, 2026)] == ["REG", "ASSOC", "EMER"]
