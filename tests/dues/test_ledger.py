@@ -109,7 +109,7 @@ def test_payments_get_sequential_receipts_and_pay_the_oldest_charge_first(
 
 def test_payment_refusals(charged: tuple[Database, str, str]) -> None:
     db, a, _b = charged
-    with pytest.raises(RuleRefusedError, match="^Purchase orders are not accepted; "):
+    with pytest.raises(RuleRefusedError, match=r"^Purchase orders are not accepted; "):
         dues.record_payment(db, a, "150", "PO", today=TODAY)
     with pytest.raises(RuleRefusedError, match="Purchase orders"):
         dues.record_payment(db, a, "150", "purchase-order", "PO-77", today=TODAY)
@@ -126,7 +126,7 @@ def test_payment_refusals(charged: tuple[Database, str, str]) -> None:
     with pytest.raises(NotFoundError, match="never been a member of this chapter"):
         dues.record_payment(db, "424242", "150", "visa", today=TODAY)
     dues.record_payment(db, a, "150", "cheque", "1042", today=TODAY)
-    with pytest.raises(RuleRefusedError, match="Check 1042 .* already recorded as receipt 1"):
+    with pytest.raises(RuleRefusedError, match=r"Check 1042 .* already recorded as receipt 1"):
         dues.record_payment(db, a, "150", "check", "1042", today=TODAY)
     assert dues.member_balance(db, a, TODAY).paid == D("150.00")
 
@@ -173,7 +173,7 @@ def test_waivers_cover_what_is_open_and_block_reversing_their_charge(
         dues.waive_dues(db, a, 2025, "Hardship", today=TODAY)
     waiver = dues.waive_dues(db, a, 2026, "Board approved hardship", today=TODAY)
     assert (waiver.kind, waiver.amount, waiver.dues_year) == ("waiver", D("100.00"), 2026)
-    with pytest.raises(RuleRefusedError, match="Nothing of .* is open"):
+    with pytest.raises(RuleRefusedError, match=r"Nothing of .* is open"):
         dues.waive_dues(db, a, 2026, "Again", today=TODAY)
     charge_id = dues.member_balance(db, a, TODAY).charges[0].entry_id
     with pytest.raises(RuleRefusedError, match=f"live waiver, entry {waiver.id}"):
