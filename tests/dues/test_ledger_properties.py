@@ -103,12 +103,9 @@ class LedgerMachine(RuleBasedStateMachine):
         except RuleRefusedError as refused:
             message = refused.message
             assert (
-                (kinds[entry_id] == "reversal"
-                and "itself a reversal" in message)
-                or (entry_id in self.reversed
-                and "already reversed" in message)
-                or (kinds[entry_id] == "charge"
-                and "live waiver" in message)
+                (kinds[entry_id] == "reversal" and "itself a reversal" in message)
+                or (entry_id in self.reversed and "already reversed" in message)
+                or (kinds[entry_id] == "charge" and "live waiver" in message)
             ), message
             return
         assert kinds[entry_id] != "reversal" and entry_id not in self.reversed
