@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "chapterdesk.cli.imports",
     "chapterdesk.cli.database",
     "chapterdesk.cli.safety",
+    "chapterdesk.cli.dues",
 )
 
 

@@ -1,0 +1,313 @@
+"""Assessing a dues year: who is charged, how much, and why.
+
+`assess_dues` charges every current chapter member in good standing or grace,
+in an eligible category, with a rate set, who has no live charge for the year,
+at the price `services.pricing.price_dues` gives. Anyone else is listed with
+the reason. A charge that was reversed lets the member be assessed again (see
+`LedgerEntry.charge_seq`).
+
+Enterprise tiers are ranked per organisation among the members assessable at
+the time (or already charged), by chapter join date and then HQ ID, so the
+same roster always gives the same tiers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from chapterdesk.data.engine import Database
+from chapterdesk.data.ledger_models import LedgerEntry
+from chapterdesk.data.models import ChapterMembership, HqMember
+from chapterdesk.errors import RuleRefusedError
+from chapterdesk.money import to_cents
+from chapterdesk.services.chapter import Category, settings_row
+from chapterdesk.services.ledger import NAME_COLUMNS, insert_entries, person_names
+from chapterdesk.services.organisations import nonprofit_keys, organisation_key
+from chapterdesk.services.pricing import is_new_member, price_dues
+from chapterdesk.services.rates import DuesYear, Rate, dues_year_in, rates_in, rules_in
+from chapterdesk.services.roster import RosterContext
+from chapterdesk.standing import Standing, StandingFacts, international_standing
+
+
+@dataclass(frozen=True)
+class AssessmentLine:
+    """A member charged (or, on a dry run, to be charged) and why the amount is what it is."""
+
+    hq_id: str
+    name: str
+    category: str
+    amount: Decimal
+    tier: str
+    promotion_percent: int
+    proration_percent: int
+    reasons: tuple[str, ...]
+    entry_id: int | None
+
+
+@dataclass(frozen=True)
+class SkippedMember:
+    """A current chapter member not charged, with their standing and the reason."""
+
+    hq_id: str
+    name: str
+    standing: Standing
+    reason: str
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The result of assessing a dues year (or of a dry run, which wrote nothing)."""
+
+    year: int
+    starts_on: dt.date
+    ends_on: dt.date
+    posted_on: dt.date
+    dry_run: bool
+    charged: tuple[AssessmentLine, ...]
+    skipped: tuple[SkippedMember, ...]
+    already_charged: int
+    total: Decimal
+
+
+def assess_dues(
+    db: Database, year: int, *, dry_run: bool = False, as_of: dt.date | None = None
+) -> Assessment:
+    """Charge a dues year to every member who owes it and has no live charge for it yet.
+
+    Args:
+        year: the dues year (named after the calendar year it starts in).
+        dry_run: work everything out and write nothing.
+        as_of: the day standing is judged on and the charges are dated (default today).
+    Raises:
+        BadInputError: the year is not plausible.
+        RuleRefusedError: another officer charged the same members at the same moment.
+    """
+    day = as_of or dt.date.today()
+    unit = db.reading() if dry_run else db.session()
+    with unit as session:
+        window = dues_year_in(session, year)
+        ctx = RosterContext(session, day)
+        currency = settings_row(session).currency
+        rates = {r.category_code: r for r in rates_in(session, year)}
+        rules = rules_in(session, year)
+        previous_rules = rules_in(session, year - 1)
+        nonprofits = nonprofit_keys(session)
+        charges = session.execute(
+            select(LedgerEntry.hq_id, LedgerEntry.id).where(
+                LedgerEntry.kind == "charge", LedgerEntry.dues_year == year
+            )
+        ).all()
+        reversed_ids = set(
+            session.scalars(
+                select(LedgerEntry.reverses_id).where(
+                    LedgerEntry.kind == "reversal", LedgerEntry.dues_year == year
+                )
+            )
+        )
+        seq: dict[str, int] = defaultdict(int)
+        live: set[str] = set()
+        for hq_id, entry_id in charges:
+            seq[hq_id] += 1
+            if entry_id not in reversed_ids:
+                live.add(hq_id)
+        last_left = dict(
+            session.execute(
+                select(ChapterMembership.hq_id, func.max(ChapterMembership.left_on))
+                .where(ChapterMembership.left_on.is_not(None))
+                .group_by(ChapterMembership.hq_id)
+            ).all()
+        )
+        entries = _candidates(session, ctx, day)
+        skipped: list[SkippedMember] = []
+        assessable: list[tuple[_Candidate, Rate]] = []
+        for entry in entries:
+            reason = _skip_reason(entry, rates, window, day)
+            if reason is None and entry.hq_id in live:
+                continue
+            if reason is not None:
+                skipped.append(SkippedMember(entry.hq_id, entry.name, entry.standing, reason))
+                continue
+            assert entry.category is not None
+            assessable.append((entry, rates[entry.category.code]))
+        # Enterprise order and "already has members" among everyone assessable or charged.
+        by_org: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
+        for entry in entries:
+            key = organisation_key(entry.company)
+            if key and (entry.hq_id in live or _skip_reason(entry, rates, window, day) is None):
+                by_org[key].append((entry.joined_on, entry.hq_id))
+        rank: dict[str, int] = {}
+        for members in by_org.values():
+            # HQ IDs are digits without leading zeros: shorter is smaller.
+            ordered = sorted(members, key=lambda m: (m[0], len(m[1]), m[1]))
+            for position, (_joined, hq_id) in enumerate(ordered, start=1):
+                rank[hq_id] = position
+        lines: list[AssessmentLine] = []
+        rows: list[dict[str, object]] = []
+        for entry, rate in assessable:
+            if entry.hq_id in live:
+                continue
+            key = organisation_key(entry.company)
+            joined = entry.joined_on
+            promoted = bool(
+                rules.promotion_percent
+                and key
+                and any(j < joined for j, other in by_org[key] if other != entry.hq_id)
+                and is_new_member(joined, last_left.get(entry.hq_id), window, rules, previous_rules)
+            )
+            pricing = price_dues(
+                rate,
+                rules,
+                window,
+                joined_on=joined,
+                organisation=entry.company,
+                nonprofit=key in nonprofits,
+                org_position=rank.get(entry.hq_id) if key else None,
+                promoted=promoted,
+                currency=currency,
+            )
+            if pricing.amount == 0:
+                skipped.append(
+                    SkippedMember(
+                        entry.hq_id,
+                        entry.name,
+                        entry.standing,
+                        "nothing due: " + "; ".join(pricing.reasons),
+                    )
+                )
+                continue
+            lines.append(
+                AssessmentLine(
+                    entry.hq_id,
+                    entry.name,
+                    rate.category_name,
+                    pricing.amount,
+                    pricing.tier,
+                    pricing.promotion_percent,
+                    pricing.proration_percent,
+                    pricing.reasons,
+                    None,
+                )
+            )
+            rows.append(
+                {
+                    "kind": "charge",
+                    "hq_id": entry.hq_id,
+                    "membership_id": entry.membership_id,
+                    "dues_year": year,
+                    "charge_seq": seq[entry.hq_id] + 1,
+                    "amount_cents": to_cents(pricing.amount),
+                    "posted_on": day,
+                    "reference": "",
+                    "reason": "",
+                    "detail": "; ".join(pricing.reasons),
+                }
+            )
+        if rows and not dry_run:
+            try:
+                ids = insert_entries(session, rows)
+            except IntegrityError:
+                raise RuleRefusedError(
+                    f"Another officer posted dues charges for {year} at the same moment, so "
+                    "this run charged no one; run the assessment again to charge anyone left."
+                ) from None
+            lines = [
+                AssessmentLine(**{**line.__dict__, "entry_id": entry_id})
+                for line, entry_id in zip(lines, ids, strict=True)
+            ]
+        return Assessment(
+            year=year,
+            starts_on=window.starts_on,
+            ends_on=window.ends_on,
+            posted_on=day,
+            dry_run=dry_run,
+            charged=tuple(lines),
+            skipped=tuple(skipped),
+            already_charged=len(live),
+            total=sum((line.amount for line in lines), Decimal("0.00")),
+        )
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """What assessing needs to know about one current chapter member."""
+
+    membership_id: int
+    hq_id: str
+    joined_on: dt.date
+    name: str
+    sort_key: tuple[str, str]
+    company: str
+    member_type: str
+    category: Category | None
+    standing: Standing
+
+
+def _candidates(session: Session, ctx: RosterContext, day: dt.date) -> list[_Candidate]:
+    """Current chapter members, by name, read column by column (a 50,000 roster is quick)."""
+    query = (
+        select(
+            ChapterMembership.id,
+            ChapterMembership.hq_id,
+            ChapterMembership.chapter_joined_on,
+            HqMember.company,
+            HqMember.member_type,
+            HqMember.paid_through,
+            HqMember.hq_status,
+            HqMember.in_latest_export,
+            *NAME_COLUMNS,
+        )
+        .join(HqMember, HqMember.hq_id == ChapterMembership.hq_id)
+        .where(ChapterMembership.left_on.is_(None))
+    )
+    found = []
+    for row in session.execute(query):
+        display, sort_name = person_names(
+            row.prefix, row.first_name, row.middle_name, row.last_name, row.suffix
+        )
+        facts = StandingFacts(row.paid_through, row.hq_status, row.in_latest_export)
+        found.append(
+            _Candidate(
+                membership_id=row.id,
+                hq_id=row.hq_id,
+                joined_on=row.chapter_joined_on,
+                name=display,
+                sort_key=(sort_name.casefold(), row.hq_id),
+                company=row.company,
+                member_type=row.member_type,
+                category=ctx.categories.resolve(row.member_type),
+                standing=international_standing(facts, day, ctx.grace_days),
+            )
+        )
+    found.sort(key=lambda c: c.sort_key)
+    return found
+
+
+def _skip_reason(
+    entry: _Candidate, rates: dict[str, Rate], window: DuesYear, day: dt.date
+) -> str | None:
+    if not entry.standing.is_current:
+        return f"international membership is {entry.standing.label}"
+    if entry.category is None:
+        return f"HQ member type {entry.member_type!r} matches no chapter category"
+    if not entry.category.eligible:
+        return f"the {entry.category.name} category is not eligible for membership"
+    if entry.category.code not in rates:
+        return f"no rate set for {entry.category.name} in {window.year}"
+    if entry.joined_on > day:
+        return (
+            f"joined the chapter on {entry.joined_on.isoformat()}, "
+            f"after the assessment date {day.isoformat()}"
+        )
+    if entry.joined_on > window.ends_on:
+        return (
+            f"joined the chapter on {entry.joined_on.isoformat()}, "
+            f"after dues year {window.year} ended"
+        )
+    return None
