@@ -63,7 +63,7 @@ class AddMemberDialog(QDialog):
         self.db = db
         self.entry: RosterEntry | None = None
         self.setWindowTitle("Add a chapter member")
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 90)
         intro = QLabel(
             "Every chapter member must be a member of the international association in good "
             "standing. Enter their HQ member ID to see what the latest HQ data says."
@@ -120,6 +120,7 @@ class AddMemberDialog(QDialog):
             self.record.setText("No HQ record to show.")
             show_message(self.message, exc.message, error=True)
             self.add_button.setEnabled(False)
+            self.adjustSize()
             return
         self.record.setText(hq_record_html(record, standing))
         if not standing.is_current:
@@ -131,6 +132,7 @@ class AddMemberDialog(QDialog):
             )
         self.add_button.setEnabled(True)
         self.add_button.setDefault(True)
+        self.adjustSize()
 
     def add(self) -> None:
         """Add the member; a refusal stays in the dialog as a message."""
@@ -139,6 +141,7 @@ class AddMemberDialog(QDialog):
             self.entry = roster.add_member(self.db, self.hq_id.text(), chapter_joined_on=joined)
         except ChapterDeskError as exc:
             show_message(self.message, exc.message, error=True)
+            self.adjustSize()
             return
         self.accept()
 

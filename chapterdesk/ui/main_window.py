@@ -57,7 +57,8 @@ class MainWindow(QMainWindow):
         self.sidebar.setIconSize(QSize(28, 28))
         self.sidebar.setSpacing(2)
         self.sidebar.setStyleSheet(
-            "QListWidget { border: none; background: palette(window); padding-top: 8px; }"
+            "QListWidget { border: none; background: palette(window); padding-top: 8px; "
+            "outline: 0; }"
             "QListWidget::item { padding: 8px 10px; border-radius: 6px; }"
             "QListWidget::item:selected { background: palette(highlight); "
             "color: palette(highlighted-text); }"

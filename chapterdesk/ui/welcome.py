@@ -50,7 +50,7 @@ class WelcomePage(QWidget):
         layout.addWidget(logo, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(12)
         layout.addWidget(title, 0, Qt.AlignmentFlag.AlignHCenter)
-        intro.setMaximumWidth(width * 2)
+        intro.setFixedWidth(width * 2)
         layout.addWidget(intro, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(18)
         for button in (self.new_button, self.demo_button, self.open_button):

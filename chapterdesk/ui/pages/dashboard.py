@@ -7,16 +7,17 @@ from typing import Any
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
-    QBarSeries,
     QBarSet,
     QChart,
     QChartView,
     QPieSeries,
+    QStackedBarSeries,
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QGridLayout,
     QLabel,
@@ -82,10 +83,13 @@ def big_number(value: int, caption: str) -> QLabel:
 
 
 def _chart_view(chart: QChart) -> QChartView:
-    chart.setBackgroundVisible(False)
+    palette = QApplication.palette()
+    chart.setBackgroundBrush(palette.base())
+    chart.setBackgroundRoundness(0)
     chart.setMargins(QMargins(0, 0, 0, 0))
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
     view = QChartView(chart)
+    view.setStyleSheet("QChartView { background: transparent; border: none; }")
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
     view.setMinimumHeight(view.fontMetrics().height() * 13)
     return view
@@ -198,33 +202,36 @@ class DashboardPage(Page):
 
     def _standing_chart(self, f: DashboardFigures) -> Card:
         card = Card("By standing")
-        series = QBarSeries()
-        labels = []
-        for standing in Standing:
+        series = QStackedBarSeries()
+        standings = list(Standing)
+        for number, standing in enumerate(standings):
+            # One set per standing, zero outside its own column: one coloured bar each.
             bar = QBarSet(standing.label)
-            bar.append(f.by_standing[standing])
+            bar.append([f.by_standing[standing] if i == number else 0 for i in range(4)])
             bar.setColor(QColor(STANDING_COLOURS[standing]))
+            bar.setBorderColor(QColor(STANDING_COLOURS[standing]))
             series.append(bar)
-            labels.append(standing.label)
-        series.setLabelsVisible(True)
-        series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsOutsideEnd)
+        series.setBarWidth(0.6)
         chart = QChart()
         chart.addSeries(series)
         axis_x = QBarCategoryAxis()
-        axis_x.append(["Members"])
-        axis_x.setVisible(False)
+        short = {Standing.GOOD: "good", Standing.NOT_IN_HQ: "not in HQ"}
+        axis_x.append([short.get(s, s.label) for s in standings])
         axis_y = QValueAxis()
-        axis_y.setRange(0, max(max(f.by_standing.values(), default=0) * 1.15, 1))
+        axis_y.setRange(0, max(max(f.by_standing.values(), default=0) * 1.1, 1))
         axis_y.setLabelFormat("%d")
+        axis_y.applyNiceNumbers()
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_x)
         series.attachAxis(axis_y)
-        chart.legend().setVisible(True)
+        chart.legend().setVisible(False)
         view = _chart_view(chart)
         view.setAccessibleName("Chart of members by standing")
-        series.clicked.connect(lambda _i, bar: self._go(RosterFilter(standings=frozenset(
-            {s for s in Standing if s.label == bar.label()}))))
+        view.setToolTip("Click a bar to list those members.")
+        series.clicked.connect(
+            lambda index, _bar: self._go(RosterFilter(standings=frozenset({standings[index]})))
+        )
         card.body.addWidget(view, 1)
         return card
 
@@ -274,7 +281,7 @@ class DashboardPage(Page):
             counts = ", ".join(f"{v:,} {k}" for k, v in latest.counts.items()) or "no counts"
             text = QLabel(
                 f"<b>{html.escape(latest.file_name)}</b><br>"
-                f"Imported {latest.imported_at:%Y-%m-%d %H:%M}<br>"
+                f"Imported {latest.imported_at:%Y-%m-%d %H:%M} UTC<br>"
                 f"HQ data as of {latest.data_as_of.isoformat()}<br>"
                 f"{latest.row_count:,} rows: {html.escape(counts)}"
             )

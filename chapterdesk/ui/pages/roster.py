@@ -35,6 +35,13 @@ from chapterdesk.ui.tasks import Cancelled
 from chapterdesk.ui.undo import AddMember, LeaveChapter
 
 SEARCH_DELAY_MS = 150
+# Typical widest values: columns open wide enough for them without reading the whole roster.
+COLUMN_SAMPLES = {
+    "hq_id": "1000000", "name": "MacDonald-Smith, Margaret A.", "category": "Associate",
+    "standing": "not in HQ data", "paid_through": "2026-12-31", "joined": "2026-12-31",
+    "email": "mmacdonald123@harborpoint.example", "company": "Baker & Whitfield LLP",
+    "city": "Philadelphia", "offices": "President-Elect",
+}
 NOT_GOOD = frozenset({Standing.GRACE, Standing.LAPSED, Standing.NOT_IN_HQ})
 STANDING_CHOICES: tuple[tuple[str, frozenset[Standing]], ...] = (
     ("Any standing", frozenset()),
@@ -120,10 +127,11 @@ class RosterPage(Page):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
         char = self.fontMetrics().averageCharWidth()
-        widths = {"hq_id": 9, "name": 26, "category": 12, "standing": 15, "paid_through": 13,
-                  "joined": 14, "email": 30, "company": 26, "city": 14, "offices": 14}
+        metrics = self.table.fontMetrics()
         for number, column in enumerate(COLUMNS):
-            self.table.setColumnWidth(number, widths[column.key] * char)
+            sample = metrics.horizontalAdvance(COLUMN_SAMPLES[column.key])
+            title = header.fontMetrics().horizontalAdvance(column.title) + 3 * char + 16
+            self.table.setColumnWidth(number, max(sample + 12, title))
         self._apply_hidden(settings.ROSTER_HIDDEN_COLUMNS.get())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
         self.model.modelReset.connect(self._after_reset)
@@ -145,7 +153,7 @@ class RosterPage(Page):
         if state is not None:
             self.splitter.restoreState(state)
         else:
-            self.splitter.setSizes([char * 120, char * 56])
+            self.splitter.setSizes([char * 100, char * 66])
         self.splitter.splitterMoved.connect(
             lambda *_: settings.ROSTER_SPLITTER.set(self.splitter.saveState())
         )

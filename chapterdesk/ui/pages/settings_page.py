@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -184,9 +183,10 @@ class SettingsPage(Page):
         form.addRow("&Page size for reports:", self.page_size)
         form.addRow("Your name (audit &trail):", self.officer_name)
         row = QHBoxLayout()
-        row.addWidget(self.message, 1)
-        row.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignTop)
+        row.addStretch(1)
+        row.addWidget(self.save_button)
         form.addRow(row)
+        form.addRow(self.message)
 
         self.category_table = _table(
             ("Code", "Name", "Eligible", "Votes", "Office", "Description"), "Membership categories"
