@@ -158,13 +158,11 @@ class MainWindow(QMainWindow):
         self.ctx = ctx = AppContext(db, self.tasks, self)
         ctx.navigate.connect(self.go_to)
         ctx.data_changed.connect(self.update_status)
-        ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        ctx.status_message.connect(self._status_message)
         ctx.undo.canUndoChanged.connect(self.undo_action.setEnabled)
         ctx.undo.canRedoChanged.connect(self.redo_action.setEnabled)
-        ctx.undo.undoTextChanged.connect(
-            lambda t: self.undo_action.setText(f"&Undo {t}" if t else "&Undo"))
-        ctx.undo.redoTextChanged.connect(
-            lambda t: self.redo_action.setText(f"&Redo {t}" if t else "&Redo"))
+        ctx.undo.undoTextChanged.connect(self._undo_text)
+        ctx.undo.redoTextChanged.connect(self._redo_text)
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
         self.pages = {}
@@ -296,7 +294,16 @@ class MainWindow(QMainWindow):
             "   ".join(f"{s.label}: {counts[s]:,}" for s in Standing) + "   "
         )
 
+    def _status_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
     # -- edit menu --------------------------------------------------------------------
+    def _undo_text(self, text: str) -> None:
+        self.undo_action.setText(f"&Undo {text}" if text else "&Undo")
+
+    def _redo_text(self, text: str) -> None:
+        self.redo_action.setText(f"&Redo {text}" if text else "&Redo")
+
     def undo(self) -> None:
         """Edit → Undo: take back the last roster change of this session."""
         if self.ctx is not None and self.ctx.undo.canUndo():
