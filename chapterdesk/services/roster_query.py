@@ -193,15 +193,24 @@ def ordered_ids(
         return list(session.connection().execute(query).scalars())
 
 
-def matching_ids(db: Database, wanted: RosterFilter, as_of: dt.date | None = None) -> set[int]:
+def matching_ids(
+    db: Database, wanted: RosterFilter, as_of: dt.date | None = None,
+    within: set[int] | None = None,
+) -> set[int]:
     """The membership keys the filter shows, unordered (cheaper than `ordered_ids`).
 
     A table that already holds the ordered keys of the unsearched filter keeps
     those in its order that match a search typed into it.
+
+    Args:
+        within: only look among these keys (the matches of the text typed so far,
+            when the officer keeps typing: a longer search can only match fewer).
     """
     day = as_of or dt.date.today()
     with db.reading() as session:
         query = _filtered(session, [ChapterMembership.id], wanted, day)
+        if within is not None:
+            query = query.where(ChapterMembership.id.in_(sorted(within)))
         return set(session.connection().execute(query).scalars())
 
 

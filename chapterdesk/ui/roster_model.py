@@ -24,6 +24,7 @@ from chapterdesk.services.roster_query import RosterFilter, RosterRow
 from chapterdesk.standing import Standing
 
 PAGE_SIZE = 200
+NARROW_WITHIN = 2000  # look only among the previous matches when there are at most this many
 KEEP_PAGES = 60
 RowRole = Qt.ItemDataRole.UserRole + 1
 HqIdRole = Qt.ItemDataRole.UserRole + 2
@@ -79,6 +80,7 @@ class RosterModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._base_key: tuple[RosterFilter, str, bool] | None = None
         self._base_ids: list[int] = []
+        self._last_search: tuple[str, set[int]] | None = None
         self._pages: OrderedDict[int, list[RosterRow | None]] = OrderedDict()
 
     # -- what the view shows ------------------------------------------------------------
@@ -95,10 +97,23 @@ class RosterModel(QAbstractTableModel):
                 self.db, base_key[0], self.sort_key, self.descending
             )
             self._base_key = base_key
-        if self.filter.search.strip():
-            matched = roster_query.matching_ids(self.db, self.filter)
+        text = self.filter.search.strip()
+        if text:
+            # Typing on: the new text extends the old, so only the old matches can match.
+            previous = self._last_search
+            narrowing = (
+                not forget_order
+                and previous is not None
+                and text.startswith(previous[0])
+                and len(previous[1]) <= NARROW_WITHIN
+            )
+            within = previous[1] if narrowing and previous is not None else None
+            search_only = RosterFilter(search=text)
+            matched = roster_query.matching_ids(self.db, search_only, within=within)
+            self._last_search = (text, matched)
             ids = [i for i in self._base_ids if i in matched]
         else:
+            self._last_search = None
             ids = self._base_ids
         self.beginResetModel()
         self._ids = ids

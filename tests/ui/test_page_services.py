@@ -165,3 +165,11 @@ def test_taking_back_a_leave(db: Database) -> None:
     roster.leave_chapter(db, "800", left_on=today)
     with pytest.raises(RuleRefusedError, match="officer terms"):
         roster.reopen_membership(db, entry.membership.id)
+
+
+def test_a_search_narrowed_within_earlier_matches_finds_the_same(demo_db: Database) -> None:
+    everything = roster_query.matching_ids(demo_db, RosterFilter(search="a"))
+    for text in ("an", "and", "ande"):
+        narrowed = roster_query.matching_ids(demo_db, RosterFilter(search=text), within=everything)
+        assert narrowed == roster_query.matching_ids(demo_db, RosterFilter(search=text))
+        everything = narrowed
