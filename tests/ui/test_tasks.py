@@ -106,3 +106,23 @@ def test_an_unexpected_error_is_logged_and_the_dialog_says_where(
     assert log.name == "chapterdesk.log"
     assert "ZeroDivisionError: a bug in the sums" in log.read_text(encoding="utf-8")
     assert "Traceback" in log.read_text(encoding="utf-8")
+
+
+def test_the_gui_excepthook_logs_a_bug_and_shows_a_refusal_plainly(
+    asked: Asked, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from chapterdesk.ui.tasks import install_excepthook
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    install_excepthook(lambda: None)
+    try:
+        raise KeyError("slot blew up")
+    except KeyError as exc:
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+    (text,) = asked.texts("error")
+    assert "KeyError" in text and "chapterdesk.log" in text
+    refusal = RuleRefusedError("Purchase orders are not accepted; pay by card or check.")
+    sys.excepthook(type(refusal), refusal, None)
+    assert asked.texts("warn") == ["Purchase orders are not accepted; pay by card or check."]

@@ -124,3 +124,17 @@ def test_geometry_and_last_page_are_remembered(qtbot: QtBot, window: MainWindow,
     settle(qtbot, again)
     assert (again.width(), again.height()) == (720, 520)
     assert again.current_page() is again.pages["officers"]
+
+
+def test_first_run_is_detected_when_no_database_exists_yet(
+    asked: Asked, tmp_path: Path, monkeypatch, demo_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    from chapterdesk.ui.app import startup_database
+
+    monkeypatch.setenv("CHAPTERDESK_DB", str(tmp_path / "not-yet.sqlite3"))
+    assert startup_database(None, False) is None
+    assert not (tmp_path / "not-yet.sqlite3").exists()
+    monkeypatch.setenv("CHAPTERDESK_DB", str(demo_path))
+    opened = startup_database(None, False)
+    assert opened is not None and chapter_info(opened).name == "Great Lakes Chapter"
+    opened.dispose()
