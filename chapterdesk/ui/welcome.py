@@ -51,6 +51,8 @@ class WelcomePage(QWidget):
         layout.addSpacing(12)
         layout.addWidget(title, 0, Qt.AlignmentFlag.AlignHCenter)
         intro.setFixedWidth(width * 2)
+        # A wrapped label placed with an alignment gets its one-line height: give it all lines.
+        intro.setFixedHeight(intro.heightForWidth(width * 2))
         layout.addWidget(intro, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(18)
         for button in (self.new_button, self.demo_button, self.open_button):

@@ -121,8 +121,9 @@ class DashboardPage(Page):
         self.layout_.addWidget(self.heading)
         self.grid = QGridLayout()
         self.grid.setSpacing(12)
-        self.layout_.addLayout(self.grid)
-        self.layout_.addStretch(1)
+        self.layout_.addLayout(self.grid, 1)
+        self.grid.setRowStretch(0, 3)
+        self.grid.setRowStretch(1, 2)
         ctx.data_changed.connect(self._data_changed)
 
     def _data_changed(self) -> None:

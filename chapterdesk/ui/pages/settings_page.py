@@ -181,7 +181,7 @@ class SettingsPage(Page):
         form.addRow("&Grace after paid-through:", self.grace)
         form.addRow("HQ data is s&tale after:", self.stale)
         form.addRow("&Page size for reports:", self.page_size)
-        form.addRow("Your name (audit &trail):", self.officer_name)
+        form.addRow("Your name (audit t&rail):", self.officer_name)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.save_button)
@@ -192,7 +192,7 @@ class SettingsPage(Page):
             ("Code", "Name", "Eligible", "Votes", "Office", "Description"), "Membership categories"
         )
         self.category_table.doubleClicked.connect(lambda _i: self.edit_category())
-        add_category = QPushButton("Add ca&tegory…")
+        add_category = QPushButton("Add categor&y…")
         add_category.clicked.connect(lambda: self.edit_category(new=True))
         edit_category = QPushButton("&Edit category…")
         edit_category.clicked.connect(lambda: self.edit_category())
