@@ -121,6 +121,33 @@ class RosterModel(QAbstractTableModel):
         self.endResetModel()
         self.reloaded.emit()
 
+    def search_plan(self, wanted: RosterFilter) -> tuple[str, set[int] | None] | None:
+        """What to ask SQL for when only the search text differs from the view shown.
+
+        Returns (text, keys to look within) for a search that can run off the UI
+        thread and be shown with `show_search`; None when the filters or sort
+        changed too (or the search is empty), which `set_filter` handles at once.
+        """
+        text = wanted.search.strip()
+        if not text or self._base_key != (wanted.without_search(), self.sort_key, self.descending):
+            return None
+        previous = self._last_search
+        if previous is not None and text.startswith(previous[0]) and (
+            len(previous[1]) <= NARROW_WITHIN
+        ):
+            return text, previous[1]
+        return text, None
+
+    def show_search(self, wanted: RosterFilter, matched: set[int]) -> None:
+        """Show the members of the loaded view that a search (run elsewhere) matched."""
+        self.filter = wanted
+        self._last_search = (wanted.search.strip(), matched)
+        self.beginResetModel()
+        self._ids = [i for i in self._base_ids if i in matched]
+        self._pages.clear()
+        self.endResetModel()
+        self.reloaded.emit()
+
     def row_of(self, membership_id: int) -> int:
         """The row showing a membership, or -1 when the view does not show it."""
         try:

@@ -172,6 +172,7 @@ class RosterPage(Page):
         self._load_categories()
         self.ctx.data_changed.connect(self.refresh)
         self._loaded = False
+        self._search_serial = 0
 
     # -- filters --------------------------------------------------------------------
     def _load_categories(self) -> None:
@@ -193,9 +194,31 @@ class RosterPage(Page):
         )
 
     def apply_filter(self) -> None:
-        """Re-query the table for the current search and filters."""
+        """Re-query the table for the current search and filters.
+
+        A change of search text alone runs on the worker thread (typing never
+        waits for the database); the newest search wins. Other filters and the
+        sort re-read the view at once.
+        """
         self._search_timer.stop()
-        self.model.set_filter(self.current_filter())
+        wanted = self.current_filter()
+        self._search_serial += 1
+        plan = self.model.search_plan(wanted)
+        if plan is None:
+            self.model.set_filter(wanted)
+            return
+        text, within = plan
+        serial, db = self._search_serial, self.db
+
+        def search(_progress: Any, _cancelled: Any) -> set[int]:
+            return roster_query.matching_ids(db, RosterFilter(search=text), within=within)
+
+        def show(matched: set[int]) -> None:
+            if serial == self._search_serial:  # a later keystroke supersedes this one
+                self.model.show_search(wanted, matched)
+
+        self.ctx.tasks.run(search, title="Searching the roster", parent=self, on_done=show,
+                           show_progress=False)
 
     def show_filter(self, wanted: RosterFilter) -> None:
         """Set the search box and combo boxes to a filter (a dashboard link) and apply it."""
