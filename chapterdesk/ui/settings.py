@@ -22,13 +22,13 @@ class Setting:
 
     def get(self) -> Any:
         """The stored value, or the default when it is missing or of the wrong kind."""
-        value = QSettings().value(self.key, self.default)
+        store = QSettings()
+        if not store.contains(self.key):
+            return list(self.default) if self.kind is list else self.default
+        value = store.value(self.key)
         if self.kind is list:
-            if value is None or value == "":
-                return list(self.default)
-            if isinstance(value, str):
-                return [value]
-            return [str(v) for v in value] if isinstance(value, list | tuple) else self.default
+            # Kept as one comma-separated text: an empty list survives the round trip.
+            return [v for v in str(value or "").split(",") if v]
         if self.kind is int:
             try:
                 return int(value)
@@ -40,6 +40,8 @@ class Setting:
 
     def set(self, value: Any) -> None:
         """Remember a new value."""
+        if self.kind is list:
+            value = ",".join(str(v) for v in value)
         QSettings().setValue(self.key, value)
 
 

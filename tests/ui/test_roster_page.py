@@ -242,3 +242,16 @@ def test_roster_model_passes_the_model_tester(qtmodeltester, demo_db: Database, 
     model = RosterModel(demo_db)
     model.set_filter(wanted)
     qtmodeltester.check(model, force_py=True)
+
+
+def test_showing_every_column_is_remembered_too(qtbot: QtBot, window: MainWindow,
+                                                demo_db: Database) -> None:
+    roster_page = page(window, "roster")
+    for key in list(roster_page.hidden_columns()):
+        roster_page.set_column_visible(key, True)
+    assert roster_page.hidden_columns() == []
+    window.close()
+    again = MainWindow(demo_db)
+    qtbot.addWidget(again)
+    settle(qtbot, again)
+    assert again.pages["roster"].hidden_columns() == []

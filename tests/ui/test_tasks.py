@@ -38,7 +38,7 @@ def test_the_event_loop_keeps_turning_while_a_job_runs(
         seen["thread"] = threading.get_ident()
         for step in range(10):
             progress("Working", step, 10)
-            time.sleep(0.08)
+            time.sleep(0.12)
         return "done"
 
     results: list[str] = []
@@ -48,7 +48,7 @@ def test_the_event_loop_keeps_turning_while_a_job_runs(
     qtbot.waitUntil(lambda: results == ["done"], timeout=5000)
     timer.stop()
     assert seen["thread"] != threading.get_ident()
-    assert len(ticks) >= 15  # the UI thread kept serving its timer for the whole 0.8 s
+    assert len(ticks) >= 20  # the UI thread kept serving its timer for the whole 1.2 s
     assert not runner.busy()
 
 
