@@ -274,14 +274,15 @@ class MainWindow(QMainWindow):
             return
         db = self.ctx.db
 
-        def job(_progress: Any, _cancelled: Any) -> tuple[HqDataAge, dict[Standing, int]]:
-            return hq_data_status(db), standing_counts(db)
+        def job(_progress: Any, _cancelled: Any) -> tuple[HqDataAge, dict[Standing, int], str]:
+            return hq_data_status(db), standing_counts(db), chapter_info(db).name
 
         self.tasks.run(job, title="Counting members", parent=self, show_progress=False,
                        on_done=self._show_status)
 
-    def _show_status(self, result: tuple[HqDataAge, dict[Standing, int]]) -> None:
-        age, counts = result
+    def _show_status(self, result: tuple[HqDataAge, dict[Standing, int], str]) -> None:
+        age, counts, name = result
+        self.setWindowTitle(f"{name} — ChapterDesk")
         self.hq_age = age
         self.age_label.setText(age.describe())
         self.age_label.setStyleSheet(

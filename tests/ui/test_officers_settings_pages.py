@@ -69,6 +69,7 @@ def test_settings_are_validated_and_saved(qtbot: QtBot, window: MainWindow,
         "Great Lakes & Ontario Chapter", "CAD", 5, "a4")
     settle(qtbot, window)
     assert "stale" in window.age_label.text() and "color" in window.age_label.styleSheet()
+    assert window.windowTitle() == "Great Lakes & Ontario Chapter — ChapterDesk"
 
 
 def test_categories_and_positions_are_added_through_their_dialogs(
