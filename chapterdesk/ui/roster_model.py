@@ -42,6 +42,17 @@ def _date(value: Any) -> str:
 
 
 @dataclass(frozen=True)
+class Loaded:
+    """What a view read from the database: its keys in order (None: unchanged) and matches."""
+
+    filter: RosterFilter
+    sort_key: str
+    descending: bool
+    base_ids: list[int] | None
+    matched: set[int] | None
+
+
+@dataclass(frozen=True)
 class Column:
     """A roster column: its key (also its sort key), heading and how a row shows in it."""
 
@@ -81,69 +92,69 @@ class RosterModel(QAbstractTableModel):
         self._base_key: tuple[RosterFilter, str, bool] | None = None
         self._base_ids: list[int] = []
         self._last_search: tuple[str, set[int]] | None = None
+        # Set by a page that reads the database off the UI thread: called to re-sort.
+        self.loader: Callable[[RosterFilter, str, bool], None] | None = None
         self._pages: OrderedDict[int, list[RosterRow | None]] = OrderedDict()
 
     # -- what the view shows ------------------------------------------------------------
     def set_filter(self, wanted: RosterFilter) -> None:
-        """Show the members this filter selects (re-queried at once)."""
-        self.filter = wanted
-        self.reload()
+        """Show the members this filter selects, re-read at once (the page loads off-thread)."""
+        self.show_loaded(self.load_job(wanted, self.sort_key, self.descending)())
 
     def reload(self, *, forget_order: bool = False) -> None:
-        """Re-read the keys for the current filter and sort (after a change to the data)."""
-        base_key = (self.filter.without_search(), self.sort_key, self.descending)
-        if forget_order or base_key != self._base_key:
-            self._base_ids = roster_query.ordered_ids(
-                self.db, base_key[0], self.sort_key, self.descending
+        """Re-read the view at once (`forget_order`: the data changed, re-read the order too)."""
+        job = self.load_job(self.filter, self.sort_key, self.descending, force=forget_order)
+        self.show_loaded(job())
+
+    def load_job(
+        self, wanted: RosterFilter, sort_key: str, descending: bool, *, force: bool = False
+    ) -> Callable[[], Loaded]:
+        """The database reads a new view needs, as a job that may run on the worker thread.
+
+        Only what changed is read: the ordered keys when the filters or sort
+        changed (or `force`), the search matches when there is search text; a
+        search that extends the one shown looks only among its matches.
+        """
+        base_key = (wanted.without_search(), sort_key, descending)
+        need_base = force or base_key != self._base_key
+        text = wanted.search.strip()
+        previous = self._last_search
+        within = None
+        if text and not need_base and previous is not None and text.startswith(previous[0]):
+            within = set(previous[1]) if len(previous[1]) <= NARROW_WITHIN else None
+        db = self.db
+
+        def job() -> Loaded:
+            base = (
+                roster_query.ordered_ids(db, base_key[0], sort_key, descending)
+                if need_base
+                else None
             )
-            self._base_key = base_key
-        text = self.filter.search.strip()
-        if text:
-            # Typing on: the new text extends the old, so only the old matches can match.
-            previous = self._last_search
-            narrowing = (
-                not forget_order
-                and previous is not None
-                and text.startswith(previous[0])
-                and len(previous[1]) <= NARROW_WITHIN
+            matched = (
+                roster_query.matching_ids(db, RosterFilter(search=text), within=within)
+                if text
+                else None
             )
-            within = previous[1] if narrowing and previous is not None else None
-            search_only = RosterFilter(search=text)
-            matched = roster_query.matching_ids(self.db, search_only, within=within)
-            self._last_search = (text, matched)
+            return Loaded(wanted, sort_key, descending, base, matched)
+
+        return job
+
+    def show_loaded(self, loaded: Loaded) -> None:
+        """Show a view whose reads `load_job` made (on the UI thread)."""
+        if loaded.base_ids is not None:
+            self._base_ids = loaded.base_ids
+            self._base_key = (loaded.filter.without_search(), loaded.sort_key, loaded.descending)
+        self.filter = loaded.filter
+        self.sort_key, self.descending = loaded.sort_key, loaded.descending
+        if loaded.matched is not None:
+            matched = loaded.matched
+            self._last_search = (loaded.filter.search.strip(), matched)
             ids = [i for i in self._base_ids if i in matched]
         else:
             self._last_search = None
             ids = self._base_ids
         self.beginResetModel()
         self._ids = ids
-        self._pages.clear()
-        self.endResetModel()
-        self.reloaded.emit()
-
-    def search_plan(self, wanted: RosterFilter) -> tuple[str, set[int] | None] | None:
-        """What to ask SQL for when only the search text differs from the view shown.
-
-        Returns (text, keys to look within) for a search that can run off the UI
-        thread and be shown with `show_search`; None when the filters or sort
-        changed too (or the search is empty), which `set_filter` handles at once.
-        """
-        text = wanted.search.strip()
-        if not text or self._base_key != (wanted.without_search(), self.sort_key, self.descending):
-            return None
-        previous = self._last_search
-        if previous is not None and text.startswith(previous[0]) and (
-            len(previous[1]) <= NARROW_WITHIN
-        ):
-            return text, previous[1]
-        return text, None
-
-    def show_search(self, wanted: RosterFilter, matched: set[int]) -> None:
-        """Show the members of the loaded view that a search (run elsewhere) matched."""
-        self.filter = wanted
-        self._last_search = (wanted.search.strip(), matched)
-        self.beginResetModel()
-        self._ids = [i for i in self._base_ids if i in matched]
         self._pages.clear()
         self.endResetModel()
         self.reloaded.emit()
@@ -243,8 +254,11 @@ class RosterModel(QAbstractTableModel):
             return
         key = COLUMNS[column].sort_key or "name"
         descending = order == Qt.SortOrder.DescendingOrder
-        if (key, descending) == (self.sort_key, self.descending) and self._base_key is not None:
+        if (key, descending) == (self.sort_key, self.descending):
             return
-        self.sort_key, self.descending = key, descending
-        if self._base_key is not None:  # not loaded yet: the first load sorts this way
-            self.reload()
+        if self._base_key is None:  # not loaded yet: the first load sorts this way
+            self.sort_key, self.descending = key, descending
+        elif self.loader is not None:
+            self.loader(self.filter, key, descending)
+        else:
+            self.show_loaded(self.load_job(self.filter, key, descending)())

@@ -80,6 +80,12 @@ def window(qtbot: QtBot, demo_db: Database, asked: Asked) -> Iterator[MainWindow
 
 
 def page(window: MainWindow, key: str) -> Any:
-    """Open a page by its key and return it."""
+    """Open a page by its key and return it once what it reads in the background is shown."""
+    import time
+
     window.go_to(key)
+    deadline = time.monotonic() + 15
+    while window.tasks.busy() and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.005)
     return window.pages[key]

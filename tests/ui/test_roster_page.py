@@ -53,16 +53,19 @@ def test_filters_by_standing_category_and_office(qtbot: QtBot, window: MainWindo
     lapsed = len(roster.list_members(demo_db, standing=Standing.LAPSED))
     roster_page.standing.setCurrentIndex(roster_page.standing.findText("Lapsed"))
     roster_page.standing.activated.emit(roster_page.standing.currentIndex())
+    settle(qtbot, window)
     assert roster_page.model.rowCount() == lapsed > 0
     assert {roster_page.model.index(r, 3).data() for r in range(lapsed)} == {"lapsed"}
     roster_page.standing.setCurrentIndex(0)
     roster_page.category.setCurrentIndex(roster_page.category.findText("Associate"))
     roster_page.category.activated.emit(roster_page.category.currentIndex())
+    settle(qtbot, window)
     associates = len(roster.list_members(demo_db, category="Associate"))
     assert roster_page.model.rowCount() == associates > 0
     roster_page.category.setCurrentIndex(0)
     roster_page.officer.setCurrentIndex(1)
     roster_page.officer.activated.emit(1)
+    settle(qtbot, window)
     assert roster_page.model.rowCount() == 7
     assert all(roster_page.model.index(r, 9).data() for r in range(7))
 
@@ -73,6 +76,7 @@ def test_clicking_a_header_sorts_in_sql(qtbot: QtBot, window: MainWindow) -> Non
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
                      pos=header.viewport().rect().topLeft()
                      + type(header.viewport().rect().topLeft())(header.sectionPosition(0) + 5, 5))
+    settle(qtbot, window)
     ids = [roster_page.model.index(r, 0).data() for r in range(120)]
     assert ids == sorted(ids, key=lambda i: (len(i), i))
 
@@ -85,6 +89,7 @@ def test_dashboard_figure_opens_the_filtered_roster(qtbot: QtBot, window: MainWi
     button = next(b for b in dashboard.findChildren(type(window.welcome.demo_button))
                   if b.text().endswith(" lapsed"))
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     roster_page = window.pages["roster"]
     assert window.current_page() is roster_page
     assert roster_page.standing.currentText() == "Lapsed"
@@ -123,9 +128,11 @@ def test_add_member_shows_hq_record_then_adds_and_undo_takes_it_back(
 
     asked.dialog_handler = accepted
     qtbot.mouseClick(roster_page.add_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     assert roster_page.model.rowCount() == 121
     assert roster_page.panel.detail is not None and roster_page.panel.detail.hq.hq_id == good.hq_id
     window.undo_action.trigger()
+    settle(qtbot, window)
     assert roster_page.model.rowCount() == 120
     assert roster.member_detail(demo_db, good.hq_id).current is None
     window.redo_action.trigger()
@@ -156,6 +163,7 @@ def test_chapter_facts_refused_then_saved_then_undone(
     window.activateWindow()
     qtbot.waitActive(window)
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, window)
     assert roster.member_detail(demo_db, hq_id).current.membership == before
     assert panel.joined.text() == before.chapter_joined_on.isoformat()
     settle(qtbot, window)
@@ -178,10 +186,12 @@ def test_leave_chapter_and_undo(qtbot: QtBot, window: MainWindow, demo_db: Datab
 
     asked.dialog_handler = leave
     qtbot.mouseClick(roster_page.panel.leave_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     assert roster_page.model.rowCount() == 119
     history = roster.member_detail(demo_db, hq_id).history
     assert history[-1].leave_reason == "Moved away"
     window.undo_action.trigger()
+    settle(qtbot, window)
     assert roster_page.model.rowCount() == 120
     assert roster.member_detail(demo_db, hq_id).current is not None
     settle(qtbot, window)
@@ -202,6 +212,7 @@ def test_export_writes_the_filtered_list(qtbot: QtBot, window: MainWindow, asked
     roster_page = page(window, "roster")
     roster_page.standing.setCurrentIndex(roster_page.standing.findText("Not in good standing"))
     roster_page.apply_filter()
+    settle(qtbot, window)
     shown = roster_page.model.rowCount()
     asked.save_path = tmp_path / f"problems{suffix}"
     qtbot.mouseClick(roster_page.export_button, Qt.MouseButton.LeftButton)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
@@ -30,7 +31,7 @@ from chapterdesk.ui.dialogs import AddMemberDialog, LeaveDialog
 from chapterdesk.ui.member_panel import MemberPanel
 from chapterdesk.ui.pages.base import AppContext, Page, heading
 from chapterdesk.ui.roster_export import write_rows
-from chapterdesk.ui.roster_model import COLUMN_KEYS, COLUMNS, HqIdRole, RosterModel
+from chapterdesk.ui.roster_model import COLUMN_KEYS, COLUMNS, HqIdRole, Loaded, RosterModel
 from chapterdesk.ui.tasks import Cancelled
 from chapterdesk.ui.undo import AddMember, LeaveChapter
 
@@ -173,6 +174,8 @@ class RosterPage(Page):
         self.ctx.data_changed.connect(self.refresh)
         self._loaded = False
         self._search_serial = 0
+        self._select_after_load: int | None = None
+        self.model.loader = lambda wanted, key, descending: self.load(wanted, key, descending)
 
     # -- filters --------------------------------------------------------------------
     def _load_categories(self) -> None:
@@ -194,34 +197,49 @@ class RosterPage(Page):
         )
 
     def apply_filter(self) -> None:
-        """Re-query the table for the current search and filters.
-
-        A change of search text alone runs on the worker thread (typing never
-        waits for the database); the newest search wins. Other filters and the
-        sort re-read the view at once.
-        """
+        """Re-read the table for the current search and filters (off the UI thread)."""
         self._search_timer.stop()
-        wanted = self.current_filter()
+        self.load(self.current_filter())
+
+    def load(
+        self,
+        wanted: RosterFilter,
+        sort_key: str | None = None,
+        descending: bool | None = None,
+        *,
+        force: bool = False,
+        then: Callable[[], None] | None = None,
+    ) -> None:
+        """Read a view of the roster on the worker thread and show it; the newest request wins.
+
+        Typing, filtering and sorting a 50,000-member roster each cost a query of
+        a tenth of a second or more, so none of them runs on the UI thread.
+        """
         self._search_serial += 1
-        plan = self.model.search_plan(wanted)
-        if plan is None:
-            self.model.set_filter(wanted)
-            return
-        text, within = plan
-        serial, db = self._search_serial, self.db
+        serial = self._search_serial
+        job = self.model.load_job(
+            wanted,
+            self.model.sort_key if sort_key is None else sort_key,
+            self.model.descending if descending is None else descending,
+            force=force,
+        )
 
-        def search(_progress: Any, _cancelled: Any) -> set[int]:
-            return roster_query.matching_ids(db, RosterFilter(search=text), within=within)
+        def show(loaded: Loaded) -> None:
+            if serial != self._search_serial:  # a later request supersedes this one
+                return
+            self.model.show_loaded(loaded)
+            if then is not None:
+                then()
 
-        def show(matched: set[int]) -> None:
-            if serial == self._search_serial:  # a later keystroke supersedes this one
-                self.model.show_search(wanted, matched)
-
-        self.ctx.tasks.run(search, title="Searching the roster", parent=self, on_done=show,
-                           show_progress=False)
+        self.ctx.tasks.run(lambda _p, _c: job(), title="Reading the roster", parent=self,
+                           on_done=show, show_progress=False)
 
     def show_filter(self, wanted: RosterFilter) -> None:
         """Set the search box and combo boxes to a filter (a dashboard link) and apply it."""
+        self._set_filter_widgets(wanted)
+        self.apply_filter()
+
+    def _set_filter_widgets(self, wanted: RosterFilter) -> None:
         self.search.blockSignals(True)
         self.search.setText(wanted.search)
         self.search.blockSignals(False)
@@ -232,7 +250,6 @@ class RosterPage(Page):
         self.officer.setCurrentIndex(
             next((i for i, (_l, v) in enumerate(OFFICER_CHOICES) if v == wanted.officer), 0)
         )
-        self.apply_filter()
 
     def activate(self, target: Any = None) -> None:
         if isinstance(target, RosterFilter):
@@ -248,19 +265,19 @@ class RosterPage(Page):
         if not self._loaded:
             return
         self._load_categories()
-        selected = self.selected_rows()
         current = self.model.row_at(self.table.currentIndex().row())
-        self.model.filter = self.current_filter()
-        self.model.reload(forget_order=True)
-        row = self.model.row_of(current.membership_id) if current else -1
-        if row >= 0:
-            self.table.selectionModel().setCurrentIndex(
-                self.model.index(row, 0),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows,
-            )
-        elif selected:
-            self.panel.show_member(None)
+        wanted = self._select_after_load or (current.membership_id if current else None)
+        self._select_after_load = None
+
+        def reselect() -> None:
+            if wanted is not None and self.model.row_of(wanted) >= 0:
+                self._select_row(self.model.row_of(wanted))
+            elif wanted is not None and wanted != (current.membership_id if current else None):
+                self.select_member(wanted)  # a new member hidden by the filter
+            else:
+                self.panel.show_member(None)
+
+        self.load(self.current_filter(), force=True, then=reselect)
 
     def focus_search(self) -> None:
         """Ctrl+F: put the cursor in the search box."""
@@ -332,23 +349,31 @@ class RosterPage(Page):
             AddMember(self.ctx, entry.hq_id, name, entry.membership.id,
                       entry.membership.chapter_joined_on)
         )
+        self._select_after_load = entry.membership.id
         self.ctx.changed(f"Added {name} ({entry.hq_id}) to the chapter.")
-        self.select_member(entry.membership.id)
+
+    def _select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
 
     def select_member(self, membership_id: int) -> None:
-        """Select a member in the table (clearing the search if it hides them)."""
+        """Select a member in the table (clearing the search and filters if they hide them)."""
         row = self.model.row_of(membership_id)
-        if row < 0:
-            self.show_filter(RosterFilter())
-            row = self.model.row_of(membership_id)
         if row >= 0:
-            index = self.model.index(row, 0)
-            self.table.selectionModel().setCurrentIndex(
-                index,
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows,
-            )
-            self.table.scrollTo(index)
+            self._select_row(row)
+            return
+        self._set_filter_widgets(RosterFilter())
+
+        def select() -> None:
+            if self.model.row_of(membership_id) >= 0:
+                self._select_row(self.model.row_of(membership_id))
+
+        self.load(RosterFilter(), then=select)
 
     def leave(self, hq_id: str) -> None:
         """Record that a member leaves the chapter (asks for the date and reason)."""
