@@ -34,5 +34,9 @@ postgresql:
 pytest: $(STAMP) postgresql
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -n 2 --dist loadfile
 
+## A PNG of every page and key dialog on a demo chapter, at 1280x800 and 1920x1080, in screenshots/.
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

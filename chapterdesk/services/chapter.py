@@ -18,8 +18,9 @@ from chapterdesk.data.models import (
     ImportBatch,
     MembershipCategory,
     OfficerPosition,
+    OfficerTerm,
 )
-from chapterdesk.errors import BadInputError, RuleRefusedError
+from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
 from chapterdesk.standing import normalise_key
 from chapterdesk.values import parse_currency, parse_month_day
 
@@ -255,3 +256,181 @@ def set_officer_name(db: Database, name: str | None) -> ChapterInfo:
         row.officer_name = clean
         session.flush()
         return _info(row)
+
+
+PAGE_SIZES = ("letter", "a4")
+
+
+@dataclass(frozen=True)
+class Position:
+    """An officer position as the settings page edits it."""
+
+    id: int
+    name: str
+    single_holder: bool
+
+
+def update_settings(
+    db: Database,
+    *,
+    name: str,
+    currency: str,
+    year_start: str,
+    grace_days: int,
+    stale_after_days: int,
+    page_size: str,
+    officer_name: str = "",
+) -> ChapterInfo:
+    """Change the chapter-wide settings; every value is checked before anything is written.
+
+    Raises:
+        BadInputError: a malformed name, currency, year start, day count or page size.
+    """
+    clean_name = " ".join(name.split())
+    if not clean_name or len(clean_name) > 200:
+        raise BadInputError("The chapter needs a name of 1 to 200 characters.")
+    code = parse_currency(currency)
+    month, day = parse_month_day(year_start)
+    if not 0 <= grace_days <= 3650:
+        raise BadInputError("Grace days must be a whole number from 0 to 3650.")
+    if not 1 <= stale_after_days <= 3650:
+        raise BadInputError("Stale-after days must be a whole number from 1 to 3650.")
+    size = page_size.strip().lower()
+    if size not in PAGE_SIZES:
+        raise BadInputError(f"{page_size!r} is not a page size; choose letter or A4.")
+    officer = " ".join(officer_name.split())
+    if len(officer) > 200:
+        raise BadInputError("The officer's name must be at most 200 characters.")
+    with db.session() as session:
+        row = settings_row(session)
+        row.name = clean_name
+        row.currency = code
+        row.year_start_month, row.year_start_day = month, day
+        row.grace_days = grace_days
+        row.stale_after_days = stale_after_days
+        row.page_size = size
+        row.officer_name = officer or None
+        session.flush()
+        return _info(row)
+
+
+def save_category(
+    db: Database,
+    category_id: int | None,
+    *,
+    code: str,
+    name: str,
+    may_vote: bool,
+    may_hold_office: bool,
+    eligible: bool,
+    description: str = "",
+) -> Category:
+    """Add a membership category (`category_id` None) or change one.
+
+    HQ member types are matched to categories by code or name, so both must be
+    unique (ignoring case and punctuation).
+
+    Raises:
+        BadInputError: an empty or over-long code or name, or one another category has.
+        NotFoundError: `category_id` names no category.
+    """
+    clean_code = "".join(code.split()).upper()
+    clean_name = " ".join(name.split())
+    if not clean_code or len(clean_code) > 40:
+        raise BadInputError("A category needs a short code of 1 to 40 characters, like REG.")
+    if not clean_name or len(clean_name) > 100:
+        raise BadInputError("A category needs a name of 1 to 100 characters, like Regular.")
+    if (may_vote or may_hold_office) and not eligible:
+        raise BadInputError(
+            "A category that is not eligible for membership cannot vote or hold office; "
+            "untick voting and office, or make it eligible."
+        )
+    with db.session() as session:
+        rows = list(session.scalars(select(MembershipCategory)))
+        keys = {normalise_key(clean_code), normalise_key(clean_name)}
+        for other in rows:
+            if other.id == category_id:
+                continue
+            if keys & {normalise_key(other.code), normalise_key(other.name)}:
+                raise BadInputError(
+                    f"The category {other.name!r} ({other.code}) already uses that code or "
+                    "name; HQ member types are matched by them, so choose another."
+                )
+        if category_id is None:
+            row = MembershipCategory(sort_order=max((r.sort_order for r in rows), default=-1) + 1)
+            session.add(row)
+        else:
+            found = session.get(MembershipCategory, category_id)
+            if found is None:
+                raise NotFoundError(f"There is no membership category {category_id}.")
+            row = found
+        row.code, row.name = clean_code, clean_name
+        row.may_vote, row.may_hold_office, row.eligible = may_vote, may_hold_office, eligible
+        row.description = description.strip()
+        session.flush()
+        return Category(
+            row.id, row.code, row.name, row.may_vote, row.may_hold_office, row.eligible,
+            row.description,
+        )
+
+
+def list_positions_detailed(db: Database) -> list[Position]:
+    """Every officer position with its key, in display order."""
+    with db.reading() as session:
+        rows = session.scalars(
+            select(OfficerPosition).order_by(OfficerPosition.sort_order, OfficerPosition.id)
+        )
+        return [Position(r.id, r.name, r.single_holder) for r in rows]
+
+
+def save_position(
+    db: Database, position_id: int | None, *, name: str, single_holder: bool
+) -> Position:
+    """Add an officer position (`position_id` None) or rename it / change its single-holder flag.
+
+    Raises:
+        BadInputError: an empty, over-long or duplicate name.
+        RuleRefusedError: making a position single-holder while terms in it overlap.
+        NotFoundError: `position_id` names no position.
+    """
+    clean = " ".join(name.split())
+    if not clean or len(clean) > 100:
+        raise BadInputError("An officer position needs a name of 1 to 100 characters.")
+    with db.session() as session:
+        rows = list(session.scalars(select(OfficerPosition)))
+        for other in rows:
+            if other.id != position_id and other.name.casefold() == clean.casefold():
+                raise BadInputError(f"There is already a position called {other.name!r}.")
+        if position_id is None:
+            row = OfficerPosition(sort_order=max((r.sort_order for r in rows), default=-1) + 1)
+            session.add(row)
+        else:
+            found = session.get(OfficerPosition, position_id)
+            if found is None:
+                raise NotFoundError(f"There is no officer position {position_id}.")
+            row = found
+            if single_holder and not row.single_holder and _terms_overlap(session, row.id):
+                raise RuleRefusedError(
+                    f"{row.name} has terms that overlap, so it cannot become a single-holder "
+                    "position; end the extra terms first."
+                )
+        row.name, row.single_holder = clean, single_holder
+        session.flush()
+        return Position(row.id, row.name, row.single_holder)
+
+
+def _terms_overlap(session: Session, position_id: int) -> bool:
+    terms = sorted(
+        session.execute(
+            select(OfficerTerm.starts_on, OfficerTerm.ends_on).where(
+                OfficerTerm.position_id == position_id
+            )
+        ).all()
+    )
+    latest_end: dt.date | None = None
+    for index, (starts, ends) in enumerate(terms):
+        if index and (latest_end is None or latest_end >= starts):
+            return True
+        if index == 0 or latest_end is not None:
+            latest_end = None if ends is None else max(ends, latest_end or ends)
+    return False

@@ -17,7 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from chapterdesk.data.engine import Database
-from chapterdesk.data.models import ChapterMembership, HqMember, OfficerPosition, OfficerTerm
+from chapterdesk.data.models import (
+    ChapterMembership,
+    HqMember,
+    OfficerPosition,
+    OfficerTerm,
+    utcnow,
+)
 from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
 from chapterdesk.services.chapter import (
     Category,
@@ -540,6 +546,147 @@ def is_current_member(session: Session, hq_id: str) -> bool:
     return _open_membership(session, hq_id) is not None
 
 
+MAX_NOTES = 5000
+UNDO_ADD_WINDOW = dt.timedelta(hours=24)
+
+
+def update_chapter_facts(
+    db: Database,
+    hq_id: str,
+    *,
+    chapter_joined_on: dt.date,
+    notes: str,
+    employment_ended_on: dt.date | None,
+    as_of: dt.date | None = None,
+) -> Membership:
+    """Change the chapter's own facts about a current member (HQ facts are never edited here).
+
+    Args:
+        chapter_joined_on: when they joined this chapter (not in the future, not
+            before they last left, not after an officer term of theirs starts).
+        notes: the officers' notes (at most 5,000 characters).
+        employment_ended_on: the last day worked, which starts the 180-day
+            allowance for keeping Regular privileges; None clears it.
+    Raises:
+        NotFoundError: the ID is not a current chapter member.
+        BadInputError: a date in the future or out of order, or notes too long.
+    """
+    clean = normalise_hq_id(hq_id)
+    day = as_of or dt.date.today()
+    if chapter_joined_on > day:
+        raise BadInputError(
+            f"The chapter join date {chapter_joined_on.isoformat()} is in the future; "
+            "give the day they joined."
+        )
+    if employment_ended_on is not None and employment_ended_on > day:
+        raise BadInputError(
+            f"The last day worked {employment_ended_on.isoformat()} is in the future; "
+            "record it once it has passed."
+        )
+    if len(notes) > MAX_NOTES:
+        raise BadInputError(f"Notes can hold at most {MAX_NOTES:,} characters; shorten them.")
+    with db.session() as session:
+        membership = _open_membership(session, clean)
+        if membership is None:
+            raise NotFoundError(f"{clean} is not a current chapter member.")
+        last_left = session.scalars(
+            select(func.max(ChapterMembership.left_on)).where(
+                ChapterMembership.hq_id == clean, ChapterMembership.id != membership.id
+            )
+        ).first()
+        if last_left is not None and chapter_joined_on < last_left:
+            raise BadInputError(
+                f"The chapter join date {chapter_joined_on.isoformat()} is before {clean} "
+                f"last left ({last_left.isoformat()}); a rejoin needs a later date."
+            )
+        first_term = session.scalars(
+            select(func.min(OfficerTerm.starts_on)).where(
+                OfficerTerm.membership_id == membership.id
+            )
+        ).first()
+        if first_term is not None and chapter_joined_on > first_term:
+            raise BadInputError(
+                f"The chapter join date {chapter_joined_on.isoformat()} is after their officer "
+                f"term began ({first_term.isoformat()}); an officer must have joined first."
+            )
+        membership.chapter_joined_on = chapter_joined_on
+        membership.notes = notes
+        membership.employment_ended_on = employment_ended_on
+        session.flush()
+        return membership_view(membership)
+
+
+def remove_membership_added_in_error(db: Database, membership_id: int) -> None:
+    """Take back a chapter membership that was just added by mistake (the undo of "add").
+
+    Safe only while nothing refers to it: it must still be open, be less than a
+    day old and have no officer term; any other record that refers to it (a
+    dues charge, say) makes the database refuse, and the membership stays.
+
+    Raises:
+        NotFoundError: no such membership.
+        RuleRefusedError: it has left, is older than a day, or something refers to it.
+    """
+    from sqlalchemy.exc import IntegrityError
+
+    refusal = RuleRefusedError(
+        "That membership can no longer be taken back: it has officer terms or other "
+        "records, or is more than a day old; use Leave chapter instead."
+    )
+    try:
+        with db.session() as session:
+            membership = session.get(ChapterMembership, membership_id)
+            if membership is None:
+                raise NotFoundError(f"There is no chapter membership {membership_id}.")
+            age = utcnow() - membership.created_at
+            has_terms = session.scalars(
+                select(OfficerTerm.id).where(OfficerTerm.membership_id == membership_id).limit(1)
+            ).first()
+            if membership.left_on is not None or age > UNDO_ADD_WINDOW or has_terms is not None:
+                raise refusal
+            session.delete(membership)
+            session.flush()
+    except IntegrityError:
+        raise refusal from None
+
+
+def reopen_membership(db: Database, membership_id: int) -> Membership:
+    """Take back a "leave chapter" recorded by mistake (the undo of "leave").
+
+    Refused when the member has rejoined since, or when leaving ended officer
+    terms (their old end dates are not kept, so they cannot be put back).
+
+    Raises:
+        NotFoundError: no such membership.
+        RuleRefusedError: it is open, superseded, or ended officer terms.
+    """
+    with db.session() as session:
+        membership = session.get(ChapterMembership, membership_id)
+        if membership is None:
+            raise NotFoundError(f"There is no chapter membership {membership_id}.")
+        left = membership.left_on
+        if left is None:
+            raise RuleRefusedError("That membership is open; there is no leave to take back.")
+        if _open_membership(session, membership.hq_id) is not None:
+            raise RuleRefusedError(
+                f"{membership.hq_id} has rejoined the chapter since; the leave stays recorded."
+            )
+        ended_terms = session.scalars(
+            select(OfficerTerm.id).where(
+                OfficerTerm.membership_id == membership_id, OfficerTerm.ends_on >= left
+            ).limit(1)
+        ).first()
+        if ended_terms is not None:
+            raise RuleRefusedError(
+                "Leaving ended officer terms, whose earlier end dates are not kept; "
+                "add the member again and re-enter the terms instead."
+            )
+        membership.left_on = None
+        membership.leave_reason = ""
+        session.flush()
+        return membership_view(membership)
+
+
 __all__ = [
     "HqRecord",
     "MemberDetail",
@@ -553,6 +700,9 @@ __all__ = [
     "list_members",
     "lookup_hq",
     "member_detail",
+    "remove_membership_added_in_error",
+    "reopen_membership",
     "standing_counts",
     "standing_sql",
+    "update_chapter_facts",
 ]

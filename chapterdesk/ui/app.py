@@ -4,24 +4,26 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from chapterdesk.data.engine import Database
 from chapterdesk.data.lock import storage_warning
 from chapterdesk.data.migrate import open_database
 from chapterdesk.errors import ChapterDeskError, DatabaseLockedError
-from chapterdesk.paths import data_dir
+from chapterdesk.paths import data_dir, default_db_path
+from chapterdesk.ui import ask, settings
+from chapterdesk.ui.icons import icon
 
 
 def ask_read_only(message: str) -> bool:
     """Ask whether to open a database another ChapterDesk holds read-only (the dialog seam)."""
-    answer = QMessageBox.question(None, "ChapterDesk", f"{message}\n\nOpen it read-only now?")
-    return answer == QMessageBox.StandardButton.Yes
+    return ask.confirm(None, f"{message}\n\nOpen it read-only now?")
 
 
 def open_for_window(
-    given: str | None, ask: Callable[[str], bool] = ask_read_only
+    given: str | Path | None, ask: Callable[[str], bool] | None = None
 ) -> tuple[Database, str | None]:
     """Open the database for the window, offering read-only access when another process holds it.
 
@@ -33,14 +35,14 @@ def open_for_window(
     try:
         db = open_database(given)
     except DatabaseLockedError as exc:
-        if not ask(exc.message):
+        if not (ask or ask_read_only)(exc.message):
             raise
         db = open_database(given, read_only=True)
     path = db.location.path
     return db, storage_warning(path) if path is not None else None
 
 
-def demo_database() -> Database:
+def demo_database(progress: Callable[[str, int, int], None] | None = None) -> Database:
     """The demo chapter in the user's data directory, built on first use."""
     from chapterdesk.data.models import ChapterSettings
     from chapterdesk.demo import build_demo
@@ -49,39 +51,67 @@ def demo_database() -> Database:
     with db.reading() as session:
         ready = session.get(ChapterSettings, 1) is not None
     if not ready:
-        build_demo(db)
+        build_demo(db, progress=progress)
     return db
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
-    """The QApplication with ChapterDesk's names (QSettings uses them)."""
+    """The QApplication with ChapterDesk's names (QSettings uses them) and icon."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("ChapterDesk")
     app.setOrganizationName("ChapterDesk")
     app.setApplicationDisplayName("ChapterDesk")
+    app.setDesktopFileName("chapterdesk")
+    app.setWindowIcon(icon("app"))
     return app
 
 
+def startup_database(db: str | None, demo: bool) -> tuple[Database | None, str | None]:
+    """The database the window opens on: --db, the demo, the default file, or the last one.
+
+    Returns the database (None on first run: nothing anywhere yet, so the welcome
+    page is shown) and a warning to show, such as a database in a cloud-sync folder.
+    """
+    if demo:
+        return demo_database(), None
+    if db is not None:
+        return open_for_window(db)
+    from chapterdesk.data.engine import resolve_location
+
+    location = resolve_location(None)
+    if location.path is None or location.path.exists():
+        return open_for_window(str(location.path) if location.path else location.url)
+    last = settings.LAST_DATABASE.get()
+    if last and last != str(default_db_path()) and Path(last).exists():
+        return open_for_window(last)
+    return None, None
+
+
 def run_window(db: str | None = None, demo: bool = False) -> int:
-    """Open the main window on the given (or demo) database and run until it closes."""
+    """Open the main window on the given (or demo, or default) database and run until it closes."""
     from chapterdesk.ui.main_window import MainWindow
+    from chapterdesk.ui.tasks import install_excepthook
 
     app = make_application()
     warning = None
     try:
-        if demo:
-            database = demo_database()
-        else:
-            database, warning = open_for_window(db)
+        database, warning = startup_database(db, demo)
     except ChapterDeskError as exc:
-        QMessageBox.critical(None, "ChapterDesk", exc.message)
+        ask.warn(None, exc.message)
         return exc.exit_status
+    window = MainWindow(None)
+    install_excepthook(lambda: QApplication.activeWindow() or window)
+    if database is not None:
+        try:
+            window.set_database(database)
+        except ChapterDeskError as exc:
+            ask.warn(window, exc.message)
     if warning:
-        QMessageBox.warning(None, "ChapterDesk", warning)
-    window = MainWindow(database)
+        ask.warn(window, warning)
     window.show()
     status = app.exec()
-    database.dispose()
+    if window.ctx is not None:
+        window.ctx.db.dispose()
     return int(status)

@@ -1,100 +1,351 @@
-"""The main window: the roster of the open chapter, with its standing counts."""
+"""The main window: a sidebar of pages, menus and shortcuts, and a status bar about the chapter.
+
+With no database yet it shows the welcome page; once a chapter is open it
+shows the registered pages (`chapterdesk.ui.pages.PAGES`). The status bar
+shows where the database is, how old the HQ data is (in a warning colour
+when stale) and the standing counts, re-read off the UI thread whenever the
+data changes.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
+    QHBoxLayout,
     QLabel,
-    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
-    QTableView,
-    QVBoxLayout,
+    QStackedWidget,
     QWidget,
 )
 
+from chapterdesk import __version__
 from chapterdesk.data.engine import Database
-from chapterdesk.services import roster
-from chapterdesk.services.chapter import chapter_info, hq_data_status
+from chapterdesk.data.migrate import open_database
+from chapterdesk.errors import ChapterDeskError
+from chapterdesk.paths import data_dir
+from chapterdesk.services.chapter import HqDataAge, chapter_info, hq_data_status
+from chapterdesk.services.roster import standing_counts
 from chapterdesk.standing import Standing
-from chapterdesk.ui.roster_model import RosterTableModel
+from chapterdesk.ui import ask, settings
+from chapterdesk.ui.dialogs import NewChapterDialog
+from chapterdesk.ui.icons import icon
+from chapterdesk.ui.pages import page_classes
+from chapterdesk.ui.pages.base import AppContext, Page
+from chapterdesk.ui.tasks import TaskRunner
+from chapterdesk.ui.welcome import WelcomePage
+
+DB_FILTER = "ChapterDesk database (*.sqlite3 *.sqlite *.db);;All files (*)"
 
 
 class MainWindow(QMainWindow):
-    """Shows the chapter roster with search, standings and HQ data age."""
+    """ChapterDesk's one window."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database | None = None) -> None:
         super().__init__()
-        self.db = db
-        info = chapter_info(db)
-        self.setWindowTitle(f"{info.name} — ChapterDesk")
-        self.model = RosterTableModel()
-
-        central = QWidget(self)
-        layout = QVBoxLayout(central)
-        self.heading = QLabel(f"<h2>{info.name}</h2>")
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search name, HQ ID, e-mail or employer  (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName("Search the roster")
-        self.search.textChanged.connect(self.refresh)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Chapter roster")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.search)
-        layout.addWidget(self.table)
+        self.setWindowIcon(icon("app"))
+        self.tasks = TaskRunner(self)
+        self.ctx: AppContext | None = None
+        self.pages: dict[str, Page] = {}
+        self.sidebar = QListWidget()
+        self.sidebar.setAccessibleName("Pages")
+        self.sidebar.setIconSize(QSize(28, 28))
+        self.sidebar.setSpacing(2)
+        self.sidebar.setStyleSheet(
+            "QListWidget { border: none; background: palette(window); padding-top: 8px; "
+            "outline: 0; }"
+            "QListWidget::item { padding: 8px 10px; border-radius: 6px; }"
+            "QListWidget::item:selected { background: palette(highlight); "
+            "color: palette(highlighted-text); }"
+        )
+        self.sidebar.currentRowChanged.connect(self._sidebar_changed)
+        self.stack = QStackedWidget()
+        self.welcome = WelcomePage()
+        self.welcome.open_demo.connect(self.open_demo)
+        self.welcome.new_chapter.connect(self.new_database)
+        self.welcome.open_existing.connect(self.open_existing)
+        self.stack.addWidget(self.welcome)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-
-        find = QAction("&Find", self)
-        find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(lambda: self.search.setFocus(Qt.FocusReason.ShortcutFocusReason))
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction(quit_action)
-        edit_menu = self.menuBar().addMenu("&Edit")
-        edit_menu.addAction(find)
-
-        self.counts_label = QLabel()
+        self._build_menus()
+        self.location_label = QLabel()
+        self.location_label.setAccessibleName("Database location")
         self.age_label = QLabel()
-        self.statusBar().addWidget(QLabel(db.location.display()))
+        self.age_label.setAccessibleName("HQ data age")
+        self.counts_label = QLabel()
+        self.counts_label.setAccessibleName("Standing counts")
+        self.statusBar().addWidget(self.location_label, 1)
         self.statusBar().addPermanentWidget(self.counts_label)
         self.statusBar().addPermanentWidget(self.age_label)
-        self.refresh()
+        self.hq_age: HqDataAge | None = None
         self._restore_geometry()
-
-    def refresh(self) -> None:
-        """Re-read the roster (filtered by the search box) and the status bar figures."""
-        entries = roster.list_members(self.db, search=self.search.text() or None)
-        self.model.set_entries(entries)
-        self.table.resizeColumnsToContents()
-        counts = roster.standing_counts(self.db)
-        self.counts_label.setText(
-            "  ".join(f"{s.label}: {counts[s]}" for s in Standing)
-            + f"   ({len(entries)} shown)"
-        )
-        age = hq_data_status(self.db, dt.date.today())
-        self.age_label.setText(age.describe())
-        self.age_label.setStyleSheet("color: #b3261e; font-weight: bold;" if age.stale else "")
-
-    def _restore_geometry(self) -> None:
-        geometry = QSettings().value("main_window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        if db is not None:
+            self.set_database(db)
         else:
-            self.resize(1200, 760)
+            self.show_welcome()
 
-    def closeEvent(self, event: object) -> None:
-        QSettings().setValue("main_window/geometry", self.saveGeometry())
-        super().closeEvent(event)  # type: ignore[arg-type]
+    # -- menus ----------------------------------------------------------------------
+    def _action(self, text: str, slot: Any, shortcut: Any = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self._action("&New database…", self.new_database,
+                                         QKeySequence.StandardKey.New))
+        file_menu.addAction(self._action("&Open database…", self.open_existing,
+                                         QKeySequence.StandardKey.Open))
+        file_menu.addAction(self._action("Open the &demo chapter", self.open_demo))
+        file_menu.addSeparator()
+        quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        file_menu.addAction(quit_action)
+
+        edit_menu = bar.addMenu("&Edit")
+        self.undo_action = self._action("&Undo", self.undo, QKeySequence.StandardKey.Undo)
+        self.redo_action = self._action("&Redo", self.redo, QKeySequence("Ctrl+Shift+Z"))
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        self.find_action = self._action("&Find member", self.find, QKeySequence.StandardKey.Find)
+        edit_menu.addAction(self.find_action)
+        self.copy_emails_action = self._action("Copy e-&mails of the selection", self.copy_emails,
+                                               QKeySequence("Ctrl+Shift+C"))
+        edit_menu.addAction(self.copy_emails_action)
+        self.view_menu = bar.addMenu("&View")
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&About ChapterDesk", self.about))
+        self.chapter_actions = [self.find_action, self.copy_emails_action]
+
+    # -- databases ------------------------------------------------------------------
+    def show_welcome(self) -> None:
+        """Show the first-run page (no chapter open)."""
+        self.sidebar.setVisible(False)
+        self.stack.setCurrentWidget(self.welcome)
+        self.setWindowTitle("ChapterDesk")
+        self.location_label.setText("No chapter open")
+        for action in self.chapter_actions:
+            action.setEnabled(False)
+
+    def set_database(self, db: Database) -> None:
+        """Show a chapter database: build the pages on it and the status bar figures."""
+        info = chapter_info(db)  # refuses a database with no chapter, before anything changes
+        old = self.ctx
+        if old is not None:
+            self.tasks.shutdown()
+            for page in self.pages.values():
+                self.stack.removeWidget(page)
+                page.deleteLater()
+            old.deleteLater()
+            if old.db is not db:
+                old.db.dispose()
+        self.ctx = ctx = AppContext(db, self.tasks, self)
+        ctx.navigate.connect(self.go_to)
+        ctx.data_changed.connect(self.update_status)
+        ctx.status_message.connect(self._status_message)
+        ctx.undo.canUndoChanged.connect(self.undo_action.setEnabled)
+        ctx.undo.canRedoChanged.connect(self.redo_action.setEnabled)
+        ctx.undo.undoTextChanged.connect(self._undo_text)
+        ctx.undo.redoTextChanged.connect(self._redo_text)
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+        self.pages = {}
+        self.sidebar.blockSignals(True)
+        self.sidebar.clear()
+        self.view_menu.clear()
+        for number, page_class in enumerate(page_classes(), start=1):
+            page = page_class(ctx)
+            self.pages[page.key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(icon(page.icon_name), page.title)
+            item.setData(Qt.ItemDataRole.UserRole, page.key)
+            item.setToolTip(f"{page.title} (Ctrl+{number})" if number <= 9 else page.title)
+            self.sidebar.addItem(item)
+            action = self._action(f"&{number} {page.title}" if number <= 9 else page.title,
+                                  lambda _=False, k=page.key: self.go_to(k))
+            if number <= 9:
+                action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.setIcon(icon(page.icon_name))
+            self.view_menu.addAction(action)
+        self.sidebar.setFixedWidth(self.sidebar.sizeHintForColumn(0) + 36)
+        self.sidebar.blockSignals(False)
+        self.sidebar.setVisible(True)
+        for action in self.chapter_actions:
+            action.setEnabled(True)
+        self.setWindowTitle(f"{info.name} — ChapterDesk")
+        self.location_label.setText(f"Database: {db.location.display()}")
+        if db.location.path is not None:
+            settings.LAST_DATABASE.set(str(db.location.path))
+        last = settings.LAST_PAGE.get()
+        self.go_to(last if last in self.pages else "dashboard")
+        self.update_status()
+
+    def open_path(self, path: Path) -> bool:
+        """Open the chapter database at `path`; a problem is shown and False returned."""
+        try:
+            db = open_database(path)
+        except ChapterDeskError as exc:
+            ask.warn(self, exc.message)
+            return False
+        try:
+            self.set_database(db)
+        except ChapterDeskError as exc:
+            db.dispose()
+            ask.warn(self, exc.message)
+            return False
+        settings.LAST_DATABASE_FOLDER.set(str(path.parent))
+        return True
+
+    def open_existing(self) -> None:
+        """File → Open database…"""
+        folder = settings.LAST_DATABASE_FOLDER.get() or str(data_dir())
+        path = ask.open_file(self, "Open a chapter database", folder, DB_FILTER)
+        if path is not None:
+            self.open_path(path)
+
+    def new_database(self) -> None:
+        """File → New database…: where to keep it, then the chapter's name and settings."""
+        folder = settings.LAST_DATABASE_FOLDER.get() or str(data_dir())
+        path = ask.save_file(self, "Create a chapter database",
+                             str(Path(folder) / "chapter.sqlite3"), DB_FILTER)
+        if path is None:
+            return
+        if path.suffix == "":
+            path = path.with_suffix(".sqlite3")
+        if path.exists() and path.stat().st_size > 0:
+            ask.warn(self, f"{path} already exists; choose a new file name for a new chapter.")
+            return
+        dialog = NewChapterDialog(path, self)
+        if ask.run_dialog(dialog) and dialog.db is not None:
+            settings.LAST_DATABASE_FOLDER.set(str(path.parent))
+            self.set_database(dialog.db)
+
+    def open_demo(self) -> None:
+        """Open the demo chapter (built off the UI thread the first time)."""
+        from chapterdesk.ui.app import demo_database
+
+        self.tasks.run(
+            lambda progress, _cancelled: demo_database(progress),
+            title="Building the demo chapter", parent=self, on_done=self.set_database,
+        )
+
+    # -- navigation and status --------------------------------------------------------------
+    def go_to(self, key: str, target: Any = None) -> None:
+        """Open a page (optionally telling it what to show)."""
+        page = self.pages.get(key)
+        if page is None:
+            return
+        row = list(self.pages).index(key)
+        self.sidebar.blockSignals(True)
+        self.sidebar.setCurrentRow(row)
+        self.sidebar.blockSignals(False)
+        self.stack.setCurrentWidget(page)
+        settings.LAST_PAGE.set(key)
+        page.activate(target)
+
+    def current_page(self) -> Page | None:
+        """The page shown (None on the welcome page)."""
+        widget = self.stack.currentWidget()
+        return widget if isinstance(widget, Page) else None
+
+    def _sidebar_changed(self, row: int) -> None:
+        if 0 <= row < len(self.pages):
+            self.go_to(list(self.pages)[row])
+
+    def update_status(self) -> None:
+        """Re-read the HQ data age and standing counts off the UI thread."""
+        if self.ctx is None:
+            return
+        db = self.ctx.db
+
+        def job(_progress: Any, _cancelled: Any) -> tuple[HqDataAge, dict[Standing, int], str]:
+            return hq_data_status(db), standing_counts(db), chapter_info(db).name
+
+        self.tasks.run(job, title="Counting members", parent=self, show_progress=False,
+                       on_done=self._show_status)
+
+    def _show_status(self, result: tuple[HqDataAge, dict[Standing, int], str]) -> None:
+        age, counts, name = result
+        self.setWindowTitle(f"{name} — ChapterDesk")
+        self.hq_age = age
+        self.age_label.setText(age.describe())
+        self.age_label.setStyleSheet(
+            "QLabel { color: #a4262c; font-weight: bold; }" if age.stale else ""
+        )
+        self.age_label.setToolTip(
+            "Import a newer HQ export to refresh standings." if age.stale else ""
+        )
+        self.counts_label.setText(
+            "   ".join(f"{s.label}: {counts[s]:,}" for s in Standing) + "   "
+        )
+
+    def _status_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    # -- edit menu --------------------------------------------------------------------
+    def _undo_text(self, text: str) -> None:
+        self.undo_action.setText(f"&Undo {text}" if text else "&Undo")
+
+    def _redo_text(self, text: str) -> None:
+        self.redo_action.setText(f"&Redo {text}" if text else "&Redo")
+
+    def undo(self) -> None:
+        """Edit → Undo: take back the last roster change of this session."""
+        if self.ctx is not None and self.ctx.undo.canUndo():
+            self.ctx.undo.undo()
+
+    def redo(self) -> None:
+        """Edit → Redo."""
+        if self.ctx is not None and self.ctx.undo.canRedo():
+            self.ctx.undo.redo()
+
+    def find(self) -> None:
+        """Edit → Find: the roster's search box."""
+        self.go_to("roster")
+        roster = self.pages.get("roster")
+        if roster is not None:
+            roster.focus_search()  # type: ignore[attr-defined]
+
+    def copy_emails(self) -> None:
+        """Edit → Copy e-mails of the members selected in the roster."""
+        roster = self.pages.get("roster")
+        if roster is not None:
+            if self.current_page() is not roster:
+                self.go_to("roster")
+            roster.copy_emails()  # type: ignore[attr-defined]
+
+    def about(self) -> None:
+        """Help → About."""
+        ask.inform(
+            self,
+            f"ChapterDesk {__version__}\n\nRun a chapter of a professional association: the "
+            "roster, members' standing with HQ, officers, dues and reports — offline.",
+            "About ChapterDesk",
+        )
+
+    # -- window state -------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = settings.WINDOW_GEOMETRY.get()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        settings.WINDOW_GEOMETRY.set(self.saveGeometry())
+        self.tasks.shutdown()
+        super().closeEvent(event)

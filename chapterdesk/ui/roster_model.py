@@ -1,42 +1,207 @@
-"""A table model over the chapter roster (read through the roster service)."""
+"""The roster table's model: the ordered member keys of the current view, rows fetched in pages.
+
+Filtering and sorting happen in SQL (`services.roster_query`); this model keeps
+only the ordered membership keys (50,000 integers is a few hundred KB) and
+fetches the rows the view paints, 200 at a time, keeping the most recent pages.
+A search typed into the roster asks SQL for the matching keys and keeps the
+already-ordered keys that match, so a keystroke costs one filtering query and
+no re-sort.
+"""
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from chapterdesk.services.roster import RosterEntry
+from chapterdesk.data.engine import Database
+from chapterdesk.services import roster_query
+from chapterdesk.services.roster_query import RosterFilter, RosterRow
 from chapterdesk.standing import Standing
 
-COLUMNS = ("HQ ID", "Name", "Category", "Standing", "Paid through", "E-mail", "Employer")
+PAGE_SIZE = 200
+NARROW_WITHIN = 2000  # look only among the previous matches when there are at most this many
+KEEP_PAGES = 60
+RowRole = Qt.ItemDataRole.UserRole + 1
+HqIdRole = Qt.ItemDataRole.UserRole + 2
 STANDING_COLOURS = {
     Standing.GOOD: None,
-    Standing.GRACE: QColor("#fff4d6"),
-    Standing.LAPSED: QColor("#fde2e1"),
-    Standing.NOT_IN_HQ: QColor("#ececec"),
+    Standing.GRACE: QColor("#fff1c9"),
+    Standing.LAPSED: QColor("#fbdcda"),
+    Standing.NOT_IN_HQ: QColor("#e6e6e6"),
 }
-EntryRole = Qt.ItemDataRole.UserRole + 1
-
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class RosterTableModel(QAbstractTableModel):
-    """Rows are roster entries; columns are what an officer scans a roster for."""
+def _date(value: Any) -> str:
+    return value.isoformat() if value is not None else ""
 
-    def __init__(self, entries: list[RosterEntry] | None = None) -> None:
-        super().__init__()
-        self._entries: list[RosterEntry] = list(entries or [])
 
-    def set_entries(self, entries: list[RosterEntry]) -> None:
-        """Replace every row (a new query result)."""
+@dataclass(frozen=True)
+class Loaded:
+    """What a view read from the database: its keys in order (None: unchanged) and matches."""
+
+    filter: RosterFilter
+    sort_key: str
+    descending: bool
+    base_ids: list[int] | None
+    matched: set[int] | None
+
+
+@dataclass(frozen=True)
+class Column:
+    """A roster column: its key (also its sort key), heading and how a row shows in it."""
+
+    key: str
+    title: str
+    text: Callable[[RosterRow], str]
+    sort_key: str | None
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("hq_id", "HQ ID", lambda r: r.hq_id, "hq_id"),
+    Column("name", "Name", lambda r: r.name, "name"),
+    Column("category", "Category", lambda r: r.category, "category"),
+    Column("standing", "Standing", lambda r: r.standing.label, "standing"),
+    Column("paid_through", "Paid through", lambda r: _date(r.paid_through), "paid_through"),
+    Column("joined", "Chapter joined", lambda r: _date(r.chapter_joined_on), "joined"),
+    Column("email", "E-mail", lambda r: r.email, "email"),
+    Column("company", "Employer", lambda r: r.company, "company"),
+    Column("city", "City", lambda r: r.city, "city"),
+    Column("offices", "Office", lambda r: ", ".join(r.offices), None),
+)
+COLUMN_KEYS = tuple(c.key for c in COLUMNS)
+
+
+class RosterModel(QAbstractTableModel):
+    """A paged, SQL-sorted and SQL-filtered view of the current chapter roster."""
+
+    reloaded = Signal()
+
+    def __init__(self, db: Database, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.filter = RosterFilter()
+        self.sort_key = "name"
+        self.descending = False
+        self._ids: list[int] = []
+        self._base_key: tuple[RosterFilter, str, bool] | None = None
+        self._base_ids: list[int] = []
+        self._last_search: tuple[str, set[int]] | None = None
+        # Set by a page that reads the database off the UI thread: called to re-sort.
+        self.loader: Callable[[RosterFilter, str, bool], None] | None = None
+        self._pages: OrderedDict[int, list[RosterRow | None]] = OrderedDict()
+
+    # -- what the view shows ------------------------------------------------------------
+    def set_filter(self, wanted: RosterFilter) -> None:
+        """Show the members this filter selects, re-read at once (the page loads off-thread)."""
+        self.show_loaded(self.load_job(wanted, self.sort_key, self.descending)())
+
+    def reload(self, *, forget_order: bool = False) -> None:
+        """Re-read the view at once (`forget_order`: the data changed, re-read the order too)."""
+        job = self.load_job(self.filter, self.sort_key, self.descending, force=forget_order)
+        self.show_loaded(job())
+
+    def load_job(
+        self, wanted: RosterFilter, sort_key: str, descending: bool, *, force: bool = False
+    ) -> Callable[[], Loaded]:
+        """The database reads a new view needs, as a job that may run on the worker thread.
+
+        Only what changed is read: the ordered keys when the filters or sort
+        changed (or `force`), the search matches when there is search text; a
+        search that extends the one shown looks only among its matches.
+        """
+        base_key = (wanted.without_search(), sort_key, descending)
+        need_base = force or base_key != self._base_key
+        text = wanted.search.strip()
+        previous = self._last_search
+        within = None
+        if text and not need_base and previous is not None and text.startswith(previous[0]):
+            within = set(previous[1]) if len(previous[1]) <= NARROW_WITHIN else None
+        db = self.db
+
+        def job() -> Loaded:
+            base = (
+                roster_query.ordered_ids(db, base_key[0], sort_key, descending)
+                if need_base
+                else None
+            )
+            matched = (
+                roster_query.matching_ids(db, RosterFilter(search=text), within=within)
+                if text
+                else None
+            )
+            return Loaded(wanted, sort_key, descending, base, matched)
+
+        return job
+
+    def show_loaded(self, loaded: Loaded) -> None:
+        """Show a view whose reads `load_job` made (on the UI thread)."""
+        if loaded.base_ids is not None:
+            self._base_ids = loaded.base_ids
+            self._base_key = (loaded.filter.without_search(), loaded.sort_key, loaded.descending)
+        self.filter = loaded.filter
+        self.sort_key, self.descending = loaded.sort_key, loaded.descending
+        if loaded.matched is not None:
+            matched = loaded.matched
+            self._last_search = (loaded.filter.search.strip(), matched)
+            ids = [i for i in self._base_ids if i in matched]
+        else:
+            self._last_search = None
+            ids = self._base_ids
         self.beginResetModel()
-        self._entries = list(entries)
+        self._ids = ids
+        self._pages.clear()
         self.endResetModel()
+        self.reloaded.emit()
 
+    def row_of(self, membership_id: int) -> int:
+        """The row showing a membership, or -1 when the view does not show it."""
+        try:
+            return self._ids.index(membership_id)
+        except ValueError:
+            return -1
+
+    def row_at(self, row: int) -> RosterRow | None:
+        """The roster row on a table row (fetching its page when needed)."""
+        if not 0 <= row < len(self._ids):
+            return None
+        number = row // PAGE_SIZE
+        page = self._pages.get(number)
+        if page is None:
+            start = number * PAGE_SIZE
+            keys = self._ids[start : start + PAGE_SIZE]
+            # A member who left since the keys were read has no row: that line stays empty.
+            found = {r.membership_id: r for r in roster_query.rows_for(self.db, keys)}
+            page = [found.get(k) for k in keys]
+            self._pages[number] = page
+            while len(self._pages) > KEEP_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(number)
+        offset = row - number * PAGE_SIZE
+        return page[offset] if offset < len(page) else None
+
+    def rows_at(self, rows: Sequence[int]) -> list[RosterRow]:
+        """The roster rows on several table rows, fetched in as few queries as possible."""
+        keys = [self._ids[r] for r in sorted(set(rows)) if 0 <= r < len(self._ids)]
+        found: list[RosterRow] = []
+        for start in range(0, len(keys), 900):
+            found += roster_query.rows_for(self.db, keys[start : start + 900])
+        return found
+
+    @property
+    def ids(self) -> list[int]:
+        """The ordered membership keys the view shows."""
+        return list(self._ids)
+
+    # -- Qt's model interface -----------------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._entries)
+        return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(COLUMNS)
@@ -44,33 +209,56 @@ class RosterTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(COLUMNS):
-            return COLUMNS[section]
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section].title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            column = COLUMNS[section]
+            return f"Sort by {column.title.lower()}" if column.sort_key else None
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._entries):
+        if not index.isValid() or not 0 <= index.column() < len(COLUMNS):
             return None
-        entry = self._entries[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            hq = entry.hq
-            values = (
-                hq.hq_id,
-                hq.sort_name,
-                entry.category.name if entry.category else hq.member_type,
-                entry.standing.label,
-                hq.paid_through.isoformat() if hq.paid_through else "",
-                hq.email,
-                hq.company,
-            )
-            return values[column] if 0 <= column < len(values) else None
+        if role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.BackgroundRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+            RowRole,
+            HqIdRole,
+        ):
+            return None
+        row = self.row_at(index.row())
+        if row is None:
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return COLUMNS[index.column()].text(row)
         if role == Qt.ItemDataRole.BackgroundRole:
-            colour = STANDING_COLOURS.get(entry.standing)
+            colour = STANDING_COLOURS.get(row.standing)
             return QBrush(colour) if colour is not None else None
-        if role == Qt.ItemDataRole.ToolTipRole and entry.privileges.reasons:
-            return "Privileges: " + "; ".join(entry.privileges.reasons)
-        if role == EntryRole:
-            return entry
-        return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{row.name} ({row.hq_id}): {row.standing.label}"
+        if role == RowRole:
+            return row
+        return row.hq_id
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS) or COLUMNS[column].sort_key is None:
+            return
+        key = COLUMNS[column].sort_key or "name"
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (key, descending) == (self.sort_key, self.descending):
+            return
+        if self._base_key is None:  # not loaded yet: the first load sorts this way
+            self.sort_key, self.descending = key, descending
+        elif self.loader is not None:
+            self.loader(self.filter, key, descending)
+        else:
+            self.show_loaded(self.load_job(self.filter, key, descending)())

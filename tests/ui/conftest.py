@@ -1,11 +1,100 @@
-"""UI tests drive the window on the embedded SQLite file only (the services are tested on both)."""
+"""UI test fixtures: SQLite only, fresh settings per test, the ask() seam recorded, the window.
+
+UI tests drive the window on the embedded SQLite file only (the services are tested on both).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
 import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QDialog
+from pytestqt.qtbot import QtBot
+
+from chapterdesk.data.engine import Database
+from chapterdesk.ui import ask
+from chapterdesk.ui.app import make_application
+from chapterdesk.ui.main_window import MainWindow
 
 
 @pytest.fixture
 def engine_name() -> str:
     """Pin `db` and `demo_db` to SQLite for widget tests."""
     return "sqlite"
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings(qapp: QApplication) -> Iterator[None]:
+    """Every UI test starts with no remembered preferences."""
+    make_application()
+    QSettings().clear()
+    yield
+    QSettings().clear()
+
+
+@dataclass
+class Asked:
+    """What the code under test asked the officer, and the answers the test gives."""
+
+    messages: list[tuple[str, str]] = field(default_factory=list)
+    save_path: Path | None = None
+    open_path: Path | None = None
+    confirm_answer: bool = True
+    dialog_handler: Callable[[QDialog], bool] | None = None
+
+    def texts(self, kind: str) -> list[str]:
+        """The messages of one kind (warn, inform, error)."""
+        return [text for k, text in self.messages if k == kind]
+
+
+@pytest.fixture
+def asked(monkeypatch: pytest.MonkeyPatch) -> Asked:
+    """Replace every modal dialog with a recorder (pytest-qt's note_dialogs pattern)."""
+    record = Asked()
+    for kind in ("inform", "warn", "error"):
+        monkeypatch.setattr(
+            ask, kind, lambda _p, text, _t="", k=kind: record.messages.append((k, text))
+        )
+    monkeypatch.setattr(ask, "confirm", lambda *_a, **_k: record.confirm_answer)
+    monkeypatch.setattr(ask, "save_file", lambda *_a, **_k: record.save_path)
+    monkeypatch.setattr(ask, "open_file", lambda *_a, **_k: record.open_path)
+
+    def run_dialog(dialog: QDialog) -> bool:
+        assert record.dialog_handler is not None, f"unexpected dialog {dialog.windowTitle()}"
+        return record.dialog_handler(dialog)
+
+    monkeypatch.setattr(ask, "run_dialog", run_dialog)
+    return record
+
+
+def settle(qtbot: QtBot, window: MainWindow) -> None:
+    """Wait until the window's background jobs are done."""
+    qtbot.waitUntil(lambda: not window.tasks.busy(), timeout=15_000)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo_db: Database, asked: Asked) -> Iterator[MainWindow]:
+    """The main window on a fresh 120-member demo chapter, its first figures loaded."""
+    main = MainWindow(demo_db)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    settle(qtbot, main)
+    yield main
+    main.tasks.shutdown()
+
+
+def page(window: MainWindow, key: str) -> Any:
+    """Open a page by its key and return it once what it reads in the background is shown."""
+    import time
+
+    window.go_to(key)
+    deadline = time.monotonic() + 15
+    while window.tasks.busy() and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.005)
+    return window.pages[key]

@@ -1,0 +1,310 @@
+"""The roster as a big table reads it: filtered and sorted in SQL, fetched a page at a time.
+
+A 50,000-member roster is never pulled into Python whole. A table asks for
+the ordered member keys of the current filter (one narrow query), keeps them,
+and fetches the rows it paints by key, 200 at a time; `count` and `page` serve
+callers that want LIMIT/OFFSET pages instead (exports, scripts). Search and
+sort follow the same rules everywhere: search matches name, HQ ID, e-mail and
+employer, case-insensitively; standing is the SQL form of
+`chapterdesk.standing.international_standing`, so filters agree with what the
+detail panel shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, case, exists, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from chapterdesk.data.engine import Database
+from chapterdesk.data.models import ChapterMembership, HqMember, OfficerPosition, OfficerTerm
+from chapterdesk.errors import BadInputError
+from chapterdesk.services.chapter import CategoryIndex, categories_in, settings_row
+from chapterdesk.services.roster import standing_sql
+from chapterdesk.standing import Standing, StandingFacts, international_standing
+
+SORT_KEYS = (
+    "name", "hq_id", "category", "standing", "paid_through", "joined", "email", "company", "city",
+)
+
+
+@dataclass(frozen=True)
+class RosterFilter:
+    """Which current members a roster view shows.
+
+    Args:
+        search: text matched against name, HQ ID, e-mail and employer ("" for all).
+        standings: only these standings (empty: every standing).
+        category_id: only members whose HQ member type resolves to this category.
+        officer: True for officers in office today, False for everyone else, None for all.
+    """
+
+    search: str = ""
+    standings: frozenset[Standing] = field(default_factory=frozenset)
+    category_id: int | None = None
+    officer: bool | None = None
+
+    def without_search(self) -> RosterFilter:
+        """The same filter with no search text."""
+        return RosterFilter("", self.standings, self.category_id, self.officer)
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One line of the roster table."""
+
+    membership_id: int
+    hq_id: str
+    name: str
+    category: str
+    standing: Standing
+    paid_through: dt.date | None
+    chapter_joined_on: dt.date
+    email: str
+    company: str
+    city: str
+    offices: tuple[str, ...]
+
+
+def _ci(session: Session, column: Any) -> Any:
+    """A column compared and sorted without regard to case, the fast way for each database."""
+    if session.get_bind().dialect.name == "sqlite":
+        return column.collate("NOCASE")
+    return func.lower(column)
+
+
+def _contains(session: Session, column: Any, needle: str) -> Any:
+    """Case-insensitive substring match (SQLite's LIKE already ignores ASCII case)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return column.like(needle, escape="\\")
+    return column.ilike(needle, escape="\\")
+
+
+def _search(session: Session, text: str) -> ColumnElement[bool]:
+    words = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    needle = f"%{words}%"
+    full_name = HqMember.first_name + " " + HqMember.last_name
+    return or_(
+        _contains(session, full_name, needle),
+        HqMember.hq_id.like(f"{words}%", escape="\\"),
+        _contains(session, HqMember.email, needle),
+        _contains(session, HqMember.company, needle),
+    )
+
+
+def _in_office(day: dt.date) -> ColumnElement[bool]:
+    return exists().where(
+        OfficerTerm.membership_id == ChapterMembership.id,
+        OfficerTerm.starts_on <= day,
+        or_(OfficerTerm.ends_on.is_(None), OfficerTerm.ends_on >= day),
+    )
+
+
+def _category_types(session: Session, index: CategoryIndex) -> dict[str, tuple[str, int]]:
+    """Every HQ member type in the data, mapped to (category name, display order)."""
+    order = {c.id: n for n, c in enumerate(categories_in(session))}
+    found: dict[str, tuple[str, int]] = {}
+    for member_type in session.scalars(select(HqMember.member_type).distinct()):
+        category = index.resolve(member_type)
+        if category is not None:
+            found[member_type] = (category.name, order[category.id])
+    return found
+
+
+def _filtered(
+    session: Session, columns: Sequence[Any], wanted: RosterFilter, day: dt.date
+) -> Select[Any]:
+    settings = settings_row(session)
+    query = (
+        select(*columns)
+        .select_from(ChapterMembership)
+        .join(HqMember, HqMember.hq_id == ChapterMembership.hq_id)
+        .where(ChapterMembership.left_on.is_(None))
+    )
+    if wanted.search.strip():
+        query = query.where(_search(session, wanted.search))
+    if wanted.standings:
+        expr = standing_sql(day, settings.grace_days)
+        query = query.where(expr.in_(sorted(s.value for s in wanted.standings)))
+    if wanted.category_id is not None:
+        categories = categories_in(session)
+        if not any(c.id == wanted.category_id for c in categories):
+            raise BadInputError("That membership category no longer exists; choose another.")
+        index = CategoryIndex(categories)
+        types = [
+            t for t in session.scalars(select(HqMember.member_type).distinct())
+            if (c := index.resolve(t)) is not None and c.id == wanted.category_id
+        ]
+        query = query.where(HqMember.member_type.in_(types))
+    if wanted.officer is not None:
+        query = query.where(_in_office(day) if wanted.officer else ~_in_office(day))
+    return query
+
+
+def _order(
+    session: Session, sort: str, descending: bool, day: dt.date
+) -> list[Any]:
+    if sort not in SORT_KEYS:
+        raise BadInputError(f"The roster cannot be sorted by {sort!r}; use one of {SORT_KEYS}.")
+    name = [_ci(session, HqMember.last_name), _ci(session, HqMember.first_name)]
+    keys: list[Any]
+    if sort == "name":
+        keys = list(name)
+    elif sort == "hq_id":
+        keys = [func.length(HqMember.hq_id), HqMember.hq_id]
+    elif sort == "category":
+        types = _category_types(session, CategoryIndex(categories_in(session)))
+        rank = case(
+            *((HqMember.member_type == t, literal(n)) for t, (_c, n) in types.items()),
+            else_=literal(len(types) + 1000),
+        ) if types else literal(0)
+        keys = [rank, *name]
+    elif sort == "standing":
+        keys = [standing_sql(day, settings_row(session).grace_days), *name]
+    elif sort == "paid_through":
+        keys = [HqMember.paid_through, *name]
+    elif sort == "joined":
+        keys = [ChapterMembership.chapter_joined_on, *name]
+    else:
+        column = {"email": HqMember.email, "company": HqMember.company, "city": HqMember.city}
+        keys = [_ci(session, column[sort]), *name]
+    ordered = [k.desc() if descending else k.asc() for k in keys]
+    tiebreak = ChapterMembership.id.desc() if descending else ChapterMembership.id.asc()
+    return [*ordered, tiebreak]
+
+
+def ordered_ids(
+    db: Database, wanted: RosterFilter, sort: str = "name", descending: bool = False,
+    as_of: dt.date | None = None,
+) -> list[int]:
+    """The membership keys of every member the filter shows, in display order.
+
+    Raises:
+        BadInputError: an unknown sort key or a category that no longer exists.
+    """
+    day = as_of or dt.date.today()
+    with db.reading() as session:
+        query = _filtered(session, [ChapterMembership.id], wanted, day)
+        query = query.order_by(*_order(session, sort, descending, day))
+        # fetchall in one go: iterating a result fetches row by row, 4× slower at 50,000.
+        return list(session.connection().execute(query).scalars().all())
+
+
+def matching_ids(
+    db: Database, wanted: RosterFilter, as_of: dt.date | None = None,
+    within: set[int] | None = None,
+) -> set[int]:
+    """The membership keys the filter shows, unordered (cheaper than `ordered_ids`).
+
+    A table that already holds the ordered keys of the unsearched filter keeps
+    those in its order that match a search typed into it.
+
+    Args:
+        within: only look among these keys (the matches of the text typed so far,
+            when the officer keeps typing: a longer search can only match fewer).
+    """
+    day = as_of or dt.date.today()
+    with db.reading() as session:
+        query = _filtered(session, [ChapterMembership.id], wanted, day)
+        if within is not None:
+            query = query.where(ChapterMembership.id.in_(sorted(within)))
+        return set(session.connection().execute(query).scalars().all())
+
+
+def count(db: Database, wanted: RosterFilter, as_of: dt.date | None = None) -> int:
+    """How many current members the filter shows."""
+    day = as_of or dt.date.today()
+    with db.reading() as session:
+        inner = _filtered(session, [ChapterMembership.id], wanted, day).subquery()
+        return int(session.scalar(select(func.count()).select_from(inner)) or 0)
+
+
+ROW_COLUMNS = (
+    ChapterMembership.id,
+    ChapterMembership.chapter_joined_on,
+    HqMember.hq_id,
+    HqMember.first_name,
+    HqMember.middle_name,
+    HqMember.last_name,
+    HqMember.member_type,
+    HqMember.paid_through,
+    HqMember.hq_status,
+    HqMember.in_latest_export,
+    HqMember.email,
+    HqMember.company,
+    HqMember.city,
+)
+
+
+def _rows(session: Session, query: Any, day: dt.date) -> list[RosterRow]:
+    settings = settings_row(session)
+    index = CategoryIndex(categories_in(session))
+    found = session.connection().execute(query).all()
+    ids = [row.id for row in found]
+    offices: dict[int, list[str]] = {}
+    if ids:
+        for membership_id, position in session.execute(
+            select(OfficerTerm.membership_id, OfficerPosition.name)
+            .join(OfficerPosition, OfficerPosition.id == OfficerTerm.position_id)
+            .where(
+                OfficerTerm.membership_id.in_(ids),
+                OfficerTerm.starts_on <= day,
+                or_(OfficerTerm.ends_on.is_(None), OfficerTerm.ends_on >= day),
+            )
+            .order_by(OfficerPosition.sort_order)
+        ):
+            offices.setdefault(membership_id, []).append(position)
+    rows = []
+    for h in found:
+        category = index.resolve(h.member_type)
+        first = " ".join(p for p in (h.first_name, h.middle_name) if p)
+        facts = StandingFacts(h.paid_through, h.hq_status, h.in_latest_export)
+        rows.append(
+            RosterRow(
+                membership_id=h.id,
+                hq_id=h.hq_id,
+                name=f"{h.last_name}, {first}" if first else h.last_name,
+                category=category.name if category else h.member_type,
+                standing=international_standing(facts, day, settings.grace_days),
+                paid_through=h.paid_through,
+                chapter_joined_on=h.chapter_joined_on,
+                email=h.email,
+                company=h.company,
+                city=h.city,
+                offices=tuple(offices.get(h.id, ())),
+            )
+        )
+    return rows
+
+
+def rows_for(db: Database, ids: Sequence[int], as_of: dt.date | None = None) -> list[RosterRow]:
+    """The roster rows of the given membership keys, in the order given (unknown keys skipped)."""
+    day = as_of or dt.date.today()
+    with db.reading() as session:
+        query = (
+            select(*ROW_COLUMNS)
+            .join(HqMember, HqMember.hq_id == ChapterMembership.hq_id)
+            .where(ChapterMembership.id.in_(list(ids)))
+        )
+        by_id = {r.membership_id: r for r in _rows(session, query, day)}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def page(
+    db: Database, wanted: RosterFilter, sort: str = "name", offset: int = 0, limit: int = 200,
+    *, descending: bool = False, as_of: dt.date | None = None,
+) -> list[RosterRow]:
+    """One LIMIT/OFFSET page of the filtered, sorted roster (for exports and scripts)."""
+    day = as_of or dt.date.today()
+    with db.reading() as session:
+        query = (
+            _filtered(session, ROW_COLUMNS, wanted, day)
+            .order_by(*_order(session, sort, descending, day))
+            .offset(max(offset, 0))
+            .limit(max(limit, 0))
+        )
+        return _rows(session, query, day)

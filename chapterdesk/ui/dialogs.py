@@ -1,0 +1,258 @@
+"""ChapterDesk's own dialogs: add a member, leave the chapter, start a new chapter.
+
+Each dialog validates through the services and shows a refusal inline, in the
+service's own sentence, so the officer can correct it without losing what
+they typed. Dialogs are shown through `ask.run_dialog` (the test seam).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from chapterdesk.data.engine import Database
+from chapterdesk.errors import ChapterDeskError
+from chapterdesk.services import roster
+from chapterdesk.services.chapter import ChapterInfo, init_chapter
+from chapterdesk.services.roster import HqRecord, RosterEntry
+from chapterdesk.standing import Standing
+from chapterdesk.ui.widgets import message_label, show_message
+from chapterdesk.values import parse_iso_date
+
+CURRENCIES = ("USD", "CAD", "GBP", "EUR", "AUD", "NZD", "CHF", "ZAR", "SGD", "HKD")
+
+
+def hq_record_html(record: HqRecord, standing: Standing) -> str:
+    """HQ's record of a member as a short block of rich text."""
+    e = html.escape
+    paid = record.paid_through.isoformat() if record.paid_through else "no date"
+    colour = "#1b6e3a" if standing is Standing.GOOD else (
+        "#8a5a00" if standing is Standing.GRACE else "#a4262c"
+    )
+    lines = [
+        f"<b>{e(record.display_name)}</b> &nbsp;·&nbsp; HQ ID {e(record.hq_id)}",
+        e(" — ".join(p for p in (record.title, record.company) if p)) or "&nbsp;",
+        f"Member type: {e(record.member_type or 'not given')} &nbsp;·&nbsp; "
+        f"HQ status: {e(record.hq_status or 'not given')} &nbsp;·&nbsp; paid through {paid}",
+        f"International standing: <b style='color:{colour}'>{e(standing.label)}</b>",
+    ]
+    if record.email:
+        lines.insert(2, e(record.email))
+    return "<br>".join(lines)
+
+
+class AddMemberDialog(QDialog):
+    """Asks for an HQ ID, shows HQ's record and standing, then adds the member if allowed."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.entry: RosterEntry | None = None
+        self.setWindowTitle("Add a chapter member")
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 90)
+        intro = QLabel(
+            "Every chapter member must be a member of the international association in good "
+            "standing. Enter their HQ member ID to see what the latest HQ data says."
+        )
+        intro.setWordWrap(True)
+        self.hq_id = QLineEdit()
+        self.hq_id.setPlaceholderText("e.g. 104233")
+        self.hq_id.setAccessibleName("HQ member ID")
+        self.lookup_button = QPushButton("&Look up")
+        self.lookup_button.setAccessibleName("Look up the HQ record")
+        self.lookup_button.clicked.connect(self.look_up)
+        self.hq_id.returnPressed.connect(self.look_up)
+        id_row = QHBoxLayout()
+        id_row.addWidget(self.hq_id, 1)
+        id_row.addWidget(self.lookup_button)
+        self.record = QLabel("No HQ record looked up yet.")
+        self.record.setWordWrap(True)
+        self.record.setAccessibleName("HQ record")
+        self.record.setStyleSheet(
+            "QLabel { border: 1px solid palette(mid); border-radius: 4px; padding: 8px; }"
+        )
+        self.joined = QLineEdit(dt.date.today().isoformat())
+        self.joined.setAccessibleName("Chapter join date")
+        self.joined.setPlaceholderText("YYYY-MM-DD")
+        self.message = message_label()
+        form = QFormLayout()
+        form.addRow("&HQ member ID:", id_row)
+        form.addRow("Chapter &join date:", self.joined)
+        form.itemAt(0, QFormLayout.ItemRole.LabelRole).widget().setBuddy(self.hq_id)  # type: ignore[union-attr]
+        form.itemAt(1, QFormLayout.ItemRole.LabelRole).widget().setBuddy(self.joined)  # type: ignore[union-attr]
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.add_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.add_button.setText("&Add to chapter")
+        self.add_button.setEnabled(False)
+        self.buttons.accepted.connect(self.add)
+        self.buttons.rejected.connect(self.reject)
+        self.hq_id.textEdited.connect(lambda _t: self.add_button.setEnabled(False))
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.record)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+
+    def look_up(self) -> None:
+        """Show HQ's record and standing for the ID typed."""
+        show_message(self.message, "", error=False)
+        try:
+            record, standing = roster.lookup_hq(self.db, self.hq_id.text())
+        except ChapterDeskError as exc:
+            self.record.setText("No HQ record to show.")
+            show_message(self.message, exc.message, error=True)
+            self.add_button.setEnabled(False)
+            self.adjustSize()
+            return
+        self.record.setText(hq_record_html(record, standing))
+        if not standing.is_current:
+            show_message(
+                self.message,
+                f"{record.display_name} is {standing.label} at HQ; the bylaws do not allow "
+                "adding them until HQ shows them in good standing.",
+                error=True,
+            )
+        self.add_button.setEnabled(True)
+        self.add_button.setDefault(True)
+        self.adjustSize()
+
+    def add(self) -> None:
+        """Add the member; a refusal stays in the dialog as a message."""
+        try:
+            joined = parse_iso_date(self.joined.text(), "chapter join date")
+            self.entry = roster.add_member(self.db, self.hq_id.text(), chapter_joined_on=joined)
+        except ChapterDeskError as exc:
+            show_message(self.message, exc.message, error=True)
+            self.adjustSize()
+            return
+        self.accept()
+
+
+class LeaveDialog(QDialog):
+    """Asks for the date and reason a member leaves the chapter."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Leave the chapter")
+        self.left_on: dt.date | None = None
+        self.reason_text = ""
+        intro = QLabel(
+            f"{html.escape(name)} will leave the chapter. Nothing is deleted: the membership "
+            "stays in their history, and any officer term ends on the same day."
+        )
+        intro.setWordWrap(True)
+        self.date = QLineEdit(dt.date.today().isoformat())
+        self.date.setAccessibleName("Leave date")
+        self.reason = QComboBox()
+        self.reason.setEditable(True)
+        self.reason.addItems(["Moved away", "Retired", "Changed careers", "Resigned", "Deceased"])
+        self.reason.setCurrentText("")
+        self.reason.setAccessibleName("Reason for leaving")
+        self.message = message_label()
+        form = QFormLayout()
+        form.addRow("Leave &date:", self.date)
+        form.addRow("&Reason:", self.reason)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Leave chapter")
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def _check(self) -> None:
+        try:
+            self.left_on = parse_iso_date(self.date.text(), "leave date")
+        except ChapterDeskError as exc:
+            show_message(self.message, exc.message, error=True)
+            return
+        self.reason_text = self.reason.currentText().strip()
+        self.accept()
+
+
+class NewChapterDialog(QDialog):
+    """Starts a chapter in a new database: name, currency and dues-year start."""
+
+    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.db: Database | None = None
+        self.info: ChapterInfo | None = None
+        self.setWindowTitle("Start a new chapter")
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
+        where = html.escape(str(path))
+        intro = QLabel(f"The chapter's database will be created at<br><b>{where}</b>")
+        intro.setWordWrap(True)
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("e.g. Great Lakes Chapter")
+        self.name.setAccessibleName("Chapter name")
+        self.currency = QComboBox()
+        self.currency.setEditable(True)
+        self.currency.addItems(CURRENCIES)
+        self.currency.setAccessibleName("Currency")
+        self.year_start = QLineEdit("01-01")
+        self.year_start.setPlaceholderText("MM-DD")
+        self.year_start.setAccessibleName("Dues year starts on")
+        self.message = message_label()
+        form = QFormLayout()
+        form.addRow("Chapter &name:", self.name)
+        form.addRow("&Currency:", self.currency)
+        form.addRow("Dues &year starts (MM-DD):", self.year_start)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Start chapter")
+        buttons.accepted.connect(self.create)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def create(self) -> None:
+        """Create the database and the chapter; a malformed value is shown inline."""
+        from chapterdesk.data.migrate import open_database
+
+        existed = self.path.exists()
+        try:
+            db = open_database(self.path, create=True)
+        except ChapterDeskError as exc:
+            show_message(self.message, exc.message, error=True)
+            return
+        try:
+            self.info = init_chapter(
+                db, self.name.text(), currency=self.currency.currentText(),
+                year_start=self.year_start.text(),
+            )
+        except ChapterDeskError as exc:
+            db.dispose()
+            if not existed:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            show_message(self.message, exc.message, error=True)
+            return
+        self.db = db
+        self.accept()

@@ -1,0 +1,271 @@
+"""The roster's detail panel: one member's HQ facts, chapter facts, privileges, terms and history.
+
+HQ facts are read-only and labelled with the date of the HQ data they come
+from (HQ owns them). Chapter facts are edited here and saved through
+`services.roster.update_chapter_facts`; a refused value is shown inline and
+nothing is written; a saved edit can be undone with Ctrl+Z.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from chapterdesk.errors import ChapterDeskError
+from chapterdesk.services import roster
+from chapterdesk.services.chapter import hq_data_status
+from chapterdesk.services.roster import MemberDetail
+from chapterdesk.standing import Standing
+from chapterdesk.ui.context import AppContext
+from chapterdesk.ui.undo import ChapterFacts, EditChapterFacts
+from chapterdesk.ui.widgets import message_label, show_message
+from chapterdesk.values import parse_iso_date
+
+STANDING_STYLE = {
+    Standing.GOOD: ("#1b6e3a", "#e7f4ea"),
+    Standing.GRACE: ("#7a5200", "#fff1c9"),
+    Standing.LAPSED: ("#a4262c", "#fbdcda"),
+    Standing.NOT_IN_HQ: ("#444444", "#e6e6e6"),
+}
+
+
+def _value(text: str) -> QLabel:
+    label = QLabel(text or "—")
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class MemberPanel(QScrollArea):
+    """Everything about the member selected in the roster."""
+
+    leave_requested = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.detail: MemberDetail | None = None
+        self.setWidgetResizable(True)
+        self.setAccessibleName("Member details")
+        body = QWidget()
+        self.setWidget(body)
+        layout = QVBoxLayout(body)
+        self.title = QLabel("Select a member to see their details.")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.title.setWordWrap(True)
+        self.badge = QLabel()
+        self.badge.setVisible(False)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
+
+        self.hq_box = QGroupBox("From HQ")
+        self.hq_form = QFormLayout(self.hq_box)
+        self.hq_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+
+        self.facts_box = QGroupBox("Chapter facts")
+        facts = QFormLayout(self.facts_box)
+        self.joined = QLineEdit()
+        self.joined.setAccessibleName("Chapter join date")
+        self.joined.setPlaceholderText("YYYY-MM-DD")
+        self.worked = QLineEdit()
+        self.worked.setAccessibleName("Last day worked")
+        self.worked.setPlaceholderText("YYYY-MM-DD, blank if still employed")
+        self.worked.setToolTip(
+            "A member who loses their job keeps Regular privileges for 180 days after the "
+            "last day worked."
+        )
+        self.notes = QPlainTextEdit()
+        self.notes.setAccessibleName("Notes")
+        self.notes.setTabChangesFocus(True)
+        self.notes.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
+        self.save_button = QPushButton("&Save chapter facts")
+        self.save_button.clicked.connect(self.save_facts)
+        self.facts_message = message_label()
+        facts.addRow("Chapter &joined:", self.joined)
+        facts.addRow("Last day &worked:", self.worked)
+        facts.addRow("&Notes:", self.notes)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        facts.addRow(buttons)
+        facts.addRow(self.facts_message)
+
+        self.privileges_box = QGroupBox("Privileges")
+        self.privileges = QLabel()
+        self.privileges.setWordWrap(True)
+        QVBoxLayout(self.privileges_box).addWidget(self.privileges)
+        self.terms_box = QGroupBox("Officer terms")
+        self.terms = QLabel()
+        self.terms.setWordWrap(True)
+        QVBoxLayout(self.terms_box).addWidget(self.terms)
+        self.history_box = QGroupBox("Membership history")
+        self.history = QLabel()
+        self.history.setWordWrap(True)
+        QVBoxLayout(self.history_box).addWidget(self.history)
+        self.leave_button = QPushButton("&Leave chapter…")
+        self.leave_button.setAccessibleName("Leave chapter")
+        self.leave_button.clicked.connect(self._leave)
+        for widget in (self.facts_box, self.privileges_box, self.hq_box, self.terms_box,
+                       self.history_box):
+            layout.addWidget(widget)
+        leave_row = QHBoxLayout()
+        leave_row.addStretch(1)
+        leave_row.addWidget(self.leave_button)
+        layout.addLayout(leave_row)
+        layout.addStretch(1)
+        self._set_sections_visible(False)
+
+    def _set_sections_visible(self, visible: bool) -> None:
+        for widget in (self.hq_box, self.facts_box, self.privileges_box, self.terms_box,
+                       self.history_box, self.leave_button, self.badge):
+            widget.setVisible(visible)
+
+    def show_member(self, hq_id: str | None) -> None:
+        """Show one member (None: nothing selected); a re-show keeps the last message."""
+        if hq_id is None or self.detail is None or self.detail.hq.hq_id != hq_id:
+            show_message(self.facts_message, "", error=False)
+        if hq_id is None:
+            self.detail = None
+            self.title.setText("Select a member to see their details.")
+            self._set_sections_visible(False)
+            return
+        detail = self.ctx.attempt(self, lambda: roster.member_detail(self.ctx.db, hq_id))
+        self.detail = detail
+        if detail is None:
+            self._set_sections_visible(False)
+            return
+        self._set_sections_visible(True)
+        hq = detail.hq
+        self.title.setText(f"{hq.display_name}\nHQ ID {hq.hq_id}")
+        colour, background = STANDING_STYLE[detail.standing]
+        self.badge.setText(detail.standing.label)
+        self.badge.setStyleSheet(
+            f"QLabel {{ color: {colour}; background: {background}; border-radius: 4px; "
+            "padding: 3px 8px; font-weight: bold; }"
+        )
+        age = hq_data_status(self.ctx.db)
+        as_of = age.as_of.isoformat() if age.as_of else "no import yet"
+        self.hq_box.setTitle(f"From HQ, as of {as_of} (read-only)")
+        while self.hq_form.rowCount():
+            self.hq_form.removeRow(0)
+        address = ", ".join(
+            p for p in (hq.address1, hq.address2, hq.city, hq.state, hq.postal_code, hq.country)
+            if p
+        )
+        rows = (
+            ("Member type", hq.member_type),
+            ("HQ status", hq.hq_status),
+            ("Paid through", hq.paid_through.isoformat() if hq.paid_through else ""),
+            ("HQ join date", hq.join_date.isoformat() if hq.join_date else ""),
+            ("Employer", hq.company),
+            ("Title", hq.title),
+            ("E-mail", hq.email),
+            ("Phone", hq.phone),
+            ("Address", address),
+            ("Chapters", hq.chapters),
+        )
+        for label, value in rows:
+            self.hq_form.addRow(f"{label}:", _value(value))
+        current = detail.current
+        self.facts_box.setEnabled(current is not None)
+        self.leave_button.setEnabled(current is not None)
+        if current is not None:
+            m = current.membership
+            self.joined.setText(m.chapter_joined_on.isoformat())
+            self.worked.setText(m.employment_ended_on.isoformat() if m.employment_ended_on else "")
+            self.notes.setPlainText(m.notes)
+            p = current.privileges
+            lines = [
+                f"Vote: <b>{'yes' if p.may_vote else 'no'}</b> &nbsp;·&nbsp; "
+                f"Hold office: <b>{'yes' if p.may_hold_office else 'no'}</b>"
+                + (" &nbsp;·&nbsp; <b style='color:#a4262c'>suspended</b>" if p.suspended else ""),
+                *(f"• {html.escape(reason)}" for reason in p.reasons),
+            ]
+            self.privileges.setText("<br>".join(lines))
+        else:
+            for widget in (self.joined, self.worked):
+                widget.clear()
+            self.notes.clear()
+            self.privileges.setText("Not a current chapter member.")
+        self.terms.setText(
+            "<br>".join(
+                f"{html.escape(t.position)}: {t.starts_on.isoformat()} to "
+                f"{t.ends_on.isoformat() if t.ends_on else 'open'}"
+                for t in detail.terms
+            )
+            or "No officer terms."
+        )
+        self.history.setText(
+            "<br>".join(
+                f"Joined {m.chapter_joined_on.isoformat()}"
+                + (
+                    f", left {m.left_on.isoformat()}"
+                    + (f" ({html.escape(m.leave_reason)})" if m.leave_reason else "")
+                    if m.left_on
+                    else " (current)"
+                )
+                for m in detail.history
+            )
+            or "Never a chapter member."
+        )
+
+    def current_facts(self) -> ChapterFacts | None:
+        """The chapter facts as stored for the member shown."""
+        if self.detail is None or self.detail.current is None:
+            return None
+        m = self.detail.current.membership
+        return ChapterFacts(m.chapter_joined_on, m.notes, m.employment_ended_on)
+
+    def save_facts(self) -> bool:
+        """Save the edited chapter facts; a refused value is shown inline, nothing written."""
+        before = self.current_facts()
+        if before is None or self.detail is None:
+            return False
+        try:
+            after = ChapterFacts(
+                parse_iso_date(self.joined.text(), "chapter join date"),
+                self.notes.toPlainText(),
+                parse_iso_date(self.worked.text(), "last day worked")
+                if self.worked.text().strip()
+                else None,
+            )
+            if after == before:
+                show_message(self.facts_message, "Nothing changed.", error=False)
+                return False
+            roster.update_chapter_facts(
+                self.ctx.db,
+                self.detail.hq.hq_id,
+                chapter_joined_on=after.chapter_joined_on,
+                notes=after.notes,
+                employment_ended_on=after.employment_ended_on,
+            )
+        except ChapterDeskError as exc:
+            show_message(self.facts_message, exc.message, error=True)
+            return False
+        name = self.detail.hq.display_name
+        self.ctx.undo.push(EditChapterFacts(self.ctx, self.detail.hq.hq_id, name, before, after))
+        self.ctx.changed(f"Saved the chapter facts of {name}.")
+        show_message(self.facts_message, "Saved. Ctrl+Z undoes it.", error=False)
+        return True
+
+    def _leave(self) -> None:
+        if self.detail is not None:
+            self.leave_requested.emit(self.detail.hq.hq_id)

@@ -1,0 +1,45 @@
+"""The `Page` base class every page of the main window derives from.
+
+A page is a QWidget with a title, an icon and an order in the sidebar; the
+main window calls `activate()` when the officer opens it and `refresh()` when
+the data underneath changed. New pages (HQ Sync, Dues, Reports) subclass
+`Page` and add one line to `chapterdesk.ui.pages.PAGES`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from chapterdesk.data.engine import Database
+from chapterdesk.ui.context import AppContext
+from chapterdesk.ui.widgets import heading, message_label, rule, show_message
+
+__all__ = ["AppContext", "Page", "heading", "message_label", "rule", "show_message"]
+
+
+class Page(QWidget):
+    """One page of the main window (subclasses set key, title, icon_name and order)."""
+
+    key = ""
+    title = ""
+    icon_name = ""
+    order = 0
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setAccessibleName(f"{self.title} page")
+
+    @property
+    def db(self) -> Database:
+        """The open database."""
+        return self.ctx.db
+
+    def activate(self, target: Any = None) -> None:
+        """The officer opened this page (`target`: what to show, e.g. a roster filter)."""
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read what the page shows from the services."""

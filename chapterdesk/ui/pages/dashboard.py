@@ -1,0 +1,313 @@
+"""The Dashboard: the chapter at a glance, each figure a link to the roster behind it."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QPieSeries,
+    QStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from chapterdesk.services.dashboard import DashboardFigures, dashboard_figures
+from chapterdesk.services.roster_query import RosterFilter
+from chapterdesk.standing import Standing
+from chapterdesk.ui.pages.base import AppContext, Page, heading
+
+STANDING_COLOURS = {
+    Standing.GOOD: "#3a8a57",
+    Standing.GRACE: "#d9a400",
+    Standing.LAPSED: "#c0392b",
+    Standing.NOT_IN_HQ: "#8a8a8a",
+}
+PIE_COLOURS = ("#2f5d8a", "#5b8fc7", "#8fb3d9", "#b9cfe6", "#d98f4e", "#a7a7a7", "#6f9f6f")
+
+
+class Card(QFrame):
+    """A titled panel on the dashboard."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.setObjectName("card")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(
+            "QFrame#card { background: palette(base); border: 1px solid palette(mid); "
+            "border-radius: 6px; }"
+        )
+        self.body = QVBoxLayout(self)
+        label = QLabel(title)
+        font = label.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        label.setFont(font)
+        self.body.addWidget(label)
+
+
+def link(text: str, accessible: str) -> QPushButton:
+    """A flat button that reads like a link and opens the roster filtered."""
+    button = QPushButton(text)
+    button.setFlat(True)
+    button.setCursor(Qt.CursorShape.PointingHandCursor)
+    button.setAccessibleName(accessible)
+    button.setStyleSheet(
+        "QPushButton { text-align: left; padding: 2px 4px; color: palette(link); }"
+        "QPushButton:hover, QPushButton:focus { text-decoration: underline; }"
+    )
+    return button
+
+
+def big_number(value: int, caption: str) -> QLabel:
+    """A large figure with a caption under it."""
+    label = QLabel(f"<span style='font-size:xx-large; font-weight:600'>{value:,}</span><br>"
+                   f"{html.escape(caption)}")
+    label.setTextFormat(Qt.TextFormat.RichText)
+    return label
+
+
+def _chart_view(chart: QChart) -> QChartView:
+    palette = QApplication.palette()
+    chart.setBackgroundBrush(palette.base())
+    chart.setBackgroundRoundness(0)
+    chart.setMargins(QMargins(0, 0, 0, 0))
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+    view = QChartView(chart)
+    view.setStyleSheet("QChartView { background: transparent; border: none; }")
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    view.setMinimumHeight(view.fontMetrics().height() * 13)
+    return view
+
+
+class DashboardPage(Page):
+    """Members by standing and category, compliance problems, last HQ import, officers."""
+
+    key = "dashboard"
+    title = "Dashboard"
+    icon_name = "dashboard"
+    order = 10
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.figures: DashboardFigures | None = None
+        self.loading = False
+        self._stale = True
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        self.layout_ = QVBoxLayout(body)
+        self.heading = heading("Dashboard", "Loading the chapter's figures…")
+        self.layout_.addWidget(self.heading)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(12)
+        self.layout_.addLayout(self.grid, 1)
+        self.grid.setRowStretch(0, 3)
+        self.grid.setRowStretch(1, 2)
+        ctx.data_changed.connect(self._data_changed)
+
+    def _data_changed(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def activate(self, target: Any = None) -> None:
+        if self._stale or self.figures is None:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Count the figures off the UI thread, then redraw the cards."""
+        if self.loading:
+            return
+        self.loading = True
+        self._stale = False
+        db = self.db
+
+        def done(figures: DashboardFigures) -> None:
+            self.loading = False
+            self.show_figures(figures)
+
+        def failed(exc: Any) -> None:
+            self.loading = False
+            self.heading.findChild(QLabel, "pageSubtitle").setText(exc.message)
+
+        self.ctx.tasks.run(
+            lambda _p, _c: dashboard_figures(db), title="Counting the chapter",
+            on_done=done, on_error=failed, parent=self, show_progress=False,
+        )
+
+    def _go(self, wanted: RosterFilter) -> None:
+        self.ctx.navigate.emit("roster", wanted)
+
+    def _clear(self) -> None:
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+
+    def show_figures(self, f: DashboardFigures) -> None:
+        """Lay out the cards for a set of figures."""
+        self.figures = f
+        subtitle = self.heading.findChild(QLabel, "pageSubtitle")
+        subtitle.setText(f"{f.chapter_name} · as of {f.as_of:%A %d %B %Y}")
+        self._clear()
+        self.grid.addWidget(self._members_card(f), 0, 0)
+        self.grid.addWidget(self._standing_chart(f), 0, 1)
+        self.grid.addWidget(self._category_card(f), 0, 2)
+        self.grid.addWidget(self._problems_card(f), 1, 0)
+        self.grid.addWidget(self._import_card(f), 1, 1)
+        self.grid.addWidget(self._officers_card(f), 1, 2)
+        for column in range(3):
+            self.grid.setColumnStretch(column, 1)
+
+    def _members_card(self, f: DashboardFigures) -> Card:
+        card = Card("Members")
+        total = link(f"{f.total:,} current members", "All current members")
+        font = total.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        total.setFont(font)
+        total.clicked.connect(lambda: self._go(RosterFilter()))
+        card.body.addWidget(total)
+        for standing in Standing:
+            count = f.by_standing[standing]
+            button = link(f"●  {count:,}  {standing.label}", f"{count} members {standing.label}")
+            button.setStyleSheet(button.styleSheet() + f"QPushButton {{ color: "
+                                 f"{STANDING_COLOURS[standing]}; }}")
+            button.clicked.connect(
+                lambda _=False, s=standing: self._go(RosterFilter(standings=frozenset({s})))
+            )
+            card.body.addWidget(button)
+        card.body.addStretch(1)
+        return card
+
+    def _standing_chart(self, f: DashboardFigures) -> Card:
+        card = Card("By standing")
+        series = QStackedBarSeries()
+        standings = list(Standing)
+        for number, standing in enumerate(standings):
+            # One set per standing, zero outside its own column: one coloured bar each.
+            bar = QBarSet(standing.label)
+            bar.append([f.by_standing[standing] if i == number else 0 for i in range(4)])
+            bar.setColor(QColor(STANDING_COLOURS[standing]))
+            bar.setBorderColor(QColor(STANDING_COLOURS[standing]))
+            series.append(bar)
+        series.setBarWidth(0.6)
+        chart = QChart()
+        chart.addSeries(series)
+        axis_x = QBarCategoryAxis()
+        short = {Standing.GOOD: "good", Standing.NOT_IN_HQ: "not in HQ"}
+        axis_x.append([short.get(s, s.label) for s in standings])
+        axis_y = QValueAxis()
+        axis_y.setRange(0, max(max(f.by_standing.values(), default=0) * 1.1, 1))
+        axis_y.setLabelFormat("%d")
+        axis_y.applyNiceNumbers()
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_x)
+        series.attachAxis(axis_y)
+        chart.legend().setVisible(False)
+        view = _chart_view(chart)
+        view.setAccessibleName("Chart of members by standing")
+        view.setToolTip("Click a bar to list those members.")
+        series.clicked.connect(
+            lambda index, _bar: self._go(RosterFilter(standings=frozenset({standings[index]})))
+        )
+        card.body.addWidget(view, 1)
+        return card
+
+    def _category_card(self, f: DashboardFigures) -> Card:
+        card = Card("By category")
+        series = QPieSeries()
+        for number, item in enumerate(f.by_category):
+            piece = series.append(f"{item.name} ({item.count:,})", item.count)
+            piece.setColor(QColor(PIE_COLOURS[number % len(PIE_COLOURS)]))
+            piece.setBorderColor(QColor("white"))
+        series.setHoleSize(0.45)
+        chart = QChart()
+        chart.addSeries(series)
+        view = _chart_view(chart)
+        view.setAccessibleName("Chart of members by category")
+        card.body.addWidget(view, 1)
+        for item in f.by_category:
+            if item.category_id is None:
+                continue
+            button = link(f"{item.count:,}  {item.name}", f"{item.count} {item.name} members")
+            button.clicked.connect(
+                lambda _=False, cid=item.category_id: self._go(RosterFilter(category_id=cid))
+            )
+            card.body.addWidget(button)
+        return card
+
+    def _problems_card(self, f: DashboardFigures) -> Card:
+        card = Card("Compliance")
+        card.body.addWidget(big_number(f.compliance_problems, "members need attention"))
+        button = link("Show members not in good standing →", "Members not in good standing")
+        button.clicked.connect(lambda: self._go(RosterFilter(standings=frozenset(
+            {Standing.GRACE, Standing.LAPSED, Standing.NOT_IN_HQ}))))
+        card.body.addWidget(button)
+        note = QLabel("Lapsed and missing members are suspended from chapter privileges until "
+                      "HQ shows them current again.")
+        note.setWordWrap(True)
+        card.body.addWidget(note)
+        card.body.addStretch(1)
+        return card
+
+    def _import_card(self, f: DashboardFigures) -> Card:
+        card = Card("Last HQ import")
+        latest = f.latest_import
+        if latest is None:
+            card.body.addWidget(QLabel("No HQ export has been imported yet."))
+        else:
+            counts = ", ".join(f"{v:,} {k}" for k, v in latest.counts.items()) or "no counts"
+            text = QLabel(
+                f"<b>{html.escape(latest.file_name)}</b><br>"
+                f"Imported {latest.imported_at:%Y-%m-%d %H:%M} UTC<br>"
+                f"HQ data as of {latest.data_as_of.isoformat()}<br>"
+                f"{latest.row_count:,} rows: {html.escape(counts)}"
+            )
+            text.setWordWrap(True)
+            card.body.addWidget(text)
+        age = QLabel(f.hq_age.describe())
+        age.setWordWrap(True)
+        if f.hq_age.stale:
+            age.setStyleSheet("color: #a4262c; font-weight: bold;")
+        card.body.addWidget(age)
+        card.body.addStretch(1)
+        return card
+
+    def _officers_card(self, f: DashboardFigures) -> Card:
+        card = Card("Officers in office")
+        if not f.officers:
+            card.body.addWidget(QLabel("No officer is in office today."))
+        for term in f.officers:
+            button = link(f"{term.position}: {term.name}", f"{term.position}, {term.name}")
+            button.clicked.connect(
+                lambda _=False, hq_id=term.hq_id: self._go(RosterFilter(search=hq_id))
+            )
+            card.body.addWidget(button)
+        more = link("Show all officers in the roster →", "Officers in the roster")
+        more.clicked.connect(lambda: self._go(RosterFilter(officer=True)))
+        card.body.addWidget(more)
+        card.body.addStretch(1)
+        return card

@@ -1,0 +1,217 @@
+"""The Officers page: who holds which position, who may, and appointing or ending terms."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from chapterdesk.errors import ChapterDeskError
+from chapterdesk.services import officers, roster
+from chapterdesk.services.roster import TermView
+from chapterdesk.ui.pages.base import AppContext, Page, heading, message_label, show_message
+from chapterdesk.values import parse_iso_date
+
+HEADERS = ("Position", "Member", "HQ ID", "From", "To")
+
+
+class OfficersPage(Page):
+    """Officer terms, eligibility per member, and appointing or ending a term."""
+
+    key = "officers"
+    title = "Officers"
+    icon_name = "officers"
+    order = 60
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.terms: list[TermView] = []
+        self.all_terms = QCheckBox("Show &past and future terms")
+        self.all_terms.setAccessibleName("Show past and future terms")
+        self.all_terms.toggled.connect(lambda _on: self.refresh())
+        self.table = QTableWidget(0, len(HEADERS))
+        self.table.setHorizontalHeaderLabels(HEADERS)
+        self.table.setAccessibleName("Officer terms")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.table.setWordWrap(False)
+
+        appoint = QGroupBox("Appoint an officer")
+        form = QFormLayout(appoint)
+        self.hq_id = QLineEdit()
+        self.hq_id.setPlaceholderText("HQ member ID")
+        self.hq_id.setAccessibleName("Member's HQ ID")
+        self.eligibility = QLabel("Type a member's HQ ID to see whether they may hold office.")
+        self.eligibility.setWordWrap(True)
+        self.eligibility.setAccessibleName("Eligibility")
+        self._check_timer = QTimer(self, singleShot=True, interval=250)
+        self._check_timer.timeout.connect(self.check_eligibility)
+        self.hq_id.textChanged.connect(lambda _t: self._check_timer.start())
+        self.position = QComboBox()
+        self.position.setAccessibleName("Position")
+        today = dt.date.today()
+        self.starts = QLineEdit(today.isoformat())
+        self.starts.setAccessibleName("Term starts")
+        self.starts.setPlaceholderText("YYYY-MM-DD")
+        self.ends = QLineEdit()
+        self.ends.setAccessibleName("Term ends")
+        self.ends.setPlaceholderText("YYYY-MM-DD, blank for open-ended")
+        self.appoint_button = QPushButton("&Appoint")
+        self.appoint_button.clicked.connect(self.appoint)
+        self.message = message_label()
+        form.addRow("&Member (HQ ID):", self.hq_id)
+        form.addRow("", self.eligibility)
+        form.addRow("P&osition:", self.position)
+        form.addRow("&From:", self.starts)
+        form.addRow("&To:", self.ends)
+        button_row = QHBoxLayout()
+        button_row.addStretch(1)
+        button_row.addWidget(self.appoint_button)
+        form.addRow(button_row)
+
+        end = QGroupBox("End the selected term")
+        end_form = QFormLayout(end)
+        self.end_on = QLineEdit(today.isoformat())
+        self.end_on.setAccessibleName("End the term on")
+        self.end_button = QPushButton("&End term")
+        self.end_button.clicked.connect(self.end_selected)
+        end_form.addRow("E&nds on:", self.end_on)
+        end_row = QHBoxLayout()
+        end_row.addStretch(1)
+        end_row.addWidget(self.end_button)
+        end_form.addRow(end_row)
+
+        side = QVBoxLayout()
+        side.addWidget(appoint)
+        side.addWidget(end)
+        side.addWidget(self.message)
+        side.addStretch(1)
+        left = QVBoxLayout()
+        left.addWidget(self.all_terms)
+        left.addWidget(self.table, 1)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 3)
+        columns.addLayout(side, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(
+            "Officers",
+            "Officers must be voting members in good standing; a single-holder position has "
+            "one holder at a time.",
+        ))
+        layout.addLayout(columns, 1)
+        ctx.data_changed.connect(self._data_changed)
+
+    def _data_changed(self) -> None:
+        if self.isVisible():
+            self.refresh()
+
+    def activate(self, target: Any = None) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the positions and terms."""
+        chosen = self.position.currentText()
+        self.position.clear()
+        for name, single in officers.list_positions(self.db):
+            self.position.addItem(name + ("" if single else " (several holders)"), name)
+        self.position.setCurrentIndex(max(self.position.findData(chosen), 0))
+        self.terms = officers.list_officers(self.db, all_terms=self.all_terms.isChecked())
+        self.table.setRowCount(len(self.terms))
+        for row, term in enumerate(self.terms):
+            values = (term.position, term.name, term.hq_id, term.starts_on.isoformat(),
+                      term.ends_on.isoformat() if term.ends_on else "open")
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setData(Qt.ItemDataRole.UserRole, term.id)
+                self.table.setItem(row, column, item)
+
+    def check_eligibility(self) -> None:
+        """Show whether the member typed may hold office, and why not."""
+        text = self.hq_id.text().strip()
+        if not text:
+            self.eligibility.setText("Type a member's HQ ID to see whether they may hold office.")
+            self.eligibility.setStyleSheet("")
+            return
+        try:
+            detail = roster.member_detail(self.db, text)
+        except ChapterDeskError as exc:
+            self.eligibility.setText(exc.message)
+            self.eligibility.setStyleSheet("color: #a4262c;")
+            return
+        name = html.escape(detail.hq.display_name)
+        if detail.current is None:
+            self.eligibility.setText(f"{name} is not a current chapter member.")
+            self.eligibility.setStyleSheet("color: #a4262c;")
+        elif detail.current.privileges.may_hold_office:
+            self.eligibility.setText(f"✔ {name} may hold office ({detail.standing.label}).")
+            self.eligibility.setStyleSheet("color: #1b6e3a;")
+        else:
+            reasons = "; ".join(detail.current.privileges.reasons) or (
+                f"the {detail.category.name} category may not hold office"
+                if detail.category else "their category may not hold office"
+            )
+            self.eligibility.setText(f"✘ {name} may not hold office: {html.escape(reasons)}.")
+            self.eligibility.setStyleSheet("color: #a4262c;")
+
+    def appoint(self) -> None:
+        """Give the member a term; a refusal by the bylaws is shown as its sentence."""
+        try:
+            starts = parse_iso_date(self.starts.text(), "term start")
+            ends_text = self.ends.text().strip()
+            ends = parse_iso_date(ends_text, "term end") if ends_text else None
+            term = officers.set_officer(
+                self.db, self.hq_id.text(), self.position.currentData() or "",
+                starts_on=starts, ends_on=ends,
+            )
+        except ChapterDeskError as exc:
+            show_message(self.message, exc.message, error=True)
+            return
+        show_message(self.message, f"{term.name} is {term.position} from "
+                     f"{term.starts_on.isoformat()}.", error=False)
+        self.ctx.changed(f"Appointed {term.name} as {term.position}.")
+
+    def selected_term(self) -> TermView | None:
+        """The term selected in the table."""
+        row = self.table.currentRow()
+        return self.terms[row] if 0 <= row < len(self.terms) else None
+
+    def end_selected(self) -> None:
+        """End the selected term on the date given."""
+        term = self.selected_term()
+        if term is None:
+            show_message(self.message, "Select a term in the list first.", error=True)
+            return
+        try:
+            ends = parse_iso_date(self.end_on.text(), "end date")
+            ended = officers.end_term(self.db, term.id, ends)
+        except ChapterDeskError as exc:
+            show_message(self.message, exc.message, error=True)
+            return
+        show_message(self.message, f"{ended.name}'s term as {ended.position} ends on "
+                     f"{ends.isoformat()}.", error=False)
+        self.ctx.changed(f"Ended {ended.name}'s term as {ended.position}.")

@@ -1,0 +1,424 @@
+"""The Roster page: the chapter's members in a paged table, with search, filters and details."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from chapterdesk.services import roster, roster_query
+from chapterdesk.services.chapter import list_categories
+from chapterdesk.services.roster_query import RosterFilter
+from chapterdesk.standing import Standing
+from chapterdesk.ui import ask, settings
+from chapterdesk.ui.dialogs import AddMemberDialog, LeaveDialog
+from chapterdesk.ui.member_panel import MemberPanel
+from chapterdesk.ui.pages.base import AppContext, Page, heading
+from chapterdesk.ui.roster_export import write_rows
+from chapterdesk.ui.roster_model import COLUMN_KEYS, COLUMNS, HqIdRole, Loaded, RosterModel
+from chapterdesk.ui.tasks import Cancelled
+from chapterdesk.ui.undo import AddMember, LeaveChapter
+
+SEARCH_DELAY_MS = 150
+# Typical widest values: columns open wide enough for them without reading the whole roster.
+COLUMN_SAMPLES = {
+    "hq_id": "1000000", "name": "MacDonald-Smith, Margaret A.", "category": "Associate",
+    "standing": "not in HQ data", "paid_through": "2026-12-31", "joined": "2026-12-31",
+    "email": "mmacdonald123@harborpoint.example", "company": "Baker & Whitfield LLP",
+    "city": "Philadelphia", "offices": "President-Elect",
+}
+NOT_GOOD = frozenset({Standing.GRACE, Standing.LAPSED, Standing.NOT_IN_HQ})
+STANDING_CHOICES: tuple[tuple[str, frozenset[Standing]], ...] = (
+    ("Any standing", frozenset()),
+    *((s.label.capitalize(), frozenset({s})) for s in Standing),
+    ("Not in good standing", NOT_GOOD),
+)
+OFFICER_CHOICES: tuple[tuple[str, bool | None], ...] = (
+    ("Officers and members", None),
+    ("Officers in office", True),
+    ("Not officers", False),
+)
+
+
+class RosterPage(Page):
+    """Search, filter, sort and edit the chapter roster."""
+
+    key = "roster"
+    title = "Roster"
+    icon_name = "roster"
+    order = 20
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.model = RosterModel(ctx.db, self)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search name, HQ ID, e-mail or employer  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search the roster")
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.standing = QComboBox()
+        self.standing.setAccessibleName("Filter by standing")
+        for label, _value in STANDING_CHOICES:
+            self.standing.addItem(label)
+        self.category = QComboBox()
+        self.category.setAccessibleName("Filter by category")
+        self.officer = QComboBox()
+        self.officer.setAccessibleName("Filter by office")
+        for label, _value in OFFICER_CHOICES:
+            self.officer.addItem(label)
+        for combo in (self.standing, self.category, self.officer):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.activated.connect(lambda _i: self.apply_filter())
+        self.add_button = QPushButton("&Add member…")
+        self.add_button.setAccessibleName("Add a member")
+        self.add_button.clicked.connect(self.add_member)
+        self.copy_button = QPushButton("Copy e-&mails")
+        self.copy_button.setAccessibleName("Copy the selected members' e-mail addresses")
+        self.copy_button.clicked.connect(self.copy_emails)
+        self.export_button = QPushButton("E&xport…")
+        self.export_button.setAccessibleName("Export the list shown")
+        self.export_button.clicked.connect(self.export)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        filters.addWidget(self.standing)
+        filters.addWidget(self.category)
+        filters.addWidget(self.officer)
+        actions = QHBoxLayout()
+        self.shown = QLabel()
+        self.shown.setAccessibleName("Members shown")
+        actions.addWidget(self.shown, 1)
+        actions.addWidget(self.add_button)
+        actions.addWidget(self.copy_button)
+        actions.addWidget(self.export_button)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Chapter roster")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSortingEnabled(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setSortIndicator(1, Qt.SortOrder.AscendingOrder)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+        char = self.fontMetrics().averageCharWidth()
+        metrics = self.table.fontMetrics()
+        for number, column in enumerate(COLUMNS):
+            sample = metrics.horizontalAdvance(COLUMN_SAMPLES[column.key])
+            title = header.fontMetrics().horizontalAdvance(column.title) + 3 * char + 16
+            self.table.setColumnWidth(number, max(sample + 12, title))
+        self._apply_hidden(settings.ROSTER_HIDDEN_COLUMNS.get())
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
+        self.model.modelReset.connect(self._after_reset)
+        copy = QAction("Copy e-mails", self.table)
+        copy.setShortcut(QKeySequence.StandardKey.Copy)
+        copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        copy.triggered.connect(self.copy_emails)
+        self.table.addAction(copy)
+
+        self.panel = MemberPanel(ctx)
+        self.panel.leave_requested.connect(self.leave)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.panel)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        state = settings.ROSTER_SPLITTER.get()
+        if state is not None:
+            self.splitter.restoreState(state)
+        else:
+            self.splitter.setSizes([char * 100, char * 66])
+        self.splitter.splitterMoved.connect(
+            lambda *_: settings.ROSTER_SPLITTER.set(self.splitter.saveState())
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Roster", "Current chapter members, with their standing at HQ."))
+        layout.addLayout(filters)
+        layout.addLayout(actions)
+        layout.addWidget(self.splitter, 1)
+        self.setTabOrder(self.search, self.standing)
+        self.setTabOrder(self.standing, self.category)
+        self.setTabOrder(self.category, self.officer)
+        self.setTabOrder(self.officer, self.add_button)
+        self.setTabOrder(self.add_button, self.copy_button)
+        self.setTabOrder(self.copy_button, self.export_button)
+        self.setTabOrder(self.export_button, self.table)
+        self._load_categories()
+        self.ctx.data_changed.connect(self.refresh)
+        self._loaded = False
+        self._search_serial = 0
+        self._select_after_load: int | None = None
+        self.model.loader = lambda wanted, key, descending: self.load(wanted, key, descending)
+
+    # -- filters --------------------------------------------------------------------
+    def _load_categories(self) -> None:
+        chosen = self.category.currentData()
+        self.category.clear()
+        self.category.addItem("Any category", None)
+        for category in list_categories(self.db):
+            self.category.addItem(category.name, category.id)
+        index = self.category.findData(chosen)
+        self.category.setCurrentIndex(max(index, 0))
+
+    def current_filter(self) -> RosterFilter:
+        """The filter the search box and the combo boxes describe."""
+        return RosterFilter(
+            search=self.search.text().strip(),
+            standings=STANDING_CHOICES[max(self.standing.currentIndex(), 0)][1],
+            category_id=self.category.currentData(),
+            officer=OFFICER_CHOICES[max(self.officer.currentIndex(), 0)][1],
+        )
+
+    def apply_filter(self) -> None:
+        """Re-read the table for the current search and filters (off the UI thread)."""
+        self._search_timer.stop()
+        self.load(self.current_filter())
+
+    def load(
+        self,
+        wanted: RosterFilter,
+        sort_key: str | None = None,
+        descending: bool | None = None,
+        *,
+        force: bool = False,
+        then: Callable[[], None] | None = None,
+    ) -> None:
+        """Read a view of the roster on the worker thread and show it; the newest request wins.
+
+        Typing, filtering and sorting a 50,000-member roster each cost a query of
+        a tenth of a second or more, so none of them runs on the UI thread.
+        """
+        self._search_serial += 1
+        serial = self._search_serial
+        job = self.model.load_job(
+            wanted,
+            self.model.sort_key if sort_key is None else sort_key,
+            self.model.descending if descending is None else descending,
+            force=force,
+        )
+
+        def show(loaded: Loaded) -> None:
+            if serial != self._search_serial:  # a later request supersedes this one
+                return
+            self.model.show_loaded(loaded)
+            if then is not None:
+                then()
+
+        self.ctx.tasks.run(lambda _p, _c: job(), title="Reading the roster", parent=self,
+                           on_done=show, show_progress=False)
+
+    def show_filter(self, wanted: RosterFilter) -> None:
+        """Set the search box and combo boxes to a filter (a dashboard link) and apply it."""
+        self._set_filter_widgets(wanted)
+        self.apply_filter()
+
+    def _set_filter_widgets(self, wanted: RosterFilter) -> None:
+        self.search.blockSignals(True)
+        self.search.setText(wanted.search)
+        self.search.blockSignals(False)
+        self.standing.setCurrentIndex(
+            next((i for i, (_l, v) in enumerate(STANDING_CHOICES) if v == wanted.standings), 0)
+        )
+        self.category.setCurrentIndex(max(self.category.findData(wanted.category_id), 0))
+        self.officer.setCurrentIndex(
+            next((i for i, (_l, v) in enumerate(OFFICER_CHOICES) if v == wanted.officer), 0)
+        )
+
+    def activate(self, target: Any = None) -> None:
+        if isinstance(target, RosterFilter):
+            self._loaded = True
+            self._load_categories()
+            self.show_filter(target)
+        elif not self._loaded:
+            self._loaded = True
+            self.apply_filter()
+
+    def refresh(self) -> None:
+        """Re-read after a change: keep the filter, the sort and the selected member."""
+        if not self._loaded:
+            return
+        self._load_categories()
+        current = self.model.row_at(self.table.currentIndex().row())
+        wanted = self._select_after_load or (current.membership_id if current else None)
+        self._select_after_load = None
+
+        def reselect() -> None:
+            if wanted is not None and self.model.row_of(wanted) >= 0:
+                self._select_row(self.model.row_of(wanted))
+            elif wanted is not None and wanted != (current.membership_id if current else None):
+                self.select_member(wanted)  # a new member hidden by the filter
+            else:
+                self.panel.show_member(None)
+
+        self.load(self.current_filter(), force=True, then=reselect)
+
+    def focus_search(self) -> None:
+        """Ctrl+F: put the cursor in the search box."""
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _after_reset(self) -> None:
+        total = self.model.rowCount()
+        self.shown.setText(f"{total:,} member{'s' if total != 1 else ''} shown")
+        if self.table.currentIndex().row() < 0:
+            self.panel.show_member(None)
+
+    # -- columns --------------------------------------------------------------------
+    def _apply_hidden(self, hidden: list[str]) -> None:
+        for number, key in enumerate(COLUMN_KEYS):
+            self.table.setColumnHidden(number, key in hidden)
+
+    def hidden_columns(self) -> list[str]:
+        """The keys of the columns the officer has hidden."""
+        return [k for n, k in enumerate(COLUMN_KEYS) if self.table.isColumnHidden(n)]
+
+    def set_column_visible(self, key: str, visible: bool) -> None:
+        """Show or hide a column and remember the choice (at least one column stays)."""
+        number = COLUMN_KEYS.index(key)
+        if not visible and len(self.hidden_columns()) >= len(COLUMNS) - 1:
+            return
+        self.table.setColumnHidden(number, not visible)
+        settings.ROSTER_HIDDEN_COLUMNS.set(self.hidden_columns())
+
+    def _column_menu(self, point: Any) -> None:
+        menu = QMenu(self)
+        menu.setTitle("Columns")
+        for number, column in enumerate(COLUMNS):
+            action = menu.addAction(column.title)
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(number))
+            action.toggled.connect(lambda on, key=column.key: self.set_column_visible(key, on))
+        menu.exec(self.table.horizontalHeader().mapToGlobal(point))
+
+    # -- selection and actions -----------------------------------------------------------
+    def selected_rows(self) -> list[int]:
+        """The table rows selected, in order."""
+        return sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+
+    def _show_current(self) -> None:
+        index = self.table.currentIndex()
+        self.panel.show_member(index.data(HqIdRole) if index.isValid() else None)
+
+    def copy_emails(self) -> str:
+        """Copy the selected members' e-mail addresses to the clipboard; returns the text."""
+        rows = self.model.rows_at(self.selected_rows())
+        emails = [r.email for r in rows if r.email]
+        text = "; ".join(emails)
+        if not emails:
+            self.ctx.status_message.emit("No e-mail addresses in the selection to copy.")
+            return ""
+        QGuiApplication.clipboard().setText(text)
+        self.ctx.status_message.emit(f"Copied {len(emails):,} e-mail addresses.")
+        return text
+
+    def add_member(self) -> None:
+        """Ask for an HQ ID, show HQ's record, and add the member if the bylaws allow."""
+        dialog = AddMemberDialog(self.db, self)
+        if not ask.run_dialog(dialog) or dialog.entry is None:
+            return
+        entry = dialog.entry
+        name = entry.hq.display_name
+        self.ctx.undo.push(
+            AddMember(self.ctx, entry.hq_id, name, entry.membership.id,
+                      entry.membership.chapter_joined_on)
+        )
+        self._select_after_load = entry.membership.id
+        self.ctx.changed(f"Added {name} ({entry.hq_id}) to the chapter.")
+
+    def _select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+
+    def select_member(self, membership_id: int) -> None:
+        """Select a member in the table (clearing the search and filters if they hide them)."""
+        row = self.model.row_of(membership_id)
+        if row >= 0:
+            self._select_row(row)
+            return
+        self._set_filter_widgets(RosterFilter())
+
+        def select() -> None:
+            if self.model.row_of(membership_id) >= 0:
+                self._select_row(self.model.row_of(membership_id))
+
+        self.load(RosterFilter(), then=select)
+
+    def leave(self, hq_id: str) -> None:
+        """Record that a member leaves the chapter (asks for the date and reason)."""
+        detail = self.panel.detail
+        if detail is None or detail.current is None:
+            return
+        dialog = LeaveDialog(detail.hq.display_name, self)
+        if not ask.run_dialog(dialog) or dialog.left_on is None:
+            return
+        left_on, reason = dialog.left_on, dialog.reason_text
+        done = self.ctx.attempt(
+            self, lambda: roster.leave_chapter(self.db, hq_id, left_on=left_on, reason=reason)
+        )
+        if done is None:
+            return
+        name = detail.hq.display_name
+        self.ctx.undo.push(LeaveChapter(self.ctx, hq_id, name, done.id, left_on, reason))
+        self.ctx.changed(f"{name} left the chapter on {left_on.isoformat()}.")
+
+    def export(self) -> None:
+        """Write the list shown (visible columns) to a .csv or .xlsx file, off the UI thread."""
+        folder = settings.LAST_EXPORT_FOLDER.get() or ""
+        path = ask.save_file(
+            self, "Export the roster", f"{folder}/roster.xlsx" if folder else "roster.xlsx",
+            "Excel workbook (*.xlsx);;CSV file (*.csv)",
+        )
+        if path is None:
+            return
+        settings.LAST_EXPORT_FOLDER.set(str(path.parent))
+        ids = self.model.ids
+        columns = [c for n, c in enumerate(COLUMNS) if not self.table.isColumnHidden(n)]
+        db = self.db
+
+        def job(progress: Any, cancelled: Any) -> int:
+            def rows() -> Any:
+                for start in range(0, len(ids), 1000):
+                    if cancelled():
+                        raise Cancelled
+                    progress("Writing members", start, len(ids))
+                    for row in roster_query.rows_for(db, ids[start : start + 1000]):
+                        yield [c.text(row) for c in columns]
+
+            return write_rows(path, [c.title for c in columns], rows())
+
+        self.ctx.tasks.run(
+            job, title="Exporting the roster", parent=self,
+            on_done=lambda n: self.ctx.status_message.emit(f"Exported {n:,} members to {path}."),
+        )

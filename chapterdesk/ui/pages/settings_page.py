@@ -1,0 +1,307 @@
+"""The Settings page: chapter-wide settings, membership categories and officer positions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from chapterdesk.errors import ChapterDeskError
+from chapterdesk.services import chapter
+from chapterdesk.services.chapter import Category, Position
+from chapterdesk.ui import ask
+from chapterdesk.ui.pages.base import AppContext, Page, heading, message_label, show_message
+
+
+def _table(headers: tuple[str, ...], name: str) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setAccessibleName(name)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+class CategoryDialog(QDialog):
+    """Add or edit a membership category, saved through `services.chapter.save_category`."""
+
+    def __init__(self, ctx: AppContext, category: Category | None, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.ctx, self.category = ctx, category
+        self.saved: Category | None = None
+        self.setWindowTitle("Edit category" if category else "Add a category")
+        self.code = QLineEdit(category.code if category else "")
+        self.code.setAccessibleName("Category code")
+        self.name = QLineEdit(category.name if category else "")
+        self.name.setAccessibleName("Category name")
+        self.eligible = QCheckBox("&Eligible for membership")
+        self.eligible.setChecked(category.eligible if category else True)
+        self.vote = QCheckBox("May &vote")
+        self.vote.setChecked(bool(category and category.may_vote))
+        self.office = QCheckBox("May hold elective &office")
+        self.office.setChecked(bool(category and category.may_hold_office))
+        self.description = QLineEdit(category.description if category else "")
+        self.description.setAccessibleName("Description")
+        self.message = message_label()
+        form = QFormLayout()
+        form.addRow("&Code:", self.code)
+        form.addRow("&Name:", self.name)
+        form.addRow("", self.eligible)
+        form.addRow("", self.vote)
+        form.addRow("", self.office)
+        form.addRow("&Description:", self.description)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        """Save; a refused value is shown inline."""
+        try:
+            self.saved = chapter.save_category(
+                self.ctx.db, self.category.id if self.category else None,
+                code=self.code.text(), name=self.name.text(), may_vote=self.vote.isChecked(),
+                may_hold_office=self.office.isChecked(), eligible=self.eligible.isChecked(),
+                description=self.description.text(),
+            )
+        except ChapterDeskError as exc:
+            show_message(self.message, exc.message, error=True)
+            return
+        self.accept()
+
+
+class PositionDialog(QDialog):
+    """Add or edit an officer position, saved through `services.chapter.save_position`."""
+
+    def __init__(self, ctx: AppContext, position: Position | None, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.ctx, self.position = ctx, position
+        self.saved: Position | None = None
+        self.setWindowTitle("Edit position" if position else "Add a position")
+        self.name = QLineEdit(position.name if position else "")
+        self.name.setAccessibleName("Position name")
+        self.single = QCheckBox("&One holder at a time")
+        self.single.setChecked(position.single_holder if position else True)
+        self.message = message_label()
+        form = QFormLayout()
+        form.addRow("&Name:", self.name)
+        form.addRow("", self.single)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        """Save; a refused value is shown inline."""
+        try:
+            self.saved = chapter.save_position(
+                self.ctx.db, self.position.id if self.position else None,
+                name=self.name.text(), single_holder=self.single.isChecked(),
+            )
+        except ChapterDeskError as exc:
+            show_message(self.message, exc.message, error=True)
+            return
+        self.accept()
+
+
+class SettingsPage(Page):
+    """Chapter settings, categories with their flags, and officer positions."""
+
+    key = "settings"
+    title = "Settings"
+    icon_name = "settings"
+    order = 70
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.categories: list[Category] = []
+        self.positions: list[Position] = []
+        self.name = QLineEdit()
+        self.name.setAccessibleName("Chapter name")
+        self.currency = QLineEdit()
+        self.currency.setAccessibleName("Currency")
+        self.currency.setMaxLength(3)
+        self.year_start = QLineEdit()
+        self.year_start.setAccessibleName("Dues year starts")
+        self.year_start.setPlaceholderText("MM-DD")
+        self.grace = QSpinBox()
+        self.grace.setRange(0, 3650)
+        self.grace.setSuffix(" days")
+        self.grace.setAccessibleName("Grace days")
+        self.stale = QSpinBox()
+        self.stale.setRange(1, 3650)
+        self.stale.setSuffix(" days")
+        self.stale.setAccessibleName("HQ data is stale after")
+        self.page_size = QComboBox()
+        self.page_size.addItem("Letter", "letter")
+        self.page_size.addItem("A4", "a4")
+        self.page_size.setAccessibleName("Page size")
+        self.officer_name = QLineEdit()
+        self.officer_name.setAccessibleName("Your name, for the audit trail")
+        self.save_button = QPushButton("&Save settings")
+        self.save_button.clicked.connect(self.save)
+        self.message = message_label()
+        general = QGroupBox("Chapter")
+        form = QFormLayout(general)
+        form.addRow("Chapter &name:", self.name)
+        form.addRow("&Currency:", self.currency)
+        form.addRow("Dues &year starts (MM-DD):", self.year_start)
+        form.addRow("&Grace after paid-through:", self.grace)
+        form.addRow("HQ data is s&tale after:", self.stale)
+        form.addRow("&Page size for reports:", self.page_size)
+        form.addRow("Your name (audit t&rail):", self.officer_name)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.save_button)
+        form.addRow(row)
+        form.addRow(self.message)
+
+        self.category_table = _table(
+            ("Code", "Name", "Eligible", "Votes", "Office", "Description"), "Membership categories"
+        )
+        self.category_table.doubleClicked.connect(lambda _i: self.edit_category())
+        add_category = QPushButton("Add categor&y…")
+        add_category.clicked.connect(lambda: self.edit_category(new=True))
+        edit_category = QPushButton("&Edit category…")
+        edit_category.clicked.connect(lambda: self.edit_category())
+        categories = QGroupBox("Membership categories")
+        c_layout = QVBoxLayout(categories)
+        c_layout.addWidget(self.category_table)
+        c_buttons = QHBoxLayout()
+        c_buttons.addStretch(1)
+        c_buttons.addWidget(add_category)
+        c_buttons.addWidget(edit_category)
+        c_layout.addLayout(c_buttons)
+
+        self.position_table = _table(("Position", "Holders"), "Officer positions")
+        self.position_table.doubleClicked.connect(lambda _i: self.edit_position())
+        add_position = QPushButton("Add p&osition…")
+        add_position.clicked.connect(lambda: self.edit_position(new=True))
+        edit_position = QPushButton("E&dit position…")
+        edit_position.clicked.connect(lambda: self.edit_position())
+        positions = QGroupBox("Officer positions")
+        p_layout = QVBoxLayout(positions)
+        p_layout.addWidget(self.position_table)
+        p_buttons = QHBoxLayout()
+        p_buttons.addStretch(1)
+        p_buttons.addWidget(add_position)
+        p_buttons.addWidget(edit_position)
+        p_layout.addLayout(p_buttons)
+
+        body = QWidget()
+        grid = QHBoxLayout(body)
+        left = QVBoxLayout()
+        left.addWidget(general)
+        left.addWidget(positions, 1)
+        grid.addLayout(left, 2)
+        grid.addWidget(categories, 3)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Settings", "How this chapter runs: these apply to everyone "
+                                 "who opens this database."))
+        layout.addWidget(scroll, 1)
+
+    def activate(self, target: Any = None) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the settings, categories and positions."""
+        info = chapter.chapter_info(self.db)
+        self.name.setText(info.name)
+        self.currency.setText(info.currency)
+        self.year_start.setText(f"{info.year_start_month:02d}-{info.year_start_day:02d}")
+        self.grace.setValue(info.grace_days)
+        self.stale.setValue(info.stale_after_days)
+        self.page_size.setCurrentIndex(max(self.page_size.findData(info.page_size), 0))
+        self.officer_name.setText(info.officer_name or "")
+        self.categories = chapter.list_categories(self.db)
+        self.category_table.setRowCount(len(self.categories))
+        for row, c in enumerate(self.categories):
+            yes = {True: "yes", False: "no"}
+            for column, value in enumerate(
+                (c.code, c.name, yes[c.eligible], yes[c.may_vote], yes[c.may_hold_office],
+                 c.description)
+            ):
+                self.category_table.setItem(row, column, QTableWidgetItem(value))
+        self.positions = chapter.list_positions_detailed(self.db)
+        self.position_table.setRowCount(len(self.positions))
+        for row, p in enumerate(self.positions):
+            self.position_table.setItem(row, 0, QTableWidgetItem(p.name))
+            self.position_table.setItem(
+                row, 1, QTableWidgetItem("one at a time" if p.single_holder else "several")
+            )
+
+    def save(self) -> bool:
+        """Save the chapter settings; a refused value is shown inline and nothing is written."""
+        try:
+            info = chapter.update_settings(
+                self.db, name=self.name.text(), currency=self.currency.text(),
+                year_start=self.year_start.text(), grace_days=self.grace.value(),
+                stale_after_days=self.stale.value(), page_size=self.page_size.currentData(),
+                officer_name=self.officer_name.text(),
+            )
+        except ChapterDeskError as exc:
+            show_message(self.message, exc.message, error=True)
+            return False
+        show_message(self.message, "Settings saved.", error=False)
+        self.ctx.changed(f"Saved the settings of {info.name}.")
+        return True
+
+    def edit_category(self, new: bool = False) -> None:
+        """Add a category, or edit the selected one."""
+        row = self.category_table.currentRow()
+        category = None if new or not 0 <= row < len(self.categories) else self.categories[row]
+        if not new and category is None:
+            show_message(self.message, "Select a category to edit.", error=True)
+            return
+        dialog = CategoryDialog(self.ctx, category, self)
+        if ask.run_dialog(dialog):
+            self.refresh()
+            self.ctx.changed("Saved the category.")
+
+    def edit_position(self, new: bool = False) -> None:
+        """Add a position, or edit the selected one."""
+        row = self.position_table.currentRow()
+        position = None if new or not 0 <= row < len(self.positions) else self.positions[row]
+        if not new and position is None:
+            show_message(self.message, "Select a position to edit.", error=True)
+            return
+        dialog = PositionDialog(self.ctx, position, self)
+        if ask.run_dialog(dialog):
+            self.refresh()
+            self.ctx.changed("Saved the position.")

@@ -1,0 +1,215 @@
+"""Long work off the UI thread: one helper every page uses for jobs that may take a while.
+
+A job is a plain callable that receives `progress(phase, done, total)` and
+`cancelled()`; it runs on ChapterDesk's single database worker thread (one
+worker, so jobs never contend for SQLite's writer), never touches a widget,
+and its result or error comes back on the UI thread through signals. A
+progress dialog with Cancel appears only if the job is still running after
+600 ms. Officer-facing errors (`ChapterDeskError`) are shown as their sentence;
+anything else is a bug: logged with its traceback to the data directory's log
+file and reported in a dialog that says where the log is.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from chapterdesk.cli import log_unexpected
+from chapterdesk.errors import ChapterDeskError
+from chapterdesk.ui import ask
+
+SHOW_PROGRESS_AFTER_MS = 600
+Progress = Callable[[str, int, int], None]
+Job = Callable[[Progress, Callable[[], bool]], Any]
+
+
+class Cancelled(Exception):
+    """Raised by a job that noticed `cancelled()`; the helper reports nothing."""
+
+
+def report_unexpected(parent: QWidget | None, exc: BaseException) -> str:
+    """Log a bug with its traceback and tell the officer where the log is; returns the log path."""
+    try:
+        where = log_unexpected(exc)
+    except OSError:
+        where = "(the log file could not be written)"
+        traceback.print_exception(exc)
+    ask.error(
+        parent,
+        f"Something went wrong inside ChapterDesk ({type(exc).__name__}: {exc}). Nothing "
+        f"more was changed. The details were written to {where}; please send that file "
+        "with a note of what you were doing.",
+    )
+    return where
+
+
+def install_excepthook(parent: Callable[[], QWidget | None]) -> None:
+    """Report any exception that escapes a Qt slot the same way as a failed job."""
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if isinstance(exc, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, tb)
+            return
+        if isinstance(exc, ChapterDeskError):
+            ask.warn(parent(), exc.message)
+            return
+        exc.__traceback__ = tb
+        report_unexpected(parent(), exc)
+
+    sys.excepthook = hook
+
+
+class _Signals(QObject):
+    progress = Signal(str, int, int)
+    finished = Signal(object)
+    failed = Signal(object)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, job: Job, signals: _Signals, stop: threading.Event) -> None:
+        super().__init__()
+        self.job, self.signals, self.stop = job, signals, stop
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        def progress(phase: str, done: int, total: int) -> None:
+            self.signals.progress.emit(phase, int(done), int(total))
+
+        try:
+            result = self.job(progress, self.stop.is_set)
+        except BaseException as exc:  # every failure goes back to the UI thread
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.finished.emit(result)
+
+
+class Task(QObject):
+    """One running job: its progress dialog, its cancel flag and its callbacks."""
+
+    done = Signal()
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        title: str,
+        parent_widget: QWidget | None,
+        on_done: Callable[[Any], None],
+        on_error: Callable[[ChapterDeskError], None] | None,
+        show_progress: bool,
+    ) -> None:
+        super().__init__(runner)
+        self.title, self.parent_widget = title, parent_widget
+        self.on_done, self.on_error = on_done, on_error
+        self.stop = threading.Event()
+        self.running = True
+        self.signals = _Signals(self)
+        self.signals.progress.connect(self._progress)
+        self.signals.finished.connect(self._finished)
+        self.signals.failed.connect(self._failed)
+        self.dialog: QProgressDialog | None = None
+        self._last = ("", 0, 0)
+        if show_progress:
+            QTimer.singleShot(SHOW_PROGRESS_AFTER_MS, self, self._show_dialog)
+
+    def cancel(self) -> None:
+        """Ask the job to stop at its next `cancelled()` check."""
+        self.stop.set()
+
+    def _show_dialog(self) -> None:
+        if not self.running or self.dialog is not None:
+            return
+        dialog = QProgressDialog(self.title, "&Cancel", 0, 0, self.parent_widget)
+        dialog.setWindowTitle("ChapterDesk")
+        dialog.setAccessibleName(f"Progress: {self.title}")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.canceled.connect(self.cancel)
+        self.dialog = dialog
+        self._progress(*self._last)
+        dialog.show()
+
+    def _progress(self, phase: str, done: int, total: int) -> None:
+        self._last = (phase, done, total)
+        if self.dialog is not None:
+            self.dialog.setLabelText(f"{self.title}\n{phase}" if phase else self.title)
+            self.dialog.setMaximum(max(total, 0))
+            self.dialog.setValue(min(done, total) if total > 0 else 0)
+
+    def _close(self) -> None:
+        self.running = False
+        if self.dialog is not None:
+            self.dialog.canceled.disconnect(self.cancel)
+            self.dialog.close()
+            self.dialog.deleteLater()
+            self.dialog = None
+
+    def _finished(self, result: Any) -> None:
+        self._close()
+        try:
+            self.on_done(result)
+        finally:
+            self.done.emit()
+            self.deleteLater()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._close()
+        try:
+            if isinstance(exc, Cancelled):
+                return
+            if isinstance(exc, ChapterDeskError):
+                if self.on_error is not None:
+                    self.on_error(exc)
+                else:
+                    ask.warn(self.parent_widget, exc.message)
+                return
+            report_unexpected(self.parent_widget, exc)
+        finally:
+            self.done.emit()
+            self.deleteLater()
+
+
+class TaskRunner(QObject):
+    """Runs jobs one at a time on a single worker thread and tracks those still running."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self.active: set[Task] = set()
+
+    def run(
+        self,
+        job: Job,
+        *,
+        title: str,
+        on_done: Callable[[Any], None],
+        parent: QWidget | None = None,
+        on_error: Callable[[ChapterDeskError], None] | None = None,
+        show_progress: bool = True,
+    ) -> Task:
+        """Start `job` off the UI thread; `on_done(result)` runs on the UI thread when it ends."""
+        task = Task(self, title, parent, on_done, on_error, show_progress)
+        self.active.add(task)
+        task.done.connect(lambda: self.active.discard(task))
+        self.pool.start(_Runnable(job, task.signals, task.stop))
+        return task
+
+    def busy(self) -> bool:
+        """Whether any job is still running or waiting."""
+        return bool(self.active)
+
+    def shutdown(self, timeout_ms: int = 30_000) -> None:
+        """Ask every job to stop and wait for the worker (before the database closes)."""
+        for task in list(self.active):
+            task.cancel()
+        self.pool.waitForDone(timeout_ms)

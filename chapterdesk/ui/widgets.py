@@ -1,0 +1,56 @@
+"""Small widgets every page builds with: headings, rules and inline messages."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+
+def heading(text: str, subtitle: str = "") -> QWidget:
+    """A page heading: the title in a larger bold font (scaled from the system font)."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 4)
+    layout.setSpacing(2)
+    title = QLabel(text)
+    font = title.font()
+    font.setPointSizeF(font.pointSizeF() * 1.6)
+    font.setBold(True)
+    title.setFont(font)
+    title.setObjectName("pageTitle")
+    layout.addWidget(title)
+    if subtitle:
+        sub = QLabel(subtitle)
+        sub.setObjectName("pageSubtitle")
+        sub.setWordWrap(True)
+        sub.setEnabled(False)
+        layout.addWidget(sub)
+    return box
+
+
+def rule() -> QFrame:
+    """A thin horizontal line between sections."""
+    line = QFrame()
+    line.setFrameShape(QFrame.Shape.HLine)
+    line.setFrameShadow(QFrame.Shadow.Sunken)
+    return line
+
+
+def message_label() -> QLabel:
+    """An inline message line for refusals and confirmations (hidden until used)."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setVisible(False)
+    label.setAccessibleName("Message")
+    return label
+
+
+def show_message(label: QLabel, text: str, *, error: bool) -> None:
+    """Show an inline message, red for a refusal, green for a confirmation."""
+    label.setText(text)
+    colour = "#a4262c" if error else "#1b6e3a"
+    background = "#fdecea" if error else "#e7f4ea"
+    label.setStyleSheet(
+        f"QLabel {{ color: {colour}; background: {background}; border-radius: 4px; "
+        "padding: 6px 8px; }"
+    )
+    label.setVisible(bool(text))

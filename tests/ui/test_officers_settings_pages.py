@@ -1,0 +1,109 @@
+"""The Officers and Settings pages as an officer uses them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+from pytestqt.qtbot import QtBot
+
+from chapterdesk.data.engine import Database
+from chapterdesk.services import chapter, officers, roster
+from chapterdesk.standing import Standing
+from chapterdesk.ui.main_window import MainWindow
+from chapterdesk.ui.pages.settings_page import CategoryDialog, PositionDialog
+from tests.ui.conftest import Asked, page, settle
+
+
+def test_officer_eligibility_is_shown_and_enforced(qtbot: QtBot, window: MainWindow,
+                                                   demo_db: Database) -> None:
+    officers_page = page(window, "officers")
+    assert officers_page.table.rowCount() == 7
+    lapsed = roster.list_members(demo_db, standing=Standing.LAPSED)[0]
+    qtbot.keyClicks(officers_page.hq_id, lapsed.hq_id)
+    qtbot.waitUntil(lambda: "may not hold office" in officers_page.eligibility.text())
+    assert "lapsed" in officers_page.eligibility.text()
+    officers_page.position.setCurrentIndex(officers_page.position.findData("Director"))
+    qtbot.mouseClick(officers_page.appoint_button, Qt.MouseButton.LeftButton)
+    assert f"({lapsed.hq_id}) cannot be Director" in officers_page.message.text()
+    assert officers_page.table.rowCount() == 7
+
+    in_office = {t.hq_id for t in officers.list_officers(demo_db)}
+    able = next(m for m in roster.list_members(demo_db)
+                if m.privileges.may_hold_office and m.hq_id not in in_office)
+    officers_page.hq_id.clear()
+    qtbot.keyClicks(officers_page.hq_id, able.hq_id)
+    qtbot.waitUntil(lambda: "may hold office" in officers_page.eligibility.text())
+    officers_page.position.setCurrentIndex(officers_page.position.findData("President"))
+    qtbot.mouseClick(officers_page.appoint_button, Qt.MouseButton.LeftButton)
+    assert "single-holder position" in officers_page.message.text()
+    officers_page.position.setCurrentIndex(officers_page.position.findData("Director"))
+    qtbot.mouseClick(officers_page.appoint_button, Qt.MouseButton.LeftButton)
+    assert f"is Director from {dt.date.today().isoformat()}" in officers_page.message.text()
+    assert officers_page.table.rowCount() == 8
+    assert able.hq_id in {t.hq_id for t in officers.list_officers(demo_db)}
+
+    officers_page.table.selectRow(0)
+    officers_page.end_on.setText("1999-01-01")
+    qtbot.mouseClick(officers_page.end_button, Qt.MouseButton.LeftButton)
+    assert "cannot end" in officers_page.message.text()
+    settle(qtbot, window)
+
+
+def test_settings_are_validated_and_saved(qtbot: QtBot, window: MainWindow,
+                                          demo_db: Database) -> None:
+    settings_page = page(window, "settings")
+    assert settings_page.name.text() == "Great Lakes Chapter"
+    settings_page.currency.setText("US")
+    qtbot.mouseClick(settings_page.save_button, Qt.MouseButton.LeftButton)
+    assert "'US' is not a currency code" in settings_page.message.text()
+    assert chapter.chapter_info(demo_db).currency == "USD"
+    settings_page.currency.setText("cad")
+    settings_page.name.setText("Great Lakes & Ontario Chapter")
+    settings_page.stale.setValue(5)
+    settings_page.page_size.setCurrentIndex(settings_page.page_size.findData("a4"))
+    qtbot.mouseClick(settings_page.save_button, Qt.MouseButton.LeftButton)
+    info = chapter.chapter_info(demo_db)
+    assert (info.name, info.currency, info.stale_after_days, info.page_size) == (
+        "Great Lakes & Ontario Chapter", "CAD", 5, "a4")
+    settle(qtbot, window)
+    assert "stale" in window.age_label.text() and "color" in window.age_label.styleSheet()
+    assert window.windowTitle() == "Great Lakes & Ontario Chapter — ChapterDesk"
+
+
+def test_categories_and_positions_are_added_through_their_dialogs(
+    qtbot: QtBot, window: MainWindow, demo_db: Database, asked: Asked
+) -> None:
+    settings_page = page(window, "settings")
+    messages: list[str] = []
+
+    def category(dialog: QDialog) -> bool:
+        assert isinstance(dialog, CategoryDialog)
+        qtbot.keyClicks(dialog.code, "REG")
+        qtbot.keyClicks(dialog.name, "Life Member")
+        dialog.save()
+        messages.append(dialog.message.text())
+        dialog.code.setText("LIFE")
+        dialog.vote.setChecked(True)
+        dialog.save()
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    asked.dialog_handler = category
+    settings_page.edit_category(new=True)
+    assert "already uses that code" in messages[0]
+    life = next(c for c in chapter.list_categories(demo_db) if c.code == "LIFE")
+    assert life.may_vote and not life.may_hold_office
+    assert settings_page.category_table.rowCount() == 7
+
+    def position(dialog: QDialog) -> bool:
+        assert isinstance(dialog, PositionDialog)
+        qtbot.keyClicks(dialog.name, "Programs Chair")
+        dialog.save()
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    asked.dialog_handler = position
+    settings_page.edit_position(new=True)
+    assert ("Programs Chair", True) in officers.list_positions(demo_db)
+    assert settings_page.position_table.item(7, 0).text() == "Programs Chair"
+    settle(qtbot, window)

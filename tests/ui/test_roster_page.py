@@ -1,0 +1,268 @@
+"""The Roster page as an officer uses it: search, filter, add, edit, leave, undo, copy, export."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDialog
+from pytestqt.qtbot import QtBot
+
+from chapterdesk.data.engine import Database
+from chapterdesk.services import roster, roster_query
+from chapterdesk.services.reconcile import reconcile
+from chapterdesk.services.roster_query import RosterFilter
+from chapterdesk.standing import Standing
+from chapterdesk.ui.dialogs import AddMemberDialog, LeaveDialog
+from chapterdesk.ui.main_window import MainWindow
+from chapterdesk.ui.roster_model import RosterModel
+from tests.ui.conftest import Asked, page, settle
+
+
+def select_rows(view_page, rows: list[int]) -> None:  # type: ignore[no-untyped-def]
+    model, selection = view_page.model, view_page.table.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag
+    selection.setCurrentIndex(model.index(rows[0], 0), flags.ClearAndSelect | flags.Rows)
+    for row in rows[1:]:
+        selection.select(model.index(row, 0), flags.Select | flags.Rows)
+
+
+def test_search_as_you_type_filters_the_table(qtbot: QtBot, window: MainWindow,
+                                              demo_db: Database) -> None:
+    roster_page = page(window, "roster")
+    assert roster_page.model.rowCount() == 120
+    assert roster_page.shown.text() == "120 members shown"
+    target = roster.list_members(demo_db)[5]
+    qtbot.keyClicks(roster_page.search, target.hq_id)
+    qtbot.waitUntil(lambda: roster_page.model.rowCount() == 1)
+    assert roster_page.model.index(0, 0).data() == target.hq_id
+    roster_page.search.clear()
+    qtbot.keyClicks(roster_page.search, target.hq.last_name.lower())
+    qtbot.waitUntil(lambda: roster_page.model.rowCount() < 120)
+    names = {roster_page.model.index(r, 1).data() for r in range(roster_page.model.rowCount())}
+    assert target.hq.sort_name in names
+
+
+def test_filters_by_standing_category_and_office(qtbot: QtBot, window: MainWindow,
+                                                 demo_db: Database) -> None:
+    roster_page = page(window, "roster")
+    lapsed = len(roster.list_members(demo_db, standing=Standing.LAPSED))
+    roster_page.standing.setCurrentIndex(roster_page.standing.findText("Lapsed"))
+    roster_page.standing.activated.emit(roster_page.standing.currentIndex())
+    settle(qtbot, window)
+    assert roster_page.model.rowCount() == lapsed > 0
+    assert {roster_page.model.index(r, 3).data() for r in range(lapsed)} == {"lapsed"}
+    roster_page.standing.setCurrentIndex(0)
+    roster_page.category.setCurrentIndex(roster_page.category.findText("Associate"))
+    roster_page.category.activated.emit(roster_page.category.currentIndex())
+    settle(qtbot, window)
+    associates = len(roster.list_members(demo_db, category="Associate"))
+    assert roster_page.model.rowCount() == associates > 0
+    roster_page.category.setCurrentIndex(0)
+    roster_page.officer.setCurrentIndex(1)
+    roster_page.officer.activated.emit(1)
+    settle(qtbot, window)
+    assert roster_page.model.rowCount() == 7
+    assert all(roster_page.model.index(r, 9).data() for r in range(7))
+
+
+def test_clicking_a_header_sorts_in_sql(qtbot: QtBot, window: MainWindow) -> None:
+    roster_page = page(window, "roster")
+    header = roster_page.table.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=header.viewport().rect().topLeft()
+                     + type(header.viewport().rect().topLeft())(header.sectionPosition(0) + 5, 5))
+    settle(qtbot, window)
+    ids = [roster_page.model.index(r, 0).data() for r in range(120)]
+    assert ids == sorted(ids, key=lambda i: (len(i), i))
+
+
+def test_dashboard_figure_opens_the_filtered_roster(qtbot: QtBot, window: MainWindow,
+                                                    demo_db: Database) -> None:
+    dashboard = page(window, "dashboard")
+    qtbot.waitUntil(lambda: dashboard.figures is not None)
+    lapsed = roster.standing_counts(demo_db)[Standing.LAPSED]
+    button = next(b for b in dashboard.findChildren(type(window.welcome.demo_button))
+                  if b.text().endswith(" lapsed"))
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    roster_page = window.pages["roster"]
+    assert window.current_page() is roster_page
+    assert roster_page.standing.currentText() == "Lapsed"
+    assert roster_page.model.rowCount() == lapsed
+
+
+def test_add_member_shows_hq_record_then_adds_and_undo_takes_it_back(
+    qtbot: QtBot, window: MainWindow, demo_db: Database, asked: Asked
+) -> None:
+    unlisted = reconcile(demo_db).unlisted
+    good = next(u.hq for u in unlisted if u.standing is Standing.GOOD)
+    lapsed = next(u.hq for u in unlisted if u.standing is Standing.LAPSED)
+    roster_page = page(window, "roster")
+
+    def refused(dialog: QDialog) -> bool:
+        assert isinstance(dialog, AddMemberDialog)
+        qtbot.keyClicks(dialog.hq_id, lapsed.hq_id)
+        qtbot.mouseClick(dialog.lookup_button, Qt.MouseButton.LeftButton)
+        assert lapsed.last_name in dialog.record.text()
+        qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+        assert f"Cannot add {lapsed.hq_id} to the chapter" in dialog.message.text()
+        assert not dialog.message.isHidden() and dialog.result() != QDialog.DialogCode.Accepted
+        return False
+
+    asked.dialog_handler = refused
+    qtbot.mouseClick(roster_page.add_button, Qt.MouseButton.LeftButton)
+    assert roster_page.model.rowCount() == 120
+
+    def accepted(dialog: QDialog) -> bool:
+        assert isinstance(dialog, AddMemberDialog)
+        qtbot.keyClicks(dialog.hq_id, good.hq_id)
+        qtbot.keyClick(dialog.hq_id, Qt.Key.Key_Return)
+        assert "good standing" in dialog.record.text()
+        qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    asked.dialog_handler = accepted
+    qtbot.mouseClick(roster_page.add_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert roster_page.model.rowCount() == 121
+    assert roster_page.panel.detail is not None and roster_page.panel.detail.hq.hq_id == good.hq_id
+    window.undo_action.trigger()
+    settle(qtbot, window)
+    assert roster_page.model.rowCount() == 120
+    assert roster.member_detail(demo_db, good.hq_id).current is None
+    window.redo_action.trigger()
+    assert roster.member_detail(demo_db, good.hq_id).current is not None
+    settle(qtbot, window)
+
+
+def test_chapter_facts_refused_then_saved_then_undone(
+    qtbot: QtBot, window: MainWindow, demo_db: Database
+) -> None:
+    roster_page = page(window, "roster")
+    select_rows(roster_page, [3])
+    panel = roster_page.panel
+    hq_id = panel.detail.hq.hq_id
+    before = roster.member_detail(demo_db, hq_id).current.membership
+    panel.joined.setText("2999-01-01")
+    qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    assert "is in the future" in panel.facts_message.text()
+    assert roster.member_detail(demo_db, hq_id).current.membership == before
+    panel.joined.setText("2020-02-02")
+    panel.notes.setPlainText("Chairs the programme committee.")
+    qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    assert panel.facts_message.text().startswith("Saved")
+    after = roster.member_detail(demo_db, hq_id).current.membership
+    assert (after.chapter_joined_on, after.notes) == (
+        dt.date(2020, 2, 2), "Chairs the programme committee.")
+    assert window.undo_action.isEnabled()
+    window.activateWindow()
+    qtbot.waitActive(window)
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, window)
+    assert roster.member_detail(demo_db, hq_id).current.membership == before
+    assert panel.joined.text() == before.chapter_joined_on.isoformat()
+    settle(qtbot, window)
+
+
+def test_leave_chapter_and_undo(qtbot: QtBot, window: MainWindow, demo_db: Database,
+                                asked: Asked) -> None:
+    roster_page = page(window, "roster")
+    officers_ids = {t for t in roster_query.ordered_ids(demo_db, RosterFilter(officer=True))}
+    row = next(r for r in range(120) if roster_page.model.row_at(r).membership_id
+               not in officers_ids)
+    select_rows(roster_page, [row])
+    hq_id = roster_page.panel.detail.hq.hq_id
+
+    def leave(dialog: QDialog) -> bool:
+        assert isinstance(dialog, LeaveDialog)
+        dialog.reason.setCurrentText("Moved away")
+        dialog._check()
+        return True
+
+    asked.dialog_handler = leave
+    qtbot.mouseClick(roster_page.panel.leave_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert roster_page.model.rowCount() == 119
+    history = roster.member_detail(demo_db, hq_id).history
+    assert history[-1].leave_reason == "Moved away"
+    window.undo_action.trigger()
+    settle(qtbot, window)
+    assert roster_page.model.rowCount() == 120
+    assert roster.member_detail(demo_db, hq_id).current is not None
+    settle(qtbot, window)
+
+
+def test_copy_emails_of_the_selection(qtbot: QtBot, window: MainWindow) -> None:
+    roster_page = page(window, "roster")
+    select_rows(roster_page, [0, 1, 4])
+    qtbot.mouseClick(roster_page.copy_button, Qt.MouseButton.LeftButton)
+    expected = "; ".join(roster_page.model.index(r, 6).data() for r in (0, 1, 4))
+    assert QGuiApplication.clipboard().text() == expected
+    assert "Copied 3 e-mail addresses" in window.statusBar().currentMessage()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_export_writes_the_filtered_list(qtbot: QtBot, window: MainWindow, asked: Asked,
+                                         tmp_path: Path, suffix: str) -> None:
+    roster_page = page(window, "roster")
+    roster_page.standing.setCurrentIndex(roster_page.standing.findText("Not in good standing"))
+    roster_page.apply_filter()
+    settle(qtbot, window)
+    shown = roster_page.model.rowCount()
+    asked.save_path = tmp_path / f"problems{suffix}"
+    qtbot.mouseClick(roster_page.export_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    if suffix == ".csv":
+        with asked.save_path.open(encoding="utf-8-sig") as handle:
+            rows = list(csv.reader(handle))
+    else:
+        from openpyxl import load_workbook
+
+        rows = [list(r) for r in load_workbook(asked.save_path).active.iter_rows(values_only=True)]
+    assert rows[0][:2] == ["HQ ID", "Name"] and "Standing" in rows[0]
+    assert len(rows) == shown + 1
+    assert "good standing" not in {row[rows[0].index("Standing")] for row in rows[1:]}
+
+
+def test_hidden_columns_are_remembered(qtbot: QtBot, window: MainWindow,
+                                       demo_db: Database) -> None:
+    roster_page = page(window, "roster")
+    roster_page.set_column_visible("email", False)
+    window.close()
+    again = MainWindow(demo_db)
+    qtbot.addWidget(again)
+    settle(qtbot, again)
+    assert "email" in again.pages["roster"].hidden_columns()
+
+
+@pytest.mark.parametrize(
+    "wanted",
+    [
+        RosterFilter(),
+        RosterFilter(search="an"),
+        RosterFilter(standings=frozenset({Standing.GRACE})),
+    ],
+)
+def test_roster_model_passes_the_model_tester(qtmodeltester, demo_db: Database,  # type: ignore[no-untyped-def]
+                                              wanted: RosterFilter) -> None:
+    model = RosterModel(demo_db)
+    model.set_filter(wanted)
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_showing_every_column_is_remembered_too(qtbot: QtBot, window: MainWindow,
+                                                demo_db: Database) -> None:
+    roster_page = page(window, "roster")
+    for key in list(roster_page.hidden_columns()):
+        roster_page.set_column_visible(key, True)
+    assert roster_page.hidden_columns() == []
+    window.close()
+    again = MainWindow(demo_db)
+    qtbot.addWidget(again)
+    settle(qtbot, again)
+    assert again.pages["roster"].hidden_columns() == []
