@@ -159,3 +159,22 @@ def test_python_dash_m_and_version(cli) -> None:  # type: ignore[no-untyped-def]
     assert done.returncode == 0 and done.stdout.startswith("ChapterDesk ")
     unknown = cli("frobnicate")
     assert unknown.returncode == 2
+
+
+def test_a_closed_pipe_is_not_an_error(demo_path: Path) -> None:
+    """`chapterdesk members list | head -1` ends quietly, with nothing logged as a bug."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    done = subprocess.run(
+        f"'{sys.executable}' -m chapterdesk members list --db '{demo_path}' | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.stdout.startswith("HQ ID")
+    assert "unexpected error" not in done.stderr and "Traceback" not in done.stderr

@@ -84,6 +84,14 @@ def main(
     except ChapterDeskError as exc:
         print(f"chapterdesk: {exc.message}", file=sys.stderr)
         return exc.exit_status
+    except BrokenPipeError:
+        # The reader went away (`chapterdesk members list | head`): nothing is wrong.
+        # Point stdout at /dev/null so the interpreter's final flush does not complain.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("chapterdesk: cancelled; nothing more was written.", file=sys.stderr)
         return 130

@@ -29,18 +29,18 @@ def upgrade() -> None:
         sa.Column("stale_after_days", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_chapter_settings"),
-        sa.CheckConstraint("id = 1", name="ck_chapter_settings_single_row"),
+        sa.CheckConstraint("id = 1", name=op.f("ck_chapter_settings_single_row")),
         sa.CheckConstraint(
-            "year_start_month BETWEEN 1 AND 12", name="ck_chapter_settings_year_start_month"
+            "year_start_month BETWEEN 1 AND 12", name=op.f("ck_chapter_settings_year_start_month")
         ),
         sa.CheckConstraint(
-            "year_start_day BETWEEN 1 AND 31", name="ck_chapter_settings_year_start_day"
+            "year_start_day BETWEEN 1 AND 31", name=op.f("ck_chapter_settings_year_start_day")
         ),
-        sa.CheckConstraint("grace_days >= 0", name="ck_chapter_settings_grace_days"),
+        sa.CheckConstraint("grace_days >= 0", name=op.f("ck_chapter_settings_grace_days")),
         sa.CheckConstraint(
-            "stale_after_days >= 1", name="ck_chapter_settings_stale_after_days"
+            "stale_after_days >= 1", name=op.f("ck_chapter_settings_stale_after_days")
         ),
-        sa.CheckConstraint("length(currency) = 3", name="ck_chapter_settings_currency"),
+        sa.CheckConstraint("length(currency) = 3", name=op.f("ck_chapter_settings_currency")),
     )
     op.create_table(
         "membership_category",

@@ -111,7 +111,7 @@ def upgrade() -> None:
         ),
         sa.CheckConstraint(
             "left_on IS NULL OR left_on >= chapter_joined_on",
-            name="ck_chapter_membership_left_after_joined",
+            name=op.f("ck_chapter_membership_left_after_joined"),
         ),
     )
     op.create_index(
@@ -154,7 +154,8 @@ def upgrade() -> None:
             ondelete="RESTRICT",
         ),
         sa.CheckConstraint(
-            "ends_on IS NULL OR ends_on >= starts_on", name="ck_officer_term_ends_after_starts"
+            "ends_on IS NULL OR ends_on >= starts_on",
+            name=op.f("ck_officer_term_ends_after_starts"),
         ),
     )
     op.create_index("ix_officer_term_position", "officer_term", ["position_id", "starts_on"])

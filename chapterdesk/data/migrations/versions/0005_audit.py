@@ -37,7 +37,7 @@ def upgrade() -> None:
         sa.Column("old_values", sa.Text(), nullable=True),
         sa.Column("new_values", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_audit_log"),
-        sa.CheckConstraint("action IN ('insert', 'update', 'delete')", name="ck_audit_log_action"),
+        sa.CheckConstraint("action IN ('insert', 'update', 'delete')", name="action"),
     )
     op.create_index("ix_audit_log_at", "audit_log", ["at"])
     op.create_index("ix_audit_log_hq_id", "audit_log", ["hq_id", "at"])
