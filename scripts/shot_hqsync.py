@@ -90,7 +90,8 @@ def next_month(db: Database, folder: Path) -> Path:
 def save(widget: QWidget, out: Path, name: str) -> None:
     """Grab the widget into OUT/hqsync-NAME.png."""
     path = out / f"hqsync-{name}.png"
-    widget.grab().save(str(path))
+    if not widget.grab().save(str(path)):
+        raise SystemExit(f"could not write {path}")
     print(f"wrote {path}")
 
 

@@ -220,3 +220,25 @@ def test_the_review_table_sorts_and_accepts_all_in_a_tab(
     view.setCurrentIndex(changed.index(0, 0))
     qtbot.keyClick(view.viewport(), Qt.Key.Key_Space)  # the keyboard ticks boxes too
     assert not changed.is_accepted(changed.items[0].hq_id)
+
+
+def test_applying_can_be_cancelled_and_rolls_back(
+    qtbot: QtBot, page: HqSyncPage, demo_db: Database, tmp_path: Path
+) -> None:
+    records = hq_records(demo_db)
+    records[0]["title"] = "Chair"
+    before, batches = hq_content(demo_db), len(list_batches(demo_db))
+    page.start_import(write_export(tmp_path / "month.csv", records))
+    settle(qtbot, page)
+    click(qtbot, page.next_button)
+    settle(qtbot, page)
+    click(qtbot, page.next_button)
+    assert page.task is not None
+    page.task.cancel()  # the progress dialog's Cancel
+    settle(qtbot, page)
+    assert page.stack.currentIndex() == REVIEW
+    assert "cancelled and rolled back" in page.review.message.text()
+    assert hq_content(demo_db) == before and len(list_batches(demo_db)) == batches
+    click(qtbot, page.next_button)  # the officer changes their mind: it applies now
+    settle(qtbot, page)
+    assert page.stack.currentIndex() == DONE

@@ -215,7 +215,13 @@ class ChangesModel(_ListModel):
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or index.column() != 0 or role != Qt.ItemDataRole.CheckStateRole:
             return False
-        self.set_accepted([self.items[index.row()].hq_id], _checked(value))
+        hq_id = self.items[index.row()].hq_id
+        if _checked(value):
+            self.accepted.add(hq_id)
+        else:
+            self.accepted.discard(hq_id)
+        self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
+        self.acceptance_changed.emit()
         return True
 
     def set_accepted(self, hq_ids: Iterable[str], accepted: bool) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -52,7 +53,9 @@ class SummaryStep(QWidget):
         self.title.setAccessibleName("Import result")
         self.details = QLabel()
         self.details.setWordWrap(True)
-        self.grid = QGridLayout()
+        box = QGroupBox("What the import did")
+        box.setMaximumWidth(480)
+        self.grid = QGridLayout(box)
         self.grid.setHorizontalSpacing(24)
         self.figures: dict[str, QLabel] = {}
         for row, (key, text) in enumerate(COUNT_LABELS):
@@ -69,6 +72,9 @@ class SummaryStep(QWidget):
         self.held = QLabel()
         self.held.setWordWrap(True)
         self.held.setAccessibleName("Held back")
+        self.skipped = QLabel()
+        self.skipped.setWordWrap(True)
+        self.skipped.setAccessibleName("Rows skipped")
         self.undo_button = QPushButton("&Undo this import")
         self.undo_button.clicked.connect(self._undo)
         self.another_button = QPushButton("Import &another file…")
@@ -82,9 +88,11 @@ class SummaryStep(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.details)
         layout.addSpacing(8)
-        layout.addLayout(self.grid)
+        layout.addWidget(box)
         layout.addSpacing(8)
         layout.addWidget(self.held)
+        layout.addWidget(self.skipped)
+        layout.addSpacing(8)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
         layout.addStretch(1)
@@ -117,11 +125,11 @@ class SummaryStep(QWidget):
             )
         else:
             self.held.setText("Every change was applied.")
-        if plan.parsed.problems:
-            self.held.setText(
-                self.held.text()
-                + f" {plan.parsed.invalid_rows:,} invalid rows of the file were skipped."
-            )
+        invalid = plan.parsed.invalid_rows
+        self.skipped.setText(
+            f"{invalid:,} invalid rows of the file were skipped." if invalid else ""
+        )
+        self.skipped.setVisible(bool(invalid))
         self.undo_button.setEnabled(self.can_undo())
 
     def can_undo(self) -> bool:
