@@ -17,6 +17,7 @@ from chapterdesk.services import roster
 from chapterdesk.services.hq_apply import apply_import
 from chapterdesk.services.hq_plan import plan_import
 from chapterdesk.ui.hqsync import HqSyncPage, jobs
+from chapterdesk.ui.hqsync._framework import TaskRunner
 from chapterdesk.ui.hqsync.page import CHOOSE, MAP, REVIEW
 from tests.hqimport.exports import hq_content, hq_records, write_export
 from tests.ui_hqsync.conftest import Asked
@@ -67,6 +68,9 @@ def test_the_file_dialog_opens_in_the_folder_used_last(
     qtbot.addWidget(fresh)
     fresh.start_import()
     assert asked.open_folders[-1] == str(folder)
+    fresh.activate(folder / "roster.csv")  # how the welcome page hands over a file
+    settle(qtbot, fresh)
+    assert fresh.stack.currentIndex() == MAP
 
 
 def test_a_file_dropped_on_the_page_is_opened(
@@ -173,3 +177,35 @@ def test_an_unexpected_error_is_logged_and_the_dialog_says_where(
     assert str(log) in dialog and "RuntimeError" in dialog
     assert "a bug in the comparison" in log.read_text(encoding="utf-8")
     assert page.stack.currentIndex() == MAP and page.next_button.isEnabled()
+
+
+class WindowContext:
+    """What the main window's AppContext offers a page: the database, the task runner, changed()."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.tasks = TaskRunner()
+        self.messages: list[str] = []
+
+    def changed(self, message: str = "") -> None:
+        self.messages.append(message)
+
+
+def test_the_page_slots_into_the_main_windows_context(
+    qtbot: QtBot, demo_db: Database, asked: Asked, tmp_path: Path
+) -> None:
+    ctx = WindowContext(demo_db)
+    page = HqSyncPage(ctx)
+    qtbot.addWidget(page)
+    assert (page.key, page.title, page.order) == ("hqsync", "HQ Sync", 30)
+    assert page.db is demo_db and page.tasks is ctx.tasks  # one worker for the whole window
+    records = hq_records(demo_db)
+    records[0]["title"] = "Chair"
+    page.activate(write_export(tmp_path / "month.csv", records))
+    settle(qtbot, page)
+    click(qtbot, page.next_button)
+    settle(qtbot, page)
+    click(qtbot, page.next_button)
+    settle(qtbot, page)
+    assert ctx.messages == ["HQ data updated."]  # the window refreshes its counts
+    ctx.tasks.shutdown()

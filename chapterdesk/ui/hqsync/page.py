@@ -8,6 +8,12 @@ thread through the task runner, with a progress dialog after 600 ms and
 Cancel. Every mistake an officer can make is shown as the services' sentence
 on the step where it happened; anything else is logged, with a dialog saying
 where. `data_changed` fires after an apply or an undo.
+
+The page stands alone (`HqSyncPage(db)`), and also slots into the main
+window's page registry as it is: it carries the registry's `key`, `order` and
+`icon_name`, accepts the framework's AppContext in place of the database
+(then it uses the context's task runner and reports `data_changed` through
+`ctx.changed`), and `activate(path)` starts an import of that file.
 """
 
 from __future__ import annotations
@@ -52,16 +58,27 @@ BUSY = "ChapterDesk is still working on the last step; wait for it or cancel it 
 class HqSyncPage(QWidget):
     """Take in HQ's roster export as a reviewed, undoable batch; see and undo past imports."""
 
+    key = "hqsync"
     title = "HQ Sync"
+    icon_name = "hqsync"
+    order = 30
     #: HQ data changed (an import was applied or undone): counts elsewhere need refreshing.
     data_changed = Signal()
 
     def __init__(
-        self, db: Database, parent: QWidget | None = None, *, tasks: TaskRunner | None = None
+        self,
+        db: Database | Any,
+        parent: QWidget | None = None,
+        *,
+        tasks: TaskRunner | None = None,
     ) -> None:
+        """Build the page on a database (or on the main window's AppContext, which holds one)."""
         super().__init__(parent)
-        self.db = db
-        self.tasks = tasks or TaskRunner(self)
+        self.ctx = None if isinstance(db, Database) else db
+        self.db: Database = db if self.ctx is None else self.ctx.db
+        self.tasks = tasks or (self.ctx.tasks if self.ctx is not None else TaskRunner(self))
+        if self.ctx is not None:
+            self.data_changed.connect(lambda: self.ctx.changed("HQ data updated."))
         self.task: Task | None = None
         self.plan: ImportPlan | None = None
         self.path: Path | None = None
@@ -144,6 +161,12 @@ class HqSyncPage(QWidget):
             f"{latest.imported_at:%Y-%m-%d %H:%M} by {latest.officer} "
             f"({latest.row_count:,} rows)."
         )
+
+    def activate(self, target: Any = None) -> None:
+        """The officer opened the page; a file path as `target` starts importing it."""
+        self.refresh()
+        if isinstance(target, str | Path):
+            self.start_import(Path(target))
 
     def start_import(self, path: Path | None = None) -> None:
         """Begin an import: ask for the file (unless given), then read its header."""

@@ -139,7 +139,7 @@ class ReviewStep(QWidget):
             self.fields, "Selected member's changes", widths={0: 16, 1: 24}, sortable=False
         )
         self.fields_caption = QLabel("Select a member to see the change field by field.")
-        self.accept_all = QPushButton("Accept &all in this tab")
+        self.accept_all = QPushButton("A&ccept all in this tab")
         self.accept_all.clicked.connect(lambda: self._set_all(True))
         self.reject_all = QPushButton("Re&ject all in this tab")
         self.reject_all.clicked.connect(lambda: self._set_all(False))

@@ -54,7 +54,7 @@ class SummaryStep(QWidget):
         self.details = QLabel()
         self.details.setWordWrap(True)
         box = QGroupBox("What the import did")
-        box.setMaximumWidth(480)
+        box.setMaximumWidth(box.fontMetrics().horizontalAdvance("M") * 22)
         self.grid = QGridLayout(box)
         self.grid.setHorizontalSpacing(24)
         self.figures: dict[str, QLabel] = {}
