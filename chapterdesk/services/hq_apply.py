@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, delete, insert, select, update
@@ -22,6 +22,7 @@ from chapterdesk.data.engine import Database
 from chapterdesk.data.hq_models import HqLocalEdit, HqMemberChange
 from chapterdesk.data.models import ChapterMembership, HqAffiliation, HqMember, ImportBatch, utcnow
 from chapterdesk.errors import NotFoundError, RuleRefusedError
+from chapterdesk.hqsync import ImportCancelled
 from chapterdesk.services.backups import backup_before_change
 from chapterdesk.services.chapter import settings_row
 from chapterdesk.services.hq_plan import (
@@ -35,6 +36,8 @@ from chapterdesk.services.hq_plan import (
 from chapterdesk.standing import normalise_key
 
 CHUNK = 2000
+#: `tick(phase, done, total)`: reports progress and raises ImportCancelled when asked to stop.
+Tick = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,8 @@ def apply_import(
     rejected: Collection[str] = (),
     accept_conflicts: Collection[str] = (),
     officer: str | None = None,
+    progress: Callable[[str, int, int | None], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
 ) -> ImportResult:
     """Apply a plan in one transaction and record it as a batch.
 
@@ -130,9 +135,19 @@ def apply_import(
         accept_conflicts: HQ IDs whose conflicts the officer settled in HQ's favour;
             other conflicts are held (identity conflicts wholly, local-edit
             conflicts field by field).
+        progress: called as `progress("applying", done, total)` every few thousand records.
+        cancel: polled as often; returning True rolls the whole transaction back.
     Raises:
         RuleRefusedError: HQ data changed since the plan was made.
+        ImportCancelled: `cancel()` returned True; nothing was written.
     """
+
+    def tick(phase: str, done: int, total: int) -> None:
+        if cancel is not None and cancel():
+            raise ImportCancelled()
+        if progress is not None:
+            progress(phase, done, total)
+
     rejected_ids, accepted = set(rejected), set(accept_conflicts)
     if not plan.changes and plan.already_imported_batch is not None:
         return ImportResult(None, plan.counts, (), plan.already_imported_batch)
@@ -156,14 +171,19 @@ def apply_import(
         )
         session.add(batch)
         session.flush()
-        counts, held = _write_changes(session, plan, batch.id, rejected_ids, accepted)
+        counts, held = _write_changes(session, plan, batch.id, rejected_ids, accepted, tick)
         batch.counts_json = json.dumps(counts, sort_keys=True)
         remember_mapping(session, plan.parsed.mapping)
         return ImportResult(batch.id, counts, tuple(sorted(held)))
 
 
 def _write_changes(
-    session: Session, plan: ImportPlan, batch_id: int, rejected: set[str], accepted: set[str]
+    session: Session,
+    plan: ImportPlan,
+    batch_id: int,
+    rejected: set[str],
+    accepted: set[str],
+    tick: Tick,
 ) -> tuple[dict[str, int], set[str]]:
     todo = [c for c in plan.changes if c.hq_id not in rejected]
     held: set[str] = set(rejected)
@@ -181,7 +201,10 @@ def _write_changes(
     replaced_affiliations: list[str] = []
     counts = dict.fromkeys(plan.counts, 0)
     counts["unchanged"] = plan.unchanged
-    for change in todo:
+    total = len(todo)
+    for done, change in enumerate(todo):
+        if not done % CHUNK:
+            tick("applying", done, total)
         new = plan.new_records.get(change.hq_id, {})
         if change.kind is ChangeKind.NEW:
             record = {
@@ -229,6 +252,7 @@ def _write_changes(
         history.append((change, before, after))
         key = "conflicts" if change.kind is ChangeKind.CONFLICT else change.kind.value
         counts[key] += 1
+    tick("writing", 0, total)
     _execute_writes(session, new_rows, updates, missing, replaced_affiliations, affiliations)
     rows = [
         {
@@ -241,7 +265,9 @@ def _write_changes(
         for c, b, a in history
     ]
     for start in range(0, len(rows), CHUNK):
+        tick("recording history", start, len(rows))
         session.execute(insert(HqMemberChange), rows[start : start + CHUNK])
+    tick("recording history", len(rows), len(rows))
     return counts, held
 
 

@@ -111,6 +111,10 @@ class MainWindow(QMainWindow):
                                          QKeySequence.StandardKey.Open))
         file_menu.addAction(self._action("Open the &demo chapter", self.open_demo))
         file_menu.addSeparator()
+        self.import_action = self._action("&Import an HQ export…", self.import_hq_export,
+                                          QKeySequence("Ctrl+I"))
+        file_menu.addAction(self.import_action)
+        file_menu.addSeparator()
         quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         file_menu.addAction(quit_action)
@@ -131,7 +135,7 @@ class MainWindow(QMainWindow):
         self.view_menu = bar.addMenu("&View")
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&About ChapterDesk", self.about))
-        self.chapter_actions = [self.find_action, self.copy_emails_action]
+        self.chapter_actions = [self.find_action, self.copy_emails_action, self.import_action]
 
     # -- databases ------------------------------------------------------------------
     def show_welcome(self) -> None:
@@ -246,6 +250,13 @@ class MainWindow(QMainWindow):
         )
 
     # -- navigation and status --------------------------------------------------------------
+    def import_hq_export(self) -> None:
+        """File → Import an HQ export (Ctrl+I): the HQ Sync page, starting with the file."""
+        self.go_to("hqsync")
+        page = self.pages.get("hqsync")
+        if page is not None:
+            page.start_import()
+
     def go_to(self, key: str, target: Any = None) -> None:
         """Open a page (optionally telling it what to show)."""
         page = self.pages.get(key)
@@ -262,7 +273,8 @@ class MainWindow(QMainWindow):
     def current_page(self) -> Page | None:
         """The page shown (None on the welcome page)."""
         widget = self.stack.currentWidget()
-        return widget if isinstance(widget, Page) else None
+        shown = [page for page in self.pages.values() if page is widget]
+        return shown[0] if shown else None
 
     def _sidebar_changed(self, row: int) -> None:
         if 0 <= row < len(self.pages):

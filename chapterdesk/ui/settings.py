@@ -51,10 +51,12 @@ LAST_PAGE = Setting("window/last_page", "dashboard", str)
 LAST_DATABASE = Setting("files/last_database", "", str)
 LAST_DATABASE_FOLDER = Setting("files/database_folder", "", str)
 LAST_EXPORT_FOLDER = Setting("files/export_folder", "", str)
+LAST_IMPORT_FOLDER = Setting("files/hq_import_folder", "", str)
 ROSTER_HIDDEN_COLUMNS = Setting("roster/hidden_columns", ["city", "joined"], list)
 ROSTER_SPLITTER = Setting("roster/splitter", None, QByteArray)
 
 ALL_SETTINGS = (
+    LAST_IMPORT_FOLDER,
     WINDOW_GEOMETRY,
     WINDOW_STATE,
     LAST_PAGE,

@@ -30,7 +30,7 @@ def test_first_run_shows_the_welcome_page_then_opens_the_demo(qtbot: QtBot, aske
     assert window.windowTitle() == "Great Lakes Chapter — ChapterDesk"
     assert window.sidebar.isVisible()
     titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
-    assert titles == ["Dashboard", "Roster", "Officers", "Settings"]
+    assert titles == ["Dashboard", "Roster", "HQ Sync", "Officers", "Settings"]
     assert window.current_page() is window.pages["dashboard"]
     assert "600 current members" in " ".join(
         b.text() for b in window.pages["dashboard"].findChildren(type(window.welcome.demo_button))
@@ -87,7 +87,9 @@ def test_pages_open_with_ctrl_and_a_number(qtbot: QtBot, window: MainWindow) -> 
     qtbot.waitActive(window)
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert window.current_page() is window.pages["roster"]
-    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page() is window.pages["hqsync"]
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
     assert window.current_page() is window.pages["settings"]
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.current_page() is window.pages["roster"]
@@ -116,13 +118,13 @@ def test_stale_hq_data_is_shown_in_a_warning_colour(
 
 def test_geometry_and_last_page_are_remembered(qtbot: QtBot, window: MainWindow,
                                                demo_db: Database) -> None:
-    window.resize(720, 520)
+    window.resize(760, 620)
     window.go_to("officers")
     window.close()
     again = MainWindow(demo_db)
     qtbot.addWidget(again)
     settle(qtbot, again)
-    assert (again.width(), again.height()) == (720, 520)
+    assert (again.width(), again.height()) == (760, 620)
     assert again.current_page() is again.pages["officers"]
 
 

@@ -8,6 +8,7 @@ Ctrl+1…Ctrl+9 shortcut.
 
 from __future__ import annotations
 
+from chapterdesk.ui.hqsync import HqSyncPage
 from chapterdesk.ui.pages.base import Page
 from chapterdesk.ui.pages.dashboard import DashboardPage
 from chapterdesk.ui.pages.officers import OfficersPage
@@ -17,6 +18,7 @@ from chapterdesk.ui.pages.settings_page import SettingsPage
 PAGES: list[type[Page]] = [
     DashboardPage,
     RosterPage,
+    HqSyncPage,  # type: ignore[list-item]  # a QWidget with the Page interface
     OfficersPage,
     SettingsPage,
 ]
