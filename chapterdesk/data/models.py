@@ -215,3 +215,5 @@ class OfficerTerm(Base):
     ends_on: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
+
+from chapterdesk.data import ledger_models as _ledger_models  # noqa: E402,F401

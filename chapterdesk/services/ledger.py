@@ -1,0 +1,239 @@
+"""Reading the dues ledger: plain entry views and how payments apply to charges.
+
+Applications of payments to charges are derived when the ledger is read,
+never stored. Every live (unreversed) payment and credit of a member goes
+into one pool that pays their live charges oldest first (by dues year, then
+date posted, then entry number), after any waiver of each charge. Derived
+applications can never disagree with the entries, and a reversed payment
+needs no reversed allocation rows: reading the ledger again re-applies what
+is left. Whatever the pool holds beyond the open charges is the member's
+credit, carried forward to the next charge (dues are not refundable).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from chapterdesk.data.ledger_models import LedgerEntry
+from chapterdesk.money import from_cents
+
+ZERO = Decimal("0.00")
+# The sign each kind gives its amount in a member's balance (what they owe).
+SIGN = {"charge": 1, "payment": -1, "credit": -1, "waiver": -1}
+KIND_LABELS = {
+    "charge": "Dues charge",
+    "payment": "Payment",
+    "credit": "Credit",
+    "waiver": "Waiver",
+    "reversal": "Reversal",
+}
+METHOD_LABELS = {
+    "visa": "Visa",
+    "mastercard": "MasterCard",
+    "amex": "American Express",
+    "check": "Check",
+    "money-order": "Money order",
+}
+
+
+@dataclass(frozen=True)
+class EntryView:
+    """One posted ledger entry, with what reversed it (if anything).
+
+    `amount` is always positive; `signed` is its effect on what the member owes
+    (a charge is positive; a payment, credit or waiver negative; a reversal the
+    opposite of the entry it reverses).
+    """
+
+    id: int
+    kind: str
+    hq_id: str
+    dues_year: int | None
+    amount: Decimal
+    signed: Decimal
+    posted_on: dt.date
+    method: str | None
+    reference: str
+    receipt_no: int | None
+    reverses_id: int | None
+    charge_id: int | None
+    reason: str
+    detail: str
+    reversed_by: int | None
+
+    def describe(self) -> str:
+        """One line for a statement: "Payment, Check 1042, receipt 7"."""
+        parts = [KIND_LABELS[self.kind]]
+        if self.dues_year is not None and self.kind in ("charge", "waiver"):
+            parts[0] += f" {self.dues_year}"
+        if self.method:
+            parts.append(
+                METHOD_LABELS[self.method] + (f" {self.reference}" if self.reference else "")
+            )
+        if self.receipt_no is not None:
+            parts.append(f"receipt {self.receipt_no}")
+        if self.reverses_id is not None:
+            parts.append(f"of entry {self.reverses_id}")
+        if self.reason:
+            parts.append(self.reason)
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class ChargeStatus:
+    """A live dues charge and where it stands: waived, paid (applied) and still open."""
+
+    entry_id: int
+    dues_year: int
+    posted_on: dt.date
+    charged: Decimal
+    waived: Decimal
+    paid: Decimal
+    open: Decimal
+    detail: str
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """A member's ledger summed up: live totals, each live charge's state, outstanding, credit.
+
+    `balance` is the plain sum of every entry's signed amount; by construction
+    it equals `outstanding - credit` (the property tests hold it to that).
+    """
+
+    assessed: Decimal
+    paid: Decimal
+    credits: Decimal
+    waived: Decimal
+    outstanding: Decimal
+    credit: Decimal
+    balance: Decimal
+    charges: tuple[ChargeStatus, ...]
+
+
+_COLUMNS = (
+    LedgerEntry.id,
+    LedgerEntry.kind,
+    LedgerEntry.hq_id,
+    LedgerEntry.dues_year,
+    LedgerEntry.amount_cents,
+    LedgerEntry.posted_on,
+    LedgerEntry.method,
+    LedgerEntry.reference,
+    LedgerEntry.receipt_no,
+    LedgerEntry.reverses_id,
+    LedgerEntry.charge_id,
+    LedgerEntry.reason,
+    LedgerEntry.detail,
+)
+
+
+def _views(rows: Sequence[Any]) -> list[EntryView]:
+    """Entry views of one member's rows (a reversal always belongs to the same member)."""
+    kind_of = {row.id: row.kind for row in rows}
+    reversed_by = {row.reverses_id: row.id for row in rows if row.reverses_id is not None}
+    views = []
+    for row in rows:
+        amount = from_cents(row.amount_cents)
+        sign = SIGN[row.kind] if row.kind != "reversal" else -SIGN[kind_of[row.reverses_id]]
+        views.append(
+            EntryView(
+                id=row.id,
+                kind=row.kind,
+                hq_id=row.hq_id,
+                dues_year=row.dues_year,
+                amount=amount,
+                signed=amount * sign,
+                posted_on=row.posted_on,
+                method=row.method,
+                reference=row.reference,
+                receipt_no=row.receipt_no,
+                reverses_id=row.reverses_id,
+                charge_id=row.charge_id,
+                reason=row.reason,
+                detail=row.detail,
+                reversed_by=reversed_by.get(row.id),
+            )
+        )
+    return views
+
+
+def entries_for(
+    session: Session, hq_ids: Iterable[str] | None = None
+) -> dict[str, list[EntryView]]:
+    """Every ledger entry of some members (or of all), by HQ ID, in posting order."""
+    by_member: dict[str, list[EntryView]] = defaultdict(list)
+    query = select(*_COLUMNS).order_by(LedgerEntry.hq_id, LedgerEntry.id)
+    if hq_ids is None:
+        chunks: list[list[str] | None] = [None]
+    else:
+        wanted = sorted(set(hq_ids))
+        chunks = [wanted[i : i + 500] for i in range(0, len(wanted), 500)]
+    for chunk in chunks:
+        chunk_query = query if chunk is None else query.where(LedgerEntry.hq_id.in_(chunk))
+        rows = session.execute(chunk_query).all()
+        by_hq: dict[str, list[Any]] = defaultdict(list)
+        for row in rows:
+            by_hq[row.hq_id].append(row)
+        for hq_id, member_rows in by_hq.items():
+            by_member[hq_id] = _views(member_rows)
+    return by_member
+
+
+def entry_by_id(session: Session, entry_id: int) -> EntryView | None:
+    """One entry (with what reversed it), or None."""
+    row = session.execute(select(LedgerEntry.hq_id).where(LedgerEntry.id == entry_id)).first()
+    if row is None:
+        return None
+    return next(e for e in entries_for(session, [row[0]])[row[0]] if e.id == entry_id)
+
+
+def allocate(entries: Sequence[EntryView]) -> Allocation:
+    """Sum a member's entries and apply their live payments and credits to live charges."""
+    live = [e for e in entries if e.kind != "reversal" and e.reversed_by is None]
+    waived_by_charge: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for entry in live:
+        if entry.kind == "waiver" and entry.charge_id is not None:
+            waived_by_charge[entry.charge_id] += entry.amount
+    paid = sum((e.amount for e in live if e.kind == "payment"), ZERO)
+    credits = sum((e.amount for e in live if e.kind == "credit"), ZERO)
+    pool = paid + credits
+    charges = sorted(
+        (e for e in live if e.kind == "charge"),
+        key=lambda e: (e.dues_year or 0, e.posted_on, e.id),
+    )
+    states = []
+    for charge in charges:
+        waived = waived_by_charge[charge.id]
+        applied = min(pool, charge.amount - waived)
+        pool -= applied
+        states.append(
+            ChargeStatus(
+                entry_id=charge.id,
+                dues_year=charge.dues_year or 0,
+                posted_on=charge.posted_on,
+                charged=charge.amount,
+                waived=waived,
+                paid=applied,
+                open=charge.amount - waived - applied,
+                detail=charge.detail,
+            )
+        )
+    return Allocation(
+        assessed=sum((c.charged for c in states), ZERO),
+        paid=paid,
+        credits=credits,
+        waived=sum((c.waived for c in states), ZERO),
+        outstanding=sum((c.open for c in states), ZERO),
+        credit=pool,
+        balance=sum((e.signed for e in entries), ZERO),
+        charges=tuple(states),
+    )
