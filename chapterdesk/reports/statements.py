@@ -90,24 +90,42 @@ def _entry_row(
     ]
 
 
-def statement_lines(statement: Statement, currency: str, room: int) -> list[list[str]]:
-    """The account's rows with a running balance; the oldest folded into "brought forward".
+def statement_lines(
+    statement: Statement, currency: str, room: int, description_width: float
+) -> list[list[str]]:
+    """The account's rows with a running balance, each description wrapped to its column.
 
-    `room` is how many rows fit on the page; when there are more entries the
-    first row carries the balance of the ones left out.
+    A row is [date, description lines…, charge, payment, balance] flattened as
+    [date, first line, charge, payment, balance] followed by ["", next line, "", "", ""]
+    for each further line. `room` is how many lines fit on the page; when the
+    entries need more, the oldest are folded into one "Balance brought forward".
     """
-    rows: list[list[str]] = []
+    by_id = {entry.id: entry for entry in statement.entries}
     balance = ZERO
-    entries = statement.entries
-    skipped = max(0, len(entries) - room + 1) if len(entries) > room else 0
-    for entry in entries[:skipped]:
+    blocks: list[tuple[Decimal, list[list[str]]]] = []
+    for entry in statement.entries:
+        before = balance
         balance += entry.signed
-    if skipped:
-        rows.append(["", "Balance brought forward", "", "", money(balance, currency)])
-    by_id = {entry.id: entry for entry in entries}
-    for entry in entries[skipped:]:
-        balance += entry.signed
-        rows.append(_entry_row(entry, balance, currency, by_id))
+        date, description, charge, payment, total = _entry_row(entry, balance, currency, by_id)
+        parts = simpleSplit(description, BODY_FONT, _SIZE, description_width)[:2] or [""]
+        block = [[date, parts[0], charge, payment, total]]
+        block += [["", part, "", "", ""] for part in parts[1:]]
+        blocks.append((before, block))
+    used = sum(len(block) for _, block in blocks)
+    first = 0
+    while used > room and first < len(blocks):
+        used -= len(blocks[first][1])
+        first += 1
+    rows: list[list[str]] = []
+    if first:
+        brought = blocks[first][0] if first < len(blocks) else balance
+        rows.append(["", "Balance brought forward", "", "", money(brought, currency)])
+        if len(rows) + used > room and first < len(blocks):
+            used -= len(blocks[first][1])
+            first += 1
+            rows[0][4] = money(blocks[first][0] if first < len(blocks) else balance, currency)
+    for _, block in blocks[first:]:
+        rows.extend(block)
     return rows
 
 
@@ -160,7 +178,8 @@ class _StatementPage(Flowable):  # type: ignore[misc]  # reportlab is untyped
         self._row(_HEADINGS, xs, y)
         rows_room = int((y - self.setting.footer_height) // _PITCH) - 1
         canvas.setFont(BODY_FONT, _SIZE)
-        for row in statement_lines(s, cur, rows_room):
+        description_room = xs[2] - xs[1] - 6
+        for row in statement_lines(s, cur, rows_room, description_room):
             y -= _PITCH
             self._row(row, xs, y)
         y -= 7

@@ -63,7 +63,7 @@ EXPECTED = {
     "credit": Decimal("50.00"),  # Ødegård paid 50 more than he owes
     "received": Decimal("390.00"),  # check 150 + Visa 40 + Amex 200 (bounced check excluded)
 }
-OWING = ["200006", "200002", "200009"]  # Jones, Nguyễn, and the hostile name (sorted by last name)
+OWING = ["200009", "200006", "200002"]  # the hostile name, Jones, Nguyễn (by last name)
 
 
 def _paid_through(standing: str) -> dt.date:
