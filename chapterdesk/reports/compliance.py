@@ -27,9 +27,9 @@ from chapterdesk.services.roster import standing_counts
 __all__ = ["write_compliance_report"]
 
 PROBLEM_HEADER = ["Name", "HQ ID", "Standing", "Paid through", "Days lapsed", "Next step"]
-PROBLEM_WIDTHS = [0.19, 0.08, 0.14, 0.11, 0.08, 0.4]
+PROBLEM_WIDTHS = [0.19, 0.085, 0.15, 0.12, 0.085, 0.37]
 UNLISTED_HEADER = ["Name", "HQ ID", "Standing", "Paid through", "Email"]
-UNLISTED_WIDTHS = [0.26, 0.08, 0.14, 0.11, 0.41]
+UNLISTED_WIDTHS = [0.24, 0.085, 0.15, 0.12, 0.405]
 
 
 def write_compliance_report(
@@ -66,10 +66,13 @@ def write_compliance_report(
         "By the bylaws every chapter member must also be an international member in good "
         f"standing. {len(found.problems):,} of the chapter's {members:,} members are not."
     )
-    document.add_paragraph(
-        age.describe()
-        + (". Import a newer HQ export before acting on this report." if age.stale else ".")
-    )
+    if age.as_of is None:
+        document.add_paragraph(
+            "No HQ data has been imported yet: import HQ's export before acting on this report."
+        )
+    else:
+        advice = " Import a newer HQ export before acting on this report." if age.stale else ""
+        document.add_paragraph(age.describe() + "." + advice)
     cell = document.styles.table_cell
     document.add_heading("Chapter members not in good standing")
     if found.problems:
@@ -77,7 +80,7 @@ def write_compliance_report(
             PROBLEM_HEADER,
             (
                 [
-                    p.entry.hq.sort_name,
+                    Paragraph(escape_markup(p.entry.hq.sort_name), cell),
                     p.entry.hq_id,
                     p.entry.standing.label,
                     p.entry.hq.paid_through.isoformat() if p.entry.hq.paid_through else "",
@@ -102,7 +105,7 @@ def write_compliance_report(
             UNLISTED_HEADER,
             (
                 [
-                    u.hq.sort_name,
+                    Paragraph(escape_markup(u.hq.sort_name), cell),
                     u.hq.hq_id,
                     u.standing.label,
                     u.hq.paid_through.isoformat() if u.hq.paid_through else "",
