@@ -18,7 +18,7 @@ from sqlalchemy import insert
 
 from chapterdesk.data.engine import Database
 from chapterdesk.data.migrate import open_database
-from chapterdesk.data.models import ChapterMembership, HqAffiliation, HqMember, OfficerTerm
+from chapterdesk.data.models import ChapterMembership, HqAffiliation, HqMember
 from chapterdesk.services import dues
 from chapterdesk.services.officers import set_officer
 from chapterdesk.standing import normalise_key
@@ -180,4 +180,19 @@ def ledger_db(ledger_path: Path) -> Iterator[Database]:
     database.dispose()
 
 
-__all__ = ["OfficerTerm"]
+@pytest.fixture(scope="session")
+def big_demo_template(template_dir: Path) -> Path:
+    """A 3,000-member demo chapter: big enough that writing its directory takes a moment."""
+    import sqlite3
+
+    from chapterdesk.demo import build_demo
+
+    path = template_dir / "big-demo.sqlite3"
+    if not path.exists():
+        database = open_database(path, create=True)
+        build_demo(database, members=3000, today=TODAY)
+        database.dispose()
+        con = sqlite3.connect(path)
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        con.close()
+    return path
