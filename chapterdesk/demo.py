@@ -3,7 +3,8 @@
 The same seed and the same date give the same chapter. Names carry accents and
 apostrophes (Łukasz, Nguyễn, O'Brien) because real rosters do; a few members
 are in grace, lapsed or missing from the latest HQ export, a few HQ members
-affiliated with the chapter are not on its roster, and the chapter has officers.
+affiliated with the chapter are not on its roster, and the chapter has officers
+and a dues ledger (see `chapterdesk.demo_dues`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from chapterdesk.data.models import (
     OfficerPosition,
     OfficerTerm,
 )
+from chapterdesk.demo_dues import add_demo_dues
 from chapterdesk.services.chapter import init_chapter
 from chapterdesk.standing import normalise_key
 
@@ -346,6 +348,9 @@ def build_demo(
             )
         session.flush()
         _appoint_officers(session, hq_rows, memberships, member_standings, day)
+    if progress:
+        progress("dues", 0, 0)
+    add_demo_dues(db, today=day, seed=seed)
 
 
 def _appoint_officers(

@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "chapterdesk.cli.setup",
     "chapterdesk.cli.members",
     "chapterdesk.cli.officers",
+    "chapterdesk.cli.dues",
     "chapterdesk.cli.reports",
 )
 

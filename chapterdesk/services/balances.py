@@ -18,11 +18,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from chapterdesk.data.engine import Database
 from chapterdesk.data.ledger_models import LedgerEntry
-from chapterdesk.data.models import HqMember
 from chapterdesk.errors import NotFoundError
 from chapterdesk.services.ledger import (
     ZERO,
@@ -31,9 +29,9 @@ from chapterdesk.services.ledger import (
     EntryView,
     allocate,
     entries_for,
+    names_for,
 )
 from chapterdesk.services.rates import check_year
-from chapterdesk.services.roster import hq_record
 from chapterdesk.values import normalise_hq_id
 
 AGING_BUCKETS = ("current", "days_30", "days_60", "days_90_plus")
@@ -148,20 +146,6 @@ def _member_balance(
     )
 
 
-def _names(session: Session, hq_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
-    """Display and sort names of some HQ IDs."""
-    names: dict[str, tuple[str, str]] = {}
-    wanted = sorted(set(hq_ids))
-    for start in range(0, len(wanted), 500):
-        rows = session.scalars(
-            select(HqMember).where(HqMember.hq_id.in_(wanted[start : start + 500]))
-        )
-        for row in rows:
-            record = hq_record(row)
-            names[row.hq_id] = (record.display_name, record.sort_name)
-    return names
-
-
 def member_balance(db: Database, hq_id: str, as_of: dt.date | None = None) -> MemberBalance:
     """One member's balance, aging, live charges and every ledger entry.
 
@@ -171,7 +155,7 @@ def member_balance(db: Database, hq_id: str, as_of: dt.date | None = None) -> Me
     clean = normalise_hq_id(hq_id)
     day = as_of or dt.date.today()
     with db.reading() as session:
-        names = _names(session, [clean])
+        names = names_for(session, [clean])
         if clean not in names:
             raise NotFoundError(f"HQ member ID {clean} is not known to this chapter or HQ data.")
         entries = entries_for(session, [clean]).get(clean, [])
@@ -183,7 +167,7 @@ def balances(db: Database, as_of: dt.date | None = None) -> BalanceReport:
     day = as_of or dt.date.today()
     with db.reading() as session:
         ledgers = entries_for(session)
-        names = _names(session, ledgers)
+        names = names_for(session, ledgers)
     members = sorted(
         (
             _member_balance(hq_id, names[hq_id][0], allocate(entries), day, ())
@@ -229,7 +213,7 @@ def dues_lines(
             ledgers = entries_for(session, set(session.scalars(charged)))
         else:
             ledgers = entries_for(session)
-        names = _names(session, ledgers)
+        names = names_for(session, ledgers)
     lines = []
     for hq_id, entries in ledgers.items():
         for charge in allocate(entries).charges:

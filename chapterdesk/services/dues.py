@@ -1,10 +1,11 @@
 """Chapter dues, the one door for the UI, the command line and reports.
 
 The treasurer's work is split by concern: `rates` (dues years, rates, the
-year's rules, non-profit organisations), `assessment` (who is charged what and
-why), `payments` (payments with receipts, credits, waivers, reversals),
-`ledger` (entry views and how payments apply to charges) and `balances`
-(balances, aging, who hasn't paid). This module gathers their public names so
+year's rules), `organisations` (employers, non-profit ones), `pricing` (the
+rate rules as pure functions), `assessment` (who is charged what and why),
+`payments` (payments with receipts), `corrections` (credits, waivers,
+reversals), `ledger` (entry views and how payments apply to charges) and
+`balances` (balances, aging, who hasn't paid). This module gathers their public names so
 callers import one place: `from chapterdesk.services import dues`.
 """
 
@@ -13,11 +14,8 @@ from __future__ import annotations
 from chapterdesk.services.assessment import (
     Assessment,
     AssessmentLine,
-    Pricing,
     SkippedMember,
     assess_dues,
-    price_dues,
-    proration_percent,
 )
 from chapterdesk.services.balances import (
     Aging,
@@ -31,20 +29,24 @@ from chapterdesk.services.balances import (
     member_balance,
     who_has_not_paid,
 )
+from chapterdesk.services.corrections import post_credit, reverse_entry, waive_dues
 from chapterdesk.services.ledger import ChargeStatus, EntryView
+from chapterdesk.services.organisations import (
+    OrganisationView,
+    list_organisations,
+    organisation_key,
+    set_nonprofit,
+)
 from chapterdesk.services.payments import (
     PaymentRequest,
     Receipt,
     parse_method,
-    post_credit,
     record_payment,
     record_payments,
-    reverse_entry,
-    waive_dues,
 )
+from chapterdesk.services.pricing import Pricing, price_dues, proration_percent
 from chapterdesk.services.rates import (
     DuesYear,
-    OrganisationView,
     ProrationRule,
     Rate,
     YearRules,
@@ -52,11 +54,8 @@ from chapterdesk.services.rates import (
     dues_year,
     dues_year_of,
     dues_year_window,
-    list_organisations,
     list_rates,
-    organisation_key,
     parse_proration,
-    set_nonprofit,
     set_rate,
     set_year_rules,
     year_rules,

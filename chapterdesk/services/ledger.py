@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from chapterdesk.data.ledger_models import LedgerEntry
+from chapterdesk.data.models import HqMember
 from chapterdesk.money import from_cents
 
 ZERO = Decimal("0.00")
@@ -237,3 +238,45 @@ def allocate(entries: Sequence[EntryView]) -> Allocation:
         balance=sum((e.signed for e in entries), ZERO),
         charges=tuple(states),
     )
+
+
+def person_names(prefix: str, first: str, middle: str, last: str, suffix: str) -> tuple[str, str]:
+    """A display name and a sort name, as `HqRecord.display_name` and `sort_name` give them."""
+    display = " ".join(p for p in (prefix, first, middle, last) if p)
+    given = " ".join(p for p in (first, middle) if p)
+    return (
+        f"{display}, {suffix}" if suffix else display,
+        f"{last}, {given}" if given else last,
+    )
+
+
+NAME_COLUMNS = (
+    HqMember.prefix,
+    HqMember.first_name,
+    HqMember.middle_name,
+    HqMember.last_name,
+    HqMember.suffix,
+)
+
+
+def names_for(session: Session, hq_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Display and sort names of some HQ IDs (only the name columns are read)."""
+    names: dict[str, tuple[str, str]] = {}
+    wanted = sorted(set(hq_ids))
+    for start in range(0, len(wanted), 500):
+        query = select(HqMember.hq_id, *NAME_COLUMNS).where(
+            HqMember.hq_id.in_(wanted[start : start + 500])
+        )
+        for hq_id, *parts in session.execute(query):
+            names[hq_id] = person_names(*parts)
+    return names
+
+
+def insert_entries(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Append many new entries at once (plain INSERTs, in order) and return their IDs."""
+    table = LedgerEntry.__table__
+    assert isinstance(table, Table)
+    result = session.connection().execute(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), list(rows)
+    )
+    return [row[0] for row in result]

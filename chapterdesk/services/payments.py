@@ -1,4 +1,4 @@
-"""Posting to the dues ledger: payments with receipts, credits, waivers and reversals.
+"""Posting payments to the dues ledger, with receipts, and the checks every posting shares.
 
 Every function here appends entries; none changes or removes one (the
 database refuses that too). Receipt numbers are sequential per chapter: the
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,15 +28,14 @@ from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
 from chapterdesk.money import CENT, MAX_AMOUNT, from_cents, parse_amount, to_cents
 from chapterdesk.services.chapter import settings_row
 from chapterdesk.services.ledger import (
-    KIND_LABELS,
+    NAME_COLUMNS,
     ZERO,
     EntryView,
     allocate,
     entries_for,
-    entry_by_id,
+    insert_entries,
+    person_names,
 )
-from chapterdesk.services.rates import check_year
-from chapterdesk.services.roster import hq_record
 from chapterdesk.values import normalise_hq_id
 
 METHOD_ALIASES = {
@@ -102,7 +101,8 @@ def parse_method(text: str) -> str:
     return METHOD_ALIASES[key]
 
 
-def _amount(value: Decimal | str, currency: str, what: str) -> Decimal:
+def exact_amount(value: Decimal | str, currency: str, what: str) -> Decimal:
+    """An amount as typed (parsed exactly) or a `Decimal`, refused unless positive whole cents."""
     if isinstance(value, str):
         return parse_amount(value, currency, what=what)
     if not value.is_finite() or value <= 0 or value > MAX_AMOUNT or value != value.quantize(CENT):
@@ -110,14 +110,16 @@ def _amount(value: Decimal | str, currency: str, what: str) -> Decimal:
     return value.quantize(CENT)
 
 
-def _reason(text: str, what: str) -> str:
+def require_reason(text: str, what: str) -> str:
+    """The reason a credit, waiver or reversal must carry, tidied; refused when empty."""
     clean = " ".join((text or "").split())
     if not clean:
         raise BadInputError(f"A {what} needs a reason; say why with --reason.")
     return clean[:500]
 
 
-def _date(day: dt.date | None, today: dt.date, what: str) -> dt.date:
+def posting_date(day: dt.date | None, today: dt.date, what: str) -> dt.date:
+    """The date an entry is posted on (default today); refused in the future."""
     chosen = day or today
     if chosen > today:
         raise BadInputError(
@@ -133,17 +135,17 @@ def _members(session: Session, hq_ids: Sequence[str]) -> dict[str, tuple[str, in
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
         query = (
-            select(HqMember, ChapterMembership.id)
+            select(HqMember.hq_id, ChapterMembership.id, *NAME_COLUMNS)
             .join(ChapterMembership, ChapterMembership.hq_id == HqMember.hq_id)
             .where(HqMember.hq_id.in_(chunk))
             .order_by(ChapterMembership.chapter_joined_on, ChapterMembership.id)
         )
-        for row, membership_id in session.execute(query):
-            found[row.hq_id] = (hq_record(row).display_name, membership_id)
+        for hq_id, membership_id, *parts in session.execute(query):
+            found[hq_id] = (person_names(*parts)[0], membership_id)
     return found
 
 
-def _member(session: Session, hq_id: str) -> tuple[str, str, int]:
+def chapter_member(session: Session, hq_id: str) -> tuple[str, str, int]:
     """The clean HQ ID, display name and latest chapter membership of someone who can pay."""
     clean = normalise_hq_id(hq_id)
     found = _members(session, [clean]).get(clean)
@@ -159,7 +161,8 @@ def _next_receipt(session: Session) -> int:
     return int(session.execute(select(func.max(LedgerEntry.receipt_no))).scalar() or 0) + 1
 
 
-def _post(session: Session, entry: LedgerEntry, clash: str) -> int:
+def post_entry(session: Session, entry: LedgerEntry, clash: str) -> int:
+    """Append one entry; a constraint clash (another officer won a race) refuses with `clash`."""
     session.add(entry)
     try:
         session.flush()
@@ -183,9 +186,9 @@ def record_payments(
         for request in requests:
             hq_id = normalise_hq_id(request.hq_id)
             if hq_id not in members:
-                _member(session, hq_id)  # raises the "never a member" refusal
+                chapter_member(session, hq_id)  # raises the "never a member" refusal
             name, membership_id = members[hq_id]
-            amount = _amount(request.amount, currency, "payment")
+            amount = exact_amount(request.amount, currency, "payment")
             method = parse_method(request.method)
             reference = " ".join((request.reference or "").split())
             if method == "check" and not reference:
@@ -202,7 +205,7 @@ def record_payments(
                     "That reference looks like a full card number; never record card numbers, "
                     "give the last four digits or the authorisation code."
                 )
-            paid_on = _date(request.paid_on, day, "payment")
+            paid_on = posting_date(request.paid_on, day, "payment")
             prepared.append((hq_id, name, membership_id, amount, method, reference, paid_on))
         ledgers = entries_for(session, [p[0] for p in prepared])
         seen_checks: set[tuple[str, str]] = set()
@@ -246,9 +249,7 @@ def record_payments(
             )
         ]
         try:
-            ids = session.scalars(
-                insert(LedgerEntry).returning(LedgerEntry.id, sort_by_parameter_order=True), rows
-            ).all()
+            ids = insert_entries(session, rows)
         except IntegrityError:
             raise RuleRefusedError(
                 f"Receipt {first_receipt} was just taken by another officer; nothing was "
@@ -337,162 +338,10 @@ def _payment_view(entry_id: int, row: dict[str, Any]) -> EntryView:
     )
 
 
-def post_credit(
-    db: Database,
-    hq_id: str,
-    amount: Decimal | str,
-    reason: str,
-    *,
-    on: dt.date | None = None,
-    today: dt.date | None = None,
-) -> EntryView:
-    """Credit a member without money changing hands (an opening balance, a board decision)."""
-    why = _reason(reason, "credit")
-    with db.session() as session:
-        currency = settings_row(session).currency
-        clean, _name, membership_id = _member(session, hq_id)
-        value = _amount(amount, currency, "credit")
-        entry = LedgerEntry(
-            kind="credit",
-            hq_id=clean,
-            membership_id=membership_id,
-            amount_cents=to_cents(value),
-            posted_on=_date(on, today or dt.date.today(), "credit"),
-            reference="",
-            reason=why,
-            detail="",
-        )
-        entry_id = _post(session, entry, "The credit could not be posted; try again.")
-        view = entry_by_id(session, entry_id)
-        assert view is not None
-        return view
-
-
-def waive_dues(
-    db: Database,
-    hq_id: str,
-    year: int,
-    reason: str,
-    *,
-    on: dt.date | None = None,
-    today: dt.date | None = None,
-) -> EntryView:
-    """Waive what is still open of a member's dues charge for a year.
-
-    Raises:
-        BadInputError: no reason given, or an implausible year.
-        NotFoundError: the HQ ID was never a chapter member.
-        RuleRefusedError: no live charge for that year, or nothing of it is open.
-    """
-    why = _reason(reason, "waiver")
-    check_year(year)
-    with db.session() as session:
-        clean, name, membership_id = _member(session, hq_id)
-        state = allocate(entries_for(session, [clean]).get(clean, []))
-        charge = next((c for c in state.charges if c.dues_year == year), None)
-        if charge is None:
-            raise RuleRefusedError(
-                f"{name} ({clean}) has no dues charge for {year} to waive; assess the year first."
-            )
-        if charge.open <= 0:
-            raise RuleRefusedError(
-                f"Nothing of {name}'s {year} dues is open (paid or waived already); "
-                "there is nothing to waive."
-            )
-        entry = LedgerEntry(
-            kind="waiver",
-            hq_id=clean,
-            membership_id=membership_id,
-            dues_year=year,
-            charge_id=charge.entry_id,
-            amount_cents=to_cents(charge.open),
-            posted_on=_date(on, today or dt.date.today(), "waiver"),
-            reference="",
-            reason=why,
-            detail="",
-        )
-        entry_id = _post(session, entry, "The waiver could not be posted; try again.")
-        view = entry_by_id(session, entry_id)
-        assert view is not None
-        return view
-
-
-def reverse_entry(
-    db: Database,
-    entry_id: int,
-    reason: str,
-    *,
-    on: dt.date | None = None,
-    today: dt.date | None = None,
-) -> EntryView:
-    """Correct a posted entry by posting its reversal; the original stays in the ledger.
-
-    Raises:
-        BadInputError: no reason given.
-        NotFoundError: there is no such entry.
-        RuleRefusedError: the entry is itself a reversal, was reversed already, or
-            is a charge with a live waiver (reverse the waiver first).
-    """
-    why = _reason(reason, "reversal")
-    with db.session() as session:
-        original = entry_by_id(session, entry_id)
-        if original is None:
-            raise NotFoundError(f"There is no ledger entry {entry_id}; check the entry number.")
-        label = f"Entry {entry_id} ({KIND_LABELS[original.kind].lower()})"
-        if original.kind == "reversal":
-            raise RuleRefusedError(
-                f"Entry {entry_id} is itself a reversal (of entry {original.reverses_id}) and "
-                "cannot be reversed; post the original entry again if it was right."
-            )
-        if original.reversed_by is not None:
-            raise RuleRefusedError(
-                f"{label} was already reversed by entry {original.reversed_by}; "
-                "an entry can be reversed only once."
-            )
-        if original.kind == "charge":
-            waiver = next(
-                (
-                    e
-                    for e in entries_for(session, [original.hq_id])[original.hq_id]
-                    if e.kind == "waiver" and e.charge_id == entry_id and e.reversed_by is None
-                ),
-                None,
-            )
-            if waiver is not None:
-                raise RuleRefusedError(
-                    f"{label} has a live waiver, entry {waiver.id}; reverse the waiver first."
-                )
-        entry = LedgerEntry(
-            kind="reversal",
-            hq_id=original.hq_id,
-            dues_year=original.dues_year,
-            amount_cents=to_cents(original.amount),
-            posted_on=_date(on, today or dt.date.today(), "reversal"),
-            reference="",
-            reverses_id=entry_id,
-            membership_id=session.scalar(
-                select(LedgerEntry.membership_id).where(LedgerEntry.id == entry_id)
-            ),
-            reason=why,
-            detail="",
-        )
-        new_id = _post(
-            session,
-            entry,
-            f"{label} was reversed by another officer at the same moment; it is reversed once.",
-        )
-        view = entry_by_id(session, new_id)
-        assert view is not None
-        return view
-
-
 __all__ = [
     "PaymentRequest",
     "Receipt",
     "parse_method",
-    "post_credit",
     "record_payment",
     "record_payments",
-    "reverse_entry",
-    "waive_dues",
 ]

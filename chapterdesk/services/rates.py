@@ -1,6 +1,7 @@
 """Dues settings: the dues year, rates per year and category, the year's rules, organisations.
 
-These are the settings an assessment reads; they may be edited at any time and
+These are the settings an assessment reads (the non-profit employers are in
+`services.organisations`); they may be edited at any time and
 only change what the next assessment charges (posted charges never change).
 
 The dues year is named after the calendar year in which it starts: with the
@@ -11,39 +12,18 @@ with the default 01-01 it is the calendar year.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from chapterdesk.data.engine import Database
-from chapterdesk.data.ledger_models import DuesRate, DuesYearRule, Organisation, ProrationStep
-from chapterdesk.data.models import ChapterMembership, HqMember, MembershipCategory
+from chapterdesk.data.ledger_models import DuesRate, DuesYearRule, ProrationStep
+from chapterdesk.data.models import MembershipCategory
 from chapterdesk.errors import BadInputError, RuleRefusedError
 from chapterdesk.money import from_cents, parse_rate, to_cents
 from chapterdesk.services.chapter import CategoryIndex, categories_in, settings_row
-
-_LEGAL_FORMS = frozenset(
-    {
-        "llp",
-        "llc",
-        "inc",
-        "incorporated",
-        "pc",
-        "plc",
-        "pllc",
-        "lp",
-        "ltd",
-        "limited",
-        "corp",
-        "corporation",
-        "co",
-        "company",
-    }
-)
-_WORD = re.compile(r"[0-9a-z]+")
 
 
 @dataclass(frozen=True)
@@ -99,16 +79,6 @@ class YearRules:
     proration: tuple[ProrationRule, ...] = ()
 
 
-@dataclass(frozen=True)
-class OrganisationView:
-    """An employer as the chapter sees it: its key, a display name, members, non-profit flag."""
-
-    key: str
-    name: str
-    members: int
-    nonprofit: bool
-
-
 def dues_year_window(year: int, start_month: int = 1, start_day: int = 1) -> DuesYear:
     """The first and last day of a dues year, given the chapter's year start."""
     starts = dt.date(year, start_month, start_day)
@@ -142,20 +112,6 @@ def dues_year(db: Database, year: int | None = None, today: dt.date | None = Non
             day = today or dt.date.today()
             year = dues_year_of(day, settings.year_start_month, settings.year_start_day)
         return dues_year_in(session, year)
-
-
-def organisation_key(company: str) -> str:
-    """An employer name normalised for matching: case, punctuation, "&", legal form ignored.
-
-    "Baker & Whitfield, LLP", "baker and whitfield" and "The Baker & Whitfield
-    L.L.P." share one key. An empty name gives an empty key (no organisation).
-    """
-    words = _WORD.findall(company.casefold().replace("&", " and ").replace(".", ""))
-    if words and words[0] == "the":
-        words = words[1:]
-    while words and words[-1] in _LEGAL_FORMS:
-        words.pop()
-    return "".join(words)
 
 
 def _category(session: Session, name: str) -> MembershipCategory:
@@ -339,70 +295,12 @@ def parse_proration(text: str) -> tuple[ProrationRule, ...]:
             raise BadInputError(
                 f"{part!r} is not a proration step; write MM-DD=PERCENT, e.g. 07-01=50."
             )
-        month, day = parse_month_day(when)
+        try:
+            month, day = parse_month_day(when)
+        except BadInputError:
+            raise BadInputError(
+                f"{part!r} is not a proration step; write MM-DD=PERCENT with a day every "
+                "year has, e.g. 07-01=50."
+            ) from None
         steps.append(ProrationRule(month, day, int(percent)))
     return tuple(sorted(steps, key=lambda s: (s.month, s.day)))
-
-
-def nonprofit_keys(session: Session) -> dict[str, str]:
-    """Keys and names of the organisations marked non-profit."""
-    rows = session.scalars(select(Organisation).where(Organisation.nonprofit.is_(True)))
-    return {row.key: row.name for row in rows}
-
-
-def set_nonprofit(db: Database, name: str, nonprofit: bool = True) -> OrganisationView:
-    """Mark (or unmark) an employer as non-profit, so its members pay the non-profit rate."""
-    key = organisation_key(name)
-    if not key:
-        raise BadInputError("Give the organisation's name, as HQ data spells the employer.")
-    clean = " ".join(name.split())[:200]
-    with db.session() as session:
-        row = session.scalars(select(Organisation).where(Organisation.key == key)).first()
-        if row is None:
-            row = Organisation(key=key, name=clean, nonprofit=nonprofit)
-            session.add(row)
-        row.nonprofit = nonprofit
-        session.flush()
-        members = _organisation_members(session).get(key, 0)
-        return OrganisationView(key, row.name, members, nonprofit)
-
-
-def _organisation_members(session: Session) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    query = (
-        select(HqMember.company, func.count())
-        .join(ChapterMembership, ChapterMembership.hq_id == HqMember.hq_id)
-        .where(ChapterMembership.left_on.is_(None))
-        .group_by(HqMember.company)
-    )
-    for company, count in session.execute(query):
-        key = organisation_key(company)
-        if key:
-            counts[key] = counts.get(key, 0) + count
-    return counts
-
-
-def list_organisations(db: Database) -> list[OrganisationView]:
-    """Employers of current members and any marked organisation, busiest first."""
-    with db.reading() as session:
-        counts = _organisation_members(session)
-        names: dict[str, str] = {}
-        for (company,) in session.execute(
-            select(HqMember.company)
-            .join(ChapterMembership, ChapterMembership.hq_id == HqMember.hq_id)
-            .where(ChapterMembership.left_on.is_(None))
-            .distinct()
-        ):
-            names.setdefault(organisation_key(company), company)
-        flagged = {row.key: row for row in session.scalars(select(Organisation))}
-        keys = (set(counts) | set(flagged)) - {""}
-        views = [
-            OrganisationView(
-                key,
-                flagged[key].name if key in flagged else names.get(key, key),
-                counts.get(key, 0),
-                bool(key in flagged and flagged[key].nonprofit),
-            )
-            for key in keys
-        ]
-        return sorted(views, key=lambda v: (-v.members, v.name.casefold()))
