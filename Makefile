@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck pytest screenshots clean
+.PHONY: run test install lint typecheck pytest postgresql screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-pytest: $(STAMP)
+## PostgreSQL's initdb and pg_ctl, for the suite's throwaway server (installed when missing).
+postgresql:
+	sh scripts/ensure-postgresql
+
+pytest: $(STAMP) postgresql
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -n 2 --dist loadfile
 
 clean:

@@ -21,6 +21,8 @@ COMMAND_MODULES = (
     "chapterdesk.cli.members",
     "chapterdesk.cli.officers",
     "chapterdesk.cli.dues",
+    "chapterdesk.cli.imports",
+    "chapterdesk.cli.database",
     "chapterdesk.cli.reports",
 )
 

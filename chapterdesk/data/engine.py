@@ -8,29 +8,43 @@ write units of work queue for it and take SQLite's write lock up front
 their own small pool of read-only connections and see a consistent snapshot
 while a long import writes.
 
-Any other SQLAlchemy URL (PostgreSQL in practice) is used as given.
+Any other SQLAlchemy URL (PostgreSQL in practice, the shared server) gets a
+small pool of pre-pinged connections with a connect timeout and TCP
+keepalives, the password from the OS keyring when the URL carries none
+(`chapterdesk.credentials`), READ COMMITTED for writes (a unit of work may ask
+for SERIALIZABLE) and REPEATABLE READ READ ONLY for reads, so a read sees one
+snapshot like SQLite's. `retrying` re-runs a unit of work that PostgreSQL
+aborted with a serialization failure or a deadlock.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import random
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from chapterdesk.errors import BadInputError
+from chapterdesk.errors import BadInputError, DatabaseError
 from chapterdesk.paths import default_db_path
 
 BUSY_TIMEOUT_MS = 10_000
+SERVER_CONNECT_TIMEOUT_S = 10
+# PostgreSQL's SQLSTATEs for "run the transaction again": serialization failure, deadlock.
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -128,6 +142,27 @@ def _sqlite_engine(location: Location, *, read_only: bool) -> Engine:
     return engine
 
 
+def _server_engine(location: Location) -> Engine:
+    from chapterdesk.credentials import url_with_stored_password
+
+    return create_engine(
+        url_with_stored_password(location.url),
+        pool_pre_ping=True,  # a connection the server dropped is replaced, not handed out
+        pool_size=4,
+        max_overflow=4,
+        pool_recycle=1800,
+        pool_timeout=60,
+        connect_args={
+            "connect_timeout": SERVER_CONNECT_TIMEOUT_S,
+            "application_name": "ChapterDesk",
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+        },
+    )
+
+
 class Database:
     """An open chapter database: the writer engine, the reader engine and units of work.
 
@@ -144,8 +179,11 @@ class Database:
             self.engine = _sqlite_engine(location, read_only=read_only)
             self.read_engine = _sqlite_engine(location, read_only=True)
         else:
-            self.engine = create_engine(location.url, pool_pre_ping=True)
-            self.read_engine = self.engine
+            self.engine = _server_engine(location)
+            # One snapshot per read, as on SQLite; the server refuses writes in it.
+            self.read_engine = self.engine.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
 
@@ -155,8 +193,14 @@ class Database:
         return self.engine.dialect.name
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A unit of work that writes: commit on success, rollback on any error."""
+    def session(self, *, serializable: bool = False) -> Iterator[Session]:
+        """A unit of work that writes: commit on success, rollback on any error.
+
+        Args:
+            serializable: on PostgreSQL, run at SERIALIZABLE isolation (the server then
+                aborts one of two conflicting units of work; run it through `retrying`).
+                SQLite's writes are serial already (BEGIN IMMEDIATE), so it changes nothing there.
+        """
         if self.read_only:
             from chapterdesk.errors import RuleRefusedError
 
@@ -166,6 +210,8 @@ class Database:
             )
         session = self._writer()
         try:
+            if serializable and self.dialect == "postgresql":
+                session.connection(execution_options={"isolation_level": "SERIALIZABLE"})
             yield session
             session.commit()
         except BaseException:
@@ -181,11 +227,84 @@ class Database:
         try:
             yield session
         finally:
-            session.rollback()
+            # close() (not rollback()) ends the transaction without expiring what was read,
+            # so values read inside stay readable; the pool rolls the connection back.
             session.close()
+
+    def ping(self) -> None:
+        """Reach the database now (a lost-connection banner retries this); raises if it cannot."""
+        with self.read_engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
 
     def dispose(self) -> None:
         """Close every pooled connection (before a restore, a copy, or exit)."""
         self.engine.dispose()
-        if self.read_engine is not self.engine:
+        if self.read_engine.pool is not self.engine.pool:
             self.read_engine.dispose()
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """Whether PostgreSQL aborted the transaction so that running it again may succeed."""
+    return (
+        isinstance(exc, DBAPIError)
+        and getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES
+    )
+
+
+def is_disconnect(exc: BaseException) -> bool:
+    """Whether an error means the database server went away (show the banner, not a bug report).
+
+    True when SQLAlchemy saw the connection invalidated, when psycopg could not
+    connect at all, and for PostgreSQL's connection-exception class (SQLSTATE
+    08xxx) and server shutdowns (57P01-57P03).
+    """
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    code = str(getattr(exc.orig, "sqlstate", None) or "")
+    if not code:  # psycopg could not connect at all (no server answered to give a code)
+        return isinstance(exc, OperationalError) and type(exc.orig).__module__.startswith(
+            "psycopg"
+        )
+    return code.startswith("08") or code in {"57P01", "57P02", "57P03"}
+
+
+def retrying(
+    db: Database,
+    work: Callable[[], T],
+    attempts: int = 5,
+    *,
+    base_delay: float = 0.05,
+) -> T:
+    """Run a whole unit of work, again (up to `attempts` times) if the server aborted it.
+
+    `work` must open its own unit of work (`with db.session(...)`) so that each
+    attempt starts from a fresh transaction; only serialization failures and
+    deadlocks (SQLSTATE 40001, 40P01) are retried, after a jittered, doubling pause.
+
+    Raises:
+        DatabaseError: the server aborted every attempt; nothing was saved.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return work()
+        except DBAPIError as exc:
+            if not is_retryable(exc):
+                raise
+            if attempt == attempts:
+                raise DatabaseError(
+                    f"The shared database {db.location.display()} kept refusing the change "
+                    f"because other officers were changing the same records ({attempts} "
+                    "attempts); nothing was saved. Try again."
+                ) from exc
+            pause = random.uniform(0.5, 1.0) * base_delay * 2 ** (attempt - 1)
+            log.info(
+                "Transaction aborted by the server (%s); retry %d of %d in %.3f s",
+                getattr(exc.orig, "sqlstate", "?"),
+                attempt,
+                attempts - 1,
+                pause,
+            )
+            time.sleep(pause)
+    raise AssertionError("unreachable: the loop returns or raises")

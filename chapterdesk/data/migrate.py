@@ -3,10 +3,16 @@
 An older schema is upgraded on open, after a verified backup; a database
 written by a newer ChapterDesk, or a file that is not a ChapterDesk database,
 is refused with a message that says what to do.
+
+On PostgreSQL there is no file to back up: the whole upgrade runs in one
+transaction (PostgreSQL's DDL is transactional, so a failed upgrade leaves the
+schema exactly as it was), under an advisory lock so that two officers opening
+the shared database at once do not both upgrade it. It is logged as such.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from pathlib import Path
 
@@ -14,15 +20,19 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, inspect, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from chapterdesk.backup import automatic_backup
+from chapterdesk.credentials import address_of, connection_problem
 from chapterdesk.data.engine import Database, Location, resolve_location
 from chapterdesk.errors import DatabaseError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# pg_advisory_xact_lock key held while the schema is upgraded ("ChapterD" in ASCII).
+UPGRADE_LOCK_KEY = 0x4368_6170_7465_7244
+log = logging.getLogger(__name__)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -53,8 +63,15 @@ def current_revision(connection: Connection) -> str | None:
 
 
 def upgrade(db: Database, revision: str = "head") -> None:
-    """Run the migrations up to `revision` on `db` in one transaction."""
+    """Run the migrations up to `revision` on `db` in one transaction.
+
+    On PostgreSQL the transaction first takes an advisory lock, so a second
+    ChapterDesk opening the same database waits and then finds nothing to do.
+    """
     with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            lock = text("SELECT pg_advisory_xact_lock(:key)")
+            connection.execute(lock, {"key": UPGRADE_LOCK_KEY})
         command.upgrade(alembic_config(connection), revision)
 
 
@@ -102,6 +119,9 @@ def open_database(
         _bring_schema_up_to_date(db)
     except (OperationalError, DBAPIError, sqlite3.DatabaseError) as exc:
         db.dispose()
+        address = None if location.path is not None else address_of(location.url)
+        if address is not None and isinstance(exc, DBAPIError):
+            raise DatabaseError(connection_problem(exc, address)) from None
         raise DatabaseError(
             f"Cannot open the database {location.display()}: {getattr(exc, 'orig', exc)}. "
             "Check the path or the server, or restore a backup."
@@ -139,4 +159,13 @@ def _bring_schema_up_to_date(db: Database) -> None:
         )
     if current is not None and db.location.path is not None:
         automatic_backup(db.location.path, f"before-upgrade-{current}-to-{head}")
+    elif current is not None:
+        log.warning(
+            "Upgrading the schema of %s from %s to %s in one transaction; %s has no file "
+            "to back up, and a failed upgrade is rolled back whole (its DDL is transactional).",
+            db.location.display(),
+            current,
+            head,
+            db.dialect,
+        )
     upgrade(db)

@@ -44,6 +44,23 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+def all_models() -> MetaData:
+    """`Base.metadata` with every `chapterdesk.data.*_models` module loaded, so no table is missed.
+
+    Generic whole-database work (`db copy`, its verification) walks this metadata;
+    tables declared in an area's own models module appear without naming them here.
+    """
+    import importlib
+    import pkgutil
+
+    import chapterdesk.data as package
+
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.endswith("_models"):
+            importlib.import_module(f"{package.__name__}.{info.name}")
+    return Base.metadata
+
+
 def utcnow() -> dt.datetime:
     """The current time in UTC, naive, as stored in DateTime columns."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -217,3 +234,4 @@ class OfficerTerm(Base):
 
 
 from chapterdesk.data import ledger_models as _ledger_models  # noqa: E402,F401
+from chapterdesk.data import hq_models as _hq_models  # noqa: E402,F401  (registers the HQ import tables)

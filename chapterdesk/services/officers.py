@@ -3,6 +3,11 @@
 An officer must be a current chapter member whose category may vote and hold
 office and whose international membership is current; a single-holder
 position (President, Treasurer, …) may not have two terms that overlap.
+
+The overlap rule is a read-then-write, so on a shared server two officers
+setting terms at once could both pass the check: `set_officer` first locks the
+position's row (`SELECT … FOR UPDATE` on PostgreSQL; SQLite's writers are
+serial already), so the second waits, then sees the first term and is refused.
 """
 
 from __future__ import annotations
@@ -93,6 +98,10 @@ def set_officer(
                 f"({membership_row.chapter_joined_on.isoformat()})."
             )
         if post.single_holder:
+            # Serialise terms of this position: a concurrent set_officer waits here.
+            session.execute(
+                select(OfficerPosition.id).where(OfficerPosition.id == post.id).with_for_update()
+            )
             far = dt.date.max
             clash = session.execute(
                 select(OfficerTerm, HqMember.first_name, HqMember.last_name)

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from chapterdesk.data.engine import Database
@@ -423,8 +424,26 @@ def add_member(
             hq_id=clean, chapter_joined_on=joined, leave_reason="", notes=notes
         )
         session.add(membership)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError as exc:
+            # Another officer added the same member between our check and our insert
+            # (possible on a shared server): the open-membership index decides who wins.
+            if not _is_open_membership_clash(exc):
+                raise
+            raise RuleRefusedError(
+                f"{record.display_name} ({clean}) is already a chapter member: another "
+                "officer added them a moment ago."
+            ) from None
         return ctx.entry(membership_view(membership), record)
+
+
+def _is_open_membership_clash(exc: IntegrityError) -> bool:
+    """Whether an insert broke the one-open-membership-per-ID index (on either engine)."""
+    diag = getattr(exc.orig, "diag", None)
+    if diag is not None:  # psycopg names the constraint
+        return getattr(diag, "constraint_name", None) == "uq_chapter_membership_open"
+    return "UNIQUE constraint failed: chapter_membership.hq_id" in str(exc.orig)
 
 
 def leave_chapter(

@@ -1,0 +1,259 @@
+"""`import FILE` and `imports list|undo`: taking in HQ's roster exports from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from chapterdesk.cli.common import (
+    TerminalProgress,
+    add_db_option,
+    add_json_option,
+    date_arg,
+    open_db,
+    print_json,
+    print_table,
+)
+from chapterdesk.errors import BadInputError
+from chapterdesk.hqsync import DISPLAY_NAMES, Mapping, read_header
+from chapterdesk.services.hq_apply import apply_import, list_batches, undo_batch
+from chapterdesk.services.hq_plan import ChangeKind, ImportPlan, plan_import
+
+DETAIL_LIMIT = 20
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `import` and the `imports` group."""
+    take = sub.add_parser("import", help="import an HQ roster export (.xlsx, .xls or .csv)")
+    add_db_option(take)
+    take.add_argument("file", type=Path, metavar="FILE")
+    take.add_argument("--dry-run", action="store_true", help="show the difference, write nothing")
+    take.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="import the valid rows and list the rows skipped",
+    )
+    take.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=HEADER",
+        help="read FIELD from the column headed HEADER (repeatable), e.g. "
+        "--map 'paid_through=Dues Expire'",
+    )
+    take.add_argument(
+        "--as-of",
+        type=date_arg("as-of date"),
+        metavar="DATE",
+        help="judge standings on this date (default today)",
+    )
+    add_json_option(take)
+    take.set_defaults(handler=run_import)
+
+    group = sub.add_parser("imports", help="the history of HQ imports")
+    actions = group.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = actions.add_parser("list", help="every import batch, newest first")
+    add_db_option(listing)
+    add_json_option(listing)
+    listing.set_defaults(handler=run_list)
+    undo = actions.add_parser("undo", help="put HQ data back as it was before the latest batch")
+    add_db_option(undo)
+    undo.add_argument("batch_id", type=int, metavar="BATCH_ID")
+    add_json_option(undo)
+    undo.set_defaults(handler=run_undo)
+
+
+def explicit_mapping(path: Path, pairs: list[str]) -> Mapping | None:
+    """A mapping from `--map FIELD=HEADER` options, on top of what is detected."""
+    if not pairs:
+        return None
+    detected = read_header(path)[1]
+    index = {text.strip().casefold(): i for i, text in enumerate(detected.headers)}
+    columns = dict(detected.columns)
+    for pair in pairs:
+        field, sep, header = pair.partition("=")
+        field = field.strip()
+        if not sep or field not in DISPLAY_NAMES:
+            raise BadInputError(
+                f"--map {pair!r} should be FIELD=HEADER with FIELD one of "
+                f"{', '.join(DISPLAY_NAMES)}."
+            )
+        column = index.get(header.strip().casefold())
+        if column is None:
+            raise BadInputError(
+                f"--map {pair!r}: the file has no column headed {header.strip()!r}; its headers "
+                f"are {', '.join(h for h in detected.headers if h.strip())}."
+            )
+        columns = {k: v for k, v in columns.items() if v != column}
+        columns[field] = column
+    return Mapping(columns=columns, headers=detected.headers)
+
+
+def change_json(change: Any) -> dict[str, Any]:
+    """One member's change in the JSON shape DESIGN.md names (`hq_id`, snake_case)."""
+    return {
+        "hq_id": change.hq_id,
+        "kind": change.kind.value,
+        "name": change.name,
+        "row": change.row,
+        "on_roster": change.on_roster,
+        "standing_before": change.standing_before.value if change.standing_before else None,
+        "standing_after": change.standing_after.value,
+        "fields": [{"field": f.field, "old": f.old, "new": f.new} for f in change.fields],
+        "conflicts": [
+            {"field": c.field, "local": c.local, "hq": c.hq, "reason": c.reason}
+            for c in change.conflicts
+        ],
+    }
+
+
+def plan_json(plan: ImportPlan, batch_id: int | None, counts: dict[str, int]) -> dict[str, Any]:
+    """The whole import report as JSON."""
+    parsed = plan.parsed
+    return {
+        "batch_id": batch_id,
+        "dry_run": batch_id is None,
+        "file": str(plan.path),
+        "sha256": plan.sha256,
+        "format": parsed.file_format,
+        "delimiter": parsed.delimiter,
+        "encoding": parsed.encoding,
+        "header_row": parsed.header_row,
+        "mapping": parsed.mapping.by_header(),
+        "unmapped_headers": list(parsed.unmapped_headers),
+        "rows": parsed.total_rows,
+        "counts": counts,
+        "members": [change_json(c) for c in plan.changes],
+        "unlisted_affiliates": [
+            {"hq_id": u.hq_id, "name": u.name, "standing": u.standing.value} for u in plan.unlisted
+        ],
+        "skipped": [
+            {"row": p.row, "column": p.column, "message": p.message} for p in parsed.problems
+        ],
+        "already_imported_batch": plan.already_imported_batch,
+    }
+
+
+def print_summary(plan: ImportPlan, counts: dict[str, int], batch_id: int | None) -> None:
+    """The difference as a treasurer reads it."""
+    parsed = plan.parsed
+    how = parsed.file_format.upper()
+    if parsed.delimiter:
+        shown = {"\t": "tab", ",": "comma", ";": "semicolon"}.get(parsed.delimiter, "?")
+        how += f", {shown}-separated, {parsed.encoding}"
+    print(
+        f"{plan.path.name}: {parsed.total_rows:,} member rows ({how}), header on row "
+        f"{parsed.header_row}."
+    )
+    if parsed.unmapped_headers:
+        print(f"Columns not used: {', '.join(parsed.unmapped_headers)}")
+    print("  ".join(f"{key}: {counts[key]:,}" for key in counts))
+    for kind in ChangeKind:
+        items = [c for c in plan.changes if c.kind is kind]
+        if not items:
+            continue
+        print(f"\n{kind.value.capitalize()} ({len(items):,}):")
+        for change in items[:DETAIL_LIMIT]:
+            detail = "; ".join(
+                f"{f.field}: {f.old or '—'} → {f.new or '—'}" for f in change.fields[:4]
+            )
+            if change.conflicts:
+                detail = "; ".join(c.reason for c in change.conflicts)
+            roster = " [on roster]" if change.on_roster else ""
+            print(f"  {change.hq_id} {change.name}{roster}" + (f"  {detail}" if detail else ""))
+        if len(items) > DETAIL_LIMIT:
+            print(f"  … and {len(items) - DETAIL_LIMIT:,} more (use --json for all)")
+    if plan.unlisted:
+        print(f"\nAffiliated with the chapter at HQ but not on the roster ({len(plan.unlisted)}):")
+        for item in plan.unlisted[:DETAIL_LIMIT]:
+            print(f"  {item.hq_id} {item.name} ({item.standing.label})")
+    if parsed.problems:
+        print(f"\nSkipped {parsed.invalid_rows} invalid row(s):")
+        for problem in parsed.problems[:50]:
+            print(f"  {problem}")
+    if batch_id is None and plan.already_imported_batch is not None and not plan.changes:
+        print(
+            f"\nThis file was already imported (batch {plan.already_imported_batch}); "
+            "nothing to change."
+        )
+    elif batch_id is None:
+        print("\nDry run: nothing was written.")
+    else:
+        print(f"\nImported as batch {batch_id}. Undo with `chapterdesk imports undo {batch_id}`.")
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Plan, and unless --dry-run, apply an HQ export."""
+    path: Path = args.file
+    db = open_db(args)
+    progress = TerminalProgress()
+    try:
+        plan = plan_import(
+            db,
+            path,
+            mapping=explicit_mapping(path, args.map),
+            skip_invalid=args.skip_invalid,
+            as_of=args.as_of,
+            progress=progress,
+        )
+        batch_id, counts = None, plan.counts
+        if not args.dry_run:
+            result = apply_import(db, plan)
+            batch_id, counts = result.batch_id, result.counts
+    finally:
+        progress.finish()
+        db.dispose()
+    if args.json:
+        print_json(plan_json(plan, batch_id, counts))
+    else:
+        print_summary(plan, counts, batch_id)
+    sys.stdout.flush()
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """Show the import history."""
+    db = open_db(args)
+    try:
+        batches = list_batches(db)
+    finally:
+        db.dispose()
+    if args.json:
+        print_json(batches)
+        return 0
+    print_table(
+        ("Batch", "Imported", "File", "Rows", "New", "Changed", "Missing", "Undone"),
+        (
+            (
+                b.batch_id,
+                f"{b.imported_at:%Y-%m-%d %H:%M}",
+                b.file_name,
+                b.row_count,
+                b.counts.get("new", 0),
+                b.counts.get("changed", 0),
+                b.counts.get("missing", 0),
+                f"{b.undone_at:%Y-%m-%d %H:%M}" if b.undone_at else "",
+            )
+            for b in batches
+        ),
+    )
+    return 0
+
+
+def run_undo(args: argparse.Namespace) -> int:
+    """Undo the latest batch."""
+    db = open_db(args)
+    try:
+        batch = undo_batch(db, args.batch_id)
+    finally:
+        db.dispose()
+    if args.json:
+        print_json(batch)
+    else:
+        print(
+            f"Undid import batch {batch.batch_id} ({batch.file_name}); HQ data is as it was "
+            "before it."
+        )
+    return 0

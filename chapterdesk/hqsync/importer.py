@@ -1,0 +1,223 @@
+"""Reading an HQ export end to end: check, read, find the header, map, validate.
+
+This is the reading half of an HQ import. It refuses a whole file with one
+clear sentence (`BadInputError`) when it cannot be used at all, and otherwise
+returns every valid row and every row-level problem, so the officer sees the
+full list before anything is written. The diff and apply step builds on the
+`ParsedExport` it returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from itertools import chain
+from pathlib import Path
+
+from chapterdesk.errors import BadInputError
+from chapterdesk.hqsync.mapping import (
+    Mapping,
+    cell_header_text,
+    detect_mapping,
+    header_score,
+    header_signature,
+    header_texts,
+    require_columns,
+)
+from chapterdesk.hqsync.reading import Cells, SheetRows, open_sheets
+from chapterdesk.hqsync.results import (
+    CancelCallback,
+    ImportCancelled,
+    ParsedExport,
+    ProgressCallback,
+)
+from chapterdesk.hqsync.sniff import sniff_export
+from chapterdesk.hqsync.validate import RowChecker
+
+HEADER_SCAN_ROWS = 30  #: non-blank rows searched for the header, below any report titles
+PROGRESS_EVERY = 4096  #: rows between progress reports and cancel checks
+CHECK_REPORT_BYTES = 16 * 1024**2  #: unpacked bytes between reports while checking a workbook
+
+
+def _no_progress(phase: str, done: int, total: int | None) -> None:
+    """The default progress callback: report nothing."""
+
+
+def _never_cancel() -> bool:
+    return False
+
+
+def _checking_progress(report: ProgressCallback, stop: CancelCallback) -> Callable[[int], None]:
+    """A chunk callback for the safety checks: reports megabytes checked, honours cancel."""
+    checked = [0, 0]  # bytes checked, bytes at the last report
+
+    def on_chunk(size: int) -> None:
+        checked[0] += size
+        if checked[0] - checked[1] >= CHECK_REPORT_BYTES:
+            checked[1] = checked[0]
+            if stop():
+                raise ImportCancelled()
+            report("checking", checked[0] // 1024**2, None)
+
+    return on_chunk
+
+
+def _find_header(
+    sheet: SheetRows, mapping: Mapping | None
+) -> tuple[int, Mapping, Iterator[tuple[int, Cells]]] | None:
+    """The header row number, its mapping and the rows after it; None if there is none.
+
+    Without a mapping, the header is the row among the first non-blank ones
+    that maps the most fields (and has an ID and a name column). With one, it
+    is the row whose headers match the mapping's.
+    """
+    seen: list[tuple[int, Cells]] = []
+    best: tuple[int, int, Mapping] | None = None  # (score, position in seen, mapping)
+    wanted = None if mapping is None else header_signature(mapping.headers)
+    for number, cells in sheet.rows:
+        if not any(cells):
+            continue
+        seen.append((number, cells))
+        texts = [cell_header_text(cell) for cell in cells]
+        if mapping is not None:
+            if header_signature(texts) == wanted:
+                confirmed = Mapping(columns=dict(mapping.columns), headers=tuple(texts))
+                return number, confirmed, sheet.rows
+        else:
+            found = detect_mapping(texts)
+            score = header_score(found)
+            if score and (best is None or score > best[0]):
+                best = (score, len(seen) - 1, found)
+        if len(seen) >= HEADER_SCAN_ROWS:
+            break
+    if best is None:
+        return None
+    _, position, found = best
+    return seen[position][0], found, chain(seen[position + 1 :], sheet.rows)
+
+
+def read_hq_export(
+    path: Path,
+    *,
+    mapping: Mapping | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelCallback | None = None,
+) -> ParsedExport:
+    """Read an HQ export (.xlsx, .xls or .csv, told apart by content) into validated rows.
+
+    Args:
+        path: the file the officer chose.
+        mapping: a mapping the officer confirmed earlier (found by
+            `header_signature`); None to detect one from the header.
+        progress: called as `progress(phase, done, total)`: "checking" (done in
+            MB unpacked), "reading" (before a sheet is loaded, total its rows)
+            and "validating" (every few thousand rows).
+        cancel: polled as often; returning True stops with `ImportCancelled`.
+
+    Returns:
+        The valid rows, every row-level problem, and how the file was read.
+
+    Raises:
+        BadInputError: the file is unreadable, of another kind, hostile, has no
+            header, or lacks a required column.
+        ImportCancelled: `cancel()` returned True.
+    """
+    report = progress or _no_progress
+    stop = cancel or _never_cancel
+    path = Path(path)
+    report("checking", 0, None)
+    facts = sniff_export(path, _checking_progress(report, stop))
+    report("checking", 1, 1)
+    if stop():
+        raise ImportCancelled()
+    sheets = open_sheets(path, facts)
+    try:
+        report("reading", 0, None)  # calamine loads each sheet whole as the loop reaches it
+        for sheet in sheets:
+            found = _find_header(sheet, mapping)
+            if found is not None:
+                return _validate(path, facts.file_format, facts.date1904, sheet, found,
+                                 report, stop)  # fmt: skip
+            if stop():
+                raise ImportCancelled()
+            report("reading", 0, None)
+    finally:
+        sheets.close()
+    raise _no_header(path, mapping)
+
+
+def read_header(path: Path) -> tuple[int, Mapping]:
+    """The header row of an export and the mapping detected for it, required columns or not.
+
+    This is what the mapping step shows the officer: the file's headers and the
+    columns ChapterDesk recognised, so a missing column can be chosen by hand
+    before the whole file is read.
+
+    Raises:
+        BadInputError: the file is unreadable, hostile, or has no header row.
+    """
+    path = Path(path)
+    facts = sniff_export(path)
+    sheets = open_sheets(path, facts)
+    try:
+        for sheet in sheets:
+            found = _find_header(sheet, None)
+            if found is not None:
+                return found[0], found[1]
+    finally:
+        sheets.close()
+    raise _no_header(path, None)
+
+
+def _no_header(path: Path, mapping: Mapping | None) -> BadInputError:
+    if mapping is not None:
+        return BadInputError(
+            f"The columns in {path.name} are not the ones of the saved column mapping "
+            "(HQ may have changed the layout). Map the columns again."
+        )
+    return BadInputError(
+        f"{path.name} has no header row ChapterDesk recognises: none of its first "
+        f"{HEADER_SCAN_ROWS} rows names a member ID column and a name column "
+        "(such as Member ID and Last Name). Check it is HQ's member roster."
+    )
+
+
+def _validate(
+    path: Path,
+    file_format: str,
+    date1904: bool,
+    sheet: SheetRows,
+    found: tuple[int, Mapping, Iterator[tuple[int, Cells]]],
+    report: ProgressCallback,
+    stop: CancelCallback,
+) -> ParsedExport:
+    header_row, mapping, rows = found
+    require_columns(mapping, path.name)
+    total = None if sheet.last_row is None else max(sheet.last_row - header_row, 0)
+    checker = RowChecker(mapping, date1904)
+    done = 0
+    report("validating", 0, total)
+    add_row = checker.add_row
+    for number, cells in rows:
+        add_row(number, cells)
+        done += 1
+        if not done % PROGRESS_EVERY:
+            if stop():
+                raise ImportCancelled()
+            report("validating", done, total)
+    checker.finish()
+    report("validating", done, done)
+    return ParsedExport(
+        path=path,
+        file_format=file_format,
+        delimiter=sheet.delimiter,
+        encoding=sheet.encoding,
+        sheet_name=sheet.sheet_name,
+        header_row=header_row,
+        headers=header_texts(mapping.headers),
+        mapping=mapping,
+        rows=checker.rows,
+        problems=checker.problems,
+        invalid_rows=checker.invalid_rows,
+        total_rows=checker.total_rows,
+        unmapped_headers=mapping.unmapped_headers,
+    )

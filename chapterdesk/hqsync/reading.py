@@ -1,0 +1,208 @@
+"""Turning a checked file into rows of cell values, one sheet at a time.
+
+Workbooks (.xlsx and .xls) are read with python-calamine, which returns each
+cell's typed value: text, a float for every number, a `datetime.date` for a
+date cell. Formulas are never evaluated: calamine returns the value Excel
+cached when the file was saved, which is what HQ saw. Rows are handed out
+lazily with `iter_rows`, so only calamine's compact cell grid, not a second
+copy as Python lists, is held for a large sheet.
+
+CSV text is decoded as UTF-8 (with or without a byte-order mark), else as
+Windows-1252 (what Excel on Windows writes), or UTF-16 when it starts with a
+UTF-16 byte-order mark. The delimiter is chosen among comma, semicolon and tab
+by which one splits the first lines most consistently.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections import Counter
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import python_calamine
+
+from chapterdesk.errors import BadInputError
+from chapterdesk.hqsync.sniff import TEXT_SAMPLE_BYTES, FileFacts
+
+MAX_CSV_LINE_CHARS = 100_000  #: one line of a roster CSV (a real one is a few hundred)
+DELIMITERS = (",", ";", "\t")
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+Cells = list[Any]
+
+
+@dataclass
+class SheetRows:
+    """The rows of one sheet (or of a CSV file), each with its 1-based row number."""
+
+    rows: Iterator[tuple[int, Cells]]
+    sheet_name: str | None = None
+    last_row: int | None = None  #: the last row number, when known before reading
+    delimiter: str | None = None
+    encoding: str | None = None
+
+
+def _damaged(path: Path, exc: BaseException) -> BadInputError:
+    if isinstance(exc, python_calamine.PasswordError):
+        return BadInputError(f"{path.name} is password-protected. Ask HQ for an unprotected copy.")
+    detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+    return BadInputError(
+        f"{path.name} could not be read as a workbook ({detail}). "
+        "Open it in Excel and save it again, or ask HQ for the roster as .xlsx or .csv."
+    )
+
+
+def _is_rust_panic(exc: BaseException) -> bool:
+    """True for pyo3's PanicException, which derives from BaseException, not Exception."""
+    return type(exc).__name__ == "PanicException"
+
+
+def open_sheets(path: Path, facts: FileFacts) -> Generator[SheetRows, None, None]:
+    """The sheets worth looking at for a header, in order: visible worksheets first.
+
+    Raises:
+        BadInputError: the workbook or text cannot be read.
+    """
+    if facts.file_format == "csv":
+        yield read_csv(path)
+        return
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    except BaseException as exc:
+        if isinstance(exc, Exception) or _is_rust_panic(exc):
+            raise _damaged(path, exc) from None
+        raise
+    with workbook:
+        sheets = [meta for meta in workbook.sheets_metadata
+                  if meta.typ == python_calamine.SheetTypeEnum.WorkSheet]  # fmt: skip
+        visible = [m for m in sheets if m.visible == python_calamine.SheetVisibleEnum.Visible]
+        for meta in visible or sheets:
+            try:
+                sheet = workbook.get_sheet_by_name(meta.name)
+            except BaseException as exc:
+                if isinstance(exc, Exception) or _is_rust_panic(exc):
+                    raise _damaged(path, exc) from None
+                raise
+            end = sheet.end
+            yield SheetRows(
+                rows=_sheet_rows(sheet), sheet_name=meta.name,
+                last_row=None if end is None else end[0] + 1,
+            )  # fmt: skip
+
+
+def _sheet_rows(sheet: python_calamine.CalamineSheet) -> Iterator[tuple[int, Cells]]:
+    """A sheet's rows with spreadsheet row numbers.
+
+    calamine's `iter_rows` starts at the sheet's first row (A1) even when the
+    data starts lower; should a version start at the first used row instead,
+    the first row it yields is not blank, and the numbering follows `start`.
+    """
+    start = sheet.start
+    if start is None:
+        return
+    rows = sheet.iter_rows()
+    first = next(rows, None)
+    if first is None:
+        return
+    offset = start[0] if start[0] > 0 and any(first) else 0
+    yield offset + 1, first
+    yield from enumerate(rows, start=offset + 2)
+
+
+def detect_encoding(path: Path) -> str:
+    """The codec that decodes the whole file: "utf-8-sig", "utf-8", "utf-16" or "cp1252".
+
+    Raises:
+        BadInputError: the text is in none of them.
+    """
+    with path.open("rb") as stream:
+        head = stream.read(4)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return "utf-16"
+        stream.seek(0)
+        for codec in ("utf-8", "cp1252"):
+            decoder = codecs.getincrementaldecoder(codec)()
+            try:
+                while chunk := stream.read(1024 * 1024):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                stream.seek(0)
+                continue
+            if codec == "utf-8" and head.startswith(codecs.BOM_UTF8):
+                return "utf-8-sig"
+            return codec
+    raise BadInputError(
+        f"{path.name} is text in an encoding ChapterDesk does not know. "
+        "Open it in Excel and save it as 'CSV UTF-8', or ask HQ for the roster as .xlsx."
+    )
+
+
+def choose_delimiter(sample: str) -> str:
+    """The delimiter that gives the most lines the same number of fields (two or more)."""
+    lines = [line for line in sample.splitlines()[:50] if line.strip()]
+    best, best_score = ",", (0, 0)
+    for delimiter in DELIMITERS:
+        widths = Counter(len(row) for row in csv.reader(lines, delimiter=delimiter))
+        score = max(((count, width) for width, count in widths.items() if width > 1),
+                    default=(0, 0))  # fmt: skip
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def delimiter_name(delimiter: str | None) -> str:
+    """How a delimiter is named to the officer ("comma", "semicolon", "tab")."""
+    return _DELIMITER_NAMES.get(delimiter or "", repr(delimiter))
+
+
+def read_csv(path: Path) -> SheetRows:
+    """A CSV file's records, decoded and split with the detected encoding and delimiter.
+
+    Raises:
+        BadInputError: the encoding is unknown (at once) or, while the rows are
+            read, a line is absurdly long, holds a NUL byte, or is malformed.
+    """
+    encoding = detect_encoding(path)
+    with path.open("r", encoding=encoding, newline="") as stream:
+        sample = stream.read(TEXT_SAMPLE_BYTES)
+    cut = sample.rfind("\n")
+    delimiter = choose_delimiter(sample[: cut if cut > 0 else len(sample)])
+    return SheetRows(
+        rows=_csv_records(path, encoding, delimiter), delimiter=delimiter, encoding=encoding
+    )
+
+
+def _bounded_lines(stream: io.TextIOBase, path: Path) -> Iterator[str]:
+    number = 0
+    while line := stream.readline(MAX_CSV_LINE_CHARS + 1):
+        number += 1
+        if len(line) > MAX_CSV_LINE_CHARS:
+            raise BadInputError(
+                f"{path.name} was refused: line {number} is longer than "
+                f"{MAX_CSV_LINE_CHARS:,} characters, which no roster line is. "
+                "Check it is the right file."
+            )
+        if "\x00" in line:
+            raise BadInputError(
+                f"{path.name} is not a spreadsheet HQ sends (line {number} holds binary data). "
+                "Ask HQ for the roster as .xlsx or .csv."
+            )
+        yield line
+
+
+def _csv_records(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, Cells]]:
+    with path.open("r", encoding=encoding, newline="") as stream:
+        reader = csv.reader(_bounded_lines(stream, path), delimiter=delimiter)
+        try:
+            yield from enumerate(reader, start=1)
+        except csv.Error as exc:
+            raise BadInputError(
+                f"{path.name} has a malformed line near record {reader.line_num} ({exc}). "
+                "Open it in Excel and save it as CSV again."
+            ) from None

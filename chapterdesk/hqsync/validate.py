@@ -1,0 +1,259 @@
+"""Cleaning and checking each member row before anything is written.
+
+Every problem is collected (not just the first) with its spreadsheet row number
+and column header, so the officer can fix the file in one pass. Blank rows and
+a report's totals row are skipped. A row with any problem is kept out of the
+valid rows; so are both rows of a duplicated member ID, since there is no
+telling which of the two HQ meant.
+
+The per-row path is kept tight (a converter per column chosen up front, one
+dict per row, equal short texts and dates shared) because an export can carry
+half a million rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from operator import attrgetter
+
+from chapterdesk.errors import BadInputError
+from chapterdesk.hqsync.dates import EMPTY_REQUIRED, CellProblem, make_date_reader
+from chapterdesk.hqsync.mapping import DATE_FIELDS, FIELDS, REQUIRED, Mapping
+from chapterdesk.hqsync.results import HqRow, Problem
+from chapterdesk.values import normalise_hq_id
+
+#: The longest text each field may hold, in characters (the database column sizes).
+TEXT_LIMITS: dict[str, int] = {
+    "prefix": 40, "first_name": 100, "middle_name": 100, "last_name": 100, "suffix": 40,
+    "company": 200, "title": 200, "email": 254, "phone": 60,
+    "address1": 200, "address2": 200, "city": 100, "state": 100, "postal_code": 20,
+    "country": 100, "member_type": 100, "hq_status": 40, "chapters": 500,
+}  # fmt: skip
+
+#: Fields whose values repeat a lot; equal texts are stored once.
+_SHARED_TEXT_FIELDS = frozenset(
+    {"prefix", "suffix", "company", "title", "city", "state", "country", "member_type",
+     "hq_status"}
+)  # fmt: skip
+_TOTALS = re.compile(r"(grand\s*)?(totals?|count|record\s*count)\b", re.IGNORECASE)
+
+Converter = Callable[[object], object]
+_SHARE_LIMIT = 50_000  #: distinct texts shared per field; beyond it they are kept as they come
+
+
+class MissingId(CellProblem):
+    """The row has no member ID (it may be blank or a totals row)."""
+
+
+def cell_text(value: object) -> str:
+    """Any cell value as stripped text; whole numbers lose their ".0" (a ZIP stored as 2134.0)."""
+    kind = value.__class__
+    if kind is str:
+        return value.strip()  # type: ignore[attr-defined, no-any-return]
+    if kind is float:
+        number: float = value  # type: ignore[assignment]
+        return str(int(number)) if number.is_integer() else repr(number)
+    if value is None:
+        return ""
+    if kind is bool:
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def read_hq_id(value: object) -> str:
+    """The member ID in a cell, normalised (`123456.0`, `'00123456'` → `'123456'`).
+
+    Raises:
+        MissingId: the cell is empty.
+        CellProblem: the cell is not a whole number of digits.
+    """
+    kind = value.__class__
+    if kind is str:
+        text: str = value.strip()  # type: ignore[attr-defined]
+        if text.isdigit() and text.isascii() and text[0] != "0" and len(text) <= 18:
+            return text
+        if not text:
+            raise MissingId("the member ID is empty; every member row needs HQ's member ID.")
+    elif kind is float:
+        number: float = value  # type: ignore[assignment]
+        if number.is_integer() and 0 < number < 1e18:
+            return str(int(number))
+    elif kind is int:  # .xls stores small whole numbers as integers
+        if 0 < value < 10**18:  # type: ignore[operator]
+            return str(value)
+    elif value is None:
+        raise MissingId("the member ID is empty; every member row needs HQ's member ID.")
+    try:
+        return normalise_hq_id(value)
+    except BadInputError as exc:
+        raise CellProblem(exc.message) from None
+
+
+def _too_long(text: str, limit: int) -> CellProblem:
+    return CellProblem(
+        f"the text is {len(text)} characters long; at most {limit} fit. Shorten it in the file."
+    )
+
+
+def make_text_reader(limit: int, table: dict[str, str] | None, required: bool = False) -> Converter:
+    """A converter to stripped text of at most `limit` characters (raising CellProblem).
+
+    Args:
+        limit: the most characters the field may hold.
+        table: where equal texts are shared, or None for fields that rarely repeat.
+        required: an empty cell is a problem.
+    """
+
+    def read_text(value: object) -> str:
+        text = value.strip() if value.__class__ is str else cell_text(value)
+        if len(text) > limit:
+            raise _too_long(text, limit)
+        if required and not text:
+            raise CellProblem(EMPTY_REQUIRED)
+        return text
+
+    if table is None:
+        return read_text
+    shared: dict[str, str] = table
+
+    def read_shared_text(value: object) -> str:
+        text = value.strip() if value.__class__ is str else cell_text(value)
+        if len(text) > limit:
+            raise _too_long(text, limit)
+        if len(shared) < _SHARE_LIMIT:
+            return shared.setdefault(text, text)
+        return text
+
+    return read_shared_text
+
+
+def make_chapters_reader(limit: int) -> Callable[[object], tuple[str, ...]]:
+    """A converter from "Austin; Dallas" to ("Austin", "Dallas"), empty parts dropped."""
+    table: dict[str, tuple[str, ...]] = {}
+
+    def read_chapters(value: object) -> tuple[str, ...]:
+        text = cell_text(value)
+        known = table.get(text)
+        if known is not None:
+            return known
+        if len(text) > limit:
+            raise _too_long(text, limit)
+        names = tuple(part.strip() for part in text.split(";") if part.strip())
+        if len(table) < _SHARE_LIMIT:
+            table[text] = names
+        return names
+
+    return read_chapters
+
+
+def converter_for(name: str, date1904: bool) -> Converter:
+    """The converter that cleans and checks one field's cells."""
+    if name == "hq_id":
+        return read_hq_id
+    required = name in REQUIRED
+    if name in DATE_FIELDS:
+        return make_date_reader(date1904, required)
+    if name == "chapters":
+        return make_chapters_reader(TEXT_LIMITS[name])
+    if required:
+        return make_text_reader(TEXT_LIMITS[name], None, required=True)
+    table: dict[str, str] | None = {} if name in _SHARED_TEXT_FIELDS else None
+    return make_text_reader(TEXT_LIMITS[name], table)
+
+
+def is_totals_row(cells: Sequence[object]) -> bool:
+    """True for a report's summary line ("Total", "Totals: 512", "Count 512").
+
+    Only asked of rows without a valid member ID. The summary word must open
+    the row's first filled cell and the row must be nearly empty, so a member
+    whose ID is merely missing is still reported, not silently skipped.
+    """
+    texts = [text for text in map(cell_text, cells) if text]
+    return bool(texts) and len(texts) <= 3 and _TOTALS.match(texts[0]) is not None
+
+
+class RowChecker:
+    """Collects the valid rows and every problem of one export, row by row."""
+
+    def __init__(self, mapping: Mapping, date1904: bool) -> None:
+        names = sorted(mapping.columns, key=FIELDS.index)
+        self._plan = tuple(
+            (name, mapping.columns[name], converter_for(name, date1904)) for name in names
+        )
+        self._headers = {name: mapping.header_for(name) for name in names}
+        self._width = max(mapping.columns.values()) + 1
+        self._first_row: dict[str, int] = {}  # member ID → the row it first appeared on
+        self._dropped: set[int] = set()  # rows already reported; any of them still valid is dropped
+        self.rows: list[HqRow] = []
+        self.problems: list[Problem] = []
+        self.invalid_rows = 0
+        self.total_rows = 0
+
+    def add_row(self, number: int, cells: Sequence[object]) -> None:
+        """Check one row; `number` is its 1-based row number in the file."""
+        if len(cells) < self._width:
+            cells = [*cells, *[""] * (self._width - len(cells))]
+        try:
+            values = {name: convert(cells[index]) for name, index, convert in self._plan}
+        except CellProblem:
+            self._add_faulty_row(number, cells)
+            return
+        self.total_rows += 1
+        hq_id: str = values["hq_id"]  # type: ignore[assignment]
+        first = self._first_row.setdefault(hq_id, number)
+        if first != number:
+            self._add_duplicate(number, hq_id, first)
+            return
+        self.rows.append(HqRow(number, values))
+
+    def _add_faulty_row(self, number: int, cells: Sequence[object]) -> None:
+        try:
+            hq_id: str | None = read_hq_id(cells[self._plan[0][1]])
+        except MissingId:
+            if not any(map(cell_text, cells)) or is_totals_row(cells):
+                return
+            hq_id = None
+        except CellProblem:
+            if is_totals_row(cells):  # "Totals: 512" written in the ID column
+                return
+            hq_id = None
+        self.total_rows += 1
+        self.invalid_rows += 1
+        for name, index, convert in self._plan:
+            try:
+                convert(cells[index])
+            except CellProblem as exc:
+                self.problems.append(Problem(number, self._headers[name], str(exc)))
+        if hq_id is not None:
+            first = self._first_row.setdefault(hq_id, number)
+            if first != number:
+                self.invalid_rows -= 1  # counted again by _add_duplicate
+                self._add_duplicate(number, hq_id, first)
+            else:
+                self._dropped.add(number)  # already invalid: never name it twice
+
+    def _add_duplicate(self, number: int, hq_id: str, first: int) -> None:
+        header = self._headers["hq_id"]
+        self.invalid_rows += 1
+        self.problems.append(
+            Problem(number, header, f"member ID {hq_id} is also on row {first}; "
+                    "each member must appear once. Remove or correct one of the rows.")
+        )  # fmt: skip
+        if first not in self._dropped:
+            self._dropped.add(first)
+            self.invalid_rows += 1
+            self.problems.append(
+                Problem(first, header, f"member ID {hq_id} appears again on row {number}; "
+                        "each member must appear once. Remove or correct one of the rows.")
+            )  # fmt: skip
+
+    def finish(self) -> None:
+        """Drop valid rows that turned out to share an ID, and put problems in row order."""
+        if self._dropped:
+            dropped = self._dropped
+            self.rows = [row for row in self.rows if row.row not in dropped]
+        self.problems.sort(key=attrgetter("row"))

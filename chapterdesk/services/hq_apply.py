@@ -1,0 +1,388 @@
+"""Applying an import plan in one transaction, the batch history, and undo.
+
+Applying writes only HQ data (chapter facts are never touched) and deletes
+nothing: members missing from the export are marked so, not removed. Every
+record the batch touches is kept as it was before, so the latest batch can be
+undone exactly. An automatic backup of the embedded database is taken first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from chapterdesk.backup import automatic_backup
+from chapterdesk.data.engine import Database
+from chapterdesk.data.hq_models import HqLocalEdit, HqMemberChange
+from chapterdesk.data.models import ChapterMembership, HqAffiliation, HqMember, ImportBatch, utcnow
+from chapterdesk.errors import NotFoundError, RuleRefusedError
+from chapterdesk.services.chapter import settings_row
+from chapterdesk.services.hq_plan import (
+    DATE_FIELDS,
+    HQ_FIELDS,
+    ChangeKind,
+    ImportPlan,
+    MemberChange,
+    remember_mapping,
+)
+from chapterdesk.standing import normalise_key
+
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an applied import did."""
+
+    batch_id: int | None
+    counts: dict[str, int]
+    held: tuple[str, ...]
+    already_imported_batch: int | None = None
+
+
+@dataclass(frozen=True)
+class BatchView:
+    """One import batch in the history."""
+
+    batch_id: int
+    file_name: str
+    sha256: str
+    imported_at: dt.datetime
+    data_as_of: dt.date
+    row_count: int
+    counts: dict[str, int]
+    officer: str
+    undone_at: dt.datetime | None
+
+
+def _json_record(values: dict[str, object]) -> str:
+    return json.dumps(
+        {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in values.items()},
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
+def _record_from_json(text: str) -> dict[str, object]:
+    values: dict[str, object] = json.loads(text)
+    for name in DATE_FIELDS:
+        raw = values.get(name)
+        values[name] = dt.date.fromisoformat(raw) if isinstance(raw, str) else None
+    return values
+
+
+def _affiliations(hq_id: str, chapters: object) -> list[dict[str, object]]:
+    rows: dict[str, dict[str, object]] = {}
+    for name in str(chapters or "").split(";"):
+        clean = " ".join(name.split())
+        key = normalise_key(clean)
+        if key and key not in rows:
+            rows[key] = {"hq_id": hq_id, "chapter_key": key, "chapter_name": clean[:200]}
+    return list(rows.values())
+
+
+def _chunks(items: list[str]) -> Iterable[list[str]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def _current_rows(session: Session, ids: list[str]) -> dict[str, dict[str, object]]:
+    columns = [
+        getattr(HqMember, n) for n in ("hq_id", *HQ_FIELDS, "in_latest_export", "last_batch_id")
+    ]
+    found: dict[str, dict[str, object]] = {}
+    for chunk in _chunks(ids):
+        for row in session.execute(select(*columns).where(HqMember.hq_id.in_(chunk))):
+            found[row[0]] = dict(
+                zip((*HQ_FIELDS, "in_latest_export", "last_batch_id"), row[1:], strict=True)
+            )
+    return found
+
+
+def _latest_batch(session: Session) -> ImportBatch | None:
+    return session.scalars(
+        select(ImportBatch)
+        .where(ImportBatch.undone_at.is_(None))
+        .order_by(ImportBatch.id.desc())
+        .limit(1)
+    ).first()
+
+
+def apply_import(
+    db: Database,
+    plan: ImportPlan,
+    *,
+    rejected: Collection[str] = (),
+    accept_conflicts: Collection[str] = (),
+    officer: str | None = None,
+) -> ImportResult:
+    """Apply a plan in one transaction and record it as a batch.
+
+    Args:
+        rejected: HQ IDs whose changes the officer rejected (left as they are).
+        accept_conflicts: HQ IDs whose conflicts the officer settled in HQ's favour;
+            other conflicts are held (identity conflicts wholly, local-edit
+            conflicts field by field).
+    Raises:
+        RuleRefusedError: HQ data changed since the plan was made.
+    """
+    rejected_ids, accepted = set(rejected), set(accept_conflicts)
+    if not plan.changes and plan.already_imported_batch is not None:
+        return ImportResult(None, plan.counts, (), plan.already_imported_batch)
+    if db.location.path is not None:
+        automatic_backup(db.location.path, "before-import")
+    with db.session() as session:
+        latest = _latest_batch(session)
+        if (latest.id if latest else None) != plan.base_batch_id:
+            raise RuleRefusedError(
+                "HQ data changed since this preview was made (another import was applied or "
+                "undone); preview the file again."
+            )
+        who = officer or settings_row(session).officer_name or getpass.getuser()
+        batch = ImportBatch(
+            file_name=plan.path.name[:500],
+            sha256=plan.sha256,
+            data_as_of=plan.as_of,
+            row_count=len(plan.parsed.rows),
+            mapping_json=json.dumps(plan.parsed.mapping.by_header(), sort_keys=True),
+            counts_json="{}",
+            officer=who[:200],
+        )
+        session.add(batch)
+        session.flush()
+        counts, held = _write_changes(session, plan, batch.id, rejected_ids, accepted)
+        batch.counts_json = json.dumps(counts, sort_keys=True)
+        remember_mapping(session, plan.parsed.mapping)
+        return ImportResult(batch.id, counts, tuple(sorted(held)))
+
+
+def _write_changes(
+    session: Session, plan: ImportPlan, batch_id: int, rejected: set[str], accepted: set[str]
+) -> tuple[dict[str, int], set[str]]:
+    todo = [c for c in plan.changes if c.hq_id not in rejected]
+    held: set[str] = set(rejected)
+    existing = _current_rows(session, [c.hq_id for c in todo if c.kind is not ChangeKind.NEW])
+    edits: dict[str, list[HqLocalEdit]] = {}
+    conflicted = [c.hq_id for c in todo if c.kind is ChangeKind.CONFLICT]
+    for chunk in _chunks(conflicted):
+        for edit in session.scalars(select(HqLocalEdit).where(HqLocalEdit.hq_id.in_(chunk))):
+            edits.setdefault(edit.hq_id, []).append(edit)
+    new_rows: list[dict[str, object]] = []
+    updates: list[dict[str, object]] = []
+    missing: list[str] = []
+    history: list[tuple[MemberChange, dict[str, object] | None, dict[str, object]]] = []
+    affiliations: list[dict[str, object]] = []
+    replaced_affiliations: list[str] = []
+    counts = dict.fromkeys(plan.counts, 0)
+    counts["unchanged"] = plan.unchanged
+    for change in todo:
+        new = plan.new_records.get(change.hq_id, {})
+        if change.kind is ChangeKind.NEW:
+            record = {
+                name: new.get(name, None if name in DATE_FIELDS else "") for name in HQ_FIELDS
+            }
+            new_rows.append(
+                {
+                    "hq_id": change.hq_id,
+                    **record,
+                    "in_latest_export": True,
+                    "last_batch_id": batch_id,
+                }
+            )
+            affiliations += _affiliations(change.hq_id, record["chapters"])
+            history.append((change, None, record))
+            counts["new"] += 1
+            continue
+        before = existing[change.hq_id]
+        if change.kind is ChangeKind.MISSING:
+            missing.append(change.hq_id)
+            history.append((change, before, {**before, "in_latest_export": False}))
+            counts["missing"] += 1
+            continue
+        apply_fields = _fields_to_apply(change, change.hq_id in accepted)
+        if apply_fields is None:
+            held.add(change.hq_id)
+            continue
+        if change.hq_id in accepted:
+            before = {
+                **before,
+                "_local_edits": [
+                    [e.field, e.local_value, e.hq_value] for e in edits.get(change.hq_id, [])
+                ],
+            }
+            session.execute(delete(HqLocalEdit).where(HqLocalEdit.hq_id == change.hq_id))
+        elif change.kind is ChangeKind.CONFLICT:
+            held.add(change.hq_id)
+        after = {name: (new[name] if name in apply_fields else before[name]) for name in HQ_FIELDS}
+        updates.append(
+            {"b_id": change.hq_id, **after, "in_latest_export": True, "last_batch_id": batch_id}
+        )
+        if "chapters" in apply_fields:
+            replaced_affiliations.append(change.hq_id)
+            affiliations += _affiliations(change.hq_id, after["chapters"])
+        history.append((change, before, after))
+        key = "conflicts" if change.kind is ChangeKind.CONFLICT else change.kind.value
+        counts[key] += 1
+    _execute_writes(session, new_rows, updates, missing, replaced_affiliations, affiliations)
+    rows = [
+        {
+            "batch_id": batch_id,
+            "hq_id": c.hq_id,
+            "kind": c.kind.value,
+            "before_json": None if b is None else _json_record(b),
+            "after_json": _json_record(a),
+        }
+        for c, b, a in history
+    ]
+    for start in range(0, len(rows), CHUNK):
+        session.execute(insert(HqMemberChange), rows[start : start + CHUNK])
+    return counts, held
+
+
+def _fields_to_apply(change: MemberChange, accepted: bool) -> set[str] | None:
+    """The fields of a change that may be written, or None when the whole row is held."""
+    fields = {f.field for f in change.fields}
+    if change.kind is not ChangeKind.CONFLICT or accepted:
+        return fields
+    if any(c.field == "identity" for c in change.conflicts):
+        return None
+    return fields - {c.field for c in change.conflicts}
+
+
+def _execute_writes(
+    session: Session,
+    new_rows: list[dict[str, object]],
+    updates: list[dict[str, object]],
+    missing: list[str],
+    replaced: list[str],
+    affiliations: list[dict[str, object]],
+) -> None:
+    for start in range(0, len(new_rows), CHUNK):
+        session.execute(insert(HqMember), new_rows[start : start + CHUNK])
+    if updates:
+        statement = (
+            update(HqMember)
+            .where(HqMember.hq_id == bindparam("b_id"))
+            .values(
+                {
+                    name: bindparam(name)
+                    for name in (*HQ_FIELDS, "in_latest_export", "last_batch_id")
+                }
+            )
+        )
+        session.connection().execute(statement, updates)
+    for chunk in _chunks(missing):
+        session.execute(
+            update(HqMember).where(HqMember.hq_id.in_(chunk)).values(in_latest_export=False)
+        )
+    for chunk in _chunks(replaced):
+        session.execute(delete(HqAffiliation).where(HqAffiliation.hq_id.in_(chunk)))
+    for start in range(0, len(affiliations), CHUNK):
+        session.execute(insert(HqAffiliation), affiliations[start : start + CHUNK])
+
+
+def _view(batch: ImportBatch) -> BatchView:
+    return BatchView(
+        batch.id,
+        batch.file_name,
+        batch.sha256,
+        batch.imported_at,
+        batch.data_as_of,
+        batch.row_count,
+        json.loads(batch.counts_json or "{}"),
+        batch.officer,
+        batch.undone_at,
+    )
+
+
+def list_batches(db: Database) -> list[BatchView]:
+    """Every import batch, newest first."""
+    with db.reading() as session:
+        return [
+            _view(b) for b in session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()))
+        ]
+
+
+def undo_batch(db: Database, batch_id: int) -> BatchView:
+    """Put the HQ data back exactly as it was before the latest batch.
+
+    Raises:
+        NotFoundError: no such batch.
+        RuleRefusedError: it is not the latest batch, was undone already, or a
+            record it created is now on the chapter roster.
+    """
+    with db.session() as session:
+        batch = session.get(ImportBatch, batch_id)
+        if batch is None:
+            raise NotFoundError(f"There is no import batch {batch_id}; see `imports list`.")
+        if batch.undone_at is not None:
+            raise RuleRefusedError(
+                f"Import batch {batch_id} was already undone on {batch.undone_at:%Y-%m-%d %H:%M}."
+            )
+        latest = _latest_batch(session)
+        if latest is not None and latest.id != batch.id:
+            raise RuleRefusedError(
+                f"Only the latest import can be undone: batch {latest.id} "
+                f"({latest.file_name}) came after batch {batch_id}; undo that one first."
+            )
+        changes = session.scalars(
+            select(HqMemberChange).where(HqMemberChange.batch_id == batch_id)
+        ).all()
+        created = [c.hq_id for c in changes if c.before_json is None]
+        for chunk in _chunks(created):
+            used = session.scalars(
+                select(ChapterMembership.hq_id).where(ChapterMembership.hq_id.in_(chunk)).limit(1)
+            ).first()
+            if used is not None:
+                raise RuleRefusedError(
+                    f"Cannot undo batch {batch_id}: HQ member {used}, new in that batch, has "
+                    "since been added to the chapter. Remove that membership first."
+                )
+        try:
+            _restore(session, changes, created)
+        except IntegrityError:
+            raise RuleRefusedError(
+                f"Cannot undo batch {batch_id}: chapter records now refer to HQ members it created."
+            ) from None
+        batch.undone_at = utcnow()
+        session.flush()
+        return _view(batch)
+
+
+def _restore(session: Session, changes: Sequence[HqMemberChange], created: list[str]) -> None:
+    for chunk in _chunks(created):
+        session.execute(delete(HqAffiliation).where(HqAffiliation.hq_id.in_(chunk)))
+        session.execute(delete(HqMember).where(HqMember.hq_id.in_(chunk)))
+    restores, affiliations, edits = [], [], []
+    for change in changes:
+        if change.before_json is None:
+            continue
+        before = _record_from_json(change.before_json)
+        for field, local, hq in before.pop("_local_edits", None) or []:  # type: ignore[attr-defined]
+            edits.append(
+                {"hq_id": change.hq_id, "field": field, "local_value": local, "hq_value": hq}
+            )
+        restores.append({"b_id": change.hq_id, **before})
+        affiliations += _affiliations(change.hq_id, before["chapters"])
+    if restores:
+        names = (*HQ_FIELDS, "in_latest_export", "last_batch_id")
+        statement = (
+            update(HqMember)
+            .where(HqMember.hq_id == bindparam("b_id"))
+            .values({name: bindparam(name) for name in names})
+        )
+        session.connection().execute(statement, restores)
+        ids = [str(r["b_id"]) for r in restores]
+        for chunk in _chunks(ids):
+            session.execute(delete(HqAffiliation).where(HqAffiliation.hq_id.in_(chunk)))
+        for start in range(0, len(affiliations), CHUNK):
+            session.execute(insert(HqAffiliation), affiliations[start : start + CHUNK])
+    if edits:
+        session.execute(insert(HqLocalEdit), edits)

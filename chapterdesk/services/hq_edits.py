@@ -1,0 +1,73 @@
+"""Local corrections to HQ-owned contact fields, remembered so imports can't silently undo them.
+
+HQ is the truth for international facts, but an officer sometimes knows better
+first (a new e-mail address, a corrected spelling). A local edit changes the HQ
+record and remembers HQ's value at the time; a later export that repeats HQ's
+old value leaves the edit alone, and one that says something else again is
+shown as a conflict for the officer to settle.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete
+
+from chapterdesk.data.engine import Database
+from chapterdesk.data.hq_models import HqLocalEdit
+from chapterdesk.data.models import HqMember
+from chapterdesk.errors import BadInputError, NotFoundError
+from chapterdesk.values import normalise_hq_id
+
+#: HQ fields an officer may correct locally, with their length limits.
+EDITABLE_FIELDS = {
+    "prefix": 40,
+    "first_name": 100,
+    "middle_name": 100,
+    "last_name": 100,
+    "suffix": 40,
+    "company": 200,
+    "title": 200,
+    "email": 254,
+    "phone": 60,
+    "address1": 200,
+    "address2": 200,
+    "city": 100,
+    "state": 100,
+    "postal_code": 20,
+    "country": 100,
+}
+
+
+def edit_hq_field(db: Database, hq_id: str, field: str, value: str) -> None:
+    """Correct an HQ-owned contact field locally (remembered as a local edit).
+
+    Raises:
+        BadInputError: the field may not be edited, or the value is too long.
+        NotFoundError: no HQ record has this ID.
+    """
+    clean = normalise_hq_id(hq_id)
+    limit = EDITABLE_FIELDS.get(field)
+    if limit is None:
+        raise BadInputError(
+            f"{field!r} cannot be corrected locally; the editable HQ fields are "
+            f"{', '.join(EDITABLE_FIELDS)}."
+        )
+    text = " ".join(value.split())
+    if len(text) > limit:
+        raise BadInputError(f"{field} may be at most {limit} characters; this is {len(text)}.")
+    if field == "email" and text and ("@" not in text or " " in text):
+        raise BadInputError(f"{text!r} is not an e-mail address.")
+    with db.session() as session:
+        member = session.get(HqMember, clean)
+        if member is None:
+            raise NotFoundError(f"HQ member ID {clean} is not in the HQ data.")
+        edit = session.get(HqLocalEdit, (clean, field))
+        hq_value = edit.hq_value if edit is not None else str(getattr(member, field))
+        if text == hq_value:
+            session.execute(
+                delete(HqLocalEdit).where(HqLocalEdit.hq_id == clean, HqLocalEdit.field == field)
+            )
+        elif edit is None:
+            session.add(HqLocalEdit(hq_id=clean, field=field, local_value=text, hq_value=hq_value))
+        else:
+            edit.local_value = text
+        setattr(member, field, text)

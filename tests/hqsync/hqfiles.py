@@ -1,0 +1,94 @@
+"""Builders for the HQ export files the hqsync tests read; every file is made in tmp_path."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+#: The reference layout of DESIGN.md, "HQ exports".
+REFERENCE_HEADERS = [
+    "Member ID", "Prefix", "First Name", "Middle Name", "Last Name", "Suffix", "Company",
+    "Title", "Email", "Phone", "Address 1", "Address 2", "City", "State/Province",
+    "Postal Code", "Country", "Member Type", "Join Date", "Paid Through", "Status", "Chapter",
+]  # fmt: skip
+
+
+def member(number: int, **changes: Any) -> dict[str, Any]:
+    """One member of the reference layout, keyed by header; `changes` uses header names too."""
+    row: dict[str, Any] = {
+        "Member ID": str(100000 + number), "Prefix": "Ms.", "First Name": f"Ann{number}",
+        "Middle Name": "", "Last Name": f"Lee{number}", "Suffix": "", "Company": "Acme",
+        "Title": "Engineer", "Email": f"ann{number}@example.com", "Phone": "512-555-0100",
+        "Address 1": f"{number} Main St", "Address 2": "", "City": "Austin",
+        "State/Province": "TX", "Postal Code": "78701", "Country": "USA",
+        "Member Type": "Professional", "Join Date": dt.date(2015, 3, 1),
+        "Paid Through": dt.date(2026, 12, 31), "Status": "Active", "Chapter": "Austin",
+    }  # fmt: skip
+    row.update({key.replace("_", " "): value for key, value in changes.items()})
+    return row
+
+
+def table(
+    members: Sequence[dict[str, Any]], headers: Sequence[str] = REFERENCE_HEADERS
+) -> list[list[Any]]:
+    """A header row followed by the members' cells in `headers` order."""
+    return [list(headers), *[[m.get(h, "") for h in headers] for m in members]]
+
+
+def write_xlsx(
+    path: Path,
+    rows: Sequence[Sequence[Any]],
+    *,
+    sheet_name: str = "Roster",
+    date1904: bool = False,
+    before: Sequence[str] = (),
+    hidden_sheet_first: bool = False,
+) -> Path:
+    """An xlsx whose first visible sheet holds `rows`; dates become date cells.
+
+    Args:
+        before: report-title lines written above the rows, one per row.
+        hidden_sheet_first: add a hidden sheet of junk before the roster.
+    """
+    workbook = xlsxwriter.Workbook(str(path), {"date_1904": date1904})
+    if hidden_sheet_first:
+        junk = workbook.add_worksheet("Notes")
+        junk.write_row(0, 0, ["ID", "Last Name", "Paid Through"])
+        junk.write_row(1, 0, [1, "Nobody", "2020-01-01"])
+        junk.hide()
+    sheet = workbook.add_worksheet(sheet_name)
+    sheet.activate()
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    offset = 0
+    for offset, title in enumerate(before, start=1):
+        sheet.write_string(offset - 1, 0, title)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, dt.date):
+                sheet.write_datetime(r + offset, c, value, date_format)
+            elif isinstance(value, str) and value.startswith("="):
+                sheet.write_formula(r + offset, c, value, None, 42)
+            elif value is not None and value != "":
+                sheet.write(r + offset, c, value)
+    workbook.close()
+    return path
+
+
+def write_csv(
+    path: Path,
+    rows: Sequence[Sequence[Any]],
+    *,
+    encoding: str = "utf-8",
+    delimiter: str = ",",
+) -> Path:
+    """A CSV file of `rows`, dates written as ISO text."""
+    with path.open("w", encoding=encoding, newline="") as stream:
+        writer = csv.writer(stream, delimiter=delimiter)
+        for row in rows:
+            writer.writerow([v.isoformat() if isinstance(v, dt.date) else v for v in row])
+    return path
