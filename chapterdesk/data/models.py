@@ -233,5 +233,5 @@ class OfficerTerm(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
-from chapterdesk.data import ledger_models as _ledger_models  # noqa: E402,F401
 from chapterdesk.data import hq_models as _hq_models  # noqa: E402,F401  (registers the HQ import tables)
+from chapterdesk.data import ledger_models as _ledger_models  # noqa: E402,F401

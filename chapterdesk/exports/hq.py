@@ -5,6 +5,10 @@ ChapterDesk's own, map it by its headings) with the chapter join date and
 standing; the officers with their terms; the chapter members the chapter could
 not match to HQ's latest data; and HQ's members affiliated with the chapter
 who are not on its roster.
+
+The roster tab holds the members HQ's latest data knows, with HQ's facts as
+HQ gave them, so reading it back changes nothing; a member HQ's data lacks is
+on the "Not matched to HQ" tab instead, never presented as if HQ listed them.
 """
 
 from __future__ import annotations
@@ -56,7 +60,7 @@ def write_hq_export(
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
 ) -> int:
-    """Write the report to HQ to `target` (.xlsx, atomically); returns the roster's row count.
+    """Write the report to HQ to `target` (.xlsx, atomically); returns the roster tab's rows.
 
     Raises:
         BadInputError: `target` does not end in .xlsx, or the file cannot be written.
@@ -69,11 +73,12 @@ def write_hq_export(
     terms = [t for t in list_officers(db, all_terms=True) if t.ends_on is None or t.ends_on >= day]
     found = reconcile(db, day)
     unmatched = [e for e in entries if e.standing is Standing.NOT_IN_HQ]
+    matched = [e for e in entries if e.standing is not Standing.NOT_IN_HQ]
     sheets = [
         Sheet(
             SHEET_NAMES[0],
             ROSTER_COLUMNS,
-            roster_rows(watch.over(entries, "writing", len(entries))),
+            roster_rows(watch.over(matched, "writing", len(matched))),
         ),
         Sheet(
             SHEET_NAMES[1],
@@ -105,4 +110,4 @@ def write_hq_export(
         ),
     ]
     write_workbook(Path(target), sheets)
-    return len(entries)
+    return len(matched)

@@ -4,7 +4,11 @@ The columns are HQ's reference layout (DESIGN.md "HQ exports") in its order,
 with HQ's facts exactly as the latest HQ data gave them, then the chapter's
 own facts (chapter join date, standing, category) under headings HQ's
 layout does not use. Re-importing the file through the HQ import therefore
-maps every column by its heading and finds nothing changed.
+maps every column by its heading and finds nothing changed for the members
+HQ's data knows. (The file lists the whole roster, so a member missing from
+HQ's latest export is in it with HQ's last facts: reading it back as if it
+were HQ's export would list them again. `export hq` keeps those members on a
+tab of their own.)
 """
 
 from __future__ import annotations
