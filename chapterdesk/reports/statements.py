@@ -31,6 +31,7 @@ from chapterdesk.reports.styles import (
     HEADER_FILL,
     long_date,
     money,
+    register_fonts,
 )
 from chapterdesk.services.chapter import chapter_info
 from chapterdesk.services.dues_reports import Statement, statement_members, statements_for
@@ -100,6 +101,7 @@ def statement_lines(
     for each further line. `room` is how many lines fit on the page; when the
     entries need more, the oldest are folded into one "Balance brought forward".
     """
+    register_fonts()  # the wrapping measures text in the report's font
     by_id = {entry.id: entry for entry in statement.entries}
     balance = ZERO
     blocks: list[tuple[Decimal, list[list[str]]]] = []
