@@ -12,9 +12,11 @@ more than the page being laid out.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
@@ -55,6 +57,12 @@ def address_lines(hq: HqRecord) -> list[str]:
     city = " ".join(p for p in (city, hq.postal_code) if p)
     lines = [hq.display_name, hq.company, hq.address1, hq.address2, city, hq.country]
     return [line for line in lines if line.strip()]
+
+
+@functools.cache
+def _widest(font: str) -> float:
+    """The advance of the font's widest printable ASCII character at `_SIZE` points."""
+    return max(float(pdfmetrics.stringWidth(chr(c), font, _SIZE)) for c in range(32, 127))
 
 
 def _fit(text: str, font: str, size: float, room: float) -> str:
@@ -131,6 +139,34 @@ def statement_lines(
     return rows
 
 
+class _Text:
+    """All of a page's strings in one PDF text object (not one per string, as drawString does)."""
+
+    def __init__(self, canvas: Any) -> None:
+        self.canvas = canvas
+        self.text = canvas.beginText()
+        self.font = ("", 0.0)
+
+    def _use(self, font: str, size: float) -> None:
+        if self.font != (font, size):
+            self.text.setFont(font, size)
+            self.font = (font, size)
+
+    def left(self, x: float, y: float, value: str, font: str, size: float) -> None:
+        """`value` starting at x."""
+        self._use(font, size)
+        self.text.setTextOrigin(x, y)
+        self.text.textOut(value)
+
+    def right(self, x: float, y: float, value: str, font: str, size: float) -> None:
+        """`value` ending at x."""
+        self.left(x - pdfmetrics.stringWidth(value, font, size), y, value, font, size)
+
+    def draw(self) -> None:
+        """Put the text object on the page."""
+        self.canvas.drawText(self.text)
+
+
 class _StatementPage(Flowable):  # type: ignore[misc]  # reportlab is untyped
     """One member's statement, drawn directly on the canvas; fills the page's frame."""
 
@@ -152,11 +188,11 @@ class _StatementPage(Flowable):  # type: ignore[misc]  # reportlab is untyped
         cur = self.setting.currency
         width, top = self.width, self.height
         half = width * 0.55
+        text = _Text(canvas)
         y = top - 14
         for number, line in enumerate(address_lines(s.hq)):
             font = BOLD_FONT if number == 0 else BODY_FONT
-            canvas.setFont(font, 10.5)
-            canvas.drawString(0, y, _fit(line, font, 10.5, half - 12))
+            text.left(0, y, _fit(line, font, 10.5, half - 12), font, 10.5)
             y -= 13.5
         facts = (
             ("Statement date", long_date(self.setting.as_of)),
@@ -167,82 +203,71 @@ class _StatementPage(Flowable):  # type: ignore[misc]  # reportlab is untyped
         fy = top - 14
         for label, value in facts:
             bold = label == "Amount due"
-            canvas.setFont(BOLD_FONT if bold else BODY_FONT, 10.5 if bold else _SIZE)
-            canvas.drawString(half, fy, label)
-            canvas.drawRightString(width, fy, value)
+            font, size = (BOLD_FONT, 10.5) if bold else (BODY_FONT, _SIZE)
+            text.left(half, fy, label, font, size)
+            text.right(width, fy, value, font, size)
             fy -= 14
         y = min(y, fy) - 16
-        xs = [sum(_SHARES[:i]) * width for i in range(len(_SHARES) + 1)]
+        xs = self.setting.columns(width)
         canvas.setFillColor(HEADER_FILL)
         canvas.rect(0, y - 4, width, _PITCH + 2, stroke=0, fill=1)
         canvas.setFillColorRGB(0, 0, 0)
-        canvas.setFont(BOLD_FONT, _SIZE)
-        self._row(_HEADINGS, xs, y)
+        self._row(text, _HEADINGS, xs, y, BOLD_FONT)
         rows_room = int((y - self.setting.footer_height) // _PITCH) - 1
-        canvas.setFont(BODY_FONT, _SIZE)
         description_room = xs[2] - xs[1] - 6
         for row in statement_lines(s, cur, rows_room, description_room):
             y -= _PITCH
-            self._row(row, xs, y)
+            self._row(text, row, xs, y, BODY_FONT)
         y -= 7
         canvas.setStrokeColor(GRID_GREY)
         canvas.setLineWidth(0.6)
         canvas.line(0, y, width, y)
         y -= 15
-        canvas.setFont(BOLD_FONT, 11)
-        canvas.drawRightString(width, y, f"Amount due: {money(s.outstanding, cur)}")
+        text.right(width, y, f"Amount due: {money(s.outstanding, cur)}", BOLD_FONT, 11)
         if s.credit:
             y -= 14
-            canvas.setFont(BODY_FONT, _SIZE)
-            canvas.drawRightString(width, y, f"Credit on account: {money(s.credit, cur)}")
-        self._how_to_pay(y - 26)
-        self._slip()
+            text.right(width, y, f"Credit on account: {money(s.credit, cur)}", BODY_FONT, _SIZE)
+        y -= 26
+        text.left(0, y, "How to pay", BOLD_FONT, 10.5)
+        for line in self.setting.how_to_pay(width):
+            y -= 12.5
+            text.left(0, y, line, BODY_FONT, _SIZE)
+        self._slip(text)
+        text.draw()
 
-    def _row(self, cells: Sequence[str], xs: list[float], y: float) -> None:
+    def _row(self, text: _Text, cells: Sequence[str], xs: list[float], y: float, font: str) -> None:
         """One row of the entries table: text left, amounts right."""
-        canvas = self.canv
-        font = canvas._fontname
-        for index, text in enumerate(cells):
-            if not text:
+        for index, value in enumerate(cells):
+            if not value:
                 continue
             room = xs[index + 1] - xs[index] - 6
+            if not value.isascii() or len(value) * _widest(font) > room:  # else it surely fits
+                value = _fit(value, font, _SIZE, room)
             if index < 2:
-                canvas.drawString(xs[index], y, _fit(text, font, _SIZE, room))
+                text.left(xs[index], y, value, font, _SIZE)
             else:
-                canvas.drawRightString(xs[index + 1], y, _fit(text, font, _SIZE, room))
+                text.right(xs[index + 1], y, value, font, _SIZE)
 
-    def _how_to_pay(self, y: float) -> None:
-        """The accepted methods, the payee, and the chapter's contact."""
-        canvas = self.canv
-        canvas.setFont(BOLD_FONT, 10.5)
-        canvas.drawString(0, y, "How to pay")
-        canvas.setFont(BODY_FONT, _SIZE)
-        for line in self.setting.how_to_pay(self.width):
-            y -= 12.5
-            canvas.drawString(0, y, line)
-
-    def _slip(self) -> None:
+    def _slip(self, text: _Text) -> None:
         """A return slip along the bottom: cut here, send with the payment."""
         canvas = self.canv
         s = self.statement
         y = self.setting.slip_height
+        width = self.width
         canvas.saveState()
         canvas.setDash(3, 3)
         canvas.setStrokeColor(GRID_GREY)
-        canvas.line(0, y, self.width, y)
+        canvas.line(0, y, width, y)
         canvas.restoreState()
-        canvas.setFont(BODY_FONT, 7.5)
-        canvas.drawString(0, y + 3, "Please return this part with your payment")
-        canvas.setFont(BOLD_FONT, 10)
-        canvas.drawString(0, y - 16, _fit(s.hq.display_name, BOLD_FONT, 10, self.width * 0.55))
-        canvas.drawRightString(
-            self.width, y - 16, f"Amount due: {money(s.outstanding, self.setting.currency)}"
-        )
-        canvas.setFont(BODY_FONT, _SIZE)
-        canvas.drawString(0, y - 30, f"Member ID {s.hq.hq_id} · {self.setting.year} chapter dues")
-        canvas.drawRightString(self.width, y - 30, "Amount enclosed: ______________")
-        payee = _fit(f"Payable to {self.setting.chapter}", BODY_FONT, _SIZE, self.width * 0.55)
-        canvas.drawString(0, y - 44, payee)
+        text.left(0, y + 3, "Please return this part with your payment", BODY_FONT, 7.5)
+        name = _fit(s.hq.display_name, BOLD_FONT, 10, width * 0.55)
+        text.left(0, y - 16, name, BOLD_FONT, 10)
+        due = f"Amount due: {money(s.outstanding, self.setting.currency)}"
+        text.right(width, y - 16, due, BOLD_FONT, 10)
+        slip_id = f"Member ID {s.hq.hq_id} · {self.setting.year} chapter dues"
+        text.left(0, y - 30, slip_id, BODY_FONT, _SIZE)
+        text.right(width, y - 30, "Amount enclosed: ______________", BODY_FONT, _SIZE)
+        text.left(0, y - 44, self.setting.payee(width), BODY_FONT, _SIZE)
 
 
 class _Setting:
@@ -259,6 +284,14 @@ class _Setting:
         self.slip_height = 58.0
         self.footer_height = 58.0 + 120.0  # the slip and the how-to-pay block under the table
         self._lines: dict[float, list[str]] = {}
+
+    def columns(self, width: float) -> list[float]:
+        """The x of each entries-table column edge, for a page `width` wide."""
+        return [sum(_SHARES[:i]) * width for i in range(len(_SHARES) + 1)]
+
+    def payee(self, width: float) -> str:
+        """ "Payable to <chapter>", cut to the slip's width."""
+        return _fit(f"Payable to {self.chapter}", BODY_FONT, _SIZE, width * 0.55)
 
     def how_to_pay(self, width: float) -> list[str]:
         """The how-to-pay paragraph wrapped to the page (computed once per run)."""
