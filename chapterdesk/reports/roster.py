@@ -32,7 +32,7 @@ __all__ = ["directory_entries", "folded", "index_letter", "write_directory"]
 DIRECTORY_HEADER = ["Name", "Organisation", "Email", "Phone"]
 DIRECTORY_WIDTHS = [0.25, 0.19, 0.41, 0.15]
 OFFICER_HEADER = ["Position", "Name", "Term", "Email", "Phone"]
-OFFICER_WIDTHS = [0.15, 0.22, 0.17, 0.31, 0.15]
+OFFICER_WIDTHS = [0.14, 0.2, 0.14, 0.37, 0.15]
 #: letters that have no decomposition to a base letter
 _NO_DECOMPOSITION = str.maketrans(
     {
