@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -58,27 +58,47 @@ def sample_rows(count: int) -> Iterator[list[str]]:
 
 def build_floor(rows: int, path: Path) -> None:
     """The same cells with canvas.drawString at the same pitch, and nothing else."""
+    floor_for_cells(path, HEADER, WIDTHS, sample_rows(rows))
+
+
+def floor_for_cells(
+    path: Path,
+    header: Sequence[str],
+    widths: Sequence[float],
+    rows: Iterable[Sequence[str]],
+    page_size: str = "letter",
+) -> int:
+    """Draw `rows` under `header` with canvas.drawString, page by page; returns the pages.
+
+    The floor for any report table: the least reportlab can do for these cells
+    (used by `bench_reports.py` with each real report's own cells).
+    """
     register_fonts()
-    width, height = PAGE_SIZES["letter"]
+    width, height = PAGE_SIZES[page_size]
     canvas = Canvas(str(path), pagesize=(width, height), initialFontName=BODY_FONT)
     top, bottom, pitch = height - 68.4, 54.0, 14.0
     per_page = int((top - bottom) // pitch) - 1
-    xs = [43.2 + sum(WIDTHS[:i]) + 4 for i in range(len(WIDTHS))]
-    iterator = sample_rows(rows)
-    remaining = rows
-    while remaining > 0:
+    xs = [43.2 + sum(widths[:i]) + 4 for i in range(len(widths))]
+    iterator = iter(rows)
+    pages = 0
+    row = next(iterator, None)
+    while row is not None or pages == 0:
         canvas.setFont(BOLD_FONT, 9)
         y = top - 10
-        for x, text in zip(xs, HEADER, strict=True):
+        for x, text in zip(xs, header, strict=True):
             canvas.drawString(x, y, text)
         canvas.setFont(BODY_FONT, 9)
-        for _ in range(min(per_page, remaining)):
+        for _ in range(per_page):
+            if row is None:
+                break
             y -= pitch
-            for x, text in zip(xs, next(iterator), strict=True):
+            for x, text in zip(xs, row, strict=True):
                 canvas.drawString(x, y, text)
-        remaining -= per_page
+            row = next(iterator, None)
         canvas.showPage()
+        pages += 1
     canvas.save()
+    return pages
 
 
 def build_tight_floor(rows: int, path: Path) -> None:

@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "chapterdesk.cli.database",
     "chapterdesk.cli.safety",
     "chapterdesk.cli.dues",
+    "chapterdesk.cli.reports",
 )
 
 

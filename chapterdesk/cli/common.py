@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
 import enum
 import json
+import signal
 import sys
+import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import PurePath
 from typing import Any, TextIO
@@ -156,6 +159,7 @@ class TerminalProgress:
         self.started = time.monotonic()
         self.last = 0.0
         self.shown = False
+        self.interrupted = False
 
     def __call__(self, phase: str, done: int, total: int | None) -> None:
         """Report `done` of `total` in a phase; redraws at most ten times a second."""
@@ -174,8 +178,36 @@ class TerminalProgress:
         self.stream.write(text.ljust(70))
         self.stream.flush()
 
+    def cancelled(self) -> bool:
+        """True once Ctrl-C was pressed inside `interrupt_cancels` (long work polls this)."""
+        return self.interrupted
+
     def finish(self) -> None:
         """Clear the progress line."""
         if self.shown:
             self.stream.write("\r" + " " * 70 + "\r")
             self.stream.flush()
+
+
+@contextlib.contextmanager
+def interrupt_cancels(progress: TerminalProgress) -> Iterator[None]:
+    """Turn the first Ctrl-C into a cancel request that long work polls, not an exception.
+
+    An exception raised at an arbitrary moment can land between creating a
+    temporary file and guarding it; a polled cancel stops at a safe point, so the
+    partial file is always removed. A second Ctrl-C interrupts at once.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        if progress.interrupted:
+            raise KeyboardInterrupt
+        progress.interrupted = True
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -12,12 +12,13 @@ from chapterdesk.cli.common import (
     add_db_option,
     add_json_option,
     date_arg,
+    interrupt_cancels,
     open_db,
     print_json,
     print_table,
 )
 from chapterdesk.errors import BadInputError
-from chapterdesk.hqsync import DISPLAY_NAMES, Mapping, read_header
+from chapterdesk.hqsync import DISPLAY_NAMES, ImportCancelled, Mapping, read_header
 from chapterdesk.services.hq_apply import apply_import, list_batches, undo_batch
 from chapterdesk.services.hq_plan import ChangeKind, ImportPlan, plan_import
 
@@ -190,18 +191,23 @@ def run_import(args: argparse.Namespace) -> int:
     db = open_db(args)
     progress = TerminalProgress()
     try:
-        plan = plan_import(
-            db,
-            path,
-            mapping=explicit_mapping(path, args.map),
-            skip_invalid=args.skip_invalid,
-            as_of=args.as_of,
-            progress=progress,
-        )
-        batch_id, counts = None, plan.counts
-        if not args.dry_run:
-            result = apply_import(db, plan)
-            batch_id, counts = result.batch_id, result.counts
+        with interrupt_cancels(progress):
+            plan = plan_import(
+                db,
+                path,
+                mapping=explicit_mapping(path, args.map),
+                skip_invalid=args.skip_invalid,
+                as_of=args.as_of,
+                progress=progress,
+                cancel=progress.cancelled,
+            )
+            batch_id, counts = None, plan.counts
+            if not args.dry_run:
+                result = apply_import(db, plan, progress=progress, cancel=progress.cancelled)
+                batch_id, counts = result.batch_id, result.counts
+    except ImportCancelled:
+        print("chapterdesk: the import was cancelled; nothing was written.", file=sys.stderr)
+        return 130
     finally:
         progress.finish()
         db.dispose()

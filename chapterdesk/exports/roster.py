@@ -1,0 +1,115 @@
+"""The roster export: every chapter member as a spreadsheet HQ's importer can read back.
+
+The columns are HQ's reference layout (DESIGN.md "HQ exports") in its order,
+with HQ's facts exactly as the latest HQ data gave them, then the chapter's
+own facts (chapter join date, standing, category) under headings HQ's
+layout does not use. Re-importing the file through the HQ import therefore
+maps every column by its heading and finds nothing changed for the members
+HQ's data knows. (The file lists the whole roster, so a member missing from
+HQ's latest export is in it with HQ's last facts: reading it back as if it
+were HQ's export would list them again. `export hq` keeps those members on a
+tab of their own.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from chapterdesk.data.engine import Database
+from chapterdesk.exports.sheets import Column, write_table
+from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
+from chapterdesk.services.roster import RosterEntry, list_members
+
+__all__ = ["HQ_COLUMNS", "ROSTER_COLUMNS", "roster_row", "write_roster_export"]
+
+#: HQ's reference layout, in its order
+HQ_COLUMNS = [
+    Column("Member ID", "text", 11),
+    Column("Prefix", "text", 7),
+    Column("First Name", "text", 16),
+    Column("Middle Name", "text", 12),
+    Column("Last Name", "text", 18),
+    Column("Suffix", "text", 7),
+    Column("Company", "text", 28),
+    Column("Title", "text", 22),
+    Column("Email", "text", 34),
+    Column("Phone", "text", 16),
+    Column("Address 1", "text", 24),
+    Column("Address 2", "text", 14),
+    Column("City", "text", 16),
+    Column("State/Province", "text", 10),
+    Column("Postal Code", "text", 11),
+    Column("Country", "text", 16),
+    Column("Member Type", "text", 14),
+    Column("Join Date", "date"),
+    Column("Paid Through", "date"),
+    Column("Status", "text", 10),
+    Column("Chapter", "text", 30),
+]
+#: the chapter's own facts, after HQ's columns
+CHAPTER_COLUMNS = [
+    Column("Chapter Member Since", "date", 14),
+    Column("Chapter Standing", "text", 16),
+    Column("Category", "text", 14),
+]
+ROSTER_COLUMNS = HQ_COLUMNS + CHAPTER_COLUMNS
+
+
+def roster_row(entry: RosterEntry) -> list[object]:
+    """One member's cells in `ROSTER_COLUMNS` order (dates as dates)."""
+    hq = entry.hq
+    return [
+        hq.hq_id,
+        hq.prefix,
+        hq.first_name,
+        hq.middle_name,
+        hq.last_name,
+        hq.suffix,
+        hq.company,
+        hq.title,
+        hq.email,
+        hq.phone,
+        hq.address1,
+        hq.address2,
+        hq.city,
+        hq.state,
+        hq.postal_code,
+        hq.country,
+        hq.member_type,
+        hq.join_date,
+        hq.paid_through,
+        hq.hq_status,
+        hq.chapters,
+        entry.membership.chapter_joined_on,
+        entry.standing.label,
+        entry.category.name if entry.category else "",
+    ]
+
+
+def roster_rows(entries: Iterable[RosterEntry]) -> Iterator[list[object]]:
+    """Every entry's row, lazily."""
+    for entry in entries:
+        yield roster_row(entry)
+
+
+def write_roster_export(
+    db: Database,
+    target: Path,
+    *,
+    as_of: dt.date | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> int:
+    """Write every current chapter member to `target` (.xlsx or .csv, atomically); returns rows.
+
+    Raises:
+        BadInputError: the suffix is neither .xlsx nor .csv, or the file cannot be written.
+        ReportCancelled: `cancel()` returned True; no file was written.
+    """
+    watch = Watch(progress, cancel)
+    watch.step("reading", 0, None)
+    entries = list_members(db, as_of=as_of)
+    rows = roster_rows(watch.over(entries, "writing", len(entries)))
+    return write_table(Path(target), ROSTER_COLUMNS, rows, sheet_name="Chapter roster")

@@ -1,0 +1,122 @@
+"""The compliance report: who on the roster is not in good standing, and what to do.
+
+By the bylaws every chapter member must be an international member in good
+standing. This report lists each member who is not (grace, lapsed, missing
+from HQ's data, or in a category that is not eligible) with their paid-through
+date, how many days ago it passed and the next step, and then the HQ members
+affiliated with the chapter who are not on its roster. It says how old the HQ
+data is, because every standing is only as current as that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from reportlab.platypus import Paragraph
+
+from chapterdesk.data.engine import Database
+from chapterdesk.reports.dues import _page_size
+from chapterdesk.reports.pdfdoc import ReportDocument
+from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
+from chapterdesk.reports.styles import escape_markup, long_date
+from chapterdesk.services.chapter import chapter_info, hq_data_status
+from chapterdesk.services.reconcile import reconcile
+from chapterdesk.services.roster import standing_counts
+
+__all__ = ["write_compliance_report"]
+
+PROBLEM_HEADER = ["Name", "HQ ID", "Standing", "Paid through", "Days lapsed", "Next step"]
+PROBLEM_WIDTHS = [0.19, 0.085, 0.15, 0.12, 0.085, 0.37]
+UNLISTED_HEADER = ["Name", "HQ ID", "Standing", "Paid through", "Email"]
+UNLISTED_WIDTHS = [0.24, 0.085, 0.15, 0.12, 0.405]
+
+
+def write_compliance_report(
+    db: Database,
+    target: Path,
+    *,
+    as_of: dt.date | None = None,
+    printed_on: dt.date | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> tuple[int, int]:
+    """Write the compliance report to `target` (atomically); returns (problems, pages).
+
+    Raises:
+        BadInputError: the file cannot be written.
+        ReportCancelled: `cancel()` returned True; no file was written.
+    """
+    watch = Watch(progress, cancel)
+    watch.step("reading", 0, None)
+    day = as_of or dt.date.today()
+    info = chapter_info(db)
+    found = reconcile(db, day)
+    age = hq_data_status(db, day)
+    members = sum(standing_counts(db, day).values())
+    document = ReportDocument(
+        target,
+        chapter_name=info.name,
+        title="Compliance: members not in good standing",
+        as_of=day,
+        page_size=_page_size(info.page_size),
+        printed_on=printed_on,
+    )
+    document.add_paragraph(
+        "By the bylaws every chapter member must also be an international member in good "
+        f"standing. {len(found.problems):,} of the chapter's {members:,} members are not."
+    )
+    if age.as_of is None:
+        document.add_paragraph(
+            "No HQ data has been imported yet: import HQ's export before acting on this report."
+        )
+    else:
+        advice = " Import a newer HQ export before acting on this report." if age.stale else ""
+        document.add_paragraph(age.describe() + "." + advice)
+    cell = document.styles.table_cell
+    document.add_heading("Chapter members not in good standing")
+    if found.problems:
+        document.add_table(
+            PROBLEM_HEADER,
+            (
+                [
+                    Paragraph(escape_markup(p.entry.hq.sort_name), cell),
+                    p.entry.hq_id,
+                    p.entry.standing.label,
+                    p.entry.hq.paid_through.isoformat() if p.entry.hq.paid_through else "",
+                    f"{p.days_lapsed:,}" if p.days_lapsed is not None else "",
+                    Paragraph(escape_markup(p.next_step), cell),
+                ]
+                for p in watch.over(found.problems, "members", len(found.problems))
+            ),
+            PROBLEM_WIDTHS,
+            numeric_cols=(4,),
+        )
+    else:
+        document.add_paragraph(f"Every chapter member is in good standing on {long_date(day)}.")
+    document.add_heading("Affiliated with the chapter at HQ, not on the roster")
+    if found.unlisted:
+        document.add_paragraph(
+            "HQ lists these members as belonging to this chapter. Add those in good standing "
+            "to the roster, or tell HQ they are not chapter members.",
+            small=True,
+        )
+        document.add_table(
+            UNLISTED_HEADER,
+            (
+                [
+                    Paragraph(escape_markup(u.hq.sort_name), cell),
+                    u.hq.hq_id,
+                    u.standing.label,
+                    u.hq.paid_through.isoformat() if u.hq.paid_through else "",
+                    u.hq.email,
+                ]
+                for u in found.unlisted
+            ),
+            UNLISTED_WIDTHS,
+        )
+    else:
+        document.add_paragraph(
+            "None: every HQ member affiliated with the chapter is on the roster."
+        )
+    return len(found.problems), document.build()

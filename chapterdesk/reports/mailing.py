@@ -1,0 +1,68 @@
+"""Mailing labels for the roster on Avery 5160 or L7160 stock.
+
+By default the labels are for the members in good standing (privileges not
+suspended), the people a chapter mailing is for; `everyone` gives a label to
+every member on the roster. The chapter's home country (the one most of its
+members live in) is left off, as domestic post needs no country line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+from chapterdesk.data.engine import Database
+from chapterdesk.errors import BadInputError
+from chapterdesk.reports.labels import LABEL_SHEETS, draw_labels
+from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
+from chapterdesk.reports.roster import folded
+from chapterdesk.reports.statements import address_lines
+from chapterdesk.services.roster import HqRecord, list_members
+
+__all__ = ["label_addresses", "write_labels"]
+
+
+def label_addresses(
+    db: Database, *, everyone: bool = False, as_of: dt.date | None = None
+) -> list[list[str]]:
+    """The address of each member to label, in roster order, home country left off."""
+    entries = list_members(db, as_of=as_of)
+    if not everyone:
+        entries = [e for e in entries if not e.privileges.suspended]
+    entries.sort(key=lambda e: (folded(e.hq.sort_name), e.hq_id))
+    records: list[HqRecord] = [e.hq for e in entries]
+    countries = Counter(r.country for r in records if r.country)
+    home = countries.most_common(1)[0][0] if countries else ""
+    return [
+        [line for line in address_lines(r) if not (home and line == r.country == home)]
+        for r in records
+    ]
+
+
+def write_labels(
+    db: Database,
+    target: Path,
+    *,
+    sheet: str = "5160",
+    everyone: bool = False,
+    as_of: dt.date | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> tuple[int, int]:
+    """Write mailing labels to `target` (atomically); returns (labels, pages).
+
+    Raises:
+        BadInputError: an unknown sheet, or the file cannot be written.
+        ReportCancelled: `cancel()` returned True; no file was written.
+    """
+    stock = LABEL_SHEETS.get(sheet.upper())
+    if stock is None:
+        raise BadInputError(
+            f"There is no label sheet {sheet!r}; choose {' or '.join(LABEL_SHEETS)}."
+        )
+    watch = Watch(progress, cancel)
+    watch.step("reading", 0, None)
+    addresses = label_addresses(db, everyone=everyone, as_of=as_of)
+    pages = draw_labels(target, watch.over(addresses, "labels", len(addresses)), stock)
+    return len(addresses), pages

@@ -1,0 +1,154 @@
+"""The membership directory: the officers, then every member in good standing by letter.
+
+The directory is a chapter privilege, suspended for members whose
+international membership has lapsed or who are missing from HQ's data
+(DESIGN.md rule 1): it lists the members whose privileges are not suspended,
+that is those in good standing or inside the grace window, in an eligible
+category. Names are grouped under the letter of the last name with accents
+folded (Żółć under Z, Ødegård under O), as a reader looks them up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Iterator
+from itertools import groupby
+from pathlib import Path
+
+from reportlab.platypus import Paragraph
+
+from chapterdesk.data.engine import Database
+from chapterdesk.reports.dues import _page_size
+from chapterdesk.reports.pdfdoc import ReportDocument
+from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
+from chapterdesk.reports.styles import escape_markup
+from chapterdesk.services.chapter import chapter_info
+from chapterdesk.services.officers import list_officers
+from chapterdesk.services.roster import RosterEntry, list_members
+
+__all__ = ["directory_entries", "folded", "index_letter", "write_directory"]
+
+DIRECTORY_HEADER = ["Name", "Organisation", "Email", "Phone"]
+DIRECTORY_WIDTHS = [0.25, 0.19, 0.41, 0.15]
+OFFICER_HEADER = ["Position", "Name", "Term", "Email", "Phone"]
+OFFICER_WIDTHS = [0.14, 0.2, 0.14, 0.37, 0.15]
+#: letters that have no decomposition to a base letter
+_NO_DECOMPOSITION = str.maketrans(
+    {
+        "Ł": "L",
+        "ł": "l",
+        "Ø": "O",
+        "ø": "o",
+        "Đ": "D",
+        "đ": "d",
+        "Æ": "AE",
+        "æ": "ae",
+        "Œ": "OE",
+        "œ": "oe",
+        "ß": "ss",
+        "Þ": "Th",
+        "þ": "th",
+    }
+)
+
+
+def folded(text: str) -> str:
+    """`text` without accents, case-folded: the key a directory is sorted by."""
+    plain = unicodedata.normalize("NFKD", text.translate(_NO_DECOMPOSITION))
+    return "".join(c for c in plain if not unicodedata.combining(c)).casefold()
+
+
+def index_letter(last_name: str) -> str:
+    """The letter a last name is listed under ("#" when it does not start with a letter)."""
+    key = folded(last_name).lstrip(" '’-\"")
+    return key[0].upper() if key and key[0].isascii() and key[0].isalpha() else "#"
+
+
+def directory_entries(db: Database, as_of: dt.date | None = None) -> list[RosterEntry]:
+    """The members the directory lists, in directory order."""
+    entries = [e for e in list_members(db, as_of=as_of) if not e.privileges.suspended]
+    entries.sort(key=lambda e: (index_letter(e.hq.last_name), folded(e.hq.sort_name), e.hq_id))
+    return entries
+
+
+def _rows(entries: list[RosterEntry], counter: list[int], watch: Watch) -> Iterator[list[str]]:
+    """One letter's rows, laid out lazily; reports progress over the whole directory."""
+    for entry in entries:
+        counter[0] += 1
+        if counter[0] % 200 == 0:
+            watch.step("members", counter[0], counter[1])
+        hq = entry.hq
+        name = hq.sort_name + (f", {hq.suffix}" if hq.suffix else "")
+        yield [name, hq.company, hq.email, hq.phone]
+
+
+def write_directory(
+    db: Database,
+    target: Path,
+    *,
+    as_of: dt.date | None = None,
+    printed_on: dt.date | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> tuple[int, int]:
+    """Write the directory to `target` (atomically); returns (members listed, pages).
+
+    Raises:
+        BadInputError: the file cannot be written.
+        ReportCancelled: `cancel()` returned True; no file was written.
+    """
+    watch = Watch(progress, cancel)
+    watch.step("reading", 0, None)
+    day = as_of or dt.date.today()
+    info = chapter_info(db)
+    entries = directory_entries(db, day)
+    contacts = {e.hq_id: e.hq for e in entries}
+    officers = list_officers(db, as_of=day)
+    document = ReportDocument(
+        target,
+        chapter_name=info.name,
+        title="Membership directory",
+        as_of=day,
+        page_size=_page_size(info.page_size),
+        printed_on=printed_on,
+    )
+    cell = document.styles.table_cell
+    document.add_heading("Officers")
+    if officers:
+        document.add_table(
+            OFFICER_HEADER,
+            [
+                [
+                    term.position,
+                    term.name,
+                    Paragraph(
+                        f"{term.starts_on.isoformat()} to "
+                        + (term.ends_on.isoformat() if term.ends_on else "open"),
+                        cell,
+                    ),
+                    Paragraph(escape_markup(contacts[term.hq_id].email), cell)
+                    if term.hq_id in contacts
+                    else "",
+                    contacts[term.hq_id].phone if term.hq_id in contacts else "",
+                ]
+                for term in officers
+            ],
+            OFFICER_WIDTHS,
+        )
+    else:
+        document.add_paragraph("No officer terms are in force.")
+    document.add_paragraph(
+        f"{len(entries):,} members are listed: those in good standing with the international "
+        "association or inside its grace window. Members whose privileges are suspended are "
+        "not listed.",
+        small=True,
+    )
+    document.page_break()
+    counter = [0, len(entries)]
+    for letter, group in groupby(entries, key=lambda e: index_letter(e.hq.last_name)):
+        document.add_heading(letter)
+        document.add_table(DIRECTORY_HEADER, _rows(list(group), counter, watch), DIRECTORY_WIDTHS)
+    pages = document.build()
+    watch.step("members", len(entries), len(entries))
+    return len(entries), pages

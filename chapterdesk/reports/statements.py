@@ -1,0 +1,396 @@
+"""Member statements: one page per member whose dues are open, ready to mail.
+
+Each page has the member's mailing address where a window envelope shows
+it, the account's entries with a running balance, the amount due, how to pay
+(the methods the chapter accepts, who checks are payable to) and a slip to
+return with the payment. A chapter of 50,000 can have thousands of
+statements, so they are read from the ledger a few hundred at a time and each
+page is one flowable drawn straight onto the canvas: the story never holds
+more than the page being laid out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus import Flowable
+
+from chapterdesk.data.engine import Database
+from chapterdesk.reports.dues import _page_size
+from chapterdesk.reports.pdfdoc import ReportDocument
+from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
+from chapterdesk.reports.styles import (
+    BODY_FONT,
+    BOLD_FONT,
+    GRID_GREY,
+    HEADER_FILL,
+    long_date,
+    money,
+    register_fonts,
+)
+from chapterdesk.services.chapter import chapter_info
+from chapterdesk.services.dues_reports import Statement, statement_members, statements_for
+from chapterdesk.services.ledger import KIND_LABELS, ZERO, EntryView
+from chapterdesk.services.officers import list_officers
+from chapterdesk.services.roster import HqRecord
+
+__all__ = ["address_lines", "statement_lines", "write_statements"]
+
+_CHUNK = 200
+_MIN_PAGE_HEIGHT = 400.0  # a statement always starts at the top of a page
+_SIZE = 9.5
+_PITCH = 13.0
+_HEADINGS = ("Date", "Description", "Charges", "Payments", "Balance")
+_SHARES = (0.2, 0.42, 0.12, 0.13, 0.13)
+
+
+def address_lines(hq: HqRecord) -> list[str]:
+    """A member's mailing address as printed on an envelope or a label (blank lines dropped)."""
+    city = " ".join(p for p in (hq.city + ("," if hq.city and hq.state else ""), hq.state) if p)
+    city = " ".join(p for p in (city, hq.postal_code) if p)
+    lines = [hq.display_name, hq.company, hq.address1, hq.address2, city, hq.country]
+    return [line for line in lines if line.strip()]
+
+
+@functools.cache
+def _widest(font: str) -> float:
+    """The advance of the font's widest printable ASCII character at `_SIZE` points."""
+    return max(float(pdfmetrics.stringWidth(chr(c), font, _SIZE)) for c in range(32, 127))
+
+
+def _fit(text: str, font: str, size: float, room: float) -> str:
+    """`text` cut with "…" so it fits `room` points."""
+    if pdfmetrics.stringWidth(text, font, size) <= room:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > room:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _describe(entry: EntryView, by_id: dict[int, EntryView]) -> str:
+    """The entry in the member's words: a reversal names what it undid, not an entry number."""
+    original = by_id.get(entry.reverses_id or -1)
+    if entry.kind != "reversal" or original is None:
+        return entry.describe()
+    what = KIND_LABELS[original.kind].lower()
+    if original.receipt_no is not None:
+        what += f" (receipt {original.receipt_no})"
+    return f"Reversal of {what}: {entry.reason}"
+
+
+def _entry_row(
+    entry: EntryView, balance: Decimal, currency: str, by_id: dict[int, EntryView]
+) -> list[str]:
+    charge = money(entry.signed, currency) if entry.signed > 0 else ""
+    payment = money(-entry.signed, currency) if entry.signed < 0 else ""
+    return [
+        long_date(entry.posted_on),
+        _describe(entry, by_id),
+        charge,
+        payment,
+        money(balance, currency),
+    ]
+
+
+def statement_lines(
+    statement: Statement, currency: str, room: int, description_width: float
+) -> list[list[str]]:
+    """The account's rows with a running balance, each description wrapped to its column.
+
+    A row is [date, description lines…, charge, payment, balance] flattened as
+    [date, first line, charge, payment, balance] followed by ["", next line, "", "", ""]
+    for each further line. `room` is how many lines fit on the page; when the
+    entries need more, the oldest are folded into one "Balance brought forward".
+    """
+    register_fonts()  # the wrapping measures text in the report's font
+    by_id = {entry.id: entry for entry in statement.entries}
+    balance = ZERO
+    blocks: list[tuple[Decimal, list[list[str]]]] = []
+    for entry in statement.entries:
+        before = balance
+        balance += entry.signed
+        date, description, charge, payment, total = _entry_row(entry, balance, currency, by_id)
+        parts = simpleSplit(description, BODY_FONT, _SIZE, description_width)[:2] or [""]
+        block = [[date, parts[0], charge, payment, total]]
+        block += [["", part, "", "", ""] for part in parts[1:]]
+        blocks.append((before, block))
+    used = sum(len(block) for _, block in blocks)
+    first = 0
+    while used > room and first < len(blocks):
+        used -= len(blocks[first][1])
+        first += 1
+    rows: list[list[str]] = []
+    if first:
+        brought = blocks[first][0] if first < len(blocks) else balance
+        rows.append(["", "Balance brought forward", "", "", money(brought, currency)])
+        if len(rows) + used > room and first < len(blocks):
+            used -= len(blocks[first][1])
+            first += 1
+            rows[0][4] = money(blocks[first][0] if first < len(blocks) else balance, currency)
+    for _, block in blocks[first:]:
+        rows.extend(block)
+    return rows
+
+
+class _Text:
+    """All of a page's strings in one PDF text object (not one per string, as drawString does)."""
+
+    def __init__(self, canvas: Any) -> None:
+        self.canvas = canvas
+        self.text = canvas.beginText()
+        self.font = ("", 0.0)
+
+    def _use(self, font: str, size: float) -> None:
+        if self.font != (font, size):
+            self.text.setFont(font, size)
+            self.font = (font, size)
+
+    def left(self, x: float, y: float, value: str, font: str, size: float) -> None:
+        """`value` starting at x."""
+        self._use(font, size)
+        self.text.setTextOrigin(x, y)
+        self.text.textOut(value)
+
+    def right(self, x: float, y: float, value: str, font: str, size: float) -> None:
+        """`value` ending at x."""
+        self.left(x - pdfmetrics.stringWidth(value, font, size), y, value, font, size)
+
+    def draw(self) -> None:
+        """Put the text object on the page."""
+        self.canvas.drawText(self.text)
+
+
+class _StatementPage(Flowable):  # type: ignore[misc]  # reportlab is untyped
+    """One member's statement, drawn directly on the canvas; fills the page's frame."""
+
+    def __init__(self, statement: Statement, setting: _Setting, width: float, height: float):
+        super().__init__()
+        self.statement = statement
+        self.setting = setting
+        self.width = width
+        self.height = height
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """Take the whole frame, so the next statement starts a new page."""
+        return self.width, self.height
+
+    def draw(self) -> None:
+        """Address, account summary, entries, amount due, how to pay, return slip."""
+        canvas = self.canv
+        s = self.statement
+        cur = self.setting.currency
+        width, top = self.width, self.height
+        half = width * 0.55
+        text = _Text(canvas)
+        y = top - 14
+        for number, line in enumerate(address_lines(s.hq)):
+            font = BOLD_FONT if number == 0 else BODY_FONT
+            text.left(0, y, _fit(line, font, 10.5, half - 12), font, 10.5)
+            y -= 13.5
+        facts = (
+            ("Statement date", long_date(self.setting.as_of)),
+            ("Member ID", s.hq.hq_id),
+            (f"{self.setting.year} dues open", money(s.year_open, cur)),
+            ("Amount due", money(s.outstanding, cur)),
+        )
+        fy = top - 14
+        for label, value in facts:
+            bold = label == "Amount due"
+            font, size = (BOLD_FONT, 10.5) if bold else (BODY_FONT, _SIZE)
+            text.left(half, fy, label, font, size)
+            text.right(width, fy, value, font, size)
+            fy -= 14
+        y = min(y, fy) - 16
+        xs = self.setting.columns(width)
+        canvas.setFillColor(HEADER_FILL)
+        canvas.rect(0, y - 4, width, _PITCH + 2, stroke=0, fill=1)
+        canvas.setFillColorRGB(0, 0, 0)
+        self._row(text, _HEADINGS, xs, y, BOLD_FONT)
+        rows_room = int((y - self.setting.footer_height) // _PITCH) - 1
+        description_room = xs[2] - xs[1] - 6
+        for row in statement_lines(s, cur, rows_room, description_room):
+            y -= _PITCH
+            self._row(text, row, xs, y, BODY_FONT)
+        y -= 7
+        canvas.setStrokeColor(GRID_GREY)
+        canvas.setLineWidth(0.6)
+        canvas.line(0, y, width, y)
+        y -= 15
+        text.right(width, y, f"Amount due: {money(s.outstanding, cur)}", BOLD_FONT, 11)
+        if s.credit:
+            y -= 14
+            text.right(width, y, f"Credit on account: {money(s.credit, cur)}", BODY_FONT, _SIZE)
+        y -= 26
+        text.left(0, y, "How to pay", BOLD_FONT, 10.5)
+        for line in self.setting.how_to_pay(width):
+            y -= 12.5
+            text.left(0, y, line, BODY_FONT, _SIZE)
+        self._slip(text)
+        text.draw()
+
+    def _row(self, text: _Text, cells: Sequence[str], xs: list[float], y: float, font: str) -> None:
+        """One row of the entries table: text left, amounts right."""
+        for index, value in enumerate(cells):
+            if not value:
+                continue
+            room = xs[index + 1] - xs[index] - 6
+            if not value.isascii() or len(value) * _widest(font) > room:  # else it surely fits
+                value = _fit(value, font, _SIZE, room)
+            if index < 2:
+                text.left(xs[index], y, value, font, _SIZE)
+            else:
+                text.right(xs[index + 1], y, value, font, _SIZE)
+
+    def _slip(self, text: _Text) -> None:
+        """A return slip along the bottom: cut here, send with the payment."""
+        canvas = self.canv
+        s = self.statement
+        y = self.setting.slip_height
+        width = self.width
+        canvas.saveState()
+        canvas.setDash(3, 3)
+        canvas.setStrokeColor(GRID_GREY)
+        canvas.line(0, y, width, y)
+        canvas.restoreState()
+        text.left(0, y + 3, "Please return this part with your payment", BODY_FONT, 7.5)
+        name = _fit(s.hq.display_name, BOLD_FONT, 10, width * 0.55)
+        text.left(0, y - 16, name, BOLD_FONT, 10)
+        due = f"Amount due: {money(s.outstanding, self.setting.currency)}"
+        text.right(width, y - 16, due, BOLD_FONT, 10)
+        slip_id = f"Member ID {s.hq.hq_id} · {self.setting.year} chapter dues"
+        text.left(0, y - 30, slip_id, BODY_FONT, _SIZE)
+        text.right(width, y - 30, "Amount enclosed: ______________", BODY_FONT, _SIZE)
+        text.left(0, y - 44, self.setting.payee(width), BODY_FONT, _SIZE)
+
+
+class _Setting:
+    """What every statement of one run shares: chapter, year, dates, contact, geometry."""
+
+    def __init__(
+        self, chapter: str, currency: str, year: int, as_of: dt.date, contact: str
+    ) -> None:
+        self.chapter = chapter
+        self.currency = currency
+        self.year = year
+        self.as_of = as_of
+        self.contact = contact
+        self.slip_height = 58.0
+        self.footer_height = 58.0 + 120.0  # the slip and the how-to-pay block under the table
+        self._lines: dict[float, list[str]] = {}
+
+    def columns(self, width: float) -> list[float]:
+        """The x of each entries-table column edge, for a page `width` wide."""
+        return [sum(_SHARES[:i]) * width for i in range(len(_SHARES) + 1)]
+
+    def payee(self, width: float) -> str:
+        """ "Payable to <chapter>", cut to the slip's width."""
+        return _fit(f"Payable to {self.chapter}", BODY_FONT, _SIZE, width * 0.55)
+
+    def how_to_pay(self, width: float) -> list[str]:
+        """The how-to-pay paragraph wrapped to the page (computed once per run)."""
+        if width not in self._lines:
+            text = [
+                "Visa, MasterCard or American Express: call or write to the chapter treasurer.",
+                f"Check or money order: make checks payable to {self.chapter}, and write your "
+                "member ID (above) on it.",
+                "Purchase orders are not accepted. Chapter dues are not refundable.",
+            ]
+            if self.contact:
+                text.append(f"Questions about this statement: {self.contact}.")
+            lines: list[str] = []
+            for paragraph in text:
+                lines.extend(simpleSplit(paragraph, BODY_FONT, _SIZE, width))
+            self._lines[width] = lines
+        return self._lines[width]
+
+
+class _StatementStream(Flowable):  # type: ignore[misc]  # reportlab is untyped
+    """Asks to be split, then yields one statement page and itself for the rest."""
+
+    def __init__(self, source: Iterator[Statement], first: Statement, setting: _Setting):
+        super().__init__()
+        self._source = source
+        self._first = first
+        self._setting = setting
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """Claim more than the frame, so that the frame calls `split`."""
+        return availWidth, availHeight + 1
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        """This statement's page, then a stream for the statements after it."""
+        if availHeight < _MIN_PAGE_HEIGHT:
+            return []  # not at the top of a page: start the statement on the next one
+        page = _StatementPage(self._first, self._setting, availWidth, availHeight - 1)
+        following = next(self._source, None)
+        if following is None:
+            return [page]
+        return [page, _StatementStream(self._source, following, self._setting)]
+
+    def draw(self) -> None:
+        """Never drawn itself."""
+
+
+def _statements(db: Database, year: int, hq_ids: list[str], watch: Watch) -> Iterator[Statement]:
+    """Statements read from the ledger `_CHUNK` members at a time."""
+    done = 0
+    for start in range(0, len(hq_ids), _CHUNK):
+        watch.step("statements", done, len(hq_ids))
+        for statement in statements_for(db, year, hq_ids[start : start + _CHUNK]):
+            done += 1
+            yield statement
+    watch.step("statements", done, len(hq_ids))
+
+
+def _treasurer(db: Database, day: dt.date) -> str:
+    """The treasurer's name and title, for "questions about this statement"."""
+    for term in list_officers(db, as_of=day):
+        if term.position.casefold() == "treasurer":
+            return f"{term.name}, Treasurer"
+    return ""
+
+
+def write_statements(
+    db: Database,
+    year: int,
+    target: Path,
+    *,
+    as_of: dt.date | None = None,
+    printed_on: dt.date | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> tuple[int, int]:
+    """Write a statement for every member whose `year` dues are open; returns (statements, pages).
+
+    Raises:
+        BadInputError: an implausible year, or the file cannot be written.
+        ReportCancelled: `cancel()` returned True; no file was written.
+    """
+    watch = Watch(progress, cancel)
+    watch.step("reading", 0, None)
+    day = as_of or dt.date.today()
+    info = chapter_info(db)
+    owing = statement_members(db, year)
+    document = ReportDocument(
+        target,
+        chapter_name=info.name,
+        title=f"Dues statement {year}",
+        as_of=day,
+        page_size=_page_size(info.page_size),
+        printed_on=printed_on,
+    )
+    setting = _Setting(info.name, info.currency, year, day, _treasurer(db, day))
+    source = _statements(db, year, owing, watch)
+    first = next(source, None)
+    if first is None:
+        document.add_paragraph(f"No member owes {year} dues: there are no statements to send.")
+    else:
+        document.story.append(_StatementStream(source, first, setting))
+    return len(owing), document.build()

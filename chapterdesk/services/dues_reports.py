@@ -1,0 +1,332 @@
+"""What the treasurer's printed dues reports show, read from the ledger in one unit of work.
+
+The dues report for a year, the member statements and a receipt's copy are
+built from the same derived figures as the rest of the dues services
+(`ledger.entries_for` and `ledger.allocate`): nothing here stores or
+recomputes money a second way, so the report's grand totals are the ledger's.
+
+A year's figures are those of its charges: per member what was assessed for
+the year, waived, paid (payments and credits applied to it, oldest charge
+first) and still outstanding, plus any credit the member holds. Payments by
+method are the live payments received inside the dues year's dates, because
+a payment is not tied to one year: the ledger applies it to the oldest open
+charge.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from chapterdesk.data.engine import Database
+from chapterdesk.data.ledger_models import LedgerEntry
+from chapterdesk.data.models import HqMember
+from chapterdesk.errors import NotFoundError
+from chapterdesk.money import from_cents
+from chapterdesk.services.balances import AGING_BUCKETS, Aging, aging_bucket
+from chapterdesk.services.chapter import CategoryIndex, categories_in, settings_row
+from chapterdesk.services.ledger import METHOD_LABELS, ZERO, EntryView, allocate, entries_for
+from chapterdesk.services.rates import DuesYear, dues_year_in
+from chapterdesk.services.roster import HqRecord, hq_record
+
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class DuesReportLine:
+    """One member's dues for the year: assessed, waived, paid, outstanding, and their credit."""
+
+    hq_id: str
+    name: str
+    sort_name: str
+    category: str
+    assessed: Decimal
+    waived: Decimal
+    paid: Decimal
+    outstanding: Decimal
+    credit: Decimal
+
+
+@dataclass(frozen=True)
+class DuesTotal:
+    """Sums over a group of members (a category, or the whole chapter)."""
+
+    label: str
+    members: int
+    assessed: Decimal
+    waived: Decimal
+    paid: Decimal
+    outstanding: Decimal
+    credit: Decimal
+
+
+@dataclass(frozen=True)
+class MethodTotal:
+    """Live payments received in the dues year by one method."""
+
+    method: str
+    label: str
+    payments: int
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class DuesYearReport:
+    """Everything the dues report for one year prints."""
+
+    year: DuesYear
+    as_of: dt.date
+    currency: str
+    lines: tuple[DuesReportLine, ...]
+    by_category: tuple[DuesTotal, ...]
+    by_method: tuple[MethodTotal, ...]
+    aging: Aging
+    totals: DuesTotal
+
+
+def _hq_records(session: Session, hq_ids: Iterable[str]) -> dict[str, HqRecord]:
+    """Plain HQ records of some IDs, read in chunks."""
+    wanted = sorted(set(hq_ids))
+    records: dict[str, HqRecord] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        for row in session.scalars(select(HqMember).where(HqMember.hq_id.in_(chunk))):
+            records[row.hq_id] = hq_record(row)
+    return records
+
+
+def _charged_in(session: Session, year: int) -> set[str]:
+    """The HQ IDs with a charge (live or reversed) for a dues year."""
+    return set(
+        session.scalars(
+            select(LedgerEntry.hq_id).where(
+                LedgerEntry.kind == "charge", LedgerEntry.dues_year == year
+            )
+        )
+    )
+
+
+def _sum(lines: Iterable[DuesReportLine], label: str) -> DuesTotal:
+    members = list(lines)
+    return DuesTotal(
+        label=label,
+        members=len(members),
+        assessed=sum((m.assessed for m in members), ZERO),
+        waived=sum((m.waived for m in members), ZERO),
+        paid=sum((m.paid for m in members), ZERO),
+        outstanding=sum((m.outstanding for m in members), ZERO),
+        credit=sum((m.credit for m in members), ZERO),
+    )
+
+
+def _by_method(session: Session, window: DuesYear) -> tuple[MethodTotal, ...]:
+    """Live payments received between the year's first and last day, per method."""
+    reversed_ids = set(
+        session.scalars(select(LedgerEntry.reverses_id).where(LedgerEntry.kind == "reversal"))
+    )
+    counts: dict[str, int] = defaultdict(int)
+    cents: dict[str, int] = defaultdict(int)
+    rows = session.execute(
+        select(LedgerEntry.id, LedgerEntry.method, LedgerEntry.amount_cents).where(
+            LedgerEntry.kind == "payment",
+            LedgerEntry.posted_on >= window.starts_on,
+            LedgerEntry.posted_on <= window.ends_on,
+        )
+    )
+    for entry_id, method, amount in rows:
+        if entry_id in reversed_ids or method is None:
+            continue
+        counts[method] += 1
+        cents[method] += amount
+    return tuple(
+        MethodTotal(code, label, counts[code], from_cents(cents[code]))
+        for code, label in METHOD_LABELS.items()
+    )
+
+
+def dues_year_report(db: Database, year: int, *, as_of: dt.date | None = None) -> DuesYearReport:
+    """Per-member dues for a year with totals by category and method, aging and grand totals.
+
+    Members are those with a live charge for the year, sorted by last name.
+    Aging sorts the year's open amounts by the age of their charge on `as_of`.
+
+    Raises:
+        BadInputError: the year is not plausible.
+    """
+    day = as_of or dt.date.today()
+    with db.reading() as session:
+        window = dues_year_in(session, year)
+        currency = settings_row(session).currency
+        category_list = categories_in(session)
+        categories = CategoryIndex(category_list)
+        ledgers = entries_for(session, _charged_in(session, year))
+        records = _hq_records(session, ledgers)
+        by_method = _by_method(session, window)
+    lines: list[DuesReportLine] = []
+    aging = dict.fromkeys(AGING_BUCKETS, ZERO)
+    for hq_id, entries in ledgers.items():
+        state = allocate(entries)
+        charges = [c for c in state.charges if c.dues_year == year]
+        if not charges:
+            continue  # every charge for the year was reversed
+        for charge in charges:
+            if charge.open > 0:
+                aging[aging_bucket(charge.posted_on, day)] += charge.open
+        record = records[hq_id]
+        category = categories.resolve(record.member_type)
+        lines.append(
+            DuesReportLine(
+                hq_id=hq_id,
+                name=record.display_name,
+                sort_name=record.sort_name,
+                category=category.name if category else (record.member_type or "No category"),
+                assessed=sum((c.charged for c in charges), ZERO),
+                waived=sum((c.waived for c in charges), ZERO),
+                paid=sum((c.paid for c in charges), ZERO),
+                outstanding=sum((c.open for c in charges), ZERO),
+                credit=state.credit,
+            )
+        )
+    lines.sort(key=lambda line: (line.sort_name.casefold(), line.hq_id))
+    grouped: dict[str, list[DuesReportLine]] = defaultdict(list)
+    for line in lines:
+        grouped[line.category].append(line)
+    order = {c.name: i for i, c in enumerate(category_list)}
+    by_category = tuple(
+        _sum(members, label)
+        for label, members in sorted(grouped.items(), key=lambda g: (order.get(g[0], 99), g[0]))
+    )
+    return DuesYearReport(
+        year=window,
+        as_of=day,
+        currency=currency,
+        lines=tuple(lines),
+        by_category=by_category,
+        by_method=by_method,
+        aging=Aging(**aging),
+        totals=_sum(lines, "All members"),
+    )
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One member's statement: who, every ledger entry, and what is due."""
+
+    hq: HqRecord
+    entries: tuple[EntryView, ...]
+    outstanding: Decimal
+    credit: Decimal
+    year_open: Decimal
+
+
+def statement_members(db: Database, year: int) -> list[str]:
+    """HQ IDs, by last name, of the members whose dues for `year` are still open."""
+    with db.reading() as session:
+        dues_year_in(session, year)
+        ledgers = entries_for(session, _charged_in(session, year))
+        owing = [
+            hq_id
+            for hq_id, entries in ledgers.items()
+            if any(c.dues_year == year and c.open > 0 for c in allocate(entries).charges)
+        ]
+        records = _hq_records(session, owing)
+    owing.sort(key=lambda hq_id: (records[hq_id].sort_name.casefold(), hq_id))
+    return owing
+
+
+def statements_for(db: Database, year: int, hq_ids: list[str]) -> list[Statement]:
+    """The statements of some members (a chunk of `statement_members`), in the order given."""
+    with db.reading() as session:
+        ledgers = entries_for(session, hq_ids)
+        records = _hq_records(session, hq_ids)
+    result = []
+    for hq_id in hq_ids:
+        entries = ledgers.get(hq_id, [])
+        state = allocate(entries)
+        result.append(
+            Statement(
+                hq=records[hq_id],
+                entries=tuple(entries),
+                outstanding=state.outstanding,
+                credit=state.credit,
+                year_open=sum((c.open for c in state.charges if c.dues_year == year), ZERO),
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class ReceiptCopy:
+    """A payment as its receipt prints it, with what it paid off when it was posted."""
+
+    receipt_no: int
+    entry_id: int
+    hq: HqRecord
+    amount: Decimal
+    method: str
+    method_label: str
+    reference: str
+    paid_on: dt.date
+    applied: tuple[tuple[int, Decimal], ...]
+    outstanding_after: Decimal
+    credit_after: Decimal
+    reversal: EntryView | None
+
+
+def receipt_copy(db: Database, receipt_no: int) -> ReceiptCopy:
+    """A copy of the receipt for one payment, as things stood right after it was posted.
+
+    Raises:
+        NotFoundError: no payment has this receipt number.
+    """
+    with db.reading() as session:
+        found = session.execute(
+            select(LedgerEntry.id, LedgerEntry.hq_id).where(LedgerEntry.receipt_no == receipt_no)
+        ).first()
+        if found is None:
+            raise NotFoundError(
+                f"There is no payment with receipt number {receipt_no}; "
+                "check the number on the receipt or in `chapterdesk dues balance HQ_ID`."
+            )
+        entry_id, hq_id = found
+        entries = entries_for(session, [hq_id])[hq_id]
+        record = _hq_records(session, [hq_id])[hq_id]
+    payment = next(e for e in entries if e.id == entry_id)
+    # the ledger as it stood when the payment was posted: later entries and reversals unseen
+    then = [
+        dataclasses.replace(e, reversed_by=None)
+        if e.reversed_by is not None and e.reversed_by > entry_id
+        else e
+        for e in entries
+        if e.id <= entry_id
+    ]
+    before = allocate([e for e in then if e.id != entry_id])
+    after = allocate(then)
+    paid_before = {c.entry_id: c.paid for c in before.charges}
+    applied = tuple(
+        (c.dues_year, c.paid - paid_before.get(c.entry_id, ZERO))
+        for c in after.charges
+        if c.paid != paid_before.get(c.entry_id, ZERO)
+    )
+    reversal = next((e for e in entries if e.id == payment.reversed_by), None)
+    return ReceiptCopy(
+        receipt_no=receipt_no,
+        entry_id=entry_id,
+        hq=record,
+        amount=payment.amount,
+        method=payment.method or "",
+        method_label=METHOD_LABELS.get(payment.method or "", payment.method or ""),
+        reference=payment.reference,
+        paid_on=payment.posted_on,
+        applied=applied,
+        outstanding_after=after.outstanding,
+        credit_after=after.credit,
+        reversal=reversal,
+    )
