@@ -219,5 +219,6 @@ def _validate(
         problems=checker.problems,
         invalid_rows=checker.invalid_rows,
         total_rows=checker.total_rows,
+        ids_in_file=frozenset(checker.ids_seen),
         unmapped_headers=mapping.unmapped_headers,
     )

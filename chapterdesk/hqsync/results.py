@@ -83,6 +83,7 @@ class ParsedExport:
         invalid_rows: how many rows had at least one problem.
         total_rows: how many member rows were read (blank and totals rows excluded).
         unmapped_headers: header texts that were not used (extra or duplicate columns).
+        ids_in_file: every member ID named in the file, valid row or not.
     """
 
     path: Path
@@ -98,6 +99,9 @@ class ParsedExport:
     invalid_rows: int
     total_rows: int
     unmapped_headers: tuple[str, ...]
+    #: Every member ID the file names, on valid and invalid rows alike: a member whose
+    #: row was skipped as invalid is still in HQ's export, not missing from it.
+    ids_in_file: frozenset[str] = frozenset()
 
     @property
     def is_clean(self) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
 
 from chapterdesk.errors import BadInputError
@@ -250,6 +250,11 @@ class RowChecker:
                 Problem(first, header, f"member ID {hq_id} appears again on row {number}; "
                         "each member must appear once. Remove or correct one of the rows.")
             )  # fmt: skip
+
+    @property
+    def ids_seen(self) -> Iterable[str]:
+        """Every member ID read from the file, on valid and invalid rows."""
+        return self._first_row.keys()
 
     def finish(self) -> None:
         """Drop valid rows that turned out to share an ID, and put problems in row order."""

@@ -449,6 +449,7 @@ def _diff(
             )
         )
         records[hq_id] = new
+    seen |= parsed.ids_in_file  # a member on a skipped (invalid) row is not missing from HQ
     for hq_id, old in existing.items():
         if hq_id not in seen and old[present_i]:
             changes.append(

@@ -42,8 +42,8 @@ TABS: tuple[tuple[str, ChangeKind, str], ...] = (
     (
         "Missing",
         ChangeKind.MISSING,
-        "HQ records not in this export (or only on a row skipped as invalid): they are "
-        "marked missing, never deleted. Untick any you know HQ still lists.",
+        "HQ records not in this export: they are marked missing, never deleted. "
+        "Untick any you know HQ still lists.",
     ),
     (
         "Conflicts",
