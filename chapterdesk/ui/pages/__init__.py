@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from chapterdesk.ui.pages.base import Page
 from chapterdesk.ui.pages.dashboard import DashboardPage
+from chapterdesk.ui.pages.dues import DuesPage
 from chapterdesk.ui.pages.officers import OfficersPage
 from chapterdesk.ui.pages.roster import RosterPage
 from chapterdesk.ui.pages.settings_page import SettingsPage
@@ -17,6 +18,7 @@ from chapterdesk.ui.pages.settings_page import SettingsPage
 PAGES: list[type[Page]] = [
     DashboardPage,
     RosterPage,
+    DuesPage,
     OfficersPage,
     SettingsPage,
 ]
