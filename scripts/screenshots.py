@@ -57,10 +57,15 @@ def save(widget: QWidget, name: str) -> None:
 def dues_tabs(app: QApplication, window: MainWindow, prefix: str, hq_id: str) -> None:
     """Photograph each tab of the Dues page (the assessment after its preview)."""
     page = window.pages["dues"]
+    db = window.ctx.db  # type: ignore[union-attr]
+    next_year = dues.dues_year(db).year + 1
+    for rate in dues.list_rates(db, next_year - 1):  # next year's rates, for the preview
+        dues.set_rate(db, next_year, rate.category_code, rate.amount + 10,
+                      nonprofit=rate.nonprofit_amount, enterprise=rate.enterprise_amount)
     for key in ("rates", "assess", "payments", "balances"):
         page.activate(DuesTarget(key, hq_id=hq_id))  # type: ignore[attr-defined]
         if key == "assess":
-            page.assess.set_year(dues.dues_year(window.ctx.db).year + 1)  # type: ignore
+            page.assess.set_year(next_year)  # type: ignore[attr-defined]
             page.assess.run_preview()  # type: ignore[attr-defined]
         settle(app, window, 600)
         save(window, f"{prefix}-dues-{key}")

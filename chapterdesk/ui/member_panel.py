@@ -120,7 +120,7 @@ class MemberPanel(QScrollArea):
         self.terms.setWordWrap(True)
         QVBoxLayout(self.terms_box).addWidget(self.terms)
         self.dues_box = QGroupBox("Dues")
-        self.ledger = LedgerView(ctx)
+        self.ledger = LedgerView(ctx, compact=True)
         self.ledger.setMinimumHeight(self.fontMetrics().lineSpacing() * 14)
         QVBoxLayout(self.dues_box).addWidget(self.ledger)
         self.history_box = QGroupBox("Membership history")

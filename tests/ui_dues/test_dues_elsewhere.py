@@ -48,7 +48,7 @@ def test_who_has_not_paid_and_its_export(qtbot: QtBot, window: MainWindow, asked
     settle(qtbot, window)
     tab = window.pages["dues"].balances
     unpaid = dues.who_has_not_paid(db, year)
-    assert tab.current_view()[0] == "Who hasn't paid, for the year"
+    assert tab.current_view()[0] == "Who hasn't paid (year)"
     assert tab.model.rowCount() == len(unpaid) > 0
     assert {tab.model.index(r, 0).data() for r in range(len(unpaid))} == {d.hq_id for d in unpaid}
     assert tab.caption.text().startswith(f"{len(unpaid)} members have not paid for {year}")

@@ -44,12 +44,12 @@ from chapterdesk.ui.dues.tables import (
 
 # (label, view key, status filter of a year's dues lines)
 VIEWS: tuple[tuple[str, str, str], ...] = (
-    ("Members who owe or are in credit", "balances", ""),
-    ("Every member with dues entries", "everyone", ""),
-    ("Who hasn't paid, for the year", "lines", "unpaid"),
-    ("Dues of the year: all", "lines", "all"),
-    ("Dues of the year: paid", "lines", "paid"),
-    ("Dues of the year: waived", "lines", "waived"),
+    ("Members owing or in credit", "balances", ""),
+    ("Everyone with dues entries", "everyone", ""),
+    ("Who hasn't paid (year)", "lines", "unpaid"),
+    ("The year's dues: all", "lines", "all"),
+    ("The year's dues: paid", "lines", "paid"),
+    ("The year's dues: waived", "lines", "waived"),
 )
 TOTALS = (("Assessed", "assessed"), ("Paid", "paid"), ("Credits", "credits"),
           ("Waived", "waived"), ("Outstanding", "outstanding"), ("Credit", "credit"))
@@ -82,18 +82,20 @@ class BalancesTab(QWidget):
         self.figures: dict[str, QLabel] = {}
         totals = QGroupBox("Totals")
         grid = QGridLayout(totals)
-        for column, (title, key) in enumerate(TOTALS):
-            grid.addWidget(QLabel(title), 0, column, Qt.AlignmentFlag.AlignRight)
+        for number, (title, key) in enumerate(TOTALS):
+            row, column = 2 * (number // 3), number % 3
+            grid.addWidget(QLabel(title), row, column, Qt.AlignmentFlag.AlignRight)
             self.figures[key] = _figure()
             self.figures[key].setAccessibleName(f"Total {title.lower()}")
-            grid.addWidget(self.figures[key], 1, column)
+            grid.addWidget(self.figures[key], row + 1, column)
         aging = QGroupBox("Aging of what is outstanding")
         aging_grid = QGridLayout(aging)
-        for column, (title, key) in enumerate(BUCKETS):
-            aging_grid.addWidget(QLabel(title), 0, column, Qt.AlignmentFlag.AlignRight)
+        for number, (title, key) in enumerate(BUCKETS):
+            row, column = 2 * (number // 2), number % 2
+            aging_grid.addWidget(QLabel(title), row, column, Qt.AlignmentFlag.AlignRight)
             self.figures[key] = _figure()
             self.figures[key].setAccessibleName(f"Aging {title}")
-            aging_grid.addWidget(self.figures[key], 1, column)
+            aging_grid.addWidget(self.figures[key], row + 1, column)
         self.view = QComboBox()
         self.view.setAccessibleName("What to list")
         for label, _key, _status in VIEWS:
@@ -108,6 +110,7 @@ class BalancesTab(QWidget):
         self.export_button.clicked.connect(self.export)
         self.caption = QLabel()
         self.caption.setAccessibleName("Members listed")
+        self.caption.setWordWrap(True)
         self.model = RecordsModel(balance_columns(money_in(self.currency)), self)
         self.table = table_view(self.model, "Dues balances", stretch=1)
         self.table.setToolTip("Double-click a member to open their ledger on the Payments tab.")
@@ -115,6 +118,7 @@ class BalancesTab(QWidget):
         top = QHBoxLayout()
         top.addWidget(totals, 3)
         top.addWidget(aging, 2)
+        top.addStretch(1)
         row = QHBoxLayout()
         show = QLabel("&List:")
         show.setBuddy(self.view)
@@ -124,12 +128,15 @@ class BalancesTab(QWidget):
         year.setBuddy(self.year)
         row.addWidget(year)
         row.addWidget(self.year)
-        row.addWidget(self.caption, 1)
-        row.addWidget(self.export_button)
+        row.addStretch(1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.caption, 1)
+        bottom.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(row)
         layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
 
     def current_view(self) -> tuple[str, str, str]:
         """The (label, view key, status) of the list chosen."""

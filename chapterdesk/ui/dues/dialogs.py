@@ -80,6 +80,7 @@ class MemberFinder(QWidget):
     """
 
     picked = Signal(str)
+    looked_up = Signal()
 
     def __init__(self, db: Database, currency: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -111,6 +112,11 @@ class MemberFinder(QWidget):
 
     def look_up(self) -> None:
         """Show the member an HQ ID names, or the current members a name matches."""
+        self._look_up()
+        self.who.setVisible(bool(self.who.text()))
+        self.looked_up.emit()
+
+    def _look_up(self) -> None:
         self._timer.stop()
         text = self.text()
         self.matches.clear()
@@ -163,6 +169,7 @@ class PaymentDialog(QDialog):
         self.finder = MemberFinder(db, currency, self)
         self.finder.member.setText(hq_id)
         self.finder.picked.connect(lambda _id: self.amount.setFocus())
+        self.finder.looked_up.connect(self.adjustSize)
         self.amount = QLineEdit()
         self.amount.setAccessibleName("Amount")
         self.amount.setPlaceholderText(f"e.g. 150.00 ({currency})")
@@ -170,6 +177,7 @@ class PaymentDialog(QDialog):
         self.amount_error = QLabel()
         self.amount_error.setStyleSheet("color: #a4262c;")
         self.amount_error.setWordWrap(True)
+        self.amount_error.setVisible(False)
         self.amount.textChanged.connect(self._check_amount)
         self.method = QComboBox()
         self.method.setEditable(True)
@@ -212,7 +220,7 @@ class PaymentDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(buttons)
         self._method_changed(self.method.currentText())
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
         if hq_id:
             self.finder.look_up()
             self.amount.setFocus()
@@ -237,16 +245,15 @@ class PaymentDialog(QDialog):
         )
 
     def _check_amount(self, text: str) -> bool:
-        if not text.strip():
-            self.amount_error.setText("")
-            return False
-        try:
-            parse_amount(text, self.currency, what="payment")
-        except ChapterDeskError as exc:
-            self.amount_error.setText(exc.message)
-            return False
-        self.amount_error.setText("")
-        return True
+        error = ""
+        if text.strip():
+            try:
+                parse_amount(text, self.currency, what="payment")
+            except ChapterDeskError as exc:
+                error = exc.message
+        self.amount_error.setText(error)
+        self.amount_error.setVisible(bool(error))
+        return bool(text.strip()) and not error
 
     def record(self) -> dues.Receipt | None:
         """Record the payment; a refusal is shown inline and nothing is written."""

@@ -10,9 +10,10 @@ reversing entry with a reason (the tooltips say so).
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from chapterdesk.errors import ChapterDeskError
@@ -39,7 +40,9 @@ class LedgerView(QWidget):
 
     posted = Signal(str)  # what was posted, for the status bar
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, compact: bool = False
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.hq_id: str | None = None
@@ -48,9 +51,13 @@ class LedgerView(QWidget):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("Dues balance")
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.model = RecordsModel(ledger_columns(money_in(self.currency)), self)
         self.model.row_style = _style
         self.table = table_view(self.model, "Dues ledger", stretch=2)
+        if compact:  # the member panel is narrow: the effect and the note are in the tooltip
+            for column in (4, 6):
+                self.table.setColumnHidden(column, True)
         self.pay_button = QPushButton("Record &payment…")
         self.pay_button.setAccessibleName("Record payment")
         self.pay_button.setToolTip(NO_POSTING_UNDO)
@@ -93,7 +100,7 @@ class LedgerView(QWidget):
                 self.currency = chapter_info(self.ctx.db).currency
                 self.balance = dues.member_balance(self.ctx.db, hq_id)
             except ChapterDeskError as exc:
-                self.summary.setText(exc.message)
+                self.summary.setText(html.escape(exc.message))
         money = money_in(self.currency)
         self.model.columns = tuple(ledger_columns(money))
         b = self.balance

@@ -54,12 +54,18 @@ def entry_state(entry: dues.EntryView) -> str:
     return entry.reason or entry.detail
 
 
+def entry_tooltip(entry: dues.EntryView) -> str:
+    """The whole entry in one line, with what reversed it."""
+    state = f" (reversed by entry {entry.reversed_by})" if entry.reversed_by is not None else ""
+    return f"Entry {entry.id}: {entry.describe()}{state}"
+
+
 def ledger_columns(money: Money) -> list[Col]:
     """A member's ledger: entry, date, what, amount, effect on the balance, receipt, note."""
     return [
         Col("Entry", lambda e: str(e.id), lambda e: e.id),
         Col("Date", lambda e: e.posted_on.isoformat(), lambda e: (e.posted_on, e.id)),
-        Col("What", entry_what, tooltip=lambda e: e.describe()),
+        Col("What", entry_what, tooltip=entry_tooltip),
         _amount("Amount", lambda e: e.amount, money),
         _amount("Effect", lambda e: e.signed, money),
         Col("Receipt", lambda e: str(e.receipt_no or ""), lambda e: e.receipt_no or 0),

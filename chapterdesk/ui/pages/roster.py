@@ -110,11 +110,12 @@ class RosterPage(Page):
         filters.addWidget(self.search, 3)
         filters.addWidget(self.standing)
         filters.addWidget(self.category)
-        filters.addWidget(self.balance)
         filters.addWidget(self.officer)
         actions = QHBoxLayout()
         self.shown = QLabel()
         self.shown.setAccessibleName("Members shown")
+        self.shown.setMinimumWidth(1)  # the count may be cut short in a very narrow window
+        actions.addWidget(self.balance)  # on this row, so the roster fits a narrow window
         actions.addWidget(self.shown, 1)
         actions.addWidget(self.add_button)
         actions.addWidget(self.copy_button)
