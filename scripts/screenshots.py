@@ -23,12 +23,16 @@ os.environ.pop("CHAPTERDESK_DB", None)
 from PySide6.QtCore import QItemSelectionModel  # noqa: E402 - after the environment is set
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
+from chapterdesk.data.engine import Database  # noqa: E402
 from chapterdesk.data.migrate import open_database  # noqa: E402
 from chapterdesk.demo import build_demo  # noqa: E402
+from chapterdesk.services import dues  # noqa: E402
 from chapterdesk.services.reconcile import reconcile  # noqa: E402
 from chapterdesk.standing import Standing  # noqa: E402
 from chapterdesk.ui.app import make_application  # noqa: E402
 from chapterdesk.ui.dialogs import AddMemberDialog  # noqa: E402
+from chapterdesk.ui.dues.dialogs import PaymentDialog  # noqa: E402
+from chapterdesk.ui.dues.target import DuesTarget  # noqa: E402
 from chapterdesk.ui.main_window import MainWindow  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
@@ -50,6 +54,41 @@ def save(widget: QWidget, name: str) -> None:
     print(f"wrote {path.relative_to(OUT.parent)}")
 
 
+def dues_tabs(app: QApplication, window: MainWindow, prefix: str, hq_id: str) -> None:
+    """Photograph each tab of the Dues page (the assessment after its preview)."""
+    page = window.pages["dues"]
+    db = window.ctx.db  # type: ignore[union-attr]
+    next_year = dues.dues_year(db).year + 1
+    for rate in dues.list_rates(db, next_year - 1):  # next year's rates, for the preview
+        dues.set_rate(db, next_year, rate.category_code, rate.amount + 10,
+                      nonprofit=rate.nonprofit_amount, enterprise=rate.enterprise_amount)
+    for key in ("rates", "assess", "payments", "balances"):
+        page.activate(DuesTarget(key, hq_id=hq_id))  # type: ignore[attr-defined]
+        if key == "assess":
+            page.assess.set_year(next_year)  # type: ignore[attr-defined]
+            page.assess.run_preview()  # type: ignore[attr-defined]
+        settle(app, window, 600)
+        save(window, f"{prefix}-dues-{key}")
+
+
+def payment_dialogs(
+    app: QApplication, window: MainWindow, db: Database, hq_id: str, prefix: str
+) -> None:
+    """The payment dialog filled in, then with a purchase order refused."""
+    dialog = PaymentDialog(db, "USD", window, hq_id)
+    dialog.show()
+    dialog.amount.setText("150.00")
+    dialog.reference.setText("1042")
+    settle(app, window)
+    save(dialog, f"{prefix}-92-payment")
+    dialog.method.setEditText("PO")
+    dialog.reference.setText("PO 7731")
+    dialog.record()
+    settle(app, window)
+    save(dialog, f"{prefix}-93-payment-refused")
+    dialog.close()
+
+
 def main() -> int:
     """Build the demo, then photograph every page and the key dialogs at both sizes."""
     OUT.mkdir(exist_ok=True)
@@ -59,6 +98,7 @@ def main() -> int:
     found = reconcile(db)
     addable = next(u.hq.hq_id for u in found.unlisted if u.standing is Standing.GOOD)
     refused = next(u.hq.hq_id for u in found.unlisted if u.standing is Standing.LAPSED)
+    owing = next(line.hq_id for line in dues.who_has_not_paid(db, dues.dues_year(db).year))
 
     welcome = MainWindow(None)
     for width, height in SIZES:
@@ -85,6 +125,8 @@ def main() -> int:
                 )
                 settle(app, window)
             save(window, f"{width}x{height}-{number:02d}-{key}")
+            if key == "dues":
+                dues_tabs(app, window, f"{width}x{height}-{number:02d}", owing)
         dialog = AddMemberDialog(db, window)
         dialog.show()
         dialog.hq_id.setText(addable)
@@ -97,6 +139,7 @@ def main() -> int:
         settle(app, window)
         save(dialog, f"{width}x{height}-91-add-member-refused")
         dialog.close()
+        payment_dialogs(app, window, db, owing, f"{width}x{height}")
         window.close()
         settle(app)
     db.dispose()

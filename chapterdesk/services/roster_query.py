@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, exists, func, literal, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from chapterdesk.data.engine import Database
+from chapterdesk.data.ledger_models import LedgerEntry
 from chapterdesk.data.models import ChapterMembership, HqMember, OfficerPosition, OfficerTerm
 from chapterdesk.errors import BadInputError
 from chapterdesk.services.chapter import CategoryIndex, categories_in, settings_row
@@ -41,16 +42,19 @@ class RosterFilter:
         standings: only these standings (empty: every standing).
         category_id: only members whose HQ member type resolves to this category.
         officer: True for officers in office today, False for everyone else, None for all.
+        owing: True for members whose dues balance is owed (more charged than paid,
+            credited or waived), False for everyone else, None for all.
     """
 
     search: str = ""
     standings: frozenset[Standing] = field(default_factory=frozenset)
     category_id: int | None = None
     officer: bool | None = None
+    owing: bool | None = None
 
     def without_search(self) -> RosterFilter:
         """The same filter with no search text."""
-        return RosterFilter("", self.standings, self.category_id, self.officer)
+        return replace(self, search="")
 
 
 @dataclass(frozen=True)
@@ -142,7 +146,31 @@ def _filtered(
         query = query.where(HqMember.member_type.in_(types))
     if wanted.officer is not None:
         query = query.where(_in_office(day) if wanted.officer else ~_in_office(day))
+    if wanted.owing is not None:
+        owing = ChapterMembership.hq_id.in_(_owing_hq_ids())
+        query = query.where(owing if wanted.owing else ~owing)
     return query
+
+
+def _owing_hq_ids() -> Select[Any]:
+    """HQ IDs whose dues balance is owed, summed in SQL as `services.balances` sums it.
+
+    A member's balance is the sum of their live (unreversed) entries: charges
+    count up; payments, credits and waivers down; a reversal and the entry it
+    reverses cancel, so both are left out. A positive balance is an amount owed
+    (outstanding is then positive and there is no credit).
+    """
+    reversal = aliased(LedgerEntry)
+    reversed_already = exists().where(reversal.reverses_id == LedgerEntry.id)
+    signed = case(
+        (LedgerEntry.kind == "charge", LedgerEntry.amount_cents), else_=-LedgerEntry.amount_cents
+    )
+    return (
+        select(LedgerEntry.hq_id)
+        .where(LedgerEntry.kind != "reversal", ~reversed_already)
+        .group_by(LedgerEntry.hq_id)
+        .having(func.sum(signed) > 0)
+    )
 
 
 def _order(

@@ -1,7 +1,9 @@
 """The roster's detail panel: one member's HQ facts, chapter facts, privileges, terms and history.
 
 HQ facts are read-only and labelled with the date of the HQ data they come
-from (HQ owns them). Chapter facts are edited here and saved through
+from (HQ owns them). The member's dues ledger and balance are shown with
+"Record payment…" and "Reverse…" (postings are never undone with Ctrl+Z).
+Chapter facts are edited here and saved through
 `services.roster.update_chapter_facts`; a refused value is shown inline and
 nothing is written; a saved edit can be undone with Ctrl+Z.
 """
@@ -30,6 +32,7 @@ from chapterdesk.services.chapter import hq_data_status
 from chapterdesk.services.roster import MemberDetail
 from chapterdesk.standing import Standing
 from chapterdesk.ui.context import AppContext
+from chapterdesk.ui.dues.ledger_view import LedgerView
 from chapterdesk.ui.undo import ChapterFacts, EditChapterFacts
 from chapterdesk.ui.widgets import message_label, show_message
 from chapterdesk.values import parse_iso_date
@@ -116,6 +119,10 @@ class MemberPanel(QScrollArea):
         self.terms = QLabel()
         self.terms.setWordWrap(True)
         QVBoxLayout(self.terms_box).addWidget(self.terms)
+        self.dues_box = QGroupBox("Dues")
+        self.ledger = LedgerView(ctx, compact=True)
+        self.ledger.setMinimumHeight(self.fontMetrics().lineSpacing() * 14)
+        QVBoxLayout(self.dues_box).addWidget(self.ledger)
         self.history_box = QGroupBox("Membership history")
         self.history = QLabel()
         self.history.setWordWrap(True)
@@ -123,8 +130,8 @@ class MemberPanel(QScrollArea):
         self.leave_button = QPushButton("&Leave chapter…")
         self.leave_button.setAccessibleName("Leave chapter")
         self.leave_button.clicked.connect(self._leave)
-        for widget in (self.facts_box, self.privileges_box, self.hq_box, self.terms_box,
-                       self.history_box):
+        for widget in (self.facts_box, self.privileges_box, self.dues_box, self.hq_box,
+                       self.terms_box, self.history_box):
             layout.addWidget(widget)
         leave_row = QHBoxLayout()
         leave_row.addStretch(1)
@@ -135,7 +142,7 @@ class MemberPanel(QScrollArea):
 
     def _set_sections_visible(self, visible: bool) -> None:
         for widget in (self.hq_box, self.facts_box, self.privileges_box, self.terms_box,
-                       self.history_box, self.leave_button, self.badge):
+                       self.history_box, self.leave_button, self.badge, self.dues_box):
             widget.setVisible(visible)
 
     def show_member(self, hq_id: str | None) -> None:
@@ -144,6 +151,7 @@ class MemberPanel(QScrollArea):
             show_message(self.facts_message, "", error=False)
         if hq_id is None:
             self.detail = None
+            self.ledger.show_member(None)
             self.title.setText("Select a member to see their details.")
             self._set_sections_visible(False)
             return
@@ -152,6 +160,7 @@ class MemberPanel(QScrollArea):
         if detail is None:
             self._set_sections_visible(False)
             return
+        self.ledger.show_member(hq_id)
         self._set_sections_visible(True)
         hq = detail.hq
         self.title.setText(f"{hq.display_name}\nHQ ID {hq.hq_id}")

@@ -28,9 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from chapterdesk.services.dashboard import DashboardFigures, dashboard_figures
+from chapterdesk.services.dues_summary import DuesYearSummary, dues_year_summary
 from chapterdesk.services.roster_query import RosterFilter
 from chapterdesk.standing import Standing
 from chapterdesk.ui.pages.base import AppContext, Page, heading
+from chapterdesk.ui.pages.dues_card import dues_card
 
 STANDING_COLOURS = {
     Standing.GOOD: "#3a8a57",
@@ -106,6 +108,7 @@ class DashboardPage(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.figures: DashboardFigures | None = None
+        self.dues: DuesYearSummary | None = None
         self.loading = False
         self._stale = True
         outer = QVBoxLayout(self)
@@ -143,16 +146,18 @@ class DashboardPage(Page):
         self._stale = False
         db = self.db
 
-        def done(figures: DashboardFigures) -> None:
+        def done(result: tuple[DashboardFigures, DuesYearSummary]) -> None:
             self.loading = False
-            self.show_figures(figures)
+            self.dues = result[1]
+            self.show_figures(result[0])
 
         def failed(exc: Any) -> None:
             self.loading = False
             self.heading.findChild(QLabel, "pageSubtitle").setText(exc.message)
 
         self.ctx.tasks.run(
-            lambda _p, _c: dashboard_figures(db), title="Counting the chapter",
+            lambda _p, _c: (dashboard_figures(db), dues_year_summary(db)),
+            title="Counting the chapter",
             on_done=done, on_error=failed, parent=self, show_progress=False,
         )
 
@@ -177,7 +182,9 @@ class DashboardPage(Page):
         self.grid.addWidget(self._problems_card(f), 1, 0)
         self.grid.addWidget(self._import_card(f), 1, 1)
         self.grid.addWidget(self._officers_card(f), 1, 2)
-        for column in range(3):
+        if self.dues is not None:
+            self.grid.addWidget(dues_card(self.dues, self.ctx), 0, 3, 2, 1)
+        for column in range(4 if self.dues is not None else 3):
             self.grid.setColumnStretch(column, 1)
 
     def _members_card(self, f: DashboardFigures) -> Card:

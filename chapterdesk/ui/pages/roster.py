@@ -49,6 +49,11 @@ STANDING_CHOICES: tuple[tuple[str, frozenset[Standing]], ...] = (
     *((s.label.capitalize(), frozenset({s})) for s in Standing),
     ("Not in good standing", NOT_GOOD),
 )
+BALANCE_CHOICES: tuple[tuple[str, bool | None], ...] = (
+    ("Any dues balance", None),
+    ("Owes dues", True),
+    ("Owes no dues", False),
+)
 OFFICER_CHOICES: tuple[tuple[str, bool | None], ...] = (
     ("Officers and members", None),
     ("Officers in office", True),
@@ -84,7 +89,11 @@ class RosterPage(Page):
         self.officer.setAccessibleName("Filter by office")
         for label, _value in OFFICER_CHOICES:
             self.officer.addItem(label)
-        for combo in (self.standing, self.category, self.officer):
+        self.balance = QComboBox()
+        self.balance.setAccessibleName("Filter by dues balance")
+        for label, _value in BALANCE_CHOICES:
+            self.balance.addItem(label)
+        for combo in (self.standing, self.category, self.balance, self.officer):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.activated.connect(lambda _i: self.apply_filter())
         self.add_button = QPushButton("&Add member…")
@@ -105,6 +114,8 @@ class RosterPage(Page):
         actions = QHBoxLayout()
         self.shown = QLabel()
         self.shown.setAccessibleName("Members shown")
+        self.shown.setMinimumWidth(1)  # the count may be cut short in a very narrow window
+        actions.addWidget(self.balance)  # on this row, so the roster fits a narrow window
         actions.addWidget(self.shown, 1)
         actions.addWidget(self.add_button)
         actions.addWidget(self.copy_button)
@@ -165,7 +176,8 @@ class RosterPage(Page):
         layout.addWidget(self.splitter, 1)
         self.setTabOrder(self.search, self.standing)
         self.setTabOrder(self.standing, self.category)
-        self.setTabOrder(self.category, self.officer)
+        self.setTabOrder(self.category, self.balance)
+        self.setTabOrder(self.balance, self.officer)
         self.setTabOrder(self.officer, self.add_button)
         self.setTabOrder(self.add_button, self.copy_button)
         self.setTabOrder(self.copy_button, self.export_button)
@@ -194,6 +206,7 @@ class RosterPage(Page):
             standings=STANDING_CHOICES[max(self.standing.currentIndex(), 0)][1],
             category_id=self.category.currentData(),
             officer=OFFICER_CHOICES[max(self.officer.currentIndex(), 0)][1],
+            owing=BALANCE_CHOICES[max(self.balance.currentIndex(), 0)][1],
         )
 
     def apply_filter(self) -> None:
@@ -249,6 +262,9 @@ class RosterPage(Page):
         self.category.setCurrentIndex(max(self.category.findData(wanted.category_id), 0))
         self.officer.setCurrentIndex(
             next((i for i, (_l, v) in enumerate(OFFICER_CHOICES) if v == wanted.officer), 0)
+        )
+        self.balance.setCurrentIndex(
+            next((i for i, (_l, v) in enumerate(BALANCE_CHOICES) if v == wanted.owing), 0)
         )
 
     def activate(self, target: Any = None) -> None:

@@ -1,0 +1,344 @@
+"""The treasurer's dialogs: record a payment, and give the reason for a reversal or a waiver.
+
+Both hand what was typed to the dues services as typed (amounts are parsed
+exactly by `money.parse_amount`, methods by `payments.parse_method`), so the
+dialog and the command line refuse the same things with the same sentence,
+shown inline where the officer is typing. Nothing here is put on the undo
+stack: a posted entry is never deleted, so a mistaken payment is corrected
+with "Reverse…", which posts a reversing entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from chapterdesk.data.engine import Database
+from chapterdesk.errors import ChapterDeskError
+from chapterdesk.money import parse_amount
+from chapterdesk.services import dues, roster_query
+from chapterdesk.services.ledger import METHOD_LABELS
+from chapterdesk.services.roster_query import RosterFilter
+from chapterdesk.ui.dues.tables import Money, money_in
+from chapterdesk.ui.widgets import message_label, show_message
+
+METHODS = ("visa", "mastercard", "amex", "check", "money-order")
+REFERENCE_LABELS = {
+    "check": "Check &number (required):",
+    "money-order": "Money order &number:",
+}
+CARD_REFERENCE = "Authorisation or last &4 digits:"
+NO_POSTING_UNDO = (
+    "Ledger entries are never deleted, so Ctrl+Z does not take back a payment: "
+    "to correct one, select it in the ledger and choose Reverse…"
+)
+
+
+def receipt_text(receipt: dues.Receipt, money: Money) -> str:
+    """What a recorded payment paid, as the officer reads it after recording it."""
+    how = METHOD_LABELS[receipt.method] + (f" {receipt.reference}" if receipt.reference else "")
+    paid = ", ".join(f"{year} dues {money(amount)}" for year, amount in receipt.applied)
+    return (
+        f"Receipt {receipt.receipt_no}: {money(receipt.amount)} by {how} from {receipt.name} "
+        f"({receipt.hq_id}) on {receipt.paid_on.isoformat()}. Paid: "
+        f"{paid or 'nothing was open, kept as credit'}. Now outstanding "
+        f"{money(receipt.outstanding_after)}, credit {money(receipt.credit_after)}."
+    )
+
+
+def _date_edit(name: str) -> QDateEdit:
+    edit = QDateEdit(QDate.currentDate())
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setMaximumDate(QDate.currentDate())
+    edit.setAccessibleName(name)
+    return edit
+
+
+class MemberFinder(QWidget):
+    """Find a member by HQ ID or by name: shows who an ID names, or the names that match.
+
+    `picked(hq_id)` is emitted when the officer chooses a member from the matches.
+    """
+
+    picked = Signal(str)
+    looked_up = Signal()
+
+    def __init__(self, db: Database, currency: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db, self.money = db, money_in(currency)
+        self.member = QLineEdit()
+        self.member.setAccessibleName("Member: HQ ID or name")
+        self.member.setPlaceholderText("HQ ID, or type a name to search")
+        self.who = QLabel()
+        self.who.setWordWrap(True)
+        self.who.setAccessibleName("Member found")
+        self.matches = QListWidget()
+        self.matches.setAccessibleName("Members matching the name")
+        self.matches.setVisible(False)
+        self.matches.setMaximumHeight(self.fontMetrics().lineSpacing() * 7)
+        self.matches.itemActivated.connect(self._pick)
+        self.matches.itemClicked.connect(self._pick)
+        self._timer = QTimer(self, singleShot=True, interval=200)
+        self._timer.timeout.connect(self.look_up)
+        self.member.textChanged.connect(lambda _t: self._timer.start())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.member)
+        layout.addWidget(self.who)
+        layout.addWidget(self.matches)
+
+    def text(self) -> str:
+        """What is typed (an HQ ID once a member was chosen)."""
+        return self.member.text().strip()
+
+    def look_up(self) -> None:
+        """Show the member an HQ ID names, or the current members a name matches."""
+        self._look_up()
+        self.who.setVisible(bool(self.who.text()))
+        self.looked_up.emit()
+
+    def _look_up(self) -> None:
+        self._timer.stop()
+        text = self.text()
+        self.matches.clear()
+        self.matches.setVisible(False)
+        self.who.setStyleSheet("")
+        if not text:
+            self.who.setText("")
+            return
+        if text.isdigit():
+            try:
+                balance = dues.member_balance(self.db, text)
+            except ChapterDeskError as exc:
+                self.who.setText(exc.message)
+                self.who.setStyleSheet("color: #a4262c;")
+                return
+            self.who.setText(
+                f"{balance.name}: outstanding {self.money(balance.outstanding)}, "
+                f"credit {self.money(balance.credit)}"
+            )
+            return
+        if len(text) < 2:
+            return
+        ids = sorted(roster_query.matching_ids(self.db, RosterFilter(search=text)))[:200]
+        rows = sorted(roster_query.rows_for(self.db, ids), key=lambda r: r.name.casefold())[:12]
+        self.who.setText("Choose the member:" if rows else f"No current member matches {text!r}.")
+        for row in rows:
+            item = QListWidgetItem(f"{row.name} ({row.hq_id})")
+            item.setData(Qt.ItemDataRole.UserRole, row.hq_id)
+            self.matches.addItem(item)
+        self.matches.setVisible(bool(rows))
+
+    def _pick(self, item: QListWidgetItem) -> None:
+        hq_id = str(item.data(Qt.ItemDataRole.UserRole))
+        self.member.setText(hq_id)
+        self.look_up()
+        self.picked.emit(hq_id)
+
+
+class PaymentDialog(QDialog):
+    """Record one or more payments; each shows its receipt and what it paid."""
+
+    def __init__(
+        self, db: Database, currency: str, parent: QWidget | None = None, hq_id: str = ""
+    ) -> None:
+        super().__init__(parent)
+        self.db, self.currency = db, currency
+        self.money = money_in(currency)
+        self.receipts: list[dues.Receipt] = []
+        self.setWindowTitle("Record a payment")
+        self.finder = MemberFinder(db, currency, self)
+        self.finder.member.setText(hq_id)
+        self.finder.picked.connect(lambda _id: self.amount.setFocus())
+        self.finder.looked_up.connect(self.adjustSize)
+        self.amount = QLineEdit()
+        self.amount.setAccessibleName("Amount")
+        self.amount.setPlaceholderText(f"e.g. 150.00 ({currency})")
+        self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.amount_error = QLabel()
+        self.amount_error.setStyleSheet("color: #a4262c;")
+        self.amount_error.setWordWrap(True)
+        self.amount_error.setVisible(False)
+        self.amount.textChanged.connect(self._check_amount)
+        self.method = QComboBox()
+        self.method.setEditable(True)
+        self.method.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.method.setAccessibleName("Payment method")
+        for code in METHODS:
+            self.method.addItem(METHOD_LABELS[code], code)
+        self.method.setCurrentIndex(METHODS.index("check"))
+        self.method.currentTextChanged.connect(self._method_changed)
+        self.reference = QLineEdit()
+        self.reference.setAccessibleName("Reference")
+        self.reference_label = QLabel()
+        self.reference_label.setBuddy(self.reference)
+        self.paid_on = _date_edit("Date received")
+        self.message = message_label()
+        form = QFormLayout()
+        member_label = QLabel("&Member:")
+        member_label.setBuddy(self.finder.member)
+        form.addRow(member_label, self.finder)
+        form.addRow("&Amount:", self.amount)
+        form.addRow("", self.amount_error)
+        form.addRow("M&ethod:", self.method)
+        form.addRow(self.reference_label, self.reference)
+        form.addRow("&Date received:", self.paid_on)
+        self.record_button = QPushButton("&Record payment")
+        self.record_button.setDefault(True)
+        self.record_button.setToolTip(NO_POSTING_UNDO)
+        self.record_button.clicked.connect(self.record)
+        buttons = QDialogButtonBox()
+        buttons.addButton(self.record_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons.rejected.connect(self._finish)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        note = QLabel("Purchase orders are not accepted. Dues are not refundable: an amount "
+                      "beyond what is owed stays as credit for the next charge.")
+        note.setWordWrap(True)
+        note.setEnabled(False)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+        self._method_changed(self.method.currentText())
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
+        if hq_id:
+            self.finder.look_up()
+            self.amount.setFocus()
+
+    def _finish(self) -> None:
+        if self.receipts:
+            self.accept()
+        else:
+            self.reject()
+
+    def method_code(self) -> str | None:
+        """The method chosen from the list, or None when something else was typed."""
+        text = self.method.currentText()
+        index = self.method.findText(text, Qt.MatchFlag.MatchFixedString)
+        return METHODS[index] if index >= 0 else None
+
+    def _method_changed(self, _text: str) -> None:
+        code = self.method_code()
+        self.reference_label.setText(REFERENCE_LABELS.get(code or "", CARD_REFERENCE))
+        self.reference.setPlaceholderText(
+            "the number printed on the check" if code == "check" else "optional"
+        )
+
+    def _check_amount(self, text: str) -> bool:
+        error = ""
+        if text.strip():
+            try:
+                parse_amount(text, self.currency, what="payment")
+            except ChapterDeskError as exc:
+                error = exc.message
+        self.amount_error.setText(error)
+        self.amount_error.setVisible(bool(error))
+        return bool(text.strip()) and not error
+
+    def record(self) -> dues.Receipt | None:
+        """Record the payment; a refusal is shown inline and nothing is written."""
+        self.finder.look_up()
+        paid_on = self.paid_on.date().toPython()
+        assert isinstance(paid_on, dt.date)
+        try:
+            receipt = dues.record_payment(
+                self.db, self.finder.text(), self.amount.text(),
+                self.method_code() or self.method.currentText(), self.reference.text(), paid_on,
+            )
+        except ChapterDeskError as exc:
+            show_message(self.message, exc.message, error=True)
+            return None
+        self.receipts.append(receipt)
+        show_message(self.message, receipt_text(receipt, self.money), error=False)
+        self.amount.clear()
+        self.reference.clear()
+        self.close_button.setText("&Done")
+        self.finder.look_up()
+        return receipt
+
+
+class ReasonDialog(QDialog):
+    """Ask for the reason of a reversal or a waiver (and the year of a waiver).
+
+    `submit(reason, year)` posts the entry through the services and returns
+    None, or the refusal's sentence, which is shown here; the dialog closes
+    only when the entry was posted.
+    """
+
+    def __init__(
+        self,
+        title: str,
+        intro: str,
+        submit: Callable[[str, int | None], str | None],
+        parent: QWidget | None = None,
+        *,
+        year: int | None = None,
+        action: str = "&Post",
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.submit = submit
+        self.posted = False
+        self.with_year = year is not None
+        text = QLabel(intro)
+        text.setWordWrap(True)
+        self.year = QSpinBox()
+        self.year.setRange(1900, 2999)
+        self.year.setAccessibleName("Dues year")
+        self.year.setVisible(self.with_year)
+        if year is not None:
+            self.year.setValue(year)
+        self.reason = QPlainTextEdit()
+        self.reason.setAccessibleName("Reason")
+        self.reason.setTabChangesFocus(True)
+        self.reason.setMaximumHeight(self.fontMetrics().lineSpacing() * 4)
+        self.reason.setPlaceholderText("Kept in the ledger with the entry")
+        self.message = message_label()
+        form = QFormLayout()
+        if year is not None:
+            form.addRow("Dues &year:", self.year)
+        form.addRow("&Reason:", self.reason)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.post_button = buttons.addButton(action, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.post_button.setDefault(True)
+        buttons.accepted.connect(self.post)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
+
+    def post(self) -> bool:
+        """Post the entry; a refusal stays on screen and the dialog stays open."""
+        refused = self.submit(
+            self.reason.toPlainText(), self.year.value() if self.with_year else None
+        )
+        if refused is not None:
+            show_message(self.message, refused, error=True)
+            return False
+        self.posted = True
+        self.accept()
+        return True
+

@@ -1,0 +1,194 @@
+"""One member's dues ledger with their balance, and the treasurer's actions on it.
+
+Shown in the roster's member panel and on the Dues page's Payments tab:
+every entry (kind, date, amount, receipt; reversed entries struck through
+with what reversed them), the balance, and "Record payment…", "Reverse…"
+and "Waive a year…". Postings never go on the undo stack: a posted entry is
+never deleted, so the way to take one back is "Reverse…", which posts a
+reversing entry with a reason (the tooltips say so).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from chapterdesk.errors import ChapterDeskError
+from chapterdesk.services import dues
+from chapterdesk.services.chapter import chapter_info
+from chapterdesk.ui import ask
+from chapterdesk.ui.context import AppContext
+from chapterdesk.ui.dues.dialogs import NO_POSTING_UNDO, PaymentDialog, ReasonDialog
+from chapterdesk.ui.dues.models import RecordsModel
+from chapterdesk.ui.dues.tables import ledger_columns, money_in, table_view
+
+REVERSE_TIP = (
+    "Post a reversing entry for the selected entry, with a reason; the original stays in the "
+    "ledger. Ledger entries are never deleted, so Ctrl+Z does not apply to them."
+)
+
+
+def _style(entry: dues.EntryView) -> str:
+    return "muted" if entry.reversed_by is not None else ""
+
+
+class LedgerView(QWidget):
+    """A member's ledger, balance and dues actions (pay, reverse, waive)."""
+
+    posted = Signal(str)  # what was posted, for the status bar
+
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, compact: bool = False
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.hq_id: str | None = None
+        self.balance: dues.MemberBalance | None = None
+        self.currency = "USD"
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("Dues balance")
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.model = RecordsModel(ledger_columns(money_in(self.currency)), self)
+        self.model.row_style = _style
+        self.table = table_view(self.model, "Dues ledger", stretch=2)
+        if compact:  # the member panel is narrow: the effect and the note are in the tooltip
+            for column in (4, 6):
+                self.table.setColumnHidden(column, True)
+        self.pay_button = QPushButton("Record &payment…")
+        self.pay_button.setAccessibleName("Record payment")
+        self.pay_button.setToolTip(NO_POSTING_UNDO)
+        self.pay_button.clicked.connect(self.record_payment)
+        self.reverse_button = QPushButton("Re&verse…")
+        self.reverse_button.setAccessibleName("Reverse the selected entry")
+        self.reverse_button.setToolTip(REVERSE_TIP)
+        self.reverse_button.clicked.connect(self.reverse_selected)
+        self.waive_button = QPushButton("&Waive a year…")
+        self.waive_button.setAccessibleName("Waive a year's dues")
+        self.waive_button.setToolTip(
+            "Forgive what is still open of one year's dues, with a reason."
+        )
+        self.waive_button.clicked.connect(self.waive)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.pay_button)
+        buttons.addWidget(self.reverse_button)
+        buttons.addWidget(self.waive_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
+        self.show_member(None)
+
+    def _enable(self) -> None:
+        known = self.balance is not None
+        self.pay_button.setEnabled(known)
+        self.waive_button.setEnabled(known and any(c.open > 0 for c in self.balance.charges))
+        self.reverse_button.setEnabled(self.selected_entry() is not None)
+
+    def show_member(self, hq_id: str | None) -> None:
+        """Show one member's ledger (None: nobody)."""
+        self.hq_id = hq_id
+        self.balance = None
+        if hq_id is not None:
+            try:
+                self.currency = chapter_info(self.ctx.db).currency
+                self.balance = dues.member_balance(self.ctx.db, hq_id)
+            except ChapterDeskError as exc:
+                self.summary.setText(html.escape(exc.message))
+        money = money_in(self.currency)
+        self.model.columns = tuple(ledger_columns(money))
+        b = self.balance
+        self.model.set_rows(b.entries if b is not None else ())
+        if b is None:
+            if hq_id is None:
+                self.summary.setText("Choose a member to see their dues ledger.")
+        elif not b.entries:
+            self.summary.setText("No dues entries yet.")
+        else:
+            owed = (f"<b style='color:#a4262c'>owes {money(b.outstanding)}</b>"
+                    if b.outstanding > 0 else "owes nothing")
+            credit = f", credit {money(b.credit)}" if b.credit > 0 else ""
+            self.summary.setText(
+                f"Balance: {owed}{credit} &nbsp;·&nbsp; assessed {money(b.assessed)}, "
+                f"paid {money(b.paid)}, waived {money(b.waived)}"
+            )
+        self._enable()
+
+    def selected_entry(self) -> dues.EntryView | None:
+        """The ledger entry selected in the table."""
+        entry: Any = self.model.row_at(self.table.currentIndex().row())
+        return entry
+
+    def reload(self) -> None:
+        """Re-read the ledger shown."""
+        self.show_member(self.hq_id)
+
+    def _posted(self, message: str) -> None:
+        self.reload()
+        self.posted.emit(message)
+        self.ctx.changed(message)
+
+    def record_payment(self) -> None:
+        """Record a payment from the member shown."""
+        if self.hq_id is None:
+            return
+        dialog = PaymentDialog(self.ctx.db, self.currency, self, self.hq_id)
+        ask.run_dialog(dialog)
+        if dialog.receipts:
+            numbers = ", ".join(str(r.receipt_no) for r in dialog.receipts)
+            self._posted(f"Recorded receipt {numbers}.")
+
+    def reverse_selected(self) -> None:
+        """Reverse the selected entry with a reason (a refusal is shown as its sentence)."""
+        entry = self.selected_entry()
+        if entry is None:
+            return
+        db = self.ctx.db
+
+        def submit(reason: str, _year: int | None) -> str | None:
+            try:
+                dues.reverse_entry(db, entry.id, reason)
+            except ChapterDeskError as exc:
+                return exc.message
+            return None
+
+        money = money_in(self.currency)
+        dialog = ReasonDialog(
+            "Reverse an entry",
+            f"Reverse entry {entry.id}: {entry.describe()}, {money(entry.amount)} on "
+            f"{entry.posted_on.isoformat()}. The entry stays in the ledger and a reversing "
+            "entry cancels it.",
+            submit, self, action="&Reverse",
+        )
+        if ask.run_dialog(dialog) and dialog.posted:
+            self._posted(f"Reversed entry {entry.id}.")
+
+    def waive(self) -> None:
+        """Waive what is open of one year's dues, with a reason."""
+        b = self.balance
+        if b is None:
+            return
+        open_years = [c.dues_year for c in b.charges if c.open > 0]
+        db, hq_id = self.ctx.db, b.hq_id
+
+        def submit(reason: str, year: int | None) -> str | None:
+            try:
+                dues.waive_dues(db, hq_id, year or 0, reason)
+            except ChapterDeskError as exc:
+                return exc.message
+            return None
+
+        dialog = ReasonDialog(
+            "Waive dues",
+            f"Waive what is still open of {b.name}'s dues for a year (a hardship, a board "
+            "decision). The waiver stays in the ledger.",
+            submit, self, year=open_years[0] if open_years else None, action="&Waive",
+        )
+        if ask.run_dialog(dialog) and dialog.posted:
+            self._posted(f"Waived {b.name}'s {dialog.year.value()} dues.")

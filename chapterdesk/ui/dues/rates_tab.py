@@ -1,0 +1,299 @@
+"""The Rates tab: a dues year's rates per category, its rules, and the non-profit employers.
+
+Rates are edited in the table (typed amounts are parsed exactly by the
+services; a refusal is shown under the table and nothing is written). A rate,
+a rule or a non-profit flag only changes what the next assessment charges, so
+these edits go on the undo stack (Ctrl+Z); posted charges never change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from chapterdesk.errors import ChapterDeskError
+from chapterdesk.services import dues
+from chapterdesk.services.chapter import Category, chapter_info, list_categories
+from chapterdesk.ui.context import AppContext
+from chapterdesk.ui.dues.models import CheckableModel, Col, EditableModel
+from chapterdesk.ui.dues.tables import Money, money_in, table_view
+from chapterdesk.ui.undo import _ServiceCommand
+from chapterdesk.ui.widgets import message_label, show_message
+
+FIELDS = {1: "amount", 2: "nonprofit_amount", 3: "enterprise_amount"}
+
+
+@dataclass(frozen=True)
+class RateRow:
+    """A category and its rate for the year shown (None: not set)."""
+
+    category: Category
+    rate: dues.Rate | None
+
+    def value(self, column: int) -> Any:
+        """The amount in a rate column, or None."""
+        return getattr(self.rate, FIELDS[column]) if self.rate is not None else None
+
+
+class SettingChange(_ServiceCommand):
+    """A change of a dues setting (rate, rules, non-profit flag), undone through the services."""
+
+    def __init__(self, ctx: AppContext, text: str, apply: Any, revert: Any) -> None:
+        super().__init__(ctx, text)
+        self._apply, self._revert = apply, revert
+
+    def apply(self) -> None:
+        self._apply()
+
+    def revert(self) -> None:
+        self._revert()
+
+
+def rate_columns(money: Money) -> list[Col]:
+    """Category, full rate, non-profit rate, enterprise rate."""
+
+    def amount(column: int, title: str) -> Col:
+        def text(row: RateRow) -> str:
+            value = row.value(column)
+            return money(value) if value is not None else "not set"
+
+        return Col(title, text, lambda r: r.value(column) or 0, money=True,
+                   tooltip=lambda _r: "Double-click to change; leave empty for none.")
+
+    return [
+        Col("Category", lambda r: r.category.name, lambda r: r.category.name),
+        amount(1, "Full rate"), amount(2, "Non-profit rate"), amount(3, "Enterprise rate"),
+    ]
+
+
+def _write_rate(db: Any, year: int, code: str, rate: dues.Rate | None) -> None:
+    if rate is None:
+        dues.clear_rate(db, year, code)
+    else:
+        dues.set_rate(db, year, code, rate.amount, nonprofit=rate.nonprofit_amount,
+                      enterprise=rate.enterprise_amount)
+
+
+class RatesTab(QWidget):
+    """Rates, rules and non-profit organisations of one dues year."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.currency = "USD"
+        self.year = QSpinBox()
+        self.year.setRange(1900, 2999)
+        self.year.setAccessibleName("Dues year")
+        self.year.setValue(dt.date.today().year)
+        self.year.valueChanged.connect(lambda _v: self.refresh())
+        self.window_label = QLabel()
+        self.window_label.setWordWrap(True)
+        self.rates = EditableModel(rate_columns(money_in(self.currency)), {1, 2, 3},
+                                   lambda r, c: f"{r.value(c)}" if r.value(c) is not None else "",
+                                   self)
+        self.rates.on_edit = self.edit_rate
+        self.rates_view = table_view(self.rates, "Rates per category", stretch=0)
+        self.rates_view.setSortingEnabled(False)
+        self.rates_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.message = message_label()
+
+        rules = QGroupBox("The year's rules")
+        form = QFormLayout(rules)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        self.enterprise = QSpinBox()
+        self.enterprise.setRange(0, 9999)
+        self.enterprise.setSpecialValueText("no enterprise schedule")
+        self.enterprise.setSuffix(" members")
+        self.enterprise.setAccessibleName("Members at the full rate per organisation")
+        self.promotion = QSpinBox()
+        self.promotion.setRange(0, 100)
+        self.promotion.setSuffix(" % off")
+        self.promotion.setSpecialValueText("no promotion")
+        self.promotion.setAccessibleName("Promotion percent")
+        self.gap = QSpinBox()
+        self.gap.setRange(1, 50)
+        self.gap.setSuffix(" years")
+        self.gap.setAccessibleName("Years away that count as new")
+        self.proration = QLineEdit()
+        self.proration.setAccessibleName("Proration steps")
+        self.proration.setPlaceholderText("e.g. 07-01=50, 12-01=0 (empty: everyone pays in full)")
+        self.save_rules_button = QPushButton("Save &rules")
+        self.save_rules_button.clicked.connect(self.save_rules)
+        form.addRow("&Full rate for the first:", self.enterprise)
+        form.addRow("&Promotion:", self.promotion)
+        form.addRow("New after &away:", self.gap)
+        form.addRow("Pr&oration:", self.proration)
+        save_row = QHBoxLayout()
+        save_row.addStretch(1)
+        save_row.addWidget(self.save_rules_button)
+        form.addRow(save_row)
+
+        orgs = QGroupBox("Non-profit organisations")
+        orgs.setToolTip("Members of an organisation ticked here pay the non-profit rate.")
+        self.org_filter = QLineEdit()
+        self.org_filter.setPlaceholderText("Filter employers")
+        self.org_filter.setAccessibleName("Filter employers")
+        self.org_filter.textChanged.connect(lambda _t: self._show_orgs())
+        self.organisations: list[dues.OrganisationView] = []
+        self.orgs = CheckableModel(
+            [Col("Organisation", lambda o: o.name, lambda o: o.name.casefold()),
+             Col("Members", lambda o: f"{o.members:,}", lambda o: o.members, money=True)],
+            lambda o: o.nonprofit, self,
+        )
+        self.orgs.on_toggle = self.toggle_nonprofit
+        self.orgs_view = table_view(self.orgs, "Organisations", stretch=0)
+        org_layout = QVBoxLayout(orgs)
+        org_layout.addWidget(self.org_filter)
+        org_layout.addWidget(self.orgs_view)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Dues &year:"))
+        top.itemAt(0).widget().setBuddy(self.year)
+        top.addWidget(self.year)
+        top.addWidget(self.window_label, 1)
+        left = QVBoxLayout()
+        hint = QLabel("Double-click an amount to change it. Ctrl+Z undoes a change.")
+        hint.setWordWrap(True)
+        left.addWidget(hint)
+        left.addWidget(self.rates_view)
+        left.addWidget(self.message)
+        left.addWidget(rules)
+        left.addStretch(1)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 3)
+        columns.addWidget(orgs, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(columns, 1)
+
+    def set_year(self, year: int) -> None:
+        """Show a dues year."""
+        if self.year.value() != year:
+            self.year.setValue(year)  # refreshes
+        else:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the year's rates, rules and the organisations off the UI thread."""
+        db, year = self.ctx.db, self.year.value()
+
+        def job(_p: Any, _c: Any) -> tuple[Any, ...]:
+            return (chapter_info(db).currency, dues.dues_year(db, year), list_categories(db),
+                    dues.list_rates(db, year), dues.year_rules(db, year),
+                    dues.list_organisations(db))
+
+        self.ctx.tasks.run(job, title="Reading the dues rates", parent=self, on_done=self._show,
+                           show_progress=False)
+
+    def _show(self, result: tuple[Any, ...]) -> None:
+        currency, window, categories, rates, rules, organisations = result
+        if window.year != self.year.value():
+            return  # the officer chose another year meanwhile
+        self.currency = currency
+        self.window_label.setText(
+            f"runs {window.starts_on:%d %B %Y} to {window.ends_on:%d %B %Y}; amounts in {currency}"
+        )
+        self.rates.columns = tuple(rate_columns(money_in(currency)))
+        by_code = {r.category_code: r for r in rates}
+        self.rates.set_rows([RateRow(c, by_code.get(c.code)) for c in categories if c.eligible])
+        view = self.rates_view
+        rows = max(self.rates.rowCount(), 3)
+        view.setFixedHeight(view.horizontalHeader().height() + 4
+                            + rows * view.verticalHeader().defaultSectionSize())
+        self.enterprise.setValue(rules.enterprise_full_count or 0)
+        self.promotion.setValue(rules.promotion_percent)
+        self.gap.setValue(rules.promotion_gap_years)
+        self.proration.setText(", ".join(s.label() for s in rules.proration))
+        self.organisations = organisations
+        self._show_orgs()
+
+    def _show_orgs(self) -> None:
+        text = self.org_filter.text().strip().casefold()
+        self.orgs.set_rows([o for o in self.organisations if text in o.name.casefold()])
+
+    def edit_rate(self, row: RateRow, column: int, text: str) -> RateRow | None:
+        """Set one amount of a category's rate; None when refused (the reason is shown)."""
+        year, db, name = self.year.value(), self.ctx.db, row.category.name
+        before = row.rate
+        try:
+            if column == 1 and not text:
+                after = None
+            else:
+                if before is None and column != 1:
+                    raise_text = f"Set the full {name} rate for {year} first."
+                    show_message(self.message, raise_text, error=True)
+                    return None
+                values = {c: row.value(c) for c in FIELDS}
+                values[column] = text or None
+                after = dues.set_rate(db, year, row.category.code, values[1] or "",
+                                      nonprofit=values[2], enterprise=values[3])
+            if after is None:
+                dues.clear_rate(db, year, row.category.code)
+        except ChapterDeskError as exc:
+            show_message(self.message, exc.message, error=True)
+            return None
+        code = row.category.code
+        self.ctx.undo.push(SettingChange(
+            self.ctx, f"change of the {year} {name} rate",
+            lambda: _write_rate(db, year, code, after), lambda: _write_rate(db, year, code, before),
+        ))
+        shown = money_in(self.currency)(after.amount) if after else "not set"
+        show_message(self.message, f"{name} {year}: full rate {shown}. Ctrl+Z undoes it.",
+                     error=False)
+        self.ctx.status_message.emit(f"Changed the {year} {name} rate.")
+        return RateRow(row.category, after)
+
+    def save_rules(self) -> bool:
+        """Save the year's enterprise schedule, promotion and proration."""
+        year, db = self.year.value(), self.ctx.db
+        try:
+            before = dues.year_rules(db, year)
+            after = dues.YearRules(
+                year, self.enterprise.value() or None, self.promotion.value(),
+                self.gap.value(), dues.parse_proration(self.proration.text()),
+            )
+            saved = dues.set_year_rules(db, after)
+        except ChapterDeskError as exc:
+            show_message(self.message, exc.message, error=True)
+            return False
+        self.ctx.undo.push(SettingChange(
+            self.ctx, f"change of the {year} dues rules",
+            lambda: dues.set_year_rules(db, saved), lambda: dues.set_year_rules(db, before),
+        ))
+        show_message(self.message, f"Saved the {year} rules. Ctrl+Z undoes it.", error=False)
+        self.ctx.changed(f"Saved the {year} dues rules.")
+        return True
+
+    def toggle_nonprofit(
+        self, org: dues.OrganisationView, on: bool
+    ) -> dues.OrganisationView | None:
+        """Mark an employer non-profit or not (undoable)."""
+        db = self.ctx.db
+        try:
+            changed = dues.set_nonprofit(db, org.name, on)
+        except ChapterDeskError as exc:
+            show_message(self.message, exc.message, error=True)
+            return None
+        self.organisations = [changed if o.key == org.key else o for o in self.organisations]
+        what = "non-profit" if on else "not non-profit"
+        self.ctx.undo.push(SettingChange(
+            self.ctx, f"marking {org.name} {what}",
+            lambda: dues.set_nonprofit(db, org.name, on),
+            lambda: dues.set_nonprofit(db, org.name, not on),
+        ))
+        self.ctx.status_message.emit(f"{org.name} is marked {what}.")
+        return changed

@@ -1,0 +1,117 @@
+"""The Dues page: rates and rules, assessment, payments and the ledger, balances.
+
+Four tabs over the dues services (`chapterdesk.services.dues`); the page
+holds no rules of its own. Long reads and the assessment run on the worker
+thread. Ledger postings (charges, payments, waivers, reversals) are never on
+the undo stack: a posted entry is never deleted, so the way back is
+"Reverse…"; rate, rule and non-profit changes are undoable with Ctrl+Z.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from chapterdesk.services import dues
+from chapterdesk.ui.dues.assess_tab import AssessTab
+from chapterdesk.ui.dues.balances_tab import BalancesTab
+from chapterdesk.ui.dues.payments_tab import PaymentsTab
+from chapterdesk.ui.dues.rates_tab import RatesTab
+from chapterdesk.ui.dues.target import DuesTarget
+from chapterdesk.ui.pages.base import AppContext, Page, heading
+
+TABS = ("rates", "assess", "payments", "balances")
+
+
+class DuesPage(Page):
+    """The treasurer's page."""
+
+    key = "dues"
+    title = "Dues"
+    icon_name = "dues"
+    order = 40
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.rates = RatesTab(ctx)
+        self.assess = AssessTab(ctx)
+        self.payments = PaymentsTab(ctx)
+        self.balances = BalancesTab(ctx)
+        self.balances.open_member.connect(
+            lambda hq_id: self.activate(DuesTarget("payments", hq_id=hq_id))
+        )
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Dues")
+        for tab, label in ((self.rates, "&Rates"), (self.assess, "&Assess"),
+                           (self.payments, "&Payments"), (self.balances, "&Balances")):
+            self.tabs.addTab(tab, label)
+        self.tabs.currentChanged.connect(lambda _i: self._tab_shown())
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(
+            "Dues",
+            "Chapter dues: rates per year, assessment, payments and balances. The ledger is "
+            "append-only: a mistake is corrected by reversing the entry, with a reason.",
+        ))
+        layout.addWidget(self.tabs, 1)
+        self._stale = set(TABS)
+        self._year_set = False
+        ctx.data_changed.connect(self._data_changed)
+
+    def tab_key(self) -> str:
+        """The key of the tab shown."""
+        return TABS[max(self.tabs.currentIndex(), 0)]
+
+    def _data_changed(self) -> None:
+        self._stale = set(TABS)
+        if self.isVisible():
+            self._tab_shown()
+
+    def _tab_shown(self) -> None:
+        key = self.tab_key()
+        if key not in self._stale:
+            return
+        self._stale.discard(key)
+        if key == "rates":
+            self.rates.refresh()
+        elif key == "payments":
+            self.payments.refresh()
+        elif key == "balances":
+            self.balances.refresh()
+
+    def _default_year(self) -> None:
+        if self._year_set:
+            return
+        self._year_set = True
+        year = dues.dues_year(self.db).year
+        for spin in (self.rates.year, self.assess.year, self.balances.year):
+            spin.blockSignals(True)
+            spin.setValue(year)
+            spin.blockSignals(False)
+
+    def activate(self, target: Any = None) -> None:
+        """Open the page, on a tab and year when another page asks (a `DuesTarget`)."""
+        self._default_year()
+        if not isinstance(target, DuesTarget):
+            self._tab_shown()
+            return
+        self.tabs.blockSignals(True)
+        self.tabs.setCurrentIndex(TABS.index(target.tab))
+        self.tabs.blockSignals(False)
+        self._stale.discard(target.tab)
+        if target.tab == "balances":
+            self.balances.show_year(target.year, target.status)
+        elif target.tab == "payments":
+            if target.hq_id:
+                self.payments.show_member(target.hq_id)
+            else:
+                self.payments.refresh()
+        elif target.tab == "rates":
+            self.rates.set_year(target.year or self.rates.year.value())
+        elif target.tab == "assess" and target.year is not None:
+            self.assess.set_year(target.year)
+
+    def refresh(self) -> None:
+        """Re-read the tab shown."""
+        self._stale.add(self.tab_key())
+        self._tab_shown()

@@ -1,0 +1,13 @@
+"""Dues page test fixtures: SQLite only, and the window and ask() recorder of tests/ui."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.ui.conftest import asked, fresh_settings, window  # noqa: F401 - shared fixtures
+
+
+@pytest.fixture
+def engine_name() -> str:
+    """Pin `db` and `demo_db` to SQLite for widget tests."""
+    return "sqlite"
