@@ -202,9 +202,10 @@ def run_import(args: argparse.Namespace) -> int:
                 cancel=progress.cancelled,
             )
             batch_id, counts = None, plan.counts
+            held: tuple[str, ...] = ()
             if not args.dry_run:
                 result = apply_import(db, plan, progress=progress, cancel=progress.cancelled)
-                batch_id, counts = result.batch_id, result.counts
+                batch_id, counts, held = result.batch_id, result.counts, result.held
     except ImportCancelled:
         print("chapterdesk: the import was cancelled; nothing was written.", file=sys.stderr)
         return 130
@@ -212,9 +213,15 @@ def run_import(args: argparse.Namespace) -> int:
         progress.finish()
         db.dispose()
     if args.json:
-        print_json(plan_json(plan, batch_id, counts))
+        print_json({**plan_json(plan, batch_id, counts), "held": list(held)})
     else:
         print_summary(plan, counts, batch_id)
+        if held:
+            more = " …" if len(held) > DETAIL_LIMIT else ""
+            print(
+                f"Held for an officer to settle ({len(held):,}; a local edit or a conflict kept "
+                f"its value): {', '.join(held[:DETAIL_LIMIT])}{more}"
+            )
     sys.stdout.flush()
     return 0
 

@@ -24,7 +24,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Paragraph
 
-from chapterdesk.atomic import atomic_path
+from chapterdesk.atomic import atomic_write
 from chapterdesk.reports.styles import (
     BODY_FONT,
     BOLD_FONT,
@@ -184,8 +184,10 @@ class ReportDocument:
             raise RuntimeError("a ReportDocument is built once: its table rows are consumed")
         self._built = True
         if isinstance(self.target, (str, Path)):
-            with atomic_path(Path(self.target)) as temporary:
-                self._build_into(str(temporary))
+            # The file is opened here, not by reportlab, so it is closed even when a full
+            # disk fails reportlab's write (reportlab leaves a file it opened itself open).
+            with atomic_write(Path(self.target)) as handle:
+                self._build_into(handle)
         else:
             self._build_into(self.target)
         return self.page_count

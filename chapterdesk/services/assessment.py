@@ -6,6 +6,13 @@ at the price `services.pricing.price_dues` gives. Anyone else is listed with
 the reason. A charge that was reversed lets the member be assessed again (see
 `LedgerEntry.charge_seq`).
 
+Two officers assessing the same year at once (a shared PostgreSQL server) both
+compute sequence 1 for the same members; the UNIQUE constraint on
+`(hq_id, dues_year, charge_seq)` lets the first through and aborts the second,
+which then runs again from a fresh transaction: it sees the first one's charges
+and charges only whoever is left (usually nobody), so nobody is charged twice
+and the second officer gets an ordinary result instead of an error.
+
 Enterprise tiers are ranked per organisation among the members assessable at
 the time (or already charged), by chapter join date and then HQ ID, so the
 same roster always gives the same tiers.
@@ -34,6 +41,13 @@ from chapterdesk.services.pricing import is_new_member, price_dues
 from chapterdesk.services.rates import DuesYear, Rate, dues_year_in, rates_in, rules_in
 from chapterdesk.services.roster import RosterContext
 from chapterdesk.standing import Standing, StandingFacts, international_standing
+
+#: How often an assessment that clashed with another officer's is run again.
+CLASH_ATTEMPTS = 3
+
+
+class _ChargeClash(Exception):
+    """Another officer's charges for the same members and year committed first."""
 
 
 @dataclass(frozen=True)
@@ -87,9 +101,23 @@ def assess_dues(
         as_of: the day standing is judged on and the charges are dated (default today).
     Raises:
         BadInputError: the year is not plausible.
-        RuleRefusedError: another officer charged the same members at the same moment.
+        RuleRefusedError: other officers kept charging the same members at the same
+            moment (after `CLASH_ATTEMPTS` runs); nothing of this run was saved.
     """
     day = as_of or dt.date.today()
+    for _attempt in range(CLASH_ATTEMPTS):
+        try:
+            return _assess_once(db, year, dry_run, day)
+        except _ChargeClash:
+            continue  # a fresh transaction sees the winner's charges and skips those members
+    raise RuleRefusedError(
+        f"Other officers kept posting dues charges for {year} at the same moment, so this "
+        "run charged no one; run the assessment again to charge anyone left."
+    )
+
+
+def _assess_once(db: Database, year: int, dry_run: bool, day: dt.date) -> Assessment:
+    """One attempt at `assess_dues` in its own unit of work."""
     unit = db.reading() if dry_run else db.session()
     with unit as session:
         window = dues_year_in(session, year)
@@ -212,11 +240,10 @@ def assess_dues(
         if rows and not dry_run:
             try:
                 ids = insert_entries(session, rows)
-            except IntegrityError:
-                raise RuleRefusedError(
-                    f"Another officer posted dues charges for {year} at the same moment, so "
-                    "this run charged no one; run the assessment again to charge anyone left."
-                ) from None
+            except IntegrityError as exc:
+                if not _is_charge_clash(exc):
+                    raise  # not the one-live-charge constraint: a bug
+                raise _ChargeClash() from None
             lines = [
                 AssessmentLine(**{**line.__dict__, "entry_id": entry_id})
                 for line, entry_id in zip(lines, ids, strict=True)
@@ -232,6 +259,12 @@ def assess_dues(
             already_charged=len(live),
             total=sum((line.amount for line in lines), Decimal("0.00")),
         )
+
+
+def _is_charge_clash(exc: IntegrityError) -> bool:
+    """Whether the UNIQUE (hq_id, dues_year, charge_seq) constraint refused the insert."""
+    text = str(exc.orig)
+    return "charge_seq" in text or '"uq_ledger_entry_charge"' in text
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,14 @@ Applying writes only HQ data (chapter facts are never touched) and deletes
 nothing: members missing from the export are marked so, not removed. Every
 record the batch touches is kept as it was before, so the latest batch can be
 undone exactly. An automatic backup of the embedded database is taken first.
+
+Officers keep working while an import is previewed: a local edit of an
+HQ-owned field made after the plan (`services.hq_edits`) must not be
+overwritten silently. The apply locks the records it changes (`FOR UPDATE` on
+PostgreSQL; SQLite's writer lock already excludes other writers), reads them
+again, and holds every field whose value is no longer what the plan saw: the
+member is counted as a conflict, the officer's value stays, and the next import
+shows HQ's value against it for the officer to settle.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ from chapterdesk.services.hq_plan import (
     ImportPlan,
     MemberChange,
     remember_mapping,
+    stored_value,
 )
 from chapterdesk.standing import normalise_key
 
@@ -97,12 +106,14 @@ def _chunks(items: list[str]) -> Iterable[list[str]]:
 
 
 def _current_rows(session: Session, ids: list[str]) -> dict[str, dict[str, object]]:
+    """The records the apply will change, locked against other officers until it commits."""
     columns = [
         getattr(HqMember, n) for n in ("hq_id", *HQ_FIELDS, "in_latest_export", "last_batch_id")
     ]
     found: dict[str, dict[str, object]] = {}
     for chunk in _chunks(ids):
-        for row in session.execute(select(*columns).where(HqMember.hq_id.in_(chunk))):
+        query = select(*columns).where(HqMember.hq_id.in_(chunk)).with_for_update()
+        for row in session.execute(query):
             found[row[0]] = dict(
                 zip((*HQ_FIELDS, "in_latest_export", "last_batch_id"), row[1:], strict=True)
             )
@@ -232,14 +243,23 @@ def _write_changes(
         if apply_fields is None:
             held.add(change.hq_id)
             continue
+        edited_since = _edited_since_plan(change, before)
+        if edited_since:
+            apply_fields -= edited_since
+            held.add(change.hq_id)
         if change.hq_id in accepted:
+            # the conflicts the officer settled; an edit made since the plan stays unsettled
+            settled = [e for e in edits.get(change.hq_id, []) if e.field not in edited_since]
             before = {
                 **before,
-                "_local_edits": [
-                    [e.field, e.local_value, e.hq_value] for e in edits.get(change.hq_id, [])
-                ],
+                "_local_edits": [[e.field, e.local_value, e.hq_value] for e in settled],
             }
-            session.execute(delete(HqLocalEdit).where(HqLocalEdit.hq_id == change.hq_id))
+            for edit in settled:
+                session.execute(
+                    delete(HqLocalEdit).where(
+                        HqLocalEdit.hq_id == change.hq_id, HqLocalEdit.field == edit.field
+                    )
+                )
         elif change.kind is ChangeKind.CONFLICT:
             held.add(change.hq_id)
         after = {name: (new[name] if name in apply_fields else before[name]) for name in HQ_FIELDS}
@@ -250,8 +270,8 @@ def _write_changes(
             replaced_affiliations.append(change.hq_id)
             affiliations += _affiliations(change.hq_id, after["chapters"])
         history.append((change, before, after))
-        key = "conflicts" if change.kind is ChangeKind.CONFLICT else change.kind.value
-        counts[key] += 1
+        conflicted_now = change.kind is ChangeKind.CONFLICT or bool(edited_since)
+        counts["conflicts" if conflicted_now else change.kind.value] += 1
     tick("writing", 0, total)
     _execute_writes(session, new_rows, updates, missing, replaced_affiliations, affiliations)
     rows = [
@@ -269,6 +289,20 @@ def _write_changes(
         session.execute(insert(HqMemberChange), rows[start : start + CHUNK])
     tick("recording history", len(rows), len(rows))
     return counts, held
+
+
+def _edited_since_plan(change: MemberChange, current: dict[str, object]) -> set[str]:
+    """Fields the plan would change whose stored value changed after the plan was made.
+
+    The plan recorded each field's old value; a different value now (and not
+    already HQ's new one) is an officer's edit made meanwhile, which HQ's value
+    must not overwrite unseen.
+    """
+    return {
+        f.field
+        for f in change.fields
+        if stored_value(f.field, current.get(f.field)) not in (f.old, f.new)
+    }
 
 
 def _fields_to_apply(change: MemberChange, accepted: bool) -> set[str] | None:

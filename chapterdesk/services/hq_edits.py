@@ -57,7 +57,9 @@ def edit_hq_field(db: Database, hq_id: str, field: str, value: str) -> None:
     if field == "email" and text and ("@" not in text or " " in text):
         raise BadInputError(f"{text!r} is not an e-mail address.")
     with db.session() as session:
-        member = session.get(HqMember, clean)
+        # Locked (PostgreSQL) so an edit waits for an import applying to this member and
+        # then remembers HQ's value as the import left it.
+        member = session.get(HqMember, clean, with_for_update=True)
         if member is None:
             raise NotFoundError(f"HQ member ID {clean} is not in the HQ data.")
         edit = session.get(HqLocalEdit, (clean, field))

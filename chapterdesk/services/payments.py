@@ -2,10 +2,12 @@
 
 Every function here appends entries; none changes or removes one (the
 database refuses that too). Receipt numbers are sequential per chapter: the
-next is the highest so far plus one, taken under the writer's lock (SQLite's
-`BEGIN IMMEDIATE`), and a UNIQUE constraint keeps them unique on a shared
-PostgreSQL server as well, where a clash refuses the second payment rather
-than number two receipts alike.
+next is the highest so far plus one. On SQLite that is read under the writer's
+lock (`BEGIN IMMEDIATE`); on a shared PostgreSQL server two officers' payments
+overlap, so a payment first locks the chapter's settings row (`SELECT … FOR
+UPDATE`), which makes payments take their numbers one after the other: both
+land, each with its own receipt. The UNIQUE constraint on receipt numbers stays
+as the last guard.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from chapterdesk.data.engine import Database
 from chapterdesk.data.ledger_models import LedgerEntry
-from chapterdesk.data.models import ChapterMembership, HqMember
+from chapterdesk.data.models import ChapterMembership, ChapterSettings, HqMember
 from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
 from chapterdesk.money import CENT, MAX_AMOUNT, from_cents, parse_amount, to_cents
 from chapterdesk.services.chapter import settings_row
@@ -157,6 +159,19 @@ def chapter_member(session: Session, hq_id: str) -> tuple[str, str, int]:
     return clean, found[0], found[1]
 
 
+def take_receipt_counter(session: Session) -> None:
+    """Hold the chapter's receipt numbering until this unit of work ends.
+
+    Locks the one chapter-settings row on PostgreSQL (SQLite renders no FOR UPDATE:
+    its writers are serial already). A second payment waits here for the first to
+    commit; at READ COMMITTED its next statement then sees the first one's receipt
+    and check number, so it neither reuses the number nor records the check twice.
+    """
+    session.execute(
+        select(ChapterSettings.id).where(ChapterSettings.id == 1).with_for_update()
+    ).first()
+
+
 def _next_receipt(session: Session) -> int:
     return int(session.execute(select(func.max(LedgerEntry.receipt_no))).scalar() or 0) + 1
 
@@ -181,6 +196,7 @@ def record_payments(
     day = today or dt.date.today()
     with db.session() as session:
         currency = settings_row(session).currency
+        take_receipt_counter(session)
         members = _members(session, [normalise_hq_id(r.hq_id) for r in requests])
         prepared = []
         for request in requests:

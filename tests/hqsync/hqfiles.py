@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Sequence
+import zipfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,16 @@ REFERENCE_HEADERS = [
     "Title", "Email", "Phone", "Address 1", "Address 2", "City", "State/Province",
     "Postal Code", "Country", "Member Type", "Join Date", "Paid Through", "Status", "Chapter",
 ]  # fmt: skip
+
+#: An "entity bomb" sharedStrings part (a billion laughs, three levels deep).
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+]>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">
+<si><t>&lol3;</t></si></sst>"""
 
 
 def member(number: int, **changes: Any) -> dict[str, Any]:
@@ -92,3 +103,19 @@ def write_csv(
         for row in rows:
             writer.writerow([v.isoformat() if isinstance(v, dt.date) else v for v in row])
     return path
+
+
+def rewrite_zip(
+    source: Path, target: Path, *, replace: dict[str, bytes] | None = None,
+    edit: Callable[[str, bytes], bytes] | None = None,
+) -> Path:  # fmt: skip
+    """Copy an xlsx package, replacing or editing some of its parts."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if replace and info.filename in replace:
+                data = replace[info.filename]
+            if edit is not None:
+                data = edit(info.filename, data)
+            new.writestr(info.filename, data)
+    return target

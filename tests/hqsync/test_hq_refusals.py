@@ -10,21 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hqfiles import member, table
+from hqfiles import BILLION_LAUGHS, member, rewrite_zip, table
 
 from chapterdesk.errors import BadInputError
 from chapterdesk.hqsync import ImportCancelled, read_hq_export, reading, sniff
 
 ASK_HQ = "Ask HQ for the roster as .xlsx or .csv."
-
-BILLION_LAUGHS = b"""<?xml version="1.0"?>
-<!DOCTYPE lolz [
- <!ENTITY lol "lol">
- <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
- <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
-]>
-<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">
-<si><t>&lol3;</t></si></sst>"""
 
 
 def refusal(path: Path) -> str:
@@ -34,22 +25,6 @@ def refusal(path: Path) -> str:
     assert caught.value.exit_status == 2
     assert "\n" not in caught.value.message
     return caught.value.message
-
-
-def rewrite_zip(
-    source: Path, target: Path, *, replace: dict[str, bytes] | None = None,
-    edit: Callable[[str, bytes], bytes] | None = None,
-) -> Path:  # fmt: skip
-    """Copy an xlsx package, replacing or editing some of its parts."""
-    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
-        for info in old.infolist():
-            data = old.read(info)
-            if replace and info.filename in replace:
-                data = replace[info.filename]
-            if edit is not None:
-                data = edit(info.filename, data)
-            new.writestr(info.filename, data)
-    return target
 
 
 @pytest.fixture
