@@ -12,6 +12,7 @@ from chapterdesk.ui.hqsync import HqSyncPage
 from chapterdesk.ui.pages.base import Page
 from chapterdesk.ui.pages.dashboard import DashboardPage
 from chapterdesk.ui.pages.officers import OfficersPage
+from chapterdesk.ui.pages.reports import ReportsPage
 from chapterdesk.ui.pages.roster import RosterPage
 from chapterdesk.ui.pages.settings_page import SettingsPage
 
@@ -19,6 +20,7 @@ PAGES: list[type[Page]] = [
     DashboardPage,
     RosterPage,
     HqSyncPage,  # type: ignore[list-item]  # a QWidget with the Page interface
+    ReportsPage,
     OfficersPage,
     SettingsPage,
 ]
