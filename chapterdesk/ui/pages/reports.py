@@ -79,8 +79,10 @@ class ReportsPage(Page):
         self.list.setModel(self.model)
         self.list.setAccessibleName("Reports and exports")
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.list.setSpacing(2)
-        self.list.setSizeAdjustPolicy(QListView.SizeAdjustPolicy.AdjustToContents)
+        self.list.setStyleSheet("QListView { padding: 4px; outline: 0; }"
+                                "QListView::item { padding: 5px 8px; border-radius: 4px; }"
+                                "QListView::item:selected { background: palette(highlight); "
+                                "color: palette(highlighted-text); }")
         self.list.selectionModel().currentRowChanged.connect(self._kind_changed)
 
         self.options_box = QGroupBox()
@@ -102,9 +104,11 @@ class ReportsPage(Page):
         box.addLayout(row)
 
         left = QVBoxLayout()
-        left.addWidget(self.list, 1)
+        left.addWidget(QLabel("&Reports and exports:", buddy=self.list))
+        left.addWidget(self.list)
         left.addWidget(self.options_box)
         left.addWidget(self.message)
+        left.addStretch(1)
         left_widget = QWidget()
         left_widget.setLayout(left)
         left.setContentsMargins(0, 0, 0, 0)
@@ -156,6 +160,8 @@ class ReportsPage(Page):
         ))
         layout.addLayout(columns, 1)
         self.list.setCurrentIndex(self.model.index(0, 0))
+        self.list.setFixedHeight(self.list.sizeHintForRow(0) * self.model.rowCount()
+                                + 2 * self.list.frameWidth() + 12)
         self._show_result(None)
         ctx.data_changed.connect(self._data_changed)
 

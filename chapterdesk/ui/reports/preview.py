@@ -58,8 +58,10 @@ class PdfPreview(QWidget):
         self.fit_width.clicked.connect(
             lambda: self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         )
+        self.fit_width.setCheckable(True)
         self.fit_page = self._button("Whole &page", "Show a whole page")
         self.fit_page.clicked.connect(lambda: self.view.setZoomMode(QPdfView.ZoomMode.FitInView))
+        self.fit_page.setCheckable(True)
 
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
@@ -138,12 +140,15 @@ class PdfPreview(QWidget):
 
     def _show_zoom(self, *_args: object) -> None:
         mode = self.view.zoomMode()
+        self.fit_width.setChecked(mode == QPdfView.ZoomMode.FitToWidth)
+        self.fit_page.setChecked(mode == QPdfView.ZoomMode.FitInView)
         if mode == QPdfView.ZoomMode.FitToWidth:
             self.zoom_label.setText("Fit width")
         elif mode == QPdfView.ZoomMode.FitInView:
             self.zoom_label.setText("Whole page")
         else:
             self.zoom_label.setText(f"{self.view.zoomFactor():.0%}")
+        self.zoom_label.setVisible(mode == QPdfView.ZoomMode.Custom)
 
     def _show_position(self, *_args: object) -> None:
         count = self.page_count()
