@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -112,7 +113,9 @@ class ReportsPage(Page):
         left_widget = QWidget()
         left_widget.setLayout(left)
         left.setContentsMargins(0, 0, 0, 0)
-        left_widget.setFixedWidth(max(340, self.fontMetrics().averageCharWidth() * 44))
+        # as wide as ~44 characters on a roomy window, narrower when the window is small
+        left_widget.setMinimumWidth(self.fontMetrics().averageCharWidth() * 34)
+        left_widget.setMaximumWidth(max(340, self.fontMetrics().averageCharWidth() * 44))
 
         self.result_title = QLabel()
         self.result_title.setAccessibleName("Generated report")
@@ -142,6 +145,10 @@ class ReportsPage(Page):
         self.summary.setStyleSheet("QLabel { background: palette(base); padding: 18px; "
                                    "border: 1px solid palette(mid); border-radius: 6px; }")
         self.results = QStackedWidget()
+        # a small window clips the preview's toolbar rather than refusing to shrink
+        self.results.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
+        self.result_title.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                        QSizePolicy.Policy.Preferred)
         for widget in (self.placeholder, self.preview, self.summary):
             self.results.addWidget(widget)
         right = QVBoxLayout()
@@ -150,8 +157,8 @@ class ReportsPage(Page):
         right.addWidget(self.results, 1)
 
         columns = QHBoxLayout()
-        columns.addWidget(left_widget)
-        columns.addLayout(right, 1)
+        columns.addWidget(left_widget, 1)
+        columns.addLayout(right, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(heading(
             "Reports",
