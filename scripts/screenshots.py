@@ -124,6 +124,11 @@ def main() -> int:
                     | QItemSelectionModel.SelectionFlag.Rows,
                 )
                 settle(app, window)
+            if key == "reports":
+                reports = window.pages[key]
+                reports.choose("dues")  # type: ignore[attr-defined]
+                reports.generate()  # type: ignore[attr-defined]
+                settle(app, window, 600)
             save(window, f"{width}x{height}-{number:02d}-{key}")
             if key == "dues":
                 dues_tabs(app, window, f"{width}x{height}-{number:02d}", owing)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 TITLE = "ChapterDesk"
@@ -56,3 +57,8 @@ def save_file(parent: QWidget | None, caption: str, suggested: str, filters: str
 def run_dialog(dialog: QDialog) -> bool:
     """Show one of ChapterDesk's own dialogs modally; True when it was accepted."""
     return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+def print_dialog(parent: QWidget | None, printer: QPrinter) -> bool:
+    """Let the officer choose a printer, pages and copies for `printer`; True to print."""
+    return QPrintDialog(printer, parent).exec() == QDialog.DialogCode.Accepted

@@ -115,6 +115,10 @@ class MainWindow(QMainWindow):
                                           QKeySequence("Ctrl+I"))
         file_menu.addAction(self.import_action)
         file_menu.addSeparator()
+        self.print_action = self._action("&Print the report…", self.print_report,
+                                         QKeySequence.StandardKey.Print)
+        file_menu.addAction(self.print_action)
+        file_menu.addSeparator()
         quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         file_menu.addAction(quit_action)
@@ -135,7 +139,8 @@ class MainWindow(QMainWindow):
         self.view_menu = bar.addMenu("&View")
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&About ChapterDesk", self.about))
-        self.chapter_actions = [self.find_action, self.copy_emails_action, self.import_action]
+        self.chapter_actions = [self.find_action, self.copy_emails_action, self.import_action,
+                                self.print_action]
 
     # -- databases ------------------------------------------------------------------
     def show_welcome(self) -> None:
@@ -341,6 +346,15 @@ class MainWindow(QMainWindow):
             if self.current_page() is not roster:
                 self.go_to("roster")
             roster.copy_emails()  # type: ignore[attr-defined]
+
+    def print_report(self) -> None:
+        """File → Print the report (Ctrl+P): print the report the Reports page shows."""
+        reports = self.pages.get("reports")
+        if reports is None:
+            return
+        if self.current_page() is not reports:
+            self.go_to("reports")
+        reports.print_report()  # type: ignore[attr-defined]
 
     def about(self) -> None:
         """Help → About."""

@@ -13,6 +13,7 @@ from chapterdesk.ui.pages.base import Page
 from chapterdesk.ui.pages.dashboard import DashboardPage
 from chapterdesk.ui.pages.dues import DuesPage
 from chapterdesk.ui.pages.officers import OfficersPage
+from chapterdesk.ui.pages.reports import ReportsPage
 from chapterdesk.ui.pages.roster import RosterPage
 from chapterdesk.ui.pages.settings_page import SettingsPage
 
@@ -21,6 +22,7 @@ PAGES: list[type[Page]] = [
     RosterPage,
     HqSyncPage,  # type: ignore[list-item]  # a QWidget with the Page interface
     DuesPage,
+    ReportsPage,
     OfficersPage,
     SettingsPage,
 ]

@@ -1,0 +1,1 @@
+"""The Reports page's parts: the catalogue of reports, their options, the PDF preview, printing."""
