@@ -30,6 +30,7 @@ from chapterdesk.services.chapter import hq_data_status
 from chapterdesk.services.roster import MemberDetail
 from chapterdesk.standing import Standing
 from chapterdesk.ui.context import AppContext
+from chapterdesk.ui.member_history import MemberHistoryBox
 from chapterdesk.ui.undo import ChapterFacts, EditChapterFacts
 from chapterdesk.ui.widgets import message_label, show_message
 from chapterdesk.values import parse_iso_date
@@ -120,11 +121,12 @@ class MemberPanel(QScrollArea):
         self.history = QLabel()
         self.history.setWordWrap(True)
         QVBoxLayout(self.history_box).addWidget(self.history)
+        self.changes_box = MemberHistoryBox(ctx)
         self.leave_button = QPushButton("&Leave chapter…")
         self.leave_button.setAccessibleName("Leave chapter")
         self.leave_button.clicked.connect(self._leave)
         for widget in (self.facts_box, self.privileges_box, self.hq_box, self.terms_box,
-                       self.history_box):
+                       self.history_box, self.changes_box):
             layout.addWidget(widget)
         leave_row = QHBoxLayout()
         leave_row.addStretch(1)
@@ -135,7 +137,7 @@ class MemberPanel(QScrollArea):
 
     def _set_sections_visible(self, visible: bool) -> None:
         for widget in (self.hq_box, self.facts_box, self.privileges_box, self.terms_box,
-                       self.history_box, self.leave_button, self.badge):
+                       self.history_box, self.changes_box, self.leave_button, self.badge):
             widget.setVisible(visible)
 
     def show_member(self, hq_id: str | None) -> None:
@@ -226,6 +228,7 @@ class MemberPanel(QScrollArea):
             )
             or "Never a chapter member."
         )
+        self.changes_box.show_member(hq.hq_id)
 
     def current_facts(self) -> ChapterFacts | None:
         """The chapter facts as stored for the member shown."""

@@ -30,7 +30,8 @@ def test_first_run_shows_the_welcome_page_then_opens_the_demo(qtbot: QtBot, aske
     assert window.windowTitle() == "Great Lakes Chapter — ChapterDesk"
     assert window.sidebar.isVisible()
     titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
-    assert titles == ["Dashboard", "Roster", "HQ Sync", "Officers", "Settings"]
+    assert titles == ["Dashboard", "Roster", "HQ Sync", "Officers", "Audit trail",
+                      "Settings"]
     assert window.current_page() is window.pages["dashboard"]
     assert "600 current members" in " ".join(
         b.text() for b in window.pages["dashboard"].findChildren(type(window.welcome.demo_button))
@@ -89,7 +90,9 @@ def test_pages_open_with_ctrl_and_a_number(qtbot: QtBot, window: MainWindow) -> 
     assert window.current_page() is window.pages["roster"]
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.current_page() is window.pages["hqsync"]
-    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    settings_number = list(window.pages).index("settings") + 1
+    qtbot.keyClick(window, Qt.Key(Qt.Key.Key_0.value + settings_number),
+                   Qt.KeyboardModifier.ControlModifier)
     assert window.current_page() is window.pages["settings"]
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.current_page() is window.pages["roster"]

@@ -9,6 +9,7 @@ Ctrl+1…Ctrl+9 shortcut.
 from __future__ import annotations
 
 from chapterdesk.ui.hqsync import HqSyncPage
+from chapterdesk.ui.pages.audit import AuditPage
 from chapterdesk.ui.pages.base import Page
 from chapterdesk.ui.pages.dashboard import DashboardPage
 from chapterdesk.ui.pages.officers import OfficersPage
@@ -20,6 +21,7 @@ PAGES: list[type[Page]] = [
     RosterPage,
     HqSyncPage,  # type: ignore[list-item]  # a QWidget with the Page interface
     OfficersPage,
+    AuditPage,
     SettingsPage,
 ]
 
