@@ -25,10 +25,13 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from chapterdesk.data.migrate import open_database  # noqa: E402
 from chapterdesk.demo import build_demo  # noqa: E402
+from chapterdesk.services.chapter import set_officer_name  # noqa: E402
 from chapterdesk.services.reconcile import reconcile  # noqa: E402
+from chapterdesk.services.roster import list_members, update_chapter_facts  # noqa: E402
 from chapterdesk.standing import Standing  # noqa: E402
 from chapterdesk.ui.app import make_application  # noqa: E402
 from chapterdesk.ui.dialogs import AddMemberDialog  # noqa: E402
+from chapterdesk.ui.handover_dialog import HandoverExportDialog  # noqa: E402
 from chapterdesk.ui.main_window import MainWindow  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
@@ -59,6 +62,14 @@ def main() -> int:
     found = reconcile(db)
     addable = next(u.hq.hq_id for u in found.unlisted if u.standing is Standing.GOOD)
     refused = next(u.hq.hq_id for u in found.unlisted if u.standing is Standing.LAPSED)
+    # A few officer edits, so the Audit trail page shows old → new values.
+    set_officer_name(db, "Pat Treasurer")
+    for member, notes in zip(list_members(db)[:4], ("Prefers mail to e-mail", "Committee chair",
+                                                    "Speaks at the spring meeting", "New job"),
+                             strict=True):
+        m = member.membership
+        update_chapter_facts(db, member.hq_id, chapter_joined_on=m.chapter_joined_on,
+                             notes=notes, employment_ended_on=m.employment_ended_on)
 
     welcome = MainWindow(None)
     for width, height in SIZES:
@@ -97,6 +108,14 @@ def main() -> int:
         settle(app, window)
         save(dialog, f"{width}x{height}-91-add-member-refused")
         dialog.close()
+        handover = HandoverExportDialog(Path.home() / "great-lakes-handover.cdh", window)
+        handover.passphrase.setText("walnut harbour tinsel")
+        handover.repeat.setText("walnut harbour")
+        handover.show()
+        handover.accept()  # refused inline: the two passphrases differ
+        settle(app, window)
+        save(handover, f"{width}x{height}-92-handover")
+        handover.close()
         window.close()
         settle(app)
     db.dispose()

@@ -37,6 +37,18 @@ def what_changed(record: AuditRecord) -> str:
     return f"{table} {ACTIONS.get(record.action, record.action)}"
 
 
+def _shown(value: Any) -> str:
+    return "(empty)" if value in (None, "") else str(value)
+
+
+def change_text(record: AuditRecord) -> str:
+    """The change in one line: `notes: (empty) → New job` for an edit, the values otherwise."""
+    if record.action != "update":
+        return record.summary()
+    old, new = record.old or {}, record.new or {}
+    return "; ".join(f"{k}: {_shown(old.get(k))} → {_shown(new.get(k))}" for k in sorted(new))
+
+
 def cell_text(record: AuditRecord, column: int) -> str:
     """The text of one column for one recorded change."""
     if column == 0:
@@ -47,7 +59,7 @@ def cell_text(record: AuditRecord, column: int) -> str:
         return record.hq_id or ""
     if column == 3:
         return what_changed(record)
-    return record.summary()
+    return change_text(record)
 
 
 class AuditModel(QAbstractTableModel):
@@ -116,5 +128,5 @@ class AuditModel(QAbstractTableModel):
         if role == RecordRole:
             return record
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{what_changed(record)} (key {record.row_key}): {record.summary()}"
+            return f"{what_changed(record)} (key {record.row_key}): {change_text(record)}"
         return cell_text(record, index.column())

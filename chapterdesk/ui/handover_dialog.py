@@ -37,6 +37,12 @@ def _password_field(name: str) -> QLineEdit:
     return field
 
 
+def _buddy(text: str, field: QLineEdit) -> QLabel:
+    label = QLabel(text)
+    label.setBuddy(field)
+    return label
+
+
 def _file_row(field: QLineEdit, browse: QPushButton) -> QHBoxLayout:
     row = QHBoxLayout()
     row.addWidget(field, 1)
@@ -100,7 +106,7 @@ class HandoverExportDialog(_FileDialog):
         self.passphrase = _password_field("Passphrase")
         self.passphrase.setPlaceholderText(f"at least {MIN_PASSPHRASE} characters")
         self.repeat = _password_field("Passphrase again")
-        self.form.addRow("Package &file:", _file_row(self.file, browse))
+        self.form.addRow(_buddy("Package &file:", self.file), _file_row(self.file, browse))
         self.form.addRow("&Passphrase:", self.passphrase)
         self.form.addRow("&Again:", self.repeat)
         self._finish_layout(
@@ -154,9 +160,9 @@ class HandoverImportDialog(_FileDialog):
         self.file.setAccessibleName("New database file")
         pick_file = QPushButton("&Browse…")
         pick_file.clicked.connect(self._browse_file)
-        self.form.addRow("&Package:", _file_row(self.package, pick_package))
+        self.form.addRow(_buddy("&Package:", self.package), _file_row(self.package, pick_package))
         self.form.addRow("&Passphrase:", self.passphrase)
-        self.form.addRow("New &database:", _file_row(self.file, pick_file))
+        self.form.addRow(_buddy("New &database:", self.file), _file_row(self.file, pick_file))
         self._finish_layout(
             "The chapter in the package is opened as a new database file on this computer; "
             "the database open now is left as it is.",

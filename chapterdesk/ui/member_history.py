@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from chapterdesk.services.audit import audit_log
-from chapterdesk.ui.audit_model import local_time, what_changed
+from chapterdesk.ui.audit_model import change_text, local_time, what_changed
 from chapterdesk.ui.context import AppContext
 
 SHOWN = 15
@@ -48,7 +48,7 @@ class MemberHistoryBox(QGroupBox):
                                                            limit=SHOWN + 1)) or []
         lines = [
             f"<b>{html.escape(local_time(r.at))}</b> · {html.escape(r.officer)} · "
-            f"{html.escape(what_changed(r))}<br>&nbsp;&nbsp;{html.escape(r.summary())}"
+            f"{html.escape(what_changed(r))}<br>&nbsp;&nbsp;{html.escape(change_text(r))}"
             for r in records[:SHOWN]
         ]
         if len(records) > SHOWN:

@@ -46,7 +46,7 @@ def test_an_edit_in_the_roster_shows_on_the_audit_page_with_old_and_new_values(
     newest = rows(window)[0]
     assert newest[1] == "Pat Treasurer" and newest[2] == second.hq_id
     assert newest[3] == "Chapter membership changed"
-    assert "notes:  → Committee chair" in newest[4]
+    assert "notes: (empty) → Committee chair" in newest[4]
     assert audit_page.shown.text() == f"{audit_page.model.rowCount():,} changes"
 
     audit_page.member.setText(first.hq_id)
@@ -54,7 +54,7 @@ def test_an_edit_in_the_roster_shows_on_the_audit_page_with_old_and_new_values(
     settle(qtbot, window)
     shown = rows(window)
     assert shown and {row[2] for row in shown} == {first.hq_id}
-    assert any("notes:  → Prefers mail to e-mail" in row[4] for row in shown)
+    assert any("notes: (empty) → Prefers mail to e-mail" in row[4] for row in shown)
 
     audit_page.use_since.setChecked(True)
     audit_page.since.setDate(QDate.currentDate().addDays(1))
