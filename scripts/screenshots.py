@@ -27,12 +27,15 @@ from chapterdesk.data.engine import Database  # noqa: E402
 from chapterdesk.data.migrate import open_database  # noqa: E402
 from chapterdesk.demo import build_demo  # noqa: E402
 from chapterdesk.services import dues  # noqa: E402
+from chapterdesk.services.chapter import set_officer_name  # noqa: E402
 from chapterdesk.services.reconcile import reconcile  # noqa: E402
+from chapterdesk.services.roster import list_members, update_chapter_facts  # noqa: E402
 from chapterdesk.standing import Standing  # noqa: E402
 from chapterdesk.ui.app import make_application  # noqa: E402
 from chapterdesk.ui.dialogs import AddMemberDialog  # noqa: E402
 from chapterdesk.ui.dues.dialogs import PaymentDialog  # noqa: E402
 from chapterdesk.ui.dues.target import DuesTarget  # noqa: E402
+from chapterdesk.ui.handover_dialog import HandoverExportDialog  # noqa: E402
 from chapterdesk.ui.main_window import MainWindow  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
@@ -99,6 +102,14 @@ def main() -> int:
     addable = next(u.hq.hq_id for u in found.unlisted if u.standing is Standing.GOOD)
     refused = next(u.hq.hq_id for u in found.unlisted if u.standing is Standing.LAPSED)
     owing = next(line.hq_id for line in dues.who_has_not_paid(db, dues.dues_year(db).year))
+    # A few officer edits, so the Audit trail page shows old → new values.
+    set_officer_name(db, "Pat Treasurer")
+    for member, notes in zip(list_members(db)[:4], ("Prefers mail to e-mail", "Committee chair",
+                                                    "Speaks at the spring meeting", "New job"),
+                             strict=True):
+        m = member.membership
+        update_chapter_facts(db, member.hq_id, chapter_joined_on=m.chapter_joined_on,
+                             notes=notes, employment_ended_on=m.employment_ended_on)
 
     welcome = MainWindow(None)
     for width, height in SIZES:
@@ -145,6 +156,14 @@ def main() -> int:
         save(dialog, f"{width}x{height}-91-add-member-refused")
         dialog.close()
         payment_dialogs(app, window, db, owing, f"{width}x{height}")
+        handover = HandoverExportDialog(Path.home() / "great-lakes-handover.cdh", window)
+        handover.passphrase.setText("walnut harbour tinsel")
+        handover.repeat.setText("walnut harbour")
+        handover.show()
+        handover.accept()  # refused inline: the two passphrases differ
+        settle(app, window)
+        save(handover, f"{width}x{height}-92-handover")
+        handover.close()
         window.close()
         settle(app)
     db.dispose()

@@ -82,16 +82,52 @@ def audit_log(
     """
     if limit is not None and limit < 1:
         raise BadInputError("The limit must be 1 or more.")
-    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    query = _filtered(
+        select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()), hq_id, since
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    with db.reading() as session:
+        return [_record(row) for row in session.scalars(query)]
+
+
+def _filtered(query: Any, hq_id: str | None, since: dt.datetime | dt.date | None) -> Any:
     if hq_id is not None:
         query = query.where(AuditEntry.hq_id == normalise_hq_id(hq_id))
     if since is not None:
         start = since if isinstance(since, dt.datetime) else dt.datetime.combine(since, dt.time())
         query = query.where(AuditEntry.at >= start)
-    if limit is not None:
-        query = query.limit(limit)
+    return query
+
+
+def audit_ids(
+    db: Database, hq_id: str | None = None, since: dt.datetime | dt.date | None = None
+) -> list[int]:
+    """The ids of the recorded changes, newest first, for a view that pages through them.
+
+    A window showing a long trail keeps only these integers and reads the rows it
+    paints with `audit_records`, so a trail of any length opens at once.
+
+    Raises:
+        BadInputError: a malformed HQ ID.
+    """
+    query = _filtered(
+        select(AuditEntry.id).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()), hq_id, since
+    )
     with db.reading() as session:
-        return [_record(row) for row in session.scalars(query)]
+        return [int(i) for i in session.scalars(query)]
+
+
+def audit_records(db: Database, ids: list[int]) -> list[AuditRecord]:
+    """The recorded changes with these ids, in the order given (ids no longer there are skipped)."""
+    if not ids:
+        return []
+    with db.reading() as session:
+        found = {
+            row.id: _record(row)
+            for row in session.scalars(select(AuditEntry).where(AuditEntry.id.in_(ids)))
+        }
+    return [found[i] for i in ids if i in found]
 
 
 def export_audit_csv(

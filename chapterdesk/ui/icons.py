@@ -102,6 +102,21 @@ def _reports(p: QPainter) -> None:
         p.drawLine(QPointF(22, y), QPointF(42, y))
 
 
+def _audit(p: QPainter) -> None:
+    """A page of recorded lines with a clock over its corner: the history of changes."""
+    p.setPen(_pen(4))
+    p.setBrush(QColor("white"))
+    p.drawRoundedRect(QRectF(8, 6, 34, 46), 4, 4)
+    p.setPen(_pen(4, ACCENT_LIGHT))
+    for y in (17, 26, 35):
+        p.drawLine(QPointF(15, y), QPointF(34, y))
+    p.setPen(_pen(4))
+    p.setBrush(ACCENT_LIGHT)
+    p.drawEllipse(QPointF(43, 43), 15, 15)
+    p.drawLine(QPointF(43, 43), QPointF(43, 34))
+    p.drawLine(QPointF(43, 43), QPointF(50, 47))
+
+
 def _app(p: QPainter) -> None:
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(ACCENT)
@@ -122,6 +137,7 @@ DRAWINGS: dict[str, Drawing] = {
     "import": _import,
     "dues": _dues,
     "reports": _reports,
+    "audit": _audit,
     "app": _app,
 }
 

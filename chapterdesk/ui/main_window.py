@@ -33,10 +33,12 @@ from chapterdesk.services.chapter import HqDataAge, chapter_info, hq_data_status
 from chapterdesk.services.roster import standing_counts
 from chapterdesk.standing import Standing
 from chapterdesk.ui import ask, settings
+from chapterdesk.ui.connection_watch import watch_connection
 from chapterdesk.ui.dialogs import NewChapterDialog
 from chapterdesk.ui.icons import icon
 from chapterdesk.ui.pages import page_classes
 from chapterdesk.ui.pages.base import AppContext, Page
+from chapterdesk.ui.safety_actions import SafetyActions
 from chapterdesk.ui.tasks import TaskRunner
 from chapterdesk.ui.welcome import WelcomePage
 
@@ -77,6 +79,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.sidebar)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        self.connection_banner = watch_connection(self)
         self._build_menus()
         self.location_label = QLabel()
         self.location_label.setAccessibleName("Database location")
@@ -118,6 +121,8 @@ class MainWindow(QMainWindow):
         self.print_action = self._action("&Print the report…", self.print_report,
                                          QKeySequence.StandardKey.Print)
         file_menu.addAction(self.print_action)
+        self.safety = SafetyActions(self)
+        self.safety.add_to(file_menu)
         file_menu.addSeparator()
         quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -140,7 +145,7 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&About ChapterDesk", self.about))
         self.chapter_actions = [self.find_action, self.copy_emails_action, self.import_action,
-                                self.print_action]
+                                self.print_action, *self.safety.chapter_actions]
 
     # -- databases ------------------------------------------------------------------
     def show_welcome(self) -> None:

@@ -33,6 +33,7 @@ from chapterdesk.services.roster import MemberDetail
 from chapterdesk.standing import Standing
 from chapterdesk.ui.context import AppContext
 from chapterdesk.ui.dues.ledger_view import LedgerView
+from chapterdesk.ui.member_history import MemberHistoryBox
 from chapterdesk.ui.undo import ChapterFacts, EditChapterFacts
 from chapterdesk.ui.widgets import message_label, show_message
 from chapterdesk.values import parse_iso_date
@@ -127,11 +128,12 @@ class MemberPanel(QScrollArea):
         self.history = QLabel()
         self.history.setWordWrap(True)
         QVBoxLayout(self.history_box).addWidget(self.history)
+        self.changes_box = MemberHistoryBox(ctx)
         self.leave_button = QPushButton("&Leave chapter…")
         self.leave_button.setAccessibleName("Leave chapter")
         self.leave_button.clicked.connect(self._leave)
         for widget in (self.facts_box, self.privileges_box, self.dues_box, self.hq_box,
-                       self.terms_box, self.history_box):
+                       self.terms_box, self.history_box, self.changes_box):
             layout.addWidget(widget)
         leave_row = QHBoxLayout()
         leave_row.addStretch(1)
@@ -142,7 +144,8 @@ class MemberPanel(QScrollArea):
 
     def _set_sections_visible(self, visible: bool) -> None:
         for widget in (self.hq_box, self.facts_box, self.privileges_box, self.terms_box,
-                       self.history_box, self.leave_button, self.badge, self.dues_box):
+                       self.history_box, self.changes_box, self.leave_button, self.badge,
+                       self.dues_box):
             widget.setVisible(visible)
 
     def show_member(self, hq_id: str | None) -> None:
@@ -235,6 +238,7 @@ class MemberPanel(QScrollArea):
             )
             or "Never a chapter member."
         )
+        self.changes_box.show_member(hq.hq_id)
 
     def current_facts(self) -> ChapterFacts | None:
         """The chapter facts as stored for the member shown."""

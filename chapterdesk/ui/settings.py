@@ -53,6 +53,8 @@ LAST_DATABASE_FOLDER = Setting("files/database_folder", "", str)
 LAST_EXPORT_FOLDER = Setting("files/export_folder", "", str)
 LAST_IMPORT_FOLDER = Setting("files/hq_import_folder", "", str)
 LAST_REPORT_FOLDER = Setting("files/report_folder", "", str)
+# The shared server last connected to, as a URL without its password (that is in the keyring).
+LAST_SERVER = Setting("files/last_server", "", str)
 ROSTER_HIDDEN_COLUMNS = Setting("roster/hidden_columns", ["city", "joined"], list)
 ROSTER_SPLITTER = Setting("roster/splitter", None, QByteArray)
 
@@ -67,4 +69,5 @@ ALL_SETTINGS = (
     ROSTER_HIDDEN_COLUMNS,
     ROSTER_SPLITTER,
     LAST_REPORT_FOLDER,
+    LAST_SERVER,
 )

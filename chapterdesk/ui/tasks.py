@@ -7,7 +7,9 @@ and its result or error comes back on the UI thread through signals. A
 progress dialog with Cancel appears only if the job is still running after
 600 ms. Officer-facing errors (`ChapterDeskError`) are shown as their sentence;
 anything else is a bug: logged with its traceback to the data directory's log
-file and reported in a dialog that says where the log is.
+file and reported in a dialog that says where the log is, except a lost
+connection to a shared database, which the window's `lost_connection` hook
+takes (the banner) when it is set.
 """
 
 from __future__ import annotations
@@ -61,8 +63,12 @@ def install_excepthook(parent: Callable[[], QWidget | None]) -> None:
         if isinstance(exc, ChapterDeskError):
             ask.warn(parent(), exc.message)
             return
+        widget = parent()
+        runner = getattr(widget.window(), "tasks", None) if widget is not None else None
+        if isinstance(runner, TaskRunner) and runner.handled_as_lost_connection(exc):
+            return
         exc.__traceback__ = tb
-        report_unexpected(parent(), exc)
+        report_unexpected(widget, exc)
 
     sys.excepthook = hook
 
@@ -172,6 +178,9 @@ class Task(QObject):
                 else:
                     ask.warn(self.parent_widget, exc.message)
                 return
+            runner = self.parent()
+            if isinstance(runner, TaskRunner) and runner.handled_as_lost_connection(exc):
+                return
             report_unexpected(self.parent_widget, exc)
         finally:
             self.done.emit()
@@ -186,6 +195,13 @@ class TaskRunner(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self.active: set[Task] = set()
+        #: Set by the window on a shared database: takes a failure that means the server
+        #: went away (shows the lost-connection banner) and returns True, instead of a bug report.
+        self.lost_connection: Callable[[BaseException], bool] | None = None
+
+    def handled_as_lost_connection(self, exc: BaseException) -> bool:
+        """Whether `exc` was a lost connection and the window took care of it (the banner)."""
+        return self.lost_connection is not None and self.lost_connection(exc)
 
     def run(
         self,

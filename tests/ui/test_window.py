@@ -32,7 +32,9 @@ def test_first_run_shows_the_welcome_page_then_opens_the_demo(qtbot: QtBot, aske
     assert window.sidebar.isVisible()
     titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
     assert titles == [page.title for page in page_classes()]
-    assert titles == ["Dashboard", "Roster", "HQ Sync", "Dues", "Reports", "Officers", "Settings"]
+    assert titles == [
+        "Dashboard", "Roster", "HQ Sync", "Dues", "Reports", "Officers", "Audit trail", "Settings"
+    ]
     assert window.current_page() is window.pages["dashboard"]
     assert "600 current members" in " ".join(
         b.text() for b in window.pages["dashboard"].findChildren(type(window.welcome.demo_button))

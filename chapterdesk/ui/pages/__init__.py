@@ -9,6 +9,7 @@ Ctrl+1…Ctrl+9 shortcut.
 from __future__ import annotations
 
 from chapterdesk.ui.hqsync import HqSyncPage
+from chapterdesk.ui.pages.audit import AuditPage
 from chapterdesk.ui.pages.base import Page
 from chapterdesk.ui.pages.dashboard import DashboardPage
 from chapterdesk.ui.pages.dues import DuesPage
@@ -24,6 +25,7 @@ PAGES: list[type[Page]] = [
     DuesPage,
     ReportsPage,
     OfficersPage,
+    AuditPage,
     SettingsPage,
 ]
 

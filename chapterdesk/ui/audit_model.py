@@ -1,0 +1,132 @@
+"""The audit trail's table model: the ids of the changes shown, rows read in cached pages.
+
+The trail grows with every change a chapter ever made, so the model keeps only
+the ordered ids (newest first, as `services.audit.audit_ids` returns them) and
+reads the rows the view paints, 200 at a time, keeping the most recent pages.
+It is read-only: the trail cannot be edited through the application.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from chapterdesk.data.engine import Database
+from chapterdesk.services.audit import AuditRecord, audit_records
+
+PAGE_SIZE = 200
+KEEP_PAGES = 20
+RecordRole = Qt.ItemDataRole.UserRole + 1
+HEADERS = ("When", "Officer", "Member", "What", "Change (old → new)")
+ACTIONS = {"insert": "added", "update": "changed", "delete": "removed"}
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def local_time(at: dt.datetime) -> str:
+    """A recorded UTC time as the officer's local date and time, to the minute."""
+    aware = at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
+    return aware.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def what_changed(record: AuditRecord) -> str:
+    """What kind of record changed, in words: `Chapter membership changed`."""
+    table = record.table.replace("_", " ").capitalize()
+    return f"{table} {ACTIONS.get(record.action, record.action)}"
+
+
+def _shown(value: Any) -> str:
+    return "(empty)" if value in (None, "") else str(value)
+
+
+def change_text(record: AuditRecord) -> str:
+    """The change in one line: `notes: (empty) → New job` for an edit, the values otherwise."""
+    if record.action != "update":
+        return record.summary()
+    old, new = record.old or {}, record.new or {}
+    return "; ".join(f"{k}: {_shown(old.get(k))} → {_shown(new.get(k))}" for k in sorted(new))
+
+
+def cell_text(record: AuditRecord, column: int) -> str:
+    """The text of one column for one recorded change."""
+    if column == 0:
+        return local_time(record.at)
+    if column == 1:
+        return record.officer
+    if column == 2:
+        return record.hq_id or ""
+    if column == 3:
+        return what_changed(record)
+    return change_text(record)
+
+
+class AuditModel(QAbstractTableModel):
+    """A paged, read-only view of recorded changes in the order of the ids given."""
+
+    def __init__(self, db: Database, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self._ids: list[int] = []
+        self._pages: OrderedDict[int, list[AuditRecord | None]] = OrderedDict()
+
+    def set_ids(self, ids: list[int]) -> None:
+        """Show these changes (newest first), forgetting every cached row."""
+        self.beginResetModel()
+        self._ids = list(ids)
+        self._pages.clear()
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's default
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's default
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(HEADERS)
+        ):
+            return HEADERS[section]
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def record(self, row: int) -> AuditRecord | None:
+        """The recorded change on a row, read with its page when not cached."""
+        if not 0 <= row < len(self._ids):
+            return None
+        number = row // PAGE_SIZE
+        page = self._pages.get(number)
+        if page is None:
+            ids = self._ids[number * PAGE_SIZE : (number + 1) * PAGE_SIZE]
+            by_id = {r.id: r for r in audit_records(self.db, ids)}
+            page = [by_id.get(i) for i in ids]
+            self._pages[number] = page
+            while len(self._pages) > KEEP_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(number)
+        return page[row % PAGE_SIZE]
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.column() >= len(HEADERS):
+            return None
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, RecordRole):
+            return None
+        record = self.record(index.row())
+        if record is None:
+            return None
+        if role == RecordRole:
+            return record
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{what_changed(record)} (key {record.row_key}): {change_text(record)}"
+        return cell_text(record, index.column())

@@ -1,0 +1,61 @@
+"""The "Changes (audit trail)" section of the roster's member panel: one member's recorded changes.
+
+It lists the newest changes concerning the member (`services.audit.audit_log`
+with the member's HQ ID): when, which officer, what, and the old and new
+values; "Show all in the audit trail" opens the Audit trail page filtered to
+the member. Read-only, like the trail itself.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from chapterdesk.services.audit import audit_log
+from chapterdesk.ui.audit_model import change_text, local_time, what_changed
+from chapterdesk.ui.context import AppContext
+
+SHOWN = 15
+
+
+class MemberHistoryBox(QGroupBox):
+    """The newest recorded changes about one member, with a link to the whole trail."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__("Changes (audit trail)", parent)
+        self.ctx = ctx
+        self.hq_id: str | None = None
+        self.entries = QLabel()
+        self.entries.setAccessibleName("Member's recorded changes")
+        self.entries.setWordWrap(True)
+        self.entries.setTextFormat(Qt.TextFormat.RichText)
+        self.entries.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.show_all = QPushButton("Show all in the audit &trail")
+        self.show_all.clicked.connect(self._show_all)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.entries)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.show_all)
+        layout.addLayout(row)
+
+    def show_member(self, hq_id: str) -> None:
+        """List the member's newest recorded changes."""
+        self.hq_id = hq_id
+        records = self.ctx.attempt(self, lambda: audit_log(self.ctx.db, hq_id=hq_id,
+                                                           limit=SHOWN + 1)) or []
+        lines = [
+            f"<b>{html.escape(local_time(r.at))}</b> · {html.escape(r.officer)} · "
+            f"{html.escape(what_changed(r))}<br>&nbsp;&nbsp;{html.escape(change_text(r))}"
+            for r in records[:SHOWN]
+        ]
+        if len(records) > SHOWN:
+            lines.append("… older changes: see all of them in the audit trail.")
+        self.entries.setText("<br>".join(lines) or "No recorded changes.")
+        self.show_all.setEnabled(bool(records))
+
+    def _show_all(self) -> None:
+        if self.hq_id is not None:
+            self.ctx.navigate.emit("audit", self.hq_id)

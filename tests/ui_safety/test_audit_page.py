@@ -1,0 +1,143 @@
+"""The Audit trail page and the member panel's history, after edits made in the window."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from PySide6.QtCore import QDate
+from pytestqt.qtbot import QtBot
+
+from chapterdesk.data.engine import Database
+from chapterdesk.services.audit import audit_ids
+from chapterdesk.services.roster import list_members, update_chapter_facts
+from chapterdesk.ui.audit_model import PAGE_SIZE, AuditModel, RecordRole
+from chapterdesk.ui.main_window import MainWindow
+from tests.ui.conftest import Asked, page, settle
+
+
+def edit_notes(qtbot: QtBot, window: MainWindow, hq_id: str, notes: str) -> None:
+    """Select a member in the roster and save new notes in the detail panel."""
+    roster_page = page(window, "roster")
+    roster_page.panel.show_member(hq_id)
+    roster_page.panel.notes.setPlainText(notes)
+    assert roster_page.panel.save_facts()
+    settle(qtbot, window)
+
+
+def rows(window: MainWindow) -> list[list[str]]:
+    audit_page = window.pages["audit"]
+    model = audit_page.model
+    return [[model.index(r, c).data() for c in range(model.columnCount())]
+            for r in range(model.rowCount())]
+
+
+def test_an_edit_in_the_roster_shows_on_the_audit_page_with_old_and_new_values(
+    qtbot: QtBot, window: MainWindow, demo_db: Database
+) -> None:
+    first, second = list_members(demo_db)[:2]
+    settings_page = page(window, "settings")
+    settings_page.officer_name.setText("Pat Treasurer")
+    assert settings_page.save()
+    edit_notes(qtbot, window, first.hq_id, "Prefers mail to e-mail")
+    edit_notes(qtbot, window, second.hq_id, "Committee chair")
+
+    audit_page = page(window, "audit")
+    newest = rows(window)[0]
+    assert newest[1] == "Pat Treasurer" and newest[2] == second.hq_id
+    assert newest[3] == "Chapter membership changed"
+    assert "notes: (empty) → Committee chair" in newest[4]
+    assert audit_page.shown.text() == f"{audit_page.model.rowCount():,} changes"
+
+    audit_page.member.setText(first.hq_id)
+    audit_page.filter_button.click()
+    settle(qtbot, window)
+    shown = rows(window)
+    assert shown and {row[2] for row in shown} == {first.hq_id}
+    assert any("notes: (empty) → Prefers mail to e-mail" in row[4] for row in shown)
+
+    audit_page.use_since.setChecked(True)
+    audit_page.since.setDate(QDate.currentDate().addDays(1))
+    settle(qtbot, window)
+    assert audit_page.model.rowCount() == 0 and audit_page.shown.text() == "0 changes"
+    audit_page.since.setDate(QDate.currentDate())
+    settle(qtbot, window)
+    assert {row[2] for row in rows(window)} == {first.hq_id}
+
+    audit_page.member.setText("not-an-id")
+    audit_page.filter_button.click()
+    settle(qtbot, window)
+    assert audit_page.message.isVisible() and "not-an-id" in audit_page.message.text()
+    audit_page.clear_button.click()
+    settle(qtbot, window)
+    assert audit_page.model.rowCount() == len(audit_ids(demo_db))
+
+
+def test_the_audit_table_cannot_be_edited(qtbot: QtBot, window: MainWindow) -> None:
+    audit_page = page(window, "audit")
+    model = audit_page.model
+    assert model.rowCount() > 0
+    index = model.index(0, 4)
+    assert not model.flags(index) & model.flags(index).ItemIsEditable
+    assert not model.setData(index, "tampered")
+    assert not audit_page.table.editTriggers()
+
+
+def test_export_writes_what_the_page_shows_as_csv(
+    qtbot: QtBot, window: MainWindow, asked: Asked, demo_db: Database, tmp_path: Path
+) -> None:
+    member = list_members(demo_db)[3]
+    edit_notes(qtbot, window, member.hq_id, "Moved to the Toronto office")
+    audit_page = page(window, "audit")
+    audit_page.member.setText(member.hq_id)
+    audit_page.filter_button.click()
+    settle(qtbot, window)
+    asked.save_path = tmp_path / "trail"
+    audit_page.export_button.click()
+    settle(qtbot, window)
+    written = tmp_path / "trail.csv"
+    with written.open(encoding="utf-8-sig", newline="") as handle:
+        records = list(csv.DictReader(handle))
+    assert len(records) == audit_page.model.rowCount() > 0
+    assert {r["hq_id"] for r in records} == {member.hq_id}
+    assert '"Moved to the Toronto office"' in records[-1]["new"]  # oldest first
+    assert f"to {written}" in audit_page.message.text()
+
+
+def test_member_panel_lists_that_members_changes_and_links_to_the_trail(
+    qtbot: QtBot, window: MainWindow, demo_db: Database
+) -> None:
+    member, other = list_members(demo_db)[5:7]
+    edit_notes(qtbot, window, member.hq_id, "Speaks at the spring meeting")
+    edit_notes(qtbot, window, other.hq_id, "Not about the first member")
+    roster_page = window.pages["roster"]
+    roster_page.panel.show_member(member.hq_id)
+    history = roster_page.panel.changes_box
+    assert history.isVisibleTo(roster_page.panel)
+    text = history.entries.text()
+    assert "Speaks at the spring meeting" in text and "Chapter membership changed" in text
+    assert "Not about the first member" not in text
+    history.show_all.click()
+    settle(qtbot, window)
+    assert window.current_page() is window.pages["audit"]
+    assert window.pages["audit"].member.text() == member.hq_id
+    assert {row[2] for row in rows(window)} == {member.hq_id}
+
+
+def test_audit_model_passes_the_model_tester(qtmodeltester, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+    for round_ in range(2):  # enough changes to span two of the model's pages
+        for member in list_members(demo_db):
+            update_chapter_facts(demo_db, member.hq_id, notes=f"round {round_}",
+                                 chapter_joined_on=member.membership.chapter_joined_on,
+                                 employment_ended_on=member.membership.employment_ended_on)
+    model = AuditModel(demo_db)
+    ids = audit_ids(demo_db)
+    assert len(ids) > PAGE_SIZE
+    model.set_ids(ids)
+    qtmodeltester.check(model)
+    last = model.index(model.rowCount() - 1, 0).data(RecordRole)
+    assert last.id == ids[-1]
+    assert "notes: round 0 → round 1" in model.index(0, 4).data()
+    model.set_ids(ids[:3])
+    qtmodeltester.check(model)
+    assert model.rowCount() == 3
