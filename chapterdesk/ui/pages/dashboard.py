@@ -225,6 +225,9 @@ class DashboardPage(Page):
         axis_x = QBarCategoryAxis()
         short = {Standing.GOOD: "good", Standing.NOT_IN_HQ: "not in HQ"}
         axis_x.append([short.get(s, s.label) for s in standings])
+        # The bars are too narrow for their words (Qt cuts them to "g…"); the Members card
+        # beside this one names each colour, so the axis shows none.
+        axis_x.setLabelsVisible(False)
         axis_y = QValueAxis()
         axis_y.setRange(0, max(max(f.by_standing.values(), default=0) * 1.1, 1))
         axis_y.setLabelFormat("%d")
