@@ -132,7 +132,12 @@ def test_record_check_and_card_payments_reverse_and_refuse(
 ) -> None:
     db = window.ctx.db
     year = dues.dues_year(db).year
-    owing = dues.who_has_not_paid(db, year)[0]
+    # A payment pays the oldest open charge first: take a member who owes only this year's.
+    owing = next(
+        line
+        for line in dues.who_has_not_paid(db, year)
+        if dues.member_balance(db, line.hq_id).outstanding == line.open
+    )
     page = open_tab(qtbot, window, "payments", hq_id=owing.hq_id)
     ledger = page.payments.ledger
     before = len(ledger.model.rows)
