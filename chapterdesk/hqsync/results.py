@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from chapterdesk.hqsync.mapping import Mapping
@@ -77,7 +78,9 @@ class ParsedExport:
         header_row: the 1-based row number of the header.
         headers: the header texts as written in the file.
         mapping: which column each canonical field was read from.
-        rows: the valid rows only, in file order.
+        numbers: the row numbers of the valid rows only, in file order.
+        columns: the valid rows' values, one list per mapped field, parallel to
+            `numbers` (kept by column: half a million dicts would not fit).
         problems: every problem found, in row order; a row with any problem is
             not in `rows`.
         invalid_rows: how many rows had at least one problem.
@@ -94,7 +97,8 @@ class ParsedExport:
     header_row: int
     headers: tuple[str, ...]
     mapping: Mapping
-    rows: list[HqRow]
+    numbers: list[int]
+    columns: dict[str, list[object]]
     problems: list[Problem]
     invalid_rows: int
     total_rows: int
@@ -102,6 +106,20 @@ class ParsedExport:
     #: Every member ID the file names, on valid and invalid rows alike: a member whose
     #: row was skipped as invalid is still in HQ's export, not missing from it.
     ids_in_file: frozenset[str] = frozenset()
+
+    @property
+    def row_count(self) -> int:
+        """How many valid member rows the export has."""
+        return len(self.numbers)
+
+    @cached_property
+    def rows(self) -> list[HqRow]:
+        """The valid rows one by one, each with its values keyed by field (built on demand)."""
+        names = tuple(self.columns)
+        return [
+            HqRow(number, dict(zip(names, values, strict=True)))
+            for number, *values in zip(self.numbers, *self.columns.values(), strict=True)
+        ]
 
     @property
     def is_clean(self) -> bool:

@@ -6,9 +6,11 @@ a report's totals row are skipped. A row with any problem is kept out of the
 valid rows; so are both rows of a duplicated member ID, since there is no
 telling which of the two HQ meant.
 
-The per-row path is kept tight (a converter per column chosen up front, one
-dict per row, equal short texts and dates shared) because an export can carry
-half a million rows.
+An export can carry half a million rows, so rows are checked in blocks: a
+clean block is checked a column at a time (`columns`), and only a block with
+a problem in it is checked row by row to report each problem. Valid values
+are kept column by column (one list per field, equal short texts and dates
+shared), not as a dict per row.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
-from operator import attrgetter
+from itertools import compress
+from operator import attrgetter, itemgetter
 
 from chapterdesk.errors import BadInputError
+from chapterdesk.hqsync import columns as by_column
 from chapterdesk.hqsync.dates import EMPTY_REQUIRED, CellProblem, make_date_reader
 from chapterdesk.hqsync.mapping import DATE_FIELDS, FIELDS, REQUIRED, Mapping
-from chapterdesk.hqsync.results import HqRow, Problem
+from chapterdesk.hqsync.results import Problem
 from chapterdesk.values import normalise_hq_id
 
 #: The longest text each field may hold, in characters (the database column sizes).
@@ -152,17 +156,25 @@ def make_chapters_reader(limit: int) -> Callable[[object], tuple[str, ...]]:
 
 def converter_for(name: str, date1904: bool) -> Converter:
     """The converter that cleans and checks one field's cells."""
+    return converters_for(name, date1904)[0]
+
+
+def converters_for(name: str, date1904: bool) -> tuple[Converter, by_column.ColumnConverter]:
+    """One field's cell converter and the column converter that agrees with it."""
     if name == "hq_id":
-        return read_hq_id
+        return read_hq_id, by_column.id_column(read_hq_id)
     required = name in REQUIRED
     if name in DATE_FIELDS:
-        return make_date_reader(date1904, required)
+        read_date = make_date_reader(date1904, required)
+        return read_date, by_column.date_column(read_date)
     if name == "chapters":
-        return make_chapters_reader(TEXT_LIMITS[name])
-    if required:
-        return make_text_reader(TEXT_LIMITS[name], None, required=True)
-    table: dict[str, str] | None = {} if name in _SHARED_TEXT_FIELDS else None
-    return make_text_reader(TEXT_LIMITS[name], table)
+        read_chapters = make_chapters_reader(TEXT_LIMITS[name])
+        return read_chapters, by_column.chapters_column(read_chapters)
+    table: dict[str, str] | None = None
+    if not required and name in _SHARED_TEXT_FIELDS:
+        table = {}
+    read_text = make_text_reader(TEXT_LIMITS[name], table, required=required)
+    return read_text, by_column.text_column(read_text, TEXT_LIMITS[name], required, table)
 
 
 def is_totals_row(cells: Sequence[object]) -> bool:
@@ -177,38 +189,82 @@ def is_totals_row(cells: Sequence[object]) -> bool:
 
 
 class RowChecker:
-    """Collects the valid rows and every problem of one export, row by row."""
+    """Collects the valid rows and every problem of one export, block by block.
+
+    Valid rows are kept as columns: `numbers` holds their row numbers and
+    `columns[field]` their values, in file order.
+    """
 
     def __init__(self, mapping: Mapping, date1904: bool) -> None:
-        names = sorted(mapping.columns, key=FIELDS.index)
+        names = sorted(mapping.columns, key=FIELDS.index)  # "hq_id" first
+        converters = [converters_for(name, date1904) for name in names]
         self._plan = tuple(
-            (name, mapping.columns[name], converter_for(name, date1904)) for name in names
+            (name, mapping.columns[name], cell)
+            for name, (cell, _) in zip(names, converters, strict=True)
+        )
+        self._column_plan = tuple(
+            (mapping.columns[name], column)
+            for name, (_, column) in zip(names, converters, strict=True)
         )
         self._headers = {name: mapping.header_for(name) for name in names}
         self._width = max(mapping.columns.values()) + 1
         self._first_row: dict[str, int] = {}  # member ID → the row it first appeared on
         self._dropped: set[int] = set()  # rows already reported; any of them still valid is dropped
-        self.rows: list[HqRow] = []
+        self.numbers: list[int] = []
+        self.columns: dict[str, list[object]] = {name: [] for name in names}
+        self._lists = tuple(self.columns[name] for name in names)
         self.problems: list[Problem] = []
         self.invalid_rows = 0
         self.total_rows = 0
+
+    def add_rows(self, block: Sequence[tuple[int, Sequence[object]]]) -> None:
+        """Check a block of rows (row number, cells): column by column when it is clean."""
+        if block and not self._add_clean_block(block):
+            for number, cells in block:
+                self.add_row(number, cells)
+
+    def _add_clean_block(self, block: Sequence[tuple[int, Sequence[object]]]) -> bool:
+        """Take a block whose every cell is valid and whose IDs are new; False to go row by row."""
+        rows = list(map(itemgetter(1), block))
+        if min(map(len, rows)) < self._width:
+            return False
+        cells = list(zip(*rows))  # noqa: B905 -- every row is at least as wide as the mapping
+        values: list[list[object]] = []
+        for index, convert in self._column_plan:
+            column = convert(cells[index])
+            if column is None:
+                return False
+            values.append(column)
+        numbers = list(map(itemgetter(0), block))
+        ids: list[str] = values[0]  # type: ignore[assignment]
+        fresh = dict(zip(ids, numbers, strict=True))
+        if len(fresh) != len(numbers) or not self._first_row.keys().isdisjoint(fresh):
+            return False
+        self._first_row.update(fresh)
+        self.total_rows += len(numbers)
+        self.numbers += numbers
+        for kept, column in zip(self._lists, values, strict=True):
+            kept += column
+        return True
 
     def add_row(self, number: int, cells: Sequence[object]) -> None:
         """Check one row; `number` is its 1-based row number in the file."""
         if len(cells) < self._width:
             cells = [*cells, *[""] * (self._width - len(cells))]
         try:
-            values = {name: convert(cells[index]) for name, index, convert in self._plan}
+            values = [convert(cells[index]) for _, index, convert in self._plan]
         except CellProblem:
             self._add_faulty_row(number, cells)
             return
         self.total_rows += 1
-        hq_id: str = values["hq_id"]  # type: ignore[assignment]
+        hq_id: str = values[0]  # type: ignore[assignment]
         first = self._first_row.setdefault(hq_id, number)
         if first != number:
             self._add_duplicate(number, hq_id, first)
             return
-        self.rows.append(HqRow(number, values))
+        self.numbers.append(number)
+        for kept, value in zip(self._lists, values, strict=True):
+            kept.append(value)
 
     def _add_faulty_row(self, number: int, cells: Sequence[object]) -> None:
         try:
@@ -259,6 +315,8 @@ class RowChecker:
     def finish(self) -> None:
         """Drop valid rows that turned out to share an ID, and put problems in row order."""
         if self._dropped:
-            dropped = self._dropped
-            self.rows = [row for row in self.rows if row.row not in dropped]
+            keep = [number not in self._dropped for number in self.numbers]
+            self.numbers = list(compress(self.numbers, keep))
+            for kept in self._lists:
+                kept[:] = compress(kept, keep)
         self.problems.sort(key=attrgetter("row"))

@@ -4,9 +4,10 @@ Every part is unpacked once, in chunks, before python-calamine parses
 anything, so memory stays bounded and a part that unpacks to more than it
 declared (the classic zip-bomb trick) fails its checksum here. Along the way:
 
-* any `<!DOCTYPE` (or `<!ENTITY`) in an XML part is refused: a roster never
-  needs one, and it is how entity-expansion ("billion laughs") bombs are
-  carried;
+* any `<!DOCTYPE` (or `<!ENTITY`) in an XML part's prolog is refused: a
+  roster never needs one, and it is how entity-expansion ("billion laughs")
+  bombs are carried. XML allows a DTD only before the first element, so once
+  that element starts the rest of the part is unpacked but not searched;
 * each worksheet's declared `<dimension ref="A1:U500001"/>` is read from its
   first few KB: the reader sizes its cell grid from the sheet's extent, so an
   absurd one is refused. A sheet without one is measured by a second pass;
@@ -32,6 +33,7 @@ _OVERLAP = 512  #: bytes carried between chunks so a tag split across them is st
 
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_ROOT_ELEMENT = re.compile(rb"<[A-Za-z_]")  #: the first element's start tag ends the prolog
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
 _SHEET_DATA = re.compile(rb"<(?:\w+:)?(sheetData|row)\b")
 _WORKSHEET = re.compile(rb"<(?:\w+:)?worksheet\b")
@@ -64,19 +66,23 @@ def check_package(
         if info.is_dir():
             continue
         name = info.filename
-        is_xml = name.lower().endswith(_XML_SUFFIXES)
+        in_prolog = name.lower().endswith(_XML_SUFFIXES)
         head = b""
         for window in _windows(archive, info):
             if not head:  # any part that opens like markup is checked as XML, whatever its name
-                is_xml = is_xml or (window.lstrip()[:1] == b"<" and not name.endswith(".svg"))
+                in_prolog = in_prolog or (window.lstrip()[:1] == b"<" and not name.endswith(".svg"))
             if len(head) < SHEET_HEAD_BYTES:
                 head += window[: SHEET_HEAD_BYTES - len(head)]
-            if is_xml and b"<!" in window and _DECLARATION.search(window):
+            if not in_prolog:
+                pass  # past the prolog no DTD can be declared: the part is only unpacked
+            elif b"<!" in window and _DECLARATION.search(window):
                 raise BadInputError(
                     f"{path.name} was refused: its part {name} declares a DOCTYPE, which a "
                     "spreadsheet never needs and which can hide an entity bomb. Ask HQ to "
                     "export the roster again, or open it in Excel and save it as a new .xlsx."
                 )
+            elif _ROOT_ELEMENT.search(window):
+                in_prolog = False
             if on_chunk is not None:
                 on_chunk(len(window))
         if name.lower().startswith("xl/worksheets/") or _WORKSHEET.search(head):

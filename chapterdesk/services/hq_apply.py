@@ -26,6 +26,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from chapterdesk.bulk import collector_paused
 from chapterdesk.data.engine import Database
 from chapterdesk.data.hq_models import HqLocalEdit, HqMemberChange
 from chapterdesk.data.models import ChapterMembership, HqAffiliation, HqMember, ImportBatch, utcnow
@@ -33,9 +34,8 @@ from chapterdesk.errors import NotFoundError, RuleRefusedError
 from chapterdesk.hqsync import ImportCancelled
 from chapterdesk.services.backups import backup_before_change
 from chapterdesk.services.chapter import settings_row
+from chapterdesk.services.hq_compare import DATE_FIELDS, HQ_FIELDS, record_key
 from chapterdesk.services.hq_plan import (
-    DATE_FIELDS,
-    HQ_FIELDS,
     ChangeKind,
     ImportPlan,
     MemberChange,
@@ -129,6 +129,7 @@ def _latest_batch(session: Session) -> ImportBatch | None:
     ).first()
 
 
+@collector_paused()
 def apply_import(
     db: Database,
     plan: ImportPlan,
@@ -175,7 +176,7 @@ def apply_import(
             file_name=plan.path.name[:500],
             sha256=plan.sha256,
             data_as_of=plan.as_of,
-            row_count=len(plan.parsed.rows),
+            row_count=plan.parsed.row_count,
             mapping_json=json.dumps(plan.parsed.mapping.by_header(), sort_keys=True),
             counts_json="{}",
             officer=who[:200],
@@ -227,6 +228,7 @@ def _write_changes(
                     **record,
                     "in_latest_export": True,
                     "last_batch_id": batch_id,
+                    "record_key": record_key(record),
                 }
             )
             affiliations += _affiliations(change.hq_id, record["chapters"])
@@ -264,7 +266,13 @@ def _write_changes(
             held.add(change.hq_id)
         after = {name: (new[name] if name in apply_fields else before[name]) for name in HQ_FIELDS}
         updates.append(
-            {"b_id": change.hq_id, **after, "in_latest_export": True, "last_batch_id": batch_id}
+            {
+                "b_id": change.hq_id,
+                **after,
+                "in_latest_export": True,
+                "last_batch_id": batch_id,
+                "record_key": record_key(after),
+            }
         )
         if "chapters" in apply_fields:
             replaced_affiliations.append(change.hq_id)
@@ -332,7 +340,7 @@ def _execute_writes(
             .values(
                 {
                     name: bindparam(name)
-                    for name in (*HQ_FIELDS, "in_latest_export", "last_batch_id")
+                    for name in (*HQ_FIELDS, "in_latest_export", "last_batch_id", "record_key")
                 }
             )
         )
@@ -428,10 +436,10 @@ def _restore(session: Session, changes: Sequence[HqMemberChange], created: list[
             edits.append(
                 {"hq_id": change.hq_id, "field": field, "local_value": local, "hq_value": hq}
             )
-        restores.append({"b_id": change.hq_id, **before})
+        restores.append({"b_id": change.hq_id, **before, "record_key": record_key(before)})
         affiliations += _affiliations(change.hq_id, before["chapters"])
     if restores:
-        names = (*HQ_FIELDS, "in_latest_export", "last_batch_id")
+        names = (*HQ_FIELDS, "in_latest_export", "last_batch_id", "record_key")
         statement = (
             update(HqMember)
             .where(HqMember.hq_id == bindparam("b_id"))

@@ -17,11 +17,13 @@ import json
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from chapterdesk.bulk import collector_paused
 from chapterdesk.data.engine import Database
 from chapterdesk.data.hq_models import HqLocalEdit, HqMapping
 from chapterdesk.data.models import ChapterMembership, ImportBatch
@@ -36,32 +38,17 @@ from chapterdesk.hqsync import (
     read_hq_export,
 )
 from chapterdesk.services.chapter import settings_row
+from chapterdesk.services.hq_compare import (
+    DATE_FIELDS,
+    HQ_FIELDS,
+    digest,
+    export_keys,
+    load_records,
+    record_keys,
+    stored_digests,
+)
 from chapterdesk.standing import Standing, StandingFacts, international_standing, normalise_key
 
-#: HQ-owned fields compared and stored, in the order of `HqMember`'s columns.
-HQ_FIELDS: tuple[str, ...] = (
-    "prefix",
-    "first_name",
-    "middle_name",
-    "last_name",
-    "suffix",
-    "company",
-    "title",
-    "email",
-    "phone",
-    "address1",
-    "address2",
-    "city",
-    "state",
-    "postal_code",
-    "country",
-    "member_type",
-    "join_date",
-    "paid_through",
-    "hq_status",
-    "chapters",
-)
-DATE_FIELDS = frozenset({"join_date", "paid_through"})
 Progress = Callable[[str, int, int | None], None]
 Cancel = Callable[[], bool]
 
@@ -243,6 +230,7 @@ def _identity_changed(old: dict[str, object], new: dict[str, object]) -> bool:
     return old_name != new_name and bool(old_mail) and old_mail != new_mail
 
 
+@collector_paused()
 def plan_import(
     db: Database,
     path: Path,
@@ -283,7 +271,12 @@ def plan_import(
         ).first()
         base_batch_id = latest.id if latest else None
         already = latest.id if latest is not None and latest.sha256 == sha else None
-        existing = _load_existing(session)
+        names = [name for name in HQ_FIELDS if name in parsed.columns]
+        keys = export_keys(parsed, names)
+        if keys is None:
+            existing, positions, unchanged = load_records(session), None, 0
+        else:
+            existing, positions, unchanged = _changed_records(session, parsed, names, keys)
         roster = set(
             session.scalars(
                 select(ChapterMembership.hq_id).where(ChapterMembership.left_on.is_(None))
@@ -305,34 +298,40 @@ def plan_import(
         existing,
         roster,
         edits,
+        positions,
+        unchanged,
         progress,
         cancel,
     )
 
 
-def _load_existing(session: Session) -> dict[str, tuple[object, ...]]:
-    """Every HQ record as a tuple in `HQ_FIELDS` order plus `in_latest_export`.
+def _changed_records(
+    session: Session, parsed: ParsedExport, names: list[str], keys: list[str]
+) -> tuple[dict[str, tuple[object, ...]], list[int], int]:
+    """The stored records the export may change, the rows to compare, and the unchanged count.
 
-    Read with plain SQL (no per-value type processing: this is the hot path of a
-    500,000-row import); dates come back as dates and chapters as a tuple of
-    names, the forms the reader produces, so unchanged rows compare as tuples.
+    A row whose key equals its stored record's key (and that the latest export
+    listed) is unchanged; every other row, and every listed record the export no
+    longer has, is read in full for the field-by-field comparison. When every
+    field is mapped, the digest stored with each record stands for its key, so
+    only IDs and digests are read.
     """
-    columns = ", ".join(("hq_id", *HQ_FIELDS, "in_latest_export"))
-    result = session.connection().exec_driver_sql(f"SELECT {columns} FROM hq_member")
-    paid_i, join_i = HQ_FIELDS.index("paid_through") + 1, HQ_FIELDS.index("join_date") + 1
-    chapters_i = HQ_FIELDS.index("chapters") + 1
-    fromiso = dt.date.fromisoformat
-    existing: dict[str, tuple[object, ...]] = {}
-    for row in result:
-        values = list(row)
-        for i in (join_i, paid_i):
-            if isinstance(values[i], str):
-                values[i] = fromiso(values[i])
-        text = values[chapters_i]
-        values[chapters_i] = tuple(str(text).split("; ")) if text else ()
-        values[-1] = bool(values[-1])
-        existing[values[0]] = tuple(values[1:])
-    return existing
+    stored: dict[str, tuple[str | None, bool]]
+    if len(names) == len(HQ_FIELDS):  # every field mapped: compare with the stored digests
+        stored, keys = stored_digests(session), list(map(digest, keys))
+    else:
+        stored = record_keys(session, names)  # type: ignore[assignment]
+    ids: list[str] = parsed.columns["hq_id"]  # type: ignore[assignment]
+    unlisted_key = ("", False)
+    positions = [
+        i
+        for i, (hq_id, key) in enumerate(zip(ids, keys, strict=True))
+        if stored.get(hq_id, unlisted_key) != (key, True)
+    ]
+    wanted = {ids[i] for i in positions if ids[i] in stored}
+    seen = parsed.ids_in_file
+    wanted.update(hq_id for hq_id, (_, present) in stored.items() if present and hq_id not in seen)
+    return load_records(session, wanted), positions, len(ids) - len(positions)
 
 
 def _standing(paid: object, status: object, present: bool, day: dt.date, grace: int) -> Standing:
@@ -352,13 +351,18 @@ def _diff(
     existing: dict[str, tuple[object, ...]],
     roster: set[str],
     edits: dict[str, dict[str, HqLocalEdit]],
+    positions: list[int] | None,
+    unchanged: int,
     progress: Progress | None,
     cancel: Cancel | None,
 ) -> ImportPlan:
-    mapped = [(i, name) for i, name in enumerate(HQ_FIELDS) if name in parsed.mapping.columns]
+    """The plan: every row at `positions` (None: all rows) compared with its stored record.
+
+    Rows not at `positions` were found unchanged already and are counted in `unchanged`.
+    """
+    mapped = [(i, name) for i, name in enumerate(HQ_FIELDS) if name in parsed.columns]
     names = [name for _, name in mapped]
     # Unchanged rows (the vast majority) are found by comparing two tuples in C.
-    new_of = operator.itemgetter(*names) if len(names) > 1 else (lambda v: (v[names[0]],))
     old_of = (
         operator.itemgetter(*[i for i, _ in mapped])
         if len(mapped) > 1
@@ -366,45 +370,30 @@ def _diff(
     )
     paid_i, status_i = HQ_FIELDS.index("paid_through"), HQ_FIELDS.index("hq_status")
     present_i = len(HQ_FIELDS)
-    keys: dict[str, str] = {}
     changes: list[MemberChange] = []
     records: dict[str, dict[str, object]] = {}
-    unlisted: list[Unlisted] = []
-    seen: set[str] = set()
-    unchanged = 0
-    total = len(parsed.rows)
-    for done, hq_row in enumerate(parsed.rows):
+    ids: list[str] = parsed.columns["hq_id"]  # type: ignore[assignment]
+    unlisted = _unlisted(parsed, chapter_key, roster, day, grace)
+    columns = [parsed.columns[name] for name in names]
+    numbers = parsed.numbers
+    todo = range(len(ids)) if positions is None else positions
+    total = len(todo)
+    for done, position in enumerate(todo):
         if not done % 5000:
             _tick(progress, cancel, done, total)
-        values = hq_row.values
-        hq_id = str(values["hq_id"])
-        seen.add(hq_id)
+        hq_id, number = ids[position], numbers[position]
+        new_values = tuple(column[position] for column in columns)
         old = existing.get(hq_id)
-        chapters = values.get("chapters")
-        if (
-            chapter_key
-            and chapters
-            and hq_id not in roster
-            and any(keys.setdefault(n, normalise_key(n)) == chapter_key for n in chapters)  # type: ignore[attr-defined]
-        ):
-            unlisted.append(
-                Unlisted(
-                    hq_id,
-                    _name(values),
-                    _standing(
-                        values.get("paid_through"), values.get("hq_status"), True, day, grace
-                    ),
-                )
-            )
-        if old is not None and old[present_i] and old_of(old) == new_of(values):
+        if old is not None and old[present_i] and old_of(old) == new_values:
             unchanged += 1
             continue
+        values = dict(zip(names, new_values, strict=True))
         new: dict[str, object] = {name: stored_value(name, values[name]) for name in names}
         if old is None:
             after = _standing(new.get("paid_through"), new.get("hq_status"), True, day, grace)
             changes.append(
                 MemberChange(
-                    hq_id, ChangeKind.NEW, _name(new), hq_row.row, hq_id in roster, None, after
+                    hq_id, ChangeKind.NEW, _name(new), number, hq_id in roster, None, after
                 )
             )
             records[hq_id] = new
@@ -440,7 +429,7 @@ def _diff(
                 hq_id,
                 kind,
                 _name(merged),
-                hq_row.row,
+                number,
                 hq_id in roster,
                 before,
                 after,
@@ -449,7 +438,7 @@ def _diff(
             )
         )
         records[hq_id] = new
-    seen |= parsed.ids_in_file  # a member on a skipped (invalid) row is not missing from HQ
+    seen = parsed.ids_in_file  # a member on a skipped (invalid) row is not missing from HQ
     for hq_id, old in existing.items():
         if hq_id not in seen and old[present_i]:
             changes.append(
@@ -475,6 +464,27 @@ def _diff(
         records,
         already,
     )
+
+
+def _unlisted(
+    parsed: ParsedExport, chapter_key: str, roster: set[str], day: dt.date, grace: int
+) -> list[Unlisted]:
+    """HQ members the export affiliates with this chapter who are not on its roster."""
+    chapters = parsed.columns.get("chapters")
+    if not chapter_key or chapters is None:
+        return []
+    ours: dict[object, bool] = {}
+    for names in set(chapters):
+        ours[names] = any(normalise_key(n) == chapter_key for n in names)  # type: ignore[attr-defined]
+    found: list[Unlisted] = []
+    for position in compress(range(len(chapters)), map(ours.__getitem__, chapters)):
+        hq_id = str(parsed.columns["hq_id"][position])
+        if hq_id in roster:
+            continue
+        values = {name: column[position] for name, column in parsed.columns.items()}
+        standing = _standing(values.get("paid_through"), values.get("hq_status"), True, day, grace)
+        found.append(Unlisted(hq_id, _name(values), standing))
+    return found
 
 
 def _tick(progress: Progress | None, cancel: Cancel | None, done: int, total: int) -> None:

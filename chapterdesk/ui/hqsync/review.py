@@ -79,7 +79,7 @@ class ValidationStep(QWidget):
     def show_plan(self, plan: ImportPlan) -> None:
         """Show the problems of a planned import; the skip box starts unticked."""
         parsed = plan.parsed
-        valid = len(parsed.rows)
+        valid = parsed.row_count
         self.model.set_items(parsed.problems)
         self.summary.setText(
             f"<b>{parsed.invalid_rows:,} of {parsed.total_rows:,} rows</b> in {plan.path.name} "

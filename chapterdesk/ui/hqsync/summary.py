@@ -111,7 +111,7 @@ class SummaryStep(QWidget):
         else:
             self.title.setText(f"Imported as batch {result.batch_id}")
             self.details.setText(
-                f"{plan.path.name}: {len(plan.parsed.rows):,} member rows, HQ data as of "
+                f"{plan.path.name}: {plan.parsed.row_count:,} member rows, HQ data as of "
                 f"{plan.as_of.isoformat()}. Every chapter member's standing now follows it."
             )
         for key, figure in self.figures.items():
