@@ -26,6 +26,7 @@ from pathlib import Path
 
 from chapterdesk.errors import BadInputError
 from chapterdesk.hqsync import xmlscan
+from chapterdesk.hqsync.unpack import InflateError
 
 MAX_WORKBOOK_BYTES = 512 * 1024**2  #: the file itself, xlsx or xls
 MAX_UNCOMPRESSED_BYTES = 1024**3  #: all parts of an xlsx once unzipped
@@ -144,7 +145,8 @@ def _check_xlsx(path: Path, size: int, on_chunk: Callable[[int], None] | None) -
             _check_parts(path, infos)
             return FileFacts("xlsx", date1904=xmlscan.check_package(path, archive, infos, on_chunk))
     except (
-        zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError,
+        zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, InflateError, EOFError, OSError,
+        ValueError,
         NotImplementedError,  # a compression method Python cannot unpack
     ) as exc:  # fmt: skip
         raise BadInputError(

@@ -22,8 +22,10 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from chapterdesk.errors import BadInputError
+from chapterdesk.hqsync.unpack import part_chunks
 
 MAX_SHEET_ROWS = 2_000_000
 MAX_SHEET_COLUMNS = 500
@@ -59,51 +61,61 @@ def check_package(
 
     Raises:
         BadInputError: a part declares a DOCTYPE or a sheet claims an absurd size.
-        zipfile.BadZipFile, zlib.error: a part is damaged (the caller words it).
+        zipfile.BadZipFile, unpack.InflateError, zlib.error: a part is damaged (the
+            caller words it).
     """
+    with path.open("rb") as file:  # deflated parts are inflated from here (`unpack`)
+        return _check_parts(path, archive, file, infos, on_chunk)
+
+
+def _check_parts(
+    path: Path,
+    archive: zipfile.ZipFile,
+    file: BinaryIO,
+    infos: list[zipfile.ZipInfo],
+    on_chunk: Callable[[int], None] | None,
+) -> bool:
     date1904 = False
     for info in infos:
         if info.is_dir():
             continue
         name = info.filename
         in_prolog = name.lower().endswith(_XML_SUFFIXES)
-        head = b""
-        for window in _windows(archive, info):
+        head = carry = b""
+        for chunk in _chunks(archive, file, info):
             if not head:  # any part that opens like markup is checked as XML, whatever its name
-                in_prolog = in_prolog or (window.lstrip()[:1] == b"<" and not name.endswith(".svg"))
+                in_prolog = in_prolog or (chunk.lstrip()[:1] == b"<" and not name.endswith(".svg"))
             if len(head) < SHEET_HEAD_BYTES:
-                head += window[: SHEET_HEAD_BYTES - len(head)]
-            if not in_prolog:
-                pass  # past the prolog no DTD can be declared: the part is only unpacked
-            elif b"<!" in window and _DECLARATION.search(window):
-                raise BadInputError(
-                    f"{path.name} was refused: its part {name} declares a DOCTYPE, which a "
-                    "spreadsheet never needs and which can hide an entity bomb. Ask HQ to "
-                    "export the roster again, or open it in Excel and save it as a new .xlsx."
-                )
-            elif _ROOT_ELEMENT.search(window):
-                in_prolog = False
+                head += chunk[: SHEET_HEAD_BYTES - len(head)]
+            if in_prolog:  # past the prolog no DTD can be declared: the part is only unpacked
+                window = carry + chunk  # a declaration split across two chunks is still seen
+                if b"<!" in window and _DECLARATION.search(window):
+                    raise BadInputError(
+                        f"{path.name} was refused: its part {name} declares a DOCTYPE, which a "
+                        "spreadsheet never needs and which can hide an entity bomb. Ask HQ to "
+                        "export the roster again, or open it in Excel and save it as a new .xlsx."
+                    )
+                in_prolog = _ROOT_ELEMENT.search(window) is None
+                carry = chunk[-_OVERLAP:]
             if on_chunk is not None:
-                on_chunk(len(window))
+                on_chunk(len(chunk))
         if name.lower().startswith("xl/worksheets/") or _WORKSHEET.search(head):
-            _check_dimension(path, archive, info, head)
+            _check_dimension(path, archive, file, info, head)
         elif name == "xl/workbook.xml":
             date1904 = _DATE1904.search(head) is not None
     return date1904
 
 
-def _windows(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    """A part's bytes in chunks (as UTF-8), each led by the previous chunk's last bytes."""
-    decoder = None
-    carry = b""
-    with archive.open(info) as stream:
-        while chunk := stream.read(CHUNK_BYTES):
-            if not carry:
-                decoder = _utf16_decoder(chunk)
-            if decoder is not None:
-                chunk = decoder.decode(chunk).encode("utf-8")
-            yield carry + chunk
-            carry = chunk[-_OVERLAP:] or b" "
+def _chunks(archive: zipfile.ZipFile, file: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A part's bytes unpacked in chunks, as UTF-8 (a UTF-16 part is re-encoded)."""
+    decoder: codecs.IncrementalDecoder | None = None
+    first = True
+    for chunk in part_chunks(archive, file, info, CHUNK_BYTES):
+        if first:
+            decoder, first = _utf16_decoder(chunk), False
+        if decoder is not None:
+            chunk = decoder.decode(chunk).encode("utf-8")
+        yield chunk
 
 
 def _utf16_decoder(first: bytes) -> codecs.IncrementalDecoder | None:
@@ -124,7 +136,7 @@ def column_number(letters: str) -> int:
 
 
 def _check_dimension(
-    path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, head: bytes
+    path: Path, archive: zipfile.ZipFile, file: BinaryIO, info: zipfile.ZipInfo, head: bytes
 ) -> None:
     found = _DIMENSION.search(head)
     if found is not None:
@@ -138,7 +150,7 @@ def _check_dimension(
             )
         rows, columns = int(cell.group(2)), column_number(cell.group(1))
     elif _SHEET_DATA.search(head) is not None or info.file_size <= SHEET_HEAD_BYTES:
-        rows, columns = _measure_sheet(archive, info)
+        rows, columns = _measure_sheet(archive, file, info)
     else:
         raise BadInputError(
             f"{path.name} is damaged: a sheet has no cell data where it should start. "
@@ -152,11 +164,17 @@ def _check_dimension(
         )
 
 
-def _measure_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
+def _measure_sheet(
+    archive: zipfile.ZipFile, file: BinaryIO, info: zipfile.ZipInfo
+) -> tuple[int, int]:
     """The largest row number and column of a sheet that declares no dimension."""
     rows = columns = count = 0
-    for window in _windows(archive, info):
-        count += window.count(b"<row")
+    carry = b""
+    for chunk in _chunks(archive, file, info):
+        window = carry + chunk  # a tag split across two chunks is still seen
+        # Count each "<row" once: those wholly inside the carried bytes were counted already.
+        count += window.count(b"<row", max(len(carry) - 3, 0))
+        carry = chunk[-_OVERLAP:]
         for match in _ROW_NUMBER.finditer(window):
             rows = max(rows, int(match.group(1)))
         for match in _CELL_COLUMN.finditer(window):
