@@ -21,6 +21,8 @@ import io
 from collections import Counter
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
+from itertools import chain
+from operator import methodcaller
 from pathlib import Path
 from typing import Any
 
@@ -101,17 +103,17 @@ def _sheet_rows(sheet: python_calamine.CalamineSheet) -> Iterator[tuple[int, Cel
     calamine's `iter_rows` starts at the sheet's first row (A1) even when the
     data starts lower; should a version start at the first used row instead,
     the first row it yields is not blank, and the numbering follows `start`.
+    The rows are numbered by `enumerate`, in C: there can be half a million.
     """
     start = sheet.start
     if start is None:
-        return
+        return iter(())
     rows = sheet.iter_rows()
     first = next(rows, None)
     if first is None:
-        return
+        return iter(())
     offset = start[0] if start[0] > 0 and any(first) else 0
-    yield offset + 1, first
-    yield from enumerate(rows, start=offset + 2)
+    return chain([(offset + 1, first)], enumerate(rows, start=offset + 2))
 
 
 def detect_encoding(path: Path) -> str:
@@ -196,11 +198,26 @@ def _bounded_lines(stream: io.TextIOBase, path: Path) -> Iterator[str]:
         yield line
 
 
+_GUARDED = frozenset("=+-@\t\r")  #: what a CSV export guards with a leading "'"
+_STARTS_WITH_QUOTE = methodcaller("startswith", "'")
+
+
+def _unguard(record: list[str]) -> list[str]:
+    """A record with the "'" taken off text that a spreadsheet export guarded ("'=1+1" → "=1+1").
+
+    ChapterDesk's own CSV exports (and Excel users forcing text) put it there so that
+    a spreadsheet does not run a name as a formula; it is not part of the value.
+    """
+    if any(map(_STARTS_WITH_QUOTE, record)):
+        return [cell[1:] if cell[1:2] in _GUARDED and cell[:1] == "'" else cell for cell in record]
+    return record
+
+
 def _csv_records(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, Cells]]:
     with path.open("r", encoding=encoding, newline="") as stream:
         reader = csv.reader(_bounded_lines(stream, path), delimiter=delimiter)
         try:
-            yield from enumerate(reader, start=1)
+            yield from enumerate(map(_unguard, reader), start=1)
         except csv.Error as exc:
             raise BadInputError(
                 f"{path.name} has a malformed line near record {reader.line_num} ({exc}). "

@@ -133,6 +133,18 @@ def test_csv_with_title_lines_and_us_dates(roster_csv: Callable[..., Path]) -> N
     assert parsed.rows[0].values["paid_through"] == dt.date(2027, 1, 5)
 
 
+def test_csv_text_guarded_against_formulas_reads_without_its_quote(
+    roster_csv: Callable[..., Path],
+) -> None:
+    rows = table([
+        member(1, Last_Name="'=HYPERLINK(\"x\")", Phone="'+44 20 7946 0000"),
+        member(2, Last_Name="'Brien", Title="'-"),
+    ])  # fmt: skip
+    values = [row.values for row in read_hq_export(roster_csv(rows)).rows]
+    assert (values[0]["last_name"], values[0]["phone"]) == ('=HYPERLINK("x")', "+44 20 7946 0000")
+    assert (values[1]["last_name"], values[1]["title"]) == ("'Brien", "-"), "only a guard is taken"
+
+
 def test_xls_round_trip(tmp_path: Path) -> None:
     import xlwt  # a test dependency (pyproject.toml), so this never skips
     path = tmp_path / "roster.xls"

@@ -50,3 +50,17 @@ def test_roster_export_reimports_cleanly(ledger_db: Database, tmp_path: Path) ->
     assert (counts["new"], counts["changed"], counts["lapsed"], counts["conflicts"]) == (0,) * 4
     # Brown is missing from HQ's latest data; the roster still lists him (see exports.roster)
     assert {c.hq_id for c in plan.changes} == {"200007", "200008"}
+
+
+def test_roster_csv_export_reimports_cleanly_with_its_formula_guard_undone(
+    ledger_db: Database, tmp_path: Path
+) -> None:
+    target = tmp_path / "roster.csv"
+    assert write_roster_export(ledger_db, target) == 8
+    assert "'=HYPERLINK" in target.read_text(encoding="utf-8-sig")  # inert in a spreadsheet
+    plan = plan_import(ledger_db, target)
+    assert plan.problems == []
+    counts = plan.counts
+    assert counts["unchanged"] == 7, "the hostile name reads back as it is stored"
+    assert (counts["new"], counts["changed"], counts["lapsed"], counts["conflicts"]) == (0,) * 4
+    assert {c.hq_id for c in plan.changes} == {"200007", "200008"}
