@@ -27,7 +27,6 @@ from chapterdesk.data.models import (
 )
 from chapterdesk.demo_dues import add_demo_dues
 from chapterdesk.services.chapter import init_chapter
-from chapterdesk.services.hq_compare import record_key
 from chapterdesk.standing import normalise_key
 
 DEMO_CHAPTER = "Great Lakes Chapter"
@@ -329,7 +328,6 @@ def build_demo(
         session.flush()
         for row in hq_rows:
             row["last_batch_id"] = batch.id if row["in_latest_export"] else None
-            row["record_key"] = record_key(row)
         for start in range(0, len(hq_rows), 5000):
             session.execute(insert(HqMember), hq_rows[start : start + 5000])
             if progress:

@@ -157,10 +157,6 @@ class HqMember(Base):
     last_batch_id: Mapped[int | None] = mapped_column(
         ForeignKey("import_batch.id", ondelete="RESTRICT")
     )
-    #: A digest of the HQ fields (`services.hq_compare.record_key`), so an import finds
-    #: unchanged records without reading them. NULL when unknown: a trigger clears it
-    #: whenever a field changes without it (0006), and the record is then compared in full.
-    record_key: Mapped[str | None] = mapped_column(String(32))
 
 
 class HqAffiliation(Base):

@@ -100,6 +100,7 @@ def read_hq_export(
     path: Path,
     *,
     mapping: Mapping | None = None,
+    settle: Callable[[Mapping], Mapping] | None = None,
     progress: ProgressCallback | None = None,
     cancel: CancelCallback | None = None,
 ) -> ParsedExport:
@@ -109,6 +110,11 @@ def read_hq_export(
         path: the file the officer chose.
         mapping: a mapping the officer confirmed earlier (found by
             `header_signature`); None to detect one from the header.
+        settle: called with the header's mapping (detected, or `mapping`) once
+            the header is found and before any row is checked; returns the
+            mapping to read with (say, one the officer confirmed for these
+            headers before). The caller may also start work that needs only
+            the mapping while the rows are checked.
         progress: called as `progress(phase, done, total)`: "checking" (done in
             MB unpacked), "reading" (before a sheet is loaded, total its rows)
             and "validating" (every few thousand rows).
@@ -136,6 +142,8 @@ def read_hq_export(
         for sheet in sheets:
             found = _find_header(sheet, mapping)
             if found is not None:
+                if settle is not None:
+                    found = (found[0], settle(found[1]), found[2])
                 return _validate(path, facts.file_format, facts.date1904, sheet, found,
                                  report, stop)  # fmt: skip
             if stop():

@@ -34,7 +34,7 @@ from chapterdesk.errors import NotFoundError, RuleRefusedError
 from chapterdesk.hqsync import ImportCancelled
 from chapterdesk.services.backups import backup_before_change
 from chapterdesk.services.chapter import settings_row
-from chapterdesk.services.hq_compare import DATE_FIELDS, HQ_FIELDS, record_key
+from chapterdesk.services.hq_compare import DATE_FIELDS, HQ_FIELDS
 from chapterdesk.services.hq_plan import (
     ChangeKind,
     ImportPlan,
@@ -228,7 +228,6 @@ def _write_changes(
                     **record,
                     "in_latest_export": True,
                     "last_batch_id": batch_id,
-                    "record_key": record_key(record),
                 }
             )
             affiliations += _affiliations(change.hq_id, record["chapters"])
@@ -271,7 +270,6 @@ def _write_changes(
                 **after,
                 "in_latest_export": True,
                 "last_batch_id": batch_id,
-                "record_key": record_key(after),
             }
         )
         if "chapters" in apply_fields:
@@ -340,7 +338,7 @@ def _execute_writes(
             .values(
                 {
                     name: bindparam(name)
-                    for name in (*HQ_FIELDS, "in_latest_export", "last_batch_id", "record_key")
+                    for name in (*HQ_FIELDS, "in_latest_export", "last_batch_id")
                 }
             )
         )
@@ -436,10 +434,10 @@ def _restore(session: Session, changes: Sequence[HqMemberChange], created: list[
             edits.append(
                 {"hq_id": change.hq_id, "field": field, "local_value": local, "hq_value": hq}
             )
-        restores.append({"b_id": change.hq_id, **before, "record_key": record_key(before)})
+        restores.append({"b_id": change.hq_id, **before})
         affiliations += _affiliations(change.hq_id, before["chapters"])
     if restores:
-        names = (*HQ_FIELDS, "in_latest_export", "last_batch_id", "record_key")
+        names = (*HQ_FIELDS, "in_latest_export", "last_batch_id")
         statement = (
             update(HqMember)
             .where(HqMember.hq_id == bindparam("b_id"))

@@ -15,8 +15,7 @@ itself cannot be keyed (`export_keys` returns None) and is compared in full.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
@@ -75,48 +74,11 @@ def export_keys(parsed: ParsedExport, names: list[str]) -> list[str] | None:
     return keys
 
 
-def record_key(values: Mapping[str, object]) -> str | None:
-    """The digest stored in `hq_member.record_key` for a record's HQ fields (stored forms).
+def record_keys(session: Session, names: Sequence[str]) -> dict[str, str]:
+    """The key over `names` of every stored HQ record the latest export listed.
 
-    None when a text holds the separator (the key would not be exact): such a
-    record is always compared in full.
-    """
-    parts: list[str] = []
-    for name in HQ_FIELDS:
-        value = values.get(name)
-        if value is None:
-            parts.append("")
-        elif isinstance(value, dt.date):
-            parts.append(value.isoformat())
-        elif isinstance(value, tuple):
-            parts.append("; ".join(value))
-        else:
-            parts.append(str(value))
-    text = SEPARATOR.join(parts)
-    if text.count(SEPARATOR) != len(HQ_FIELDS) - 1:
-        return None
-    return digest(text)
-
-
-def digest(key: str) -> str:
-    """The 32-hex-digit BLAKE2b digest of a key (a collision is not a practical concern)."""
-    return hashlib.blake2b(key.encode("utf-8"), digest_size=16).hexdigest()
-
-
-def stored_digests(session: Session) -> dict[str, tuple[str | None, bool]]:
-    """Each HQ record's stored digest (None if unknown) and whether the latest export listed it."""
-    cursor = session.connection().connection.cursor()  # the driver's own: no row wrapping
-    try:
-        cursor.execute("SELECT hq_id, record_key, in_latest_export FROM hq_member")
-        return {hq_id: (key, bool(present)) for hq_id, key, present in cursor.fetchall()}
-    finally:
-        cursor.close()
-
-
-def record_keys(session: Session, names: list[str]) -> dict[str, tuple[str, bool]]:
-    """Every stored HQ record's key over `names` and whether the latest export listed it.
-
-    The database builds the keys, so only two values per member cross into Python.
+    The database builds the keys, so only two values per member cross into
+    Python; `plan_import` runs this on its database thread while the file is read.
     """
     postgres = session.get_bind().dialect.name == "postgresql"
     separator = "chr(31)" if postgres else "char(31)"
@@ -129,9 +91,10 @@ def record_keys(session: Session, names: list[str]) -> dict[str, tuple[str, bool
         if postgres:  # dates as text must read YYYY-MM-DD whatever the server's default style
             cursor.execute("SET LOCAL datestyle = 'ISO, MDY'")
         cursor.execute(
-            f"SELECT hq_id, {f' || {separator} || '.join(parts)}, in_latest_export FROM hq_member"
+            f"SELECT hq_id, {f' || {separator} || '.join(parts)} FROM hq_member "
+            "WHERE in_latest_export"
         )
-        return {hq_id: (key, bool(present)) for hq_id, key, present in cursor.fetchall()}
+        return dict(cursor.fetchall())
     finally:
         cursor.close()
 

@@ -15,10 +15,12 @@ import enum
 import hashlib
 import json
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import compress
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,18 +36,15 @@ from chapterdesk.hqsync import (
     ParsedExport,
     Problem,
     header_signature,
-    read_header,
     read_hq_export,
 )
 from chapterdesk.services.chapter import settings_row
 from chapterdesk.services.hq_compare import (
     DATE_FIELDS,
     HQ_FIELDS,
-    digest,
     export_keys,
     load_records,
     record_keys,
-    stored_digests,
 )
 from chapterdesk.standing import Standing, StandingFacts, international_standing, normalise_key
 
@@ -101,9 +100,11 @@ class MemberChange:
     conflicts: tuple[Conflict, ...] = ()
 
 
-@dataclass(frozen=True)
-class Unlisted:
-    """An HQ member this export affiliates with the chapter who is not on its roster."""
+class Unlisted(NamedTuple):
+    """An HQ member this export affiliates with the chapter who is not on its roster.
+
+    A named tuple, not a dataclass: a big chapter's export names tens of thousands.
+    """
 
     hq_id: str
     name: str
@@ -195,22 +196,16 @@ def read_export(
     """Read an export with the given mapping, else the remembered one, else the detected one.
 
     A file whose layout an officer mapped before is read with that mapping,
-    even when the detected one lacks a required column.
+    even when the detected one lacks a required column. The remembered mapping
+    is looked up as soon as the header is found, so the rows are read once.
     """
-    try:
-        parsed = read_hq_export(path, mapping=mapping, progress=progress, cancel=cancel)
-    except BadInputError:
+
+    def settle(found: Mapping) -> Mapping:
         if mapping is not None:
-            raise
-        remembered = remembered_mapping(db, read_header(path)[1].headers)
-        if remembered is None:
-            raise
-        return read_hq_export(path, mapping=remembered, progress=progress, cancel=cancel)
-    if mapping is None:
-        remembered = remembered_mapping(db, parsed.headers)
-        if remembered is not None and remembered.columns != parsed.mapping.columns:
-            parsed = read_hq_export(path, mapping=remembered, progress=progress, cancel=cancel)
-    return parsed
+            return found
+        return remembered_mapping(db, found.headers) or found
+
+    return read_hq_export(path, mapping=mapping, settle=settle, progress=progress, cancel=cancel)
 
 
 def _name(values: dict[str, object]) -> str:
@@ -230,6 +225,54 @@ def _identity_changed(old: dict[str, object], new: dict[str, object]) -> bool:
     return old_name != new_name and bool(old_mail) and old_mail != new_mail
 
 
+@dataclass(frozen=True)
+class _Snapshot:
+    """What the database holds that a plan is compared with (all read in one unit of work).
+
+    `stored_keys` are the keys of the records the latest export listed, over
+    `keyed_on`: the fields the latest import compared (HQ's layout rarely
+    changes from one month to the next), or all of them before any import.
+    """
+
+    chapter_key: str
+    grace: int
+    base_batch_id: int | None
+    latest_sha: str | None
+    roster: set[str]
+    edits: dict[str, dict[str, HqLocalEdit]]
+    keyed_on: tuple[str, ...]
+    stored_keys: dict[str, str]
+
+
+def _read_snapshot(session: Session) -> _Snapshot:
+    """Read everything the plan needs from the database before the file's columns are known."""
+    settings = settings_row(session)
+    latest = session.scalars(
+        select(ImportBatch)
+        .where(ImportBatch.undone_at.is_(None))
+        .order_by(ImportBatch.id.desc())
+        .limit(1)
+    ).first()
+    roster = set(
+        session.scalars(select(ChapterMembership.hq_id).where(ChapterMembership.left_on.is_(None)))
+    )
+    edits: dict[str, dict[str, HqLocalEdit]] = {}
+    for edit in session.scalars(select(HqLocalEdit)):
+        edits.setdefault(edit.hq_id, {})[edit.field] = edit
+    last_fields = json.loads(latest.mapping_json) if latest and latest.mapping_json else ()
+    keyed_on = _compared_fields(last_fields) or HQ_FIELDS
+    return _Snapshot(
+        chapter_key=normalise_key(settings.name),
+        grace=settings.grace_days,
+        base_batch_id=latest.id if latest else None,
+        latest_sha=latest.sha256 if latest else None,
+        roster=roster,
+        edits=edits,
+        keyed_on=keyed_on,
+        stored_keys=record_keys(session, keyed_on),
+    )
+
+
 @collector_paused()
 def plan_import(
     db: Database,
@@ -243,61 +286,56 @@ def plan_import(
 ) -> ImportPlan:
     """Work out what importing an HQ export would change; writes nothing.
 
+    The database is read on a second thread while the file is checked and
+    parsed: the spreadsheet reader and the database driver both let go of the
+    interpreter while they work, so on a machine with two cores the stored
+    records' keys are ready when the rows are. That thread reads one
+    consistent snapshot (one session), handed back before anything else uses it.
+
     Raises:
         BadInputError: the file is unreadable or hostile, a required column is
             missing, or rows have problems and `skip_invalid` is not set (the
             message lists them by row and column).
     """
     day = as_of or dt.date.today()
-    parsed = read_export(db, path, mapping, progress, cancel)
-    if parsed.problems and not skip_invalid:
-        shown = "\n".join(f"  {p}" for p in parsed.problems[:50])
-        more = len(parsed.problems) - 50
-        raise BadInputError(
-            f"{path.name} has {len(parsed.problems)} problem(s) in {parsed.invalid_rows} row(s); "
-            "nothing was imported. Fix the file, or import the valid rows with --skip-invalid:\n"
-            + shown
-            + (f"\n  … and {more} more" if more > 0 else "")
-        )
-    sha = file_sha256(path)
-    with db.reading() as session:
-        settings = settings_row(session)
-        chapter_key = normalise_key(settings.name)
-        latest = session.scalars(
-            select(ImportBatch)
-            .where(ImportBatch.undone_at.is_(None))
-            .order_by(ImportBatch.id.desc())
-            .limit(1)
-        ).first()
-        base_batch_id = latest.id if latest else None
-        already = latest.id if latest is not None and latest.sha256 == sha else None
-        names = [name for name in HQ_FIELDS if name in parsed.columns]
-        keys = export_keys(parsed, names)
-        if keys is None:
+    with db.reading() as session, ThreadPoolExecutor(1, "hq-plan-db") as database:
+        reading = database.submit(_read_snapshot, session)
+        hashing = database.submit(file_sha256, path)  # after the snapshot, on the same thread
+        try:
+            parsed = read_export(db, path, mapping, progress, cancel)
+        except BaseException:
+            reading.cancel()  # what has started is awaited when the `with` ends
+            hashing.cancel()
+            raise
+        state, sha = reading.result(), hashing.result()
+        if parsed.problems and not skip_invalid:
+            shown = "\n".join(f"  {p}" for p in parsed.problems[:50])
+            more = len(parsed.problems) - 50
+            raise BadInputError(
+                f"{path.name} has {len(parsed.problems)} problem(s) in {parsed.invalid_rows} "
+                "row(s); nothing was imported. Fix the file, or import the valid rows with "
+                "--skip-invalid:\n" + shown + (f"\n  … and {more} more" if more > 0 else "")
+            )
+        names = _compared_fields(parsed.columns)
+        keys = export_keys(parsed, list(names))
+        if keys is None:  # some text holds the key separator: compare every record in full
             existing, positions, unchanged = load_records(session), None, 0
         else:
-            existing, positions, unchanged = _changed_records(session, parsed, names, keys)
-        roster = set(
-            session.scalars(
-                select(ChapterMembership.hq_id).where(ChapterMembership.left_on.is_(None))
-            )
-        )
-        edits: dict[str, dict[str, HqLocalEdit]] = {}
-        for edit in session.scalars(select(HqLocalEdit)):
-            edits.setdefault(edit.hq_id, {})[edit.field] = edit
-        grace = settings.grace_days
+            # A new layout compares on other fields: key the stored records on those.
+            listed = state.stored_keys if names == state.keyed_on else record_keys(session, names)
+            existing, positions, unchanged = _changed_records(session, parsed, keys, listed)
     return _diff(
         parsed,
         path,
         sha,
         day,
-        grace,
-        chapter_key,
-        base_batch_id,
-        already,
+        state.grace,
+        state.chapter_key,
+        state.base_batch_id,
+        state.base_batch_id if state.latest_sha == sha else None,
         existing,
-        roster,
-        edits,
+        state.roster,
+        state.edits,
         positions,
         unchanged,
         progress,
@@ -305,32 +343,27 @@ def plan_import(
     )
 
 
+def _compared_fields(mapped: Iterable[str]) -> tuple[str, ...]:
+    """The HQ fields an export with these mapped fields is compared on, in `HQ_FIELDS` order."""
+    present = set(mapped)
+    return tuple(name for name in HQ_FIELDS if name in present)
+
+
 def _changed_records(
-    session: Session, parsed: ParsedExport, names: list[str], keys: list[str]
+    session: Session, parsed: ParsedExport, keys: list[str], listed: dict[str, str]
 ) -> tuple[dict[str, tuple[object, ...]], list[int], int]:
     """The stored records the export may change, the rows to compare, and the unchanged count.
 
-    A row whose key equals its stored record's key (and that the latest export
-    listed) is unchanged; every other row, and every listed record the export no
-    longer has, is read in full for the field-by-field comparison. When every
-    field is mapped, the digest stored with each record stands for its key, so
-    only IDs and digests are read.
+    A row whose key equals the key of a stored record the latest export listed
+    is unchanged; every other row, and every listed record the export no longer
+    has, is read in full for the field-by-field comparison.
     """
-    stored: dict[str, tuple[str | None, bool]]
-    if len(names) == len(HQ_FIELDS):  # every field mapped: compare with the stored digests
-        stored, keys = stored_digests(session), list(map(digest, keys))
-    else:
-        stored = record_keys(session, names)  # type: ignore[assignment]
     ids: list[str] = parsed.columns["hq_id"]  # type: ignore[assignment]
-    unlisted_key = ("", False)
-    positions = [
-        i
-        for i, (hq_id, key) in enumerate(zip(ids, keys, strict=True))
-        if stored.get(hq_id, unlisted_key) != (key, True)
-    ]
-    wanted = {ids[i] for i in positions if ids[i] in stored}
-    seen = parsed.ids_in_file
-    wanted.update(hq_id for hq_id, (_, present) in stored.items() if present and hq_id not in seen)
+    # Changed: not listed last time, or listed with another key. Compared in C: this
+    # runs for every row of the export.
+    positions = list(compress(range(len(ids)), map(operator.ne, map(listed.get, ids), keys)))
+    wanted = {ids[i] for i in positions}  # new IDs are simply not found
+    wanted.update(listed.keys() - parsed.ids_in_file)  # listed last time, missing now
     return load_records(session, wanted), positions, len(ids) - len(positions)
 
 
@@ -469,21 +502,36 @@ def _diff(
 def _unlisted(
     parsed: ParsedExport, chapter_key: str, roster: set[str], day: dt.date, grace: int
 ) -> list[Unlisted]:
-    """HQ members the export affiliates with this chapter who are not on its roster."""
-    chapters = parsed.columns.get("chapters")
+    """HQ members the export affiliates with this chapter who are not on its roster.
+
+    A big chapter has tens of thousands of them in HQ's export, so only the
+    columns the list shows are read, and a standing is worked out once per
+    distinct (paid through, status) pair.
+    """
+    columns = parsed.columns
+    chapters = columns.get("chapters")
     if not chapter_key or chapters is None:
         return []
-    ours: dict[object, bool] = {}
-    for names in set(chapters):
-        ours[names] = any(normalise_key(n) == chapter_key for n in names)  # type: ignore[attr-defined]
+    ours = {
+        names: any(normalise_key(n) == chapter_key for n in names)  # type: ignore[attr-defined]
+        for names in set(chapters)
+    }
+    none = [None] * len(chapters)
+    ids, firsts = columns["hq_id"], columns.get("first_name", none)
+    lasts = columns.get("last_name", none)
+    paids, statuses = columns.get("paid_through", none), columns.get("hq_status", none)
+    standings: dict[tuple[object, object], Standing] = {}
     found: list[Unlisted] = []
     for position in compress(range(len(chapters)), map(ours.__getitem__, chapters)):
-        hq_id = str(parsed.columns["hq_id"][position])
+        hq_id = str(ids[position])
         if hq_id in roster:
             continue
-        values = {name: column[position] for name, column in parsed.columns.items()}
-        standing = _standing(values.get("paid_through"), values.get("hq_status"), True, day, grace)
-        found.append(Unlisted(hq_id, _name(values), standing))
+        facts = (paids[position], statuses[position])
+        standing = standings.get(facts)
+        if standing is None:
+            standing = standings[facts] = _standing(*facts, True, day, grace)
+        name = f"{firsts[position] or ''} {lasts[position] or ''}".strip()
+        found.append(Unlisted(hq_id, name, standing))
     return found
 
 
