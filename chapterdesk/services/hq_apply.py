@@ -31,7 +31,7 @@ from chapterdesk.data.engine import Database
 from chapterdesk.data.hq_models import HqLocalEdit, HqMemberChange
 from chapterdesk.data.models import ChapterMembership, HqAffiliation, HqMember, ImportBatch, utcnow
 from chapterdesk.errors import NotFoundError, RuleRefusedError
-from chapterdesk.hqsync import ImportCancelled
+from chapterdesk.hqsync import DISPLAY_NAMES, ImportCancelled
 from chapterdesk.services.backups import backup_before_change
 from chapterdesk.services.chapter import settings_row
 from chapterdesk.services.hq_compare import DATE_FIELDS, HQ_FIELDS
@@ -400,6 +400,7 @@ def undo_batch(db: Database, batch_id: int) -> BatchView:
         changes = session.scalars(
             select(HqMemberChange).where(HqMemberChange.batch_id == batch_id)
         ).all()
+        _refuse_if_edited_since(session, batch_id, changes)
         created = [c.hq_id for c in changes if c.before_json is None]
         for chunk in _chunks(created):
             used = session.scalars(
@@ -419,6 +420,40 @@ def undo_batch(db: Database, batch_id: int) -> BatchView:
         batch.undone_at = utcnow()
         session.flush()
         return _view(batch)
+
+
+def _refuse_if_edited_since(
+    session: Session, batch_id: int, changes: Sequence[HqMemberChange]
+) -> None:
+    """Refuse the undo when an officer corrected a record locally after the batch.
+
+    Putting back the record as it was before the batch would silently lose
+    that correction. The records are locked (PostgreSQL) until the undo
+    commits, so no correction can land between this check and the restore.
+
+    Raises:
+        RuleRefusedError: a record differs from what the batch left, naming it and the field.
+    """
+    current = _current_rows(session, [c.hq_id for c in changes])
+    for change in changes:
+        now = current.get(change.hq_id)
+        if now is None:
+            continue
+        left = _record_from_json(change.after_json)
+        for name in HQ_FIELDS:
+            was, is_now = stored_value(name, left.get(name)), stored_value(name, now.get(name))
+            if was != is_now:
+                field = DISPLAY_NAMES[name]
+                raise RuleRefusedError(
+                    f"Cannot undo batch {batch_id}: HQ member {change.hq_id}'s {field} "
+                    f"was changed after that import ({_shown(was)} → {_shown(is_now)}), and "
+                    "undoing would lose that correction. Change it back first (or import a "
+                    "newer HQ export instead of undoing)."
+                )
+
+
+def _shown(value: object) -> str:
+    return repr(value.isoformat() if isinstance(value, dt.date) else value or "")
 
 
 def _restore(session: Session, changes: Sequence[HqMemberChange], created: list[str]) -> None:

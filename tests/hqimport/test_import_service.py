@@ -240,3 +240,26 @@ def test_csv_exports_import_too(demo_db: Database, tmp_path: Path) -> None:
     assert plan.parsed.file_format == "csv" and plan.parsed.delimiter == ","
     (change,) = plan.changes
     assert change.fields[0].new == "Zoë-Renée"
+
+
+def test_undo_is_refused_when_a_record_was_corrected_after_the_import(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    records = hq_records(demo_db)
+    member = roster_ids(demo_db, Standing.GOOD)[0]
+    by_id(records, member)["title"] = "Director of Administration"
+    result = apply_import(
+        demo_db, plan_import(demo_db, write_export(tmp_path / "month.xlsx", records))
+    )
+    edit_hq_field(demo_db, member, "email", "corrected@example.org")
+    before = hq_content(demo_db)
+    with pytest.raises(RuleRefusedError) as refused:
+        undo_batch(demo_db, result.batch_id)  # type: ignore[arg-type]
+    assert f"{member}'s Email was changed after that import" in refused.value.message
+    assert "'corrected@example.org'" in refused.value.message
+    assert hq_content(demo_db) == before  # nothing was restored
+    assert list_batches(demo_db)[0].undone_at is None
+    # Once the correction is put back, the undo goes through.
+    edit_hq_field(demo_db, member, "email", str(by_id(records, member)["email"]))
+    undo_batch(demo_db, result.batch_id)  # type: ignore[arg-type]
+    assert by_id(hq_records(demo_db), member)["title"] != "Director of Administration"
