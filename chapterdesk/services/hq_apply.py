@@ -22,7 +22,7 @@ import json
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -45,6 +45,8 @@ from chapterdesk.services.hq_plan import (
 from chapterdesk.standing import normalise_key
 
 CHUNK = 2000
+#: pg_advisory_xact_lock key held while an import is applied or undone ("CD-HQimp" in ASCII).
+IMPORT_LOCK_KEY = 0x4344_2D48_5169_6D70
 #: `tick(phase, done, total)`: reports progress and raises ImportCancelled when asked to stop.
 Tick = Callable[[str, int, int], None]
 
@@ -120,6 +122,17 @@ def _current_rows(session: Session, ids: list[str]) -> dict[str, dict[str, objec
     return found
 
 
+def _one_import_at_a_time(session: Session) -> None:
+    """Take the import lock until the unit of work ends (PostgreSQL; SQLite has one writer).
+
+    Applying and undoing both check which batch is the latest and then write a
+    new one; two officers doing so at once on a shared server would both pass
+    the check. The second now waits for the first, then sees its batch.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK_KEY})
+
+
 def _latest_batch(session: Session) -> ImportBatch | None:
     return session.scalars(
         select(ImportBatch)
@@ -165,6 +178,7 @@ def apply_import(
         return ImportResult(None, plan.counts, (), plan.already_imported_batch)
     backup_before_change(db, "before-import")
     with db.session() as session:
+        _one_import_at_a_time(session)
         latest = _latest_batch(session)
         if (latest.id if latest else None) != plan.base_batch_id:
             raise RuleRefusedError(
@@ -384,6 +398,7 @@ def undo_batch(db: Database, batch_id: int) -> BatchView:
             record it created is now on the chapter roster.
     """
     with db.session() as session:
+        _one_import_at_a_time(session)
         batch = session.get(ImportBatch, batch_id)
         if batch is None:
             raise NotFoundError(f"There is no import batch {batch_id}; see `imports list`.")

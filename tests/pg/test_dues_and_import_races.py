@@ -21,8 +21,9 @@ from chapterdesk.data.engine import Database
 from chapterdesk.data.hq_models import HqLocalEdit
 from chapterdesk.data.ledger_models import LedgerEntry
 from chapterdesk.data.models import HqMember
+from chapterdesk.errors import RuleRefusedError
 from chapterdesk.services import dues, roster
-from chapterdesk.services.hq_apply import apply_import
+from chapterdesk.services.hq_apply import apply_import, list_batches
 from chapterdesk.services.hq_edits import edit_hq_field
 from chapterdesk.services.hq_plan import ChangeKind, plan_import
 from chapterdesk.services.roster import member_detail, update_chapter_facts
@@ -237,3 +238,27 @@ def test_an_edit_made_while_the_import_applies_waits_and_remembers_hqs_new_value
         assert remembered is not None and remembered.hq_value == "a.from.hq@example.org"
     # HQ repeating the value the officer corrected leaves the correction alone.
     assert all(c.hq_id != a for c in plan_import(db, november, as_of=TODAY).changes)
+
+
+def test_two_officers_applying_imports_at_once_land_one_and_refuse_the_other(
+    imported: tuple[Database, str, Path], tmp_path: Path
+) -> None:
+    """Both previews were made on the same HQ data; the second must not stack on the first."""
+    db, a, november = imported
+    records = hq_records(db)
+    for record in records:
+        if record["hq_id"] == a:
+            record["company"] = "Another Firm LLP"
+    other = write_export(tmp_path / "november-again.xlsx", records)
+    first, second = plan_import(db, november, as_of=TODAY), plan_import(db, other, as_of=TODAY)
+    with held_before_commit(db) as hold:
+        applying = in_thread(lambda: apply_import(db, first))
+        assert hold.reached.wait(20)
+        racing = in_thread(lambda: apply_import(db, second))
+        assert still_waiting(racing), "the second import did not wait for the first"
+        hold.release()
+        landed = applying.result(timeout=20)
+        with pytest.raises(RuleRefusedError, match="HQ data changed since this preview"):
+            racing.result(timeout=20)
+    assert list_batches(db)[0].batch_id == landed.batch_id
+    assert hq_value(db, a, "company") != "Another Firm LLP"
