@@ -18,9 +18,9 @@ from chapterdesk.cli.common import (
     print_table,
 )
 from chapterdesk.errors import BadInputError
-from chapterdesk.hqsync import DISPLAY_NAMES, ImportCancelled, Mapping, read_header
+from chapterdesk.hqsync import DISPLAY_NAMES, ImportCancelled, Mapping, Recognise, read_header
 from chapterdesk.services.hq_apply import apply_import, list_batches, undo_batch
-from chapterdesk.services.hq_plan import ChangeKind, ImportPlan, plan_import
+from chapterdesk.services.hq_plan import ChangeKind, ImportPlan, plan_import, remembered_layouts
 
 DETAIL_LIMIT = 20
 
@@ -66,11 +66,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     undo.set_defaults(handler=run_undo)
 
 
-def explicit_mapping(path: Path, pairs: list[str]) -> Mapping | None:
-    """A mapping from `--map FIELD=HEADER` options, on top of what is detected."""
+def explicit_mapping(
+    path: Path, pairs: list[str], recognise: Recognise | None = None
+) -> Mapping | None:
+    """A mapping from `--map FIELD=HEADER` options, on top of the remembered or detected one."""
     if not pairs:
         return None
-    detected = read_header(path)[1]
+    detected = read_header(path, recognise)[1]
     index = {text.strip().casefold(): i for i, text in enumerate(detected.headers)}
     columns = dict(detected.columns)
     for pair in pairs:
@@ -195,7 +197,7 @@ def run_import(args: argparse.Namespace) -> int:
             plan = plan_import(
                 db,
                 path,
-                mapping=explicit_mapping(path, args.map),
+                mapping=explicit_mapping(path, args.map, remembered_layouts(db)),
                 skip_invalid=args.skip_invalid,
                 as_of=args.as_of,
                 progress=progress,

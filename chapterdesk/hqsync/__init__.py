@@ -11,7 +11,7 @@ The diff and apply step builds on `ParsedExport`; the UI lets the officer
 correct the `Mapping` and persists it under `header_signature(headers)`.
 """
 
-from chapterdesk.hqsync.importer import read_header, read_hq_export
+from chapterdesk.hqsync.importer import Recognise, read_header, read_hq_export
 from chapterdesk.hqsync.mapping import (
     DISPLAY_NAMES,
     FIELDS,
@@ -31,6 +31,7 @@ __all__ = [
     "Mapping",
     "ParsedExport",
     "Problem",
+    "Recognise",
     "detect_mapping",
     "header_signature",
     "read_header",

@@ -33,6 +33,9 @@ from chapterdesk.hqsync.results import (
 from chapterdesk.hqsync.sniff import sniff_export
 from chapterdesk.hqsync.validate import RowChecker
 
+#: Given a header row's texts, the mapping an officer confirmed for them, if any.
+Recognise = Callable[[tuple[str, ...]], Mapping | None]
+
 HEADER_SCAN_ROWS = 30  #: non-blank rows searched for the header, below any report titles
 PROGRESS_EVERY = 4096  #: rows between progress reports and cancel checks
 BLOCK_ROWS = 512  #: rows checked together (small enough to stay in the CPU's cache)
@@ -63,13 +66,19 @@ def _checking_progress(report: ProgressCallback, stop: CancelCallback) -> Callab
 
 
 def _find_header(
-    sheet: SheetRows, mapping: Mapping | None
+    sheet: SheetRows,
+    mapping: Mapping | None,
+    guess: bool = False,
+    recognise: Recognise | None = None,
 ) -> tuple[int, Mapping, Iterator[tuple[int, Cells]]] | None:
     """The header row number, its mapping and the rows after it; None if there is none.
 
-    Without a mapping, the header is the row among the first non-blank ones
+    Without a mapping, the header is the first row `recognise` knows (a layout
+    the officer mapped before), else the row among the first non-blank ones
     that maps the most fields (and has an ID and a name column). With one, it
-    is the row whose headers match the mapping's.
+    is the row whose headers match the mapping's. With `guess`, a layout whose
+    ID or name column has a header nobody would recognise still gets one: the
+    first row with the most text cells, for the officer to map by hand.
     """
     seen: list[tuple[int, Cells]] = []
     best: tuple[int, int, Mapping] | None = None  # (score, position in seen, mapping)
@@ -83,6 +92,8 @@ def _find_header(
             if header_signature(texts) == wanted:
                 confirmed = Mapping(columns=dict(mapping.columns), headers=tuple(texts))
                 return number, confirmed, sheet.rows
+        elif recognise is not None and (known := recognise(tuple(texts))) is not None:
+            return number, known, sheet.rows
         else:
             found = detect_mapping(texts)
             score = header_score(found)
@@ -90,17 +101,29 @@ def _find_header(
                 best = (score, len(seen) - 1, found)
         if len(seen) >= HEADER_SCAN_ROWS:
             break
+    if best is None and guess:
+        best = _likeliest_header(seen)
     if best is None:
         return None
     _, position, found = best
     return seen[position][0], found, chain(seen[position + 1 :], sheet.rows)
 
 
+def _likeliest_header(seen: list[tuple[int, Cells]]) -> tuple[int, int, Mapping] | None:
+    """The first of the rows with the most text cells (at least three), as a header."""
+    best: tuple[int, int, Mapping] | None = None
+    for position, (_, cells) in enumerate(seen):
+        texts = sum(1 for cell in cells if isinstance(cell, str) and cell.strip())
+        if texts >= 3 and (best is None or texts > best[0]):
+            best = (texts, position, detect_mapping([cell_header_text(c) for c in cells]))
+    return best
+
+
 def read_hq_export(
     path: Path,
     *,
     mapping: Mapping | None = None,
-    settle: Callable[[Mapping], Mapping] | None = None,
+    recognise: Recognise | None = None,
     progress: ProgressCallback | None = None,
     cancel: CancelCallback | None = None,
 ) -> ParsedExport:
@@ -110,11 +133,10 @@ def read_hq_export(
         path: the file the officer chose.
         mapping: a mapping the officer confirmed earlier (found by
             `header_signature`); None to detect one from the header.
-        settle: called with the header's mapping (detected, or `mapping`) once
-            the header is found and before any row is checked; returns the
-            mapping to read with (say, one the officer confirmed for these
-            headers before). The caller may also start work that needs only
-            the mapping while the rows are checked.
+        recognise: called with the texts of each row that may be the header
+            (when `mapping` is None); returns the mapping an officer confirmed
+            for exactly those headers, or None. Such a row is the header even
+            when no column's header would be recognised on its own.
         progress: called as `progress(phase, done, total)`: "checking" (done in
             MB unpacked), "reading" (before a sheet is loaded, total its rows)
             and "validating" (every few thousand rows).
@@ -140,10 +162,8 @@ def read_hq_export(
     try:
         report("reading", 0, None)  # calamine loads each sheet whole as the loop reaches it
         for sheet in sheets:
-            found = _find_header(sheet, mapping)
+            found = _find_header(sheet, mapping, recognise=recognise)
             if found is not None:
-                if settle is not None:
-                    found = (found[0], settle(found[1]), found[2])
                 return _validate(path, facts.file_format, facts.date1904, sheet, found,
                                  report, stop)  # fmt: skip
             if stop():
@@ -154,12 +174,14 @@ def read_hq_export(
     raise _no_header(path, mapping)
 
 
-def read_header(path: Path) -> tuple[int, Mapping]:
+def read_header(path: Path, recognise: Recognise | None = None) -> tuple[int, Mapping]:
     """The header row of an export and the mapping detected for it, required columns or not.
 
     This is what the mapping step shows the officer: the file's headers and the
     columns ChapterDesk recognised, so a missing column can be chosen by hand
-    before the whole file is read.
+    before the whole file is read. A header whose ID and name columns are not
+    recognised is still found (a layout `recognise` knows, else the likeliest
+    row), so they can be chosen too.
 
     Raises:
         BadInputError: the file is unreadable, hostile, or has no header row.
@@ -169,7 +191,7 @@ def read_header(path: Path) -> tuple[int, Mapping]:
     sheets = open_sheets(path, facts)
     try:
         for sheet in sheets:
-            found = _find_header(sheet, None)
+            found = _find_header(sheet, None, guess=True, recognise=recognise)
             if found is not None:
                 return found[0], found[1]
     finally:
@@ -186,7 +208,9 @@ def _no_header(path: Path, mapping: Mapping | None) -> BadInputError:
     return BadInputError(
         f"{path.name} has no header row ChapterDesk recognises: none of its first "
         f"{HEADER_SCAN_ROWS} rows names a member ID column and a name column "
-        "(such as Member ID and Last Name). Check it is HQ's member roster."
+        "(such as Member ID and Last Name). Check it is HQ's member roster; if it is, "
+        "name those columns in the import's column step (on the command line: "
+        "--map hq_id=HEADER --map last_name=HEADER)."
     )
 
 

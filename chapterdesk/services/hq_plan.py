@@ -35,6 +35,7 @@ from chapterdesk.hqsync import (
     Mapping,
     ParsedExport,
     Problem,
+    Recognise,
     header_signature,
     read_hq_export,
 )
@@ -162,17 +163,31 @@ def stored_value(name: str, value: object) -> str | dt.date | None:
 
 def remembered_mapping(db: Database, headers: tuple[str, ...]) -> Mapping | None:
     """The mapping an officer confirmed for files with these headers, if any still fits."""
+    return remembered_layouts(db)(headers)
+
+
+def remembered_layouts(db: Database) -> Recognise:
+    """Every layout an officer confirmed a mapping for, as a lookup from a header row's texts.
+
+    Read once (the table holds a few rows), so a file's header can be looked
+    up row by row while it is searched for.
+    """
     with db.reading() as session:
-        row = session.get(HqMapping, header_signature(headers))
-        if row is None:
+        known = {row.signature: row.mapping_json for row in session.scalars(select(HqMapping))}
+
+    def recognise(headers: tuple[str, ...]) -> Mapping | None:
+        payload = known.get(header_signature(headers))
+        if payload is None:
             return None
-        by_header: dict[str, str] = json.loads(row.mapping_json)
-    index = {text: i for i, text in enumerate(headers)}
-    columns = {name: index[text] for name, text in by_header.items() if text in index}
-    try:
-        return Mapping(columns=columns, headers=headers)
-    except ValueError:
-        return None
+        by_header: dict[str, str] = json.loads(payload)
+        index = {text: i for i, text in enumerate(headers)}
+        columns = {name: index[text] for name, text in by_header.items() if text in index}
+        try:
+            return Mapping(columns=columns, headers=headers)
+        except ValueError:
+            return None
+
+    return recognise
 
 
 def remember_mapping(session: Session, mapping: Mapping) -> None:
@@ -193,19 +208,16 @@ def read_export(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
 ) -> ParsedExport:
-    """Read an export with the given mapping, else the remembered one, else the detected one.
+    """Read an export with the given mapping, else a remembered one, else the detected one.
 
     A file whose layout an officer mapped before is read with that mapping,
-    even when the detected one lacks a required column. The remembered mapping
-    is looked up as soon as the header is found, so the rows are read once.
+    even when the detected one lacks a required column or its ID column has a
+    header no one would recognise.
     """
-
-    def settle(found: Mapping) -> Mapping:
-        if mapping is not None:
-            return found
-        return remembered_mapping(db, found.headers) or found
-
-    return read_hq_export(path, mapping=mapping, settle=settle, progress=progress, cancel=cancel)
+    recognise = None if mapping is not None else remembered_layouts(db)
+    return read_hq_export(
+        path, mapping=mapping, recognise=recognise, progress=progress, cancel=cancel
+    )
 
 
 def _name(values: dict[str, object]) -> str:

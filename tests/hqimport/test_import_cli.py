@@ -106,3 +106,30 @@ def test_map_option_reads_a_renamed_column(cli, demo_path: Path, tmp_path: Path)
     assert "changed: 0" in mapped.stdout
     wrong = cli("import", str(export), "--map", "paid_through=Nope", "--db", str(demo_path))
     assert wrong.returncode == 2 and "no column headed 'Nope'" in wrong.stderr
+
+
+def test_a_layout_with_unrecognised_id_and_name_headers_imports_after_mapping_and_is_remembered(
+    cli, demo_path: Path, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    records = demo_records(demo_path)
+    headers = {"hq_id": "Cust No", "last_name": "Family", "first_name": "Given"}
+    export = write_export(tmp_path / "ams.xlsx", records, headers=headers)
+    refused = cli("import", str(export), "--dry-run", "--db", str(demo_path))
+    assert refused.returncode == 2
+    assert "--map hq_id=HEADER --map last_name=HEADER" in refused.stderr  # says what to do
+    maps = ["--map", "hq_id=Cust No", "--map", "last_name=Family", "--map", "first_name=Given"]
+    applied = cli("import", str(export), *maps, "--db", str(demo_path))
+    assert applied.returncode == 0, applied.stderr
+    assert "changed: 0" in applied.stdout and "Imported as batch" in applied.stdout
+    # Next month's file in the same layout needs no --map: the confirmed mapping is remembered.
+    old_email = records[0]["email"]
+    records[0]["email"] = "next.month@example.org"
+    again = write_export(tmp_path / "ams-next.xlsx", records, headers=headers)
+    planned = cli("import", str(again), "--dry-run", "--json", "--db", str(demo_path))
+    assert planned.returncode == 0, planned.stderr
+    report = json.loads(planned.stdout)
+    assert report["mapping"]["hq_id"] == "Cust No" and report["counts"]["changed"] == 1
+    (member,) = report["members"]
+    assert member["hq_id"] == records[0]["hq_id"]
+    new_email = "next.month@example.org"
+    assert member["fields"] == [{"field": "email", "old": old_email, "new": new_email}]

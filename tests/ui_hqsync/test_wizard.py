@@ -243,3 +243,24 @@ def test_applying_can_be_cancelled_and_rolls_back(
     click(qtbot, page.next_button)  # the officer changes their mind: it applies now
     settle(qtbot, page)
     assert page.stack.currentIndex() == DONE
+
+
+def test_a_layout_whose_id_and_name_headers_are_unknown_is_mapped_by_hand(
+    qtbot: QtBot, page: HqSyncPage, demo_db: Database, tmp_path: Path
+) -> None:
+    records = hq_records(demo_db)
+    odd = {"hq_id": "Cust No", "last_name": "Family", "first_name": "Given"}
+    page.start_import(write_export(tmp_path / "ams.xlsx", records, headers=odd))
+    settle(qtbot, page)
+    # The header is found all the same, and the officer is asked for the columns.
+    assert page.stack.currentIndex() == MAP
+    assert "header is on row 3" in page.mapping.file_facts.text()
+    assert not page.next_button.isEnabled()
+    assert "Member ID" in page.mapping.status.text()
+    for field, header in odd.items():
+        choose_column(page, field, header)
+    assert page.next_button.isEnabled()
+    click(qtbot, page.next_button)
+    settle(qtbot, page)
+    assert page.stack.currentIndex() == REVIEW
+    assert "Changed (0)" in tab_titles(page) and "New (0)" in tab_titles(page)

@@ -16,7 +16,7 @@ from typing import Any
 from chapterdesk.data.engine import Database
 from chapterdesk.hqsync import ImportCancelled, Mapping, read_header
 from chapterdesk.services.hq_apply import BatchView, ImportResult, apply_import, undo_batch
-from chapterdesk.services.hq_plan import ImportPlan, plan_import, remembered_mapping
+from chapterdesk.services.hq_plan import ImportPlan, plan_import, remembered_layouts
 from chapterdesk.ui.hqsync._framework import Cancelled, Job, Progress
 
 #: The services' progress phases, as the progress dialog words them.
@@ -55,10 +55,11 @@ def read_layout_job(db: Database, path: Path) -> Job:
 
     def job(progress: Progress, cancelled: Callable[[], bool]) -> Layout:
         progress(PHASES["checking"], 0, 0)
-        header_row, detected = read_header(path)
+        recognise = remembered_layouts(db)
+        header_row, detected = read_header(path, recognise)
         if cancelled():
             raise Cancelled()
-        remembered = remembered_mapping(db, detected.headers)
+        remembered = recognise(detected.headers)
         if remembered is not None:
             return Layout(path, header_row, remembered, True)
         return Layout(path, header_row, detected, False)
