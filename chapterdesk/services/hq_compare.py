@@ -15,7 +15,7 @@ itself cannot be keyed (`export_keys` returns None) and is compared in full.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
@@ -48,6 +48,7 @@ HQ_FIELDS: tuple[str, ...] = (
 )
 DATE_FIELDS = frozenset({"join_date", "paid_through"})
 SEPARATOR = "\x1f"  #: ASCII unit separator: never in a roster's text (checked, not assumed)
+_FETCH_ROWS = 20_000  #: keys fetched between checks that the import still wants them
 _CHUNK = 2000  #: IDs per `IN (…)` query: well under every database's parameter limit
 
 
@@ -74,11 +75,15 @@ def export_keys(parsed: ParsedExport, names: list[str]) -> list[str] | None:
     return keys
 
 
-def record_keys(session: Session, names: Sequence[str]) -> dict[str, str]:
+def record_keys(
+    session: Session, names: Sequence[str], stop: Callable[[], bool] | None = None
+) -> dict[str, str]:
     """The key over `names` of every stored HQ record the latest export listed.
 
     The database builds the keys, so only two values per member cross into
-    Python; `plan_import` runs this on its database thread while the file is read.
+    Python; `plan_import` runs this on its database thread while the file is
+    read, and `stop()` returning True (the import was cancelled or refused)
+    ends it early with what was read so far.
     """
     postgres = session.get_bind().dialect.name == "postgresql"
     separator = "chr(31)" if postgres else "char(31)"
@@ -94,7 +99,10 @@ def record_keys(session: Session, names: Sequence[str]) -> dict[str, str]:
             f"SELECT hq_id, {f' || {separator} || '.join(parts)} FROM hq_member "
             "WHERE in_latest_export"
         )
-        return dict(cursor.fetchall())
+        keys: dict[str, str] = {}
+        while (rows := cursor.fetchmany(_FETCH_ROWS)) and not (stop is not None and stop()):
+            keys.update(rows)
+        return keys
     finally:
         cursor.close()
 

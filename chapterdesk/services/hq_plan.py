@@ -15,6 +15,7 @@ import enum
 import hashlib
 import json
 import operator
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -256,7 +257,7 @@ class _Snapshot:
     stored_keys: dict[str, str]
 
 
-def _read_snapshot(session: Session) -> _Snapshot:
+def _read_snapshot(session: Session, abandoned: threading.Event) -> _Snapshot:
     """Read everything the plan needs from the database before the file's columns are known."""
     settings = settings_row(session)
     latest = session.scalars(
@@ -281,7 +282,7 @@ def _read_snapshot(session: Session) -> _Snapshot:
         roster=roster,
         edits=edits,
         keyed_on=keyed_on,
-        stored_keys=record_keys(session, keyed_on),
+        stored_keys=record_keys(session, keyed_on, abandoned.is_set),
     )
 
 
@@ -311,12 +312,14 @@ def plan_import(
     """
     day = as_of or dt.date.today()
     with db.reading() as session, ThreadPoolExecutor(1, "hq-plan-db") as database:
-        reading = database.submit(_read_snapshot, session)
+        abandoned = threading.Event()  # set when the file is refused or the import cancelled
+        reading = database.submit(_read_snapshot, session, abandoned)
         hashing = database.submit(file_sha256, path)  # after the snapshot, on the same thread
         try:
             parsed = read_export(db, path, mapping, progress, cancel)
         except BaseException:
-            reading.cancel()  # what has started is awaited when the `with` ends
+            abandoned.set()  # the keys stop early; what has started is awaited by the `with`
+            reading.cancel()
             hashing.cancel()
             raise
         state, sha = reading.result(), hashing.result()
