@@ -16,6 +16,7 @@ install: $(STAMP)
 
 ## Open the window on the demo chapter (built in your data directory on first run).
 run: $(STAMP)
+	VENV=$(VENV) sh scripts/ensure-qt-runtime
 	$(VENV)/bin/chapterdesk --demo
 
 ## Lint, type-check the Qt-free packages, and run the whole suite with Qt offscreen.
