@@ -52,7 +52,7 @@ from chapterdesk.reports.statements import (
 from chapterdesk.reports.styles import BODY_FONT, long_date, money, register_fonts
 from chapterdesk.services.chapter import chapter_info
 from chapterdesk.services.dues_reports import dues_year_report, statement_members, statements_for
-from chapterdesk.services.roster import list_members
+from chapterdesk.services.roster_export import members_for_export
 
 Measure = Callable[[Path, Path, int], dict[str, Any]]
 
@@ -137,7 +137,7 @@ def statements_ours(db_path: Path, out: Path, year: int) -> dict[str, Any]:
 
 
 def _roster_cells(db: Database) -> list[list[object]]:
-    return [roster_row(entry) for entry in list_members(db)]
+    return [roster_row(member) for member in members_for_export(db)]
 
 
 def xlsx_bare(db_path: Path, out: Path, year: int) -> dict[str, Any]:
