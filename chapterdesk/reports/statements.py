@@ -72,6 +72,12 @@ def _width(text: str, font: str, size: float) -> float:
 
 
 @functools.lru_cache(maxsize=4096)
+def _wrapped(description: str, width: float) -> tuple[str, ...]:
+    """A description wrapped to its column, at most two lines ("Dues charge 2026" recurs)."""
+    return tuple(simpleSplit(description, BODY_FONT, _SIZE, width)[:2]) or ("",)
+
+
+@functools.lru_cache(maxsize=4096)
 def _money(amount: Decimal, currency: str) -> str:
     """`styles.money`, remembered: a run prints the same few amounts on thousands of pages."""
     return money(amount, currency)
@@ -129,7 +135,7 @@ def statement_lines(
         before = balance
         balance += entry.signed
         date, description, charge, payment, total = _entry_row(entry, balance, currency, by_id)
-        parts = simpleSplit(description, BODY_FONT, _SIZE, description_width)[:2] or [""]
+        parts = _wrapped(description, description_width)
         block = [[date, parts[0], charge, payment, total]]
         block += [["", part, "", "", ""] for part in parts[1:]]
         blocks.append((before, block))
