@@ -46,6 +46,7 @@ PAGE_SIZES: dict[str, tuple[float, float]] = {"letter": LETTER, "a4": A4}
 _SIDE = 0.6 * inch
 _TOP = 0.95 * inch  # room for the two header lines and their rule
 _BOTTOM = 0.75 * inch  # room for the footer
+_HEADER_FORM = "ChapterDeskHeader"
 
 
 def _fit_text(text: str, font: str, size: float, room: float) -> str:
@@ -240,7 +241,19 @@ class ReportDocument:
         return self._header
 
     def _draw_header(self, canvas: Canvas, document: BaseDocTemplate) -> None:
-        """Chapter name and "as of" date on the first line, the title under them."""
+        """Chapter name and "as of" date on the first line, the title under them.
+
+        The header is the same on every page, so it is drawn once into a PDF form
+        that each page shows, rather than laid out again page after page.
+        """
+        if not canvas.hasForm(_HEADER_FORM):
+            canvas.beginForm(_HEADER_FORM)
+            self._draw_header_once(canvas, document)
+            canvas.endForm()
+        canvas.doForm(_HEADER_FORM)
+
+    def _draw_header_once(self, canvas: Canvas, document: BaseDocTemplate) -> None:
+        """The header's strings and rule."""
         width, height = document.pagesize
         as_of, as_of_width, name, title = self._header_texts(width)
         canvas.saveState()
