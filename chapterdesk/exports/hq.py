@@ -22,7 +22,7 @@ from chapterdesk.exports.sheets import Column, Sheet, write_workbook
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
 from chapterdesk.services.officers import list_officers
 from chapterdesk.services.reconcile import reconcile
-from chapterdesk.services.roster import list_members
+from chapterdesk.services.roster_export import members_for_export
 from chapterdesk.standing import Standing
 
 __all__ = ["SHEET_NAMES", "write_hq_export"]
@@ -69,7 +69,7 @@ def write_hq_export(
     watch = Watch(progress, cancel)
     watch.step("reading", 0, None)
     day = as_of or dt.date.today()
-    entries = list_members(db, as_of=day)
+    entries = members_for_export(db, as_of=day)
     terms = [t for t in list_officers(db, all_terms=True) if t.ends_on is None or t.ends_on >= day]
     found = reconcile(db, day)
     unmatched = [e for e in entries if e.standing is Standing.NOT_IN_HQ]
@@ -91,10 +91,10 @@ def write_hq_export(
             [
                 [
                     e.hq_id,
-                    e.hq.display_name,
-                    e.membership.chapter_joined_on,
-                    e.hq.hq_status,
-                    e.hq.paid_through,
+                    e.display_name,
+                    e.chapter_joined_on,
+                    e.hq_status,
+                    e.paid_through,
                     "Missing from HQ's latest export: please confirm this member ID.",
                 ]
                 for e in unmatched

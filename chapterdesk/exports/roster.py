@@ -20,7 +20,7 @@ from pathlib import Path
 from chapterdesk.data.engine import Database
 from chapterdesk.exports.sheets import Column, write_table
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
-from chapterdesk.services.roster import RosterEntry, list_members
+from chapterdesk.services.roster_export import ExportMember, members_for_export
 
 __all__ = ["HQ_COLUMNS", "ROSTER_COLUMNS", "roster_row", "write_roster_export"]
 
@@ -55,43 +55,19 @@ CHAPTER_COLUMNS = [
     Column("Category", "text", 14),
 ]
 ROSTER_COLUMNS = HQ_COLUMNS + CHAPTER_COLUMNS
+#: `ExportMember`'s first fields are HQ's facts in `HQ_COLUMNS` order
+_HQ_FACTS = len(HQ_COLUMNS)
 
 
-def roster_row(entry: RosterEntry) -> list[object]:
+def roster_row(member: ExportMember) -> list[object]:
     """One member's cells in `ROSTER_COLUMNS` order (dates as dates)."""
-    hq = entry.hq
-    return [
-        hq.hq_id,
-        hq.prefix,
-        hq.first_name,
-        hq.middle_name,
-        hq.last_name,
-        hq.suffix,
-        hq.company,
-        hq.title,
-        hq.email,
-        hq.phone,
-        hq.address1,
-        hq.address2,
-        hq.city,
-        hq.state,
-        hq.postal_code,
-        hq.country,
-        hq.member_type,
-        hq.join_date,
-        hq.paid_through,
-        hq.hq_status,
-        hq.chapters,
-        entry.membership.chapter_joined_on,
-        entry.standing.label,
-        entry.category.name if entry.category else "",
-    ]
+    return [*member[:_HQ_FACTS], member.chapter_joined_on, member.standing.label, member.category]
 
 
-def roster_rows(entries: Iterable[RosterEntry]) -> Iterator[list[object]]:
-    """Every entry's row, lazily."""
-    for entry in entries:
-        yield roster_row(entry)
+def roster_rows(members: Iterable[ExportMember]) -> Iterator[list[object]]:
+    """Every member's row, lazily."""
+    for member in members:
+        yield roster_row(member)
 
 
 def write_roster_export(
@@ -110,6 +86,6 @@ def write_roster_export(
     """
     watch = Watch(progress, cancel)
     watch.step("reading", 0, None)
-    entries = list_members(db, as_of=as_of)
-    rows = roster_rows(watch.over(entries, "writing", len(entries)))
+    members = members_for_export(db, as_of=as_of)
+    rows = roster_rows(watch.over(members, "writing", len(members)))
     return write_table(Path(target), ROSTER_COLUMNS, rows, sheet_name="Chapter roster")

@@ -46,6 +46,7 @@ PAGE_SIZES: dict[str, tuple[float, float]] = {"letter": LETTER, "a4": A4}
 _SIDE = 0.6 * inch
 _TOP = 0.95 * inch  # room for the two header lines and their rule
 _BOTTOM = 0.75 * inch  # room for the footer
+_HEADER_FORM = "ChapterDeskHeader"
 
 
 def _fit_text(text: str, font: str, size: float, room: float) -> str:
@@ -128,6 +129,7 @@ class ReportDocument:
         self.story: list[Flowable] = []
         self.page_count = 0
         self._built = False
+        self._header: tuple[str, float, str, str] | None = None
 
     @property
     def frame_width(self) -> float:
@@ -225,22 +227,42 @@ class ReportDocument:
         document.build(story, canvasmaker=canvas_class)
         self.page_count = int(document.page)
 
+    def _header_texts(self, width: float) -> tuple[str, float, str, str]:
+        """The header's strings, fitted once per document: the same on every page.
+
+        Returns the "as of" text, its width, the chapter name and the title.
+        """
+        if self._header is None:
+            room = width - 2 * _SIDE
+            as_of = f"As of {long_date(self.as_of)}"
+            as_of_width = float(pdfmetrics.stringWidth(as_of, BODY_FONT, 9))
+            name = _fit_text(self.chapter_name, BODY_FONT, 9, room - as_of_width - 18)
+            self._header = (as_of, as_of_width, name, _fit_text(self.title, BOLD_FONT, 12, room))
+        return self._header
+
     def _draw_header(self, canvas: Canvas, document: BaseDocTemplate) -> None:
-        """Chapter name and "as of" date on the first line, the title under them."""
+        """Chapter name and "as of" date on the first line, the title under them.
+
+        The header is the same on every page, so it is drawn once into a PDF form
+        that each page shows, rather than laid out again page after page.
+        """
+        if not canvas.hasForm(_HEADER_FORM):
+            canvas.beginForm(_HEADER_FORM)
+            self._draw_header_once(canvas, document)
+            canvas.endForm()
+        canvas.doForm(_HEADER_FORM)
+
+    def _draw_header_once(self, canvas: Canvas, document: BaseDocTemplate) -> None:
+        """The header's strings and rule."""
         width, height = document.pagesize
-        room = width - 2 * _SIDE
-        as_of = f"As of {long_date(self.as_of)}"
+        as_of, as_of_width, name, title = self._header_texts(width)
         canvas.saveState()
         canvas.setFont(BODY_FONT, 9)
-        canvas.drawRightString(width - _SIDE, height - 0.5 * inch, as_of)
-        name_room = room - pdfmetrics.stringWidth(as_of, BODY_FONT, 9) - 18
-        canvas.drawString(
-            _SIDE, height - 0.5 * inch, _fit_text(self.chapter_name, BODY_FONT, 9, name_room)
-        )
+        # drawRightString would measure the same string again on every page
+        canvas.drawString(width - _SIDE - as_of_width, height - 0.5 * inch, as_of)
+        canvas.drawString(_SIDE, height - 0.5 * inch, name)
         canvas.setFont(BOLD_FONT, 12)
-        canvas.drawString(
-            _SIDE, height - 0.5 * inch - 16, _fit_text(self.title, BOLD_FONT, 12, room)
-        )
+        canvas.drawString(_SIDE, height - 0.5 * inch - 16, title)
         canvas.setStrokeColor(GRID_GREY)
         canvas.setLineWidth(0.5)
         y = height - 0.5 * inch - 23

@@ -65,9 +65,27 @@ def _widest(font: str) -> float:
     return max(float(pdfmetrics.stringWidth(chr(c), font, _SIZE)) for c in range(32, 127))
 
 
+@functools.lru_cache(maxsize=8192)
+def _width(text: str, font: str, size: float) -> float:
+    """The width of a right-aligned string (amounts and dates repeat from page to page)."""
+    return float(pdfmetrics.stringWidth(text, font, size))
+
+
+@functools.lru_cache(maxsize=4096)
+def _wrapped(description: str, width: float) -> tuple[str, ...]:
+    """A description wrapped to its column, at most two lines ("Dues charge 2026" recurs)."""
+    return tuple(simpleSplit(description, BODY_FONT, _SIZE, width)[:2]) or ("",)
+
+
+@functools.lru_cache(maxsize=4096)
+def _money(amount: Decimal, currency: str) -> str:
+    """`styles.money`, remembered: a run prints the same few amounts on thousands of pages."""
+    return money(amount, currency)
+
+
 def _fit(text: str, font: str, size: float, room: float) -> str:
     """`text` cut with "…" so it fits `room` points."""
-    if pdfmetrics.stringWidth(text, font, size) <= room:
+    if _width(text, font, size) <= room:
         return text
     while text and pdfmetrics.stringWidth(text + "…", font, size) > room:
         text = text[:-1]
@@ -88,14 +106,14 @@ def _describe(entry: EntryView, by_id: dict[int, EntryView]) -> str:
 def _entry_row(
     entry: EntryView, balance: Decimal, currency: str, by_id: dict[int, EntryView]
 ) -> list[str]:
-    charge = money(entry.signed, currency) if entry.signed > 0 else ""
-    payment = money(-entry.signed, currency) if entry.signed < 0 else ""
+    charge = _money(entry.signed, currency) if entry.signed > 0 else ""
+    payment = _money(-entry.signed, currency) if entry.signed < 0 else ""
     return [
         long_date(entry.posted_on),
         _describe(entry, by_id),
         charge,
         payment,
-        money(balance, currency),
+        _money(balance, currency),
     ]
 
 
@@ -117,7 +135,7 @@ def statement_lines(
         before = balance
         balance += entry.signed
         date, description, charge, payment, total = _entry_row(entry, balance, currency, by_id)
-        parts = simpleSplit(description, BODY_FONT, _SIZE, description_width)[:2] or [""]
+        parts = _wrapped(description, description_width)
         block = [[date, parts[0], charge, payment, total]]
         block += [["", part, "", "", ""] for part in parts[1:]]
         blocks.append((before, block))
@@ -129,11 +147,11 @@ def statement_lines(
     rows: list[list[str]] = []
     if first:
         brought = blocks[first][0] if first < len(blocks) else balance
-        rows.append(["", "Balance brought forward", "", "", money(brought, currency)])
+        rows.append(["", "Balance brought forward", "", "", _money(brought, currency)])
         if len(rows) + used > room and first < len(blocks):
             used -= len(blocks[first][1])
             first += 1
-            rows[0][4] = money(blocks[first][0] if first < len(blocks) else balance, currency)
+            rows[0][4] = _money(blocks[first][0] if first < len(blocks) else balance, currency)
     for _, block in blocks[first:]:
         rows.extend(block)
     return rows
@@ -156,11 +174,15 @@ class _Text:
         """`value` starting at x."""
         self._use(font, size)
         self.text.setTextOrigin(x, y)
-        self.text.textOut(value)
+        # What textOut writes, without the width textOut measures to advance its cursor:
+        # every string here gets its own origin, so that measuring (half a million
+        # strings in a chapter's statements) would never be used. Not textLine: its
+        # line break after each string splits a line's words when the PDF is read back.
+        self.text._code.append(self.text._formatText(value))
 
     def right(self, x: float, y: float, value: str, font: str, size: float) -> None:
         """`value` ending at x."""
-        self.left(x - pdfmetrics.stringWidth(value, font, size), y, value, font, size)
+        self.left(x - _width(value, font, size), y, value, font, size)
 
     def draw(self) -> None:
         """Put the text object on the page."""
@@ -197,8 +219,8 @@ class _StatementPage(Flowable):  # type: ignore[misc]  # reportlab is untyped
         facts = (
             ("Statement date", long_date(self.setting.as_of)),
             ("Member ID", s.hq.hq_id),
-            (f"{self.setting.year} dues open", money(s.year_open, cur)),
-            ("Amount due", money(s.outstanding, cur)),
+            (f"{self.setting.year} dues open", _money(s.year_open, cur)),
+            ("Amount due", _money(s.outstanding, cur)),
         )
         fy = top - 14
         for label, value in facts:
@@ -223,10 +245,10 @@ class _StatementPage(Flowable):  # type: ignore[misc]  # reportlab is untyped
         canvas.setLineWidth(0.6)
         canvas.line(0, y, width, y)
         y -= 15
-        text.right(width, y, f"Amount due: {money(s.outstanding, cur)}", BOLD_FONT, 11)
+        text.right(width, y, f"Amount due: {_money(s.outstanding, cur)}", BOLD_FONT, 11)
         if s.credit:
             y -= 14
-            text.right(width, y, f"Credit on account: {money(s.credit, cur)}", BODY_FONT, _SIZE)
+            text.right(width, y, f"Credit on account: {_money(s.credit, cur)}", BODY_FONT, _SIZE)
         y -= 26
         text.left(0, y, "How to pay", BOLD_FONT, 10.5)
         for line in self.setting.how_to_pay(width):
@@ -262,7 +284,7 @@ class _StatementPage(Flowable):  # type: ignore[misc]  # reportlab is untyped
         text.left(0, y + 3, "Please return this part with your payment", BODY_FONT, 7.5)
         name = _fit(s.hq.display_name, BOLD_FONT, 10, width * 0.55)
         text.left(0, y - 16, name, BOLD_FONT, 10)
-        due = f"Amount due: {money(s.outstanding, self.setting.currency)}"
+        due = f"Amount due: {_money(s.outstanding, self.setting.currency)}"
         text.right(width, y - 16, due, BOLD_FONT, 10)
         slip_id = f"Member ID {s.hq.hq_id} · {self.setting.year} chapter dues"
         text.left(0, y - 30, slip_id, BODY_FONT, _SIZE)
@@ -284,14 +306,17 @@ class _Setting:
         self.slip_height = 58.0
         self.footer_height = 58.0 + 120.0  # the slip and the how-to-pay block under the table
         self._lines: dict[float, list[str]] = {}
+        self._payee: dict[float, str] = {}
 
     def columns(self, width: float) -> list[float]:
         """The x of each entries-table column edge, for a page `width` wide."""
         return [sum(_SHARES[:i]) * width for i in range(len(_SHARES) + 1)]
 
     def payee(self, width: float) -> str:
-        """ "Payable to <chapter>", cut to the slip's width."""
-        return _fit(f"Payable to {self.chapter}", BODY_FONT, _SIZE, width * 0.55)
+        """ "Payable to <chapter>", cut to the slip's width (computed once per run)."""
+        if width not in self._payee:
+            self._payee[width] = _fit(f"Payable to {self.chapter}", BODY_FONT, _SIZE, width * 0.55)
+        return self._payee[width]
 
     def how_to_pay(self, width: float) -> list[str]:
         """The how-to-pay paragraph wrapped to the page (computed once per run)."""

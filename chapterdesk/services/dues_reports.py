@@ -1,9 +1,13 @@
 """What the treasurer's printed dues reports show, read from the ledger in one unit of work.
 
 The dues report for a year, the member statements and a receipt's copy are
-built from the same derived figures as the rest of the dues services
-(`ledger.entries_for` and `ledger.allocate`): nothing here stores or
-recomputes money a second way, so the report's grand totals are the ledger's.
+built from the same derived figures as the rest of the dues services:
+nothing here stores money or applies payments a second way, so the report's
+grand totals are the ledger's. A whole year (the dues report, and who gets a
+statement) is read with `services.year_ledger`, which applies payments with
+`ledger.allocate`'s own rule to the whole chapter in a few queries; a
+statement or a receipt, which print every entry, read the member's entries
+(`ledger.entries_for`) and allocate them.
 
 A year's figures are those of its charges: per member what was assessed for
 the year, waived, paid (payments and credits applied to it, oldest charge
@@ -17,12 +21,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from chapterdesk.data.engine import Database
@@ -32,9 +37,22 @@ from chapterdesk.errors import NotFoundError
 from chapterdesk.money import from_cents
 from chapterdesk.services.balances import AGING_BUCKETS, Aging, aging_bucket
 from chapterdesk.services.chapter import CategoryIndex, categories_in, settings_row
-from chapterdesk.services.ledger import METHOD_LABELS, ZERO, EntryView, allocate, entries_for
+from chapterdesk.services.ledger import (
+    METHOD_LABELS,
+    ZERO,
+    EntryView,
+    allocate,
+    entries_for,
+    names_for,
+)
 from chapterdesk.services.rates import DuesYear, dues_year_in
-from chapterdesk.services.roster import HqRecord, hq_record
+from chapterdesk.services.roster import HQ_FIELDS, HqRecord
+from chapterdesk.services.year_ledger import (
+    live_entry,
+    people_charged_for,
+    sum_cents,
+    year_positions,
+)
 
 _CHUNK = 500
 
@@ -91,26 +109,18 @@ class DuesYearReport:
     totals: DuesTotal
 
 
+_HQ_COLUMNS = tuple(getattr(HqMember, name) for name in HQ_FIELDS)
+
+
 def _hq_records(session: Session, hq_ids: Iterable[str]) -> dict[str, HqRecord]:
-    """Plain HQ records of some IDs, read in chunks."""
+    """Plain HQ records of some IDs, read in chunks (columns only, no ORM objects)."""
     wanted = sorted(set(hq_ids))
     records: dict[str, HqRecord] = {}
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
-        for row in session.scalars(select(HqMember).where(HqMember.hq_id.in_(chunk))):
-            records[row.hq_id] = hq_record(row)
+        for row in session.execute(select(*_HQ_COLUMNS).where(HqMember.hq_id.in_(chunk))):
+            records[row[0]] = HqRecord(*row)
     return records
-
-
-def _charged_in(session: Session, year: int) -> set[str]:
-    """The HQ IDs with a charge (live or reversed) for a dues year."""
-    return set(
-        session.scalars(
-            select(LedgerEntry.hq_id).where(
-                LedgerEntry.kind == "charge", LedgerEntry.dues_year == year
-            )
-        )
-    )
 
 
 def _sum(lines: Iterable[DuesReportLine], label: str) -> DuesTotal:
@@ -128,26 +138,20 @@ def _sum(lines: Iterable[DuesReportLine], label: str) -> DuesTotal:
 
 def _by_method(session: Session, window: DuesYear) -> tuple[MethodTotal, ...]:
     """Live payments received between the year's first and last day, per method."""
-    reversed_ids = set(
-        session.scalars(select(LedgerEntry.reverses_id).where(LedgerEntry.kind == "reversal"))
-    )
-    counts: dict[str, int] = defaultdict(int)
-    cents: dict[str, int] = defaultdict(int)
-    rows = session.execute(
-        select(LedgerEntry.id, LedgerEntry.method, LedgerEntry.amount_cents).where(
+    query = (
+        select(LedgerEntry.method, func.count(), sum_cents())
+        .where(
             LedgerEntry.kind == "payment",
             LedgerEntry.posted_on >= window.starts_on,
             LedgerEntry.posted_on <= window.ends_on,
+            live_entry(),
         )
+        .group_by(LedgerEntry.method)
     )
-    for entry_id, method, amount in rows:
-        if entry_id in reversed_ids or method is None:
-            continue
-        counts[method] += 1
-        cents[method] += amount
+    found = {method: (count, cents) for method, count, cents in session.execute(query)}
+    totals = [(code, label, *found.get(code, (0, 0))) for code, label in METHOD_LABELS.items()]
     return tuple(
-        MethodTotal(code, label, counts[code], from_cents(cents[code]))
-        for code, label in METHOD_LABELS.items()
+        MethodTotal(code, label, count, from_cents(cents)) for code, label, count, cents in totals
     )
 
 
@@ -165,33 +169,47 @@ def dues_year_report(db: Database, year: int, *, as_of: dt.date | None = None) -
         window = dues_year_in(session, year)
         currency = settings_row(session).currency
         category_list = categories_in(session)
-        categories = CategoryIndex(category_list)
-        ledgers = entries_for(session, _charged_in(session, year))
-        records = _hq_records(session, ledgers)
+        positions = year_positions(session, year)
+        people = people_charged_for(session, year)
         by_method = _by_method(session, window)
+    categories = CategoryIndex(category_list)
+    category_names: dict[str, str] = {}
+    decimal = functools.cache(from_cents)  # a chapter's amounts repeat: convert each once
     lines: list[DuesReportLine] = []
-    aging = dict.fromkeys(AGING_BUCKETS, ZERO)
-    for hq_id, entries in ledgers.items():
-        state = allocate(entries)
-        charges = [c for c in state.charges if c.dues_year == year]
-        if not charges:
-            continue  # every charge for the year was reversed
-        for charge in charges:
+    aging = dict.fromkeys(AGING_BUCKETS, 0)
+    for position in positions:
+        for charge in position.charges:
             if charge.open > 0:
                 aging[aging_bucket(charge.posted_on, day)] += charge.open
-        record = records[hq_id]
-        category = categories.resolve(record.member_type)
+        person = people[position.hq_id]
+        category_name = category_names.get(person.member_type)
+        if category_name is None:
+            category = categories.resolve(person.member_type)
+            category_name = category.name if category else (person.member_type or "No category")
+            category_names[person.member_type] = category_name
+        if len(position.charges) == 1:  # nearly everyone: one charge for the year
+            (charge,) = position.charges
+            cents = (charge.charged, charge.waived, charge.paid, charge.open)
+        else:
+            charges = position.charges
+            cents = (
+                sum(c.charged for c in charges),
+                sum(c.waived for c in charges),
+                sum(c.paid for c in charges),
+                sum(c.open for c in charges),
+            )
+        assessed, waived, paid, outstanding = map(decimal, cents)
         lines.append(
             DuesReportLine(
-                hq_id=hq_id,
-                name=record.display_name,
-                sort_name=record.sort_name,
-                category=category.name if category else (record.member_type or "No category"),
-                assessed=sum((c.charged for c in charges), ZERO),
-                waived=sum((c.waived for c in charges), ZERO),
-                paid=sum((c.paid for c in charges), ZERO),
-                outstanding=sum((c.open for c in charges), ZERO),
-                credit=state.credit,
+                hq_id=position.hq_id,
+                name=person.name,
+                sort_name=person.sort_name,
+                category=category_name,
+                assessed=assessed,
+                waived=waived,
+                paid=paid,
+                outstanding=outstanding,
+                credit=decimal(position.credit),
             )
         )
     lines.sort(key=lambda line: (line.sort_name.casefold(), line.hq_id))
@@ -210,7 +228,7 @@ def dues_year_report(db: Database, year: int, *, as_of: dt.date | None = None) -
         lines=tuple(lines),
         by_category=by_category,
         by_method=by_method,
-        aging=Aging(**aging),
+        aging=Aging(**{bucket: from_cents(cents) for bucket, cents in aging.items()}),
         totals=_sum(lines, "All members"),
     )
 
@@ -230,14 +248,13 @@ def statement_members(db: Database, year: int) -> list[str]:
     """HQ IDs, by last name, of the members whose dues for `year` are still open."""
     with db.reading() as session:
         dues_year_in(session, year)
-        ledgers = entries_for(session, _charged_in(session, year))
         owing = [
-            hq_id
-            for hq_id, entries in ledgers.items()
-            if any(c.dues_year == year and c.open > 0 for c in allocate(entries).charges)
+            position.hq_id
+            for position in year_positions(session, year)
+            if any(charge.open > 0 for charge in position.charges)
         ]
-        records = _hq_records(session, owing)
-    owing.sort(key=lambda hq_id: (records[hq_id].sort_name.casefold(), hq_id))
+        names = names_for(session, owing)
+    owing.sort(key=lambda hq_id: (names[hq_id][1].casefold(), hq_id))
     return owing
 
 

@@ -13,11 +13,12 @@ credit, carried forward to the next charge (dues are not refundable).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
@@ -120,6 +121,7 @@ class Allocation:
     charges: tuple[ChargeStatus, ...]
 
 
+# `_views` unpacks rows of these columns by position, in this order.
 _COLUMNS = (
     LedgerEntry.id,
     LedgerEntry.kind,
@@ -137,31 +139,52 @@ _COLUMNS = (
 )
 
 
+@functools.lru_cache(maxsize=4096)
+def _amounts(cents: int, sign: int) -> tuple[Decimal, Decimal]:
+    """An entry's amount and signed amount as `Decimal`s (a ledger's amounts repeat a lot)."""
+    amount = from_cents(cents)
+    return amount, amount * sign
+
+
 def _views(rows: Sequence[Any]) -> list[EntryView]:
     """Entry views of one member's rows (a reversal always belongs to the same member)."""
-    kind_of = {row.id: row.kind for row in rows}
-    reversed_by = {row.reverses_id: row.id for row in rows if row.reverses_id is not None}
+    kind_of = {row[0]: row[1] for row in rows}
+    reversed_by = {row[9]: row[0] for row in rows if row[9] is not None}
     views = []
-    for row in rows:
-        amount = from_cents(row.amount_cents)
-        sign = SIGN[row.kind] if row.kind != "reversal" else -SIGN[kind_of[row.reverses_id]]
+    for (
+        entry_id,
+        kind,
+        hq_id,
+        dues_year,
+        cents,
+        posted_on,
+        method,
+        reference,
+        receipt_no,
+        reverses_id,
+        charge_id,
+        reason,
+        detail,
+    ) in rows:
+        sign = SIGN[kind] if kind != "reversal" else -SIGN[kind_of[reverses_id]]
+        amount, signed = _amounts(cents, sign)
         views.append(
             EntryView(
-                id=row.id,
-                kind=row.kind,
-                hq_id=row.hq_id,
-                dues_year=row.dues_year,
-                amount=amount,
-                signed=amount * sign,
-                posted_on=row.posted_on,
-                method=row.method,
-                reference=row.reference,
-                receipt_no=row.receipt_no,
-                reverses_id=row.reverses_id,
-                charge_id=row.charge_id,
-                reason=row.reason,
-                detail=row.detail,
-                reversed_by=reversed_by.get(row.id),
+                entry_id,
+                kind,
+                hq_id,
+                dues_year,
+                amount,
+                signed,
+                posted_on,
+                method,
+                reference,
+                receipt_no,
+                reverses_id,
+                charge_id,
+                reason,
+                detail,
+                reversed_by.get(entry_id),
             )
         )
     return views
@@ -180,10 +203,9 @@ def entries_for(
         chunks = [wanted[i : i + 500] for i in range(0, len(wanted), 500)]
     for chunk in chunks:
         chunk_query = query if chunk is None else query.where(LedgerEntry.hq_id.in_(chunk))
-        rows = session.execute(chunk_query).all()
         by_hq: dict[str, list[Any]] = defaultdict(list)
-        for row in rows:
-            by_hq[row.hq_id].append(row)
+        for row in session.execute(chunk_query):
+            by_hq[row[2]].append(row)
         for hq_id, member_rows in by_hq.items():
             by_member[hq_id] = _views(member_rows)
     return by_member
@@ -197,6 +219,37 @@ def entry_by_id(session: Session, entry_id: int) -> EntryView | None:
     return next(e for e in entries_for(session, [row[0]])[row[0]] if e.id == entry_id)
 
 
+def charge_order(
+    dues_year: int | None, posted_on: dt.date, entry_id: int
+) -> tuple[int, dt.date, int]:
+    """The order a member's payments and credits pay their charges off: oldest first.
+
+    Oldest dues year first, then the date posted, then the entry number. Every
+    reader of the ledger sorts charges by this one key, so a member's balance
+    comes out the same whichever way the ledger was read.
+    """
+    return (dues_year or 0, posted_on, entry_id)
+
+
+Amount = TypeVar("Amount", int, Decimal)
+
+
+def apply_pool(pool: Amount, owed: Iterable[Amount]) -> tuple[list[Amount], Amount]:
+    """What a pool of live payments and credits pays of each amount owed, and what is left.
+
+    The amounts owed are the live charges less their waivers, in `charge_order`;
+    what is left is the member's credit. Works on `Decimal`s (one member's
+    entries, `allocate`) and on integer cents (a whole dues year read at once,
+    `services.year_ledger`) alike, so both apply payments by the very same rule.
+    """
+    applied: list[Amount] = []
+    for amount in owed:
+        paid = min(pool, amount)
+        pool -= paid
+        applied.append(paid)
+    return applied, pool
+
+
 def allocate(entries: Sequence[EntryView]) -> Allocation:
     """Sum a member's entries and apply their live payments and credits to live charges."""
     live = [e for e in entries if e.kind != "reversal" and e.reversed_by is None]
@@ -206,35 +259,34 @@ def allocate(entries: Sequence[EntryView]) -> Allocation:
             waived_by_charge[entry.charge_id] += entry.amount
     paid = sum((e.amount for e in live if e.kind == "payment"), ZERO)
     credits = sum((e.amount for e in live if e.kind == "credit"), ZERO)
-    pool = paid + credits
     charges = sorted(
         (e for e in live if e.kind == "charge"),
-        key=lambda e: (e.dues_year or 0, e.posted_on, e.id),
+        key=lambda e: charge_order(e.dues_year, e.posted_on, e.id),
     )
-    states = []
-    for charge in charges:
-        waived = waived_by_charge[charge.id]
-        applied = min(pool, charge.amount - waived)
-        pool -= applied
-        states.append(
-            ChargeStatus(
-                entry_id=charge.id,
-                dues_year=charge.dues_year or 0,
-                posted_on=charge.posted_on,
-                charged=charge.amount,
-                waived=waived,
-                paid=applied,
-                open=charge.amount - waived - applied,
-                detail=charge.detail,
-            )
+    waived = [waived_by_charge[charge.id] for charge in charges]
+    applied, credit = apply_pool(
+        paid + credits, [c.amount - w for c, w in zip(charges, waived, strict=True)]
+    )
+    states = [
+        ChargeStatus(
+            entry_id=charge.id,
+            dues_year=charge.dues_year or 0,
+            posted_on=charge.posted_on,
+            charged=charge.amount,
+            waived=charge_waived,
+            paid=charge_paid,
+            open=charge.amount - charge_waived - charge_paid,
+            detail=charge.detail,
         )
+        for charge, charge_waived, charge_paid in zip(charges, waived, applied, strict=True)
+    ]
     return Allocation(
         assessed=sum((c.charged for c in states), ZERO),
         paid=paid,
         credits=credits,
         waived=sum((c.waived for c in states), ZERO),
         outstanding=sum((c.open for c in states), ZERO),
-        credit=pool,
+        credit=credit,
         balance=sum((e.signed for e in entries), ZERO),
         charges=tuple(states),
     )

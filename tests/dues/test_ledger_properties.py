@@ -3,7 +3,8 @@
 After every step: each member's balance is the sum of their entries (summed here
 straight from the rows, independently of the services) and equals outstanding
 minus credit; no posted row ever changes; receipts run 1..n without gaps; cash
-received equals the payments recorded less those reversed.
+received equals the payments recorded less those reversed; the dues report's
+line for each member (read for the whole year at once) is their own balance.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from chapterdesk.data.migrate import open_database
 from chapterdesk.errors import RuleRefusedError
 from chapterdesk.services import dues, roster
+from chapterdesk.services.dues_reports import dues_year_report, statement_members
 from tests.helpers import TODAY, add_hq
 
 MEMBERS = ("11", "12", "13")
@@ -151,6 +153,28 @@ class LedgerMachine(RuleBasedStateMachine):
             for charge in state.charges:
                 assert charge.open >= 0 and charge.paid >= 0 and charge.waived >= 0
                 assert charge.open + charge.paid + charge.waived == charge.charged
+
+    @invariant()
+    def dues_report_gives_each_members_balance(self) -> None:
+        for year in YEARS:
+            report = dues_year_report(self.db, year, as_of=TODAY)
+            owing = set(statement_members(self.db, year))
+            for line in report.lines:
+                state = dues.member_balance(self.db, line.hq_id, TODAY)
+                charges = [c for c in state.charges if c.dues_year == year]
+                assert charges, "only members with a live charge for the year are listed"
+                assert (line.assessed, line.waived, line.paid, line.outstanding) == (
+                    sum((c.charged for c in charges), Decimal("0.00")),
+                    sum((c.waived for c in charges), Decimal("0.00")),
+                    sum((c.paid for c in charges), Decimal("0.00")),
+                    sum((c.open for c in charges), Decimal("0.00")),
+                )
+                assert line.credit == state.credit
+                assert (line.hq_id in owing) == (line.outstanding > 0)
+            listed = {line.hq_id for line in report.lines}
+            for hq_id in set(MEMBERS) - listed:
+                state = dues.member_balance(self.db, hq_id, TODAY)
+                assert all(c.dues_year != year for c in state.charges)
 
     @invariant()
     def cash_received_is_payments_less_reversed_ones(self) -> None:

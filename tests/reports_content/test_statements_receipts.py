@@ -32,6 +32,9 @@ def test_one_page_per_member_who_owes(ledger_db: Database, tmp_path: Path) -> No
         assert "Visa, MasterCard or American Express" in page
         assert "Purchase orders are not accepted" in page
         assert f"Page {number} of 3" in page and f"Dues statement {YEAR}" in page
+    for page, hq_id in zip(text, OWING, strict=True):
+        # read back (copied, searched, read aloud) a line's words stay on one line
+        assert f"Member ID {hq_id}" in page and f"Member ID {hq_id} · {YEAR} chapter dues" in page
     assert "Søren Ødegård, Treasurer" in text[0], "members are told whom to ask"
     assert "Reversal of payment (receipt 4): Check" in text[0]
     assert "returned unpaid (NSF)" in text[0], "a long description wraps, it is not cut"
