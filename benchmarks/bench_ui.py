@@ -55,7 +55,8 @@ from chapterdesk.ui.main_window import MainWindow
 from chapterdesk.ui import settings
 app = make_application()
 settings.LAST_PAGE.set("roster")
-window = MainWindow(startup_database(sys.argv[1], False))
+database, _warning = startup_database(sys.argv[1], False)
+window = MainWindow(database)
 window.resize(1280, 800)
 page = window.pages["roster"]
 class Painted(QObject):
@@ -100,7 +101,8 @@ def in_process(db: Path) -> tuple[list[float], list[float], list[float]]:
 
     app = make_application()
     settings.LAST_PAGE.set("roster")
-    window = MainWindow(startup_database(str(db), False))
+    database, _warning = startup_database(str(db), False)
+    window = MainWindow(database)
     window.resize(1280, 800)
     window.show()
     page = window.pages["roster"]
