@@ -8,6 +8,11 @@ On PostgreSQL there is no file to back up: the whole upgrade runs in one
 transaction (PostgreSQL's DDL is transactional, so a failed upgrade leaves the
 schema exactly as it was), under an advisory lock so that two officers opening
 the shared database at once do not both upgrade it. It is logged as such.
+
+A database already at the current schema (`revision.SCHEMA_HEAD`) is opened
+without loading Alembic at all: an SQLite file's stored revision is read with
+the standard library, a server's with one plain query. Alembic is imported
+only to upgrade, to refuse, or to answer `head_revision()`.
 """
 
 from __future__ import annotations
@@ -15,18 +20,19 @@ from __future__ import annotations
 import logging
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from chapterdesk.backup import automatic_backup, latest_automatic_backup
 from chapterdesk.credentials import address_of, connection_problem
 from chapterdesk.data.engine import Database, Location, resolve_location
+from chapterdesk.data.revision import SCHEMA_HEAD, sqlite_revision
 from chapterdesk.errors import DatabaseError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -37,6 +43,8 @@ log = logging.getLogger(__name__)
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic config bound to ChapterDesk's migrations (and a connection, to run them)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if connection is not None:
@@ -45,7 +53,9 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
-    """The newest schema revision this version of ChapterDesk knows."""
+    """The newest schema revision this version of ChapterDesk knows (Alembic's answer)."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None, "the migration history is empty"
     return head
@@ -53,12 +63,16 @@ def head_revision() -> str:
 
 def known_revisions() -> set[str]:
     """Every revision in this version's history."""
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     return {rev.revision for rev in script.walk_revisions()}
 
 
 def current_revision(connection: Connection) -> str | None:
     """The revision the database is at, or None when Alembic never touched it."""
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(connection).get_current_revision()
 
 
@@ -68,6 +82,8 @@ def upgrade(db: Database, revision: str = "head") -> None:
     On PostgreSQL the transaction first takes an advisory lock, so a second
     ChapterDesk opening the same database waits and then finds nothing to do.
     """
+    from alembic import command
+
     with db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             lock = text("SELECT pg_advisory_xact_lock(:key)")
@@ -208,7 +224,20 @@ def verify_schema(connection: Connection, display: str) -> str | None:
     return current
 
 
+def _stored_revision_is_head(db: Database) -> bool:
+    """Whether the database records exactly the current head (told without Alembic)."""
+    if db.location.path is not None:
+        return sqlite_revision(db.location.path) == SCHEMA_HEAD
+    with db.read_engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return False
+        rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    return [tuple(row) for row in rows] == [(SCHEMA_HEAD,)]
+
+
 def _bring_schema_up_to_date(db: Database) -> None:
+    if _stored_revision_is_head(db):
+        return
     head = head_revision()
     with db.read_engine.connect() as connection:
         current = verify_schema(connection, db.location.display())
