@@ -1,10 +1,12 @@
 """The main window: a sidebar of pages, menus and shortcuts, and a status bar about the chapter.
 
 With no database yet it shows the welcome page; once a chapter is open it
-shows the registered pages (`chapterdesk.ui.pages.PAGES`). The status bar
-shows where the database is, how old the HQ data is (in a warning colour
-when stale) and the standing counts, re-read off the UI thread whenever the
-data changes.
+lists the registered pages (`chapterdesk.ui.pages.PAGES`) in the sidebar and
+builds each one the first time it is opened (`LazyPages`), so start-up pays for
+the page shown and nothing else. The status bar shows where the database is,
+how old the HQ data is (in a warning colour when stale) and the standing
+counts, re-read off the UI thread whenever the data changes; the first read
+waits until the page shown has its own data on screen.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ from chapterdesk.ui import ask, settings
 from chapterdesk.ui.connection_watch import watch_connection
 from chapterdesk.ui.dialogs import NewChapterDialog
 from chapterdesk.ui.icons import icon
-from chapterdesk.ui.pages import page_classes
+from chapterdesk.ui.lazy_pages import LazyPages
+from chapterdesk.ui.pages import PageEntry, page_entries
 from chapterdesk.ui.pages.base import AppContext, Page
 from chapterdesk.ui.safety_actions import SafetyActions
 from chapterdesk.ui.tasks import TaskRunner
@@ -53,7 +56,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icon("app"))
         self.tasks = TaskRunner(self)
         self.ctx: AppContext | None = None
-        self.pages: dict[str, Page] = {}
+        self.pages = LazyPages([], self._build_page)
         self.sidebar = QListWidget()
         self.sidebar.setAccessibleName("Pages")
         self.sidebar.setIconSize(QSize(28, 28))
@@ -163,7 +166,7 @@ class MainWindow(QMainWindow):
         old = self.ctx
         if old is not None:
             self.tasks.shutdown()
-            for page in self.pages.values():
+            for page in self.pages.built().values():
                 self.stack.removeWidget(page)
                 page.deleteLater()
             old.deleteLater()
@@ -179,23 +182,20 @@ class MainWindow(QMainWindow):
         ctx.undo.redoTextChanged.connect(self._redo_text)
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
-        self.pages = {}
+        self.pages = LazyPages(page_entries(), self._build_page)
         self.sidebar.blockSignals(True)
         self.sidebar.clear()
         self.view_menu.clear()
-        for number, page_class in enumerate(page_classes(), start=1):
-            page = page_class(ctx)
-            self.pages[page.key] = page
-            self.stack.addWidget(page)
-            item = QListWidgetItem(icon(page.icon_name), page.title)
-            item.setData(Qt.ItemDataRole.UserRole, page.key)
-            item.setToolTip(f"{page.title} (Ctrl+{number})" if number <= 9 else page.title)
+        for number, entry in enumerate(self.pages.entries(), start=1):
+            item = QListWidgetItem(icon(entry.icon_name), entry.title)
+            item.setData(Qt.ItemDataRole.UserRole, entry.key)
+            item.setToolTip(f"{entry.title} (Ctrl+{number})" if number <= 9 else entry.title)
             self.sidebar.addItem(item)
-            action = self._action(f"&{number} {page.title}" if number <= 9 else page.title,
-                                  lambda _=False, k=page.key: self.go_to(k))
+            action = self._action(f"&{number} {entry.title}" if number <= 9 else entry.title,
+                                  lambda _=False, k=entry.key: self.go_to(k))
             if number <= 9:
                 action.setShortcut(QKeySequence(f"Ctrl+{number}"))
-            action.setIcon(icon(page.icon_name))
+            action.setIcon(icon(entry.icon_name))
             self.view_menu.addAction(action)
         self.sidebar.setFixedWidth(self.sidebar.sizeHintForColumn(0) + 36)
         self.sidebar.blockSignals(False)
@@ -208,7 +208,15 @@ class MainWindow(QMainWindow):
             settings.LAST_DATABASE.set(str(db.location.path))
         last = settings.LAST_PAGE.get()
         self.go_to(last if last in self.pages else "dashboard")
-        self.update_status()
+        # After the page shown has read what it shows: the counts can wait a moment.
+        self.tasks.when_idle(self.update_status)
+
+    def _build_page(self, entry: PageEntry) -> Page:
+        """Build a page the first time it is needed and put it in the stack."""
+        assert self.ctx is not None, "pages exist only while a chapter is open"
+        page = entry.page_class()(self.ctx)
+        self.stack.addWidget(page)
+        return page
 
     def open_path(self, path: Path) -> bool:
         """Open the chapter database at `path`; a problem is shown and False returned."""
@@ -283,7 +291,7 @@ class MainWindow(QMainWindow):
     def current_page(self) -> Page | None:
         """The page shown (None on the welcome page)."""
         widget = self.stack.currentWidget()
-        shown = [page for page in self.pages.values() if page is widget]
+        shown = [page for page in self.pages.built().values() if page is widget]
         return shown[0] if shown else None
 
     def _sidebar_changed(self, row: int) -> None:
