@@ -3,9 +3,10 @@
 Filtering and sorting happen in SQL (`services.roster_query`); this model keeps
 only the ordered membership keys (50,000 integers is a few hundred KB) and
 fetches the rows the view paints, 200 at a time, keeping the most recent pages.
-A search typed into the roster asks SQL for the matching keys and keeps the
-already-ordered keys that match, so a keystroke costs one filtering query and
-no re-sort.
+A search typed into the roster asks for the matching keys and keeps the
+already-ordered keys that match, so a keystroke costs no re-sort. A new view's
+first page is read with its keys (on the worker thread, when the page loads it
+there), so showing it reads nothing on the UI thread.
 """
 
 from __future__ import annotations
@@ -43,13 +44,25 @@ def _date(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Loaded:
-    """What a view read from the database: its keys in order (None: unchanged) and matches."""
+    """A view as the worker read it: its keys in order, the search matches, its first page.
+
+    `base_ids` are the ordered keys of the view without its search text (re-read
+    only when the filters or the sort changed); `ids` those the view shows.
+    """
 
     filter: RosterFilter
     sort_key: str
     descending: bool
-    base_ids: list[int] | None
+    base_ids: list[int]
+    ids: list[int]
     matched: set[int] | None
+    first_page: list[RosterRow | None]
+
+
+def fetch_page(db: Database, keys: list[int]) -> list[RosterRow | None]:
+    """The rows of one page of keys, in order; a member who left since has no row (None)."""
+    found = {r.membership_id: r for r in roster_query.rows_for(db, keys)}
+    return [found.get(k) for k in keys]
 
 
 @dataclass(frozen=True)
@@ -112,11 +125,13 @@ class RosterModel(QAbstractTableModel):
         """The database reads a new view needs, as a job that may run on the worker thread.
 
         Only what changed is read: the ordered keys when the filters or sort
-        changed (or `force`), the search matches when there is search text; a
-        search that extends the one shown looks only among its matches.
+        changed (or `force`), the search matches when there is search text (a
+        search that extends the one shown looks only among its matches); then the
+        first page of rows, so the view paints without reading on the UI thread.
         """
         base_key = (wanted.without_search(), sort_key, descending)
         need_base = force or base_key != self._base_key
+        known_base = self._base_ids
         text = wanted.search.strip()
         previous = self._last_search
         within = None
@@ -128,34 +143,32 @@ class RosterModel(QAbstractTableModel):
             base = (
                 roster_query.ordered_ids(db, base_key[0], sort_key, descending)
                 if need_base
-                else None
+                else known_base
             )
-            matched = (
-                roster_query.matching_ids(db, RosterFilter(search=text), within=within)
-                if text
-                else None
-            )
-            return Loaded(wanted, sort_key, descending, base, matched)
+            matched = None
+            ids = base
+            if text:
+                matched = roster_query.matching_ids(db, RosterFilter(search=text), within=within)
+                ids = [i for i in base if i in matched]
+            first = fetch_page(db, ids[:PAGE_SIZE])
+            return Loaded(wanted, sort_key, descending, base, ids, matched, first)
 
         return job
 
     def show_loaded(self, loaded: Loaded) -> None:
         """Show a view whose reads `load_job` made (on the UI thread)."""
-        if loaded.base_ids is not None:
-            self._base_ids = loaded.base_ids
-            self._base_key = (loaded.filter.without_search(), loaded.sort_key, loaded.descending)
+        self._base_ids = loaded.base_ids
+        self._base_key = (loaded.filter.without_search(), loaded.sort_key, loaded.descending)
         self.filter = loaded.filter
         self.sort_key, self.descending = loaded.sort_key, loaded.descending
-        if loaded.matched is not None:
-            matched = loaded.matched
-            self._last_search = (loaded.filter.search.strip(), matched)
-            ids = [i for i in self._base_ids if i in matched]
-        else:
-            self._last_search = None
-            ids = self._base_ids
+        self._last_search = (
+            (loaded.filter.search.strip(), loaded.matched) if loaded.matched is not None else None
+        )
         self.beginResetModel()
-        self._ids = ids
+        self._ids = loaded.ids
         self._pages.clear()
+        if loaded.ids:
+            self._pages[0] = loaded.first_page
         self.endResetModel()
         self.reloaded.emit()
 
@@ -174,10 +187,8 @@ class RosterModel(QAbstractTableModel):
         page = self._pages.get(number)
         if page is None:
             start = number * PAGE_SIZE
-            keys = self._ids[start : start + PAGE_SIZE]
             # A member who left since the keys were read has no row: that line stays empty.
-            found = {r.membership_id: r for r in roster_query.rows_for(self.db, keys)}
-            page = [found.get(k) for k in keys]
+            page = fetch_page(self.db, self._ids[start : start + PAGE_SIZE])
             self._pages[number] = page
             while len(self._pages) > KEEP_PAGES:
                 self._pages.popitem(last=False)

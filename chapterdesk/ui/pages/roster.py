@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from chapterdesk.services import roster, roster_query
-from chapterdesk.services.chapter import list_categories
+from chapterdesk.services.chapter import Category, list_categories
 from chapterdesk.services.roster_query import RosterFilter
 from chapterdesk.standing import Standing
 from chapterdesk.ui import ask, settings
@@ -182,7 +182,7 @@ class RosterPage(Page):
         self.setTabOrder(self.add_button, self.copy_button)
         self.setTabOrder(self.copy_button, self.export_button)
         self.setTabOrder(self.export_button, self.table)
-        self._load_categories()
+        self.category.addItem("Any category", None)  # the categories come with the first load
         self.ctx.data_changed.connect(self.refresh)
         self._loaded = False
         self._search_serial = 0
@@ -190,14 +190,12 @@ class RosterPage(Page):
         self.model.loader = lambda wanted, key, descending: self.load(wanted, key, descending)
 
     # -- filters --------------------------------------------------------------------
-    def _load_categories(self) -> None:
-        chosen = self.category.currentData()
+    def _show_categories(self, categories: list[Category], chosen: int | None) -> None:
         self.category.clear()
         self.category.addItem("Any category", None)
-        for category in list_categories(self.db):
+        for category in categories:
             self.category.addItem(category.name, category.id)
-        index = self.category.findData(chosen)
-        self.category.setCurrentIndex(max(index, 0))
+        self.category.setCurrentIndex(max(self.category.findData(chosen), 0))
 
     def current_filter(self) -> RosterFilter:
         """The filter the search box and the combo boxes describe."""
@@ -222,11 +220,13 @@ class RosterPage(Page):
         *,
         force: bool = False,
         then: Callable[[], None] | None = None,
+        categories: bool = False,
     ) -> None:
         """Read a view of the roster on the worker thread and show it; the newest request wins.
 
         Typing, filtering and sorting a 50,000-member roster each cost a query of
         a tenth of a second or more, so none of them runs on the UI thread.
+        `categories`: re-read the category filter's choices too (first load, data changed).
         """
         self._search_serial += 1
         serial = self._search_serial
@@ -237,15 +237,23 @@ class RosterPage(Page):
             force=force,
         )
 
-        def show(loaded: Loaded) -> None:
+        db = self.db
+
+        def work(_progress: Any, _cancelled: Any) -> tuple[list[Category] | None, Loaded]:
+            return (list_categories(db) if categories else None), job()
+
+        def show(result: tuple[list[Category] | None, Loaded]) -> None:
+            choices, loaded = result
+            if choices is not None:
+                self._show_categories(choices, loaded.filter.category_id)
             if serial != self._search_serial:  # a later request supersedes this one
                 return
             self.model.show_loaded(loaded)
             if then is not None:
                 then()
 
-        self.ctx.tasks.run(lambda _p, _c: job(), title="Reading the roster", parent=self,
-                           on_done=show, show_progress=False)
+        self.ctx.tasks.run(work, title="Reading the roster", parent=self, on_done=show,
+                           show_progress=False)
 
     def show_filter(self, wanted: RosterFilter) -> None:
         """Set the search box and combo boxes to a filter (a dashboard link) and apply it."""
@@ -270,17 +278,16 @@ class RosterPage(Page):
     def activate(self, target: Any = None) -> None:
         if isinstance(target, RosterFilter):
             self._loaded = True
-            self._load_categories()
-            self.show_filter(target)
+            self._set_filter_widgets(target)
+            self.load(target, categories=True)
         elif not self._loaded:
             self._loaded = True
-            self.apply_filter()
+            self.load(self.current_filter(), categories=True)
 
     def refresh(self) -> None:
         """Re-read after a change: keep the filter, the sort and the selected member."""
         if not self._loaded:
             return
-        self._load_categories()
         current = self.model.row_at(self.table.currentIndex().row())
         wanted = self._select_after_load or (current.membership_id if current else None)
         self._select_after_load = None
@@ -293,7 +300,7 @@ class RosterPage(Page):
             else:
                 self.panel.show_member(None)
 
-        self.load(self.current_filter(), force=True, then=reselect)
+        self.load(self.current_filter(), force=True, then=reselect, categories=True)
 
     def focus_search(self) -> None:
         """Ctrl+F: put the cursor in the search box."""
