@@ -12,27 +12,28 @@ the shared database at once do not both upgrade it. It is logged as such.
 A database already at the current schema (`revision.SCHEMA_HEAD`) is opened
 without loading Alembic at all: an SQLite file's stored revision is read with
 the standard library, a server's with one plain query. Alembic is imported
-only to upgrade, to refuse, or to answer `head_revision()`.
+only to upgrade, to refuse, or to answer `head_revision()`; an SQLite file at
+the current schema is opened without loading SQLAlchemy either (the
+`Database` makes its engines when first used).
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+import sys
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, inspect, text
-from sqlalchemy.exc import DBAPIError, OperationalError
-
 from chapterdesk.backup import automatic_backup, latest_automatic_backup
-from chapterdesk.credentials import address_of, connection_problem
 from chapterdesk.data.engine import Database, Location, resolve_location
-from chapterdesk.data.revision import SCHEMA_HEAD, sqlite_revision
+from chapterdesk.data.revision import BUSY_TIMEOUT_S, SCHEMA_HEAD, sqlite_revision
 from chapterdesk.errors import DatabaseError
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Connection
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -83,6 +84,7 @@ def upgrade(db: Database, revision: str = "head") -> None:
     ChapterDesk opening the same database waits and then finds nothing to do.
     """
     from alembic import command
+    from sqlalchemy import text
 
     with db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
@@ -171,31 +173,47 @@ def open_database(
     try:
         _bring_schema_up_to_date(db)
         _name_the_lock_holder(db)
-    except (OperationalError, DBAPIError, sqlite3.DatabaseError) as exc:
+    except BaseException as exc:
         db.dispose()
-        address = None if location.path is not None else address_of(location.url)
-        if address is not None and isinstance(exc, DBAPIError):
-            raise DatabaseError(connection_problem(exc, address)) from None
-        raise DatabaseError(
-            f"Cannot open the database {location.display()}: {getattr(exc, 'orig', exc)}. "
-            + _restore_hint(location.path)
-        ) from None
-    except BaseException:
-        db.dispose()
-        raise
+        problem = _opening_problem(exc, location)
+        if problem is None:
+            raise
+        raise problem from None
     return db
+
+
+def _opening_problem(exc: BaseException, location: Location) -> DatabaseError | None:
+    """The officer's sentence for a database that cannot be opened (None: not such an error)."""
+    dbapi_error: type[BaseException] | None = None
+    if "sqlalchemy" in sys.modules:  # otherwise nothing raised one of its errors
+        from sqlalchemy.exc import DBAPIError
+
+        dbapi_error = DBAPIError
+    is_dbapi = dbapi_error is not None and isinstance(exc, dbapi_error)
+    if not is_dbapi and not isinstance(exc, sqlite3.DatabaseError):
+        return None
+    if location.path is None and is_dbapi:
+        from chapterdesk.credentials import address_of, connection_problem
+
+        address = address_of(location.url)
+        if address is not None:
+            return DatabaseError(connection_problem(exc, address))
+    return DatabaseError(
+        f"Cannot open the database {location.display()}: {getattr(exc, 'orig', exc)}. "
+        + _restore_hint(location.path)
+    )
 
 
 def _name_the_lock_holder(db: Database) -> None:
     """Put the chapter's officer name into the writer lock, for whoever finds it held."""
-    if db.writer_lock is None:
+    if db.writer_lock is None or db.location.path is None:
         return
-    with db.read_engine.connect() as connection:
-        officer = connection.exec_driver_sql(
-            "SELECT officer_name FROM chapter_settings WHERE id = 1"
-        ).scalar()
-    if officer:
-        db.writer_lock.describe(str(officer))
+    uri = f"{db.location.path.as_uri()}?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)) as connection:
+        query = "SELECT officer_name FROM chapter_settings WHERE id = 1"
+        row = connection.execute(query).fetchone()
+    if row is not None and row[0]:
+        db.writer_lock.describe(str(row[0]))
 
 
 def verify_schema(connection: Connection, display: str) -> str | None:
@@ -206,6 +224,8 @@ def verify_schema(connection: Connection, display: str) -> str | None:
     Raises:
         DatabaseError: the database holds other tables, or was written by a newer version.
     """
+    from sqlalchemy import inspect
+
     current = current_revision(connection)
     tables = set(inspect(connection).get_table_names())
     if current is None:
@@ -228,6 +248,8 @@ def _stored_revision_is_head(db: Database) -> bool:
     """Whether the database records exactly the current head (told without Alembic)."""
     if db.location.path is not None:
         return sqlite_revision(db.location.path) == SCHEMA_HEAD
+    from sqlalchemy import inspect, text
+
     with db.read_engine.connect() as connection:
         if not inspect(connection).has_table("alembic_version"):
             return False
