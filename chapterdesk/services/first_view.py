@@ -2,10 +2,12 @@
 
 Importing SQLAlchemy and the models takes about a third of a second, longer
 than a bare Qt window takes to appear. What the window shows first (the
-chapter's name, its categories, the roster's keys in name order and the first
-page of rows) is therefore read here with the standard library's `sqlite3`,
-in one read transaction, while the worker thread goes on to load SQLAlchemy
-for everything after. A shared server is read through the usual services.
+chapter's name, its categories, how many members there are and the first page
+of them by name) is therefore read here with the standard library's `sqlite3`,
+in one read transaction; the keys of every member in name order, which only
+scrolling needs, are read next (`roster_keys`), and the worker thread then
+goes on to load SQLAlchemy for everything after. A shared server is read
+through the usual services.
 
 The SQL below mirrors `services.chapter` and `services.roster_query` for this
 one view (no filter, sorted by name); rows are made by the same `roster_row`,
@@ -16,10 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from chapterdesk.data.engine import Database
 from chapterdesk.data.revision import BUSY_TIMEOUT_S
@@ -40,19 +42,21 @@ CATEGORIES_SQL = (
     "SELECT id, code, name, may_vote, may_hold_office, eligible, description"
     " FROM membership_category ORDER BY sort_order, id"
 )
-# roster_query.ordered_ids(RosterFilter(), "name"): current members by name, then key.
-KEYS_BY_NAME_SQL = (
-    "SELECT cm.id FROM chapter_membership AS cm JOIN hq_member AS h ON h.hq_id = cm.hq_id"
+CURRENT_MEMBERS = (
+    " FROM chapter_membership AS cm JOIN hq_member AS h ON h.hq_id = cm.hq_id"
     " WHERE cm.left_on IS NULL"
-    " ORDER BY h.last_name COLLATE NOCASE, h.first_name COLLATE NOCASE, cm.id"
 )
+# roster_query's order for RosterFilter() sorted by "name": by name, then by key.
+BY_NAME = " ORDER BY h.last_name COLLATE NOCASE, h.first_name COLLATE NOCASE, cm.id"
+KEYS_BY_NAME_SQL = "SELECT cm.id" + CURRENT_MEMBERS + BY_NAME
+COUNT_SQL = "SELECT count(*)" + CURRENT_MEMBERS
 # roster_query.ROW_COLUMNS, in MemberColumns' order.
-ROWS_SQL = (
+ROW_COLUMNS_SQL = (
     "SELECT cm.id, cm.chapter_joined_on, h.hq_id, h.first_name, h.middle_name, h.last_name,"
     " h.member_type, h.paid_through, h.hq_status, h.in_latest_export, h.email, h.company,"
-    " h.city FROM chapter_membership AS cm JOIN hq_member AS h ON h.hq_id = cm.hq_id"
-    " WHERE cm.id IN ({keys})"
+    " h.city"
 )
+FIRST_ROWS_SQL = ROW_COLUMNS_SQL + CURRENT_MEMBERS + BY_NAME + " LIMIT ?"
 OFFICES_SQL = (
     "SELECT t.membership_id, p.name FROM officer_term AS t"
     " JOIN officer_position AS p ON p.id = t.position_id"
@@ -63,12 +67,12 @@ OFFICES_SQL = (
 
 @dataclass(frozen=True)
 class RosterStart:
-    """The roster's first screen: every current member's key in name order, the first rows."""
+    """The roster's first screen: how many current members, and the first of them by name."""
 
     info: ChapterInfo
     categories: list[Category]
-    ids: list[int]
-    first_page: list[RosterRow | None]
+    total: int
+    first_page: list[RosterRow]
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -98,27 +102,25 @@ def _categories(connection: sqlite3.Connection) -> list[Category]:
 
 
 def _rows(
-    connection: sqlite3.Connection, keys: Sequence[int], context: RowContext
-) -> list[RosterRow | None]:
-    if not keys:
-        return []
-    marks = ",".join("?" * len(keys))
+    connection: sqlite3.Connection, found: list[Any], context: RowContext
+) -> list[RosterRow]:
+    keys = [r[0] for r in found]
     offices: dict[int, list[str]] = {}
-    day = context.day.isoformat()
-    for membership_id, position in connection.execute(
-        OFFICES_SQL.format(keys=marks), (*keys, day, day)
-    ):
-        offices.setdefault(membership_id, []).append(position)
-    found: dict[int, RosterRow] = {}
-    for r in connection.execute(ROWS_SQL.format(keys=marks), tuple(keys)):
+    if keys:
+        day = context.day.isoformat()
+        sql = OFFICES_SQL.format(keys=",".join("?" * len(keys)))
+        for membership_id, position in connection.execute(sql, (*keys, day, day)):
+            offices.setdefault(membership_id, []).append(position)
+    rows = []
+    for r in found:
         joined = _date(r[1])
         assert joined is not None, "chapter_joined_on is NOT NULL"
         columns = MemberColumns(
             r[0], joined, r[2], r[3], r[4], r[5], r[6], _date(r[7]), r[8], bool(r[9]),
             r[10], r[11], r[12],
         )
-        found[r[0]] = roster_row(columns, context, tuple(offices.get(r[0], ())))
-    return [found.get(k) for k in keys]
+        rows.append(roster_row(columns, context, tuple(offices.get(r[0], ()))))
+    return rows
 
 
 def chapter_info(db: Database) -> ChapterInfo:
@@ -136,28 +138,41 @@ def chapter_info(db: Database) -> ChapterInfo:
 
 
 def roster_start(db: Database, page_size: int, today: dt.date | None = None) -> RosterStart:
-    """The roster as it first opens: no filter, sorted by name, and its first `page_size` rows.
+    """The roster as it first opens (no filter, by name): its size and first `page_size` rows.
 
     Raises:
         BadInputError: the database has no chapter yet.
     """
     day = today or dt.date.today()
     if db.location.path is None:
-        return _through_the_services(db, page_size, day)
+        return _start_through_the_services(db, page_size, day)
     with closing(_connect(db.location.path)) as connection:
         info = _info(connection)
         categories = _categories(connection)
-        ids = [key for (key,) in connection.execute(KEYS_BY_NAME_SQL)]
+        total = int(connection.execute(COUNT_SQL).fetchone()[0])
+        found = connection.execute(FIRST_ROWS_SQL, (page_size,)).fetchall()
         context = RowContext(day, info.grace_days, CategoryIndex(categories))
-        first = _rows(connection, ids[:page_size], context)
-    return RosterStart(info, categories, ids, first)
+        first = _rows(connection, found, context)
+    return RosterStart(info, categories, total, first)
 
 
-def _through_the_services(db: Database, page_size: int, day: dt.date) -> RosterStart:
+def roster_keys(db: Database) -> list[int]:
+    """Every current member's key, in the order the roster first opens in (by name)."""
+    if db.location.path is None:
+        from chapterdesk.services import roster_query
+
+        return roster_query.ordered_ids(db, roster_query.RosterFilter(), "name")
+    with closing(_connect(db.location.path)) as connection:
+        return [key for (key,) in connection.execute(KEYS_BY_NAME_SQL).fetchall()]
+
+
+def _start_through_the_services(db: Database, page_size: int, day: dt.date) -> RosterStart:
     from chapterdesk.services import chapter, roster_query
 
-    info = chapter.chapter_info(db)
-    categories = chapter.list_categories(db)
-    ids = roster_query.ordered_ids(db, roster_query.RosterFilter(), "name", as_of=day)
-    found = {r.membership_id: r for r in roster_query.rows_for(db, ids[:page_size], as_of=day)}
-    return RosterStart(info, categories, ids, [found.get(k) for k in ids[:page_size]])
+    wanted = roster_query.RosterFilter()
+    return RosterStart(
+        chapter.chapter_info(db),
+        chapter.list_categories(db),
+        roster_query.count(db, wanted, as_of=day),
+        roster_query.page(db, wanted, "name", 0, page_size, as_of=day),
+    )

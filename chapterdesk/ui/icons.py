@@ -154,9 +154,15 @@ def pixmap(name: str, size: int) -> QPixmap:
     return image
 
 
+_DRAWN: dict[str, QIcon] = {}
+
+
 def icon(name: str) -> QIcon:
-    """The named icon at the sizes menus, lists and title bars use."""
-    result = QIcon()
-    for size in (16, 24, 32, 48, 64, 128, 256):
-        result.addPixmap(pixmap(name, size))
-    return result
+    """The named icon at the sizes menus, lists and title bars use (drawn once per process)."""
+    result = _DRAWN.get(name)
+    if result is None:
+        result = QIcon()
+        for size in (16, 24, 32, 48, 64, 128, 256):
+            result.addPixmap(pixmap(name, size))
+        _DRAWN[name] = result
+    return QIcon(result)

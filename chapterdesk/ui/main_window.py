@@ -12,7 +12,7 @@ waits until the page shown has its own data on screen.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -31,12 +31,10 @@ from chapterdesk.data.engine import Database
 from chapterdesk.data.migrate import open_database
 from chapterdesk.errors import ChapterDeskError
 from chapterdesk.paths import data_dir
-from chapterdesk.services.chapter import HqDataAge, chapter_info, hq_data_status
-from chapterdesk.services.roster import standing_counts
+from chapterdesk.services import first_view
 from chapterdesk.standing import Standing
 from chapterdesk.ui import ask, settings
 from chapterdesk.ui.connection_watch import watch_connection
-from chapterdesk.ui.dialogs import NewChapterDialog
 from chapterdesk.ui.icons import icon
 from chapterdesk.ui.lazy_pages import LazyPages
 from chapterdesk.ui.pages import PageEntry, page_entries
@@ -44,6 +42,9 @@ from chapterdesk.ui.pages.base import AppContext, Page
 from chapterdesk.ui.safety_actions import SafetyActions
 from chapterdesk.ui.tasks import TaskRunner
 from chapterdesk.ui.welcome import WelcomePage
+
+if TYPE_CHECKING:
+    from chapterdesk.services.chapter import HqDataAge
 
 DB_FILTER = "ChapterDesk database (*.sqlite3 *.sqlite *.db);;All files (*)"
 
@@ -70,11 +71,7 @@ class MainWindow(QMainWindow):
         )
         self.sidebar.currentRowChanged.connect(self._sidebar_changed)
         self.stack = QStackedWidget()
-        self.welcome = WelcomePage()
-        self.welcome.open_demo.connect(self.open_demo)
-        self.welcome.new_chapter.connect(self.new_database)
-        self.welcome.open_existing.connect(self.open_existing)
-        self.stack.addWidget(self.welcome)
+        self._welcome: WelcomePage | None = None  # built when first shown
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -151,6 +148,17 @@ class MainWindow(QMainWindow):
                                 self.print_action, *self.safety.chapter_actions]
 
     # -- databases ------------------------------------------------------------------
+    @property
+    def welcome(self) -> WelcomePage:
+        """The first-run page (built the first time it is needed)."""
+        if self._welcome is None:
+            self._welcome = WelcomePage()
+            self._welcome.open_demo.connect(self.open_demo)
+            self._welcome.new_chapter.connect(self.new_database)
+            self._welcome.open_existing.connect(self.open_existing)
+            self.stack.insertWidget(0, self._welcome)
+        return self._welcome
+
     def show_welcome(self) -> None:
         """Show the first-run page (no chapter open)."""
         self.sidebar.setVisible(False)
@@ -162,7 +170,8 @@ class MainWindow(QMainWindow):
 
     def set_database(self, db: Database) -> None:
         """Show a chapter database: build the pages on it and the status bar figures."""
-        info = chapter_info(db)  # refuses a database with no chapter, before anything changes
+        # Refuses a database with no chapter, before anything changes (no SQLAlchemy needed).
+        info = first_view.chapter_info(db)
         old = self.ctx
         if old is not None:
             self.tasks.shutdown()
@@ -253,6 +262,8 @@ class MainWindow(QMainWindow):
         if path.exists() and path.stat().st_size > 0:
             ask.warn(self, f"{path} already exists; choose a new file name for a new chapter.")
             return
+        from chapterdesk.ui.dialogs import NewChapterDialog
+
         dialog = NewChapterDialog(path, self)
         if ask.run_dialog(dialog) and dialog.db is not None:
             settings.LAST_DATABASE_FOLDER.set(str(path.parent))
@@ -305,6 +316,9 @@ class MainWindow(QMainWindow):
         db = self.ctx.db
 
         def job(_progress: Any, _cancelled: Any) -> tuple[HqDataAge, dict[Standing, int], str]:
+            from chapterdesk.services.chapter import chapter_info, hq_data_status
+            from chapterdesk.services.roster import standing_counts
+
             return hq_data_status(db), standing_counts(db), chapter_info(db).name
 
         self.tasks.run(job, title="Counting members", parent=self, show_progress=False,

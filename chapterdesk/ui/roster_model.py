@@ -20,8 +20,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from chapterdesk.data.engine import Database
-from chapterdesk.services import roster_query
-from chapterdesk.services.roster_query import RosterFilter, RosterRow
+from chapterdesk.services.roster_values import RosterFilter, RosterRow
 from chapterdesk.standing import Standing
 
 PAGE_SIZE = 200
@@ -61,6 +60,8 @@ class Loaded:
 
 def fetch_page(db: Database, keys: list[int]) -> list[RosterRow | None]:
     """The rows of one page of keys, in order; a member who left since has no row (None)."""
+    from chapterdesk.services import roster_query
+
     found = {r.membership_id: r for r in roster_query.rows_for(db, keys)}
     return [found.get(k) for k in keys]
 
@@ -105,6 +106,8 @@ class RosterModel(QAbstractTableModel):
         self._base_key: tuple[RosterFilter, str, bool] | None = None
         self._base_ids: list[int] = []
         self._last_search: tuple[str, set[int]] | None = None
+        # While the first screen shows only its first page's keys: how many rows there are.
+        self._total: int | None = None
         # Set by a page that reads the database off the UI thread: called to re-sort.
         self.loader: Callable[[RosterFilter, str, bool], None] | None = None
         self._pages: OrderedDict[int, list[RosterRow | None]] = OrderedDict()
@@ -130,7 +133,7 @@ class RosterModel(QAbstractTableModel):
         first page of rows, so the view paints without reading on the UI thread.
         """
         base_key = (wanted.without_search(), sort_key, descending)
-        need_base = force or base_key != self._base_key
+        need_base = force or base_key != self._base_key or self._total is not None
         known_base = self._base_ids
         text = wanted.search.strip()
         previous = self._last_search
@@ -140,6 +143,8 @@ class RosterModel(QAbstractTableModel):
         db = self.db
 
         def job() -> Loaded:
+            from chapterdesk.services import roster_query
+
             base = (
                 roster_query.ordered_ids(db, base_key[0], sort_key, descending)
                 if need_base
@@ -155,6 +160,45 @@ class RosterModel(QAbstractTableModel):
 
         return job
 
+    def show_start(self, total: int, first_page: list[RosterRow]) -> None:
+        """Show the roster's first screen: `total` members by name, the first page of them known.
+
+        The rows past the first page stay empty until `complete_keys` brings
+        every member's key (a moment later, read on the worker thread).
+        """
+        keys = [row.membership_id for row in first_page]
+        self._base_ids = keys
+        self._base_key = (RosterFilter(), "name", False)
+        self.filter, self.sort_key, self.descending = RosterFilter(), "name", False
+        self._last_search = None
+        self.beginResetModel()
+        self._ids = keys
+        self._total = total if total > len(keys) else None
+        self._pages.clear()
+        if keys:
+            self._pages[0] = list(first_page)
+        self.endResetModel()
+        self.reloaded.emit()
+
+    def complete_keys(self, ids: list[int]) -> None:
+        """Every key of the first screen, in order: the rows past its first page can show."""
+        if self._total is None:  # another view replaced the first screen meanwhile
+            return
+        known = len(self._ids)
+        if len(ids) == self._total and ids[:known] == self._ids:
+            self._ids = self._base_ids = ids
+            self._total = None
+            if len(self._pages.get(0, ())) < min(PAGE_SIZE, len(ids)):
+                self._pages.pop(0, None)  # a short first page: read it whole when painted
+            self.dataChanged.emit(self.index(known, 0), self.index(len(ids) - 1, len(COLUMNS) - 1))
+            return
+        self.beginResetModel()  # the roster changed in between: show it as it is now
+        self._ids = self._base_ids = ids
+        self._total = None
+        self._pages.clear()
+        self.endResetModel()
+        self.reloaded.emit()
+
     def show_loaded(self, loaded: Loaded) -> None:
         """Show a view whose reads `load_job` made (on the UI thread)."""
         self._base_ids = loaded.base_ids
@@ -166,6 +210,7 @@ class RosterModel(QAbstractTableModel):
         )
         self.beginResetModel()
         self._ids = loaded.ids
+        self._total = None
         self._pages.clear()
         if loaded.ids:
             self._pages[0] = loaded.first_page
@@ -199,6 +244,8 @@ class RosterModel(QAbstractTableModel):
 
     def rows_at(self, rows: Sequence[int]) -> list[RosterRow]:
         """The roster rows on several table rows, fetched in as few queries as possible."""
+        from chapterdesk.services import roster_query
+
         keys = [self._ids[r] for r in sorted(set(rows)) if 0 <= r < len(self._ids)]
         found: list[RosterRow] = []
         for start in range(0, len(keys), 900):
@@ -212,7 +259,9 @@ class RosterModel(QAbstractTableModel):
 
     # -- Qt's model interface -----------------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._ids)
+        if parent.isValid():
+            return 0
+        return self._total if self._total is not None else len(self._ids)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(COLUMNS)

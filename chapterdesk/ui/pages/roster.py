@@ -1,9 +1,17 @@
-"""The Roster page: the chapter's members in a paged table, with search, filters and details."""
+"""The Roster page: the chapter's members in a paged table, with search, filters and details.
+
+The page is often the first thing the window shows, so it starts light: its
+first view (every member by name, and the first page of rows) is read by
+`services.first_view` without waiting for SQLAlchemy, and the member detail
+panel, with everything it imports, is built once the window is idle (or at
+once when a member is selected first). Every later read goes through
+`services.roster_query` on the worker thread.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -16,24 +24,31 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from chapterdesk.services import roster, roster_query
-from chapterdesk.services.chapter import Category, list_categories
-from chapterdesk.services.roster_query import RosterFilter
+from chapterdesk.services import first_view
+from chapterdesk.services.chapter_values import Category
+from chapterdesk.services.roster_values import RosterFilter
 from chapterdesk.standing import Standing
 from chapterdesk.ui import ask, settings
-from chapterdesk.ui.dialogs import AddMemberDialog, LeaveDialog
-from chapterdesk.ui.member_panel import MemberPanel
 from chapterdesk.ui.pages.base import AppContext, Page, heading
-from chapterdesk.ui.roster_export import write_rows
-from chapterdesk.ui.roster_model import COLUMN_KEYS, COLUMNS, HqIdRole, Loaded, RosterModel
+from chapterdesk.ui.roster_model import (
+    COLUMN_KEYS,
+    COLUMNS,
+    PAGE_SIZE,
+    HqIdRole,
+    Loaded,
+    RosterModel,
+)
 from chapterdesk.ui.tasks import Cancelled
-from chapterdesk.ui.undo import AddMember, LeaveChapter
+
+if TYPE_CHECKING:
+    from chapterdesk.ui.member_panel import MemberPanel
 
 SEARCH_DELAY_MS = 150
 # Typical widest values: columns open wide enough for them without reading the whole roster.
@@ -61,6 +76,24 @@ OFFICER_CHOICES: tuple[tuple[str, bool | None], ...] = (
 )
 
 
+def _placeholder_panel() -> QWidget:
+    """What stands where the member panel goes until it is built (it looks the same, empty)."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    title = QLabel("Select a member to see their details.")
+    font = title.font()
+    font.setPointSizeF(font.pointSizeF() * 1.3)
+    font.setBold(True)
+    title.setFont(font)
+    title.setWordWrap(True)
+    body = QWidget()
+    layout = QVBoxLayout(body)
+    layout.addWidget(title)
+    layout.addStretch(1)
+    area.setWidget(body)
+    return area
+
+
 class RosterPage(Page):
     """Search, filter, sort and edit the chapter roster."""
 
@@ -72,6 +105,8 @@ class RosterPage(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.model = RosterModel(ctx.db, self)
+        self._search_serial = 0
+        self._read_first_screen()  # at once: it arrives while the widgets below are built
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search name, HQ ID, e-mail or employer  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
@@ -153,11 +188,11 @@ class RosterPage(Page):
         copy.triggered.connect(self.copy_emails)
         self.table.addAction(copy)
 
-        self.panel = MemberPanel(ctx)
-        self.panel.leave_requested.connect(self.leave)
+        self._panel: MemberPanel | None = None
+        self._panel_slot = _placeholder_panel()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.panel)
+        self.splitter.addWidget(self._panel_slot)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
@@ -184,10 +219,21 @@ class RosterPage(Page):
         self.setTabOrder(self.export_button, self.table)
         self.category.addItem("Any category", None)  # the categories come with the first load
         self.ctx.data_changed.connect(self.refresh)
-        self._loaded = False
-        self._search_serial = 0
         self._select_after_load: int | None = None
         self.model.loader = lambda wanted, key, descending: self.load(wanted, key, descending)
+
+    @property
+    def panel(self) -> MemberPanel:
+        """The member detail panel (built, with what it imports, the first time it is needed)."""
+        if self._panel is None:
+            from chapterdesk.ui.member_panel import MemberPanel
+
+            panel = MemberPanel(self.ctx)
+            panel.leave_requested.connect(self.leave)
+            self.splitter.replaceWidget(1, panel)
+            self._panel_slot.deleteLater()
+            self._panel = panel
+        return self._panel
 
     # -- filters --------------------------------------------------------------------
     def _show_categories(self, categories: list[Category], chosen: int | None) -> None:
@@ -240,6 +286,8 @@ class RosterPage(Page):
         db = self.db
 
         def work(_progress: Any, _cancelled: Any) -> tuple[list[Category] | None, Loaded]:
+            from chapterdesk.services.chapter import list_categories
+
             return (list_categories(db) if categories else None), job()
 
         def show(result: tuple[list[Category] | None, Loaded]) -> None:
@@ -254,6 +302,37 @@ class RosterPage(Page):
 
         self.ctx.tasks.run(work, title="Reading the roster", parent=self, on_done=show,
                            show_progress=False)
+
+    def _read_first_screen(self) -> None:
+        """The first view (everyone, by name), read without waiting for SQLAlchemy.
+
+        `services.first_view` reads the first page of members by name, which is
+        painted; every member's key (which scrolling needs) is read right after.
+        """
+        self._search_serial += 1
+        serial = self._search_serial
+        db, tasks = self.db, self.ctx.tasks
+
+        def read_keys() -> None:
+            tasks.run(lambda _p, _c: first_view.roster_keys(db), title="Reading the roster",
+                      parent=self, on_done=self.model.complete_keys, show_progress=False)
+
+        def show(start: first_view.RosterStart) -> None:
+            self._show_categories(start.categories, None)
+            if serial == self._search_serial:  # nothing newer was asked for meanwhile
+                self.model.show_start(start.total, start.first_page)
+                # On screen now, before the worker moves on to what can wait (Qt would
+                # otherwise paint a few milliseconds later, in competition with it).
+                self.table.viewport().repaint()
+                if start.total > len(start.first_page):
+                    QTimer.singleShot(0, self, read_keys)
+            tasks.when_idle(self._build_panel)  # while the officer looks
+
+        tasks.run(lambda _p, _c: first_view.roster_start(db, PAGE_SIZE),
+                  title="Reading the roster", parent=self, on_done=show, show_progress=False)
+
+    def _build_panel(self) -> None:
+        self.panel  # noqa: B018 - building it is the point
 
     def show_filter(self, wanted: RosterFilter) -> None:
         """Set the search box and combo boxes to a filter (a dashboard link) and apply it."""
@@ -276,18 +355,12 @@ class RosterPage(Page):
         )
 
     def activate(self, target: Any = None) -> None:
-        if isinstance(target, RosterFilter):
-            self._loaded = True
+        if isinstance(target, RosterFilter):  # the first view is read when the page is built
             self._set_filter_widgets(target)
             self.load(target, categories=True)
-        elif not self._loaded:
-            self._loaded = True
-            self.load(self.current_filter(), categories=True)
 
     def refresh(self) -> None:
         """Re-read after a change: keep the filter, the sort and the selected member."""
-        if not self._loaded:
-            return
         current = self.model.row_at(self.table.currentIndex().row())
         wanted = self._select_after_load or (current.membership_id if current else None)
         self._select_after_load = None
@@ -310,7 +383,7 @@ class RosterPage(Page):
     def _after_reset(self) -> None:
         total = self.model.rowCount()
         self.shown.setText(f"{total:,} member{'s' if total != 1 else ''} shown")
-        if self.table.currentIndex().row() < 0:
+        if self.table.currentIndex().row() < 0 and self._panel is not None:
             self.panel.show_member(None)
 
     # -- columns --------------------------------------------------------------------
@@ -363,6 +436,9 @@ class RosterPage(Page):
 
     def add_member(self) -> None:
         """Ask for an HQ ID, show HQ's record, and add the member if the bylaws allow."""
+        from chapterdesk.ui.dialogs import AddMemberDialog
+        from chapterdesk.ui.undo import AddMember
+
         dialog = AddMemberDialog(self.db, self)
         if not ask.run_dialog(dialog) or dialog.entry is None:
             return
@@ -400,6 +476,10 @@ class RosterPage(Page):
 
     def leave(self, hq_id: str) -> None:
         """Record that a member leaves the chapter (asks for the date and reason)."""
+        from chapterdesk.services import roster
+        from chapterdesk.ui.dialogs import LeaveDialog
+        from chapterdesk.ui.undo import LeaveChapter
+
         detail = self.panel.detail
         if detail is None or detail.current is None:
             return
@@ -418,6 +498,9 @@ class RosterPage(Page):
 
     def export(self) -> None:
         """Write the list shown (visible columns) to a .csv or .xlsx file, off the UI thread."""
+        from chapterdesk.services import roster_query
+        from chapterdesk.ui.roster_export import write_rows
+
         folder = settings.LAST_EXPORT_FOLDER.get() or ""
         path = ask.save_file(
             self, "Export the roster", f"{folder}/roster.xlsx" if folder else "roster.xlsx",
