@@ -112,6 +112,7 @@ def run_window(db: str | None = None, demo: bool = False) -> int:
         ask.warn(window, warning)
     window.show()
     status = app.exec()
+    window.tasks.shutdown()  # the event loop can end without closing the window
     if window.ctx is not None:
         window.ctx.db.dispose()
     return int(status)
