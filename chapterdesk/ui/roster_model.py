@@ -3,18 +3,22 @@
 Filtering and sorting happen in SQL (`services.roster_query`); this model keeps
 only the ordered membership keys (50,000 integers is a few hundred KB) and
 fetches the rows the view paints, 200 at a time, keeping the most recent pages.
-A search typed into the roster asks for the matching keys and keeps the
-already-ordered keys that match, so a keystroke costs no re-sort. A new view's
+A search typed into the roster is answered from an in-memory search index
+(`services.roster_search`, read once on the worker thread and dropped when the
+data changes), keeping the already-ordered keys that match: a keystroke costs
+no query and no re-sort, and one that extends the last search looks only
+among its matches. A new view's
 first page is read with its keys (on the worker thread, when the page loads it
 there), so showing it reads nothing on the UI thread.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -23,8 +27,10 @@ from chapterdesk.data.engine import Database
 from chapterdesk.services.roster_values import RosterFilter, RosterRow
 from chapterdesk.standing import Standing
 
+if TYPE_CHECKING:
+    from chapterdesk.services.roster_search import SearchIndex
+
 PAGE_SIZE = 200
-NARROW_WITHIN = 2000  # look only among the previous matches when there are at most this many
 KEEP_PAGES = 60
 RowRole = Qt.ItemDataRole.UserRole + 1
 HqIdRole = Qt.ItemDataRole.UserRole + 2
@@ -46,7 +52,8 @@ class Loaded:
     """A view as the worker read it: its keys in order, the search matches, its first page.
 
     `base_ids` are the ordered keys of the view without its search text (re-read
-    only when the filters or the sort changed); `ids` those the view shows.
+    only when the filters or the sort changed); `ids` those the view shows;
+    `index` the search index the view was searched with (None: none read yet).
     """
 
     filter: RosterFilter
@@ -56,6 +63,7 @@ class Loaded:
     ids: list[int]
     matched: set[int] | None
     first_page: list[RosterRow | None]
+    index: SearchIndex | None = None
 
 
 def fetch_page(db: Database, keys: list[int]) -> list[RosterRow | None]:
@@ -106,11 +114,20 @@ class RosterModel(QAbstractTableModel):
         self._base_key: tuple[RosterFilter, str, bool] | None = None
         self._base_ids: list[int] = []
         self._last_search: tuple[str, set[int]] | None = None
+        self._search_index: SearchIndex | None = None
+        self._generation = 0  # counts re-reads after a data change (an older index is stale)
         # While the first screen shows only its first page's keys: how many rows there are.
         self._total: int | None = None
         # Set by a page that reads the database off the UI thread: called to re-sort.
         self.loader: Callable[[RosterFilter, str, bool], None] | None = None
         self._pages: OrderedDict[int, list[RosterRow | None]] = OrderedDict()
+        # Set by a page that has a worker thread: runs a job there (reading a page ahead).
+        self.prefetch: Callable[[Callable[[], None]], None] | None = None
+        self._view = 0  # which order of keys the pages belong to (bumped by every reset)
+        self._ahead_lock = threading.Lock()  # the worker puts pages here, the UI thread takes them
+        self._ahead: dict[tuple[int, int], list[RosterRow | None]] = {}
+        self._asked: set[tuple[int, int]] = set()
+        self._near = -1  # the page last painted from: its neighbours are read ahead
 
     # -- what the view shows ------------------------------------------------------------
     def set_filter(self, wanted: RosterFilter) -> None:
@@ -128,9 +145,11 @@ class RosterModel(QAbstractTableModel):
         """The database reads a new view needs, as a job that may run on the worker thread.
 
         Only what changed is read: the ordered keys when the filters or sort
-        changed (or `force`), the search matches when there is search text (a
-        search that extends the one shown looks only among its matches); then the
-        first page of rows, so the view paints without reading on the UI thread.
+        changed (or `force`: the data changed, which also drops the search
+        index); the search matches, from the index (read first if there is
+        none yet), when there is search text, among the last matches when it
+        extends the last search; then the first page of rows, so the view
+        paints without reading on the UI thread.
         """
         base_key = (wanted.without_search(), sort_key, descending)
         need_base = force or base_key != self._base_key or self._total is not None
@@ -139,11 +158,12 @@ class RosterModel(QAbstractTableModel):
         previous = self._last_search
         within = None
         if text and not need_base and previous is not None and text.startswith(previous[0]):
-            within = set(previous[1]) if len(previous[1]) <= NARROW_WITHIN else None
+            within = previous[1]  # never changed once made: safe to read on the worker
+        index = None if force else self._search_index
         db = self.db
 
         def job() -> Loaded:
-            from chapterdesk.services import roster_query
+            from chapterdesk.services import roster_query, roster_search
 
             base = (
                 roster_query.ordered_ids(db, base_key[0], sort_key, descending)
@@ -152,13 +172,38 @@ class RosterModel(QAbstractTableModel):
             )
             matched = None
             ids = base
+            searched_with = index
             if text:
-                matched = roster_query.matching_ids(db, RosterFilter(search=text), within=within)
+                if searched_with is None:
+                    searched_with = roster_search.search_index(db)
+                matched = roster_search.matching_ids(db, searched_with, text, within)
                 ids = [i for i in base if i in matched]
             first = fetch_page(db, ids[:PAGE_SIZE])
-            return Loaded(wanted, sort_key, descending, base, ids, matched, first)
+            return Loaded(wanted, sort_key, descending, base, ids, matched, first, searched_with)
+
+        if force:  # the data changed: the index must be read again
+            self._search_index = None
+            self._generation += 1
+        return job
+
+    def search_index_job(self) -> Callable[[], tuple[int, SearchIndex]] | None:
+        """A job that reads the search index ahead of the first keystroke (None: it is read)."""
+        if self._search_index is not None:
+            return None
+        db, generation = self.db, self._generation
+
+        def job() -> tuple[int, SearchIndex]:
+            from chapterdesk.services import roster_search
+
+            return generation, roster_search.search_index(db)
 
         return job
+
+    def keep_search_index(self, read: tuple[int, SearchIndex]) -> None:
+        """Keep an index `search_index_job` read, unless the data changed since."""
+        generation, index = read
+        if generation == self._generation and self._search_index is None:
+            self._search_index = index
 
     def show_start(self, total: int, first_page: list[RosterRow]) -> None:
         """Show the roster's first screen: `total` members by name, the first page of them known.
@@ -172,9 +217,9 @@ class RosterModel(QAbstractTableModel):
         self.filter, self.sort_key, self.descending = RosterFilter(), "name", False
         self._last_search = None
         self.beginResetModel()
+        self._forget_pages()
         self._ids = keys
         self._total = total if total > len(keys) else None
-        self._pages.clear()
         if keys:
             self._pages[0] = list(first_page)
         self.endResetModel()
@@ -191,11 +236,13 @@ class RosterModel(QAbstractTableModel):
             if len(self._pages.get(0, ())) < min(PAGE_SIZE, len(ids)):
                 self._pages.pop(0, None)  # a short first page: read it whole when painted
             self.dataChanged.emit(self.index(known, 0), self.index(len(ids) - 1, len(COLUMNS) - 1))
+            if self._near >= 0:
+                self._read_ahead(self._near)
             return
-        self.beginResetModel()  # the roster changed in between: show it as it is now
+        self.beginResetModel()
+        self._forget_pages()  # the roster changed in between: show it as it is now
         self._ids = self._base_ids = ids
         self._total = None
-        self._pages.clear()
         self.endResetModel()
         self.reloaded.emit()
 
@@ -208,14 +255,25 @@ class RosterModel(QAbstractTableModel):
         self._last_search = (
             (loaded.filter.search.strip(), loaded.matched) if loaded.matched is not None else None
         )
+        if loaded.index is not None:
+            self._search_index = loaded.index
         self.beginResetModel()
+        self._forget_pages()
         self._ids = loaded.ids
         self._total = None
-        self._pages.clear()
         if loaded.ids:
             self._pages[0] = loaded.first_page
         self.endResetModel()
         self.reloaded.emit()
+
+    def _forget_pages(self) -> None:
+        """The keys change: every page read, or being read ahead, belongs to the old order."""
+        self._view += 1
+        self._near = -1
+        self._pages.clear()
+        self._asked.clear()
+        with self._ahead_lock:
+            self._ahead.clear()
 
     def row_of(self, membership_id: int) -> int:
         """The row showing a membership, or -1 when the view does not show it."""
@@ -231,16 +289,45 @@ class RosterModel(QAbstractTableModel):
         number = row // PAGE_SIZE
         page = self._pages.get(number)
         if page is None:
-            start = number * PAGE_SIZE
-            # A member who left since the keys were read has no row: that line stays empty.
-            page = fetch_page(self.db, self._ids[start : start + PAGE_SIZE])
+            with self._ahead_lock:
+                page = self._ahead.pop((self._view, number), None)
+            if page is None:  # not read ahead (a jump, or the first page): read it now
+                start = number * PAGE_SIZE
+                # A member who left since the keys were read has no row: that line stays empty.
+                page = fetch_page(self.db, self._ids[start : start + PAGE_SIZE])
             self._pages[number] = page
             while len(self._pages) > KEEP_PAGES:
-                self._pages.popitem(last=False)
+                dropped, _rows = self._pages.popitem(last=False)
+                self._asked.discard((self._view, dropped))
         else:
             self._pages.move_to_end(number)
+        if number != self._near:
+            self._near = number
+            self._read_ahead(number)
         offset = row - number * PAGE_SIZE
         return page[offset] if offset < len(page) else None
+
+    def _read_ahead(self, number: int) -> None:
+        """Have the worker read the pages either side of `number` before they are painted."""
+        if self.prefetch is None:
+            return
+        for near in (number + 1, number - 1):
+            start, key = near * PAGE_SIZE, (self._view, near)
+            if near < 0 or start >= len(self._ids) or near in self._pages or key in self._asked:
+                continue
+            self._asked.add(key)
+            self.prefetch(self._page_reader(key, self._ids[start : start + PAGE_SIZE]))
+
+    def _page_reader(self, key: tuple[int, int], keys: list[int]) -> Callable[[], None]:
+        """A job for the worker: read one page's rows and leave them for the UI thread."""
+        db, lock, shelf = self.db, self._ahead_lock, self._ahead
+
+        def job() -> None:
+            page = fetch_page(db, keys)  # plain rows; no Qt object is touched here
+            with lock:
+                shelf[key] = page
+
+        return job
 
     def rows_at(self, rows: Sequence[int]) -> list[RosterRow]:
         """The roster rows on several table rows, fetched in as few queries as possible."""

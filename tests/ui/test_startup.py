@@ -150,3 +150,45 @@ def test_a_search_before_every_key_arrived_reads_the_order_again(demo_db: Databa
     target = roster_query.rows_for(demo_db, ids[50:51])[0]
     model.show_loaded(model.load_job(RosterFilter(search=target.hq_id), "name", False)())
     assert [model.index(r, 0).data() for r in range(model.rowCount())] == [target.hq_id]
+
+
+def test_scrolling_to_the_next_page_reads_nothing_on_the_ui_thread(
+    qtbot: QtBot, asked: Asked, tmp_path: Path
+) -> None:
+    import threading
+
+    from sqlalchemy import event
+
+    from chapterdesk.data.migrate import open_database
+    from chapterdesk.demo import build_demo
+
+    db = open_database(tmp_path / "bigger.sqlite3", create=True)
+    build_demo(db, members=3 * PAGE_SIZE)
+    on_ui_thread: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if threading.current_thread() is threading.main_thread():
+            on_ui_thread.append(statement)
+
+    event.listen(db.read_engine, "before_cursor_execute", count)
+    settings.LAST_PAGE.set("roster")
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.resize(1000, 700)
+    window.show()
+    settle(qtbot, window)
+    page = window.pages["roster"]
+    table, bar = page.table, page.table.verticalScrollBar()
+    assert page.model.rowCount() == 3 * PAGE_SIZE
+    on_ui_thread.clear()
+    while table.rowAt(table.viewport().height() - 1) < PAGE_SIZE + 10:  # into the second page
+        bar.setValue(bar.value() + bar.pageStep())
+        table.viewport().repaint()
+        settle(qtbot, window)  # the worker reads the next page meanwhile, as it would
+    assert page.model.index(PAGE_SIZE + 5, 0).data()  # painted with its rows ...
+    assert on_ui_thread == []  # ... read ahead by the worker, not on the UI thread
+    bar.setValue(bar.maximum())  # a jump far ahead is read on the spot: it must not wait
+    table.viewport().repaint()
+    assert page.model.index(3 * PAGE_SIZE - 1, 0).data()
+    window.tasks.shutdown()
+    db.dispose()

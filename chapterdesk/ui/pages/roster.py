@@ -221,6 +221,7 @@ class RosterPage(Page):
         self.ctx.data_changed.connect(self.refresh)
         self._select_after_load: int | None = None
         self.model.loader = lambda wanted, key, descending: self.load(wanted, key, descending)
+        self.model.prefetch = self._read_ahead
 
     @property
     def panel(self) -> MemberPanel:
@@ -327,12 +328,25 @@ class RosterPage(Page):
                 if start.total > len(start.first_page):
                     QTimer.singleShot(0, self, read_keys)
             tasks.when_idle(self._build_panel)  # while the officer looks
+            tasks.when_idle(self._prepare_search)
 
         tasks.run(lambda _p, _c: first_view.roster_start(db, PAGE_SIZE),
                   title="Reading the roster", parent=self, on_done=show, show_progress=False)
 
+    def _read_ahead(self, job: Callable[[], None]) -> None:
+        """Run one of the model's page reads ahead on the worker thread (nothing to show)."""
+        self.ctx.tasks.run(lambda _p, _c: job(), title="Reading the roster", parent=self,
+                           on_done=lambda _result: None, show_progress=False)
+
     def _build_panel(self) -> None:
         self.panel  # noqa: B018 - building it is the point
+
+    def _prepare_search(self) -> None:
+        """Read the search index while the officer looks, so the first keystroke finds it."""
+        job = self.model.search_index_job()
+        if job is not None:
+            self.ctx.tasks.run(lambda _p, _c: job(), title="Preparing the search", parent=self,
+                               on_done=self.model.keep_search_index, show_progress=False)
 
     def show_filter(self, wanted: RosterFilter) -> None:
         """Set the search box and combo boxes to a filter (a dashboard link) and apply it."""
@@ -374,6 +388,7 @@ class RosterPage(Page):
                 self.panel.show_member(None)
 
         self.load(self.current_filter(), force=True, then=reselect, categories=True)
+        self.ctx.tasks.when_idle(self._prepare_search)  # the data changed: read it again
 
     def focus_search(self) -> None:
         """Ctrl+F: put the cursor in the search box."""
