@@ -420,4 +420,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         settings.WINDOW_GEOMETRY.set(self.saveGeometry())
         self.tasks.shutdown()
+        gc.unfreeze()  # what the window froze (see _settle) may be collected again
         super().closeEvent(event)

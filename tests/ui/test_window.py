@@ -170,3 +170,17 @@ def test_first_run_is_detected_when_no_database_exists_yet(
     assert opened is not None and chapter_info(opened).name == "Great Lakes Chapter"
     assert warning is None
     opened.dispose()
+
+
+def test_start_up_objects_leave_the_collector_until_the_window_closes(
+    qtbot: QtBot, asked: Asked, demo_db: Database
+) -> None:
+    import gc
+
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    window.show()
+    settle(qtbot, window)
+    assert gc.get_freeze_count() > 10_000  # modules, classes, pages: a full collection skips them
+    window.close()
+    assert gc.get_freeze_count() == 0
