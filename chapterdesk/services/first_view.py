@@ -49,7 +49,9 @@ CURRENT_MEMBERS = (
 # roster_query's order for RosterFilter() sorted by "name": by name, then by key.
 BY_NAME = " ORDER BY h.last_name COLLATE NOCASE, h.first_name COLLATE NOCASE, cm.id"
 KEYS_BY_NAME_SQL = "SELECT cm.id" + CURRENT_MEMBERS + BY_NAME
-COUNT_SQL = "SELECT count(*)" + CURRENT_MEMBERS
+# Open memberships, without the join: the foreign key on chapter_membership.hq_id (enforced
+# on every connection) means each has its HQ record, and the partial index answers alone.
+COUNT_SQL = "SELECT count(*) FROM chapter_membership WHERE left_on IS NULL"
 # roster_query.ROW_COLUMNS, in MemberColumns' order.
 ROW_COLUMNS_SQL = (
     "SELECT cm.id, cm.chapter_joined_on, h.hq_id, h.first_name, h.middle_name, h.last_name,"

@@ -194,6 +194,9 @@ class MainWindow(QMainWindow):
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
         self.pages = LazyPages(page_entries(), self._build_page)
+        last = settings.LAST_PAGE.get()
+        first = last if last in self.pages else "dashboard"
+        self.pages[first]  # built first: what it reads starts while the rest is built
         self.sidebar.blockSignals(True)
         self.sidebar.clear()
         self.view_menu.clear()
@@ -217,8 +220,7 @@ class MainWindow(QMainWindow):
         self.location_label.setText(f"Database: {db.location.display()}")
         if db.location.path is not None:
             settings.LAST_DATABASE.set(str(db.location.path))
-        last = settings.LAST_PAGE.get()
-        self.go_to(last if last in self.pages else "dashboard")
+        self.go_to(first)
         # After the page shown has read what it shows: the counts can wait a moment.
         self.tasks.when_idle(self.update_status)
         self.tasks.when_idle(self._settle)
