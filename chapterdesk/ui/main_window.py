@@ -53,7 +53,8 @@ DB_FILTER = "ChapterDesk database (*.sqlite3 *.sqlite *.db);;All files (*)"
 class MainWindow(QMainWindow):
     """ChapterDesk's one window."""
 
-    def __init__(self, db: Database | None = None) -> None:
+    def __init__(self, db: Database | None = None, *, welcome: bool = True) -> None:
+        """The window on `db`, or on the welcome page (`welcome=False`: a chapter opens next)."""
         super().__init__()
         self.setWindowIcon(icon("app"))
         self.tasks = TaskRunner(self)
@@ -95,7 +96,7 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         if db is not None:
             self.set_database(db)
-        else:
+        elif welcome:
             self.show_welcome()
 
     # -- menus ----------------------------------------------------------------------

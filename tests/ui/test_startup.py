@@ -192,3 +192,41 @@ def test_scrolling_to_the_next_page_reads_nothing_on_the_ui_thread(
     assert page.model.index(3 * PAGE_SIZE - 1, 0).data()
     window.tasks.shutdown()
     db.dispose()
+
+
+OPEN_A_FILE_WITHOUT_A_CHAPTER = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from chapterdesk.ui import ask
+
+def warn(_parent, text, _title=""):
+    print("warned:", text.split(".")[0])
+    def report():
+        window = next(w for w in QApplication.topLevelWidgets() if hasattr(w, "welcome"))
+        print("showing the welcome page:", window.stack.currentWidget() is window.welcome)
+        QApplication.instance().quit()
+    QTimer.singleShot(0, report)
+ask.warn = warn
+sys.argv = ["chapterdesk", "--db", sys.argv[1]]
+from chapterdesk.__main__ import main
+main()
+"""
+
+
+def test_a_file_without_a_chapter_opens_on_the_welcome_page_with_a_warning(
+    template_dir: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    empty = shutil.copyfile(template_dir / "empty.sqlite3", tmp_path / "empty.sqlite3")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "config"))
+    done = subprocess.run(
+        [sys.executable, "-c", OPEN_A_FILE_WITHOUT_A_CHAPTER, str(empty)],
+        capture_output=True, text=True, cwd=PROJECT, env=env, timeout=120, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "warned: This database has no chapter yet",
+        "showing the welcome page: True",
+    ]
