@@ -230,3 +230,19 @@ def test_a_file_without_a_chapter_opens_on_the_welcome_page_with_a_warning(
         "warned: This database has no chapter yet",
         "showing the welcome page: True",
     ]
+
+
+def test_the_member_panel_takes_its_placeholders_room_without_moving_the_split(
+    qtbot: QtBot, asked: Asked, demo_db: Database
+) -> None:
+    settings.LAST_PAGE.set("roster")
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    window.show()  # no events processed yet: the panel cannot have been built
+    page = window.pages["roster"]
+    assert page._panel is None
+    before = page.splitter.sizes()
+    settle(qtbot, window)
+    assert page._panel is not None and page.splitter.widget(1) is page.panel
+    assert page.splitter.sizes() == before and sum(before) > 0
+    window.tasks.shutdown()

@@ -231,7 +231,10 @@ class RosterPage(Page):
 
             panel = MemberPanel(self.ctx)
             panel.leave_requested.connect(self.leave)
+            sizes = self.splitter.sizes()
             self.splitter.replaceWidget(1, panel)
+            if sum(sizes) > 0:  # the panel takes the placeholder's room exactly: nothing moves
+                self.splitter.setSizes(sizes)
             self._panel_slot.deleteLater()
             self._panel = panel
         return self._panel
