@@ -121,8 +121,9 @@ class RosterModel(QAbstractTableModel):
         # Set by a page that reads the database off the UI thread: called to re-sort.
         self.loader: Callable[[RosterFilter, str, bool], None] | None = None
         self._pages: OrderedDict[int, list[RosterRow | None]] = OrderedDict()
-        # Set by a page that has a worker thread: runs a job there (reading a page ahead).
-        self.prefetch: Callable[[Callable[[], None]], None] | None = None
+        # Set by a page that has a worker thread: runs a job there once the UI is idle
+        # (reading a page ahead), if `wants_page` still says so then.
+        self.prefetch: Callable[[tuple[int, int], Callable[[], None]], None] | None = None
         self._view = 0  # which order of keys the pages belong to (bumped by every reset)
         self._ahead_lock = threading.Lock()  # the worker puts pages here, the UI thread takes them
         self._ahead: dict[tuple[int, int], list[RosterRow | None]] = {}
@@ -316,7 +317,12 @@ class RosterModel(QAbstractTableModel):
             if near < 0 or start >= len(self._ids) or near in self._pages or key in self._asked:
                 continue
             self._asked.add(key)
-            self.prefetch(self._page_reader(key, self._ids[start : start + PAGE_SIZE]))
+            self.prefetch(key, self._page_reader(key, self._ids[start : start + PAGE_SIZE]))
+
+    def wants_page(self, key: tuple[int, int]) -> bool:
+        """Whether a page asked for ahead is still worth reading (same order, not read yet)."""
+        view, number = key
+        return view == self._view and number not in self._pages
 
     def _page_reader(self, key: tuple[int, int], keys: list[int]) -> Callable[[], None]:
         """A job for the worker: read one page's rows and leave them for the UI thread."""

@@ -336,10 +336,20 @@ class RosterPage(Page):
         tasks.run(lambda _p, _c: first_view.roster_start(db, PAGE_SIZE),
                   title="Reading the roster", parent=self, on_done=show, show_progress=False)
 
-    def _read_ahead(self, job: Callable[[], None]) -> None:
-        """Run one of the model's page reads ahead on the worker thread (nothing to show)."""
-        self.ctx.tasks.run(lambda _p, _c: job(), title="Reading the roster", parent=self,
-                           on_done=lambda _result: None, show_progress=False)
+    def _read_ahead(self, key: tuple[int, int], job: Callable[[], None]) -> None:
+        """Read one of the model's pages ahead on the worker, once the UI thread is idle.
+
+        Started at once, the read would compete with the painting that asked for
+        it (the interpreter runs one thread at a time); started from the event
+        loop, it runs between the officer's scroll steps, when nothing else does.
+        """
+
+        def start() -> None:
+            if self.model.wants_page(key):
+                self.ctx.tasks.run(lambda _p, _c: job(), title="Reading the roster", parent=self,
+                                   on_done=lambda _result: None, show_progress=False)
+
+        QTimer.singleShot(0, self, start)
 
     def _build_panel(self) -> None:
         self.panel  # noqa: B018 - building it is the point
