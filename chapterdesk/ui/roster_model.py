@@ -100,7 +100,7 @@ COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 
 
 class RosterModel(QAbstractTableModel):
-    """A paged, SQL-sorted and SQL-filtered view of the current chapter roster."""
+    """A paged view of the chapter roster: sorted and filtered in SQL, searched in memory."""
 
     reloaded = Signal()
 
