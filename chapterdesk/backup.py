@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
-import hashlib
 import os
 import re
 import sqlite3
@@ -112,6 +111,8 @@ def snapshot_sqlite(source: Path, target: Path, *, thorough: bool = True) -> Pat
 
 def source_tag(source: Path) -> str:
     """Eight hex digits naming the database a backup came from (its absolute path)."""
+    import hashlib  # here, not at the top: opening a database should not wait for it
+
     return hashlib.sha256(str(source.resolve()).encode("utf-8")).hexdigest()[:8]
 
 

@@ -178,3 +178,24 @@ def test_a_closed_pipe_is_not_an_error(demo_path: Path) -> None:
     )
     assert done.stdout.startswith("HQ ID")
     assert "unexpected error" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_only_db_and_demo_open_the_window_without_the_full_parser() -> None:
+    from chapterdesk.cli import main, window_arguments
+
+    opened: list[tuple[str | None, bool]] = []
+
+    def open_window(db: str | None, demo: bool) -> int:
+        opened.append((db, demo))
+        return 0
+
+    assert main(["--db", "x.sqlite3"], open_window=open_window) == 0
+    assert main(["--demo"], open_window=open_window) == 0
+    assert opened == [("x.sqlite3", False), (None, True)]
+    for command in (["--db", "x", "members", "list"], ["--help"], ["--version"], ["--db"]):
+        assert window_arguments(command) is None  # the full parser answers these
+
+
+def test_help_still_lists_the_commands(cli) -> None:  # type: ignore[no-untyped-def]
+    done = cli("--help")
+    assert done.returncode == 0 and "members" in done.stdout and "--demo" in done.stdout

@@ -44,6 +44,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def window_arguments(argv: Sequence[str]) -> argparse.Namespace | None:
+    """`--db` and `--demo` when they are all the arguments (the window opens), else None.
+
+    Opening the window does not build the whole parser: that imports every
+    command module and with them SQLAlchemy, which the window's first screen
+    does without. Anything else (a command, --help, --version, a malformed
+    argument) is left to the full parser, which answers it as it always has.
+    """
+    parser = argparse.ArgumentParser(prog="chapterdesk", add_help=False, exit_on_error=False)
+    parser.add_argument("--demo", action="store_true")
+    parser.add_argument("--db")
+    try:
+        found, rest = parser.parse_known_args(argv)
+    except argparse.ArgumentError:
+        return None
+    return None if rest else found
+
+
 def log_unexpected(exc: BaseException) -> str:
     """Write an unexpected error with its traceback to the log file; return the file's path."""
     from chapterdesk.paths import log_dir
@@ -72,6 +90,9 @@ def main(
         open_window: what to do with no command: open the window on `--db` (or the
             demo). The entry point supplies it, so this package never imports Qt.
     """
+    window = window_arguments(sys.argv[1:] if argv is None else list(argv))
+    if window is not None and open_window is not None:
+        return open_window(window.db, window.demo)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

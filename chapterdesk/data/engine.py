@@ -1,4 +1,4 @@
-"""Opening a chapter database: location, engine factory, units of work.
+"""Opening a chapter database: location, the `Database` handle, units of work.
 
 The embedded default is one SQLite file (WAL, synchronous=FULL, foreign keys,
 a busy timeout), created private (mode 0600; SQLite gives its -wal and -shm
@@ -19,6 +19,11 @@ aborted with a serialization failure or a deadlock.
 A writable SQLite `Database` also holds the one-writer lock (`data/lock.py`)
 until `dispose()`, and every writer session records the changes it flushes in
 the audit trail (`data/audit_trail.py`).
+
+This module does not import SQLAlchemy: a `Database` makes its engines
+(`data/connections.py`) the first time a unit of work or an engine is asked
+for, so the window can open a file and paint the roster while SQLAlchemy (a
+third of a second to import) is still to come, loaded by the worker thread.
 """
 
 from __future__ import annotations
@@ -26,27 +31,25 @@ from __future__ import annotations
 import logging
 import os
 import random
-import sqlite3
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import QueuePool
-
-from chapterdesk.data.audit_trail import install_audit_trail
 from chapterdesk.data.lock import WriterLock
 from chapterdesk.errors import BadInputError, DatabaseError
 from chapterdesk.paths import default_db_path
 
-BUSY_TIMEOUT_MS = 10_000
-SERVER_CONNECT_TIMEOUT_S = 10
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from chapterdesk.data.connections import Connections
+
 # PostgreSQL's SQLSTATEs for "run the transaction again": serialization failure, deadlock.
 RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
 T = TypeVar("T")
@@ -69,6 +72,8 @@ class Location:
         """A form safe to show: the file path, or the URL with any password hidden."""
         if self.path is not None:
             return str(self.path)
+        from sqlalchemy.engine import make_url
+
         return make_url(self.url).render_as_string(hide_password=True)
 
 
@@ -87,6 +92,9 @@ def resolve_location(given: str | os.PathLike[str] | None = None) -> Location:
     if "://" not in raw:
         path = Path(raw).expanduser().resolve()
         return Location(f"sqlite:///{path}", path)
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         url = make_url(raw)
     except ArgumentError as exc:
@@ -113,68 +121,12 @@ def create_private_file(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
-def _sqlite_pragmas(*, read_only: bool) -> Any:
-    def on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
-        # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own is lazy and wrong).
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if not read_only:
-            cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = FULL")
-        cursor.execute("PRAGMA foreign_keys = ON")
-        if read_only:
-            cursor.execute("PRAGMA query_only = ON")
-        cursor.close()
-
-    return on_connect
-
-
-def _sqlite_engine(location: Location, *, read_only: bool) -> Engine:
-    engine = create_engine(
-        location.url,
-        poolclass=QueuePool,
-        pool_size=1 if not read_only else 4,
-        max_overflow=0,
-        pool_timeout=BUSY_TIMEOUT_MS / 1000 * 6,
-        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
-    )
-    event.listen(engine, "connect", _sqlite_pragmas(read_only=read_only))
-
-    def begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
-
-    event.listen(engine, "begin", begin)
-    return engine
-
-
-def _server_engine(location: Location) -> Engine:
-    from chapterdesk.credentials import url_with_stored_password
-
-    return create_engine(
-        url_with_stored_password(location.url),
-        pool_pre_ping=True,  # a connection the server dropped is replaced, not handed out
-        pool_size=4,
-        max_overflow=4,
-        pool_recycle=1800,
-        pool_timeout=60,
-        connect_args={
-            "connect_timeout": SERVER_CONNECT_TIMEOUT_S,
-            "application_name": "ChapterDesk",
-            "keepalives": 1,
-            "keepalives_idle": 30,
-            "keepalives_interval": 10,
-            "keepalives_count": 3,
-        },
-    )
-
-
 class Database:
     """An open chapter database: the writer engine, the reader engine and units of work.
 
     Create it with `chapterdesk.data.migrate.open_database`, which also brings the
-    schema up to date; this class only wires the engines and, for a writable
-    SQLite file, takes the writer lock (waiting up to `lock_wait` seconds).
+    schema up to date; this class takes the writer lock of a writable SQLite file
+    at once (waiting up to `lock_wait` seconds) and makes its engines on first use.
 
     Raises:
         DatabaseLockedError: another process holds the file for writing.
@@ -186,27 +138,41 @@ class Database:
         self.location = location
         self.read_only = read_only
         self.writer_lock: WriterLock | None = None
-        if location.path is not None:
-            if not read_only:
-                location.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-                self.writer_lock = WriterLock.acquire(location.path, wait_seconds=lock_wait)
-                if not location.path.exists():
-                    create_private_file(location.path)
-            self.engine = _sqlite_engine(location, read_only=read_only)
-            self.read_engine = _sqlite_engine(location, read_only=True)
-        else:
-            self.engine = _server_engine(location)
-            # One snapshot per read, as on SQLite; the server refuses writes in it.
-            self.read_engine = self.engine.execution_options(
-                isolation_level="REPEATABLE READ", postgresql_readonly=True
-            )
-        self._writer = sessionmaker(self.engine, expire_on_commit=False)
-        self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
-        install_audit_trail(self._writer)
+        self._connections: Connections | None = None
+        self._connecting = threading.Lock()
+        if location.path is not None and not read_only:
+            location.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self.writer_lock = WriterLock.acquire(location.path, wait_seconds=lock_wait)
+            if not location.path.exists():
+                create_private_file(location.path)
+
+    def _connected(self) -> Connections:
+        """The engines and session factories, made (and SQLAlchemy loaded) on first use."""
+        connections = self._connections
+        if connections is None:
+            with self._connecting:  # the worker and the UI thread may both ask first
+                if self._connections is None:
+                    from chapterdesk.data.connections import connect
+
+                    self._connections = connect(self.location, read_only=self.read_only)
+                connections = self._connections
+        return connections
+
+    @property
+    def engine(self) -> Engine:
+        """The engine that writes (on SQLite: the one writer connection)."""
+        return self._connected().engine
+
+    @property
+    def read_engine(self) -> Engine:
+        """The engine reads use (read-only connections; one snapshot per unit of work)."""
+        return self._connected().read_engine
 
     @property
     def dialect(self) -> str:
         """`sqlite` or `postgresql` (or whatever the URL names)."""
+        if self.location.path is not None:
+            return "sqlite"
         return self.engine.dialect.name
 
     @contextmanager
@@ -225,7 +191,7 @@ class Database:
                 "This database is open read-only (another ChapterDesk holds it); "
                 "close the other window to make changes."
             )
-        session = self._writer()
+        session = self._connected().writer()
         try:
             if serializable and self.dialect == "postgresql":
                 session.connection(execution_options={"isolation_level": "SERIALIZABLE"})
@@ -240,7 +206,7 @@ class Database:
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A read-only unit of work on a consistent snapshot; nothing it does is committed."""
-        session = self._reader()
+        session = self._connected().reader()
         try:
             yield session
         finally:
@@ -255,15 +221,19 @@ class Database:
 
     def dispose(self) -> None:
         """Close every pooled connection and give up the writer lock (before a restore, or exit)."""
-        self.engine.dispose()
-        if self.read_engine.pool is not self.engine.pool:
-            self.read_engine.dispose()
+        connections = self._connections
+        if connections is not None:
+            connections.engine.dispose()
+            if connections.read_engine.pool is not connections.engine.pool:
+                connections.read_engine.dispose()
         if self.writer_lock is not None:
             self.writer_lock.release()
 
 
 def is_retryable(exc: BaseException) -> bool:
     """Whether PostgreSQL aborted the transaction so that running it again may succeed."""
+    from sqlalchemy.exc import DBAPIError
+
     return (
         isinstance(exc, DBAPIError)
         and getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES
@@ -277,6 +247,10 @@ def is_disconnect(exc: BaseException) -> bool:
     connect at all, and for PostgreSQL's connection-exception class (SQLSTATE
     08xxx) and server shutdowns (57P01-57P03).
     """
+    if "sqlalchemy" not in sys.modules:  # nothing has used the database: no such error yet
+        return False
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
     if not isinstance(exc, DBAPIError):
         return False
     if exc.connection_invalidated:
@@ -305,6 +279,8 @@ def retrying(
     Raises:
         DatabaseError: the server aborted every attempt; nothing was saved.
     """
+    from sqlalchemy.exc import DBAPIError
+
     for attempt in range(1, attempts + 1):
         try:
             return work()

@@ -21,7 +21,6 @@ import fcntl
 import getpass
 import json
 import os
-import platform
 import time
 from pathlib import Path
 
@@ -98,7 +97,7 @@ class WriterLock:
         if self._fd is None:
             return
         holder = {
-            "host": platform.node() or "unknown",
+            "host": os.uname().nodename or "unknown",  # platform.node(), without its import
             "pid": os.getpid(),
             "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "officer": officer or os_user(),

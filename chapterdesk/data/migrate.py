@@ -8,25 +8,32 @@ On PostgreSQL there is no file to back up: the whole upgrade runs in one
 transaction (PostgreSQL's DDL is transactional, so a failed upgrade leaves the
 schema exactly as it was), under an advisory lock so that two officers opening
 the shared database at once do not both upgrade it. It is logged as such.
+
+A database already at the current schema (`revision.SCHEMA_HEAD`) is opened
+without loading Alembic at all: an SQLite file's stored revision is read with
+the standard library, a server's with one plain query. Alembic is imported
+only to upgrade, to refuse, or to answer `head_revision()`; an SQLite file at
+the current schema is opened without loading SQLAlchemy either (the
+`Database` makes its engines when first used).
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+import sys
+from contextlib import closing
 from pathlib import Path
-
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, inspect, text
-from sqlalchemy.exc import DBAPIError, OperationalError
+from typing import TYPE_CHECKING
 
 from chapterdesk.backup import automatic_backup, latest_automatic_backup
-from chapterdesk.credentials import address_of, connection_problem
 from chapterdesk.data.engine import Database, Location, resolve_location
+from chapterdesk.data.revision import BUSY_TIMEOUT_S, SCHEMA_HEAD, sqlite_revision
 from chapterdesk.errors import DatabaseError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from sqlalchemy import Connection
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -37,6 +44,8 @@ log = logging.getLogger(__name__)
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic config bound to ChapterDesk's migrations (and a connection, to run them)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if connection is not None:
@@ -45,7 +54,9 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
-    """The newest schema revision this version of ChapterDesk knows."""
+    """The newest schema revision this version of ChapterDesk knows (Alembic's answer)."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None, "the migration history is empty"
     return head
@@ -53,12 +64,16 @@ def head_revision() -> str:
 
 def known_revisions() -> set[str]:
     """Every revision in this version's history."""
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     return {rev.revision for rev in script.walk_revisions()}
 
 
 def current_revision(connection: Connection) -> str | None:
     """The revision the database is at, or None when Alembic never touched it."""
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(connection).get_current_revision()
 
 
@@ -68,6 +83,9 @@ def upgrade(db: Database, revision: str = "head") -> None:
     On PostgreSQL the transaction first takes an advisory lock, so a second
     ChapterDesk opening the same database waits and then finds nothing to do.
     """
+    from alembic import command
+    from sqlalchemy import text
+
     with db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             lock = text("SELECT pg_advisory_xact_lock(:key)")
@@ -155,31 +173,47 @@ def open_database(
     try:
         _bring_schema_up_to_date(db)
         _name_the_lock_holder(db)
-    except (OperationalError, DBAPIError, sqlite3.DatabaseError) as exc:
+    except BaseException as exc:
         db.dispose()
-        address = None if location.path is not None else address_of(location.url)
-        if address is not None and isinstance(exc, DBAPIError):
-            raise DatabaseError(connection_problem(exc, address)) from None
-        raise DatabaseError(
-            f"Cannot open the database {location.display()}: {getattr(exc, 'orig', exc)}. "
-            + _restore_hint(location.path)
-        ) from None
-    except BaseException:
-        db.dispose()
-        raise
+        problem = _opening_problem(exc, location)
+        if problem is None:
+            raise
+        raise problem from None
     return db
+
+
+def _opening_problem(exc: BaseException, location: Location) -> DatabaseError | None:
+    """The officer's sentence for a database that cannot be opened (None: not such an error)."""
+    dbapi_error: type[BaseException] | None = None
+    if "sqlalchemy" in sys.modules:  # otherwise nothing raised one of its errors
+        from sqlalchemy.exc import DBAPIError
+
+        dbapi_error = DBAPIError
+    is_dbapi = dbapi_error is not None and isinstance(exc, dbapi_error)
+    if not is_dbapi and not isinstance(exc, sqlite3.DatabaseError):
+        return None
+    if location.path is None and is_dbapi:
+        from chapterdesk.credentials import address_of, connection_problem
+
+        address = address_of(location.url)
+        if address is not None:
+            return DatabaseError(connection_problem(exc, address))
+    return DatabaseError(
+        f"Cannot open the database {location.display()}: {getattr(exc, 'orig', exc)}. "
+        + _restore_hint(location.path)
+    )
 
 
 def _name_the_lock_holder(db: Database) -> None:
     """Put the chapter's officer name into the writer lock, for whoever finds it held."""
-    if db.writer_lock is None:
+    if db.writer_lock is None or db.location.path is None:
         return
-    with db.read_engine.connect() as connection:
-        officer = connection.exec_driver_sql(
-            "SELECT officer_name FROM chapter_settings WHERE id = 1"
-        ).scalar()
-    if officer:
-        db.writer_lock.describe(str(officer))
+    uri = f"{db.location.path.as_uri()}?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)) as connection:
+        query = "SELECT officer_name FROM chapter_settings WHERE id = 1"
+        row = connection.execute(query).fetchone()
+    if row is not None and row[0]:
+        db.writer_lock.describe(str(row[0]))
 
 
 def verify_schema(connection: Connection, display: str) -> str | None:
@@ -190,6 +224,8 @@ def verify_schema(connection: Connection, display: str) -> str | None:
     Raises:
         DatabaseError: the database holds other tables, or was written by a newer version.
     """
+    from sqlalchemy import inspect
+
     current = current_revision(connection)
     tables = set(inspect(connection).get_table_names())
     if current is None:
@@ -208,7 +244,22 @@ def verify_schema(connection: Connection, display: str) -> str | None:
     return current
 
 
+def _stored_revision_is_head(db: Database) -> bool:
+    """Whether the database records exactly the current head (told without Alembic)."""
+    if db.location.path is not None:
+        return sqlite_revision(db.location.path) == SCHEMA_HEAD
+    from sqlalchemy import inspect, text
+
+    with db.read_engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return False
+        rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    return [tuple(row) for row in rows] == [(SCHEMA_HEAD,)]
+
+
 def _bring_schema_up_to_date(db: Database) -> None:
+    if _stored_revision_is_head(db):
+        return
     head = head_revision()
     with db.read_engine.connect() as connection:
         current = verify_schema(connection, db.location.display())

@@ -21,6 +21,12 @@ from chapterdesk.data.models import (
     OfficerTerm,
 )
 from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
+from chapterdesk.services.chapter_values import NO_CHAPTER_YET
+
+# Re-exported: the plain values live in chapter_values (importable without SQLAlchemy).
+from chapterdesk.services.chapter_values import Category as Category
+from chapterdesk.services.chapter_values import CategoryIndex as CategoryIndex
+from chapterdesk.services.chapter_values import ChapterInfo as ChapterInfo
 from chapterdesk.standing import normalise_key
 from chapterdesk.values import parse_currency, parse_month_day
 
@@ -51,38 +57,6 @@ DEFAULT_POSITIONS: tuple[tuple[str, bool], ...] = (
     ("Past President", True),
     ("Director", False),
 )
-
-
-@dataclass(frozen=True)
-class ChapterInfo:
-    """The chapter's settings as the rest of the program reads them."""
-
-    name: str
-    currency: str
-    year_start_month: int
-    year_start_day: int
-    grace_days: int
-    stale_after_days: int
-    page_size: str
-    officer_name: str | None
-
-    @property
-    def key(self) -> str:
-        """The chapter name as HQ affiliations are matched against it."""
-        return normalise_key(self.name)
-
-
-@dataclass(frozen=True)
-class Category:
-    """A membership category and what it allows."""
-
-    id: int
-    code: str
-    name: str
-    may_vote: bool
-    may_hold_office: bool
-    eligible: bool
-    description: str
 
 
 @dataclass(frozen=True)
@@ -119,10 +93,7 @@ def settings_row(session: Session) -> ChapterSettings:
     """The settings row inside a unit of work; refuses a database with no chapter yet."""
     row = session.get(ChapterSettings, 1)
     if row is None:
-        raise BadInputError(
-            "This database has no chapter yet. Create one with "
-            "`chapterdesk init --chapter NAME`, or open the demo with `chapterdesk --demo`."
-        )
+        raise BadInputError(NO_CHAPTER_YET)
     return row
 
 
@@ -205,20 +176,6 @@ def categories_in(session: Session) -> list[Category]:
         Category(r.id, r.code, r.name, r.may_vote, r.may_hold_office, r.eligible, r.description)
         for r in rows
     ]
-
-
-class CategoryIndex:
-    """Resolves HQ's member-type text to a category by code or name (case and punctuation aside)."""
-
-    def __init__(self, categories: list[Category]) -> None:
-        self._by_key: dict[str, Category] = {}
-        for category in categories:
-            self._by_key.setdefault(normalise_key(category.code), category)
-            self._by_key.setdefault(normalise_key(category.name), category)
-
-    def resolve(self, member_type: str) -> Category | None:
-        """The category HQ's member type names, or None when no category matches."""
-        return self._by_key.get(normalise_key(member_type))
 
 
 def hq_data_age(session: Session, today: dt.date, stale_after_days: int) -> HqDataAge:

@@ -36,7 +36,8 @@ from chapterdesk.data.models import HqMember
 from chapterdesk.errors import NotFoundError
 from chapterdesk.money import from_cents
 from chapterdesk.services.balances import AGING_BUCKETS, Aging, aging_bucket
-from chapterdesk.services.chapter import CategoryIndex, categories_in, settings_row
+from chapterdesk.services.chapter import categories_in, settings_row
+from chapterdesk.services.chapter_values import CategoryIndex
 from chapterdesk.services.ledger import (
     METHOD_LABELS,
     ZERO,

@@ -23,7 +23,8 @@ from chapterdesk.data.ledger_models import DuesRate, DuesYearRule, ProrationStep
 from chapterdesk.data.models import MembershipCategory
 from chapterdesk.errors import BadInputError, RuleRefusedError
 from chapterdesk.money import from_cents, parse_rate, to_cents
-from chapterdesk.services.chapter import CategoryIndex, categories_in, settings_row
+from chapterdesk.services.chapter import categories_in, settings_row
+from chapterdesk.services.chapter_values import CategoryIndex
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, exists, func, literal, or_, select
@@ -24,54 +23,18 @@ from chapterdesk.data.engine import Database
 from chapterdesk.data.ledger_models import LedgerEntry
 from chapterdesk.data.models import ChapterMembership, HqMember, OfficerPosition, OfficerTerm
 from chapterdesk.errors import BadInputError
-from chapterdesk.services.chapter import CategoryIndex, categories_in, settings_row
+from chapterdesk.services.chapter import categories_in, settings_row
+from chapterdesk.services.chapter_values import CategoryIndex
 from chapterdesk.services.roster import standing_sql
-from chapterdesk.standing import Standing, StandingFacts, international_standing
+
+# Re-exported: the plain values live in roster_values (importable without SQLAlchemy).
+from chapterdesk.services.roster_values import MemberColumns, RowContext, roster_row
+from chapterdesk.services.roster_values import RosterFilter as RosterFilter
+from chapterdesk.services.roster_values import RosterRow as RosterRow
 
 SORT_KEYS = (
     "name", "hq_id", "category", "standing", "paid_through", "joined", "email", "company", "city",
 )
-
-
-@dataclass(frozen=True)
-class RosterFilter:
-    """Which current members a roster view shows.
-
-    Args:
-        search: text matched against name, HQ ID, e-mail and employer ("" for all).
-        standings: only these standings (empty: every standing).
-        category_id: only members whose HQ member type resolves to this category.
-        officer: True for officers in office today, False for everyone else, None for all.
-        owing: True for members whose dues balance is owed (more charged than paid,
-            credited or waived), False for everyone else, None for all.
-    """
-
-    search: str = ""
-    standings: frozenset[Standing] = field(default_factory=frozenset)
-    category_id: int | None = None
-    officer: bool | None = None
-    owing: bool | None = None
-
-    def without_search(self) -> RosterFilter:
-        """The same filter with no search text."""
-        return replace(self, search="")
-
-
-@dataclass(frozen=True)
-class RosterRow:
-    """One line of the roster table."""
-
-    membership_id: int
-    hq_id: str
-    name: str
-    category: str
-    standing: Standing
-    paid_through: dt.date | None
-    chapter_joined_on: dt.date
-    email: str
-    company: str
-    city: str
-    offices: tuple[str, ...]
 
 
 def _ci(session: Session, column: Any) -> Any:
@@ -251,6 +214,7 @@ def count(db: Database, wanted: RosterFilter, as_of: dt.date | None = None) -> i
         return int(session.scalar(select(func.count()).select_from(inner)) or 0)
 
 
+# In the order of `MemberColumns`, which each result row is turned into.
 ROW_COLUMNS = (
     ChapterMembership.id,
     ChapterMembership.chapter_joined_on,
@@ -270,7 +234,7 @@ ROW_COLUMNS = (
 
 def _rows(session: Session, query: Any, day: dt.date) -> list[RosterRow]:
     settings = settings_row(session)
-    index = CategoryIndex(categories_in(session))
+    context = RowContext(day, settings.grace_days, CategoryIndex(categories_in(session)))
     found = session.connection().execute(query).all()
     ids = [row.id for row in found]
     offices: dict[int, list[str]] = {}
@@ -283,30 +247,12 @@ def _rows(session: Session, query: Any, day: dt.date) -> list[RosterRow]:
                 OfficerTerm.starts_on <= day,
                 or_(OfficerTerm.ends_on.is_(None), OfficerTerm.ends_on >= day),
             )
-            .order_by(OfficerPosition.sort_order)
+            .order_by(OfficerPosition.sort_order, OfficerTerm.id)
         ):
             offices.setdefault(membership_id, []).append(position)
-    rows = []
-    for h in found:
-        category = index.resolve(h.member_type)
-        first = " ".join(p for p in (h.first_name, h.middle_name) if p)
-        facts = StandingFacts(h.paid_through, h.hq_status, h.in_latest_export)
-        rows.append(
-            RosterRow(
-                membership_id=h.id,
-                hq_id=h.hq_id,
-                name=f"{h.last_name}, {first}" if first else h.last_name,
-                category=category.name if category else h.member_type,
-                standing=international_standing(facts, day, settings.grace_days),
-                paid_through=h.paid_through,
-                chapter_joined_on=h.chapter_joined_on,
-                email=h.email,
-                company=h.company,
-                city=h.city,
-                offices=tuple(offices.get(h.id, ())),
-            )
-        )
-    return rows
+    return [
+        roster_row(MemberColumns(*h), context, tuple(offices.get(h.id, ()))) for h in found
+    ]
 
 
 def rows_for(db: Database, ids: Sequence[int], as_of: dt.date | None = None) -> list[RosterRow]:

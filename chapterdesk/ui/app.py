@@ -101,17 +101,19 @@ def run_window(db: str | None = None, demo: bool = False) -> int:
     except ChapterDeskError as exc:
         ask.warn(None, exc.message)
         return exc.exit_status
-    window = MainWindow(None)
+    window = MainWindow(None, welcome=database is None)
     install_excepthook(lambda: QApplication.activeWindow() or window)
     if database is not None:
         try:
             window.set_database(database)
         except ChapterDeskError as exc:
+            window.show_welcome()
             ask.warn(window, exc.message)
     if warning:
         ask.warn(window, warning)
     window.show()
     status = app.exec()
+    window.tasks.shutdown()  # the event loop can end without closing the window
     if window.ctx is not None:
         window.ctx.db.dispose()
     return int(status)

@@ -8,9 +8,12 @@ note_dialogs pattern) so a flow runs to the end without a human.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
 
 TITLE = "ChapterDesk"
 
@@ -61,4 +64,6 @@ def run_dialog(dialog: QDialog) -> bool:
 
 def print_dialog(parent: QWidget | None, printer: QPrinter) -> bool:
     """Let the officer choose a printer, pages and copies for `printer`; True to print."""
+    from PySide6.QtPrintSupport import QPrintDialog  # loaded when first printing
+
     return QPrintDialog(printer, parent).exec() == QDialog.DialogCode.Accepted

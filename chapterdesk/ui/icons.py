@@ -1,15 +1,30 @@
 """ChapterDesk's icons, drawn with QPainter so nothing is downloaded or shipped as binary.
 
 Each icon is a small vector drawing on a 64-unit square, rendered at the
-sizes Qt asks for, so it stays sharp on high-DPI screens.
+sizes Qt asks for, so it stays sharp on high-DPI screens. A `QIcon` holds a
+`DrawnIconEngine` that draws a size the first time it is painted at it (and
+keeps it): opening the window draws the sidebar's icons at one size each,
+rather than every icon at seven sizes up to 256 pixels before anything shows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QGuiApplication,
+    QIcon,
+    QIconEngine,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+)
+from PySide6.QtWidgets import QApplication, QStyleOption
 
 ACCENT = QColor("#2f5d8a")
 ACCENT_LIGHT = QColor("#8fb3d9")
@@ -154,9 +169,59 @@ def pixmap(name: str, size: int) -> QPixmap:
     return image
 
 
+class DrawnIconEngine(QIconEngine):
+    """Draws one of `DRAWINGS` at whatever size and mode Qt asks for, once per size and mode.
+
+    Disabled and selected icons are derived from the drawing as Qt derives them
+    for an icon made of pixmaps (the style's `generatedIconPixmap`), so they
+    look as they always did.
+    """
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self._drawn: dict[tuple[int, QIcon.Mode], QPixmap] = {}
+
+    def scaledPixmap(
+        self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float
+    ) -> QPixmap:
+        side = max(1, round(min(size.width(), size.height()) * scale))
+        drawn = self._drawn.get((side, mode))
+        if drawn is None:
+            drawn = pixmap(self.name, side)
+            if mode in (QIcon.Mode.Disabled, QIcon.Mode.Selected):
+                option = QStyleOption()
+                option.palette = QGuiApplication.palette()
+                style = QApplication.style()
+                if style is not None:
+                    drawn = style.generatedIconPixmap(mode, drawn, option)
+            self._drawn[(side, mode)] = drawn
+        result = QPixmap(drawn)
+        result.setDevicePixelRatio(scale)
+        return result
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        return self.scaledPixmap(size, mode, state, 1.0)
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        scale = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
+        painter.drawPixmap(rect, self.scaledPixmap(rect.size(), mode, state, scale))
+
+    def actualSize(
+        self, size: QSize, mode: QIcon.Mode, state: QIcon.State
+    ) -> QSize:
+        side = min(size.width(), size.height())
+        return QSize(side, side)
+
+    def clone(self) -> QIconEngine:
+        return DrawnIconEngine(self.name)
+
+    def key(self) -> str:
+        return "chapterdesk-drawn"
+
+
 def icon(name: str) -> QIcon:
-    """The named icon at the sizes menus, lists and title bars use."""
-    result = QIcon()
-    for size in (16, 24, 32, 48, 64, 128, 256):
-        result.addPixmap(pixmap(name, size))
-    return result
+    """The named icon, drawn at each size (and mode) the first time it is shown at it."""
+    if name not in DRAWINGS:
+        raise KeyError(f"no icon is drawn under the name {name!r}")
+    return QIcon(DrawnIconEngine(name))

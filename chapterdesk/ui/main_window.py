@@ -1,16 +1,19 @@
 """The main window: a sidebar of pages, menus and shortcuts, and a status bar about the chapter.
 
 With no database yet it shows the welcome page; once a chapter is open it
-shows the registered pages (`chapterdesk.ui.pages.PAGES`). The status bar
-shows where the database is, how old the HQ data is (in a warning colour
-when stale) and the standing counts, re-read off the UI thread whenever the
-data changes.
+lists the registered pages (`chapterdesk.ui.pages.PAGES`) in the sidebar and
+builds each one the first time it is opened (`LazyPages`), so start-up pays for
+the page shown and nothing else. The status bar shows where the database is,
+how old the HQ data is (in a warning colour when stale) and the standing
+counts, re-read off the UI thread whenever the data changes; the first read
+waits until the page shown has its own data on screen.
 """
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -29,18 +32,20 @@ from chapterdesk.data.engine import Database
 from chapterdesk.data.migrate import open_database
 from chapterdesk.errors import ChapterDeskError
 from chapterdesk.paths import data_dir
-from chapterdesk.services.chapter import HqDataAge, chapter_info, hq_data_status
-from chapterdesk.services.roster import standing_counts
+from chapterdesk.services import first_view
 from chapterdesk.standing import Standing
 from chapterdesk.ui import ask, settings
 from chapterdesk.ui.connection_watch import watch_connection
-from chapterdesk.ui.dialogs import NewChapterDialog
 from chapterdesk.ui.icons import icon
-from chapterdesk.ui.pages import page_classes
+from chapterdesk.ui.lazy_pages import LazyPages
+from chapterdesk.ui.pages import PageEntry, page_entries
 from chapterdesk.ui.pages.base import AppContext, Page
 from chapterdesk.ui.safety_actions import SafetyActions
 from chapterdesk.ui.tasks import TaskRunner
 from chapterdesk.ui.welcome import WelcomePage
+
+if TYPE_CHECKING:
+    from chapterdesk.services.chapter import HqDataAge
 
 DB_FILTER = "ChapterDesk database (*.sqlite3 *.sqlite *.db);;All files (*)"
 
@@ -48,12 +53,13 @@ DB_FILTER = "ChapterDesk database (*.sqlite3 *.sqlite *.db);;All files (*)"
 class MainWindow(QMainWindow):
     """ChapterDesk's one window."""
 
-    def __init__(self, db: Database | None = None) -> None:
+    def __init__(self, db: Database | None = None, *, welcome: bool = True) -> None:
+        """The window on `db`, or on the welcome page (`welcome=False`: a chapter opens next)."""
         super().__init__()
         self.setWindowIcon(icon("app"))
         self.tasks = TaskRunner(self)
         self.ctx: AppContext | None = None
-        self.pages: dict[str, Page] = {}
+        self.pages = LazyPages([], self._build_page)
         self.sidebar = QListWidget()
         self.sidebar.setAccessibleName("Pages")
         self.sidebar.setIconSize(QSize(28, 28))
@@ -67,11 +73,7 @@ class MainWindow(QMainWindow):
         )
         self.sidebar.currentRowChanged.connect(self._sidebar_changed)
         self.stack = QStackedWidget()
-        self.welcome = WelcomePage()
-        self.welcome.open_demo.connect(self.open_demo)
-        self.welcome.new_chapter.connect(self.new_database)
-        self.welcome.open_existing.connect(self.open_existing)
-        self.stack.addWidget(self.welcome)
+        self._welcome: WelcomePage | None = None  # built when first shown
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -94,7 +96,7 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         if db is not None:
             self.set_database(db)
-        else:
+        elif welcome:
             self.show_welcome()
 
     # -- menus ----------------------------------------------------------------------
@@ -148,6 +150,17 @@ class MainWindow(QMainWindow):
                                 self.print_action, *self.safety.chapter_actions]
 
     # -- databases ------------------------------------------------------------------
+    @property
+    def welcome(self) -> WelcomePage:
+        """The first-run page (built the first time it is needed)."""
+        if self._welcome is None:
+            self._welcome = WelcomePage()
+            self._welcome.open_demo.connect(self.open_demo)
+            self._welcome.new_chapter.connect(self.new_database)
+            self._welcome.open_existing.connect(self.open_existing)
+            self.stack.insertWidget(0, self._welcome)
+        return self._welcome
+
     def show_welcome(self) -> None:
         """Show the first-run page (no chapter open)."""
         self.sidebar.setVisible(False)
@@ -159,11 +172,13 @@ class MainWindow(QMainWindow):
 
     def set_database(self, db: Database) -> None:
         """Show a chapter database: build the pages on it and the status bar figures."""
-        info = chapter_info(db)  # refuses a database with no chapter, before anything changes
+        # Refuses a database with no chapter, before anything changes (no SQLAlchemy needed).
+        info = first_view.chapter_info(db)
         old = self.ctx
         if old is not None:
+            gc.unfreeze()  # the old chapter's pages may now be collected (see _settle)
             self.tasks.shutdown()
-            for page in self.pages.values():
+            for page in self.pages.built().values():
                 self.stack.removeWidget(page)
                 page.deleteLater()
             old.deleteLater()
@@ -179,23 +194,23 @@ class MainWindow(QMainWindow):
         ctx.undo.redoTextChanged.connect(self._redo_text)
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
-        self.pages = {}
+        self.pages = LazyPages(page_entries(), self._build_page)
+        last = settings.LAST_PAGE.get()
+        first = last if last in self.pages else "dashboard"
+        self.pages[first]  # built first: what it reads starts while the rest is built
         self.sidebar.blockSignals(True)
         self.sidebar.clear()
         self.view_menu.clear()
-        for number, page_class in enumerate(page_classes(), start=1):
-            page = page_class(ctx)
-            self.pages[page.key] = page
-            self.stack.addWidget(page)
-            item = QListWidgetItem(icon(page.icon_name), page.title)
-            item.setData(Qt.ItemDataRole.UserRole, page.key)
-            item.setToolTip(f"{page.title} (Ctrl+{number})" if number <= 9 else page.title)
+        for number, entry in enumerate(self.pages.entries(), start=1):
+            item = QListWidgetItem(icon(entry.icon_name), entry.title)
+            item.setData(Qt.ItemDataRole.UserRole, entry.key)
+            item.setToolTip(f"{entry.title} (Ctrl+{number})" if number <= 9 else entry.title)
             self.sidebar.addItem(item)
-            action = self._action(f"&{number} {page.title}" if number <= 9 else page.title,
-                                  lambda _=False, k=page.key: self.go_to(k))
+            action = self._action(f"&{number} {entry.title}" if number <= 9 else entry.title,
+                                  lambda _=False, k=entry.key: self.go_to(k))
             if number <= 9:
                 action.setShortcut(QKeySequence(f"Ctrl+{number}"))
-            action.setIcon(icon(page.icon_name))
+            action.setIcon(icon(entry.icon_name))
             self.view_menu.addAction(action)
         self.sidebar.setFixedWidth(self.sidebar.sizeHintForColumn(0) + 36)
         self.sidebar.blockSignals(False)
@@ -206,9 +221,33 @@ class MainWindow(QMainWindow):
         self.location_label.setText(f"Database: {db.location.display()}")
         if db.location.path is not None:
             settings.LAST_DATABASE.set(str(db.location.path))
-        last = settings.LAST_PAGE.get()
-        self.go_to(last if last in self.pages else "dashboard")
-        self.update_status()
+        self.go_to(first)
+        # After the page shown has read what it shows: the counts can wait a moment.
+        self.tasks.when_idle(self.update_status)
+        self.tasks.when_idle(self._settle)
+
+    def _settle(self) -> None:
+        """Once the work of opening a chapter is done, spare it the cyclic garbage collector.
+
+        By then some 90,000 long-lived objects (modules, classes, the pages) are
+        loaded, and every full collection walked them all: 30-50 ms, a stall
+        that landed on whichever scroll step or keystroke happened to trigger it.
+        Frozen, a full collection takes well under a millisecond; objects made
+        later (rows, search results) are collected as before, and reference
+        counting frees frozen objects that are dropped as usual.
+        """
+        if self.tasks.busy():  # more of the opening's work is waiting: settle after it
+            self.tasks.when_idle(self._settle)
+            return
+        gc.collect()
+        gc.freeze()
+
+    def _build_page(self, entry: PageEntry) -> Page:
+        """Build a page the first time it is needed and put it in the stack."""
+        assert self.ctx is not None, "pages exist only while a chapter is open"
+        page = entry.page_class()(self.ctx)
+        self.stack.addWidget(page)
+        return page
 
     def open_path(self, path: Path) -> bool:
         """Open the chapter database at `path`; a problem is shown and False returned."""
@@ -245,6 +284,8 @@ class MainWindow(QMainWindow):
         if path.exists() and path.stat().st_size > 0:
             ask.warn(self, f"{path} already exists; choose a new file name for a new chapter.")
             return
+        from chapterdesk.ui.dialogs import NewChapterDialog
+
         dialog = NewChapterDialog(path, self)
         if ask.run_dialog(dialog) and dialog.db is not None:
             settings.LAST_DATABASE_FOLDER.set(str(path.parent))
@@ -283,7 +324,7 @@ class MainWindow(QMainWindow):
     def current_page(self) -> Page | None:
         """The page shown (None on the welcome page)."""
         widget = self.stack.currentWidget()
-        shown = [page for page in self.pages.values() if page is widget]
+        shown = [page for page in self.pages.built().values() if page is widget]
         return shown[0] if shown else None
 
     def _sidebar_changed(self, row: int) -> None:
@@ -297,6 +338,9 @@ class MainWindow(QMainWindow):
         db = self.ctx.db
 
         def job(_progress: Any, _cancelled: Any) -> tuple[HqDataAge, dict[Standing, int], str]:
+            from chapterdesk.services.chapter import chapter_info, hq_data_status
+            from chapterdesk.services.roster import standing_counts
+
             return hq_data_status(db), standing_counts(db), chapter_info(db).name
 
         self.tasks.run(job, title="Counting members", parent=self, show_progress=False,
@@ -379,4 +423,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         settings.WINDOW_GEOMETRY.set(self.saveGeometry())
         self.tasks.shutdown()
+        gc.unfreeze()  # what the window froze (see _settle) may be collected again
         super().closeEvent(event)

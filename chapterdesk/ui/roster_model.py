@@ -3,28 +3,34 @@
 Filtering and sorting happen in SQL (`services.roster_query`); this model keeps
 only the ordered membership keys (50,000 integers is a few hundred KB) and
 fetches the rows the view paints, 200 at a time, keeping the most recent pages.
-A search typed into the roster asks SQL for the matching keys and keeps the
-already-ordered keys that match, so a keystroke costs one filtering query and
-no re-sort.
+A search typed into the roster is answered from an in-memory search index
+(`services.roster_search`, read once on the worker thread and dropped when the
+data changes), keeping the already-ordered keys that match: a keystroke costs
+no query and no re-sort, and one that extends the last search looks only
+among its matches. A new view's
+first page is read with its keys (on the worker thread, when the page loads it
+there), so showing it reads nothing on the UI thread.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from chapterdesk.data.engine import Database
-from chapterdesk.services import roster_query
-from chapterdesk.services.roster_query import RosterFilter, RosterRow
+from chapterdesk.services.roster_values import RosterFilter, RosterRow
 from chapterdesk.standing import Standing
 
+if TYPE_CHECKING:
+    from chapterdesk.services.roster_search import SearchIndex
+
 PAGE_SIZE = 200
-NARROW_WITHIN = 2000  # look only among the previous matches when there are at most this many
 KEEP_PAGES = 60
 RowRole = Qt.ItemDataRole.UserRole + 1
 HqIdRole = Qt.ItemDataRole.UserRole + 2
@@ -43,13 +49,29 @@ def _date(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Loaded:
-    """What a view read from the database: its keys in order (None: unchanged) and matches."""
+    """A view as the worker read it: its keys in order, the search matches, its first page.
+
+    `base_ids` are the ordered keys of the view without its search text (re-read
+    only when the filters or the sort changed); `ids` those the view shows;
+    `index` the search index the view was searched with (None: none read yet).
+    """
 
     filter: RosterFilter
     sort_key: str
     descending: bool
-    base_ids: list[int] | None
+    base_ids: list[int]
+    ids: list[int]
     matched: set[int] | None
+    first_page: list[RosterRow | None]
+    index: SearchIndex | None = None
+
+
+def fetch_page(db: Database, keys: list[int]) -> list[RosterRow | None]:
+    """The rows of one page of keys, in order; a member who left since has no row (None)."""
+    from chapterdesk.services import roster_query
+
+    found = {r.membership_id: r for r in roster_query.rows_for(db, keys)}
+    return [found.get(k) for k in keys]
 
 
 @dataclass(frozen=True)
@@ -78,7 +100,7 @@ COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 
 
 class RosterModel(QAbstractTableModel):
-    """A paged, SQL-sorted and SQL-filtered view of the current chapter roster."""
+    """A paged view of the chapter roster: sorted and filtered in SQL, searched in memory."""
 
     reloaded = Signal()
 
@@ -92,9 +114,21 @@ class RosterModel(QAbstractTableModel):
         self._base_key: tuple[RosterFilter, str, bool] | None = None
         self._base_ids: list[int] = []
         self._last_search: tuple[str, set[int]] | None = None
+        self._search_index: SearchIndex | None = None
+        self._generation = 0  # counts re-reads after a data change (an older index is stale)
+        # While the first screen shows only its first page's keys: how many rows there are.
+        self._total: int | None = None
         # Set by a page that reads the database off the UI thread: called to re-sort.
         self.loader: Callable[[RosterFilter, str, bool], None] | None = None
         self._pages: OrderedDict[int, list[RosterRow | None]] = OrderedDict()
+        # Set by a page that has a worker thread: runs a job there once the UI is idle
+        # (reading a page ahead), if `wants_page` still says so then.
+        self.prefetch: Callable[[tuple[int, int], Callable[[], None]], None] | None = None
+        self._view = 0  # which order of keys the pages belong to (bumped by every reset)
+        self._ahead_lock = threading.Lock()  # the worker puts pages here, the UI thread takes them
+        self._ahead: dict[tuple[int, int], list[RosterRow | None]] = {}
+        self._asked: set[tuple[int, int]] = set()
+        self._near = -1  # the page last painted from: its neighbours are read ahead
 
     # -- what the view shows ------------------------------------------------------------
     def set_filter(self, wanted: RosterFilter) -> None:
@@ -112,52 +146,135 @@ class RosterModel(QAbstractTableModel):
         """The database reads a new view needs, as a job that may run on the worker thread.
 
         Only what changed is read: the ordered keys when the filters or sort
-        changed (or `force`), the search matches when there is search text; a
-        search that extends the one shown looks only among its matches.
+        changed (or `force`: the data changed, which also drops the search
+        index); the search matches, from the index (read first if there is
+        none yet), when there is search text, among the last matches when it
+        extends the last search; then the first page of rows, so the view
+        paints without reading on the UI thread.
         """
         base_key = (wanted.without_search(), sort_key, descending)
-        need_base = force or base_key != self._base_key
+        need_base = force or base_key != self._base_key or self._total is not None
+        known_base = self._base_ids
         text = wanted.search.strip()
         previous = self._last_search
         within = None
         if text and not need_base and previous is not None and text.startswith(previous[0]):
-            within = set(previous[1]) if len(previous[1]) <= NARROW_WITHIN else None
+            within = previous[1]  # never changed once made: safe to read on the worker
+        index = None if force else self._search_index
         db = self.db
 
         def job() -> Loaded:
+            from chapterdesk.services import roster_query, roster_search
+
             base = (
                 roster_query.ordered_ids(db, base_key[0], sort_key, descending)
                 if need_base
-                else None
+                else known_base
             )
-            matched = (
-                roster_query.matching_ids(db, RosterFilter(search=text), within=within)
-                if text
-                else None
-            )
-            return Loaded(wanted, sort_key, descending, base, matched)
+            matched = None
+            ids = base
+            searched_with = index
+            if text:
+                if searched_with is None:
+                    searched_with = roster_search.search_index(db)
+                matched = roster_search.matching_ids(db, searched_with, text, within)
+                ids = [i for i in base if i in matched]
+            first = fetch_page(db, ids[:PAGE_SIZE])
+            return Loaded(wanted, sort_key, descending, base, ids, matched, first, searched_with)
+
+        if force:  # the data changed: the index must be read again
+            self._search_index = None
+            self._generation += 1
+        return job
+
+    def search_index_job(self) -> Callable[[], tuple[int, SearchIndex]] | None:
+        """A job that reads the search index ahead of the first keystroke (None: it is read)."""
+        if self._search_index is not None:
+            return None
+        db, generation = self.db, self._generation
+
+        def job() -> tuple[int, SearchIndex]:
+            from chapterdesk.services import roster_search
+
+            return generation, roster_search.search_index(db)
 
         return job
 
-    def show_loaded(self, loaded: Loaded) -> None:
-        """Show a view whose reads `load_job` made (on the UI thread)."""
-        if loaded.base_ids is not None:
-            self._base_ids = loaded.base_ids
-            self._base_key = (loaded.filter.without_search(), loaded.sort_key, loaded.descending)
-        self.filter = loaded.filter
-        self.sort_key, self.descending = loaded.sort_key, loaded.descending
-        if loaded.matched is not None:
-            matched = loaded.matched
-            self._last_search = (loaded.filter.search.strip(), matched)
-            ids = [i for i in self._base_ids if i in matched]
-        else:
-            self._last_search = None
-            ids = self._base_ids
+    def keep_search_index(self, read: tuple[int, SearchIndex]) -> None:
+        """Keep an index `search_index_job` read, unless the data changed since."""
+        generation, index = read
+        if generation == self._generation and self._search_index is None:
+            self._search_index = index
+
+    def show_start(self, total: int, first_page: list[RosterRow]) -> None:
+        """Show the roster's first screen: `total` members by name, the first page of them known.
+
+        The rows past the first page stay empty until `complete_keys` brings
+        every member's key (a moment later, read on the worker thread).
+        """
+        keys = [row.membership_id for row in first_page]
+        self._base_ids = keys
+        self._base_key = (RosterFilter(), "name", False)
+        self.filter, self.sort_key, self.descending = RosterFilter(), "name", False
+        self._last_search = None
         self.beginResetModel()
-        self._ids = ids
-        self._pages.clear()
+        self._forget_pages()
+        self._ids = keys
+        self._total = total if total > len(keys) else None
+        if keys:
+            self._pages[0] = list(first_page)
         self.endResetModel()
         self.reloaded.emit()
+
+    def complete_keys(self, ids: list[int]) -> None:
+        """Every key of the first screen, in order: the rows past its first page can show."""
+        if self._total is None:  # another view replaced the first screen meanwhile
+            return
+        known = len(self._ids)
+        if len(ids) == self._total and ids[:known] == self._ids:
+            self._ids = self._base_ids = ids
+            self._total = None
+            if len(self._pages.get(0, ())) < min(PAGE_SIZE, len(ids)):
+                self._pages.pop(0, None)  # a short first page: read it whole when painted
+            self.dataChanged.emit(self.index(known, 0), self.index(len(ids) - 1, len(COLUMNS) - 1))
+            if self._near >= 0:
+                self._read_ahead(self._near)
+            return
+        self.beginResetModel()
+        self._forget_pages()  # the roster changed in between: show it as it is now
+        self._ids = self._base_ids = ids
+        self._total = None
+        self.endResetModel()
+        self.reloaded.emit()
+
+    def show_loaded(self, loaded: Loaded) -> None:
+        """Show a view whose reads `load_job` made (on the UI thread)."""
+        self._base_ids = loaded.base_ids
+        self._base_key = (loaded.filter.without_search(), loaded.sort_key, loaded.descending)
+        self.filter = loaded.filter
+        self.sort_key, self.descending = loaded.sort_key, loaded.descending
+        self._last_search = (
+            (loaded.filter.search.strip(), loaded.matched) if loaded.matched is not None else None
+        )
+        if loaded.index is not None:
+            self._search_index = loaded.index
+        self.beginResetModel()
+        self._forget_pages()
+        self._ids = loaded.ids
+        self._total = None
+        if loaded.ids:
+            self._pages[0] = loaded.first_page
+        self.endResetModel()
+        self.reloaded.emit()
+
+    def _forget_pages(self) -> None:
+        """The keys change: every page read, or being read ahead, belongs to the old order."""
+        self._view += 1
+        self._near = -1
+        self._pages.clear()
+        self._asked.clear()
+        with self._ahead_lock:
+            self._ahead.clear()
 
     def row_of(self, membership_id: int) -> int:
         """The row showing a membership, or -1 when the view does not show it."""
@@ -173,21 +290,55 @@ class RosterModel(QAbstractTableModel):
         number = row // PAGE_SIZE
         page = self._pages.get(number)
         if page is None:
-            start = number * PAGE_SIZE
-            keys = self._ids[start : start + PAGE_SIZE]
-            # A member who left since the keys were read has no row: that line stays empty.
-            found = {r.membership_id: r for r in roster_query.rows_for(self.db, keys)}
-            page = [found.get(k) for k in keys]
+            with self._ahead_lock:
+                page = self._ahead.pop((self._view, number), None)
+            if page is None:  # not read ahead (a jump, or the first page): read it now
+                start = number * PAGE_SIZE
+                # A member who left since the keys were read has no row: that line stays empty.
+                page = fetch_page(self.db, self._ids[start : start + PAGE_SIZE])
             self._pages[number] = page
             while len(self._pages) > KEEP_PAGES:
-                self._pages.popitem(last=False)
+                dropped, _rows = self._pages.popitem(last=False)
+                self._asked.discard((self._view, dropped))
         else:
             self._pages.move_to_end(number)
+        if number != self._near:
+            self._near = number
+            self._read_ahead(number)
         offset = row - number * PAGE_SIZE
         return page[offset] if offset < len(page) else None
 
+    def _read_ahead(self, number: int) -> None:
+        """Have the worker read the pages either side of `number` before they are painted."""
+        if self.prefetch is None:
+            return
+        for near in (number + 1, number - 1):
+            start, key = near * PAGE_SIZE, (self._view, near)
+            if near < 0 or start >= len(self._ids) or near in self._pages or key in self._asked:
+                continue
+            self._asked.add(key)
+            self.prefetch(key, self._page_reader(key, self._ids[start : start + PAGE_SIZE]))
+
+    def wants_page(self, key: tuple[int, int]) -> bool:
+        """Whether a page asked for ahead is still worth reading (same order, not read yet)."""
+        view, number = key
+        return view == self._view and number not in self._pages
+
+    def _page_reader(self, key: tuple[int, int], keys: list[int]) -> Callable[[], None]:
+        """A job for the worker: read one page's rows and leave them for the UI thread."""
+        db, lock, shelf = self.db, self._ahead_lock, self._ahead
+
+        def job() -> None:
+            page = fetch_page(db, keys)  # plain rows; no Qt object is touched here
+            with lock:
+                shelf[key] = page
+
+        return job
+
     def rows_at(self, rows: Sequence[int]) -> list[RosterRow]:
         """The roster rows on several table rows, fetched in as few queries as possible."""
+        from chapterdesk.services import roster_query
+
         keys = [self._ids[r] for r in sorted(set(rows)) if 0 <= r < len(self._ids)]
         found: list[RosterRow] = []
         for start in range(0, len(keys), 900):
@@ -201,7 +352,9 @@ class RosterModel(QAbstractTableModel):
 
     # -- Qt's model interface -----------------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._ids)
+        if parent.isValid():
+            return 0
+        return self._total if self._total is not None else len(self._ids)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(COLUMNS)

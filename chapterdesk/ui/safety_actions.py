@@ -6,6 +6,8 @@ package… and Connect to shared database…: each asks what it needs through th
 `services.handover`, `data.migrate.open_database`) off the UI thread, and says
 in one sentence what happened or why it was refused. Every rule (what a backup
 is, how long a passphrase must be, which files are refused) is the services'.
+Those services and dialogs are imported when an action is first used: the
+window's start-up does not wait for SQLAlchemy or the cryptography package.
 """
 
 from __future__ import annotations
@@ -19,19 +21,14 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
-from chapterdesk.credentials import address_of
 from chapterdesk.data.engine import Database
-from chapterdesk.data.migrate import open_database
 from chapterdesk.errors import BadInputError, ChapterDeskError
 from chapterdesk.paths import backups_dir, data_dir
-from chapterdesk.sealing import DEFAULT_LOG2N
-from chapterdesk.services import backups, handover
 from chapterdesk.ui import ask, settings
-from chapterdesk.ui.connect_dialog import ConnectDialog
-from chapterdesk.ui.handover_dialog import HandoverExportDialog, HandoverImportDialog
 from chapterdesk.ui.tasks import report_unexpected
 
 if TYPE_CHECKING:
+    from chapterdesk.services import backups, handover
     from chapterdesk.ui.main_window import MainWindow
 
 BACKUP_FILTER = "ChapterDesk backup (*.sqlite3 *.sqlite *.db);;All files (*)"
@@ -51,8 +48,8 @@ class SafetyActions(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        #: scrypt's cost for a handover package (the services' default; tests may lower it).
-        self.log2n = DEFAULT_LOG2N
+        #: scrypt's cost for a handover package (None: the services' default; tests lower it).
+        self.log2n: int | None = None
         self.back_up_action = self._action("&Back up…", self.back_up)
         self.restore_action = self._action("&Restore from backup…", self.restore)
         self.hand_over_action = self._action("&Hand over to the next officer…", self.hand_over)
@@ -86,6 +83,8 @@ class SafetyActions(QObject):
     # -- backups -----------------------------------------------------------------------
     def back_up(self) -> None:
         """File → Back up…: a verified snapshot where the officer says, off the UI thread."""
+        from chapterdesk.services import backups
+
         db = self._db()
         if db is None:
             return
@@ -113,6 +112,8 @@ class SafetyActions(QObject):
 
     def restore(self) -> None:
         """File → Restore from backup…: check the file, confirm, then swap it in and reopen."""
+        from chapterdesk.services import backups
+
         db = self._db()
         if db is None:
             return
@@ -177,6 +178,10 @@ class SafetyActions(QObject):
     # -- handover ------------------------------------------------------------------------
     def hand_over(self) -> None:
         """File → Hand over…: seal the chapter with a passphrase typed twice (never kept)."""
+        from chapterdesk.sealing import DEFAULT_LOG2N
+        from chapterdesk.services import handover
+        from chapterdesk.ui.handover_dialog import HandoverExportDialog
+
         db = self._db()
         if db is None:
             return
@@ -194,7 +199,8 @@ class SafetyActions(QObject):
             dialog.deleteLater()
         assert target is not None  # the dialog accepts only with a file
         settings.LAST_EXPORT_FOLDER.set(str(target.parent))
-        location, log2n = db.location, self.log2n
+        location = db.location
+        log2n = self.log2n if self.log2n is not None else DEFAULT_LOG2N
 
         def done(manifest: handover.HandoverManifest) -> None:
             text = (
@@ -212,6 +218,9 @@ class SafetyActions(QObject):
 
     def open_handover(self) -> None:
         """File → Open a handover package…: unseal it as a new database file, then open it."""
+        from chapterdesk.services import handover
+        from chapterdesk.ui.handover_dialog import HandoverImportDialog
+
         folder = settings.LAST_EXPORT_FOLDER.get() or str(Path.home())
         package = ask.open_file(self.window, "Open a handover package", folder,
                                 "ChapterDesk handover package (*.cdh);;All files (*)")
@@ -249,6 +258,10 @@ class SafetyActions(QObject):
     # -- shared database ---------------------------------------------------------------
     def connect_shared(self) -> None:
         """File → Connect to shared database…: the dialog, then the window on that database."""
+        from chapterdesk.credentials import address_of
+        from chapterdesk.data.migrate import open_database
+        from chapterdesk.ui.connect_dialog import ConnectDialog
+
         last = settings.LAST_SERVER.get()
         dialog = ConnectDialog(self.window, initial=address_of(last) if last else None)
         try:

@@ -195,6 +195,7 @@ class TaskRunner(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self.active: set[Task] = set()
+        self._when_idle: list[Callable[[], None]] = []
         #: Set by the window on a shared database: takes a failure that means the server
         #: went away (shows the lost-connection banner) and returns True, instead of a bug report.
         self.lost_connection: Callable[[BaseException], bool] | None = None
@@ -216,16 +217,38 @@ class TaskRunner(QObject):
         """Start `job` off the UI thread; `on_done(result)` runs on the UI thread when it ends."""
         task = Task(self, title, parent, on_done, on_error, show_progress)
         self.active.add(task)
-        task.done.connect(lambda: self.active.discard(task))
+        task.done.connect(lambda: self._task_done(task))
         self.pool.start(_Runnable(job, task.signals, task.stop))
         return task
 
+    def when_idle(self, start: Callable[[], None]) -> None:
+        """Call `start` (on the UI thread) once no job is running and the window has repainted.
+
+        For work that can wait behind what the officer is looking at, such as the
+        status bar's counts at start-up: it begins after the page's own reads are
+        shown, instead of competing with them for the worker and the interpreter.
+        """
+        self._when_idle.append(start)
+        if not self.active:
+            QTimer.singleShot(0, self, self._start_idle_work)
+
+    def _task_done(self, task: Task) -> None:
+        self.active.discard(task)
+        if not self.active and self._when_idle:
+            # A zero timer runs after the repaint the finished job's results asked for.
+            QTimer.singleShot(0, self, self._start_idle_work)
+
+    def _start_idle_work(self) -> None:
+        while self._when_idle and not self.active:
+            self._when_idle.pop(0)()
+
     def busy(self) -> bool:
-        """Whether any job is still running or waiting."""
-        return bool(self.active)
+        """Whether any job is still running or waiting (or work is waiting for the worker)."""
+        return bool(self.active) or bool(self._when_idle)
 
     def shutdown(self, timeout_ms: int = 30_000) -> None:
         """Ask every job to stop and wait for the worker (before the database closes)."""
+        self._when_idle.clear()
         for task in list(self.active):
             task.cancel()
         self.pool.waitForDone(timeout_ms)

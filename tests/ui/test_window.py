@@ -14,7 +14,7 @@ from chapterdesk.services.roster import standing_counts
 from chapterdesk.ui import settings
 from chapterdesk.ui.dialogs import NewChapterDialog
 from chapterdesk.ui.main_window import MainWindow
-from chapterdesk.ui.pages import page_classes
+from chapterdesk.ui.pages import page_classes, page_entries
 from tests.ui.conftest import Asked, settle
 
 
@@ -102,6 +102,30 @@ def test_pages_open_with_ctrl_and_a_number(qtbot: QtBot, window: MainWindow) -> 
     assert settings.LAST_PAGE.get() == "roster"
 
 
+def test_the_sidebar_registry_agrees_with_each_page_class() -> None:
+    assert [(e.key, e.title, e.icon_name, e.order) for e in page_entries()] == [
+        (c.key, c.title, c.icon_name, c.order) for c in page_classes()
+    ]
+
+
+def test_only_the_page_shown_is_built_until_another_is_opened(
+    qtbot: QtBot, asked: Asked, demo_db: Database
+) -> None:
+    settings.LAST_PAGE.set("roster")
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    window.show()
+    settle(qtbot, window)
+    assert list(window.pages.built()) == ["roster"]
+    assert window.pages["roster"].model.rowCount() == 120
+    assert "lapsed:" in window.counts_label.text()  # the status bar's counts, read afterwards
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, window)
+    assert window.current_page() is window.pages["dues"]
+    assert list(window.pages.built()) == ["roster", "dues"]
+    window.tasks.shutdown()
+
+
 def test_status_bar_shows_location_age_and_counts(window: MainWindow, demo_db: Database) -> None:
     assert str(demo_db.location.path) in window.location_label.text()
     assert "12 days old, current" in window.age_label.text()
@@ -146,3 +170,17 @@ def test_first_run_is_detected_when_no_database_exists_yet(
     assert opened is not None and chapter_info(opened).name == "Great Lakes Chapter"
     assert warning is None
     opened.dispose()
+
+
+def test_start_up_objects_leave_the_collector_until_the_window_closes(
+    qtbot: QtBot, asked: Asked, demo_db: Database
+) -> None:
+    import gc
+
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    window.show()
+    settle(qtbot, window)
+    assert gc.get_freeze_count() > 10_000  # modules, classes, pages: a full collection skips them
+    window.close()
+    assert gc.get_freeze_count() == 0

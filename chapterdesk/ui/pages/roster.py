@@ -1,9 +1,17 @@
-"""The Roster page: the chapter's members in a paged table, with search, filters and details."""
+"""The Roster page: the chapter's members in a paged table, with search, filters and details.
+
+The page is often the first thing the window shows, so it starts light: its
+first view (every member by name, and the first page of rows) is read by
+`services.first_view` without waiting for SQLAlchemy, and the member detail
+panel, with everything it imports, is built once the window is idle (or at
+once when a member is selected first). Every later read goes through
+`services.roster_query` on the worker thread.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -16,24 +24,31 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from chapterdesk.services import roster, roster_query
-from chapterdesk.services.chapter import list_categories
-from chapterdesk.services.roster_query import RosterFilter
+from chapterdesk.services import first_view
+from chapterdesk.services.chapter_values import Category
+from chapterdesk.services.roster_values import RosterFilter
 from chapterdesk.standing import Standing
 from chapterdesk.ui import ask, settings
-from chapterdesk.ui.dialogs import AddMemberDialog, LeaveDialog
-from chapterdesk.ui.member_panel import MemberPanel
 from chapterdesk.ui.pages.base import AppContext, Page, heading
-from chapterdesk.ui.roster_export import write_rows
-from chapterdesk.ui.roster_model import COLUMN_KEYS, COLUMNS, HqIdRole, Loaded, RosterModel
+from chapterdesk.ui.roster_model import (
+    COLUMN_KEYS,
+    COLUMNS,
+    PAGE_SIZE,
+    HqIdRole,
+    Loaded,
+    RosterModel,
+)
 from chapterdesk.ui.tasks import Cancelled
-from chapterdesk.ui.undo import AddMember, LeaveChapter
+
+if TYPE_CHECKING:
+    from chapterdesk.ui.member_panel import MemberPanel
 
 SEARCH_DELAY_MS = 150
 # Typical widest values: columns open wide enough for them without reading the whole roster.
@@ -61,6 +76,24 @@ OFFICER_CHOICES: tuple[tuple[str, bool | None], ...] = (
 )
 
 
+def _placeholder_panel() -> QWidget:
+    """What stands where the member panel goes until it is built (it looks the same, empty)."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    title = QLabel("Select a member to see their details.")
+    font = title.font()
+    font.setPointSizeF(font.pointSizeF() * 1.3)
+    font.setBold(True)
+    title.setFont(font)
+    title.setWordWrap(True)
+    body = QWidget()
+    layout = QVBoxLayout(body)
+    layout.addWidget(title)
+    layout.addStretch(1)
+    area.setWidget(body)
+    return area
+
+
 class RosterPage(Page):
     """Search, filter, sort and edit the chapter roster."""
 
@@ -72,6 +105,8 @@ class RosterPage(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.model = RosterModel(ctx.db, self)
+        self._search_serial = 0
+        self._read_first_screen()  # at once: it arrives while the widgets below are built
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search name, HQ ID, e-mail or employer  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
@@ -153,11 +188,11 @@ class RosterPage(Page):
         copy.triggered.connect(self.copy_emails)
         self.table.addAction(copy)
 
-        self.panel = MemberPanel(ctx)
-        self.panel.leave_requested.connect(self.leave)
+        self._panel: MemberPanel | None = None
+        self._panel_slot = _placeholder_panel()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.panel)
+        self.splitter.addWidget(self._panel_slot)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
@@ -182,22 +217,35 @@ class RosterPage(Page):
         self.setTabOrder(self.add_button, self.copy_button)
         self.setTabOrder(self.copy_button, self.export_button)
         self.setTabOrder(self.export_button, self.table)
-        self._load_categories()
+        self.category.addItem("Any category", None)  # the categories come with the first load
         self.ctx.data_changed.connect(self.refresh)
-        self._loaded = False
-        self._search_serial = 0
         self._select_after_load: int | None = None
         self.model.loader = lambda wanted, key, descending: self.load(wanted, key, descending)
+        self.model.prefetch = self._read_ahead
+
+    @property
+    def panel(self) -> MemberPanel:
+        """The member detail panel (built, with what it imports, the first time it is needed)."""
+        if self._panel is None:
+            from chapterdesk.ui.member_panel import MemberPanel
+
+            panel = MemberPanel(self.ctx)
+            panel.leave_requested.connect(self.leave)
+            sizes = self.splitter.sizes()
+            self.splitter.replaceWidget(1, panel)
+            if sum(sizes) > 0:  # the panel takes the placeholder's room exactly: nothing moves
+                self.splitter.setSizes(sizes)
+            self._panel_slot.deleteLater()
+            self._panel = panel
+        return self._panel
 
     # -- filters --------------------------------------------------------------------
-    def _load_categories(self) -> None:
-        chosen = self.category.currentData()
+    def _show_categories(self, categories: list[Category], chosen: int | None) -> None:
         self.category.clear()
         self.category.addItem("Any category", None)
-        for category in list_categories(self.db):
+        for category in categories:
             self.category.addItem(category.name, category.id)
-        index = self.category.findData(chosen)
-        self.category.setCurrentIndex(max(index, 0))
+        self.category.setCurrentIndex(max(self.category.findData(chosen), 0))
 
     def current_filter(self) -> RosterFilter:
         """The filter the search box and the combo boxes describe."""
@@ -222,11 +270,13 @@ class RosterPage(Page):
         *,
         force: bool = False,
         then: Callable[[], None] | None = None,
+        categories: bool = False,
     ) -> None:
         """Read a view of the roster on the worker thread and show it; the newest request wins.
 
         Typing, filtering and sorting a 50,000-member roster each cost a query of
         a tenth of a second or more, so none of them runs on the UI thread.
+        `categories`: re-read the category filter's choices too (first load, data changed).
         """
         self._search_serial += 1
         serial = self._search_serial
@@ -237,15 +287,79 @@ class RosterPage(Page):
             force=force,
         )
 
-        def show(loaded: Loaded) -> None:
+        db = self.db
+
+        def work(_progress: Any, _cancelled: Any) -> tuple[list[Category] | None, Loaded]:
+            from chapterdesk.services.chapter import list_categories
+
+            return (list_categories(db) if categories else None), job()
+
+        def show(result: tuple[list[Category] | None, Loaded]) -> None:
+            choices, loaded = result
+            if choices is not None:
+                self._show_categories(choices, loaded.filter.category_id)
             if serial != self._search_serial:  # a later request supersedes this one
                 return
             self.model.show_loaded(loaded)
             if then is not None:
                 then()
 
-        self.ctx.tasks.run(lambda _p, _c: job(), title="Reading the roster", parent=self,
-                           on_done=show, show_progress=False)
+        self.ctx.tasks.run(work, title="Reading the roster", parent=self, on_done=show,
+                           show_progress=False)
+
+    def _read_first_screen(self) -> None:
+        """The first view (everyone, by name), read without waiting for SQLAlchemy.
+
+        `services.first_view` reads the first page of members by name, which is
+        painted; every member's key (which scrolling needs) is read right after.
+        """
+        self._search_serial += 1
+        serial = self._search_serial
+        db, tasks = self.db, self.ctx.tasks
+
+        def read_keys() -> None:
+            tasks.run(lambda _p, _c: first_view.roster_keys(db), title="Reading the roster",
+                      parent=self, on_done=self.model.complete_keys, show_progress=False)
+
+        def show(start: first_view.RosterStart) -> None:
+            self._show_categories(start.categories, None)
+            if serial == self._search_serial:  # nothing newer was asked for meanwhile
+                self.model.show_start(start.total, start.first_page)
+                # On screen now, before the worker moves on to what can wait (Qt would
+                # otherwise paint a few milliseconds later, in competition with it).
+                self.table.viewport().repaint()
+                if start.total > len(start.first_page):
+                    QTimer.singleShot(0, self, read_keys)
+            tasks.when_idle(self._build_panel)  # while the officer looks
+            tasks.when_idle(self._prepare_search)
+
+        tasks.run(lambda _p, _c: first_view.roster_start(db, PAGE_SIZE),
+                  title="Reading the roster", parent=self, on_done=show, show_progress=False)
+
+    def _read_ahead(self, key: tuple[int, int], job: Callable[[], None]) -> None:
+        """Read one of the model's pages ahead on the worker, once the UI thread is idle.
+
+        Started at once, the read would compete with the painting that asked for
+        it (the interpreter runs one thread at a time); started from the event
+        loop, it runs between the officer's scroll steps, when nothing else does.
+        """
+
+        def start() -> None:
+            if self.model.wants_page(key):
+                self.ctx.tasks.run(lambda _p, _c: job(), title="Reading the roster", parent=self,
+                                   on_done=lambda _result: None, show_progress=False)
+
+        QTimer.singleShot(0, self, start)
+
+    def _build_panel(self) -> None:
+        self.panel  # noqa: B018 - building it is the point
+
+    def _prepare_search(self) -> None:
+        """Read the search index while the officer looks, so the first keystroke finds it."""
+        job = self.model.search_index_job()
+        if job is not None:
+            self.ctx.tasks.run(lambda _p, _c: job(), title="Preparing the search", parent=self,
+                               on_done=self.model.keep_search_index, show_progress=False)
 
     def show_filter(self, wanted: RosterFilter) -> None:
         """Set the search box and combo boxes to a filter (a dashboard link) and apply it."""
@@ -268,19 +382,12 @@ class RosterPage(Page):
         )
 
     def activate(self, target: Any = None) -> None:
-        if isinstance(target, RosterFilter):
-            self._loaded = True
-            self._load_categories()
-            self.show_filter(target)
-        elif not self._loaded:
-            self._loaded = True
-            self.apply_filter()
+        if isinstance(target, RosterFilter):  # the first view is read when the page is built
+            self._set_filter_widgets(target)
+            self.load(target, categories=True)
 
     def refresh(self) -> None:
         """Re-read after a change: keep the filter, the sort and the selected member."""
-        if not self._loaded:
-            return
-        self._load_categories()
         current = self.model.row_at(self.table.currentIndex().row())
         wanted = self._select_after_load or (current.membership_id if current else None)
         self._select_after_load = None
@@ -293,7 +400,8 @@ class RosterPage(Page):
             else:
                 self.panel.show_member(None)
 
-        self.load(self.current_filter(), force=True, then=reselect)
+        self.load(self.current_filter(), force=True, then=reselect, categories=True)
+        self.ctx.tasks.when_idle(self._prepare_search)  # the data changed: read it again
 
     def focus_search(self) -> None:
         """Ctrl+F: put the cursor in the search box."""
@@ -303,7 +411,7 @@ class RosterPage(Page):
     def _after_reset(self) -> None:
         total = self.model.rowCount()
         self.shown.setText(f"{total:,} member{'s' if total != 1 else ''} shown")
-        if self.table.currentIndex().row() < 0:
+        if self.table.currentIndex().row() < 0 and self._panel is not None:
             self.panel.show_member(None)
 
     # -- columns --------------------------------------------------------------------
@@ -356,6 +464,9 @@ class RosterPage(Page):
 
     def add_member(self) -> None:
         """Ask for an HQ ID, show HQ's record, and add the member if the bylaws allow."""
+        from chapterdesk.ui.dialogs import AddMemberDialog
+        from chapterdesk.ui.undo import AddMember
+
         dialog = AddMemberDialog(self.db, self)
         if not ask.run_dialog(dialog) or dialog.entry is None:
             return
@@ -393,6 +504,10 @@ class RosterPage(Page):
 
     def leave(self, hq_id: str) -> None:
         """Record that a member leaves the chapter (asks for the date and reason)."""
+        from chapterdesk.services import roster
+        from chapterdesk.ui.dialogs import LeaveDialog
+        from chapterdesk.ui.undo import LeaveChapter
+
         detail = self.panel.detail
         if detail is None or detail.current is None:
             return
@@ -411,6 +526,9 @@ class RosterPage(Page):
 
     def export(self) -> None:
         """Write the list shown (visible columns) to a .csv or .xlsx file, off the UI thread."""
+        from chapterdesk.services import roster_query
+        from chapterdesk.ui.roster_export import write_rows
+
         folder = settings.LAST_EXPORT_FOLDER.get() or ""
         path = ask.save_file(
             self, "Export the roster", f"{folder}/roster.xlsx" if folder else "roster.xlsx",

@@ -1,0 +1,73 @@
+"""The in-memory roster search finds exactly what the SQL search finds, on both databases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from chapterdesk.data.engine import Database
+from chapterdesk.services import roster, roster_query, roster_search
+from chapterdesk.services.roster_query import RosterFilter
+from tests.helpers import add_hq
+
+TODAY = dt.date.today()
+SEARCHES = [
+    "a", "an", "AN", "  an  ", "garc", "GARCÍA", "garcía", "í", "Í", "émile", "ÉMILE", "ø", "Ø",
+    "ss", "ß", "100", "1001", "01", "%", "_", "\\", "50%", "s_i", "a%b", "ana garcía",
+    "garcía ana", "@", ".example", "llp", "LLP", "&", "whitfield", "zz-no-such-member", "o'b",
+]
+
+
+def _vary(db: Database) -> None:
+    """Names and employers where case folding, wildcards and field edges matter."""
+    paid = TODAY + dt.timedelta(days=200)
+    for hq_id, first, last, company in [
+        ("9900101", "Émile", "Ødegaard", "50% Partners_Inc"),
+        ("9900102", "ÉMILE", "ØDEGAARD", "Back\\Slash & Co"),
+        ("9900103", "Ana", "García", "Straße GmbH"),
+        ("9900104", "ana", "GARCÍA", "STRASSE AG"),
+        ("9900105", "Seán", "O'Brien", "sia LLP"),
+    ]:
+        add_hq(db, hq_id, first=first, last=last, company=company, paid_through=paid)
+        roster.add_member(db, hq_id)
+
+
+def test_every_search_finds_what_sql_finds(demo_db: Database) -> None:
+    _vary(demo_db)
+    index = roster_search.search_index(demo_db)
+    for text in SEARCHES:
+        expected = roster_query.matching_ids(demo_db, RosterFilter(search=text))
+        assert roster_search.matching_ids(demo_db, index, text) == expected, text
+    found = roster_search.matching_ids(demo_db, index, "garcía")
+    assert found  # the searches find something, so agreeing is not agreeing on nothing
+
+
+def test_a_longer_search_within_the_last_matches_finds_the_same(demo_db: Database) -> None:
+    _vary(demo_db)
+    index = roster_search.search_index(demo_db)
+    for short, longer in [("a", "an"), ("gar", "garcía"), ("1", "100"), ("", "ana ")]:
+        within = roster_query.matching_ids(demo_db, RosterFilter(search=short)) if short else None
+        assert roster_search.matching_ids(demo_db, index, longer, within) == (
+            roster_query.matching_ids(demo_db, RosterFilter(search=longer))
+        ), longer
+
+
+def test_a_search_holding_the_field_separator_is_answered_in_sql(demo_db: Database) -> None:
+    index = roster_search.search_index(demo_db)
+    text = f"a{roster_search.SEPARATOR}b"
+    assert roster_search.matching_ids(demo_db, index, text) == roster_query.matching_ids(
+        demo_db, RosterFilter(search=text))
+    with pytest.raises(ValueError, match="answered in SQL"):
+        index.matching(text, text)
+
+
+def test_an_index_read_before_a_change_does_not_know_it(demo_db: Database) -> None:
+    before = roster_search.search_index(demo_db)
+    add_hq(demo_db, "9900199", first="Quentin", last="Zwicky",
+           paid_through=TODAY + dt.timedelta(days=90))
+    roster.add_member(demo_db, "9900199")
+    after = roster_search.search_index(demo_db)
+    assert roster_search.matching_ids(demo_db, before, "zwicky") == set()
+    assert roster_search.matching_ids(demo_db, after, "zwicky") == roster_query.matching_ids(
+        demo_db, RosterFilter(search="zwicky")) != set()
