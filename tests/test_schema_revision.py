@@ -50,9 +50,9 @@ def test_a_current_database_opens_without_loading_alembic(
 def test_an_older_database_still_takes_the_upgrade_path(tmp_path: Path) -> None:
     path = tmp_path / "older.sqlite3"
     raw = Database(resolve_location(path))
-    upgrade(raw, "0005")
+    upgrade(raw, "0004")
     raw.dispose()
-    assert sqlite_revision(path) == "0005"
+    assert sqlite_revision(path) == "0004"
     assert _open_in_a_fresh_process(str(path)) == "alembic loaded"
     assert sqlite_revision(path) == SCHEMA_HEAD
     assert _open_in_a_fresh_process(str(path)) == "alembic not loaded"  # now it is current
