@@ -143,10 +143,12 @@ def peak_rss_mb() -> float:
 
 
 def measure(kind: str, *args: str, repeat: int = 1) -> tuple[float, float, float]:
-    """Best of `repeat` fresh-process runs: (wall seconds, CPU seconds, peak RSS in MB).
+    """Best of `repeat` fresh-process runs by wall time: (wall s, CPU s, peak RSS in MB).
 
-    Imports are done before the clock starts; CPU time (user + system) is
-    reported beside wall time because it is far less sensitive to a busy machine.
+    Imports are done before the clock starts. Wall time is what the officer
+    waits for and what the targets are about; CPU time (user + system, both
+    threads) is reported beside it, as the import reads the database on a
+    second thread while the file is parsed.
     """
     code = (
         f"import sys, time, resource, json; sys.path.insert(0, {str(ROOT)!r})\n"
@@ -168,7 +170,7 @@ def measure(kind: str, *args: str, repeat: int = 1) -> tuple[float, float, float
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
         wall, cpu, peak = json.loads(done.stdout.strip().splitlines()[-1])
-        if best is None or cpu < best[1]:
+        if best is None or wall < best[0]:
             best = (float(wall), float(cpu), float(peak))
     assert best is not None
     return best
@@ -196,7 +198,7 @@ def bench(rows: int, folder: Path, repeat: int) -> dict[str, float]:
         walls.append(wall)
         cpus.append(cpu)
         peaks.append(peak)
-    best = cpus.index(min(cpus))
+    best = walls.index(min(walls))
     figures["import"], figures["import_cpu"], figures["import_mb"] = (
         walls[best],
         cpus[best],

@@ -1,21 +1,20 @@
-"""Finding the few HQ records an export changes without loading every stored record.
+"""The stored HQ records an export is compared with, in the forms the reader produces.
 
-A monthly export repeats most of what the database already holds. Rather
-than read every stored record field by field (half a million rows of twenty
-fields each), each side is reduced to one comparison key per member: the
-mapped fields joined with a separator, built by the database on one side
-(`record_keys`) and from the export's columns on the other (`export_keys`).
-Equal keys mean equal records, so only the members whose keys differ are read
-in full (`load_records`) and compared field by field in `hq_plan`.
-
-The key is exact, not a hash: an export whose text holds the separator
-itself cannot be keyed (`export_keys` returns None) and is compared in full.
+A monthly export repeats most of what the database already holds, so the
+comparison must find the few changed rows among half a million quickly.
+`load_records` reads every stored record as one tuple (dates as dates,
+chapters as a tuple of names, equal texts shared), which `plan_import` does
+on its database thread while the spreadsheet is parsed; `changed_positions`
+then finds the rows that differ by comparing tuples in C, and only those are
+compared field by field in `hq_plan`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Iterable
+from itertools import compress, repeat
+from operator import itemgetter, ne
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
@@ -47,104 +46,110 @@ HQ_FIELDS: tuple[str, ...] = (
     "chapters",
 )
 DATE_FIELDS = frozenset({"join_date", "paid_through"})
-SEPARATOR = "\x1f"  #: ASCII unit separator: never in a roster's text (checked, not assumed)
-_FETCH_ROWS = 20_000  #: keys fetched between checks that the import still wants them
-_CHUNK = 2000  #: IDs per `IN (…)` query: well under every database's parameter limit
+PRESENT = len(HQ_FIELDS)  #: where a record tuple holds `in_latest_export`
+_FETCH_ROWS = 20_000  #: rows fetched between checks that the import still wants them
+_SHARE_LIMIT = 50_000  #: distinct values shared per column; beyond it each is kept as read
+_ABSENT = (object(),) * (PRESENT + 1)  #: stands for a record the database does not have
+
+Record = tuple[object, ...]
 
 
-def export_keys(parsed: ParsedExport, names: list[str]) -> list[str] | None:
-    """Each valid row's key over `names` (in `HQ_FIELDS` order), or None if one cannot be made.
+class _Pool(dict[object, object]):
+    """One column's values as the comparison wants them, each distinct value made once.
 
-    Text is as read, a date as YYYY-MM-DD, an empty date as "", chapters joined
-    with "; " as they are stored.
+    Looked up through `dict.__getitem__` (in C); only a value not seen before
+    reaches `__missing__`. Kept only up to `_SHARE_LIMIT` values, so a column of
+    unique values (e-mail addresses) does not hold a second copy of itself.
     """
-    columns: list[Iterable[str]] = []
-    for name in names:
-        column = parsed.columns[name]
-        if name in DATE_FIELDS:
-            texts = {day: day.isoformat() for day in set(column) if day is not None}  # type: ignore[attr-defined]
-            columns.append(map({**texts, None: ""}.__getitem__, column))
-        elif name == "chapters":
-            joined = {names: "; ".join(names) for names in set(column)}  # type: ignore[arg-type]
-            columns.append(map(joined.__getitem__, column))
-        else:
-            columns.append(column)  # type: ignore[arg-type]
-    keys = list(map(SEPARATOR.join, zip(*columns, strict=True)))
-    if "".join(keys).count(SEPARATOR) != (len(names) - 1) * len(keys):
-        return None  # some text holds the separator: two records could share a key
-    return keys
+
+    def __init__(self, make: Callable[[object], object]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: object) -> object:
+        value = self.make(key)
+        if len(self) < _SHARE_LIMIT:
+            self[key] = value
+        return value
 
 
-def record_keys(
-    session: Session, names: Sequence[str], stop: Callable[[], bool] | None = None
-) -> dict[str, str]:
-    """The key over `names` of every stored HQ record the latest export listed.
+def _as_text(value: object) -> object:
+    return "" if value is None else value
 
-    The database builds the keys, so only two values per member cross into
-    Python; `plan_import` runs this on its database thread while the file is
-    read, and `stop()` returning True (the import was cancelled or refused)
-    ends it early with what was read so far.
-    """
-    postgres = session.get_bind().dialect.name == "postgresql"
-    separator = "chr(31)" if postgres else "char(31)"
-    parts = [
-        f"coalesce(CAST({name} AS TEXT), '')" if name in DATE_FIELDS else f"coalesce({name}, '')"
-        for name in names
-    ]
-    cursor = session.connection().connection.cursor()  # the driver's own: no row wrapping
-    try:
-        if postgres:  # dates as text must read YYYY-MM-DD whatever the server's default style
-            cursor.execute("SET LOCAL datestyle = 'ISO, MDY'")
-        cursor.execute(
-            f"SELECT hq_id, {f' || {separator} || '.join(parts)} FROM hq_member "
-            "WHERE in_latest_export"
-        )
-        keys: dict[str, str] = {}
-        while (rows := cursor.fetchmany(_FETCH_ROWS)) and not (stop is not None and stop()):
-            keys.update(rows)
-        return keys
-    finally:
-        cursor.close()
+
+def _as_date(value: object) -> object:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _as_chapters(value: object) -> object:
+    return tuple(str(value).split("; ")) if value else ()
+
+
+def _pools() -> list[_Pool]:
+    makers = {name: _as_date for name in DATE_FIELDS} | {"chapters": _as_chapters}
+    return [_Pool(makers.get(name, _as_text)) for name in HQ_FIELDS]
 
 
 def load_records(
-    session: Session, ids: Collection[str] | None = None
-) -> dict[str, tuple[object, ...]]:
+    session: Session, ids: Iterable[str] | None = None, stop: Callable[[], bool] | None = None
+) -> dict[str, Record]:
     """HQ records (all, or those with `ids`) as tuples in `HQ_FIELDS` order plus `in_latest_export`.
 
-    Read with plain SQL (no per-value type processing: this is the hot path when a
-    whole export must be compared); dates come back as dates and chapters as a tuple
-    of names, the forms the reader produces, so unchanged rows compare as tuples.
+    Read with the driver's own cursor (no per-value type processing); an empty
+    text reads as "", dates as dates and chapters as a tuple of names: the forms
+    the reader produces, so an unchanged row compares equal as a tuple. Equal
+    texts share one object. `stop()` returning True (the import was cancelled
+    or refused) ends the read early with what was read so far.
     """
     columns = ", ".join(("hq_id", *HQ_FIELDS, "in_latest_export"))
-    connection = session.connection()
-    if ids is None:
-        batches: Iterable[list[str] | None] = [None]
-    else:
-        wanted = list(ids)
-        batches = (wanted[i : i + _CHUNK] for i in range(0, len(wanted), _CHUNK))
-    paid_i, join_i = HQ_FIELDS.index("paid_through") + 1, HQ_FIELDS.index("join_date") + 1
-    chapters_i = HQ_FIELDS.index("chapters") + 1
-    fromiso = dt.date.fromisoformat
-    found: dict[str, tuple[object, ...]] = {}
     placeholder = "%s" if session.get_bind().dialect.paramstyle in ("format", "pyformat") else "?"
-    for batch in batches:
-        if batch is None:
-            result = connection.exec_driver_sql(f"SELECT {columns} FROM hq_member")
-        elif not batch:
-            continue
-        else:
-            marks = ", ".join([placeholder] * len(batch))
-            result = connection.exec_driver_sql(
-                f"SELECT {columns} FROM hq_member WHERE hq_id IN ({marks})", tuple(batch)
-            )
-        for row in result:
-            values = list(row)
-            for i in (join_i, paid_i):
-                if isinstance(values[i], str):
-                    values[i] = fromiso(values[i])
-            text = values[chapters_i]
-            values[chapters_i] = tuple(str(text).split("; ")) if text else ()
-            values[-1] = bool(values[-1])
-            found[values[0]] = tuple(values[1:])
+    getitem = _Pool.__getitem__
+    pools = _pools()
+    found: dict[str, Record] = {}
+    cursor = session.connection().connection.cursor()  # the driver's own: no row wrapping
+    try:
+        for batch in _batches(ids):
+            if batch is None:
+                cursor.execute(f"SELECT {columns} FROM hq_member")
+            else:
+                marks = ", ".join([placeholder] * len(batch))
+                cursor.execute(
+                    f"SELECT {columns} FROM hq_member WHERE hq_id IN ({marks})", tuple(batch)
+                )
+            while rows := cursor.fetchmany(_FETCH_ROWS):
+                if stop is not None and stop():
+                    return found
+                for row in rows:
+                    found[row[0]] = (*map(getitem, pools, row[1:-1]), bool(row[-1]))
+    finally:
+        cursor.close()
     return found
+
+
+def _batches(ids: Iterable[str] | None) -> Iterable[list[str] | None]:
+    """All records at once (None), or the IDs in chunks well under any parameter limit."""
+    if ids is None:
+        yield None
+        return
+    wanted = list(ids)
+    for start in range(0, len(wanted), 2000):
+        yield wanted[start : start + 2000]
+
+
+def changed_positions(
+    parsed: ParsedExport, names: list[str], existing: dict[str, Record]
+) -> list[int]:
+    """The positions of the export's rows that differ from their stored record on `names`.
+
+    A row is unchanged when the stored record holds the same values and the
+    latest export listed it. Compared tuple against tuple in C: this runs for
+    every row of an export that can hold half a million.
+    """
+    ids: list[str] = parsed.columns["hq_id"]  # type: ignore[assignment]
+    new = zip(*(parsed.columns[name] for name in names), repeat(True))
+    if len(names) == len(HQ_FIELDS):
+        old: Iterable[object] = map(existing.get, ids)
+    else:
+        wanted = itemgetter(*(HQ_FIELDS.index(name) for name in names), PRESENT)
+        old = map(wanted, map(existing.get, ids, repeat(_ABSENT)))
+    return list(compress(range(len(ids)), map(ne, old, new)))

@@ -16,7 +16,7 @@ import hashlib
 import json
 import operator
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import compress
@@ -44,9 +44,10 @@ from chapterdesk.services.chapter import settings_row
 from chapterdesk.services.hq_compare import (
     DATE_FIELDS,
     HQ_FIELDS,
-    export_keys,
+    PRESENT,
+    Record,
+    changed_positions,
     load_records,
-    record_keys,
 )
 from chapterdesk.standing import Standing, StandingFacts, international_standing, normalise_key
 
@@ -242,9 +243,8 @@ def _identity_changed(old: dict[str, object], new: dict[str, object]) -> bool:
 class _Snapshot:
     """What the database holds that a plan is compared with (all read in one unit of work).
 
-    `stored_keys` are the keys of the records the latest export listed, over
-    `keyed_on`: the fields the latest import compared (HQ's layout rarely
-    changes from one month to the next), or all of them before any import.
+    `records` is every stored HQ record as `hq_compare.load_records` gives it;
+    `listed` the IDs of those the latest export listed.
     """
 
     chapter_key: str
@@ -253,12 +253,12 @@ class _Snapshot:
     latest_sha: str | None
     roster: set[str]
     edits: dict[str, dict[str, HqLocalEdit]]
-    keyed_on: tuple[str, ...]
-    stored_keys: dict[str, str]
+    records: dict[str, Record]
+    listed: set[str]
 
 
 def _read_snapshot(session: Session, abandoned: threading.Event) -> _Snapshot:
-    """Read everything the plan needs from the database before the file's columns are known."""
+    """Read everything the plan compares the file with; on the plan's database thread."""
     settings = settings_row(session)
     latest = session.scalars(
         select(ImportBatch)
@@ -272,8 +272,7 @@ def _read_snapshot(session: Session, abandoned: threading.Event) -> _Snapshot:
     edits: dict[str, dict[str, HqLocalEdit]] = {}
     for edit in session.scalars(select(HqLocalEdit)):
         edits.setdefault(edit.hq_id, {})[edit.field] = edit
-    last_fields = json.loads(latest.mapping_json) if latest and latest.mapping_json else ()
-    keyed_on = _compared_fields(last_fields) or HQ_FIELDS
+    records = load_records(session, stop=abandoned.is_set)
     return _Snapshot(
         chapter_key=normalise_key(settings.name),
         grace=settings.grace_days,
@@ -281,8 +280,8 @@ def _read_snapshot(session: Session, abandoned: threading.Event) -> _Snapshot:
         latest_sha=latest.sha256 if latest else None,
         roster=roster,
         edits=edits,
-        keyed_on=keyed_on,
-        stored_keys=record_keys(session, keyed_on, abandoned.is_set),
+        records=records,
+        listed={hq_id for hq_id, record in records.items() if record[PRESENT]},
     )
 
 
@@ -299,11 +298,11 @@ def plan_import(
 ) -> ImportPlan:
     """Work out what importing an HQ export would change; writes nothing.
 
-    The database is read on a second thread while the file is checked and
-    parsed: the spreadsheet reader and the database driver both let go of the
-    interpreter while they work, so on a machine with two cores the stored
-    records' keys are ready when the rows are. That thread reads one
-    consistent snapshot (one session), handed back before anything else uses it.
+    The stored records are read on a second thread while the file is checked
+    and parsed: the spreadsheet reader lets go of the interpreter while it
+    works, so on a machine with two cores they are ready when the rows are.
+    That thread reads one consistent snapshot (one session), handed back
+    before anything else uses it.
 
     Raises:
         BadInputError: the file is unreadable or hostile, a required column is
@@ -318,68 +317,32 @@ def plan_import(
         try:
             parsed = read_export(db, path, mapping, progress, cancel)
         except BaseException:
-            abandoned.set()  # the keys stop early; what has started is awaited by the `with`
+            abandoned.set()  # the records stop early; what has started is awaited by the `with`
             reading.cancel()
             hashing.cancel()
             raise
         state, sha = reading.result(), hashing.result()
-        if parsed.problems and not skip_invalid:
-            shown = "\n".join(f"  {p}" for p in parsed.problems[:50])
-            more = len(parsed.problems) - 50
-            raise BadInputError(
-                f"{path.name} has {len(parsed.problems)} problem(s) in {parsed.invalid_rows} "
-                "row(s); nothing was imported. Fix the file, or import the valid rows with "
-                "--skip-invalid:\n" + shown + (f"\n  … and {more} more" if more > 0 else "")
-            )
-        names = _compared_fields(parsed.columns)
-        keys = export_keys(parsed, list(names))
-        if keys is None:  # some text holds the key separator: compare every record in full
-            existing, positions, unchanged = load_records(session), None, 0
-        else:
-            # A new layout compares on other fields: key the stored records on those.
-            listed = state.stored_keys if names == state.keyed_on else record_keys(session, names)
-            existing, positions, unchanged = _changed_records(session, parsed, keys, listed)
+    if parsed.problems and not skip_invalid:
+        shown = "\n".join(f"  {p}" for p in parsed.problems[:50])
+        more = len(parsed.problems) - 50
+        raise BadInputError(
+            f"{path.name} has {len(parsed.problems)} problem(s) in {parsed.invalid_rows} "
+            "row(s); nothing was imported. Fix the file, or import the valid rows with "
+            "--skip-invalid:\n" + shown + (f"\n  … and {more} more" if more > 0 else "")
+        )
+    names = [name for name in HQ_FIELDS if name in parsed.columns]
+    positions = changed_positions(parsed, names, state.records)
     return _diff(
         parsed,
         path,
         sha,
         day,
-        state.grace,
-        state.chapter_key,
-        state.base_batch_id,
-        state.base_batch_id if state.latest_sha == sha else None,
-        existing,
-        state.roster,
-        state.edits,
+        state,
         positions,
-        unchanged,
+        parsed.row_count - len(positions),
         progress,
         cancel,
     )
-
-
-def _compared_fields(mapped: Iterable[str]) -> tuple[str, ...]:
-    """The HQ fields an export with these mapped fields is compared on, in `HQ_FIELDS` order."""
-    present = set(mapped)
-    return tuple(name for name in HQ_FIELDS if name in present)
-
-
-def _changed_records(
-    session: Session, parsed: ParsedExport, keys: list[str], listed: dict[str, str]
-) -> tuple[dict[str, tuple[object, ...]], list[int], int]:
-    """The stored records the export may change, the rows to compare, and the unchanged count.
-
-    A row whose key equals the key of a stored record the latest export listed
-    is unchanged; every other row, and every listed record the export no longer
-    has, is read in full for the field-by-field comparison.
-    """
-    ids: list[str] = parsed.columns["hq_id"]  # type: ignore[assignment]
-    # Changed: not listed last time, or listed with another key. Compared in C: this
-    # runs for every row of the export.
-    positions = list(compress(range(len(ids)), map(operator.ne, map(listed.get, ids), keys)))
-    wanted = {ids[i] for i in positions}  # new IDs are simply not found
-    wanted.update(listed.keys() - parsed.ids_in_file)  # listed last time, missing now
-    return load_records(session, wanted), positions, len(ids) - len(positions)
 
 
 def _standing(paid: object, status: object, present: bool, day: dt.date, grace: int) -> Standing:
@@ -392,22 +355,18 @@ def _diff(
     path: Path,
     sha: str,
     day: dt.date,
-    grace: int,
-    chapter_key: str,
-    base_batch_id: int | None,
-    already: int | None,
-    existing: dict[str, tuple[object, ...]],
-    roster: set[str],
-    edits: dict[str, dict[str, HqLocalEdit]],
-    positions: list[int] | None,
+    state: _Snapshot,
+    positions: list[int],
     unchanged: int,
     progress: Progress | None,
     cancel: Cancel | None,
 ) -> ImportPlan:
-    """The plan: every row at `positions` (None: all rows) compared with its stored record.
+    """The plan: every row at `positions` compared field by field with its stored record.
 
     Rows not at `positions` were found unchanged already and are counted in `unchanged`.
     """
+    grace, chapter_key, roster, edits = state.grace, state.chapter_key, state.roster, state.edits
+    existing = state.records
     mapped = [(i, name) for i, name in enumerate(HQ_FIELDS) if name in parsed.columns]
     names = [name for _, name in mapped]
     # Unchanged rows (the vast majority) are found by comparing two tuples in C.
@@ -424,9 +383,8 @@ def _diff(
     unlisted = _unlisted(parsed, chapter_key, roster, day, grace)
     columns = [parsed.columns[name] for name in names]
     numbers = parsed.numbers
-    todo = range(len(ids)) if positions is None else positions
-    total = len(todo)
-    for done, position in enumerate(todo):
+    total = len(positions)
+    for done, position in enumerate(positions):
         if not done % 5000:
             _tick(progress, cancel, done, total)
         hq_id, number = ids[position], numbers[position]
@@ -486,31 +444,32 @@ def _diff(
             )
         )
         records[hq_id] = new
-    seen = parsed.ids_in_file  # a member on a skipped (invalid) row is not missing from HQ
-    for hq_id, old in existing.items():
-        if hq_id not in seen and old[present_i]:
-            changes.append(
-                MemberChange(
-                    hq_id,
-                    ChangeKind.MISSING,
-                    _name(dict(zip(HQ_FIELDS, old, strict=False))),
-                    None,
-                    hq_id in roster,
-                    _standing(old[paid_i], old[status_i], True, day, grace),
-                    Standing.NOT_IN_HQ,
-                )
+    # A member on a skipped (invalid) row is still in HQ's export, not missing from it.
+    missing = state.listed - parsed.ids_in_file
+    for hq_id in (h for h in existing if h in missing) if missing else ():
+        old = existing[hq_id]
+        changes.append(
+            MemberChange(
+                hq_id,
+                ChangeKind.MISSING,
+                _name(dict(zip(HQ_FIELDS, old, strict=False))),
+                None,
+                hq_id in roster,
+                _standing(old[paid_i], old[status_i], True, day, grace),
+                Standing.NOT_IN_HQ,
             )
+        )
     return ImportPlan(
         path,
         sha,
         day,
         parsed,
-        base_batch_id,
+        state.base_batch_id,
         tuple(changes),
         unchanged,
         tuple(unlisted),
         records,
-        already,
+        state.base_batch_id if state.latest_sha == sha else None,
     )
 
 
