@@ -45,6 +45,7 @@ from chapterdesk.services.hq_plan import (
 from chapterdesk.standing import normalise_key
 
 CHUNK = 2000
+APPLY_SLICE = 10_000  #: changes built, written and dropped together (bounds memory)
 #: pg_advisory_xact_lock key held while an import is applied or undone ("CD-HQimp" in ASCII).
 IMPORT_LOCK_KEY = 0x4344_2D48_5169_6D70
 #: `tick(phase, done, total)`: reports progress and raises ImportCancelled when asked to stop.
@@ -211,8 +212,37 @@ def _write_changes(
     accepted: set[str],
     tick: Tick,
 ) -> tuple[dict[str, int], set[str]]:
+    """Write the plan's changes a slice at a time; return the counts and the IDs held back.
+
+    Each slice's rows, inserts and history are built, written and dropped before
+    the next: a first import of a whole international roster is half a million
+    new records, and holding every one of them three times over (the row, the
+    insert, the history) would take gigabytes. It is all one transaction still.
+    """
     todo = [c for c in plan.changes if c.hq_id not in rejected]
     held: set[str] = set(rejected)
+    counts = dict.fromkeys(plan.counts, 0)
+    counts["unchanged"] = plan.unchanged
+    total = len(todo)
+    for start in range(0, max(total, 1), APPLY_SLICE):
+        part = todo[start : start + APPLY_SLICE]
+        _write_slice(session, plan, batch_id, part, start, total, accepted, held, counts, tick)
+    tick("recording history", total, total)
+    return counts, held
+
+
+def _write_slice(
+    session: Session,
+    plan: ImportPlan,
+    batch_id: int,
+    todo: list[MemberChange],
+    offset: int,
+    total: int,
+    accepted: set[str],
+    held: set[str],
+    counts: dict[str, int],
+    tick: Tick,
+) -> None:
     existing = _current_rows(session, [c.hq_id for c in todo if c.kind is not ChangeKind.NEW])
     edits: dict[str, list[HqLocalEdit]] = {}
     conflicted = [c.hq_id for c in todo if c.kind is ChangeKind.CONFLICT]
@@ -225,10 +255,7 @@ def _write_changes(
     history: list[tuple[MemberChange, dict[str, object] | None, dict[str, object]]] = []
     affiliations: list[dict[str, object]] = []
     replaced_affiliations: list[str] = []
-    counts = dict.fromkeys(plan.counts, 0)
-    counts["unchanged"] = plan.unchanged
-    total = len(todo)
-    for done, change in enumerate(todo):
+    for done, change in enumerate(todo, start=offset):
         if not done % CHUNK:
             tick("applying", done, total)
         new = plan.new_records.get(change.hq_id, {})
@@ -292,7 +319,7 @@ def _write_changes(
         history.append((change, before, after))
         conflicted_now = change.kind is ChangeKind.CONFLICT or bool(edited_since)
         counts["conflicts" if conflicted_now else change.kind.value] += 1
-    tick("writing", 0, total)
+    tick("writing", offset, total)
     _execute_writes(session, new_rows, updates, missing, replaced_affiliations, affiliations)
     rows = [
         {
@@ -305,10 +332,8 @@ def _write_changes(
         for c, b, a in history
     ]
     for start in range(0, len(rows), CHUNK):
-        tick("recording history", start, len(rows))
+        tick("recording history", offset + start, total)
         session.execute(insert(HqMemberChange), rows[start : start + CHUNK])
-    tick("recording history", len(rows), len(rows))
-    return counts, held
 
 
 def _edited_since_plan(change: MemberChange, current: dict[str, object]) -> set[str]:
