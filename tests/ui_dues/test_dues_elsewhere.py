@@ -18,7 +18,7 @@ from chapterdesk.services.roster_query import RosterFilter
 from chapterdesk.ui.dues.dialogs import PaymentDialog
 from chapterdesk.ui.dues.target import DuesTarget
 from chapterdesk.ui.main_window import MainWindow
-from chapterdesk.ui.pages.dues_card import BARS
+from chapterdesk.ui.pages.dues_card import BARS, short_money
 from tests.ui.conftest import Asked, page, settle
 
 
@@ -76,6 +76,14 @@ def test_dashboard_chart_has_the_service_figures_and_links(qtbot: QtBot,
     assert values == [float(summary.assessed), float(summary.collected),
                       float(summary.waived), float(summary.outstanding)]
     assert format_money(summary.outstanding) in card.figure_links["outstanding"].text()
+    # The amount axis reads as money from 0 to a round sum above the largest bar.
+    (axis,) = card.chart_series.attachedAxes()[1:]
+    labels = axis.categoriesLabels()
+    assert labels[0] == "$0" and all(text.startswith("$") for text in labels)
+    top = axis.endValue(labels[-1])
+    assert float(summary.assessed) <= top <= float(summary.assessed) * 1.5
+    assert labels[-1] == short_money(int(top), summary.currency)
+    assert short_money(60_000, "USD") == "$60k" and short_money(750, "USD") == "$750"
     card.figure_links["outstanding"].click()
     settle(qtbot, window)
     assert window.current_page() is window.pages["dues"]

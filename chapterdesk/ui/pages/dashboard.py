@@ -15,7 +15,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -61,6 +61,20 @@ class Card(QFrame):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         label.setFont(font)
         self.body.addWidget(label)
+
+
+def colour_dot(colour: str, size: int) -> QIcon:
+    """A round swatch of a chart colour, shown beside the figure it stands for."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(colour))
+    inset = size // 5
+    painter.drawEllipse(inset, inset, size - 2 * inset, size - 2 * inset)
+    painter.end()
+    return QIcon(pixmap)
 
 
 def link(text: str, accessible: str) -> QPushButton:
@@ -249,20 +263,25 @@ class DashboardPage(Page):
     def _category_card(self, f: DashboardFigures) -> Card:
         card = Card("By category")
         series = QPieSeries()
+        colours = {}
         for number, item in enumerate(f.by_category):
+            colour = PIE_COLOURS[number % len(PIE_COLOURS)]
+            colours[item.name] = colour
             piece = series.append(f"{item.name} ({item.count:,})", item.count)
-            piece.setColor(QColor(PIE_COLOURS[number % len(PIE_COLOURS)]))
+            piece.setColor(QColor(colour))
             piece.setBorderColor(QColor("white"))
         series.setHoleSize(0.45)
         chart = QChart()
         chart.addSeries(series)
         view = _chart_view(chart)
+        chart.legend().setVisible(False)  # the links below name each colour, never elided
         view.setAccessibleName("Chart of members by category")
         card.body.addWidget(view, 1)
         for item in f.by_category:
             if item.category_id is None:
                 continue
             button = link(f"{item.count:,}  {item.name}", f"{item.count} {item.name} members")
+            button.setIcon(colour_dot(colours[item.name], button.fontMetrics().height()))
             button.clicked.connect(
                 lambda _=False, cid=item.category_id: self._go(RosterFilter(category_id=cid))
             )

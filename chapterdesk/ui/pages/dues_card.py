@@ -10,16 +10,17 @@ show the exact amounts.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSet,
+    QCategoryAxis,
     QChart,
     QHorizontalStackedBarSeries,
-    QValueAxis,
 )
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor
 
 from chapterdesk.money import format_money
@@ -40,6 +41,35 @@ BARS: tuple[tuple[str, str, str, str], ...] = (
 def bar_values(summary: DuesYearSummary) -> list[float]:
     """The bar heights, in the order of BARS (for drawing only; labels stay exact)."""
     return [float(getattr(summary, field)) for _l, field, _s, _c in BARS]
+
+
+def nice_ceiling(value: float) -> int:
+    """The smallest round amount (1, 1.2, 1.5, 2, … 8 times a power of ten) at or above `value`."""
+    if value <= 1:
+        return 1
+    power = 10 ** (len(str(int(value))) - 1)
+    for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if step * power >= value:
+            return int(step * power)
+    return 10 * power
+
+
+def money_axis(top: float, currency: str) -> QCategoryAxis:
+    """A value axis from 0 to a round amount above `top`, labelled as money ("$30k")."""
+    end = nice_ceiling(top * 1.05)
+    axis = QCategoryAxis()
+    axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+    axis.setRange(0, end)
+    for amount in (0, end // 2, end):
+        axis.append(short_money(amount, currency), amount)
+    return axis
+
+
+def short_money(amount: int, currency: str) -> str:
+    """A whole amount for an axis, thousands shortened ("$0", "$750", "$30k", "$1,250k")."""
+    if amount and amount % 1000 == 0:
+        return format_money(Decimal(amount // 1000), currency).removesuffix(".00") + "k"
+    return format_money(Decimal(amount), currency).removesuffix(".00")
 
 
 def dues_card(summary: DuesYearSummary, ctx: AppContext) -> Any:
@@ -66,16 +96,16 @@ def dues_card(summary: DuesYearSummary, ctx: AppContext) -> Any:
     chart.addSeries(series)
     labels = QBarCategoryAxis()
     labels.append([label for label, *_rest in reversed(BARS)])
-    amounts = QValueAxis()
-    amounts.setRange(0, max(max(values) * 1.1, 1.0))
-    amounts.setLabelFormat("%.0f")
-    amounts.setTickCount(3)
+    amounts = money_axis(max(values), summary.currency)
     chart.addAxis(labels, Qt.AlignmentFlag.AlignLeft)
     chart.addAxis(amounts, Qt.AlignmentFlag.AlignBottom)
     series.attachAxis(labels)
     series.attachAxis(amounts)
     chart.legend().setVisible(False)
     view = _chart_view(chart)
+    # Room on the right for half the last amount label, which is centred on the axis's end.
+    last_label = amounts.categoriesLabels()[-1]
+    chart.setMargins(QMargins(0, 0, view.fontMetrics().horizontalAdvance(last_label) // 2, 0))
     view.setMinimumHeight(view.fontMetrics().height() * 9)
     view.setAccessibleName(f"Chart of dues {summary.year}, assessed against collected")
     view.setToolTip("Click a bar to list those dues.")
