@@ -90,10 +90,8 @@ def _pools() -> list[_Pool]:
     return [_Pool(makers.get(name, _as_text)) for name in HQ_FIELDS]
 
 
-def load_records(
-    session: Session, ids: Iterable[str] | None = None, stop: Callable[[], bool] | None = None
-) -> dict[str, Record]:
-    """HQ records (all, or those with `ids`) as tuples in `HQ_FIELDS` order plus `in_latest_export`.
+def load_records(session: Session, stop: Callable[[], bool] | None = None) -> dict[str, Record]:
+    """Every stored HQ record as a tuple in `HQ_FIELDS` order plus `in_latest_export`.
 
     Read with the driver's own cursor (no per-value type processing); an empty
     text reads as "", dates as dates and chapters as a tuple of names: the forms
@@ -102,38 +100,20 @@ def load_records(
     or refused) ends the read early with what was read so far.
     """
     columns = ", ".join(("hq_id", *HQ_FIELDS, "in_latest_export"))
-    placeholder = "%s" if session.get_bind().dialect.paramstyle in ("format", "pyformat") else "?"
     getitem = _Pool.__getitem__
     pools = _pools()
     found: dict[str, Record] = {}
     cursor = session.connection().connection.cursor()  # the driver's own: no row wrapping
     try:
-        for batch in _batches(ids):
-            if batch is None:
-                cursor.execute(f"SELECT {columns} FROM hq_member")
-            else:
-                marks = ", ".join([placeholder] * len(batch))
-                cursor.execute(
-                    f"SELECT {columns} FROM hq_member WHERE hq_id IN ({marks})", tuple(batch)
-                )
-            while rows := cursor.fetchmany(_FETCH_ROWS):
-                if stop is not None and stop():
-                    return found
-                for row in rows:
-                    found[row[0]] = (*map(getitem, pools, row[1:-1]), bool(row[-1]))
+        cursor.execute(f"SELECT {columns} FROM hq_member")
+        while rows := cursor.fetchmany(_FETCH_ROWS):
+            if stop is not None and stop():
+                break
+            for row in rows:
+                found[row[0]] = (*map(getitem, pools, row[1:-1]), bool(row[-1]))
     finally:
         cursor.close()
     return found
-
-
-def _batches(ids: Iterable[str] | None) -> Iterable[list[str] | None]:
-    """All records at once (None), or the IDs in chunks well under any parameter limit."""
-    if ids is None:
-        yield None
-        return
-    wanted = list(ids)
-    for start in range(0, len(wanted), 2000):
-        yield wanted[start : start + 2000]
 
 
 def changed_positions(

@@ -14,7 +14,6 @@ import datetime as dt
 import enum
 import hashlib
 import json
-import operator
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -367,16 +366,8 @@ def _diff(
     """
     grace, chapter_key, roster, edits = state.grace, state.chapter_key, state.roster, state.edits
     existing = state.records
-    mapped = [(i, name) for i, name in enumerate(HQ_FIELDS) if name in parsed.columns]
-    names = [name for _, name in mapped]
-    # Unchanged rows (the vast majority) are found by comparing two tuples in C.
-    old_of = (
-        operator.itemgetter(*[i for i, _ in mapped])
-        if len(mapped) > 1
-        else (lambda o: (o[mapped[0][0]],))
-    )
+    names = [name for name in HQ_FIELDS if name in parsed.columns]
     paid_i, status_i = HQ_FIELDS.index("paid_through"), HQ_FIELDS.index("hq_status")
-    present_i = len(HQ_FIELDS)
     changes: list[MemberChange] = []
     records: dict[str, dict[str, object]] = {}
     ids: list[str] = parsed.columns["hq_id"]  # type: ignore[assignment]
@@ -390,9 +381,6 @@ def _diff(
         hq_id, number = ids[position], numbers[position]
         new_values = tuple(column[position] for column in columns)
         old = existing.get(hq_id)
-        if old is not None and old[present_i] and old_of(old) == new_values:
-            unchanged += 1
-            continue
         values = dict(zip(names, new_values, strict=True))
         new: dict[str, object] = {name: stored_value(name, values[name]) for name in names}
         if old is None:
@@ -414,7 +402,7 @@ def _diff(
             if old_values[name] != new[name]
             and not _hq_repeats_itself(member_edits.get(name), new[name])
         ]
-        was_present = bool(old[present_i])
+        was_present = bool(old[PRESENT])
         if not diffs and was_present:
             unchanged += 1
             continue

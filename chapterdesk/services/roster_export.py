@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from chapterdesk.data.engine import Database
 from chapterdesk.data.models import ChapterMembership, HqMember
 from chapterdesk.services.chapter import CategoryIndex, categories_in, settings_row
+from chapterdesk.services.hq_compare import HQ_FIELDS
 from chapterdesk.services.ledger import person_names
 from chapterdesk.standing import Standing, StandingFacts, international_standing
 
@@ -69,29 +70,7 @@ class ExportMember(NamedTuple):
 
 
 #: HQ's facts, in `ExportMember` order (a test checks they match its fields).
-HQ_FACT_COLUMNS = (
-    HqMember.hq_id,
-    HqMember.prefix,
-    HqMember.first_name,
-    HqMember.middle_name,
-    HqMember.last_name,
-    HqMember.suffix,
-    HqMember.company,
-    HqMember.title,
-    HqMember.email,
-    HqMember.phone,
-    HqMember.address1,
-    HqMember.address2,
-    HqMember.city,
-    HqMember.state,
-    HqMember.postal_code,
-    HqMember.country,
-    HqMember.member_type,
-    HqMember.join_date,
-    HqMember.paid_through,
-    HqMember.hq_status,
-    HqMember.chapters,
-)
+HQ_FACT_COLUMNS = (HqMember.hq_id, *(getattr(HqMember, name) for name in HQ_FIELDS))
 
 
 def members_for_export(db: Database, as_of: dt.date | None = None) -> list[ExportMember]:
