@@ -98,6 +98,14 @@ def test_kill_9_during_dues_pay_leaves_no_half_entry(demo_path: Path, tmp_path: 
     assert paid == Decimal(paid_cents) / 100
 
 
+def _size(path: Path) -> int:
+    """A file's size, 0 once it is gone (the writer may rename it between listing and asking)."""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
 def write_command(kind: str, target: Path, rows: int) -> list[str]:
     return [sys.executable, "-m", "tests.faults.write_big", kind, str(target), str(rows)]
 
@@ -126,7 +134,7 @@ def test_kill_9_while_writing_a_report_leaves_the_old_file(
         deadline = time.monotonic() + 60
         while proc.poll() is None and time.monotonic() < deadline:
             parts = [p for p in folder.iterdir() if temporary.match(p.name)]
-            if any(p.stat().st_size > 0 for p in parts if p.exists()):
+            if any(_size(p) > 0 for p in parts):
                 time.sleep(rng.uniform(0, 0.02))
                 break
             time.sleep(0.001)

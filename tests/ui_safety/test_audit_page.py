@@ -94,8 +94,9 @@ def test_export_writes_what_the_page_shows_as_csv(
     settle(qtbot, window)
     asked.save_path = tmp_path / "trail"
     audit_page.export_button.click()
-    settle(qtbot, window)
     written = tmp_path / "trail.csv"
+    # The export runs on the worker: wait for what the officer is shown when it is written.
+    qtbot.waitUntil(lambda: f"to {written}" in audit_page.message.text(), timeout=15_000)
     with written.open(encoding="utf-8-sig", newline="") as handle:
         records = list(csv.DictReader(handle))
     assert len(records) == audit_page.model.rowCount() > 0
