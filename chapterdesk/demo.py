@@ -27,6 +27,7 @@ from chapterdesk.data.models import (
 )
 from chapterdesk.demo_dues import add_demo_dues
 from chapterdesk.services.chapter import init_chapter
+from chapterdesk.services.door import change
 from chapterdesk.standing import normalise_key
 
 DEMO_CHAPTER = "Great Lakes Chapter"
@@ -314,7 +315,8 @@ def build_demo(
             member_standings.append(standing)
         if progress and index % 5000 == 0:
             progress("generating", index, hq_total)
-    with db.session() as session:
+    with change(db, "demo chapter", today=day) as uow:
+        session = uow.session
         batch = ImportBatch(
             file_name="demo-hq-export.xlsx",
             sha256="0" * 64,
@@ -333,7 +335,11 @@ def build_demo(
             if progress:
                 progress("writing", start, len(hq_rows))
         session.execute(insert(HqAffiliation), affiliations)
-        session.execute(insert(ChapterMembership), memberships)
+        uow.insert_rows(
+            ChapterMembership,
+            memberships,
+            batch_id=uow.start_batch("demo", f"Demo chapter: {len(memberships):,} members"),
+        )
         # A few members who left the chapter, to show history.
         for row in hq_rows[members + 30 : members + 36]:
             left = day - dt.timedelta(days=rng.randint(60, 700))
@@ -361,10 +367,13 @@ def _appoint_officers(
     day: dt.date,
 ) -> None:
     by_id = {row["hq_id"]: row for row in hq_rows}
+    term_start = dt.date(day.year if day.month >= 7 else day.year - 1, 7, 1)
     eligible = [
         str(m["hq_id"])
         for m, standing in zip(memberships, standings, strict=True)
-        if standing == "good" and by_id[m["hq_id"]]["member_type"] == "Regular"
+        if standing == "good"
+        and by_id[m["hq_id"]]["member_type"] == "Regular"
+        and m["chapter_joined_on"] <= term_start  # type: ignore[operator]
     ]
     ids = {
         hq_id: mid
@@ -374,7 +383,6 @@ def _appoint_officers(
             )
         )
     }
-    term_start = dt.date(day.year if day.month >= 7 else day.year - 1, 7, 1)
     term_end = dt.date(term_start.year + 1, 6, 30)
     positions = session.scalars(select(OfficerPosition).order_by(OfficerPosition.sort_order))
     plan = {"President": 1, "President-Elect": 1, "Treasurer": 1, "Secretary": 1, "Director": 3}

@@ -61,3 +61,54 @@ def test_importing_every_domain_module_loads_no_qt() -> None:
     )
     assert done.stdout.strip() == "[]"
     assert len(names) > 10
+
+
+def _calls(path: Path) -> list[tuple[int, str]]:
+    """(line, dotted name) of every call in a module, e.g. `db.session` or `session.execute`."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            found.append((node.lineno, ast.unparse(node.func)))
+    return found
+
+
+def test_only_the_door_opens_a_writing_unit_of_work() -> None:
+    # Every change passes through services.door.change, which checks the policy and audits;
+    # a module that opened db.session() itself would write around both.
+    offenders = [
+        f"{path.relative_to(PACKAGE)}:{line}"
+        for path in PACKAGE.rglob("*.py")
+        if path.relative_to(PACKAGE).as_posix()
+        not in {"services/door.py", "data/engine.py", "services/copy.py"}
+        for line, name in _calls(path)
+        if name.endswith(".session") and name != "self.session"
+    ]
+    assert offenders == []
+
+
+def test_no_core_write_to_an_audited_table_outside_the_door() -> None:
+    # Core insert/update/delete statements skip the flush listener that writes the trail;
+    # only tables the trail leaves out (the bulk HQ rows, whose batch is audited) may take them.
+    from chapterdesk.data.audit_trail import NOT_AUDITED
+
+    allowed_modules = {"services/door.py", "data/audit_trail.py", "services/copy.py"}
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        rel = path.relative_to(PACKAGE).as_posix()
+        if rel in allowed_modules or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            if node.func.id not in {"insert", "update", "delete"} or not node.args:
+                continue
+            target = ast.unparse(node.args[0])
+            table = {
+                "HqMember": "hq_member",
+                "HqAffiliation": "hq_affiliation",
+                "HqMemberChange": "hq_member_change",
+                "HqLocalEdit": "hq_local_edit",
+            }.get(target, target)
+            if table not in NOT_AUDITED:
+                offenders.append(f"{rel}:{node.lineno} {node.func.id}({target})")
+    assert offenders == []

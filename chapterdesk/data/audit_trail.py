@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -32,12 +33,17 @@ from chapterdesk.data.audit_models import AuditEntry
 from chapterdesk.data.lock import os_user
 from chapterdesk.data.models import ChapterSettings, utcnow
 
-NOT_AUDITED: set[str] = {"audit_log", "hq_member", "hq_affiliation", "alembic_version"}
-
-
-def exclude_from_audit(*table_names: str) -> None:
-    """Leave bulk tables (written by core statements in big batches) out of the trail."""
-    NOT_AUDITED.update(table_names)
+NOT_AUDITED: frozenset[str] = frozenset(
+    {
+        "audit_log",
+        "alembic_version",
+        # The bulk HQ rows and their per-import history: each import is audited as its
+        # `import_batch` row, and `hq_member_change` keeps every record's before and after.
+        "hq_member",
+        "hq_affiliation",
+        "hq_member_change",
+    }
+)
 
 
 def install_audit_trail(factory: sessionmaker[Session]) -> None:
@@ -122,18 +128,61 @@ class _Recorder:
         new: dict[str, Any] | None,
     ) -> None:
         mapper = state.mapper
+        table = mapper.local_table.name  # type: ignore[attr-defined]
+        hq_id = self.member({**state.dict, **(old or {}), **(new or {})})
         self.rows.append(
             {
                 "at": self.at,
                 "officer": self.officer,
-                "table_name": mapper.local_table.name,  # type: ignore[attr-defined]
+                "table_name": table,
                 "row_key": _row_key(mapper, state)[:200],
                 "action": action,
-                "hq_id": self.member({**state.dict, **(old or {}), **(new or {})}),
+                "hq_id": hq_id,
                 "old_values": _dump(old),
                 "new_values": _dump(new),
             }
         )
+        touched = self.session.info.get("touched")
+        if touched is not None:  # the unit-of-work door checks these against the policy
+            touched.append((table, action, state.obj(), old, new))
+        changes = self.session.info.get("changes")
+        if changes is not None:
+            changes.note_table(table, hq_id)
+
+
+def record_bulk_rows(
+    session: Session,
+    table_name: str,
+    ids: Sequence[int],
+    rows: Sequence[dict[str, Any]],
+    batch_id: int,
+) -> list[str | None]:
+    """Audit rows a Core statement inserted (which the flush listener never sees).
+
+    Each row becomes one `insert` entry carrying its values and the number of the
+    `change_batch` it belongs to, so a member's trail shows every charge and
+    payment however it was posted. Returns the member each row concerns.
+    """
+    recorder = _Recorder(session)
+    members: list[str | None] = []
+    for row_id, values in zip(ids, rows, strict=True):
+        hq_id = recorder.member(values)
+        members.append(hq_id)
+        recorder.rows.append(
+            {
+                "at": recorder.at,
+                "officer": recorder.officer,
+                "table_name": table_name,
+                "row_key": str(row_id),
+                "action": "insert",
+                "hq_id": hq_id,
+                "old_values": None,
+                "new_values": _dump({"id": row_id, **values, "change_batch": batch_id}),
+            }
+        )
+    for start in range(0, len(recorder.rows), 5000):
+        session.connection().execute(insert(AuditEntry), recorder.rows[start : start + 5000])
+    return members
 
 
 def _audited(state: InstanceState[Any]) -> bool:

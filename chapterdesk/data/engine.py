@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from chapterdesk.data.lock import WriterLock
 from chapterdesk.errors import BadInputError, DatabaseError
@@ -140,6 +140,9 @@ class Database:
         self.writer_lock: WriterLock | None = None
         self._connections: Connections | None = None
         self._connecting = threading.Lock()
+        #: Called with a `services.door.Changes` after each committed change (on the
+        #: thread that made it): how a window learns which pages to refresh.
+        self.change_listeners: list[Callable[[Any], None]] = []
         if location.path is not None and not read_only:
             location.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             self.writer_lock = WriterLock.acquire(location.path, wait_seconds=lock_wait)

@@ -88,6 +88,7 @@ class ChapterSettings(Base):
     stale_after_days: Mapped[int] = mapped_column(Integer, default=45)
     page_size: Mapped[str] = mapped_column(String(10), default="letter")
     officer_name: Mapped[str | None] = mapped_column(String(200))
+    quorum_percent: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -104,6 +105,8 @@ class MembershipCategory(Base):
     eligible: Mapped[bool] = mapped_column(Boolean, default=True)
     description: Mapped[str] = mapped_column(Text, default="")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    # HQ member types an officer mapped to this category, one per line.
+    hq_types: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class ImportBatch(Base):
@@ -231,6 +234,22 @@ class OfficerTerm(Base):
     starts_on: Mapped[dt.date] = mapped_column(Date)
     ends_on: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+class ChangeBatch(Base):
+    """A bulk change (an assessment, a payments batch, the demo): what it was and how many rows.
+
+    Written by the unit-of-work door (`services.door`) and audited like any row;
+    each row the batch writes is audited with the batch's number.
+    """
+
+    __tablename__ = "change_batch"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(String(500))
+    row_count: Mapped[int] = mapped_column(Integer, default=0)
+
 
 from chapterdesk.data import audit_models as _audit_models  # noqa: E402,F401
 from chapterdesk.data import hq_models as _hq_models  # noqa: E402,F401  (registers the HQ import tables)

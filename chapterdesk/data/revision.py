@@ -17,7 +17,7 @@ from contextlib import closing
 from pathlib import Path
 
 # The newest revision in chapterdesk/data/migrations/versions: move it with every new migration.
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 BUSY_TIMEOUT_S = 10.0
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from contextlib import ExitStack
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -35,7 +36,8 @@ from chapterdesk.data.models import ChapterMembership, HqMember
 from chapterdesk.errors import RuleRefusedError
 from chapterdesk.money import to_cents
 from chapterdesk.services.chapter import Category, settings_row
-from chapterdesk.services.ledger import NAME_COLUMNS, insert_entries, person_names
+from chapterdesk.services.door import UnitOfWork, change
+from chapterdesk.services.ledger import NAME_COLUMNS, person_names
 from chapterdesk.services.organisations import nonprofit_keys, organisation_key
 from chapterdesk.services.pricing import is_new_member, price_dues
 from chapterdesk.services.rates import DuesYear, Rate, dues_year_in, rates_in, rules_in
@@ -118,8 +120,13 @@ def assess_dues(
 
 def _assess_once(db: Database, year: int, dry_run: bool, day: dt.date) -> Assessment:
     """One attempt at `assess_dues` in its own unit of work."""
-    unit = db.reading() if dry_run else db.session()
-    with unit as session:
+    uow: UnitOfWork | None = None
+    with ExitStack() as stack:
+        if dry_run:
+            session = stack.enter_context(db.reading())
+        else:
+            uow = stack.enter_context(change(db, f"assess dues {year}", today=day))
+            session = uow.session
         window = dues_year_in(session, year)
         ctx = RosterContext(session, day)
         currency = settings_row(session).currency
@@ -237,9 +244,12 @@ def _assess_once(db: Database, year: int, dry_run: bool, day: dt.date) -> Assess
                     "detail": "; ".join(pricing.reasons),
                 }
             )
-        if rows and not dry_run:
+        if rows and uow is not None:
             try:
-                ids = insert_entries(session, rows)
+                batch = uow.start_batch(
+                    "assessment", f"Dues assessment for {year}: {len(rows):,} charges"
+                )
+                ids = uow.insert_rows(LedgerEntry, rows, batch_id=batch)
             except IntegrityError as exc:
                 if not _is_charge_clash(exc):
                     raise  # not the one-live-charge constraint: a bug

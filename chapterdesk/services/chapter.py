@@ -21,12 +21,13 @@ from chapterdesk.data.models import (
     OfficerTerm,
 )
 from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
-from chapterdesk.services.chapter_values import NO_CHAPTER_YET
+from chapterdesk.services.chapter_values import NO_CHAPTER_YET, split_hq_types
 
 # Re-exported: the plain values live in chapter_values (importable without SQLAlchemy).
 from chapterdesk.services.chapter_values import Category as Category
 from chapterdesk.services.chapter_values import CategoryIndex as CategoryIndex
 from chapterdesk.services.chapter_values import ChapterInfo as ChapterInfo
+from chapterdesk.services.door import change
 from chapterdesk.standing import normalise_key
 from chapterdesk.values import parse_currency, parse_month_day
 
@@ -119,7 +120,8 @@ def init_chapter(
     month, day = parse_month_day(year_start)
     if grace_days < 0 or stale_after_days < 1:
         raise BadInputError("Grace days must be 0 or more and stale-after days 1 or more.")
-    with db.session() as session:
+    with change(db, "create the chapter") as uow:
+        session = uow.session
         existing = session.get(ChapterSettings, 1)
         if existing is not None:
             raise RuleRefusedError(
@@ -172,10 +174,21 @@ def categories_in(session: Session) -> list[Category]:
     rows = session.scalars(
         select(MembershipCategory).order_by(MembershipCategory.sort_order, MembershipCategory.id)
     )
-    return [
-        Category(r.id, r.code, r.name, r.may_vote, r.may_hold_office, r.eligible, r.description)
-        for r in rows
-    ]
+    return [category_view(r) for r in rows]
+
+
+def category_view(row: MembershipCategory) -> Category:
+    """A plain copy of a category row, with the HQ types mapped to it."""
+    return Category(
+        row.id,
+        row.code,
+        row.name,
+        row.may_vote,
+        row.may_hold_office,
+        row.eligible,
+        row.description,
+        split_hq_types(row.hq_types or ""),
+    )
 
 
 def hq_data_age(session: Session, today: dt.date, stale_after_days: int) -> HqDataAge:
@@ -208,7 +221,8 @@ def set_officer_name(db: Database, name: str | None) -> ChapterInfo:
     clean = " ".join((name or "").split()) or None
     if clean is not None and len(clean) > 200:
         raise BadInputError("The officer name must be at most 200 characters.")
-    with db.session() as session:
+    with change(db, "officer name") as uow:
+        session = uow.session
         row = settings_row(session)
         row.officer_name = clean
         session.flush()
@@ -258,7 +272,8 @@ def update_settings(
     officer = " ".join(officer_name.split())
     if len(officer) > 200:
         raise BadInputError("The officer's name must be at most 200 characters.")
-    with db.session() as session:
+    with change(db, "chapter settings") as uow:
+        session = uow.session
         row = settings_row(session)
         row.name = clean_name
         row.currency = code
@@ -302,7 +317,8 @@ def save_category(
             "A category that is not eligible for membership cannot vote or hold office; "
             "untick voting and office, or make it eligible."
         )
-    with db.session() as session:
+    with change(db, "save category") as uow:
+        session = uow.session
         rows = list(session.scalars(select(MembershipCategory)))
         keys = {normalise_key(clean_code), normalise_key(clean_name)}
         for other in rows:
@@ -325,10 +341,7 @@ def save_category(
         row.may_vote, row.may_hold_office, row.eligible = may_vote, may_hold_office, eligible
         row.description = description.strip()
         session.flush()
-        return Category(
-            row.id, row.code, row.name, row.may_vote, row.may_hold_office, row.eligible,
-            row.description,
-        )
+        return category_view(row)
 
 
 def list_positions_detailed(db: Database) -> list[Position]:
@@ -353,7 +366,8 @@ def save_position(
     clean = " ".join(name.split())
     if not clean or len(clean) > 100:
         raise BadInputError("An officer position needs a name of 1 to 100 characters.")
-    with db.session() as session:
+    with change(db, "save position") as uow:
+        session = uow.session
         rows = list(session.scalars(select(OfficerPosition)))
         for other in rows:
             if other.id != position_id and other.name.casefold() == clean.casefold():

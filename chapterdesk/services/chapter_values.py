@@ -48,16 +48,29 @@ class Category:
     may_hold_office: bool
     eligible: bool
     description: str
+    hq_types: tuple[str, ...] = ()
+
+
+def split_hq_types(text: str) -> tuple[str, ...]:
+    """The HQ member types stored with a category (one per line), blanks dropped."""
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
 class CategoryIndex:
-    """Resolves HQ's member-type text to a category by code or name (case and punctuation aside)."""
+    """Resolves HQ's member-type text to a category (case and punctuation aside).
+
+    A type matches a category by its code, its name, or an HQ type an officer
+    mapped to it; a code or name wins over a mapping.
+    """
 
     def __init__(self, categories: list[Category]) -> None:
         self._by_key: dict[str, Category] = {}
         for category in categories:
             self._by_key.setdefault(normalise_key(category.code), category)
             self._by_key.setdefault(normalise_key(category.name), category)
+        for category in categories:
+            for hq_type in category.hq_types:
+                self._by_key.setdefault(normalise_key(hq_type), category)
 
     def resolve(self, member_type: str) -> Category | None:
         """The category HQ's member type names, or None when no category matches."""

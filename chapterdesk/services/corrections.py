@@ -19,6 +19,7 @@ from chapterdesk.data.ledger_models import LedgerEntry
 from chapterdesk.errors import NotFoundError, RuleRefusedError
 from chapterdesk.money import to_cents
 from chapterdesk.services.chapter import settings_row
+from chapterdesk.services.door import change
 from chapterdesk.services.ledger import KIND_LABELS, EntryView, allocate, entries_for, entry_by_id
 from chapterdesk.services.payments import (
     chapter_member,
@@ -41,7 +42,8 @@ def post_credit(
 ) -> EntryView:
     """Credit a member without money changing hands (an opening balance, a board decision)."""
     why = require_reason(reason, "credit")
-    with db.session() as session:
+    with change(db, "post credit") as uow:
+        session = uow.session
         currency = settings_row(session).currency
         clean, _name, membership_id = chapter_member(session, hq_id)
         value = exact_amount(amount, currency, "credit")
@@ -79,7 +81,8 @@ def waive_dues(
     """
     why = require_reason(reason, "waiver")
     check_year(year)
-    with db.session() as session:
+    with change(db, "waive dues") as uow:
+        session = uow.session
         clean, name, membership_id = chapter_member(session, hq_id)
         state = allocate(entries_for(session, [clean]).get(clean, []))
         charge = next((c for c in state.charges if c.dues_year == year), None)
@@ -127,7 +130,8 @@ def reverse_entry(
             is a charge with a live waiver (reverse the waiver first).
     """
     why = require_reason(reason, "reversal")
-    with db.session() as session:
+    with change(db, "reverse entry") as uow:
+        session = uow.session
         original = entry_by_id(session, entry_id)
         if original is None:
             raise NotFoundError(f"There is no ledger entry {entry_id}; check the entry number.")

@@ -31,6 +31,7 @@ from chapterdesk.services.chapter_values import (
     Category,
     CategoryIndex,
     ChapterInfo,
+    split_hq_types,
 )
 from chapterdesk.services.roster_values import MemberColumns, RosterRow, RowContext, roster_row
 
@@ -39,7 +40,7 @@ SETTINGS_SQL = (
     " page_size, officer_name FROM chapter_settings WHERE id = 1"
 )
 CATEGORIES_SQL = (
-    "SELECT id, code, name, may_vote, may_hold_office, eligible, description"
+    "SELECT id, code, name, may_vote, may_hold_office, eligible, description, hq_types"
     " FROM membership_category ORDER BY sort_order, id"
 )
 CURRENT_MEMBERS = (
@@ -98,8 +99,12 @@ def _info(connection: sqlite3.Connection) -> ChapterInfo:
 
 def _categories(connection: sqlite3.Connection) -> list[Category]:
     return [
-        Category(i, code, name, bool(vote), bool(office), bool(eligible), text)
-        for i, code, name, vote, office, eligible, text in connection.execute(CATEGORIES_SQL)
+        Category(
+            i, code, name, bool(vote), bool(office), bool(eligible), text, split_hq_types(types)
+        )
+        for i, code, name, vote, office, eligible, text, types in connection.execute(
+            CATEGORIES_SQL
+        )
     ]
 
 

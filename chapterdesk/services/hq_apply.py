@@ -32,6 +32,7 @@ from chapterdesk.data.hq_models import HqLocalEdit, HqMemberChange
 from chapterdesk.data.models import ChapterMembership, HqAffiliation, HqMember, ImportBatch, utcnow
 from chapterdesk.errors import NotFoundError, RuleRefusedError
 from chapterdesk.hqsync import DISPLAY_NAMES, ImportCancelled
+from chapterdesk.services import door
 from chapterdesk.services.backups import backup_before_change
 from chapterdesk.services.chapter import settings_row
 from chapterdesk.services.hq_compare import DATE_FIELDS, HQ_FIELDS
@@ -178,7 +179,8 @@ def apply_import(
     if not plan.changes and plan.already_imported_batch is not None:
         return ImportResult(None, plan.counts, (), plan.already_imported_batch)
     backup_before_change(db, "before-import")
-    with db.session() as session:
+    with door.change(db, "apply HQ import") as uow:
+        session = uow.session
         _one_import_at_a_time(session)
         latest = _latest_batch(session)
         if (latest.id if latest else None) != plan.base_batch_id:
@@ -296,12 +298,10 @@ def _write_slice(
                 **before,
                 "_local_edits": [[e.field, e.local_value, e.hq_value] for e in settled],
             }
-            for edit in settled:
-                session.execute(
-                    delete(HqLocalEdit).where(
-                        HqLocalEdit.hq_id == change.hq_id, HqLocalEdit.field == edit.field
-                    )
-                )
+            for edit in settled:  # through the ORM, so the audit trail records each
+                settled_row = session.get(HqLocalEdit, (change.hq_id, edit.field))
+                if settled_row is not None:
+                    session.delete(settled_row)
         elif change.kind is ChangeKind.CONFLICT:
             held.add(change.hq_id)
         after = {name: (new[name] if name in apply_fields else before[name]) for name in HQ_FIELDS}
@@ -422,7 +422,8 @@ def undo_batch(db: Database, batch_id: int) -> BatchView:
         RuleRefusedError: it is not the latest batch, was undone already, or a
             record it created is now on the chapter roster.
     """
-    with db.session() as session:
+    with door.change(db, "undo HQ import") as uow:
+        session = uow.session
         _one_import_at_a_time(session)
         batch = session.get(ImportBatch, batch_id)
         if batch is None:
@@ -525,4 +526,5 @@ def _restore(session: Session, changes: Sequence[HqMemberChange], created: list[
         for start in range(0, len(affiliations), CHUNK):
             session.execute(insert(HqAffiliation), affiliations[start : start + CHUNK])
     if edits:
-        session.execute(insert(HqLocalEdit), edits)
+        session.add_all(HqLocalEdit(**edit) for edit in edits)
+        session.flush()

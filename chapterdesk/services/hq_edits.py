@@ -9,12 +9,11 @@ shown as a conflict for the officer to settle.
 
 from __future__ import annotations
 
-from sqlalchemy import delete
-
 from chapterdesk.data.engine import Database
 from chapterdesk.data.hq_models import HqLocalEdit
 from chapterdesk.data.models import HqMember
 from chapterdesk.errors import BadInputError, NotFoundError
+from chapterdesk.services.door import change
 from chapterdesk.values import normalise_hq_id
 
 #: HQ fields an officer may correct locally, with their length limits.
@@ -56,7 +55,8 @@ def edit_hq_field(db: Database, hq_id: str, field: str, value: str) -> None:
         raise BadInputError(f"{field} may be at most {limit} characters; this is {len(text)}.")
     if field == "email" and text and ("@" not in text or " " in text):
         raise BadInputError(f"{text!r} is not an e-mail address.")
-    with db.session() as session:
+    with change(db, "edit HQ field") as uow:
+        session = uow.session
         # Locked (PostgreSQL) so an edit waits for an import applying to this member and
         # then remembers HQ's value as the import left it.
         member = session.get(HqMember, clean, with_for_update=True)
@@ -65,9 +65,8 @@ def edit_hq_field(db: Database, hq_id: str, field: str, value: str) -> None:
         edit = session.get(HqLocalEdit, (clean, field))
         hq_value = edit.hq_value if edit is not None else str(getattr(member, field))
         if text == hq_value:
-            session.execute(
-                delete(HqLocalEdit).where(HqLocalEdit.hq_id == clean, HqLocalEdit.field == field)
-            )
+            if edit is not None:
+                session.delete(edit)
         elif edit is None:
             session.add(HqLocalEdit(hq_id=clean, field=field, local_value=text, hq_value=hq_value))
         else:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chapterdesk.data.ledger_models import LedgerEntry
@@ -322,29 +322,3 @@ def names_for(session: Session, hq_ids: Iterable[str]) -> dict[str, tuple[str, s
         for hq_id, *parts in session.execute(query):
             names[hq_id] = person_names(*parts)
     return names
-
-
-def insert_entries(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
-    """Append many new entries at once, in order, and return their IDs in the same order.
-
-    On SQLite the unit of work holds the database's only write lock, so the new
-    rows take the IDs after the current highest, in order: a plain executemany
-    and one SELECT are far quicker than RETURNING row by row. Elsewhere
-    (PostgreSQL, with other writers) the IDs come back through RETURNING.
-    """
-    table = LedgerEntry.__table__
-    assert isinstance(table, Table)
-    if not rows:
-        return []
-    if session.get_bind().dialect.name == "sqlite":
-        before = session.scalar(select(func.max(table.c.id))) or 0
-        session.execute(insert(table), list(rows))
-        ids = list(
-            session.scalars(select(table.c.id).where(table.c.id > before).order_by(table.c.id))
-        )
-        assert len(ids) == len(rows), "another writer appended entries at the same time"
-        return ids
-    result = session.execute(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), list(rows)
-    )
-    return [row[0] for row in result]

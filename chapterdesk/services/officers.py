@@ -1,8 +1,10 @@
 """Officer positions and terms.
 
-An officer must be a current chapter member whose category may vote and hold
-office and whose international membership is current; a single-holder
-position (President, Treasurer, …) may not have two terms that overlap.
+An officer must be a current chapter member who may vote and hold office
+(`policy.office_refusal`); a single-holder position (President, Treasurer, …)
+never has two holders on one day, and one person never holds two overlapping
+terms of one position. Those rules are checked by the unit-of-work door
+(`services.guard`) for every change, whichever path makes it.
 
 The overlap rule is a read-then-write, so on a shared server two officers
 setting terms at once could both pass the check: `set_officer` first locks the
@@ -17,10 +19,12 @@ import datetime as dt
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from chapterdesk import policy
 from chapterdesk.data.engine import Database
 from chapterdesk.data.models import ChapterMembership, HqMember, OfficerPosition, OfficerTerm
 from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
-from chapterdesk.services.roster import RosterContext, TermView, hq_record, membership_view
+from chapterdesk.services.door import change
+from chapterdesk.services.roster import RosterContext, TermView, hq_record
 from chapterdesk.values import normalise_hq_id
 
 
@@ -57,9 +61,10 @@ def set_officer(
         as_of: the date eligibility is judged on (default today).
     Raises:
         BadInputError: unknown position or dates in the wrong order.
-        NotFoundError: the ID is not a current chapter member.
-        RuleRefusedError: the member may not hold office, is not in good standing,
-            or the term overlaps another term of a single-holder position.
+        RuleRefusedError: the ID is not a current chapter member, may not hold
+            office (`policy.office_refusal`), already holds an overlapping term of
+            the position, or the term overlaps another holder's term of a
+            single-holder position (the door's check, `services.guard`).
     """
     clean = normalise_hq_id(hq_id)
     if ends_on is not None and ends_on < starts_on:
@@ -67,8 +72,8 @@ def set_officer(
             f"The term ends ({ends_on.isoformat()}) before it starts ({starts_on.isoformat()})."
         )
     day = as_of or dt.date.today()
-    with db.session() as session:
-        ctx = RosterContext(session, day)
+    with change(db, f"appoint {clean}", today=day) as uow:
+        session = uow.session
         post = _position(session, position)
         found = session.execute(
             select(ChapterMembership, HqMember)
@@ -76,51 +81,20 @@ def set_officer(
             .where(ChapterMembership.hq_id == clean, ChapterMembership.left_on.is_(None))
         ).first()
         if found is None:
-            raise NotFoundError(
+            raise RuleRefusedError(
                 f"{clean} is not a current chapter member; only members can hold office."
             )
         membership_row, hq_row = found
-        entry = ctx.entry(membership_view(membership_row), hq_record(hq_row))
-        name = entry.hq.display_name
-        if not entry.privileges.may_hold_office:
-            why = "; ".join(entry.privileges.reasons) or (
-                f"the {entry.category.name} category may not hold office"
-                if entry.category
-                else "their category may not hold office"
-            )
-            raise RuleRefusedError(
-                f"{name} ({clean}) cannot be {post.name}: {why}. Officers must be voting "
-                "members in good standing."
-            )
         if starts_on < membership_row.chapter_joined_on:
             raise BadInputError(
-                f"The term starts ({starts_on.isoformat()}) before {name} joined the chapter "
-                f"({membership_row.chapter_joined_on.isoformat()})."
+                f"The term starts ({starts_on.isoformat()}) before {hq_record(hq_row).display_name}"
+                f" joined the chapter ({membership_row.chapter_joined_on.isoformat()})."
             )
-        if post.single_holder:
-            # Serialise terms of this position: a concurrent set_officer waits here.
-            session.execute(
-                select(OfficerPosition.id).where(OfficerPosition.id == post.id).with_for_update()
-            )
-            far = dt.date.max
-            clash = session.execute(
-                select(OfficerTerm, HqMember.first_name, HqMember.last_name)
-                .join(ChapterMembership, ChapterMembership.id == OfficerTerm.membership_id)
-                .join(HqMember, HqMember.hq_id == ChapterMembership.hq_id)
-                .where(
-                    OfficerTerm.position_id == post.id,
-                    OfficerTerm.starts_on <= (ends_on or far),
-                    or_(OfficerTerm.ends_on.is_(None), OfficerTerm.ends_on >= starts_on),
-                )
-                .limit(1)
-            ).first()
-            if clash is not None:
-                term, first, last = clash
-                until = term.ends_on.isoformat() if term.ends_on else "open-ended"
-                raise RuleRefusedError(
-                    f"{post.name} is a single-holder position and {first} {last} already holds "
-                    f"it from {term.starts_on.isoformat()} ({until}); end that term first."
-                )
+        # Serialise terms of this position: a concurrent appointment waits here, then
+        # sees this one in the door's overlap check.
+        session.execute(
+            select(OfficerPosition.id).where(OfficerPosition.id == post.id).with_for_update()
+        )
         term = OfficerTerm(
             position_id=post.id,
             membership_id=membership_row.id,
@@ -129,12 +103,24 @@ def set_officer(
         )
         session.add(term)
         session.flush()
-        return TermView(term.id, post.name, clean, name, starts_on, ends_on)
+        return TermView(
+            term.id, post.name, clean, hq_record(hq_row).display_name, starts_on, ends_on
+        )
 
 
 def end_term(db: Database, term_id: int, ends_on: dt.date) -> TermView:
-    """End an officer term on a date (not before it started)."""
-    with db.session() as session:
+    """End an officer term on a date (not before it started).
+
+    A term's end only ever moves earlier: an ended term is never reopened or
+    extended (the door refuses it); a correction is a new term.
+
+    Raises:
+        NotFoundError: no such term.
+        BadInputError: the date is before the term started.
+        RuleRefusedError: the term already ends on or before that date.
+    """
+    with change(db, f"end term {term_id}") as uow:
+        session = uow.session
         term = session.get(OfficerTerm, term_id)
         if term is None:
             raise NotFoundError(f"There is no officer term {term_id}.")
@@ -143,16 +129,56 @@ def end_term(db: Database, term_id: int, ends_on: dt.date) -> TermView:
                 f"A term cannot end ({ends_on.isoformat()}) before it starts "
                 f"({term.starts_on.isoformat()})."
             )
+        if term.ends_on is not None and term.ends_on <= ends_on:
+            view = _term_views(session, [term.id])[0]
+            raise RuleRefusedError(
+                f"{view.name}'s term as {view.position} already ends on "
+                f"{term.ends_on.isoformat()}; an ended term is never reopened or extended. "
+                "Record a new term instead."
+            )
         term.ends_on = ends_on
         session.flush()
         return _term_views(session, [term.id])[0]
+
+
+def end_officer(db: Database, hq_id: str, position: str, ends_on: dt.date) -> TermView:
+    """End the term a member holds in a position on a date (`officers end`).
+
+    The term is the one in force on `ends_on`, else the member's latest open one.
+
+    Raises:
+        BadInputError: unknown position.
+        NotFoundError: the member holds no open term of that position.
+    """
+    clean = normalise_hq_id(hq_id)
+    with db.reading() as session:
+        post = _position(session, position)
+        candidates = session.execute(
+            select(OfficerTerm.id, OfficerTerm.starts_on, OfficerTerm.ends_on)
+            .join(ChapterMembership, ChapterMembership.id == OfficerTerm.membership_id)
+            .where(ChapterMembership.hq_id == clean, OfficerTerm.position_id == post.id)
+            .order_by(OfficerTerm.starts_on.desc())
+        ).all()
+    in_force = [
+        t
+        for t in candidates
+        if t.starts_on <= ends_on and (t.ends_on is None or t.ends_on >= ends_on)
+    ]
+    open_terms = [t for t in candidates if t.ends_on is None]
+    chosen = (in_force or open_terms)[:1]
+    if not chosen:
+        raise NotFoundError(
+            f"{clean} holds no term as {post.name} that is open or in force on "
+            f"{ends_on.isoformat()}; `chapterdesk officers list --all` shows every term."
+        )
+    return end_term(db, chosen[0].id, ends_on)
 
 
 def _term_views(
     session: Session, ids: list[int] | None, as_of: dt.date | None = None
 ) -> list[TermView]:
     query = (
-        select(OfficerTerm, OfficerPosition, HqMember)
+        select(OfficerTerm, OfficerPosition, HqMember, ChapterMembership)
         .join(OfficerPosition, OfficerPosition.id == OfficerTerm.position_id)
         .join(ChapterMembership, ChapterMembership.id == OfficerTerm.membership_id)
         .join(HqMember, HqMember.hq_id == ChapterMembership.hq_id)
@@ -165,15 +191,44 @@ def _term_views(
             OfficerTerm.starts_on <= as_of,
             or_(OfficerTerm.ends_on.is_(None), OfficerTerm.ends_on >= as_of),
         )
-    return [
-        TermView(t.id, p.name, h.hq_id, hq_record(h).display_name, t.starts_on, t.ends_on)
-        for t, p, h in session.execute(query)
-    ]
+    day = as_of or dt.date.today()
+    ctx = RosterContext(session, day)
+    views = []
+    for t, p, h, m in session.execute(query):
+        record = hq_record(h)
+        in_force = t.starts_on <= day and (t.ends_on is None or t.ends_on >= day)
+        why = None
+        if in_force:
+            why = (
+                f"left the chapter on {m.left_on.isoformat()}"
+                if m.left_on is not None and m.left_on < day
+                else policy.office_refusal(
+                    ctx.categories.resolve(record.member_type),
+                    ctx.standing(record),
+                    m.employment_ended_on,
+                    day,
+                    record.member_type,
+                )
+            )
+        views.append(
+            TermView(t.id, p.name, h.hq_id, record.display_name, t.starts_on, t.ends_on, why)
+        )
+    return views
 
 
 def list_officers(
     db: Database, *, as_of: dt.date | None = None, all_terms: bool = False
 ) -> list[TermView]:
-    """Officer terms in position order: those in force on `as_of` (today), or every term."""
+    """Officer terms in position order: those in force on `as_of` (today), or every term.
+
+    Each term in force carries `ineligible`: why its holder may no longer hold
+    office (lapsed, category changed, …), so a sitting officer who stopped being
+    eligible is flagged wherever officers are shown.
+    """
     with db.reading() as session:
         return _term_views(session, None, None if all_terms else (as_of or dt.date.today()))
+
+
+def ineligible_officers(db: Database, as_of: dt.date | None = None) -> list[TermView]:
+    """Sitting officers who may no longer hold office on `as_of` (today), with the reason."""
+    return [t for t in list_officers(db, as_of=as_of) if not t.eligible]

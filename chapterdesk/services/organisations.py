@@ -18,6 +18,7 @@ from chapterdesk.data.engine import Database
 from chapterdesk.data.ledger_models import Organisation
 from chapterdesk.data.models import ChapterMembership, HqMember
 from chapterdesk.errors import BadInputError
+from chapterdesk.services.door import change
 
 _LEGAL_FORMS = frozenset(
     {
@@ -76,7 +77,8 @@ def set_nonprofit(db: Database, name: str, nonprofit: bool = True) -> Organisati
     if not key:
         raise BadInputError("Give the organisation's name, as HQ data spells the employer.")
     clean = " ".join(name.split())[:200]
-    with db.session() as session:
+    with change(db, "organisation") as uow:
+        session = uow.session
         row = session.scalars(select(Organisation).where(Organisation.key == key)).first()
         if row is None:
             row = Organisation(key=key, name=clean, nonprofit=nonprofit)

@@ -29,13 +29,13 @@ from chapterdesk.data.models import ChapterMembership, ChapterSettings, HqMember
 from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
 from chapterdesk.money import CENT, MAX_AMOUNT, from_cents, parse_amount, to_cents
 from chapterdesk.services.chapter import settings_row
+from chapterdesk.services.door import change
 from chapterdesk.services.ledger import (
     NAME_COLUMNS,
     ZERO,
     EntryView,
     allocate,
     entries_for,
-    insert_entries,
     person_names,
 )
 from chapterdesk.values import normalise_hq_id
@@ -194,7 +194,8 @@ def record_payments(
     Each is validated as `record_payment` does; receipts are numbered in order.
     """
     day = today or dt.date.today()
-    with db.session() as session:
+    with change(db, "record payments") as uow:
+        session = uow.session
         currency = settings_row(session).currency
         take_receipt_counter(session)
         members = _members(session, [normalise_hq_id(r.hq_id) for r in requests])
@@ -265,7 +266,12 @@ def record_payments(
             )
         ]
         try:
-            ids = insert_entries(session, rows)
+            batch = uow.start_batch(
+                "payments",
+                f"{len(rows)} payment{'s' if len(rows) != 1 else ''} from "
+                f"{', '.join(sorted({str(r['hq_id']) for r in rows})[:5])}",
+            )
+            ids = uow.insert_rows(LedgerEntry, rows, batch_id=batch)
         except IntegrityError:
             raise RuleRefusedError(
                 f"Receipt {first_receipt} was just taken by another officer; nothing was "

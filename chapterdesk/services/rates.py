@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chapterdesk.data.engine import Database
@@ -25,6 +25,7 @@ from chapterdesk.errors import BadInputError, RuleRefusedError
 from chapterdesk.money import from_cents, parse_rate, to_cents
 from chapterdesk.services.chapter import categories_in, settings_row
 from chapterdesk.services.chapter_values import CategoryIndex
+from chapterdesk.services.door import change
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,8 @@ def set_rate(
         RuleRefusedError: the category is not eligible for membership.
     """
     check_year(year)
-    with db.session() as session:
+    with change(db, "set dues rate") as uow:
+        session = uow.session
         currency = settings_row(session).currency
         row_category = _category(session, category)
         if not row_category.eligible:
@@ -212,14 +214,20 @@ def list_rates(db: Database, year: int | None = None) -> list[Rate]:
 
 def clear_rate(db: Database, year: int, category: str) -> bool:
     """Remove a category's rate for a year (its members are then "no rate set"); True if removed."""
-    with db.session() as session:
+    with change(db, "clear dues rate") as uow:
+        session = uow.session
         row_category = _category(session, category)
-        gone = session.execute(
-            delete(DuesRate).where(
-                DuesRate.dues_year == year, DuesRate.category_id == row_category.id
+        gone = list(
+            session.scalars(
+                select(DuesRate).where(
+                    DuesRate.dues_year == year, DuesRate.category_id == row_category.id
+                )
             )
         )
-        return bool(getattr(gone, "rowcount", 0))
+        for row in gone:  # deleted through the ORM, so the audit trail records each
+            session.delete(row)
+        session.flush()
+        return bool(gone)
 
 
 def rules_in(session: Session, year: int) -> YearRules:
@@ -266,7 +274,8 @@ def set_year_rules(db: Database, rules: YearRules) -> YearRules:
     for step in rules.proration:
         if not 0 <= step.percent <= 100:
             raise BadInputError(f"Proration step {step.label()}: the percentage must be 0 to 100.")
-    with db.session() as session:
+    with change(db, "dues year rules") as uow:
+        session = uow.session
         row = session.get(DuesYearRule, rules.year)
         if row is None:
             row = DuesYearRule(dues_year=rules.year)
@@ -274,7 +283,11 @@ def set_year_rules(db: Database, rules: YearRules) -> YearRules:
         row.enterprise_full_count = rules.enterprise_full_count
         row.promotion_percent = rules.promotion_percent
         row.promotion_gap_years = rules.promotion_gap_years
-        session.execute(delete(ProrationStep).where(ProrationStep.dues_year == rules.year))
+        for old in session.scalars(
+            select(ProrationStep).where(ProrationStep.dues_year == rules.year)
+        ):
+            session.delete(old)
+        session.flush()
         for step in rules.proration:
             session.add(
                 ProrationStep(

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from chapterdesk import policy
 from chapterdesk.data.engine import Database
 from chapterdesk.data.models import (
     ChapterMembership,
@@ -25,22 +26,23 @@ from chapterdesk.data.models import (
     utcnow,
 )
 from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
+from chapterdesk.policy import Privileges
 from chapterdesk.services.chapter import (
     Category,
     CategoryIndex,
     categories_in,
     settings_row,
 )
+from chapterdesk.services.door import change
 from chapterdesk.standing import (
     ENDED_STATUSES,
     Standing,
     StandingFacts,
-    describe_hq_facts,
     international_standing,
 )
 from chapterdesk.values import normalise_hq_id
 
-JOB_LOSS_ALLOWANCE_DAYS = 180
+JOB_LOSS_ALLOWANCE_DAYS = policy.JOB_LOSS_ALLOWANCE_DAYS
 
 
 @dataclass(frozen=True)
@@ -111,16 +113,6 @@ class Membership:
 
 
 @dataclass(frozen=True)
-class Privileges:
-    """What a chapter member may do today, with the reasons for anything withheld."""
-
-    may_vote: bool
-    may_hold_office: bool
-    suspended: bool
-    reasons: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class RosterEntry:
     """A current chapter member with HQ facts, category, standing and privileges."""
 
@@ -146,6 +138,14 @@ class TermView:
     name: str
     starts_on: dt.date
     ends_on: dt.date | None
+    #: None while the holder may hold office; else why not (a sitting officer who
+    #: lapsed, say), so every list of officers can flag them.
+    ineligible: str | None = None
+
+    @property
+    def eligible(self) -> bool:
+        """Whether the holder may hold the office (as of the day the term was read for)."""
+        return self.ineligible is None
 
 
 @dataclass(frozen=True)
@@ -178,31 +178,12 @@ def privileges_for(
     standing: Standing,
     membership: Membership,
     as_of: dt.date,
+    member_type: str = "",
 ) -> Privileges:
-    """Derive voting and office rights from category, standing and life events."""
-    reasons: list[str] = []
-    suspended = not standing.is_current
-    if suspended:
-        reasons.append(f"international membership is {standing.label}")
-    if category is None:
-        reasons.append("HQ's member type matches no chapter category")
-    elif not category.eligible:
-        suspended = True
-        reasons.append(f"the {category.name} category is not eligible for membership")
-    may_vote = bool(category and category.may_vote)
-    may_hold_office = bool(category and category.may_hold_office)
-    ended = membership.employment_ended_on
-    if ended is not None and (may_vote or may_hold_office):
-        allowance_end = ended + dt.timedelta(days=JOB_LOSS_ALLOWANCE_DAYS)
-        if as_of > allowance_end:
-            may_vote = may_hold_office = False
-            reasons.append(
-                f"the {JOB_LOSS_ALLOWANCE_DAYS}-day allowance after the last day worked "
-                f"({ended.isoformat()}) ended on {allowance_end.isoformat()}"
-            )
-    if suspended:
-        may_vote = may_hold_office = False
-    return Privileges(may_vote, may_hold_office, suspended, tuple(reasons))
+    """Voting and office rights of a current member on a day (decided by `chapterdesk.policy`)."""
+    return policy.privileges(
+        category, standing, membership.employment_ended_on, as_of, member_type
+    )
 
 
 class RosterContext:
@@ -229,7 +210,7 @@ class RosterContext:
             hq,
             category,
             standing,
-            privileges_for(category, standing, membership, self.as_of),
+            privileges_for(category, standing, membership, self.as_of, hq.member_type),
         )
 
 
@@ -394,24 +375,25 @@ def add_member(
     clean = normalise_hq_id(hq_id)
     day = as_of or dt.date.today()
     joined = chapter_joined_on or day
-    with db.session() as session:
+    future = policy.dates_refusal(joined_on=joined, today=day)
+    if future is not None:
+        raise BadInputError(future)
+    with change(db, f"add {clean}", today=day) as uow:
+        session = uow.session
         ctx = RosterContext(session, day)
         row = session.get(HqMember, clean)
         record = hq_record(row) if row is not None else None
-        standing = ctx.standing(record)
-        if record is None or not standing.is_current:
-            facts = record.facts if record is not None else None
-            raise RuleRefusedError(
-                f"Cannot add {clean} to the chapter: {describe_hq_facts(clean, facts, standing)}. "
-                "By the bylaws every chapter member must be an international member in good "
-                "standing; ask the member to renew with HQ, then import a newer HQ export."
-            )
-        category = ctx.categories.resolve(record.member_type)
-        if category is not None and not category.eligible:
-            raise RuleRefusedError(
-                f"Cannot add {clean} ({record.display_name}) to the chapter: HQ lists them as "
-                f"{category.name}, a category that is not eligible for membership."
-            )
+        why = policy.admission_refusal(
+            clean,
+            record.display_name if record else "",
+            record.facts if record else None,
+            ctx.standing(record),
+            record.member_type if record else "",
+            ctx.categories.resolve(record.member_type) if record else None,
+        )
+        if why is not None:
+            raise RuleRefusedError(f"Cannot add {clean} to the chapter: {why}")
+        assert record is not None
         existing = _open_membership(session, clean)
         if existing is not None:
             raise RuleRefusedError(
@@ -453,17 +435,31 @@ def _is_open_membership_clash(exc: IntegrityError) -> bool:
 
 
 def leave_chapter(
-    db: Database, hq_id: str, *, left_on: dt.date | None = None, reason: str = ""
+    db: Database,
+    hq_id: str,
+    *,
+    left_on: dt.date | None = None,
+    reason: str = "",
+    as_of: dt.date | None = None,
 ) -> Membership:
     """Close a member's chapter membership; nothing is deleted.
 
+    Their officer terms end on the leave day; a term that would only have begun
+    after it never began, and is taken off.
+
     Raises:
         NotFoundError: the ID is not a current chapter member.
-        BadInputError: the leave date is before the join date.
+        BadInputError: the leave date is before the join date, or in the future
+            (until the day comes they stay a member, with their offices).
     """
     clean = normalise_hq_id(hq_id)
-    day = left_on or dt.date.today()
-    with db.session() as session:
+    today = as_of or dt.date.today()
+    day = left_on or today
+    future = policy.dates_refusal(left_on=day, today=today)
+    if future is not None:
+        raise BadInputError(future)
+    with change(db, f"leave {clean}", today=today) as uow:
+        session = uow.session
         membership = _open_membership(session, clean)
         if membership is None:
             raise NotFoundError(f"{clean} is not a current chapter member.")
@@ -479,7 +475,10 @@ def leave_chapter(
             )
         ).all()
         for term in open_terms:
-            term.ends_on = max(day, term.starts_on)
+            if term.starts_on > day:
+                session.delete(term)
+            else:
+                term.ends_on = day
         membership.left_on = day
         membership.leave_reason = reason.strip()[:200]
         session.flush()
@@ -489,12 +488,12 @@ def leave_chapter(
 def record_employment_end(db: Database, hq_id: str, last_day_worked: dt.date | None) -> Membership:
     """Record (or clear) the last day a member worked, which starts the 180-day allowance."""
     clean = normalise_hq_id(hq_id)
-    with db.session() as session:
-        membership = _open_membership(session, clean)
+    with change(db, f"employment end of {clean}") as uow:
+        membership = _open_membership(uow.session, clean)
         if membership is None:
             raise NotFoundError(f"{clean} is not a current chapter member.")
         membership.employment_ended_on = last_day_worked
-        session.flush()
+        uow.session.flush()
         return membership_view(membership)
 
 
@@ -573,11 +572,9 @@ def update_chapter_facts(
     """
     clean = normalise_hq_id(hq_id)
     day = as_of or dt.date.today()
-    if chapter_joined_on > day:
-        raise BadInputError(
-            f"The chapter join date {chapter_joined_on.isoformat()} is in the future; "
-            "give the day they joined."
-        )
+    future = policy.dates_refusal(joined_on=chapter_joined_on, today=day)
+    if future is not None:
+        raise BadInputError(future)
     if employment_ended_on is not None and employment_ended_on > day:
         raise BadInputError(
             f"The last day worked {employment_ended_on.isoformat()} is in the future; "
@@ -585,7 +582,8 @@ def update_chapter_facts(
         )
     if len(notes) > MAX_NOTES:
         raise BadInputError(f"Notes can hold at most {MAX_NOTES:,} characters; shorten them.")
-    with db.session() as session:
+    with change(db, f"chapter facts of {clean}", today=day) as uow:
+        session = uow.session
         membership = _open_membership(session, clean)
         if membership is None:
             raise NotFoundError(f"{clean} is not a current chapter member.")
@@ -634,7 +632,8 @@ def remove_membership_added_in_error(db: Database, membership_id: int) -> None:
         "records, or is more than a day old; use Leave chapter instead."
     )
     try:
-        with db.session() as session:
+        with change(db, "undo add") as uow:
+            session = uow.session
             membership = session.get(ChapterMembership, membership_id)
             if membership is None:
                 raise NotFoundError(f"There is no chapter membership {membership_id}.")
@@ -650,17 +649,23 @@ def remove_membership_added_in_error(db: Database, membership_id: int) -> None:
         raise refusal from None
 
 
-def reopen_membership(db: Database, membership_id: int) -> Membership:
+def reopen_membership(
+    db: Database, membership_id: int, as_of: dt.date | None = None
+) -> Membership:
     """Take back a "leave chapter" recorded by mistake (the undo of "leave").
 
-    Refused when the member has rejoined since, or when leaving ended officer
-    terms (their old end dates are not kept, so they cannot be put back).
+    Held to the bylaw like an add: refused when the member's HQ membership is no
+    longer current (or their category not eligible), when they have rejoined
+    since, or when leaving ended officer terms (their old end dates are not
+    kept, so they cannot be put back).
 
     Raises:
         NotFoundError: no such membership.
-        RuleRefusedError: it is open, superseded, or ended officer terms.
+        RuleRefusedError: it is open, superseded, ended officer terms, or the
+            member is no longer eligible.
     """
-    with db.session() as session:
+    with change(db, "undo leave", today=as_of) as uow:
+        session = uow.session
         membership = session.get(ChapterMembership, membership_id)
         if membership is None:
             raise NotFoundError(f"There is no chapter membership {membership_id}.")
