@@ -87,6 +87,7 @@ def _info(row: ChapterSettings) -> ChapterInfo:
         stale_after_days=row.stale_after_days,
         page_size=row.page_size,
         officer_name=row.officer_name,
+        quorum_percent=row.quorum_percent,
     )
 
 
@@ -251,11 +252,16 @@ def update_settings(
     stale_after_days: int,
     page_size: str,
     officer_name: str = "",
+    quorum_percent: int | None = None,
 ) -> ChapterInfo:
     """Change the chapter-wide settings; every value is checked before anything is written.
 
+    Args:
+        quorum_percent: the share of eligible voters that makes a quorum (1-100);
+            None for a simple majority.
     Raises:
-        BadInputError: a malformed name, currency, year start, day count or page size.
+        BadInputError: a malformed name, currency, year start, day count, page size
+            or quorum.
     """
     clean_name = " ".join(name.split())
     if not clean_name or len(clean_name) > 200:
@@ -272,6 +278,11 @@ def update_settings(
     officer = " ".join(officer_name.split())
     if len(officer) > 200:
         raise BadInputError("The officer's name must be at most 200 characters.")
+    if quorum_percent is not None and not 1 <= quorum_percent <= 100:
+        raise BadInputError(
+            "The quorum must be a percentage from 1 to 100 of the eligible voters, or a "
+            "simple majority."
+        )
     with change(db, "chapter settings") as uow:
         session = uow.session
         row = settings_row(session)
@@ -282,6 +293,7 @@ def update_settings(
         row.stale_after_days = stale_after_days
         row.page_size = size
         row.officer_name = officer or None
+        row.quorum_percent = quorum_percent
         session.flush()
         return _info(row)
 

@@ -30,6 +30,8 @@ class ChapterInfo:
     stale_after_days: int
     page_size: str
     officer_name: str | None
+    #: Share of eligible voters that makes a quorum; None: a simple majority.
+    quorum_percent: int | None = None
 
     @property
     def key(self) -> str:

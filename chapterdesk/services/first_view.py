@@ -37,7 +37,7 @@ from chapterdesk.services.roster_values import MemberColumns, RosterRow, RowCont
 
 SETTINGS_SQL = (
     "SELECT name, currency, year_start_month, year_start_day, grace_days, stale_after_days,"
-    " page_size, officer_name FROM chapter_settings WHERE id = 1"
+    " page_size, officer_name, quorum_percent FROM chapter_settings WHERE id = 1"
 )
 CATEGORIES_SQL = (
     "SELECT id, code, name, may_vote, may_hold_office, eligible, description, hq_types"
