@@ -64,7 +64,8 @@ def test_officer_refusals_for_bad_input(members: Database) -> None:
             ends_on=dt.date(2026, 1, 1),
             as_of=TODAY,
         )
-    with pytest.raises(NotFoundError, match="not a current chapter member"):
+    # Appointing someone who is not a member is refused by a rule (exit 3), not bad input.
+    with pytest.raises(RuleRefusedError, match="not a current chapter member"):
         officers.set_officer(members, "77", "President", **TERM)
 
 

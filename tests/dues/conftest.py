@@ -38,7 +38,7 @@ def add_member(db: Database) -> AddMember:
             member_type=member_type,
             paid_through=paid_through,
         )
-        roster.add_member(db, clean, chapter_joined_on=joined, as_of=TODAY)
+        roster.add_member(db, clean, chapter_joined_on=joined, as_of=max(TODAY, joined))
         return clean
 
     return add

@@ -7,11 +7,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from chapterdesk.data.engine import Database
 from chapterdesk.data.ledger_models import LedgerEntry
+from chapterdesk.data.models import HqMember
 from chapterdesk.data.migrate import open_database
 from chapterdesk.errors import BadInputError, RuleRefusedError
 from chapterdesk.services import dues, roster
@@ -177,7 +178,11 @@ def test_members_not_in_good_standing_or_without_a_rate_are_listed_not_charged(
     good = add_member()
     grace = add_member(paid_through=TODAY - dt.timedelta(days=10))
     academic = add_member(member_type="Academic")
-    unmatched = add_member(member_type="Paralegal")
+    unmatched = add_member()  # admitted as Regular; HQ has since relabelled them
+    with rated.session() as session:
+        session.execute(
+            update(HqMember).where(HqMember.hq_id == unmatched).values(member_type="Paralegal")
+        )
     lapsing = add_member(paid_through=dt.date(2026, 12, 31))
     result = dues.assess_dues(rated, 2026, as_of=dt.date(2027, 6, 1))  # standing judged then
     assert result.charged == ()  # everyone's paid-through date is long gone by then
