@@ -338,7 +338,9 @@ def build_demo(
         uow.insert_rows(
             ChapterMembership,
             memberships,
-            batch_id=uow.start_batch("demo", f"Demo chapter: {len(memberships):,} members"),
+            batch_id=uow.start_batch(
+                "demo", f"Demo chapter: {len(memberships):,} members", len(memberships)
+            ),
         )
         # A few members who left the chapter, to show history.
         for row in hq_rows[members + 30 : members + 36]:

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from chapterdesk.data.engine import Database
-from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
+from chapterdesk.errors import BadInputError, RuleRefusedError
 from chapterdesk.services import officers, roster
 from chapterdesk.services.chapter import hq_data_status
 from chapterdesk.services.reconcile import reconcile

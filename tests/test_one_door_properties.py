@@ -155,7 +155,7 @@ class ChapterMachine(RuleBasedStateMachine):
         terms = self._query("SELECT id, starts_on, ends_on FROM officer_term")
         if not terms:
             return
-        term_id, starts, ends = data.draw(st.sampled_from(sorted(terms)))
+        term_id, _starts, ends = data.draw(st.sampled_from(sorted(terms)))
         target = TODAY + dt.timedelta(days=shift)
         try:
             officers.end_term(self.db, term_id, target)

@@ -247,7 +247,7 @@ def _assess_once(db: Database, year: int, dry_run: bool, day: dt.date) -> Assess
         if rows and uow is not None:
             try:
                 batch = uow.start_batch(
-                    "assessment", f"Dues assessment for {year}: {len(rows):,} charges"
+                    "assessment", f"Dues assessment for {year}: {len(rows):,} charges", len(rows)
                 )
                 ids = uow.insert_rows(LedgerEntry, rows, batch_id=batch)
             except IntegrityError as exc:

@@ -90,9 +90,9 @@ class UnitOfWork:
         session.info["changes"] = self.changes
         session.info["touched"] = []
 
-    def start_batch(self, kind: str, description: str) -> int:
-        """Open a named batch for bulk rows; its number goes into each row's audit entry."""
-        batch = ChangeBatch(kind=kind, description=description[:500], row_count=0)
+    def start_batch(self, kind: str, description: str, row_count: int) -> int:
+        """Record a named batch of `row_count` bulk rows; its number goes into each row's audit."""
+        batch = ChangeBatch(kind=kind, description=description[:500], row_count=row_count)
         self.session.add(batch)
         self.session.flush()
         return batch.id
@@ -105,7 +105,6 @@ class UnitOfWork:
         On SQLite the unit of work holds the only write lock, so new rows take the
         IDs after the current highest in order (one executemany and one SELECT are
         far quicker than RETURNING row by row); elsewhere RETURNING gives them.
-        The batch's count grows by the number of rows.
         """
         if not rows:
             return []
@@ -130,9 +129,6 @@ class UnitOfWork:
         members = record_bulk_rows(session, table.name, ids, rows, batch_id)
         self.changes.note_table(table.name)
         self.changes.members.update(m for m in members if m)
-        batch = session.get(ChangeBatch, batch_id)
-        assert batch is not None
-        batch.row_count += len(ids)
         return ids
 
 

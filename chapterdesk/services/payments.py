@@ -270,6 +270,7 @@ def record_payments(
                 "payments",
                 f"{len(rows)} payment{'s' if len(rows) != 1 else ''} from "
                 f"{', '.join(sorted({str(r['hq_id']) for r in rows})[:5])}",
+                len(rows),
             )
             ids = uow.insert_rows(LedgerEntry, rows, batch_id=batch)
         except IntegrityError:

@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 
 from chapterdesk.data.engine import Database
 from chapterdesk.data.ledger_models import LedgerEntry
-from chapterdesk.data.models import HqMember
 from chapterdesk.data.migrate import open_database
+from chapterdesk.data.models import HqMember
 from chapterdesk.errors import BadInputError, RuleRefusedError
 from chapterdesk.services import dues, roster
 from chapterdesk.services.chapter import init_chapter
