@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from chapterdesk.errors import BadInputError
 from chapterdesk.services.chapter_values import Category
 from chapterdesk.standing import Standing, StandingFacts, describe_hq_facts
 
@@ -86,72 +87,68 @@ def job_loss_refusal(employment_ended_on: dt.date | None, as_of: dt.date) -> str
     )
 
 
-def vote_refusal(
-    category: Category | None,
-    standing: Standing,
-    employment_ended_on: dt.date | None,
-    as_of: dt.date,
-    member_type: str = "",
-) -> str | None:
+@dataclass(frozen=True)
+class MemberFacts:
+    """What voting and office rights depend on, for one current chapter member."""
+
+    category: Category | None
+    standing: Standing
+    employment_ended_on: dt.date | None = None
+    member_type: str = ""
+
+
+def vote_refusal(member: MemberFacts, as_of: dt.date) -> str | None:
     """Why a current chapter member may not vote on `as_of`; None if they may.
 
     A voter is in good standing (grace keeps privileges), in an eligible category
     that may vote, and not past the job-loss allowance.
     """
-    if not standing.is_current:
-        return f"international membership is {standing.label}"
-    why = category_refusal(member_type, category)
+    if not member.standing.is_current:
+        return f"international membership is {member.standing.label}"
+    why = category_refusal(member.member_type, member.category)
     if why is not None:
         return why
-    assert category is not None
-    if not category.may_vote:
-        return f"the {category.name} category may not vote"
-    return job_loss_refusal(employment_ended_on, as_of)
+    assert member.category is not None
+    if not member.category.may_vote:
+        return f"the {member.category.name} category may not vote"
+    return job_loss_refusal(member.employment_ended_on, as_of)
 
 
-def office_refusal(
-    category: Category | None,
-    standing: Standing,
-    employment_ended_on: dt.date | None,
-    as_of: dt.date,
-    member_type: str = "",
-) -> str | None:
+def office_refusal(member: MemberFacts, as_of: dt.date) -> str | None:
     """Why a current chapter member may not hold office on `as_of`; None if they may.
 
     DESIGN.md rule 3: an officer is a *voting* member in good standing whose
     category may hold elective office.
     """
-    why = vote_refusal(category, standing, employment_ended_on, as_of, member_type)
+    why = vote_refusal(member, as_of)
     if why is not None:
         return why
-    assert category is not None
-    if not category.may_hold_office:
-        return f"the {category.name} category may not hold elective office"
+    assert member.category is not None
+    if not member.category.may_hold_office:
+        return f"the {member.category.name} category may not hold elective office"
     return None
 
 
-def privileges(
-    category: Category | None,
-    standing: Standing,
-    employment_ended_on: dt.date | None,
-    as_of: dt.date,
-    member_type: str = "",
-) -> Privileges:
+def privileges(member: MemberFacts, as_of: dt.date) -> Privileges:
     """Voting and office rights of a current member, derived from the rules above."""
     reasons: list[str] = []
-    suspended = not standing.is_current
+    suspended = not member.standing.is_current
     if suspended:
-        reasons.append(f"international membership is {standing.label}")
-    why_category = category_refusal(member_type, category)
+        reasons.append(f"international membership is {member.standing.label}")
+    why_category = category_refusal(member.member_type, member.category)
     if why_category is not None:
         suspended = True
         reasons.append(why_category)
-    vote = vote_refusal(category, standing, employment_ended_on, as_of, member_type)
-    office = office_refusal(category, standing, employment_ended_on, as_of, member_type)
-    job = job_loss_refusal(employment_ended_on, as_of)
+    category = member.category
+    job = job_loss_refusal(member.employment_ended_on, as_of)
     if job is not None and category is not None and (category.may_vote or category.may_hold_office):
         reasons.append(job)
-    return Privileges(vote is None, office is None, suspended, tuple(reasons))
+    return Privileges(
+        vote_refusal(member, as_of) is None,
+        office_refusal(member, as_of) is None,
+        suspended,
+        tuple(reasons),
+    )
 
 
 def quorum(voters: int, percent: int | None) -> int:
@@ -166,6 +163,15 @@ def quorum(voters: int, percent: int | None) -> int:
     if percent is None:
         return voters // 2 + 1
     return max(1, -(-voters * percent // 100))
+
+
+def refuse_future_dates(
+    *, joined_on: dt.date | None = None, left_on: dt.date | None = None, today: dt.date
+) -> None:
+    """Raise `BadInputError` with `dates_refusal`'s sentence when a date is in the future."""
+    why = dates_refusal(joined_on=joined_on, left_on=left_on, today=today)
+    if why is not None:
+        raise BadInputError(why)
 
 
 def dates_refusal(

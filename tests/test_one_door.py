@@ -217,3 +217,17 @@ def test_a_refused_change_writes_nothing_not_even_its_audit(chapter_db: Database
 def test_a_new_chapter_starts_with_no_mappings_and_a_simple_majority(db: Database) -> None:
     assert all(c.hq_types == () for c in chapter.list_categories(db))
     assert chapter.chapter_info(db).quorum_percent is None
+
+
+def test_a_member_whose_hq_type_no_category_knows_is_a_compliance_problem(
+    chapter_db: Database,
+) -> None:
+    from chapterdesk.services.reconcile import reconcile
+
+    with chapter_db.session() as session:
+        session.execute(
+            update(HqMember).where(HqMember.hq_id == "2").values(member_type="Vendor Sponsor")
+        )
+    (problem,) = reconcile(chapter_db, TODAY).problems
+    assert problem.entry.hq_id == "2"
+    assert 'categories map "Vendor Sponsor" CATEGORY' in problem.next_step

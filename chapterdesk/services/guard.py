@@ -131,11 +131,13 @@ def _check_term(
     in_force_later = term.ends_on is None or term.ends_on >= uow.today
     if old is None and in_force_later:
         why = policy.office_refusal(
-            ctx.categories.resolve(record.member_type),
-            ctx.standing(record),
-            membership.employment_ended_on,
+            policy.MemberFacts(
+                ctx.categories.resolve(record.member_type),
+                ctx.standing(record),
+                membership.employment_ended_on,
+                record.member_type,
+            ),
             uow.today,
-            record.member_type,
         )
         if why is not None:
             raise RuleRefusedError(

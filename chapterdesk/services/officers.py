@@ -203,11 +203,13 @@ def _term_views(
                 f"left the chapter on {m.left_on.isoformat()}"
                 if m.left_on is not None and m.left_on < day
                 else policy.office_refusal(
-                    ctx.categories.resolve(record.member_type),
-                    ctx.standing(record),
-                    m.employment_ended_on,
+                    policy.MemberFacts(
+                        ctx.categories.resolve(record.member_type),
+                        ctx.standing(record),
+                        m.employment_ended_on,
+                        record.member_type,
+                    ),
                     day,
-                    record.member_type,
                 )
             )
         views.append(

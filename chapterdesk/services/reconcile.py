@@ -2,7 +2,8 @@
 
 This is what the compliance report and the dashboard's "open problems" show:
 every chapter member whose international membership is not in good standing
-(with what to do next), every member in a category that is not eligible, and
+(with what to do next), every member in a category that is not eligible or in
+an HQ member type no category matches (suspended until an officer maps it), and
 every HQ member affiliated with this chapter who is not on the chapter roster.
 """
 
@@ -55,7 +56,14 @@ class Reconciliation:
 def next_step(entry: RosterEntry, as_of: dt.date, grace_days: int) -> str:
     """What an officer should do about a member who is not in good standing."""
     paid = entry.hq.paid_through
-    if entry.category is not None and not entry.category.eligible:
+    if entry.category is None:
+        shown = entry.hq.member_type or "(blank)"
+        return (
+            f"HQ's member type {shown!r} matches no category, so their privileges are "
+            f'suspended: map it with `chapterdesk categories map "{shown}" CATEGORY` '
+            "(or in Settings)."
+        )
+    if not entry.category.eligible:
         return (
             f"HQ now lists them as {entry.category.name}, which is not eligible; "
             "end their chapter membership."
@@ -84,7 +92,7 @@ def reconcile(db: Database, as_of: dt.date | None = None) -> Reconciliation:
         problems: list[ComplianceProblem] = []
         for membership_row, hq_row in session.execute(current_roster_query()):
             entry = ctx.entry(membership_view(membership_row), hq_record(hq_row))
-            ineligible = entry.category is not None and not entry.category.eligible
+            ineligible = entry.category is None or not entry.category.eligible
             if entry.standing is Standing.GOOD and not ineligible:
                 continue
             paid = entry.hq.paid_through

@@ -182,7 +182,7 @@ def privileges_for(
 ) -> Privileges:
     """Voting and office rights of a current member on a day (decided by `chapterdesk.policy`)."""
     return policy.privileges(
-        category, standing, membership.employment_ended_on, as_of, member_type
+        policy.MemberFacts(category, standing, membership.employment_ended_on, member_type), as_of
     )
 
 
@@ -375,9 +375,7 @@ def add_member(
     clean = normalise_hq_id(hq_id)
     day = as_of or dt.date.today()
     joined = chapter_joined_on or day
-    future = policy.dates_refusal(joined_on=joined, today=day)
-    if future is not None:
-        raise BadInputError(future)
+    policy.refuse_future_dates(joined_on=joined, today=day)
     with change(db, f"add {clean}", today=day) as uow:
         session = uow.session
         ctx = RosterContext(session, day)
@@ -455,9 +453,7 @@ def leave_chapter(
     clean = normalise_hq_id(hq_id)
     today = as_of or dt.date.today()
     day = left_on or today
-    future = policy.dates_refusal(left_on=day, today=today)
-    if future is not None:
-        raise BadInputError(future)
+    policy.refuse_future_dates(left_on=day, today=today)
     with change(db, f"leave {clean}", today=today) as uow:
         session = uow.session
         membership = _open_membership(session, clean)
@@ -572,9 +568,7 @@ def update_chapter_facts(
     """
     clean = normalise_hq_id(hq_id)
     day = as_of or dt.date.today()
-    future = policy.dates_refusal(joined_on=chapter_joined_on, today=day)
-    if future is not None:
-        raise BadInputError(future)
+    policy.refuse_future_dates(joined_on=chapter_joined_on, today=day)
     if employment_ended_on is not None and employment_ended_on > day:
         raise BadInputError(
             f"The last day worked {employment_ended_on.isoformat()} is in the future; "
