@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from chapterdesk.data.engine import Database
-from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
+from chapterdesk.errors import BadInputError, RuleRefusedError
 from chapterdesk.services import officers, roster
 from chapterdesk.services.chapter import hq_data_status
 from chapterdesk.services.reconcile import reconcile
@@ -64,7 +64,7 @@ def test_officer_refusals_for_bad_input(members: Database) -> None:
             ends_on=dt.date(2026, 1, 1),
             as_of=TODAY,
         )
-    with pytest.raises(NotFoundError, match="not a current chapter member"):
+    with pytest.raises(RuleRefusedError, match="not a current chapter member"):
         officers.set_officer(members, "77", "President", **TERM)
 
 
