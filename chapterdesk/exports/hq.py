@@ -2,9 +2,10 @@
 
 Four tabs: the chapter roster in HQ's reference layout (so HQ's importer, and
 ChapterDesk's own, map it by its headings) with the chapter join date and
-standing; the officers with their terms; the chapter members the chapter could
-not match to HQ's latest data; and HQ's members affiliated with the chapter
-who are not on its roster.
+standing; the officers with their terms and whether each sitting officer may
+still hold office ("no: international membership is lapsed"); the chapter
+members the chapter could not match to HQ's latest data; and HQ's members
+affiliated with the chapter who are not on its roster.
 
 The roster tab holds the members HQ's latest data knows, with HQ's facts as
 HQ gave them, so reading it back changes nothing; a member HQ's data lacks is
@@ -22,6 +23,7 @@ from chapterdesk.exports.sheets import Column, Sheet, write_workbook
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
 from chapterdesk.services.officers import list_officers
 from chapterdesk.services.reconcile import reconcile
+from chapterdesk.services.roster import TermView
 from chapterdesk.services.roster_export import members_for_export
 from chapterdesk.standing import Standing
 
@@ -34,6 +36,7 @@ OFFICER_COLUMNS = [
     Column("Position", "text", 18),
     Column("Term Start", "date"),
     Column("Term End", "date"),
+    Column("Officer Eligible", "text", 44),
 ]
 UNMATCHED_COLUMNS = [
     Column("Member ID", "text", 11),
@@ -50,6 +53,13 @@ UNLISTED_COLUMNS = [
     Column("Paid Through", "date"),
     Column("Chapter", "text", 30),
 ]
+
+
+def officer_eligible(term: TermView, sitting: dict[int, TermView]) -> str:
+    """The "Officer Eligible" cell: "yes", "no: <reason>", or why it is not judged yet."""
+    if term.id not in sitting:
+        return "term not started"
+    return "yes" if term.eligible else f"no: {term.ineligible}"
 
 
 def write_hq_export(
@@ -70,7 +80,14 @@ def write_hq_export(
     watch.step("reading", 0, None)
     day = as_of or dt.date.today()
     entries = members_for_export(db, as_of=day)
-    terms = [t for t in list_officers(db, all_terms=True) if t.ends_on is None or t.ends_on >= day]
+    # Terms in force on the day carry whether their holder may still hold office that day;
+    # later terms have not started, so nobody holds them yet.
+    sitting = {t.id: t for t in list_officers(db, as_of=day)}
+    terms = [
+        sitting.get(t.id, t)
+        for t in list_officers(db, all_terms=True)
+        if t.ends_on is None or t.ends_on >= day
+    ]
     found = reconcile(db, day)
     unmatched = [e for e in entries if e.standing is Standing.NOT_IN_HQ]
     matched = [e for e in entries if e.standing is not Standing.NOT_IN_HQ]
@@ -83,7 +100,10 @@ def write_hq_export(
         Sheet(
             SHEET_NAMES[1],
             OFFICER_COLUMNS,
-            [[t.hq_id, t.name, t.position, t.starts_on, t.ends_on] for t in terms],
+            [
+                [t.hq_id, t.name, t.position, t.starts_on, t.ends_on, officer_eligible(t, sitting)]
+                for t in terms
+            ],
         ),
         Sheet(
             SHEET_NAMES[2],

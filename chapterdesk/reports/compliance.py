@@ -1,11 +1,13 @@
 """The compliance report: who on the roster is not in good standing, and what to do.
 
 By the bylaws every chapter member must be an international member in good
-standing. This report lists each member who is not (grace, lapsed, missing
-from HQ's data, or in a category that is not eligible) with their paid-through
-date, how many days ago it passed and the next step, and then the HQ members
-affiliated with the chapter who are not on its roster. It says how old the HQ
-data is, because every standing is only as current as that.
+standing, and every officer a voting member in good standing. This report
+first lists the sitting officers who are no longer eligible (with why and
+what to do), then each member who is not in good standing (grace, lapsed,
+missing from HQ's data, or in a category that is not eligible) with their
+paid-through date, how many days ago it passed and the next step, and then
+the HQ members affiliated with the chapter who are not on its roster. It says
+how old the HQ data is, because every standing is only as current as that.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ from chapterdesk.reports.pdfdoc import ReportDocument
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
 from chapterdesk.reports.styles import escape_markup, long_date
 from chapterdesk.services.chapter import chapter_info, hq_data_status
+from chapterdesk.services.officers import ineligible_officers
 from chapterdesk.services.reconcile import reconcile
-from chapterdesk.services.roster import standing_counts
+from chapterdesk.services.roster import TermView, standing_counts
+from chapterdesk.standing import Standing
 
 __all__ = ["write_compliance_report"]
 
@@ -30,6 +34,23 @@ PROBLEM_HEADER = ["Name", "HQ ID", "Standing", "Paid through", "Days lapsed", "N
 PROBLEM_WIDTHS = [0.19, 0.085, 0.15, 0.12, 0.085, 0.37]
 UNLISTED_HEADER = ["Name", "HQ ID", "Standing", "Paid through", "Email"]
 UNLISTED_WIDTHS = [0.24, 0.085, 0.15, 0.12, 0.405]
+OFFICER_HEADER = ["Position", "Name", "HQ ID", "In office since", "Why not eligible", "What to do"]
+OFFICER_WIDTHS = [0.13, 0.17, 0.085, 0.115, 0.22, 0.28]
+
+
+def officer_next_step(standing: Standing) -> str:
+    """What the chapter does about a sitting officer who is no longer eligible.
+
+    Args:
+        standing: the officer's international standing; one that is not current
+            (lapsed, missing from HQ's data) can be put right by renewing.
+    """
+    if not standing.is_current:
+        return (
+            "Ask them to renew with HQ, then import HQ's newer export; or end the term on "
+            "the Officers page (chapterdesk officers end)."
+        )
+    return "End the term on the Officers page (chapterdesk officers end)."
 
 
 def write_compliance_report(
@@ -52,6 +73,7 @@ def write_compliance_report(
     day = as_of or dt.date.today()
     info = chapter_info(db)
     found = reconcile(db, day)
+    flagged = ineligible_officers(db, day)
     age = hq_data_status(db, day)
     members = sum(standing_counts(db, day).values())
     document = ReportDocument(
@@ -74,6 +96,8 @@ def write_compliance_report(
         advice = " Import a newer HQ export before acting on this report." if age.stale else ""
         document.add_paragraph(age.describe() + "." + advice)
     cell = document.styles.table_cell
+    standings = {p.entry.hq_id: p.entry.standing for p in found.problems}
+    _officers_section(document, flagged, standings, day)
     document.add_heading("Chapter members not in good standing")
     if found.problems:
         document.add_table(
@@ -120,3 +144,41 @@ def write_compliance_report(
             "None: every HQ member affiliated with the chapter is on the roster."
         )
     return len(found.problems), document.build()
+
+
+def _officers_section(
+    document: ReportDocument,
+    flagged: list[TermView],
+    standings: dict[str, Standing],
+    day: dt.date,
+) -> None:
+    """The first section: sitting officers no longer eligible, why, and what to do."""
+    document.add_heading("Officers no longer eligible")
+    if not flagged:
+        document.add_paragraph(
+            f"None: every officer in office on {long_date(day)} may hold office."
+        )
+        return
+    document.add_paragraph(
+        "By the bylaws an officer must be a voting member in good standing. These officers "
+        "are in office but no longer eligible.",
+        small=True,
+    )
+    cell = document.styles.table_cell
+    document.add_table(
+        OFFICER_HEADER,
+        (
+            [
+                Paragraph(escape_markup(t.position), cell),
+                Paragraph(escape_markup(t.name), cell),
+                t.hq_id,
+                t.starts_on.isoformat(),
+                Paragraph(escape_markup(t.ineligible or ""), cell),
+                Paragraph(
+                    escape_markup(officer_next_step(standings.get(t.hq_id, Standing.GOOD))), cell
+                ),
+            ]
+            for t in flagged
+        ),
+        OFFICER_WIDTHS,
+    )

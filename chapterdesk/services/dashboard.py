@@ -1,5 +1,9 @@
 """The figures on the dashboard: who is in the chapter, what needs attention, how fresh HQ data is.
 
+What needs attention includes a sitting officer who is no longer eligible
+(lapsed, say): each officer in office carries the reason, judged on the
+dashboard's day by `services.officers.list_officers`.
+
 Everything is counted in SQL so a 50,000-member chapter's dashboard costs a
 few grouped queries, not a walk over the roster. The compliance count uses
 the same rule as `services.reconcile` (standing other than good, or a
@@ -61,7 +65,13 @@ class DashboardFigures:
     compliance_problems: int
     latest_import: ImportSummary | None
     hq_age: HqDataAge
+    #: The officers in office on `as_of`, each with why they may no longer hold it (if so).
     officers: tuple[TermView, ...]
+
+    @property
+    def ineligible_officers(self) -> tuple[TermView, ...]:
+        """Sitting officers who may no longer hold office, for the dashboard's warning."""
+        return tuple(t for t in self.officers if not t.eligible)
 
 
 def latest_import(db: Database) -> ImportSummary | None:

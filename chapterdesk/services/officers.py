@@ -144,11 +144,14 @@ def end_term(db: Database, term_id: int, ends_on: dt.date) -> TermView:
 def end_officer(db: Database, hq_id: str, position: str, ends_on: dt.date) -> TermView:
     """End the term a member holds in a position on a date (`officers end`).
 
-    The term is the one in force on `ends_on`, else the member's latest open one.
+    The term is the one in force on `ends_on`, else the member's latest open one,
+    else the latest one that already ended before `ends_on` (which `end_term`
+    refuses: an ended term is never extended).
 
     Raises:
         BadInputError: unknown position.
-        NotFoundError: the member holds no open term of that position.
+        NotFoundError: the member holds no term of that position that started by `ends_on`.
+        RuleRefusedError: the term already ends on or before `ends_on`.
     """
     clean = normalise_hq_id(hq_id)
     with db.reading() as session:
@@ -165,7 +168,8 @@ def end_officer(db: Database, hq_id: str, position: str, ends_on: dt.date) -> Te
         if t.starts_on <= ends_on and (t.ends_on is None or t.ends_on >= ends_on)
     ]
     open_terms = [t for t in candidates if t.ends_on is None]
-    chosen = (in_force or open_terms)[:1]
+    ended = [t for t in candidates if t.starts_on <= ends_on and t.ends_on is not None]
+    chosen = (in_force or open_terms or ended)[:1]
     if not chosen:
         raise NotFoundError(
             f"{clean} holds no term as {post.name} that is open or in force on "

@@ -144,6 +144,18 @@ def _app(p: QPainter) -> None:
     p.drawRoundedRect(QRectF(34, 36, 21, 16), 8, 8)
 
 
+def _warning(p: QPainter) -> None:
+    """An amber triangle with an exclamation mark: readable on light and dark rows alike."""
+    outline = QPen(QColor("#7a5200"), 3)
+    outline.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    p.setPen(outline)
+    p.setBrush(QColor("#f2b01e"))
+    p.drawPolygon([QPointF(32, 6), QPointF(60, 56), QPointF(4, 56)])
+    p.setPen(_pen(7, QColor("#2b1d00")))
+    p.drawLine(QPointF(32, 22), QPointF(32, 38))
+    p.drawPoint(QPointF(32, 48))
+
+
 DRAWINGS: dict[str, Drawing] = {
     "dashboard": _dashboard,
     "roster": _roster,
@@ -154,6 +166,7 @@ DRAWINGS: dict[str, Drawing] = {
     "reports": _reports,
     "audit": _audit,
     "app": _app,
+    "warning": _warning,
 }
 
 

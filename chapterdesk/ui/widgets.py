@@ -1,8 +1,35 @@
-"""Small widgets every page builds with: headings, rules and inline messages."""
+"""Small widgets every page builds with: headings, rules, inline messages, warning colours."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from dataclasses import dataclass
+
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QVBoxLayout, QWidget
+
+
+@dataclass(frozen=True)
+class WarningColours:
+    """The colours of a warning (text, tinted background, border), readable on the palette."""
+
+    text: str
+    background: str
+    border: str
+
+
+LIGHT_WARNING = WarningColours("#a4262c", "#fdecea", "#e6a19b")
+DARK_WARNING = WarningColours("#ffb4ab", "#4a1f1f", "#8c3b35")
+
+
+def is_dark(palette: QPalette | None = None) -> bool:
+    """Whether the palette (default: the application's) draws light text on a dark window."""
+    palette = palette or QApplication.palette()
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def warning_colours(palette: QPalette | None = None) -> WarningColours:
+    """Warning colours for the palette: dark red on pale red, or pale red on dark red."""
+    return DARK_WARNING if is_dark(palette) else LIGHT_WARNING
 
 
 def heading(text: str, subtitle: str = "") -> QWidget:

@@ -100,11 +100,14 @@ def test_hq_workbook_has_roster_officers_and_unmatched(ledger_db: Database, tmp_
     assert book.sheetnames == list(SHEET_NAMES)
     book.close()
     officers = _sheet_rows(target, "Officers")
-    assert officers[0] == ("Member ID", "Name", "Position", "Term Start", "Term End")
+    assert officers[0] == (
+        "Member ID", "Name", "Position", "Term Start", "Term End", "Officer Eligible"
+    )
     terms = {row[2]: row for row in officers[1:]}
     assert terms["President"][:2] == ("200001", "Łukasz Żółć")
     assert terms["President"][3] == dt.datetime(2021, 7, 1) and terms["President"][4] is None
     assert terms["Treasurer"][4] == dt.datetime(YEAR + 1, 6, 30)
+    assert terms["President"][5] == terms["Treasurer"][5] == "yes"
     unmatched = _sheet_rows(target, "Not matched to HQ")
     assert [row[0] for row in unmatched[1:]] == ["200007"]
     unlisted = _sheet_rows(target, "Affiliated, not on roster")

@@ -1,4 +1,8 @@
-"""The Dashboard: the chapter at a glance, each figure a link to the roster behind it."""
+"""The Dashboard: the chapter at a glance, each figure a link to the roster behind it.
+
+Above the figures, a warning card names every sitting officer who is no longer
+eligible (lapsed, say) with the reason, and opens the Officers page.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +18,13 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt
+from PySide6.QtCore import QEvent, QMargins, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -29,10 +34,13 @@ from PySide6.QtWidgets import (
 
 from chapterdesk.services.dashboard import DashboardFigures, dashboard_figures
 from chapterdesk.services.dues_summary import DuesYearSummary, dues_year_summary
+from chapterdesk.services.roster import TermView
 from chapterdesk.services.roster_query import RosterFilter
 from chapterdesk.standing import Standing
+from chapterdesk.ui.icons import icon
 from chapterdesk.ui.pages.base import AppContext, Page, heading
 from chapterdesk.ui.pages.dues_card import dues_card
+from chapterdesk.ui.widgets import warning_colours
 
 STANDING_COLOURS = {
     Standing.GOOD: "#3a8a57",
@@ -44,23 +52,41 @@ PIE_COLOURS = ("#2f5d8a", "#5b8fc7", "#8fb3d9", "#b9cfe6", "#d98f4e", "#a7a7a7",
 
 
 class Card(QFrame):
-    """A titled panel on the dashboard."""
+    """A titled panel on the dashboard; a warning card is tinted and its title marked."""
 
-    def __init__(self, title: str) -> None:
+    def __init__(self, title: str, *, warning: bool = False) -> None:
         super().__init__()
         self.setObjectName("card")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(
-            "QFrame#card { background: palette(base); border: 1px solid palette(mid); "
-            "border-radius: 6px; }"
-        )
+        if warning:
+            colours = warning_colours()
+            self.setStyleSheet(
+                f"QFrame#card {{ background: {colours.background}; "
+                f"border: 1px solid {colours.border}; border-radius: 6px; }}"
+            )
+        else:
+            self.setStyleSheet(
+                "QFrame#card { background: palette(base); border: 1px solid palette(mid); "
+                "border-radius: 6px; }"
+            )
         self.body = QVBoxLayout(self)
-        label = QLabel(title)
-        font = label.font()
+        self.title = QLabel(title)
+        font = self.title.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)
-        label.setFont(font)
-        self.body.addWidget(label)
+        self.title.setFont(font)
+        if not warning:
+            self.body.addWidget(self.title)
+            return
+        self.title.setStyleSheet(f"color: {warning_colours().text};")
+        row = QHBoxLayout()
+        mark = QLabel()
+        side = self.title.fontMetrics().height()
+        mark.setPixmap(icon("warning").pixmap(side, side))
+        mark.setAccessibleName("Warning")
+        row.addWidget(mark)
+        row.addWidget(self.title, 1)
+        self.body.addLayout(row)
 
 
 def colour_dot(colour: str, size: int) -> QIcon:
@@ -125,6 +151,7 @@ class DashboardPage(Page):
         self.dues: DuesYearSummary | None = None
         self.loading = False
         self._stale = True
+        self.officers_link: QPushButton | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea()
@@ -136,12 +163,22 @@ class DashboardPage(Page):
         self.layout_ = QVBoxLayout(body)
         self.heading = heading("Dashboard", "Loading the chapter's figures…")
         self.layout_.addWidget(self.heading)
+        # Warnings that need an officer's action (an officer no longer eligible) sit above
+        # the figures, across the page's width.
+        self.alerts = QVBoxLayout()
+        self.layout_.addLayout(self.alerts)
         self.grid = QGridLayout()
         self.grid.setSpacing(12)
         self.layout_.addLayout(self.grid, 1)
         self.grid.setRowStretch(0, 3)
         self.grid.setRowStretch(1, 2)
         ctx.data_changed.connect(self._data_changed)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Redraw the cards in the new colours when the palette changes (dark mode on/off)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and getattr(self, "figures", None):
+            self.show_figures(self.figures)
 
     def _data_changed(self) -> None:
         self._stale = True
@@ -179,10 +216,12 @@ class DashboardPage(Page):
         self.ctx.navigate.emit("roster", wanted)
 
     def _clear(self) -> None:
-        while self.grid.count():
-            item = self.grid.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+        for layout in (self.alerts, self.grid):
+            while layout.count():
+                item = layout.takeAt(0)
+                if item.widget() is not None:
+                    item.widget().hide()  # gone at once, not when the deferred delete runs
+                    item.widget().deleteLater()
 
     def show_figures(self, f: DashboardFigures) -> None:
         """Lay out the cards for a set of figures."""
@@ -190,6 +229,9 @@ class DashboardPage(Page):
         subtitle = self.heading.findChild(QLabel, "pageSubtitle")
         subtitle.setText(f"{f.chapter_name} · as of {f.as_of:%A %d %B %Y}")
         self._clear()
+        self.officers_link = None
+        if f.ineligible_officers:
+            self.alerts.addWidget(self._ineligible_card(f.ineligible_officers))
         self.grid.addWidget(self._members_card(f), 0, 0)
         self.grid.addWidget(self._standing_chart(f), 0, 1)
         self.grid.addWidget(self._category_card(f), 0, 2)
@@ -320,7 +362,7 @@ class DashboardPage(Page):
         age = QLabel(f.hq_age.describe())
         age.setWordWrap(True)
         if f.hq_age.stale:
-            age.setStyleSheet("color: #a4262c; font-weight: bold;")
+            age.setStyleSheet(f"color: {warning_colours().text}; font-weight: bold;")
         card.body.addWidget(age)
         card.body.addStretch(1)
         return card
@@ -330,7 +372,17 @@ class DashboardPage(Page):
         if not f.officers:
             card.body.addWidget(QLabel("No officer is in office today."))
         for term in f.officers:
-            button = link(f"{term.position}: {term.name}", f"{term.position}, {term.name}")
+            if term.eligible:
+                button = link(f"{term.position}: {term.name}", f"{term.position}, {term.name}")
+            else:
+                button = link(
+                    f"{term.position}: {term.name} (not eligible)",
+                    f"{term.position}, {term.name}, not eligible: {term.ineligible}",
+                )
+                button.setIcon(icon("warning"))
+                button.setStyleSheet(button.styleSheet() + f"QPushButton {{ color: "
+                                     f"{warning_colours().text}; }}")
+                button.setToolTip(f"No longer eligible: {term.ineligible}.")
             button.clicked.connect(
                 lambda _=False, hq_id=term.hq_id: self._go(RosterFilter(search=hq_id))
             )
@@ -339,4 +391,40 @@ class DashboardPage(Page):
         more.clicked.connect(lambda: self._go(RosterFilter(officer=True)))
         card.body.addWidget(more)
         card.body.addStretch(1)
+        return card
+
+    def _ineligible_card(self, terms: tuple[TermView, ...]) -> Card:
+        """The warning naming each sitting officer no longer eligible, why, and what to do."""
+        many = len(terms) > 1
+        card = Card(
+            f"{len(terms)} officers are no longer eligible" if many
+            else "An officer is no longer eligible",
+            warning=True,
+        )
+        card.setAccessibleName("Officers no longer eligible")
+        for term in terms:
+            line = QLabel(
+                f"<b>{html.escape(term.position)}</b>: {html.escape(term.name)} "
+                f"({html.escape(term.hq_id)}) — {html.escape(term.ineligible or '')}."
+            )
+            line.setTextFormat(Qt.TextFormat.RichText)
+            line.setWordWrap(True)
+            line.setObjectName("ineligibleOfficer")
+            card.body.addWidget(line)
+        advice = QLabel(
+            "An officer must be a voting member in good standing. Ask "
+            + ("them" if many else "the officer")
+            + " to renew with HQ, then import HQ's newer export; or end the term on the "
+            "Officers page."
+        )
+        advice.setWordWrap(True)
+        button = link("Open the Officers page →", "Open the Officers page")
+        button.setStyleSheet(button.styleSheet() + f"QPushButton {{ color: "
+                             f"{warning_colours().text}; }}")
+        button.clicked.connect(lambda: self.ctx.navigate.emit("officers", terms[0].hq_id))
+        row = QHBoxLayout()
+        row.addWidget(advice, 1)
+        row.addWidget(button, 0, Qt.AlignmentFlag.AlignBottom)
+        card.body.addLayout(row)
+        self.officers_link = button
         return card

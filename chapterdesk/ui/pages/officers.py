@@ -1,4 +1,9 @@
-"""The Officers page: who holds which position, who may, and appointing or ending terms."""
+"""The Officers page: who holds which position, who may, and appointing or ending terms.
+
+A sitting officer who is no longer eligible (lapsed, say) is flagged: their row
+is tinted with a warning icon and the reason in its tooltip, and a warning above
+the table names them with what to do.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,8 @@ import datetime as dt
 import html
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -27,7 +33,9 @@ from PySide6.QtWidgets import (
 from chapterdesk.errors import ChapterDeskError
 from chapterdesk.services import officers, roster
 from chapterdesk.services.roster import TermView
+from chapterdesk.ui.icons import icon
 from chapterdesk.ui.pages.base import AppContext, Page, heading, message_label, show_message
+from chapterdesk.ui.widgets import warning_colours
 from chapterdesk.values import parse_iso_date
 
 HEADERS = ("Position", "Member", "HQ ID", "From", "To")
@@ -111,7 +119,13 @@ class OfficersPage(Page):
         side.addWidget(end)
         side.addWidget(self.message)
         side.addStretch(1)
+        self.warning = QLabel()
+        self.warning.setWordWrap(True)
+        self.warning.setTextFormat(Qt.TextFormat.RichText)
+        self.warning.setAccessibleName("Officers no longer eligible")
+        self.warning.setVisible(False)
         left = QVBoxLayout()
+        left.addWidget(self.warning)
         left.addWidget(self.all_terms)
         left.addWidget(self.table, 1)
         columns = QHBoxLayout()
@@ -131,7 +145,13 @@ class OfficersPage(Page):
             self.refresh()
 
     def activate(self, target: Any = None) -> None:
+        """Show the terms; `target` (an HQ ID) selects that member's term in office."""
         self.refresh()
+        if isinstance(target, str):
+            for row, term in enumerate(self.terms):
+                if term.hq_id == target:
+                    self.table.selectRow(row)
+                    break
 
     def refresh(self) -> None:
         """Re-read the positions and terms."""
@@ -141,6 +161,18 @@ class OfficersPage(Page):
             self.position.addItem(name + ("" if single else " (several holders)"), name)
         self.position.setCurrentIndex(max(self.position.findData(chosen), 0))
         self.terms = officers.list_officers(self.db, all_terms=self.all_terms.isChecked())
+        self._show_terms()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Redraw the flags in the new colours when the palette changes (dark mode on/off)."""
+        super().changeEvent(event)
+        # (`terms` is set once the page is built: nothing to redraw before then)
+        if event.type() == QEvent.Type.PaletteChange and getattr(self, "terms", None):
+            self._show_terms()
+
+    def _show_terms(self) -> None:
+        """Fill the table from `self.terms`, flagging each officer no longer eligible."""
+        colours = warning_colours()
         self.table.setRowCount(len(self.terms))
         for row, term in enumerate(self.terms):
             values = (term.position, term.name, term.hq_id, term.starts_on.isoformat(),
@@ -148,7 +180,43 @@ class OfficersPage(Page):
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, term.id)
+                if not term.eligible:
+                    item.setBackground(QBrush(QColor(colours.background)))
+                    item.setForeground(QBrush(QColor(colours.text)))
+                    item.setToolTip(f"{term.name} is no longer eligible to hold office: "
+                                    f"{term.ineligible}. Ask them to renew with HQ, or end "
+                                    "the term.")
                 self.table.setItem(row, column, item)
+            if not term.eligible:
+                first = self.table.item(row, 0)
+                first.setIcon(icon("warning"))
+                first.setData(Qt.ItemDataRole.AccessibleTextRole,
+                              f"{term.position}, not eligible: {term.ineligible}")
+        self._show_warning([t for t in self.terms if not t.eligible])
+
+    def _show_warning(self, flagged: list[TermView]) -> None:
+        """Name each sitting officer no longer eligible above the table, with what to do."""
+        if not flagged:
+            self.warning.setVisible(False)
+            self.warning.clear()
+            return
+        colours = warning_colours()
+        lines = "".join(
+            f"<li><b>{html.escape(t.position)}</b>: {html.escape(t.name)} "
+            f"({html.escape(t.hq_id)}) — {html.escape(t.ineligible or '')}.</li>"
+            for t in flagged
+        )
+        self.warning.setText(
+            f"<b>⚠ No longer eligible to hold office</b>"
+            f"<ul style='margin: 2px 0 2px -20px'>{lines}</ul>"
+            "Ask them to renew with HQ, then import HQ's newer export; or select the term "
+            "and end it."
+        )
+        self.warning.setStyleSheet(
+            f"QLabel {{ color: {colours.text}; background: {colours.background}; "
+            f"border: 1px solid {colours.border}; border-radius: 4px; padding: 6px 8px; }}"
+        )
+        self.warning.setVisible(True)
 
     def check_eligibility(self) -> None:
         """Show whether the member typed may hold office, and why not."""
