@@ -126,6 +126,8 @@ def test_a_sitting_officer_who_lapses_is_flagged(chapter_db: Database) -> None:
     (term,) = officers.list_officers(chapter_db, as_of=TODAY)
     assert not term.eligible and term.ineligible == "international membership is lapsed"
     assert officers.ineligible_officers(chapter_db, TODAY) == [term]
+    (shown,) = roster.member_detail(chapter_db, "1", as_of=TODAY).terms
+    assert shown.ineligible == "international membership is lapsed"
 
 
 def test_future_dates_are_refused_on_every_path(chapter_db: Database) -> None:

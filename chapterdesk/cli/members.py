@@ -13,6 +13,8 @@ from chapterdesk.cli.common import (
     print_json,
     print_table,
 )
+from chapterdesk.cli.officers import flag as eligibility_flag
+from chapterdesk.cli.officers import term_json
 from chapterdesk.services import roster
 from chapterdesk.services.roster import MemberDetail, RosterEntry
 from chapterdesk.standing import Standing
@@ -137,7 +139,7 @@ def detail_json(detail: MemberDetail) -> dict[str, Any]:
         "hq": detail.hq,
         "current": entry_json(detail.current) if detail.current else None,
         "memberships": list(detail.history),
-        "officer_terms": list(detail.terms),
+        "officer_terms": [term_json(t) for t in detail.terms],
     }
 
 
@@ -179,7 +181,8 @@ def run_show(args: argparse.Namespace) -> int:
                 + (f" ({spell.leave_reason})" if spell.leave_reason else "")
             )
     for term in detail.terms:
-        print(f"  {term.position}: {term.starts_on} to {term.ends_on or 'open'}")
+        flag = eligibility_flag(term)
+        print(f"  {term.position}: {term.starts_on} to {term.ends_on or 'open'}  {flag}".rstrip())
     return 0
 
 

@@ -19,12 +19,11 @@ import datetime as dt
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from chapterdesk import policy
 from chapterdesk.data.engine import Database
 from chapterdesk.data.models import ChapterMembership, HqMember, OfficerPosition, OfficerTerm
 from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
 from chapterdesk.services.door import change
-from chapterdesk.services.roster import RosterContext, TermView, hq_record
+from chapterdesk.services.roster import RosterContext, TermView, hq_record, membership_view
 from chapterdesk.values import normalise_hq_id
 
 
@@ -200,22 +199,7 @@ def _term_views(
     views = []
     for t, p, h, m in session.execute(query):
         record = hq_record(h)
-        in_force = t.starts_on <= day and (t.ends_on is None or t.ends_on >= day)
-        why = None
-        if in_force:
-            why = (
-                f"left the chapter on {m.left_on.isoformat()}"
-                if m.left_on is not None and m.left_on < day
-                else policy.office_refusal(
-                    policy.MemberFacts(
-                        ctx.categories.resolve(record.member_type),
-                        ctx.standing(record),
-                        m.employment_ended_on,
-                        record.member_type,
-                    ),
-                    day,
-                )
-            )
+        why = ctx.term_ineligibility(record, membership_view(m), t.starts_on, t.ends_on)
         views.append(
             TermView(t.id, p.name, h.hq_id, record.display_name, t.starts_on, t.ends_on, why)
         )

@@ -201,6 +201,28 @@ class RosterContext:
         """The standing of an HQ record (None: never in HQ data)."""
         return international_standing(hq.facts if hq else None, self.as_of, self.grace_days)
 
+    def term_ineligibility(
+        self, hq: HqRecord, membership: Membership, starts_on: dt.date, ends_on: dt.date | None
+    ) -> str | None:
+        """Why the holder of a term in force on this day may no longer hold office (None: they may).
+
+        Terms not in force on the day are not judged (None).
+        """
+        day = self.as_of
+        if starts_on > day or (ends_on is not None and ends_on < day):
+            return None
+        if membership.left_on is not None and membership.left_on < day:
+            return f"left the chapter on {membership.left_on.isoformat()}"
+        return policy.office_refusal(
+            policy.MemberFacts(
+                self.categories.resolve(hq.member_type),
+                self.standing(hq),
+                membership.employment_ended_on,
+                hq.member_type,
+            ),
+            day,
+        )
+
     def entry(self, membership: Membership, hq: HqRecord) -> RosterEntry:
         """A roster entry with its standing and privileges derived."""
         category = self.categories.resolve(hq.member_type)
@@ -516,8 +538,17 @@ def member_detail(db: Database, hq_id: str, as_of: dt.date | None = None) -> Mem
             )
         )
         current = next((m for m in history if m.left_on is None), None)
+        spells = {m.id: m for m in history}
         terms = tuple(
-            TermView(t.id, pos.name, clean, record.display_name, t.starts_on, t.ends_on)
+            TermView(
+                t.id,
+                pos.name,
+                clean,
+                record.display_name,
+                t.starts_on,
+                t.ends_on,
+                ctx.term_ineligibility(record, spells[t.membership_id], t.starts_on, t.ends_on),
+            )
             for t, pos in session.execute(
                 select(OfficerTerm, OfficerPosition)
                 .join(OfficerPosition, OfficerPosition.id == OfficerTerm.position_id)
@@ -643,9 +674,7 @@ def remove_membership_added_in_error(db: Database, membership_id: int) -> None:
         raise refusal from None
 
 
-def reopen_membership(
-    db: Database, membership_id: int, as_of: dt.date | None = None
-) -> Membership:
+def reopen_membership(db: Database, membership_id: int, as_of: dt.date | None = None) -> Membership:
     """Take back a "leave chapter" recorded by mistake (the undo of "leave").
 
     Held to the bylaw like an add: refused when the member's HQ membership is no
@@ -671,9 +700,9 @@ def reopen_membership(
                 f"{membership.hq_id} has rejoined the chapter since; the leave stays recorded."
             )
         ended_terms = session.scalars(
-            select(OfficerTerm.id).where(
-                OfficerTerm.membership_id == membership_id, OfficerTerm.ends_on >= left
-            ).limit(1)
+            select(OfficerTerm.id)
+            .where(OfficerTerm.membership_id == membership_id, OfficerTerm.ends_on >= left)
+            .limit(1)
         ).first()
         if ended_terms is not None:
             raise RuleRefusedError(

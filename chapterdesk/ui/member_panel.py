@@ -221,6 +221,8 @@ class MemberPanel(QScrollArea):
             "<br>".join(
                 f"{html.escape(t.position)}: {t.starts_on.isoformat()} to "
                 f"{t.ends_on.isoformat() if t.ends_on else 'open'}"
+                + (f" &nbsp;<b>not eligible:</b> {html.escape(t.ineligible)}" if t.ineligible
+                   else "")
                 for t in detail.terms
             )
             or "No officer terms."
