@@ -11,6 +11,7 @@ import pytest
 from chapterdesk.data.engine import Database
 from chapterdesk.data.migrate import open_database
 from chapterdesk.services.chapter import chapter_info, update_settings
+from chapterdesk.services.roster import list_members
 from chapterdesk.services.voters import voting_list
 from chapterdesk.standing import Standing
 from tests.voting_chapter import (
@@ -110,3 +111,15 @@ def test_reading_the_list_writes_nothing(voting_path: Path) -> None:
     finally:
         db.dispose()
     assert voting_path.read_bytes() == before
+
+
+def test_the_list_agrees_with_the_rosters_privileges(demo_path: Path) -> None:
+    db = open_database(demo_path)
+    try:
+        found = voting_list(db)
+        entries = list_members(db)
+    finally:
+        db.dispose()
+    assert {v.hq_id for v in found.voters} == {e.hq_id for e in entries if e.privileges.may_vote}
+    assert found.count + len(found.excluded) == len(entries)
+    assert 0 < found.count < len(entries)

@@ -9,8 +9,8 @@ member and counts. The list is read, never written, in one unit of work, so
 the count, the quorum and the names always agree.
 
 A member belongs on the list for a day when their chapter membership covered
-that day (joined on or before it, not yet left), so a list for a meeting that
-is past or ahead is right too; standing is judged on the same day.
+that day (joined on or before it, not left on or before it), so a list for a
+meeting that is past or ahead is right too; standing is judged on the same day.
 """
 
 from __future__ import annotations
@@ -84,10 +84,10 @@ def quorum_rule(percent: int | None) -> str:
     return f"{percent} % of eligible voters"
 
 
-def _name_key(hq: HqRecord) -> tuple[str, str, str, int, str]:
+def _name_key(hq: HqRecord) -> tuple[str, str, str, str]:
     """Last name, then first and middle names, as a reader looks them up (accents folded)."""
     first = " ".join(p for p in (hq.first_name, hq.middle_name) if p)
-    return (folded(hq.last_name), folded(first), hq.last_name, len(hq.hq_id), hq.hq_id)
+    return (folded(hq.last_name), folded(first), hq.last_name, hq.hq_id)
 
 
 def voting_list(db: Database, as_of: dt.date | None = None) -> VotingList:
