@@ -1,4 +1,4 @@
-"""`members add|list|show|leave`: the chapter roster from the command line."""
+"""`members add|list|show|leave|voters`: the chapter roster from the command line."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from chapterdesk.cli.officers import flag as eligibility_flag
 from chapterdesk.cli.officers import term_json
 from chapterdesk.services import roster
 from chapterdesk.services.roster import MemberDetail, RosterEntry
+from chapterdesk.services.voters import voting_list
 from chapterdesk.standing import Standing
 
 
@@ -54,6 +55,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     leave.add_argument("--date", type=date_arg("leave date"), metavar="DATE")
     leave.add_argument("--reason", default="", help="why they left")
     leave.set_defaults(handler=run_leave)
+
+    voters = actions.add_parser(
+        "voters", help="the voting list: who may vote, the quorum, and who is left off"
+    )
+    add_db_option(voters)
+    voters.add_argument(
+        "--as-of",
+        type=date_arg("as-of date"),
+        metavar="DATE",
+        help="the day of the vote: membership and standing are judged on it (default today)",
+    )
+    add_json_option(voters)
+    voters.set_defaults(handler=run_voters)
 
 
 def entry_json(entry: RosterEntry) -> dict[str, Any]:
@@ -194,4 +208,35 @@ def run_leave(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     print(f"{spell.hq_id} left the chapter on {spell.left_on}; the history is kept.")
+    return 0
+
+
+def run_voters(args: argparse.Namespace) -> int:
+    """Print the voting list, who is left off and why, and the quorum."""
+    db = open_db(args)
+    try:
+        found = voting_list(db, args.as_of)
+    finally:
+        db.dispose()
+    if args.json:
+        print_json(found)
+        return 0
+    print(f"Voting list of {found.chapter} on {found.as_of.isoformat()}")
+    print()
+    print_table(
+        ("#", "Name", "HQ ID", "Category", "Standing", "Joined chapter"),
+        (
+            (number, v.sort_name, v.hq_id, v.category, v.standing.label, v.chapter_joined_on)
+            for number, v in enumerate(found.voters, start=1)
+        ),
+    )
+    if found.excluded:
+        print()
+        print(f"Left off the list ({len(found.excluded):,}):")
+        print_table(
+            ("Name", "HQ ID", "Reason"),
+            ((e.sort_name, e.hq_id, e.reason) for e in found.excluded),
+        )
+    print()
+    print(found.summary())
     return 0

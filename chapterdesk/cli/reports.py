@@ -35,6 +35,7 @@ from chapterdesk.reports.mailing import write_labels
 from chapterdesk.reports.receipt import write_receipt
 from chapterdesk.reports.roster import write_directory
 from chapterdesk.reports.statements import write_statements
+from chapterdesk.reports.voters import write_voting_list
 
 Run = Callable[[Database, Path, argparse.Namespace, TerminalProgress], dict[str, Any]]
 
@@ -83,6 +84,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     _common(compliance, ".pdf")
     compliance.set_defaults(handler=_handler(_compliance, (".pdf",)))
+
+    voters = reports.add_parser(
+        "voters", help="the voting list: who may vote, the quorum, who is left off and why"
+    )
+    _common(voters, ".pdf")
+    voters.set_defaults(handler=_handler(_voters, (".pdf",)))
 
     labels = reports.add_parser("labels", help="mailing labels for members in good standing")
     labels.add_argument(
@@ -210,6 +217,15 @@ def _compliance(
         db, target, as_of=args.as_of, progress=progress, cancel=progress.cancelled
     )
     return {"members_not_in_good_standing": count, "pages": pages}
+
+
+def _voters(
+    db: Database, target: Path, args: argparse.Namespace, progress: TerminalProgress
+) -> dict[str, Any]:
+    count, pages = write_voting_list(
+        db, target, as_of=args.as_of, progress=progress, cancel=progress.cancelled
+    )
+    return {"voters": count, "pages": pages}
 
 
 def _labels(

@@ -11,7 +11,6 @@ folded (Żółć under Z, Ødegård under O), as a reader looks them up.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Iterator
 from itertools import groupby
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 from reportlab.platypus import Paragraph
 
 from chapterdesk.data.engine import Database
+from chapterdesk.names import folded
 from chapterdesk.reports.dues import _page_size
 from chapterdesk.reports.pdfdoc import ReportDocument
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
@@ -33,30 +33,6 @@ DIRECTORY_HEADER = ["Name", "Organisation", "Email", "Phone"]
 DIRECTORY_WIDTHS = [0.25, 0.19, 0.41, 0.15]
 OFFICER_HEADER = ["Position", "Name", "Term", "Email", "Phone"]
 OFFICER_WIDTHS = [0.14, 0.2, 0.14, 0.37, 0.15]
-#: letters that have no decomposition to a base letter
-_NO_DECOMPOSITION = str.maketrans(
-    {
-        "Ł": "L",
-        "ł": "l",
-        "Ø": "O",
-        "ø": "o",
-        "Đ": "D",
-        "đ": "d",
-        "Æ": "AE",
-        "æ": "ae",
-        "Œ": "OE",
-        "œ": "oe",
-        "ß": "ss",
-        "Þ": "Th",
-        "þ": "th",
-    }
-)
-
-
-def folded(text: str) -> str:
-    """`text` without accents, case-folded: the key a directory is sorted by."""
-    plain = unicodedata.normalize("NFKD", text.translate(_NO_DECOMPOSITION))
-    return "".join(c for c in plain if not unicodedata.combining(c)).casefold()
 
 
 def index_letter(last_name: str) -> str:

@@ -12,9 +12,11 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from chapterdesk.data.ledger_models import LedgerEntry
+from chapterdesk.services.voters import voting_list
 from chapterdesk.ui import settings
 from chapterdesk.ui.main_window import MainWindow
 from chapterdesk.ui.reports.models import EXPORT_ROLE, KEY_ROLE, ReportListModel
+from tests.reports_content.pdftext import pages_text
 from tests.ui.conftest import Asked
 from tests.ui_reports.flow import generate, pdf_pages, reports_page
 
@@ -35,6 +37,7 @@ def test_each_pdf_report_is_shown_in_the_preview(qtbot: QtBot, window: MainWindo
         ("receipt", {"receipt": str(first_receipt(window))}),
         ("directory", {}),
         ("compliance", {}),
+        ("voters", {}),
         ("labels", {"sheet": "5160", "everyone": False}),
         ("labels", {"sheet": "L7160", "everyone": True}),
     ]
@@ -52,6 +55,32 @@ def test_each_pdf_report_is_shown_in_the_preview(qtbot: QtBot, window: MainWindo
         # only the report shown is kept in the private folder
         assert list(reports.folder.iterdir()) == [shown.path]
     assert "Avery L7160" in reports.options.sheet.currentText()
+
+
+def test_voting_list_is_offered_and_generated_off_the_ui_thread(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    reports = reports_page(window)
+    row = reports.model.row_of("voters")
+    assert reports.model.index(row, 0).data() == "Voting list"
+    reports.list.setCurrentIndex(reports.model.index(row, 0))  # the officer picks it
+    assert reports.options_box.title() == "Voting list"
+    assert "quorum" in reports.description.text() and not reports.options.isVisible()
+    reports.generate_button.click()
+    assert reports.busy(), "the list is written by the task runner, not on the UI thread"
+    qtbot.waitUntil(lambda: not reports.busy(), timeout=20_000)
+    shown = reports.shown
+    assert shown is not None and shown.is_pdf, reports.message.text()
+    expected = voting_list(window.ctx.db)
+    assert shown.count == expected.count > 0
+    assert f"{expected.count:,} eligible voters" in reports.result_title.text()
+    assert reports.preview.page_count() == pdf_pages(shown.path)
+    text = " ".join(" ".join(pages_text(shown.path)).split())
+    assert f"Quorum: {expected.quorum:,} ({expected.quorum_rule})." in text
+    first, last = expected.voters[0], expected.voters[-1]
+    assert f"1 {first.sort_name} {first.hq_id}" in text
+    assert f"{expected.count:,} {last.sort_name} {last.hq_id}" in text
+    assert reports.shown_kind.file_name(reports.shown_choices).startswith("Voting list 20")
 
 
 def test_preview_pages_and_zoom(qtbot: QtBot, window: MainWindow) -> None:
@@ -206,9 +235,10 @@ def test_report_list_model(qtmodeltester: object, qtbot: QtBot) -> None:
     titles = [model.index(row, 0).data() for row in range(model.rowCount())]
     assert titles == [
         "Dues report", "Member statements", "Receipt", "Roster / directory",
-        "Compliance report", "Mailing labels", "Export roster", "Export dues",
+        "Compliance report", "Voting list", "Mailing labels", "Export roster", "Export dues",
         "Chapter report to HQ",
     ]
     assert model.index(0, 0).data(KEY_ROLE) == "dues"
-    assert model.index(6, 0).data(EXPORT_ROLE) is True
+    assert model.index(5, 0).data(KEY_ROLE) == "voters"
+    assert model.index(7, 0).data(EXPORT_ROLE) is True
     assert model.index(0, 0).data(EXPORT_ROLE) is False

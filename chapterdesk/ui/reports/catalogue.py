@@ -26,6 +26,7 @@ from chapterdesk.reports.progress import CancelFn, ProgressFn
 from chapterdesk.reports.receipt import write_receipt
 from chapterdesk.reports.roster import write_directory
 from chapterdesk.reports.statements import write_statements
+from chapterdesk.reports.voters import write_voting_list
 
 #: The option rows a report may show, in the order the form lays them out.
 YEAR, ALL_YEARS, RECEIPT, SHEET, WHO, FORMAT = (
@@ -144,6 +145,11 @@ def _compliance(db: Database, path: Path, c: Choices, p: ProgressFn, x: CancelFn
     return Written(path, pages=pages, count=count, count_noun="members not in good standing")
 
 
+def _voters(db: Database, path: Path, c: Choices, p: ProgressFn, x: CancelFn) -> Written:
+    count, pages = write_voting_list(db, path, progress=p, cancel=x)
+    return Written(path, pages=pages, count=count, count_noun="eligible voters")
+
+
 def _labels(db: Database, path: Path, c: Choices, p: ProgressFn, x: CancelFn) -> Written:
     count, pages = write_labels(
         db, path, sheet=c.sheet, everyone=c.everyone, progress=p, cancel=x
@@ -196,6 +202,12 @@ REPORTS: tuple[ReportKind, ...] = (
         "Every chapter member not in good standing internationally, with what to do next, "
         "and HQ members affiliated with the chapter who are not on the roster.",
         (), PDF, _compliance, lambda c: "Compliance report",
+    ),
+    ReportKind(
+        "voters", "Voting list",
+        "The members who may vote today, numbered by last name, with the quorum; then the "
+        "members left off (lapsed, no vote in their category, …) and why. For a meeting.",
+        (), PDF, _voters, lambda c: f"Voting list {dt.date.today():%Y-%m-%d}",
     ),
     ReportKind(
         "labels", "Mailing labels",
