@@ -35,6 +35,7 @@ from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
 from chapterdesk.services import dues, officers, roster
 from chapterdesk.services.hq_apply import apply_import
 from chapterdesk.services.hq_plan import plan_import
+from chapterdesk.services.voters import voting_list
 from tests.helpers import add_hq
 from tests.hqimport.exports import hq_records, write_export
 
@@ -204,6 +205,9 @@ class ChapterMachine(RuleBasedStateMachine):
             if entry.privileges.may_vote:
                 assert entry.standing.is_current, entry.hq_id
                 assert entry.hq.member_type in VOTING_TYPES, entry.hq_id
+        for voter in voting_list(self.db, as_of=TODAY).voters:
+            assert self._eligible_now(voter.hq_id), voter
+            assert PEOPLE[voter.hq_id] in VOTING_TYPES, voter
         for term in officers.list_officers(self.db, as_of=TODAY):
             if term.eligible:
                 assert self._eligible_now(term.hq_id), term

@@ -125,7 +125,9 @@ def voting_list(db: Database, as_of: dt.date | None = None) -> VotingList:
         category = ctx.categories.resolve(hq.member_type)
         standing = ctx.standing(hq)
         shown = category.name if category else hq.member_type
-        why = policy.vote_refusal(category, standing, ended, day, hq.member_type)
+        why = policy.vote_refusal(
+            policy.MemberFacts(category, standing, ended, hq.member_type), day
+        )
         if why is None:
             voters.append(Voter(hq.hq_id, hq.display_name, hq.sort_name, shown, standing, joined))
         else:
