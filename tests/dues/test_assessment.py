@@ -7,12 +7,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from chapterdesk.data.engine import Database
 from chapterdesk.data.ledger_models import LedgerEntry
 from chapterdesk.data.migrate import open_database
+from chapterdesk.data.models import HqMember
 from chapterdesk.errors import BadInputError, RuleRefusedError
 from chapterdesk.services import dues, roster
 from chapterdesk.services.chapter import init_chapter
@@ -56,9 +57,9 @@ def test_nonprofit_rate_for_a_marked_organisation_and_no_enterprise_tier(
     rated: Database, add_member: AddMember
 ) -> None:
     dues.set_year_rules(rated, dues.YearRules(2026, enterprise_full_count=1))
-    dues.set_nonprofit(rated, "Legal Aid Society of the Lakes")
     a = add_member(company="Legal Aid Society of the Lakes, Inc.")
     b = add_member(company="legal aid society of the lakes")
+    dues.set_nonprofit(rated, "Legal Aid Society of the Lakes")
     result = dues.assess_dues(rated, 2026, as_of=TODAY)
     assert amounts(result) == {a: D("90.00"), b: D("90.00")}
     assert all(line.tier == "nonprofit" for line in result.charged)
@@ -177,7 +178,11 @@ def test_members_not_in_good_standing_or_without_a_rate_are_listed_not_charged(
     good = add_member()
     grace = add_member(paid_through=TODAY - dt.timedelta(days=10))
     academic = add_member(member_type="Academic")
-    unmatched = add_member(member_type="Paralegal")
+    unmatched = add_member()
+    with rated.session() as session:  # a later HQ export gives them a type no category matches
+        session.execute(
+            update(HqMember).where(HqMember.hq_id == unmatched).values(member_type="Paralegal")
+        )
     lapsing = add_member(paid_through=dt.date(2026, 12, 31))
     result = dues.assess_dues(rated, 2026, as_of=dt.date(2027, 6, 1))  # standing judged then
     assert result.charged == ()  # everyone's paid-through date is long gone by then
