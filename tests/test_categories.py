@@ -104,3 +104,16 @@ def test_category_rights_are_checked_like_the_settings_dialog(db: Database) -> N
     regular = categories.set_category_flags(db, "Regular", vote=False, office=False)
     assert not regular.may_vote and not regular.may_hold_office
     assert by_name(db, "Regular") == regular
+
+
+def test_a_name_in_another_script_never_makes_a_blank_type_count(db: Database) -> None:
+    honorary = chapter.save_category(db, None, code="HON", name="名誉会員", may_vote=False,
+                                     may_hold_office=False, eligible=True)
+    add_hq(db, "901", member_type="", paid_through=PAID)
+    with pytest.raises(RuleRefusedError, match="matches no chapter category"):
+        roster.add_member(db, "901")
+    categories.map_hq_type(db, "Honorary", "HON")
+    assert by_name(db, "名誉会員").hq_types == ("Honorary",) and honorary.code == "HON"
+    with pytest.raises(BadInputError, match="no letter A-Z or digit"):
+        chapter.save_category(db, None, code="名誉", name="Honorary Life", may_vote=False,
+                              may_hold_office=False, eligible=True)

@@ -113,6 +113,8 @@ def test_add_and_set_categories_with_their_refusals(cli: Any, db_path: Path) -> 
     text = cli("categories", "add", "Student", "--code", "stu", *db)
     assert text.stdout.strip() == "Added the category Student (STU): no vote, no elective office."
 
+    accented = json.loads(cli("categories", "add", "Étudiant", "--json", *db).stdout)
+    assert accented["code"] == "ETUDIANT"
     changed = cli("categories", "set", "LIFEMEMBER", "--office", *db)
     assert changed.returncode == 0, changed.stderr
     assert "Life Member (LIFEMEMBER): may vote and hold elective office" in changed.stdout
@@ -130,6 +132,7 @@ def test_add_and_set_categories_with_their_refusals(cli: Any, db_path: Path) -> 
         (("categories", "add", "Officer Only", "--office"), 2, "Officers must be voting members"),
         (("categories", "add", "Regular"), 2, "already uses that code or name"),
         (("categories", "add", " "), 2, "needs a short code"),
+        (("categories", "add", "名誉会員"), 2, "a code with --code"),
         (("categories", "set", "Regular", "--no-vote"), 2, "Regular: Officers must be voting"),
         (("categories", "set", "Regular"), 2, "Say what to change"),
         (("categories", "set", "Gold", "--vote"), 2, "no category 'Gold'"),

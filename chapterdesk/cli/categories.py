@@ -8,6 +8,7 @@ unmapped and how many people they concern, `categories map` settles them.
 from __future__ import annotations
 
 import argparse
+import unicodedata
 from typing import Any
 
 from chapterdesk.cli.common import (
@@ -17,6 +18,7 @@ from chapterdesk.cli.common import (
     print_json,
     print_table,
 )
+from chapterdesk.errors import BadInputError
 from chapterdesk.services import categories as service
 from chapterdesk.services import chapter
 from chapterdesk.services.categories import UnmappedHqType
@@ -157,9 +159,20 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def default_code(name: str) -> str:
+    """A code from the category's name: its letters and digits, accents dropped, upper case."""
+    code = normalise_key(unicodedata.normalize("NFKD", name)).upper()[:40]
+    if not code and name.strip():
+        raise BadInputError(
+            f"Give the category {name.strip()!r} a code with --code (letters A-Z or digits, "
+            "like REG)."
+        )
+    return code
+
+
 def run_add(args: argparse.Namespace) -> int:
     """Add a category; bad input exits 2."""
-    code = args.code if args.code is not None else normalise_key(args.name).upper()[:40]
+    code = args.code if args.code is not None else default_code(args.name)
     db = open_db(args)
     try:
         added = chapter.save_category(

@@ -345,6 +345,11 @@ def save_category(
     clean_name = " ".join(name.split())
     if not clean_code or len(clean_code) > 40:
         raise BadInputError("A category needs a short code of 1 to 40 characters, like REG.")
+    if not normalise_key(clean_code):
+        raise BadInputError(
+            f"The code {clean_code!r} has no letter A-Z or digit; HQ member types are matched "
+            "by them, so choose a code like REG."
+        )
     if not clean_name or len(clean_name) > 100:
         raise BadInputError("A category needs a name of 1 to 100 characters, like Regular.")
     check_category_flags(may_vote, may_hold_office, eligible)
