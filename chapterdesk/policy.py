@@ -37,8 +37,10 @@ def category_refusal(member_type: str, category: Category | None) -> str | None:
     it to one (`chapterdesk categories map`), so a business partner under a new
     HQ label never gets in unnoticed.
     """
+    if category is None and not member_type.strip():
+        return "HQ data gives no member type; ask HQ to record one, then import a newer export"
     if category is None:
-        shown = member_type.strip() or "(blank)"
+        shown = member_type.strip()
         return (
             f"HQ's member type {shown!r} matches no chapter category; map it to one in "
             f'Settings or with `chapterdesk categories map "{shown}" CATEGORY`'

@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "chapterdesk.cli.setup",
     "chapterdesk.cli.members",
     "chapterdesk.cli.officers",
+    "chapterdesk.cli.categories",
     "chapterdesk.cli.imports",
     "chapterdesk.cli.database",
     "chapterdesk.cli.safety",

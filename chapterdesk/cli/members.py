@@ -180,6 +180,8 @@ def run_show(args: argparse.Namespace) -> int:
     if detail.current:
         privileges = detail.current.privileges
         print(f"  Chapter member since {detail.current.membership.chapter_joined_on}")
+        if privileges.suspended:
+            print("  Suspended from chapter privileges until the reasons below are settled")
         print(
             f"  May vote: {'yes' if privileges.may_vote else 'no'}; may hold office: "
             f"{'yes' if privileges.may_hold_office else 'no'}"

@@ -298,6 +298,28 @@ def update_settings(
         return _info(row)
 
 
+def check_category_flags(may_vote: bool, may_hold_office: bool, eligible: bool) -> None:
+    """Refuse a combination of category flags the bylaws make meaningless.
+
+    Officers are voting members (DESIGN.md rule 3), so a category that may hold
+    elective office must also vote; a category not eligible for membership has
+    no members to vote or hold office.
+
+    Raises:
+        BadInputError: with the sentence saying what to change.
+    """
+    if (may_vote or may_hold_office) and not eligible:
+        raise BadInputError(
+            "A category that is not eligible for membership cannot vote or hold office; "
+            "untick voting and office, or make it eligible."
+        )
+    if may_hold_office and not may_vote:
+        raise BadInputError(
+            "Officers must be voting members, so a category that may hold elective office "
+            "must also be able to vote; allow voting too, or take away office."
+        )
+
+
 def save_category(
     db: Database,
     category_id: int | None,
@@ -315,20 +337,22 @@ def save_category(
     unique (ignoring case and punctuation).
 
     Raises:
-        BadInputError: an empty or over-long code or name, or one another category has.
+        BadInputError: an empty or over-long code or name, one another category has (or
+            has mapped as an HQ type), or flags `check_category_flags` refuses.
         NotFoundError: `category_id` names no category.
     """
     clean_code = "".join(code.split()).upper()
     clean_name = " ".join(name.split())
     if not clean_code or len(clean_code) > 40:
         raise BadInputError("A category needs a short code of 1 to 40 characters, like REG.")
+    if not normalise_key(clean_code):
+        raise BadInputError(
+            f"The code {clean_code!r} has no letter A-Z or digit; HQ member types are matched "
+            "by them, so choose a code like REG."
+        )
     if not clean_name or len(clean_name) > 100:
         raise BadInputError("A category needs a name of 1 to 100 characters, like Regular.")
-    if (may_vote or may_hold_office) and not eligible:
-        raise BadInputError(
-            "A category that is not eligible for membership cannot vote or hold office; "
-            "untick voting and office, or make it eligible."
-        )
+    check_category_flags(may_vote, may_hold_office, eligible)
     with change(db, "save category") as uow:
         session = uow.session
         rows = list(session.scalars(select(MembershipCategory)))
@@ -341,6 +365,13 @@ def save_category(
                     f"The category {other.name!r} ({other.code}) already uses that code or "
                     "name; HQ member types are matched by them, so choose another."
                 )
+            for hq_type in split_hq_types(other.hq_types or ""):
+                if normalise_key(hq_type) in keys:
+                    raise BadInputError(
+                        f"HQ's member type {hq_type!r} is mapped to the {other.name} category, "
+                        "so a category cannot take it as its code or name; unmap it first "
+                        f'(`chapterdesk categories unmap "{hq_type}"`).'
+                    )
         if category_id is None:
             row = MembershipCategory(sort_order=max((r.sort_order for r in rows), default=-1) + 1)
             session.add(row)

@@ -73,6 +73,9 @@ class CategoryIndex:
         for category in categories:
             for hq_type in category.hq_types:
                 self._by_key.setdefault(normalise_key(hq_type), category)
+        # A name with no letter a-z or digit (in another script) has an empty key; it must
+        # not make a blank member type count as that category.
+        self._by_key.pop("", None)
 
     def resolve(self, member_type: str) -> Category | None:
         """The category HQ's member type names, or None when no category matches."""

@@ -8,6 +8,7 @@ marks an organisation non-profit here; nothing else about it is stored.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -72,7 +73,17 @@ def nonprofit_keys(session: Session) -> dict[str, str]:
 
 
 def set_nonprofit(db: Database, name: str, nonprofit: bool = True) -> OrganisationView:
-    """Mark (or unmark) an employer as non-profit, so its members pay the non-profit rate."""
+    """Mark (or unmark) an employer as non-profit, so its members pay the non-profit rate.
+
+    The name must be an employer some HQ member works for (compared by
+    `organisation_key`), or one marked before: a typo would otherwise become
+    an organisation no member belongs to, and the real one would stay at the
+    full rate without anyone noticing.
+
+    Raises:
+        BadInputError: a blank name, or one no HQ member's employer matches (the
+            message names the closest employers and how to list them).
+    """
     key = organisation_key(name)
     if not key:
         raise BadInputError("Give the organisation's name, as HQ data spells the employer.")
@@ -81,12 +92,36 @@ def set_nonprofit(db: Database, name: str, nonprofit: bool = True) -> Organisati
         session = uow.session
         row = session.scalars(select(Organisation).where(Organisation.key == key)).first()
         if row is None:
+            _refuse_unknown_employer(session, key, clean)
             row = Organisation(key=key, name=clean, nonprofit=nonprofit)
             session.add(row)
         row.nonprofit = nonprofit
         session.flush()
         members = _organisation_members(session).get(key, 0)
         return OrganisationView(key, row.name, members, nonprofit)
+
+
+def _refuse_unknown_employer(session: Session, key: str, name: str) -> None:
+    """Refuse an organisation name that no HQ member's employer matches."""
+    employers: dict[str, str] = {}
+    for (company,) in session.execute(select(HqMember.company).distinct()):
+        company_key = organisation_key(company or "")
+        if company_key == key:
+            return
+        if company_key:
+            employers.setdefault(company_key, " ".join(company.split()))
+    close = difflib.get_close_matches(key, list(employers), n=3, cutoff=0.6)
+    hint = (
+        "Did you mean " + " or ".join(repr(employers[k]) for k in close) + "? "
+        if close
+        else ""
+    )
+    raise BadInputError(
+        f"No HQ member works for an organisation called {name!r} (names are compared "
+        f"ignoring case, punctuation and legal forms such as LLP). {hint}"
+        "List the chapter's organisations with `chapterdesk dues org list` and give the "
+        "name as HQ data spells it."
+    )
 
 
 def _organisation_members(session: Session) -> dict[str, int]:

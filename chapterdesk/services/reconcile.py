@@ -56,8 +56,10 @@ class Reconciliation:
 def next_step(entry: RosterEntry, as_of: dt.date, grace_days: int) -> str:
     """What an officer should do about a member who is not in good standing."""
     paid = entry.hq.paid_through
+    if entry.category is None and not entry.hq.member_type.strip():
+        return "HQ data gives no member type: ask HQ to record one, then import a newer export."
     if entry.category is None:
-        shown = entry.hq.member_type or "(blank)"
+        shown = entry.hq.member_type
         return (
             f"HQ's member type {shown!r} matches no category, so their privileges are "
             f'suspended: map it with `chapterdesk categories map "{shown}" CATEGORY` '

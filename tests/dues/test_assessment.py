@@ -57,9 +57,9 @@ def test_nonprofit_rate_for_a_marked_organisation_and_no_enterprise_tier(
     rated: Database, add_member: AddMember
 ) -> None:
     dues.set_year_rules(rated, dues.YearRules(2026, enterprise_full_count=1))
-    dues.set_nonprofit(rated, "Legal Aid Society of the Lakes")
     a = add_member(company="Legal Aid Society of the Lakes, Inc.")
     b = add_member(company="legal aid society of the lakes")
+    dues.set_nonprofit(rated, "Legal Aid Society of the Lakes")
     result = dues.assess_dues(rated, 2026, as_of=TODAY)
     assert amounts(result) == {a: D("90.00"), b: D("90.00")}
     assert all(line.tier == "nonprofit" for line in result.charged)

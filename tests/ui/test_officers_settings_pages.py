@@ -57,13 +57,15 @@ def test_settings_are_validated_and_saved(qtbot: QtBot, window: MainWindow,
     assert settings_page.name.text() == "Great Lakes Chapter"
     settings_page.currency.setText("US")
     qtbot.mouseClick(settings_page.save_button, Qt.MouseButton.LeftButton)
-    assert "'US' is not a currency code" in settings_page.message.text()
+    qtbot.waitUntil(lambda: "'US' is not a currency code" in settings_page.message.text(),
+                    timeout=10_000)
     assert chapter.chapter_info(demo_db).currency == "USD"
     settings_page.currency.setText("cad")
     settings_page.name.setText("Great Lakes & Ontario Chapter")
     settings_page.stale.setValue(5)
     settings_page.page_size.setCurrentIndex(settings_page.page_size.findData("a4"))
-    qtbot.mouseClick(settings_page.save_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(settings_page.saved, timeout=10_000):
+        qtbot.mouseClick(settings_page.save_button, Qt.MouseButton.LeftButton)
     info = chapter.chapter_info(demo_db)
     assert (info.name, info.currency, info.stale_after_days, info.page_size) == (
         "Great Lakes & Ontario Chapter", "CAD", 5, "a4")
@@ -78,32 +80,48 @@ def test_categories_and_positions_are_added_through_their_dialogs(
     settings_page = page(window, "settings")
     messages: list[str] = []
 
+    def saved(dialog: QDialog) -> bool:
+        # The dialog saves on the worker thread: wait for it to close or to say why not.
+        qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted
+                        or dialog.message.text() != "", timeout=10_000)
+        return dialog.result() == QDialog.DialogCode.Accepted
+
     def category(dialog: QDialog) -> bool:
         assert isinstance(dialog, CategoryDialog)
         qtbot.keyClicks(dialog.code, "REG")
         qtbot.keyClicks(dialog.name, "Life Member")
         dialog.save()
+        assert not saved(dialog)
         messages.append(dialog.message.text())
         dialog.code.setText("LIFE")
         dialog.vote.setChecked(True)
+        dialog.office.setChecked(True)
+        dialog.vote.setChecked(False)
         dialog.save()
-        return dialog.result() == QDialog.DialogCode.Accepted
+        assert not saved(dialog)
+        messages.append(dialog.message.text())
+        dialog.office.setChecked(False)
+        dialog.vote.setChecked(True)
+        dialog.save()
+        return saved(dialog)
 
     asked.dialog_handler = category
     settings_page.edit_category(new=True)
     assert "already uses that code" in messages[0]
+    assert "Officers must be voting members" in messages[1]
     life = next(c for c in chapter.list_categories(demo_db) if c.code == "LIFE")
     assert life.may_vote and not life.may_hold_office
-    assert settings_page.category_table.rowCount() == 7
+    qtbot.waitUntil(lambda: settings_page.category_table.rowCount() == 7, timeout=10_000)
 
     def position(dialog: QDialog) -> bool:
         assert isinstance(dialog, PositionDialog)
         qtbot.keyClicks(dialog.name, "Programs Chair")
         dialog.save()
-        return dialog.result() == QDialog.DialogCode.Accepted
+        return saved(dialog)
 
     asked.dialog_handler = position
     settings_page.edit_position(new=True)
     assert ("Programs Chair", True) in officers.list_positions(demo_db)
+    qtbot.waitUntil(lambda: settings_page.position_table.rowCount() == 8, timeout=10_000)
     assert settings_page.position_table.item(7, 0).text() == "Programs Chair"
     settle(qtbot, window)

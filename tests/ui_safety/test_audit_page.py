@@ -38,7 +38,8 @@ def test_an_edit_in_the_roster_shows_on_the_audit_page_with_old_and_new_values(
     first, second = list_members(demo_db)[:2]
     settings_page = page(window, "settings")
     settings_page.officer_name.setText("Pat Treasurer")
-    assert settings_page.save()
+    with qtbot.waitSignal(settings_page.saved, timeout=10_000):
+        settings_page.save()
     edit_notes(qtbot, window, first.hq_id, "Prefers mail to e-mail")
     edit_notes(qtbot, window, second.hq_id, "Committee chair")
 

@@ -101,7 +101,8 @@ def test_the_banner_retries_while_the_server_is_down_and_keeps_what_was_typed(
         assert banner.isHidden() and asked.messages == []
         assert settings_page.officer_name.text() == "Sam Secretary, unsaved"
         assert main.windowTitle() == "Resilient Chapter — ChapterDesk"
-        assert settings_page.save()  # and the officer can now save what they typed
+        with qtbot.waitSignal(settings_page.saved, timeout=10_000):
+            settings_page.save()  # and the officer can now save what they typed
         assert chapter_info(db).officer_name == "Sam Secretary, unsaved"
     finally:
         main.tasks.shutdown()

@@ -1,9 +1,15 @@
-"""The Settings page: chapter-wide settings, membership categories and officer positions."""
+"""The Settings page: chapter-wide settings, membership categories, HQ member types, positions.
+
+Everything it reads and writes goes through the services on the worker thread
+(`ctx.tasks`); the page only collects what the officer typed and shows the
+answer, a refusal inline.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -24,11 +30,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from chapterdesk.errors import ChapterDeskError
+from chapterdesk.services import categories as category_service
 from chapterdesk.services import chapter
-from chapterdesk.services.chapter import Category, Position
+from chapterdesk.services.chapter import Category, ChapterInfo, Position
 from chapterdesk.ui import ask
 from chapterdesk.ui.pages.base import AppContext, Page, heading, message_label, show_message
+from chapterdesk.ui.pages.hq_types_box import HqTypesBox
+
+SIMPLE_MAJORITY = "Simple majority"
 
 
 def _table(headers: tuple[str, ...], name: str) -> QTableWidget:
@@ -42,6 +51,28 @@ def _table(headers: tuple[str, ...], name: str) -> QTableWidget:
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
     return table
+
+
+def fit_rows(table: QTableWidget, most: int) -> None:
+    """Make the table tall enough to show its rows (up to `most`) without scrolling."""
+    shown = range(min(table.rowCount(), most))
+    height = table.horizontalHeader().height() + sum(table.rowHeight(r) for r in shown)
+    table.setMinimumHeight(height + 2 * table.frameWidth() + 2)
+
+
+def save_in_background(dialog: QDialog, ctx: AppContext, title: str, write: Any,
+                       message: Any, save_button: QPushButton) -> None:
+    """Run a dialog's save on the worker thread; accept on success, show a refusal inline."""
+
+    def done(result: Any) -> None:
+        dialog.saved = result  # type: ignore[attr-defined]
+        dialog.accept()
+
+    show_message(message, "", error=False)  # an earlier refusal no longer applies
+    save_button.setEnabled(False)
+    task = ctx.tasks.run(lambda _p, _c: write(), title=title, parent=dialog, on_done=done,
+                         on_error=lambda exc: show_message(message, exc.message, error=True))
+    task.done.connect(lambda: save_button.setEnabled(True))
 
 
 class CategoryDialog(QDialog):
@@ -77,24 +108,25 @@ class CategoryDialog(QDialog):
         )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
 
     def save(self) -> None:
-        """Save; a refused value is shown inline."""
-        try:
-            self.saved = chapter.save_category(
-                self.ctx.db, self.category.id if self.category else None,
-                code=self.code.text(), name=self.name.text(), may_vote=self.vote.isChecked(),
-                may_hold_office=self.office.isChecked(), eligible=self.eligible.isChecked(),
-                description=self.description.text(),
-            )
-        except ChapterDeskError as exc:
-            show_message(self.message, exc.message, error=True)
-            return
-        self.accept()
+        """Save on the worker thread; the dialog closes when saved, a refusal is shown inline."""
+        db, category_id = self.ctx.db, self.category.id if self.category else None
+        values = dict(
+            code=self.code.text(), name=self.name.text(), may_vote=self.vote.isChecked(),
+            may_hold_office=self.office.isChecked(), eligible=self.eligible.isChecked(),
+            description=self.description.text(),
+        )
+        save_in_background(
+            self, self.ctx, "Saving the category",
+            lambda: chapter.save_category(db, category_id, **values),  # type: ignore[arg-type]
+            self.message, self.save_button,
+        )
 
 
 class PositionDialog(QDialog):
@@ -118,31 +150,33 @@ class PositionDialog(QDialog):
         )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
 
     def save(self) -> None:
-        """Save; a refused value is shown inline."""
-        try:
-            self.saved = chapter.save_position(
-                self.ctx.db, self.position.id if self.position else None,
-                name=self.name.text(), single_holder=self.single.isChecked(),
-            )
-        except ChapterDeskError as exc:
-            show_message(self.message, exc.message, error=True)
-            return
-        self.accept()
+        """Save on the worker thread; the dialog closes when saved, a refusal is shown inline."""
+        db, position_id = self.ctx.db, self.position.id if self.position else None
+        name, single = self.name.text(), self.single.isChecked()
+        save_in_background(
+            self, self.ctx, "Saving the position",
+            lambda: chapter.save_position(db, position_id, name=name, single_holder=single),
+            self.message, self.save_button,
+        )
 
 
 class SettingsPage(Page):
-    """Chapter settings, categories with their flags, and officer positions."""
+    """Chapter settings, categories with their flags, HQ member types, and officer positions."""
 
     key = "settings"
     title = "Settings"
     icon_name = "settings"
     order = 70
+
+    #: Something on the page was written; carries the sentence for the status bar.
+    saved = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -168,6 +202,15 @@ class SettingsPage(Page):
         self.page_size.addItem("Letter", "letter")
         self.page_size.addItem("A4", "a4")
         self.page_size.setAccessibleName("Page size")
+        self.quorum = QSpinBox()
+        self.quorum.setRange(0, 100)  # 0 stands for a simple majority
+        self.quorum.setSpecialValueText(SIMPLE_MAJORITY)
+        self.quorum.setSuffix(" % of eligible voters")
+        self.quorum.setAccessibleName("Quorum")
+        self.quorum.setToolTip(
+            "How many eligible voters make a quorum: a simple majority (more than half), or "
+            "a percentage from 1 to 100. Step below 1 % for a simple majority."
+        )
         self.officer_name = QLineEdit()
         self.officer_name.setAccessibleName("Your name, for the audit trail")
         self.save_button = QPushButton("&Save settings")
@@ -181,6 +224,7 @@ class SettingsPage(Page):
         form.addRow("&Grace after paid-through:", self.grace)
         form.addRow("HQ data is s&tale after:", self.stale)
         form.addRow("&Page size for reports:", self.page_size)
+        form.addRow("&Quorum at meetings:", self.quorum)
         form.addRow("Your name (audit t&rail):", self.officer_name)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -204,6 +248,8 @@ class SettingsPage(Page):
         c_buttons.addWidget(add_category)
         c_buttons.addWidget(edit_category)
         c_layout.addLayout(c_buttons)
+        self.hq_types = HqTypesBox(ctx)
+        self.hq_types.saved.connect(self.saved)
 
         self.position_table = _table(("Position", "Holders"), "Officer positions")
         self.position_table.doubleClicked.connect(lambda _i: self.edit_position())
@@ -225,8 +271,11 @@ class SettingsPage(Page):
         left = QVBoxLayout()
         left.addWidget(general)
         left.addWidget(positions, 1)
+        right = QVBoxLayout()
+        right.addWidget(categories)
+        right.addWidget(self.hq_types, 1)
         grid.addLayout(left, 2)
-        grid.addWidget(categories, 3)
+        grid.addLayout(right, 3)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
@@ -235,30 +284,43 @@ class SettingsPage(Page):
         layout.addWidget(heading("Settings", "How this chapter runs: these apply to everyone "
                                  "who opens this database."))
         layout.addWidget(scroll, 1)
+        ctx.data_changed.connect(self._data_changed)
+
+    def _data_changed(self) -> None:
+        # Another change (an HQ import, a mapping) may bring new HQ types: re-read the lists,
+        # but leave the chapter form alone, where the officer may be typing.
+        if self.isVisible():
+            self.refresh(form=False)
 
     def activate(self, target: Any = None) -> None:
         self.refresh()
 
-    def refresh(self) -> None:
-        """Re-read the settings, categories and positions."""
-        info = chapter.chapter_info(self.db)
-        self.name.setText(info.name)
-        self.currency.setText(info.currency)
-        self.year_start.setText(f"{info.year_start_month:02d}-{info.year_start_day:02d}")
-        self.grace.setValue(info.grace_days)
-        self.stale.setValue(info.stale_after_days)
-        self.page_size.setCurrentIndex(max(self.page_size.findData(info.page_size), 0))
-        self.officer_name.setText(info.officer_name or "")
-        self.categories = chapter.list_categories(self.db)
+    def refresh(self, form: bool = True) -> None:
+        """Re-read the settings (unless `form` is False), categories, HQ types and positions."""
+        db = self.db
+
+        def job(_p: Any, _c: Any) -> tuple[Any, ...]:
+            info = chapter.chapter_info(db) if form else None
+            return (info, chapter.list_categories(db), category_service.unmapped_hq_types(db),
+                    chapter.list_positions_detailed(db))
+
+        self.ctx.tasks.run(job, title="Reading the settings", parent=self, on_done=self._show,
+                           show_progress=False)
+
+    def _show(self, result: tuple[Any, ...]) -> None:
+        info, self.categories, unmapped, self.positions = result
+        if info is not None:
+            self._show_form(info)
         self.category_table.setRowCount(len(self.categories))
+        yes = {True: "yes", False: "no"}
         for row, c in enumerate(self.categories):
-            yes = {True: "yes", False: "no"}
             for column, value in enumerate(
                 (c.code, c.name, yes[c.eligible], yes[c.may_vote], yes[c.may_hold_office],
                  c.description)
             ):
                 self.category_table.setItem(row, column, QTableWidgetItem(value))
-        self.positions = chapter.list_positions_detailed(self.db)
+        fit_rows(self.category_table, 10)
+        self.hq_types.show_types(self.categories, unmapped)
         self.position_table.setRowCount(len(self.positions))
         for row, p in enumerate(self.positions):
             self.position_table.setItem(row, 0, QTableWidgetItem(p.name))
@@ -266,21 +328,45 @@ class SettingsPage(Page):
                 row, 1, QTableWidgetItem("one at a time" if p.single_holder else "several")
             )
 
-    def save(self) -> bool:
-        """Save the chapter settings; a refused value is shown inline and nothing is written."""
-        try:
-            info = chapter.update_settings(
-                self.db, name=self.name.text(), currency=self.currency.text(),
-                year_start=self.year_start.text(), grace_days=self.grace.value(),
-                stale_after_days=self.stale.value(), page_size=self.page_size.currentData(),
-                officer_name=self.officer_name.text(),
-            )
-        except ChapterDeskError as exc:
-            show_message(self.message, exc.message, error=True)
-            return False
-        show_message(self.message, "Settings saved.", error=False)
-        self.ctx.changed(f"Saved the settings of {info.name}.")
-        return True
+    def _show_form(self, info: ChapterInfo) -> None:
+        self.name.setText(info.name)
+        self.currency.setText(info.currency)
+        self.year_start.setText(f"{info.year_start_month:02d}-{info.year_start_day:02d}")
+        self.grace.setValue(info.grace_days)
+        self.stale.setValue(info.stale_after_days)
+        self.page_size.setCurrentIndex(max(self.page_size.findData(info.page_size), 0))
+        self.quorum.setValue(info.quorum_percent or 0)
+        self.officer_name.setText(info.officer_name or "")
+
+    def save(self) -> None:
+        """Save the chapter settings on the worker thread; a refusal is shown inline.
+
+        Every value on the form goes with it, the quorum too, so saving one setting
+        never resets another. `saved` is emitted when they are written.
+        """
+        db = self.db
+        values = dict(
+            name=self.name.text(), currency=self.currency.text(),
+            year_start=self.year_start.text(), grace_days=self.grace.value(),
+            stale_after_days=self.stale.value(), page_size=self.page_size.currentData(),
+            officer_name=self.officer_name.text(), quorum_percent=self.quorum.value() or None,
+        )
+
+        def done(info: ChapterInfo) -> None:
+            self._show_form(info)
+            show_message(self.message, "Settings saved.", error=False)
+            text = f"Saved the settings of {info.name}."
+            self.saved.emit(text)
+            self.ctx.changed(text)
+
+        show_message(self.message, "", error=False)
+        self.save_button.setEnabled(False)
+        task = self.ctx.tasks.run(
+            lambda _p, _c: chapter.update_settings(db, **values),  # type: ignore[arg-type]
+            title="Saving the settings", parent=self, on_done=done,
+            on_error=lambda exc: show_message(self.message, exc.message, error=True),
+        )
+        task.done.connect(lambda: self.save_button.setEnabled(True))
 
     def edit_category(self, new: bool = False) -> None:
         """Add a category, or edit the selected one."""
@@ -291,7 +377,7 @@ class SettingsPage(Page):
             return
         dialog = CategoryDialog(self.ctx, category, self)
         if ask.run_dialog(dialog):
-            self.refresh()
+            self.saved.emit("Saved the category.")
             self.ctx.changed("Saved the category.")
 
     def edit_position(self, new: bool = False) -> None:
@@ -303,5 +389,5 @@ class SettingsPage(Page):
             return
         dialog = PositionDialog(self.ctx, position, self)
         if ask.run_dialog(dialog):
-            self.refresh()
+            self.saved.emit("Saved the position.")
             self.ctx.changed("Saved the position.")
