@@ -120,6 +120,7 @@ def test_kill_9_during_an_hq_import_leaves_all_or_none(
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # twenty 100,000-row imports, each killed: minutes on a busy machine
 def test_kill_9_twenty_times_during_a_100000_row_import(
     hq_months: Callable[[int], HqMonths], tmp_path: Path
 ) -> None:
