@@ -110,7 +110,7 @@ def test_a_name_in_another_script_never_makes_a_blank_type_count(db: Database) -
     honorary = chapter.save_category(db, None, code="HON", name="名誉会員", may_vote=False,
                                      may_hold_office=False, eligible=True)
     add_hq(db, "901", member_type="", paid_through=PAID)
-    with pytest.raises(RuleRefusedError, match="matches no chapter category"):
+    with pytest.raises(RuleRefusedError, match="HQ data gives no member type"):
         roster.add_member(db, "901")
     categories.map_hq_type(db, "Honorary", "HON")
     assert by_name(db, "名誉会員").hq_types == ("Honorary",) and honorary.code == "HON"

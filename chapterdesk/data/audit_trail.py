@@ -63,12 +63,21 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def _not_plain_json(value: Any) -> Any:
+    converted = jsonable(value)
+    if converted is value:
+        raise TypeError(f"{type(value).__name__} cannot be recorded in the audit trail")
+    return converted
+
+
+# One encoder for every entry: a bulk batch (50,000 charges) dumps as many rows at once.
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=_not_plain_json)
+
+
 def _dump(values: dict[str, Any] | None) -> str | None:
     if values is None:
         return None
-    return json.dumps(
-        {k: jsonable(v) for k, v in values.items()}, sort_keys=True, ensure_ascii=False
-    )
+    return _ENCODER.encode(values)
 
 
 def _columns(mapper: Mapper[Any]) -> list[str]:
