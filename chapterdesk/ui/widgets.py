@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+import datetime as dt
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QDateEdit, QFrame, QLabel, QVBoxLayout, QWidget
 
 
 def heading(text: str, subtitle: str = "") -> QWidget:
@@ -54,3 +57,26 @@ def show_message(label: QLabel, text: str, *, error: bool) -> None:
         "padding: 6px 8px; }"
     )
     label.setVisible(bool(text))
+
+
+def past_date_edit(name: str, value: dt.date | None = None) -> QDateEdit:
+    """A date editor for a day that has come (a join or leave date): today at the latest.
+
+    The service refuses a future day with its own sentence whatever the editor
+    allows; the editor's maximum just keeps the officer from typing one.
+    """
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setAccessibleName(name)
+    edit.setMinimumDate(QDate(1900, 1, 1))
+    edit.setMaximumDate(QDate.currentDate())
+    edit.setDate(QDate(value) if value is not None else QDate.currentDate())
+    return edit
+
+
+def edited_date(edit: QDateEdit) -> dt.date:
+    """The day a date editor shows."""
+    day = edit.date().toPython()
+    assert isinstance(day, dt.date)
+    return day
