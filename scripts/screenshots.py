@@ -78,7 +78,7 @@ def payment_dialogs(
     app: QApplication, window: MainWindow, db: Database, hq_id: str, prefix: str
 ) -> None:
     """The payment dialog filled in, then with a purchase order refused."""
-    dialog = PaymentDialog(db, "USD", window, hq_id)
+    dialog = PaymentDialog(window.ctx, "USD", window, hq_id)  # type: ignore[arg-type]
     dialog.show()
     dialog.amount.setText("150.00")
     dialog.reference.setText("1042")
