@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -28,6 +27,7 @@ from chapterdesk.errors import ChapterDeskError
 from chapterdesk.services import chapter
 from chapterdesk.services.chapter import Category, Position
 from chapterdesk.ui import ask
+from chapterdesk.ui.change_dialog import ChangeDialog
 from chapterdesk.ui.pages.base import AppContext, Page, heading, message_label, show_message
 
 
@@ -44,11 +44,14 @@ def _table(headers: tuple[str, ...], name: str) -> QTableWidget:
     return table
 
 
-class CategoryDialog(QDialog):
-    """Add or edit a membership category, saved through `services.chapter.save_category`."""
+class CategoryDialog(ChangeDialog):
+    """Add or edit a membership category, saved through `services.chapter.save_category`.
+
+    Saved on the database worker; a refused value is shown inline.
+    """
 
     def __init__(self, ctx: AppContext, category: Category | None, parent: QWidget | None) -> None:
-        super().__init__(parent)
+        super().__init__(ctx, parent)
         self.ctx, self.category = ctx, category
         self.saved: Category | None = None
         self.setWindowTitle("Edit category" if category else "Add a category")
@@ -64,7 +67,6 @@ class CategoryDialog(QDialog):
         self.office.setChecked(bool(category and category.may_hold_office))
         self.description = QLineEdit(category.description if category else "")
         self.description.setAccessibleName("Description")
-        self.message = message_label()
         form = QFormLayout()
         form.addRow("&Code:", self.code)
         form.addRow("&Name:", self.name)
@@ -77,31 +79,39 @@ class CategoryDialog(QDialog):
         )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        self.lock_while_saving(buttons)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
 
     def save(self) -> None:
-        """Save; a refused value is shown inline."""
-        try:
-            self.saved = chapter.save_category(
-                self.ctx.db, self.category.id if self.category else None,
-                code=self.code.text(), name=self.name.text(), may_vote=self.vote.isChecked(),
-                may_hold_office=self.office.isChecked(), eligible=self.eligible.isChecked(),
-                description=self.description.text(),
-            )
-        except ChapterDeskError as exc:
-            show_message(self.message, exc.message, error=True)
+        """Save on the worker; a refused value is shown inline, and the dialog closes once saved."""
+        if self.saving:
             return
+        db, category_id = self.ctx.db, self.category.id if self.category else None
+        values = dict(
+            code=self.code.text(), name=self.name.text(), may_vote=self.vote.isChecked(),
+            may_hold_office=self.office.isChecked(), eligible=self.eligible.isChecked(),
+            description=self.description.text(),
+        )
+        self.save_on_worker("Saving the category",
+                            lambda: chapter.save_category(db, category_id, **values),
+                            self._saved)
+
+    def _saved(self, saved: Category) -> None:
+        self.saved = saved
         self.accept()
 
 
-class PositionDialog(QDialog):
-    """Add or edit an officer position, saved through `services.chapter.save_position`."""
+class PositionDialog(ChangeDialog):
+    """Add or edit an officer position, saved through `services.chapter.save_position`.
+
+    Saved on the database worker; a refused value is shown inline.
+    """
 
     def __init__(self, ctx: AppContext, position: Position | None, parent: QWidget | None) -> None:
-        super().__init__(parent)
+        super().__init__(ctx, parent)
         self.ctx, self.position = ctx, position
         self.saved: Position | None = None
         self.setWindowTitle("Edit position" if position else "Add a position")
@@ -109,7 +119,6 @@ class PositionDialog(QDialog):
         self.name.setAccessibleName("Position name")
         self.single = QCheckBox("&One holder at a time")
         self.single.setChecked(position.single_holder if position else True)
-        self.message = message_label()
         form = QFormLayout()
         form.addRow("&Name:", self.name)
         form.addRow("", self.single)
@@ -118,21 +127,26 @@ class PositionDialog(QDialog):
         )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        self.lock_while_saving(buttons)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
 
     def save(self) -> None:
-        """Save; a refused value is shown inline."""
-        try:
-            self.saved = chapter.save_position(
-                self.ctx.db, self.position.id if self.position else None,
-                name=self.name.text(), single_holder=self.single.isChecked(),
-            )
-        except ChapterDeskError as exc:
-            show_message(self.message, exc.message, error=True)
+        """Save on the worker; a refused value is shown inline, and the dialog closes once saved."""
+        if self.saving:
             return
+        db, position_id = self.ctx.db, self.position.id if self.position else None
+        name, single = self.name.text(), self.single.isChecked()
+        self.save_on_worker(
+            "Saving the position",
+            lambda: chapter.save_position(db, position_id, name=name, single_holder=single),
+            self._saved,
+        )
+
+    def _saved(self, saved: Position) -> None:
+        self.saved = saved
         self.accept()
 
 
