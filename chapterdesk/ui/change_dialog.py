@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDialog, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
 from chapterdesk.errors import ChapterDeskError
 from chapterdesk.ui.tasks import Task
@@ -46,6 +46,7 @@ class ChangeDialog(QDialog):
         self.saving = False
         self._locked: list[QWidget] = []
         self._was_enabled: list[bool] = []
+        self._focus: QWidget | None = None
 
     def lock_while_saving(self, *widgets: QWidget) -> None:
         """The widgets disabled while a change is on its way (the buttons, say)."""
@@ -74,12 +75,16 @@ class ChangeDialog(QDialog):
             return
         self.saving = saving
         if saving:
+            focus = QApplication.focusWidget()
+            self._focus = focus if focus is not None and self.isAncestorOf(focus) else None
             self._was_enabled = [w.isEnabled() for w in self._locked]
             for widget in self._locked:
                 widget.setEnabled(False)
         else:
             for widget, enabled in zip(self._locked, self._was_enabled, strict=True):
                 widget.setEnabled(enabled)
+            if self._focus is not None and self._focus.isEnabled():
+                self._focus.setFocus()  # where the officer was, as disabling moved it
 
     def reject(self) -> None:
         if not self.saving:  # a change on its way lands anyway: wait for it

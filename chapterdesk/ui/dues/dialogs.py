@@ -214,7 +214,8 @@ class PaymentDialog(ChangeDialog):
         buttons.addButton(self.record_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         buttons.rejected.connect(self._finish)
-        self.lock_while_saving(self.record_button, self.close_button)
+        self.lock_while_saving(self.record_button, self.close_button, self.finder, self.amount,
+                               self.method, self.reference, self.paid_on)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
@@ -289,6 +290,7 @@ class PaymentDialog(ChangeDialog):
         self.reference.clear()
         self.close_button.setText("&Done")
         self.finder.look_up()
+        QTimer.singleShot(0, self.amount.setFocus)  # once unlocked: ready for the next payment
 
 
 class ReasonDialog(ChangeDialog):
