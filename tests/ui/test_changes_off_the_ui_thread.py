@@ -382,3 +382,26 @@ def test_ending_an_ended_term_again_is_refused_and_the_term_stays_ended(
             "extended") in officers_page.message.text()
     again = next(t for t in officers.list_officers(demo_db, all_terms=True) if t.id == term.id)
     assert again.ends_on == ends
+
+
+def test_a_change_made_while_the_roster_is_hidden_shows_when_it_is_opened(
+    qtbot: QtBot, window: MainWindow, demo_db: Database
+) -> None:
+    db = demo_db
+    roster_page = page(window, "roster")
+    reloads: list[bool] = []
+    roster_page.model.reloaded.connect(lambda: reloads.append(True))
+    in_office = {t.hq_id for t in officers.list_officers(db)}
+    able = next(m for m in roster.list_members(db)
+                if m.privileges.may_hold_office and m.hq_id not in in_office)
+    officers_page = page(window, "officers")
+    qtbot.keyClicks(officers_page.hq_id, able.hq_id)
+    officers_page.position.setCurrentIndex(officers_page.position.findData("Director"))
+    qtbot.mouseClick(officers_page.appoint_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert reloads == []  # hidden: nothing re-read yet
+    page(window, "roster")
+    settle(qtbot, window)
+    row = next(r for r in range(roster_page.model.rowCount())
+               if roster_page.model.index(r, 0).data() == able.hq_id)
+    assert roster_page.model.index(row, 9).data() == "Director"

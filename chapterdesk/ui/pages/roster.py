@@ -221,7 +221,8 @@ class RosterPage(Page):
         self.setTabOrder(self.copy_button, self.export_button)
         self.setTabOrder(self.export_button, self.table)
         self.category.addItem("Any category", None)  # the categories come with the first load
-        ctx.on_changes(self, ROSTER_KINDS, lambda _c: self.refresh())
+        self._stale = False  # a change landed while the page was hidden: re-read when shown
+        ctx.on_changes(self, ROSTER_KINDS, lambda _c: self._data_changed())
         ctx.on_changes(self, ("ledger",), self._ledger_changed)
         self._select_after_load: int | None = None
         self.model.loader = lambda wanted, key, descending: self.load(wanted, key, descending)
@@ -284,6 +285,9 @@ class RosterPage(Page):
         """
         self._search_serial += 1
         serial = self._search_serial
+        if self._stale:  # the data changed while the page was hidden
+            force = categories = True
+            self._stale = False
         job = self.model.load_job(
             wanted,
             self.model.sort_key if sort_key is None else sort_key,
@@ -389,10 +393,18 @@ class RosterPage(Page):
         if isinstance(target, RosterFilter):  # the first view is read when the page is built
             self._set_filter_widgets(target)
             self.load(target, categories=True)
+        elif self._stale:  # changes landed while the page was hidden
+            self.refresh()
+
+    def _data_changed(self) -> None:
+        if self.isVisible():
+            self.refresh()
+        else:  # the next view read (opening the page, a search) reads everything again
+            self._stale = True
 
     def _ledger_changed(self, changes: Any) -> None:
         if self.current_filter().owing is not None:  # who owes dues may have changed
-            self.refresh()
+            self._data_changed()
 
     def refresh(self) -> None:
         """Re-read after a change: keep the filter, the sort and the selected member.
