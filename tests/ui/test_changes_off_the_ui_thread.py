@@ -84,6 +84,42 @@ def test_the_listener_sees_a_write_made_on_the_ui_thread(
     assert any(s.startswith("INSERT INTO membership_category") for s in ui_thread_writes)
 
 
+def test_a_change_is_made_on_the_worker_and_heard_on_the_ui_thread(
+    qtbot: QtBot, asked: Asked, demo_db: Database
+) -> None:
+    from chapterdesk.ui.context import AppContext
+    from chapterdesk.ui.tasks import TaskRunner
+
+    runner = TaskRunner()
+    ctx = AppContext(demo_db, runner)
+    heard: list[tuple[set[str], bool]] = []
+    ctx.on_changes(ctx, ("settings",), lambda c: heard.append(
+        (set(c.kinds), threading.current_thread() is threading.main_thread())))
+    ignored: list[Any] = []
+    ctx.on_changes(ctx, ("ledger",), ignored.append)
+    threads: list[bool] = []
+    results: list[Any] = []
+
+    def work() -> Any:
+        threads.append(threading.current_thread() is threading.main_thread())
+        return chapter.save_category(demo_db, None, code="HON", name="Honorary",
+                                     may_vote=False, may_hold_office=False, eligible=True)
+
+    with qtbot.waitSignal(ctx.changes_made):
+        ctx.change(None, "Saving a category", work, results.append)
+    qtbot.waitUntil(lambda: bool(results))
+    assert threads == [False] and results[0].code == "HON"
+    assert heard == [({"settings"}, True)] and ignored == []
+    refusals: list[str] = []
+    ctx.change(None, "Saving a category", work, results.append,
+               lambda exc: refusals.append(exc.message))
+    qtbot.waitUntil(lambda: bool(refusals))
+    assert "already uses that code" in refusals[0] and len(heard) == 1  # nothing committed
+    ctx.detach()
+    assert ctx._heard not in demo_db.change_listeners
+    runner.shutdown()
+
+
 def test_an_officers_session_writes_nothing_on_the_ui_thread(
     qtbot: QtBot, window: MainWindow, demo_db: Database, asked: Asked,
     ui_thread_writes: list[str],
