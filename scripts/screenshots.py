@@ -23,7 +23,6 @@ os.environ.pop("CHAPTERDESK_DB", None)
 from PySide6.QtCore import QItemSelectionModel  # noqa: E402 - after the environment is set
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from chapterdesk.data.engine import Database  # noqa: E402
 from chapterdesk.data.migrate import open_database  # noqa: E402
 from chapterdesk.demo import build_demo  # noqa: E402
 from chapterdesk.services import dues  # noqa: E402
@@ -74,11 +73,9 @@ def dues_tabs(app: QApplication, window: MainWindow, prefix: str, hq_id: str) ->
         save(window, f"{prefix}-dues-{key}")
 
 
-def payment_dialogs(
-    app: QApplication, window: MainWindow, db: Database, hq_id: str, prefix: str
-) -> None:
+def payment_dialogs(app: QApplication, window: MainWindow, hq_id: str, prefix: str) -> None:
     """The payment dialog filled in, then with a purchase order refused."""
-    dialog = PaymentDialog(db, "USD", window, hq_id)
+    dialog = PaymentDialog(window.ctx, "USD", window, hq_id)  # type: ignore[arg-type]
     dialog.show()
     dialog.amount.setText("150.00")
     dialog.reference.setText("1042")
@@ -143,7 +140,7 @@ def main() -> int:
             save(window, f"{width}x{height}-{number:02d}-{key}")
             if key == "dues":
                 dues_tabs(app, window, f"{width}x{height}-{number:02d}", owing)
-        dialog = AddMemberDialog(db, window)
+        dialog = AddMemberDialog(window.ctx, window)  # type: ignore[arg-type]
         dialog.show()
         dialog.hq_id.setText(addable)
         dialog.look_up()
@@ -155,7 +152,7 @@ def main() -> int:
         settle(app, window)
         save(dialog, f"{width}x{height}-91-add-member-refused")
         dialog.close()
-        payment_dialogs(app, window, db, owing, f"{width}x{height}")
+        payment_dialogs(app, window, owing, f"{width}x{height}")
         handover = HandoverExportDialog(Path.home() / "great-lakes-handover.cdh", window)
         handover.passphrase.setText("walnut harbour tinsel")
         handover.repeat.setText("walnut harbour")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import weakref
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -46,10 +47,18 @@ NOT_AUDITED: frozenset[str] = frozenset(
 )
 
 
+# The factories already recorded. Not `event.contains`: SQLAlchemy keys that check by
+# the id() of the target, so a new factory that takes the id of one already collected
+# (every few database opens in one process) seemed to have the listener and got none:
+# nothing it wrote was audited, and the door's policy check saw no touched rows.
+_INSTALLED: weakref.WeakSet[sessionmaker[Session]] = weakref.WeakSet()
+
+
 def install_audit_trail(factory: sessionmaker[Session]) -> None:
     """Record the changes of every session `factory` makes (the writer sessions)."""
-    if not event.contains(factory, "after_flush", _record_flush):
+    if factory not in _INSTALLED:
         event.listen(factory, "after_flush", _record_flush)
+        _INSTALLED.add(factory)
 
 
 def jsonable(value: Any) -> Any:

@@ -1,18 +1,32 @@
-"""What every page shares: the open database, the task runner, the undo stack and navigation."""
+"""What every page shares: the open database, the task runner, the undo stack and navigation.
+
+Every change the window makes goes through `AppContext.change`: the service
+call (and so the door, `services.door.change`) runs on the single database
+worker, never on the UI thread, and its result or refusal comes back on the UI
+thread. The door reports what each committed change touched (a
+`services.door.Changes`) to `db.change_listeners` on the thread that made it;
+the context re-emits it as `changes_made`, which Qt queues to the UI thread,
+and each page refreshes only when the change touched what it shows (as Anki's
+`CollectionOp` returns `OpChanges`).
+"""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from chapterdesk.data.engine import Database
 from chapterdesk.errors import ChapterDeskError
 from chapterdesk.ui import ask
-from chapterdesk.ui.tasks import TaskRunner
+from chapterdesk.ui.tasks import Task, TaskRunner
+
+if TYPE_CHECKING:
+    from chapterdesk.services.door import Changes
 
 T = TypeVar("T")
 
@@ -20,6 +34,10 @@ T = TypeVar("T")
 class AppContext(QObject):
     """What pages share: the open database, the task runner, the undo stack, navigation."""
 
+    #: A committed change, with what it touched (`services.door.Changes`), on the UI thread.
+    changes_made = Signal(object)
+    #: Emitted after `changes_made` for every change, for what must hear of each one
+    #: whatever it touched; no page reloads on it.
     data_changed = Signal()
     navigate = Signal(str, object)  # page key, what to show there (e.g. a RosterFilter)
     status_message = Signal(str)
@@ -29,9 +47,54 @@ class AppContext(QObject):
         self.db = db
         self.tasks = tasks
         self.undo = QUndoStack(self)
+        #: An undo or redo step is on the worker: the next one waits for it (see ui.undo).
+        self.stepping = False
+        self.changes_made.connect(self._tell_everyone)
+        db.change_listeners.append(self._heard)
+
+    def _heard(self, changes: Changes) -> None:
+        """The door's listener: runs on the thread that made the change, so it only emits."""
+        # Queued to the UI thread when emitted elsewhere. A context deleted meanwhile
+        # (RuntimeError) has no page left to tell.
+        with contextlib.suppress(RuntimeError):
+            self.changes_made.emit(changes)
+
+    def _tell_everyone(self, _changes: Changes) -> None:
+        self.data_changed.emit()
+
+    def detach(self) -> None:
+        """Stop hearing of the database's changes (the window moves to another database)."""
+        if self._heard in self.db.change_listeners:
+            self.db.change_listeners.remove(self._heard)
+
+    def on_changes(
+        self, owner: QObject, kinds: tuple[str, ...], slot: Callable[[Changes], None]
+    ) -> None:
+        """Call `slot(changes)` after each change that touched one of `kinds` (any: empty).
+
+        The subscription lives as long as `owner` (a page or widget): it ends when
+        the owner is deleted, so a closed page is never called.
+        """
+        self.changes_made.connect(_KindsFilter(owner, kinds, slot).heard)
+
+    def change(
+        self,
+        parent: QWidget | None,
+        title: str,
+        work: Callable[[], T],
+        on_done: Callable[[T], None],
+        on_error: Callable[[ChapterDeskError], None] | None = None,
+    ) -> Task:
+        """Make a change on the database worker; `on_done(result)` runs on the UI thread.
+
+        `work` calls a service (which writes through the door) and must not touch a
+        widget. A refusal (`ChapterDeskError`) goes to `on_error`, or is shown as its
+        sentence; progress shows only if the change takes over 600 ms.
+        """
+        return self.tasks.change(parent, title, work, on_done, on_error)
 
     def attempt(self, parent: QWidget | None, action: Callable[[], T]) -> T | None:
-        """Run a quick service call; an officer-facing error is shown and None returned."""
+        """Run a quick read on the UI thread; an officer-facing error is shown and None returned."""
         try:
             return action()
         except ChapterDeskError as exc:
@@ -39,7 +102,26 @@ class AppContext(QObject):
             return None
 
     def changed(self, message: str = "") -> None:
-        """Tell every page and the status bar that the data changed."""
+        """Say in the status bar what just changed (pages refresh from `changes_made`)."""
         if message:
             self.status_message.emit(message)
-        self.data_changed.emit()
+
+
+class _KindsFilter(QObject):
+    """Passes on the changes that touched some kinds; a child of its owner, deleted with it."""
+
+    def __init__(
+        self, owner: QObject, kinds: tuple[str, ...], slot: Callable[[Changes], None]
+    ) -> None:
+        super().__init__(owner)
+        self.kinds, self.slot = kinds, slot
+
+    @Slot(object)
+    def heard(self, changes: Changes) -> None:
+        if not self.kinds or changes.touches(*self.kinds):
+            self.slot(changes)
+
+
+def touched_member(changes: Any, hq_id: str | None) -> bool:
+    """Whether a change concerned this member (or named no member, so it may have)."""
+    return hq_id is not None and (not changes.members or hq_id in changes.members)

@@ -1,8 +1,10 @@
 """ChapterDesk's own dialogs: add a member, leave the chapter, start a new chapter.
 
-Each dialog validates through the services and shows a refusal inline, in the
-service's own sentence, so the officer can correct it without losing what
-they typed. Dialogs are shown through `ask.run_dialog` (the test seam).
+Each dialog makes its change through the services on the database worker
+(`ChangeDialog`) and shows a refusal inline, in the service's own sentence, so
+the officer can correct it without losing what they typed; it closes once the
+change is committed and says what it made (`added`, `left`). Dialogs are shown
+through `ask.run_dialog` (the test seam).
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ import datetime as dt
 import html
 from pathlib import Path
 
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -28,10 +30,11 @@ from chapterdesk.data.engine import Database
 from chapterdesk.errors import ChapterDeskError
 from chapterdesk.services import roster
 from chapterdesk.services.chapter import ChapterInfo, init_chapter
-from chapterdesk.services.roster import HqRecord, RosterEntry
+from chapterdesk.services.roster import HqRecord, Membership, RosterEntry
 from chapterdesk.standing import Standing
-from chapterdesk.ui.widgets import message_label, show_message
-from chapterdesk.values import parse_iso_date
+from chapterdesk.ui.change_dialog import ChangeDialog, Changer
+from chapterdesk.ui.context import AppContext
+from chapterdesk.ui.widgets import edited_date, past_date_edit, show_message
 
 CURRENCIES = ("USD", "CAD", "GBP", "EUR", "AUD", "NZD", "CHF", "ZAR", "SGD", "HKD")
 
@@ -55,12 +58,17 @@ def hq_record_html(record: HqRecord, standing: Standing) -> str:
     return "<br>".join(lines)
 
 
-class AddMemberDialog(QDialog):
-    """Asks for an HQ ID, shows HQ's record and standing, then adds the member if allowed."""
+class AddMemberDialog(ChangeDialog):
+    """Asks for an HQ ID, shows HQ's record and standing, then adds the member if allowed.
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.db = db
+    `added(entry)` is emitted once the member is added, before the dialog closes.
+    """
+
+    added = Signal(object)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.db = ctx.db
         self.entry: RosterEntry | None = None
         self.setWindowTitle("Add a chapter member")
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 90)
@@ -85,10 +93,7 @@ class AddMemberDialog(QDialog):
         self.record.setStyleSheet(
             "QLabel { border: 1px solid palette(mid); border-radius: 4px; padding: 8px; }"
         )
-        self.joined = QLineEdit(dt.date.today().isoformat())
-        self.joined.setAccessibleName("Chapter join date")
-        self.joined.setPlaceholderText("YYYY-MM-DD")
-        self.message = message_label()
+        self.joined = past_date_edit("Chapter join date")
         form = QFormLayout()
         form.addRow("&HQ member ID:", id_row)
         form.addRow("Chapter &join date:", self.joined)
@@ -103,6 +108,7 @@ class AddMemberDialog(QDialog):
         self.buttons.accepted.connect(self.add)
         self.buttons.rejected.connect(self.reject)
         self.hq_id.textEdited.connect(lambda _t: self.add_button.setEnabled(False))
+        self.lock_while_saving(self.buttons, self.hq_id, self.lookup_button, self.joined)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -135,68 +141,106 @@ class AddMemberDialog(QDialog):
         self.adjustSize()
 
     def add(self) -> None:
-        """Add the member; a refusal stays in the dialog as a message."""
-        try:
-            joined = parse_iso_date(self.joined.text(), "chapter join date")
-            self.entry = roster.add_member(self.db, self.hq_id.text(), chapter_joined_on=joined)
-        except ChapterDeskError as exc:
-            show_message(self.message, exc.message, error=True)
-            self.adjustSize()
+        """Add the member on the worker; a refusal stays in the dialog as a message."""
+        if self.saving:
             return
+        db, hq_id, joined = self.db, self.hq_id.text(), edited_date(self.joined)
+        self.save_on_worker(
+            "Adding the member",
+            lambda: roster.add_member(db, hq_id, chapter_joined_on=joined),
+            self._added,
+        )
+
+    def _added(self, entry: RosterEntry) -> None:
+        self.entry = entry
+        self.added.emit(entry)
         self.accept()
 
 
-class LeaveDialog(QDialog):
-    """Asks for the date and reason a member leaves the chapter."""
+class LeaveDialog(ChangeDialog):
+    """Asks for the date and reason a member leaves the chapter, and records the leave.
 
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    The date is today at the latest (a leave is recorded on or after its day,
+    as the command line insists) and not before the member joined. `left(membership)`
+    is emitted once the leave is recorded, before the dialog closes.
+    """
+
+    left = Signal(object)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        hq_id: str,
+        name: str,
+        joined_on: dt.date | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(ctx, parent)
+        self.db, self.hq_id = ctx.db, hq_id
         self.setWindowTitle("Leave the chapter")
         self.left_on: dt.date | None = None
         self.reason_text = ""
+        self.membership: Membership | None = None
         intro = QLabel(
             f"{html.escape(name)} will leave the chapter. Nothing is deleted: the membership "
-            "stays in their history, and any officer term ends on the same day."
+            "stays in their history, and any officer term ends on the same day. A leave is "
+            "recorded on or after its day."
         )
         intro.setWordWrap(True)
-        self.date = QLineEdit(dt.date.today().isoformat())
-        self.date.setAccessibleName("Leave date")
+        self.date = past_date_edit("Leave date")
+        if joined_on is not None and joined_on <= dt.date.today():
+            self.date.setMinimumDate(QDate(joined_on))
         self.reason = QComboBox()
         self.reason.setEditable(True)
         self.reason.addItems(["Moved away", "Retired", "Changed careers", "Resigned", "Deceased"])
         self.reason.setCurrentText("")
         self.reason.setAccessibleName("Reason for leaving")
-        self.message = message_label()
         form = QFormLayout()
         form.addRow("Leave &date:", self.date)
         form.addRow("&Reason:", self.reason)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Leave chapter")
-        buttons.accepted.connect(self._check)
+        self.leave_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.leave_button.setText("&Leave chapter")
+        buttons.accepted.connect(self.record)
         buttons.rejected.connect(self.reject)
+        self.lock_while_saving(buttons, self.date, self.reason)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
 
-    def _check(self) -> None:
-        try:
-            self.left_on = parse_iso_date(self.date.text(), "leave date")
-        except ChapterDeskError as exc:
-            show_message(self.message, exc.message, error=True)
+    def record(self) -> None:
+        """Record the leave on the worker; a refusal stays in the dialog as a message."""
+        if self.saving:
             return
-        self.reason_text = self.reason.currentText().strip()
+        db, hq_id = self.db, self.hq_id
+        left_on, reason = edited_date(self.date), self.reason.currentText().strip()
+        self.left_on, self.reason_text = left_on, reason
+        self.save_on_worker(
+            "Recording the leave",
+            lambda: roster.leave_chapter(db, hq_id, left_on=left_on, reason=reason),
+            self._recorded,
+        )
+
+    def _recorded(self, membership: Membership) -> None:
+        self.membership = membership
+        self.left.emit(membership)
         self.accept()
 
 
-class NewChapterDialog(QDialog):
-    """Starts a chapter in a new database: name, currency and dues-year start."""
+class NewChapterDialog(ChangeDialog):
+    """Starts a chapter in a new database: name, currency and dues-year start.
 
-    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    The database is created and the chapter written on the worker (there is no
+    chapter context yet, so the window's task runner makes the change).
+    """
+
+    def __init__(self, path: Path, changer: Changer, parent: QWidget | None = None) -> None:
+        super().__init__(changer, parent)
         self.path = path
         self.db: Database | None = None
         self.info: ChapterInfo | None = None
@@ -215,7 +259,6 @@ class NewChapterDialog(QDialog):
         self.year_start = QLineEdit("01-01")
         self.year_start.setPlaceholderText("MM-DD")
         self.year_start.setAccessibleName("Dues year starts on")
-        self.message = message_label()
         form = QFormLayout()
         form.addRow("Chapter &name:", self.name)
         form.addRow("&Currency:", self.currency)
@@ -226,6 +269,7 @@ class NewChapterDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Start chapter")
         buttons.accepted.connect(self.create)
         buttons.rejected.connect(self.reject)
+        self.lock_while_saving(buttons, self.name, self.currency, self.year_start)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -233,26 +277,29 @@ class NewChapterDialog(QDialog):
         layout.addWidget(buttons)
 
     def create(self) -> None:
-        """Create the database and the chapter; a malformed value is shown inline."""
-        from chapterdesk.data.migrate import open_database
+        """Create the database and the chapter on the worker; a malformed value is shown inline."""
+        if self.saving:
+            return
+        path, name = self.path, self.name.text()
+        currency, year_start = self.currency.currentText(), self.year_start.text()
 
-        existed = self.path.exists()
-        try:
-            db = open_database(self.path, create=True)
-        except ChapterDeskError as exc:
-            show_message(self.message, exc.message, error=True)
-            return
-        try:
-            self.info = init_chapter(
-                db, self.name.text(), currency=self.currency.currentText(),
-                year_start=self.year_start.text(),
-            )
-        except ChapterDeskError as exc:
-            db.dispose()
-            if not existed:
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-            show_message(self.message, exc.message, error=True)
-            return
-        self.db = db
+        def work() -> tuple[Database, ChapterInfo]:
+            from chapterdesk.data.migrate import open_database
+
+            existed = path.exists()
+            db = open_database(path, create=True)
+            try:
+                info = init_chapter(db, name, currency=currency, year_start=year_start)
+            except ChapterDeskError:
+                db.dispose()
+                if not existed:
+                    for suffix in ("", "-wal", "-shm"):
+                        Path(f"{path}{suffix}").unlink(missing_ok=True)
+                raise
+            return db, info
+
+        self.save_on_worker("Starting the chapter", work, self._created)
+
+    def _created(self, made: tuple[Database, ChapterInfo]) -> None:
+        self.db, self.info = made
         self.accept()

@@ -178,6 +178,7 @@ class MainWindow(QMainWindow):
         if old is not None:
             gc.unfreeze()  # the old chapter's pages may now be collected (see _settle)
             self.tasks.shutdown()
+            old.detach()
             for page in self.pages.built().values():
                 self.stack.removeWidget(page)
                 page.deleteLater()
@@ -186,7 +187,8 @@ class MainWindow(QMainWindow):
                 old.db.dispose()
         self.ctx = ctx = AppContext(db, self.tasks, self)
         ctx.navigate.connect(self.go_to)
-        ctx.data_changed.connect(self.update_status)
+        # The counts, the HQ data's age and the chapter's name (in the title).
+        ctx.on_changes(ctx, ("roster", "imports", "settings"), lambda _c: self.update_status())
         ctx.status_message.connect(self._status_message)
         ctx.undo.canUndoChanged.connect(self.undo_action.setEnabled)
         ctx.undo.canRedoChanged.connect(self.redo_action.setEnabled)
@@ -286,7 +288,7 @@ class MainWindow(QMainWindow):
             return
         from chapterdesk.ui.dialogs import NewChapterDialog
 
-        dialog = NewChapterDialog(path, self)
+        dialog = NewChapterDialog(path, self.tasks, self)
         if ask.run_dialog(dialog) and dialog.db is not None:
             settings.LAST_DATABASE_FOLDER.set(str(path.parent))
             self.set_database(dialog.db)
@@ -372,14 +374,21 @@ class MainWindow(QMainWindow):
         self.redo_action.setText(f"&Redo {text}" if text else "&Redo")
 
     def undo(self) -> None:
-        """Edit → Undo: take back the last roster change of this session."""
-        if self.ctx is not None and self.ctx.undo.canUndo():
+        """Edit → Undo: take back the last change of this session (on the worker)."""
+        if self.ctx is not None and self.ctx.undo.canUndo() and not self._still_stepping():
             self.ctx.undo.undo()
 
     def redo(self) -> None:
         """Edit → Redo."""
-        if self.ctx is not None and self.ctx.undo.canRedo():
+        if self.ctx is not None and self.ctx.undo.canRedo() and not self._still_stepping():
             self.ctx.undo.redo()
+
+    def _still_stepping(self) -> bool:
+        """Whether the last undo or redo is still on its way (the next one waits for it)."""
+        if self.ctx is not None and self.ctx.stepping:
+            self._status_message("Still making the last undo or redo; try again in a moment.")
+            return True
+        return False
 
     def find(self) -> None:
         """Edit → Find: the roster's search box."""
@@ -423,5 +432,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         settings.WINDOW_GEOMETRY.set(self.saveGeometry())
         self.tasks.shutdown()
+        if self.ctx is not None:
+            self.ctx.detach()
         gc.unfreeze()  # what the window froze (see _settle) may be collected again
         super().closeEvent(event)

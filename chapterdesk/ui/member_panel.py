@@ -4,21 +4,24 @@ HQ facts are read-only and labelled with the date of the HQ data they come
 from (HQ owns them). The member's dues ledger and balance are shown with
 "Record payment…" and "Reverse…" (postings are never undone with Ctrl+Z).
 Chapter facts are edited here and saved through
-`services.roster.update_chapter_facts`; a refused value is shown inline and
-nothing is written; a saved edit can be undone with Ctrl+Z.
+`services.roster.update_chapter_facts` on the database worker; the dates are
+days that have come (the editors stop at today, and the service's sentence is
+shown inline if a future day gets through), a refused value is shown inline
+and nothing is written; a saved edit can be undone with Ctrl+Z.
 """
 
 from __future__ import annotations
 
 import html
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -31,12 +34,13 @@ from chapterdesk.services import roster
 from chapterdesk.services.chapter import hq_data_status
 from chapterdesk.services.roster import MemberDetail
 from chapterdesk.standing import Standing
-from chapterdesk.ui.context import AppContext
+from chapterdesk.ui import ask
+from chapterdesk.ui.context import AppContext, touched_member
 from chapterdesk.ui.dues.ledger_view import LedgerView
 from chapterdesk.ui.member_history import MemberHistoryBox
+from chapterdesk.ui.pages.roster import ROSTER_KINDS
 from chapterdesk.ui.undo import ChapterFacts, EditChapterFacts
-from chapterdesk.ui.widgets import message_label, show_message
-from chapterdesk.values import parse_iso_date
+from chapterdesk.ui.widgets import edited_date, message_label, past_date_edit, show_message
 
 STANDING_STYLE = {
     Standing.GOOD: ("#1b6e3a", "#e7f4ea"),
@@ -62,6 +66,7 @@ class MemberPanel(QScrollArea):
         super().__init__(parent)
         self.ctx = ctx
         self.detail: MemberDetail | None = None
+        self._last_shown: str | None = None  # the member the facts message is about
         self.setWidgetResizable(True)
         self.setAccessibleName("Member details")
         body = QWidget()
@@ -86,16 +91,17 @@ class MemberPanel(QScrollArea):
 
         self.facts_box = QGroupBox("Chapter facts")
         facts = QFormLayout(self.facts_box)
-        self.joined = QLineEdit()
-        self.joined.setAccessibleName("Chapter join date")
-        self.joined.setPlaceholderText("YYYY-MM-DD")
-        self.worked = QLineEdit()
-        self.worked.setAccessibleName("Last day worked")
-        self.worked.setPlaceholderText("YYYY-MM-DD, blank if still employed")
-        self.worked.setToolTip(
-            "A member who loses their job keeps Regular privileges for 180 days after the "
-            "last day worked."
-        )
+        self.joined = past_date_edit("Chapter join date")
+        self.worked_set = QCheckBox("Has left their &job")
+        self.worked_set.setAccessibleName("Last day worked recorded")
+        self.worked = past_date_edit("Last day worked")
+        self.worked.setEnabled(False)
+        self.worked_set.toggled.connect(self.worked.setEnabled)
+        tip = ("A member who loses their job keeps Regular privileges for 180 days after the "
+               "last day worked. Leave it unticked while they are employed.")
+        self.worked_set.setToolTip(tip)
+        self.worked.setToolTip(tip)
+
         self.notes = QPlainTextEdit()
         self.notes.setAccessibleName("Notes")
         self.notes.setTabChangesFocus(True)
@@ -103,7 +109,8 @@ class MemberPanel(QScrollArea):
         self.save_button = QPushButton("&Save chapter facts")
         self.save_button.clicked.connect(self.save_facts)
         self.facts_message = message_label()
-        facts.addRow("Chapter &joined:", self.joined)
+        facts.addRow("Chapter j&oined:", self.joined)
+        facts.addRow("", self.worked_set)
         facts.addRow("Last day &worked:", self.worked)
         facts.addRow("&Notes:", self.notes)
         buttons = QHBoxLayout()
@@ -141,6 +148,11 @@ class MemberPanel(QScrollArea):
         layout.addLayout(leave_row)
         layout.addStretch(1)
         self._set_sections_visible(False)
+        self._saving = False
+        # The roster's re-read shows the member again after a change to what it lists;
+        # a posting (or a rate) changes only the member's trail here (the ledger view
+        # re-reads itself).
+        ctx.on_changes(self, ("ledger", "rates"), self._dues_changed)
 
     def _set_sections_visible(self, visible: bool) -> None:
         for widget in (self.hq_box, self.facts_box, self.privileges_box, self.terms_box,
@@ -149,9 +161,15 @@ class MemberPanel(QScrollArea):
             widget.setVisible(visible)
 
     def show_member(self, hq_id: str | None) -> None:
-        """Show one member (None: nothing selected); a re-show keeps the last message."""
-        if hq_id is None or self.detail is None or self.detail.hq.hq_id != hq_id:
+        """Show one member (None: nothing selected); a re-show keeps the last message.
+
+        The roster shows nobody for a moment while it re-reads after a change: the
+        message about the member ("Saved…") stays until another member is shown.
+        """
+        if hq_id is not None and hq_id != self._last_shown:
             show_message(self.facts_message, "", error=False)
+        if hq_id is not None:
+            self._last_shown = hq_id
         if hq_id is None:
             self.detail = None
             self.ledger.show_member(None)
@@ -199,10 +217,14 @@ class MemberPanel(QScrollArea):
         current = detail.current
         self.facts_box.setEnabled(current is not None)
         self.leave_button.setEnabled(current is not None)
+        today = QDate.currentDate()  # the editors' maximum follows the calendar
+        self.joined.setMaximumDate(today)
+        self.worked.setMaximumDate(today)
         if current is not None:
             m = current.membership
-            self.joined.setText(m.chapter_joined_on.isoformat())
-            self.worked.setText(m.employment_ended_on.isoformat() if m.employment_ended_on else "")
+            self.joined.setDate(QDate(m.chapter_joined_on))
+            self.worked_set.setChecked(m.employment_ended_on is not None)
+            self.worked.setDate(QDate(m.employment_ended_on or m.chapter_joined_on))
             self.notes.setPlainText(m.notes)
             p = current.privileges
             lines = [
@@ -213,8 +235,7 @@ class MemberPanel(QScrollArea):
             ]
             self.privileges.setText("<br>".join(lines))
         else:
-            for widget in (self.joined, self.worked):
-                widget.clear()
+            self.worked_set.setChecked(False)
             self.notes.clear()
             self.privileges.setText("Not a current chapter member.")
         self.terms.setText(
@@ -249,37 +270,66 @@ class MemberPanel(QScrollArea):
         m = self.detail.current.membership
         return ChapterFacts(m.chapter_joined_on, m.notes, m.employment_ended_on)
 
+    def edited_facts(self) -> ChapterFacts:
+        """The chapter facts as the form shows them."""
+        return ChapterFacts(
+            edited_date(self.joined),
+            self.notes.toPlainText(),
+            edited_date(self.worked) if self.worked_set.isChecked() else None,
+        )
+
     def save_facts(self) -> bool:
-        """Save the edited chapter facts; a refused value is shown inline, nothing written."""
+        """Save the edited chapter facts on the worker; True when a save was started.
+
+        A refused value is shown inline and nothing is written; once saved, the
+        edit goes on the undo stack.
+        """
         before = self.current_facts()
-        if before is None or self.detail is None:
+        if before is None or self.detail is None or self._saving:
             return False
-        try:
-            after = ChapterFacts(
-                parse_iso_date(self.joined.text(), "chapter join date"),
-                self.notes.toPlainText(),
-                parse_iso_date(self.worked.text(), "last day worked")
-                if self.worked.text().strip()
-                else None,
-            )
-            if after == before:
-                show_message(self.facts_message, "Nothing changed.", error=False)
-                return False
-            roster.update_chapter_facts(
-                self.ctx.db,
-                self.detail.hq.hq_id,
-                chapter_joined_on=after.chapter_joined_on,
-                notes=after.notes,
+        after = self.edited_facts()
+        if after == before:
+            show_message(self.facts_message, "Nothing changed.", error=False)
+            return False
+        db, hq_id, name = self.ctx.db, self.detail.hq.hq_id, self.detail.hq.display_name
+
+        def work() -> Any:
+            return roster.update_chapter_facts(
+                db, hq_id, chapter_joined_on=after.chapter_joined_on, notes=after.notes,
                 employment_ended_on=after.employment_ended_on,
             )
-        except ChapterDeskError as exc:
-            show_message(self.facts_message, exc.message, error=True)
-            return False
-        name = self.detail.hq.display_name
-        self.ctx.undo.push(EditChapterFacts(self.ctx, self.detail.hq.hq_id, name, before, after))
-        self.ctx.changed(f"Saved the chapter facts of {name}.")
-        show_message(self.facts_message, "Saved. Ctrl+Z undoes it.", error=False)
+
+        def saved(_membership: Any) -> None:
+            self.ctx.undo.push(EditChapterFacts(self.ctx, hq_id, name, before, after))
+            self.ctx.changed(f"Saved the chapter facts of {name}.")
+            if self._showing(hq_id):
+                show_message(self.facts_message, "Saved. Ctrl+Z undoes it.", error=False)
+
+        def refused(exc: ChapterDeskError) -> None:
+            if self._showing(hq_id):
+                show_message(self.facts_message, exc.message, error=True)
+            else:  # the officer moved on to another member meanwhile
+                ask.warn(self, f"The chapter facts of {name} were not saved: {exc.message}")
+
+        def ended() -> None:
+            self._saving = False
+            self.save_button.setEnabled(True)
+
+        self._saving = True
+        self.save_button.setEnabled(False)
+        show_message(self.facts_message, "", error=False)
+        self.ctx.change(self, f"Saving the chapter facts of {name}", work, saved,
+                        refused).done.connect(ended)
         return True
+
+    def _showing(self, hq_id: str) -> bool:
+        return self.detail is not None and self.detail.hq.hq_id == hq_id
+
+    def _dues_changed(self, changes: Any) -> None:
+        hq_id = self.detail.hq.hq_id if self.detail is not None else None
+        if touched_member(changes, hq_id) and not changes.touches(*ROSTER_KINDS):
+            assert hq_id is not None
+            self.changes_box.show_member(hq_id)
 
     def _leave(self) -> None:
         if self.detail is not None:

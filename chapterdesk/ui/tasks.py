@@ -110,9 +110,11 @@ class Task(QObject):
         on_done: Callable[[Any], None],
         on_error: Callable[[ChapterDeskError], None] | None,
         show_progress: bool,
+        cancellable: bool = True,
     ) -> None:
         super().__init__(runner)
         self.title, self.parent_widget = title, parent_widget
+        self.cancellable = cancellable
         self.on_done, self.on_error = on_done, on_error
         self.stop = threading.Event()
         self.running = True
@@ -139,6 +141,8 @@ class Task(QObject):
         dialog.setMinimumDuration(0)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
+        if not self.cancellable:  # a change under way is finished, never left half done
+            dialog.setCancelButton(None)
         dialog.canceled.connect(self.cancel)
         self.dialog = dialog
         self._progress(*self._last)
@@ -213,13 +217,38 @@ class TaskRunner(QObject):
         parent: QWidget | None = None,
         on_error: Callable[[ChapterDeskError], None] | None = None,
         show_progress: bool = True,
+        cancellable: bool = True,
     ) -> Task:
-        """Start `job` off the UI thread; `on_done(result)` runs on the UI thread when it ends."""
-        task = Task(self, title, parent, on_done, on_error, show_progress)
+        """Start `job` off the UI thread; `on_done(result)` runs on the UI thread when it ends.
+
+        `cancellable=False`: the progress dialog has no Cancel button.
+        """
+        task = Task(self, title, parent, on_done, on_error, show_progress, cancellable)
         self.active.add(task)
         task.done.connect(lambda: self._task_done(task))
         self.pool.start(_Runnable(job, task.signals, task.stop))
         return task
+
+    def change(
+        self,
+        parent: QWidget | None,
+        title: str,
+        work: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[ChapterDeskError], None] | None = None,
+    ) -> Task:
+        """Make one change to the database on the worker (see `AppContext.change`).
+
+        A change waits its turn behind the jobs already queued; once it starts it
+        is finished (its progress dialog, shown after 600 ms, has no Cancel), and
+        the door commits all of it or nothing.
+        """
+
+        def job(_progress: Progress, _cancelled: Callable[[], bool]) -> Any:
+            return work()
+
+        return self.run(job, title=title, on_done=on_done, parent=parent, on_error=on_error,
+                        cancellable=False)
 
     def when_idle(self, start: Callable[[], None]) -> None:
         """Call `start` (on the UI thread) once no job is running and the window has repainted.

@@ -1,23 +1,30 @@
-"""Undo and redo of this session's roster changes, each step a call to a service.
+"""Undo and redo of this session's changes, each step a service call made on the worker.
 
 The change itself is made (and refused, if the bylaws say so) before the
-command is pushed, so the first `redo()` Qt makes on push does nothing. If a
-later undo is refused (the new member has since been made an officer, say),
-the refusal is shown and the step is dropped from the stack.
+command is pushed, so the first `redo()` Qt makes on push does nothing. Each
+later undo or redo hands its service call to the database worker
+(`AppContext.change`); the stack moves at once, and the next step waits until
+this one has landed. If the worker refuses a step (the member's HQ
+membership lapsed before their leave is taken back, say), the officer is told
+the sentence and the step is dropped from the stack, so the stack again
+describes the data: what is left to undo is what can still be undone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+import shiboken6
 from PySide6.QtGui import QUndoCommand
 
 from chapterdesk.errors import ChapterDeskError
 from chapterdesk.services import roster
 from chapterdesk.ui import ask
 from chapterdesk.ui.context import AppContext
+
+__all__ = ["AddMember", "ChapterFacts", "EditChapterFacts", "LeaveChapter", "ServiceCommand"]
 
 
 @dataclass(frozen=True)
@@ -29,40 +36,83 @@ class ChapterFacts:
     employment_ended_on: dt.date | None
 
 
-class _ServiceCommand(QUndoCommand):
+class ServiceCommand(QUndoCommand):
+    """An undoable change whose `apply` and `revert` call services (on the worker thread)."""
+
     def __init__(self, ctx: AppContext, text: str) -> None:
         super().__init__(text)
         self.ctx = ctx
         self._pushed = False
-
-    def _step(self, action: Callable[[], object], message: str) -> None:
-        try:
-            action()
-        except ChapterDeskError as exc:
-            ask.warn(None, exc.message)
-            self.setObsolete(True)
-            return
-        self.ctx.changed(message)
+        self._dropping = False  # being taken off the stack: Qt's last call does nothing
 
     def redo(self) -> None:
         if not self._pushed:  # the change was already made before the push
             self._pushed = True
             return
-        self._step(self.apply, f"Redone: {self.text()}")
+        if not self._dropping:
+            self._step(redoing=True)
 
     def undo(self) -> None:
-        self._step(self.revert, f"Undone: {self.text()}")
+        if not self._dropping:
+            self._step(redoing=False)
 
-    def apply(self) -> None:
-        """Make the change (again)."""
+    def _step(self, *, redoing: bool) -> None:
+        ctx, text = self.ctx, self.text()
+        verb = "Redone" if redoing else "Undone"
+        landed = False
+        ctx.stepping = True
+
+        def done(result: Any) -> None:
+            nonlocal landed
+            landed = True
+            if shiboken6.isValid(self):
+                self.landed(result, redoing=redoing)
+            ctx.changed(f"{verb}: {text}.")
+
+        def refused(exc: ChapterDeskError) -> None:
+            ask.warn(None, f"{'Redo' if redoing else 'Undo'} of {text} was refused: "
+                     f"{exc.message}")
+
+        def ended() -> None:
+            ctx.stepping = False
+            if not landed and shiboken6.isValid(self):
+                self._drop(redoing=redoing)
+
+        work = self.apply if redoing else self.revert
+        title = f"{'Redoing' if redoing else 'Undoing'} {text}"
+        ctx.change(None, title, work, done, refused).done.connect(ended)
+
+    def _drop(self, *, redoing: bool) -> None:
+        """Take this step off the stack: it was refused, so the data is as before the step.
+
+        An undo that was refused leaves this command first on the redo side (the
+        change still stands, and cannot be undone); a refused redo leaves it last
+        on the undo side (the change stands undone). Marked obsolete, it is deleted
+        by the stack's next move over it, which is made here and does nothing else.
+        """
+        stack = self.ctx.undo
+        where = stack.index() - 1 if redoing else stack.index()
+        self.setObsolete(True)
+        if 0 <= where < stack.count() and stack.command(where) is self:
+            self._dropping = True
+            if redoing:
+                stack.undo()  # Qt skips undo() of an obsolete command and deletes it
+            else:
+                stack.redo()  # redo() does nothing now; Qt then deletes the command
+
+    def landed(self, result: Any, *, redoing: bool) -> None:
+        """A step landed (on the UI thread): keep what it returned, if needed."""
+
+    def apply(self) -> Any:
+        """Make the change (again); runs on the worker thread."""
         raise NotImplementedError
 
-    def revert(self) -> None:
-        """Take the change back."""
+    def revert(self) -> Any:
+        """Take the change back; runs on the worker thread."""
         raise NotImplementedError
 
 
-class EditChapterFacts(_ServiceCommand):
+class EditChapterFacts(ServiceCommand):
     """An edit of a member's chapter facts."""
 
     def __init__(
@@ -71,8 +121,8 @@ class EditChapterFacts(_ServiceCommand):
         super().__init__(ctx, f"edit chapter facts of {name}")
         self.hq_id, self.before, self.after = hq_id, before, after
 
-    def _write(self, facts: ChapterFacts) -> None:
-        roster.update_chapter_facts(
+    def _write(self, facts: ChapterFacts) -> roster.Membership:
+        return roster.update_chapter_facts(
             self.ctx.db,
             self.hq_id,
             chapter_joined_on=facts.chapter_joined_on,
@@ -80,14 +130,14 @@ class EditChapterFacts(_ServiceCommand):
             employment_ended_on=facts.employment_ended_on,
         )
 
-    def apply(self) -> None:
-        self._write(self.after)
+    def apply(self) -> roster.Membership:
+        return self._write(self.after)
 
-    def revert(self) -> None:
-        self._write(self.before)
+    def revert(self) -> roster.Membership:
+        return self._write(self.before)
 
 
-class AddMember(_ServiceCommand):
+class AddMember(ServiceCommand):
     """Adding a member; undone only while nothing refers to the new membership."""
 
     def __init__(
@@ -96,15 +146,18 @@ class AddMember(_ServiceCommand):
         super().__init__(ctx, f"add {name}")
         self.hq_id, self.membership_id, self.joined = hq_id, membership_id, joined
 
-    def apply(self) -> None:
-        entry = roster.add_member(self.ctx.db, self.hq_id, chapter_joined_on=self.joined)
-        self.membership_id = entry.membership.id
+    def apply(self) -> roster.RosterEntry:
+        return roster.add_member(self.ctx.db, self.hq_id, chapter_joined_on=self.joined)
+
+    def landed(self, result: Any, *, redoing: bool) -> None:
+        if redoing:  # a new membership: the next undo takes back this one
+            self.membership_id = result.membership.id
 
     def revert(self) -> None:
         roster.remove_membership_added_in_error(self.ctx.db, self.membership_id)
 
 
-class LeaveChapter(_ServiceCommand):
+class LeaveChapter(ServiceCommand):
     """A member leaving; undone only when the leave ended no officer term."""
 
     def __init__(
@@ -115,8 +168,9 @@ class LeaveChapter(_ServiceCommand):
         self.hq_id, self.membership_id = hq_id, membership_id
         self.left_on, self.reason = left_on, reason
 
-    def apply(self) -> None:
-        roster.leave_chapter(self.ctx.db, self.hq_id, left_on=self.left_on, reason=self.reason)
+    def apply(self) -> roster.Membership:
+        return roster.leave_chapter(self.ctx.db, self.hq_id, left_on=self.left_on,
+                                    reason=self.reason)
 
-    def revert(self) -> None:
-        roster.reopen_membership(self.ctx.db, self.membership_id)
+    def revert(self) -> roster.Membership:
+        return roster.reopen_membership(self.ctx.db, self.membership_id)

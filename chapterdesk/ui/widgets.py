@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from PySide6.QtCore import QDate
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication, QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QDateEdit, QFrame, QLabel, QVBoxLayout, QWidget
 
 
 @dataclass(frozen=True)
@@ -81,3 +83,26 @@ def show_message(label: QLabel, text: str, *, error: bool) -> None:
         "padding: 6px 8px; }"
     )
     label.setVisible(bool(text))
+
+
+def past_date_edit(name: str, value: dt.date | None = None) -> QDateEdit:
+    """A date editor for a day that has come (a join or leave date): today at the latest.
+
+    The service refuses a future day with its own sentence whatever the editor
+    allows; the editor's maximum just keeps the officer from typing one.
+    """
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setAccessibleName(name)
+    edit.setMinimumDate(QDate(1900, 1, 1))
+    edit.setMaximumDate(QDate.currentDate())
+    edit.setDate(QDate(value) if value is not None else QDate.currentDate())
+    return edit
+
+
+def edited_date(edit: QDateEdit) -> dt.date:
+    """The day a date editor shows."""
+    day = edit.date().toPython()
+    assert isinstance(day, dt.date)
+    return day

@@ -111,3 +111,30 @@ def test_audit_list_and_export_from_the_command_line(cli, demo_path: Path, tmp_p
             cli("audit", "list", "--limit", "100000", "--db", str(demo_path), "--json").stdout
         )
     )
+
+
+def test_every_writer_factory_gets_the_trail_once_however_many_came_before() -> None:
+    # SQLAlchemy's event.contains() keys a target by id(): a new session factory that took
+    # the id of one already collected seemed to have the listener, and got none, so every
+    # few databases opened in one process wrote without a trail or the door's policy check.
+    import gc
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import sessionmaker
+
+    from chapterdesk.data.audit_trail import _record_flush, install_audit_trail
+
+    engine = create_engine("sqlite://")
+    counts = []
+    for number in range(200):
+        factory = sessionmaker(engine)
+        install_audit_trail(factory)
+        install_audit_trail(factory)  # a second call adds nothing
+        session = factory()
+        counts.append(list(session.dispatch.after_flush).count(_record_flush))
+        session.close()
+        del session, factory
+        if number % 5 == 0:
+            gc.collect()  # let the ids of dead factories be taken again
+    engine.dispose()
+    assert set(counts) == {1}

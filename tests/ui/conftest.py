@@ -76,6 +76,11 @@ def settle(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: not window.tasks.busy(), timeout=15_000)
 
 
+def saved(qtbot: QtBot, dialog: Any) -> None:
+    """Wait until a dialog's change has landed on the worker (or been refused)."""
+    qtbot.waitUntil(lambda: not dialog.saving, timeout=15_000)
+
+
 @pytest.fixture
 def window(qtbot: QtBot, demo_db: Database, asked: Asked) -> Iterator[MainWindow]:
     """The main window on a fresh 120-member demo chapter, its first figures loaded."""

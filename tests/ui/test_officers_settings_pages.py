@@ -13,7 +13,7 @@ from chapterdesk.services import chapter, officers, roster
 from chapterdesk.standing import Standing
 from chapterdesk.ui.main_window import MainWindow
 from chapterdesk.ui.pages.settings_page import CategoryDialog, PositionDialog
-from tests.ui.conftest import Asked, page, settle
+from tests.ui.conftest import Asked, page, saved, settle
 
 
 def test_officer_eligibility_is_shown_and_enforced(qtbot: QtBot, window: MainWindow,
@@ -26,6 +26,7 @@ def test_officer_eligibility_is_shown_and_enforced(qtbot: QtBot, window: MainWin
     assert "lapsed" in officers_page.eligibility.text()
     officers_page.position.setCurrentIndex(officers_page.position.findData("Director"))
     qtbot.mouseClick(officers_page.appoint_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     assert f"({lapsed.hq_id}) cannot be Director" in officers_page.message.text()
     assert officers_page.table.rowCount() == 7
 
@@ -37,9 +38,11 @@ def test_officer_eligibility_is_shown_and_enforced(qtbot: QtBot, window: MainWin
     qtbot.waitUntil(lambda: "may hold office" in officers_page.eligibility.text())
     officers_page.position.setCurrentIndex(officers_page.position.findData("President"))
     qtbot.mouseClick(officers_page.appoint_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     assert "single-holder position" in officers_page.message.text()
     officers_page.position.setCurrentIndex(officers_page.position.findData("Director"))
     qtbot.mouseClick(officers_page.appoint_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     assert f"is Director from {dt.date.today().isoformat()}" in officers_page.message.text()
     assert officers_page.table.rowCount() == 8
     assert able.hq_id in {t.hq_id for t in officers.list_officers(demo_db)}
@@ -47,8 +50,8 @@ def test_officer_eligibility_is_shown_and_enforced(qtbot: QtBot, window: MainWin
     officers_page.table.selectRow(0)
     officers_page.end_on.setText("1999-01-01")
     qtbot.mouseClick(officers_page.end_button, Qt.MouseButton.LeftButton)
-    assert "cannot end" in officers_page.message.text()
     settle(qtbot, window)
+    assert "cannot end" in officers_page.message.text()
 
 
 def test_settings_are_validated_and_saved(qtbot: QtBot, window: MainWindow,
@@ -80,30 +83,28 @@ def test_categories_and_positions_are_added_through_their_dialogs(
     settings_page = page(window, "settings")
     messages: list[str] = []
 
-    def saved(dialog: QDialog) -> bool:
-        # The dialog saves on the worker thread: wait for it to close or to say why not.
-        qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted
-                        or dialog.message.text() != "", timeout=10_000)
-        return dialog.result() == QDialog.DialogCode.Accepted
-
     def category(dialog: QDialog) -> bool:
         assert isinstance(dialog, CategoryDialog)
         qtbot.keyClicks(dialog.code, "REG")
         qtbot.keyClicks(dialog.name, "Life Member")
         dialog.save()
-        assert not saved(dialog)
+        saved(qtbot, dialog)
         messages.append(dialog.message.text())
+        assert dialog.result() != QDialog.DialogCode.Accepted  # still open, nothing lost
+        assert dialog.name.text() == "Life Member"
         dialog.code.setText("LIFE")
         dialog.vote.setChecked(True)
         dialog.office.setChecked(True)
         dialog.vote.setChecked(False)
         dialog.save()
-        assert not saved(dialog)
+        saved(qtbot, dialog)
+        assert dialog.result() != QDialog.DialogCode.Accepted  # office without a vote
         messages.append(dialog.message.text())
         dialog.office.setChecked(False)
         dialog.vote.setChecked(True)
         dialog.save()
-        return saved(dialog)
+        saved(qtbot, dialog)
+        return dialog.result() == QDialog.DialogCode.Accepted
 
     asked.dialog_handler = category
     settings_page.edit_category(new=True)
@@ -117,7 +118,8 @@ def test_categories_and_positions_are_added_through_their_dialogs(
         assert isinstance(dialog, PositionDialog)
         qtbot.keyClicks(dialog.name, "Programs Chair")
         dialog.save()
-        return saved(dialog)
+        saved(qtbot, dialog)
+        return dialog.result() == QDialog.DialogCode.Accepted
 
     asked.dialog_handler = position
     settings_page.edit_position(new=True)

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
@@ -20,7 +20,7 @@ from chapterdesk.standing import Standing
 from chapterdesk.ui.dialogs import AddMemberDialog, LeaveDialog
 from chapterdesk.ui.main_window import MainWindow
 from chapterdesk.ui.roster_model import RosterModel
-from tests.ui.conftest import Asked, page, settle
+from tests.ui.conftest import Asked, page, saved, settle
 
 
 def select_rows(view_page, rows: list[int]) -> None:  # type: ignore[no-untyped-def]
@@ -110,7 +110,10 @@ def test_add_member_shows_hq_record_then_adds_and_undo_takes_it_back(
         qtbot.mouseClick(dialog.lookup_button, Qt.MouseButton.LeftButton)
         assert lapsed.last_name in dialog.record.text()
         qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+        assert not dialog.add_button.isEnabled()  # locked while the worker adds
+        saved(qtbot, dialog)
         assert f"Cannot add {lapsed.hq_id} to the chapter" in dialog.message.text()
+        assert dialog.add_button.isEnabled() and dialog.hq_id.text() == lapsed.hq_id
         assert not dialog.message.isHidden() and dialog.result() != QDialog.DialogCode.Accepted
         return False
 
@@ -123,7 +126,9 @@ def test_add_member_shows_hq_record_then_adds_and_undo_takes_it_back(
         qtbot.keyClicks(dialog.hq_id, good.hq_id)
         qtbot.keyClick(dialog.hq_id, Qt.Key.Key_Return)
         assert "good standing" in dialog.record.text()
+        assert dialog.joined.maximumDate() == QDate.currentDate()
         qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+        saved(qtbot, dialog)
         return dialog.result() == QDialog.DialogCode.Accepted
 
     asked.dialog_handler = accepted
@@ -136,8 +141,9 @@ def test_add_member_shows_hq_record_then_adds_and_undo_takes_it_back(
     assert roster_page.model.rowCount() == 120
     assert roster.member_detail(demo_db, good.hq_id).current is None
     window.redo_action.trigger()
-    assert roster.member_detail(demo_db, good.hq_id).current is not None
     settle(qtbot, window)
+    assert roster.member_detail(demo_db, good.hq_id).current is not None
+    assert roster_page.model.rowCount() == 121
 
 
 def test_chapter_facts_refused_then_saved_then_undone(
@@ -148,13 +154,21 @@ def test_chapter_facts_refused_then_saved_then_undone(
     panel = roster_page.panel
     hq_id = panel.detail.hq.hq_id
     before = roster.member_detail(demo_db, hq_id).current.membership
-    panel.joined.setText("2999-01-01")
+    # The editor stops at today; a future day that gets through is refused by the service.
+    assert panel.joined.maximumDate() == QDate.currentDate()
+    panel.joined.setDate(QDate(2999, 1, 1))
+    assert panel.joined.date() == QDate.currentDate()
+    panel.joined.setMaximumDate(QDate(3000, 1, 1))
+    panel.joined.setDate(QDate(2999, 1, 1))
     qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
-    assert "is in the future" in panel.facts_message.text()
+    settle(qtbot, window)
+    assert "is in the future; record the member on or after the day they join" in (
+        panel.facts_message.text())
     assert roster.member_detail(demo_db, hq_id).current.membership == before
-    panel.joined.setText("2020-02-02")
+    panel.joined.setDate(QDate(2020, 2, 2))
     panel.notes.setPlainText("Chairs the programme committee.")
     qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     assert panel.facts_message.text().startswith("Saved")
     after = roster.member_detail(demo_db, hq_id).current.membership
     assert (after.chapter_joined_on, after.notes) == (
@@ -165,7 +179,7 @@ def test_chapter_facts_refused_then_saved_then_undone(
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     settle(qtbot, window)
     assert roster.member_detail(demo_db, hq_id).current.membership == before
-    assert panel.joined.text() == before.chapter_joined_on.isoformat()
+    assert panel.joined.date().toPython() == before.chapter_joined_on
     settle(qtbot, window)
 
 
@@ -181,8 +195,9 @@ def test_leave_chapter_and_undo(qtbot: QtBot, window: MainWindow, demo_db: Datab
     def leave(dialog: QDialog) -> bool:
         assert isinstance(dialog, LeaveDialog)
         dialog.reason.setCurrentText("Moved away")
-        dialog._check()
-        return True
+        dialog.record()
+        saved(qtbot, dialog)
+        return dialog.result() == QDialog.DialogCode.Accepted
 
     asked.dialog_handler = leave
     qtbot.mouseClick(roster_page.panel.leave_button, Qt.MouseButton.LeftButton)

@@ -15,7 +15,7 @@ from chapterdesk.ui import settings
 from chapterdesk.ui.dialogs import NewChapterDialog
 from chapterdesk.ui.main_window import MainWindow
 from chapterdesk.ui.pages import page_classes, page_entries
-from tests.ui.conftest import Asked, settle
+from tests.ui.conftest import Asked, saved, settle
 
 
 def test_first_run_shows_the_welcome_page_then_opens_the_demo(qtbot: QtBot, asked: Asked) -> None:
@@ -56,11 +56,13 @@ def test_start_a_new_chapter_refuses_a_bad_currency_inline(
         qtbot.keyClicks(dialog.name, "Lakes Chapter")
         dialog.currency.setCurrentText("dollars")
         dialog.create()
+        saved(qtbot, dialog)
         seen.append(dialog.message.text())
         assert dialog.result() != QDialog.DialogCode.Accepted
         assert not (tmp_path / "lakes.sqlite3").exists()
         dialog.currency.setCurrentText("CAD")
         dialog.create()
+        saved(qtbot, dialog)
         return dialog.result() == QDialog.DialogCode.Accepted
 
     asked.dialog_handler = fill

@@ -19,7 +19,7 @@ from chapterdesk.ui.dues.dialogs import PaymentDialog
 from chapterdesk.ui.dues.target import DuesTarget
 from chapterdesk.ui.main_window import MainWindow
 from chapterdesk.ui.pages.dues_card import BARS, short_money
-from tests.ui.conftest import Asked, page, settle
+from tests.ui.conftest import Asked, page, saved, settle
 
 
 def test_balances_and_aging_match_the_service(qtbot: QtBot, window: MainWindow) -> None:
@@ -143,7 +143,9 @@ def test_member_panel_shows_the_ledger_and_records_a_payment(
         assert isinstance(dialog, PaymentDialog) and dialog.finder.text() == hq_id
         dialog.amount.setText(str(balance.outstanding))
         dialog.method.setCurrentIndex(dialog.method.findText("Money order"))
-        return dialog.record() is not None
+        dialog.record()
+        saved(qtbot, dialog)
+        return bool(dialog.receipts)
 
     asked.dialog_handler = pay
     ledger.pay_button.click()

@@ -15,7 +15,7 @@ from chapterdesk.services import dues
 from chapterdesk.ui.dues.dialogs import PaymentDialog, ReasonDialog
 from chapterdesk.ui.dues.target import DuesTarget
 from chapterdesk.ui.main_window import MainWindow
-from tests.ui.conftest import Asked, settle
+from tests.ui.conftest import Asked, saved, settle
 
 
 def open_tab(qtbot: QtBot, window: MainWindow, tab: str, **what: Any) -> Any:
@@ -38,14 +38,21 @@ def test_set_a_rate_refuse_a_bad_one_and_undo(qtbot: QtBot, window: MainWindow) 
     assert page.rates.year.value() == year
     assert rate_index(page, "Regular", 1).data() == "not set"
     assert page.rates.rates.setData(rate_index(page, "Regular", 1), "1,175.50")
+    settle(qtbot, window)
     assert [(r.category_name, r.amount) for r in dues.list_rates(db, year)] == [
         ("Regular", Decimal("1175.50"))]
     assert rate_index(page, "Regular", 1).data() == "$1,175.50"
     # A malformed amount is refused with the service's sentence, and nothing is written.
-    assert not page.rates.rates.setData(rate_index(page, "Regular", 2), "90.001")
+    page.rates.rates.setData(rate_index(page, "Regular", 2), "90.001")
+    settle(qtbot, window)
     assert "fraction of a cent" in page.rates.message.text()
     assert dues.list_rates(db, year)[0].nonprofit_amount is None
+    assert rate_index(page, "Regular", 2).data() == "not set"
+    # Before a full rate exists, another amount is refused at once.
+    assert not page.rates.rates.setData(rate_index(page, "Associate", 2), "80")
+    assert "Set the full Associate rate" in page.rates.message.text()
     assert page.rates.rates.setData(rate_index(page, "Regular", 2), "$90")
+    settle(qtbot, window)
     assert dues.list_rates(db, year)[0].nonprofit_amount == Decimal("90.00")
     # Ctrl+Z takes rate changes back, one at a time, through the services.
     assert window.undo_action.isEnabled()
@@ -63,12 +70,17 @@ def test_year_rules_and_nonprofit_toggle(qtbot: QtBot, window: MainWindow) -> No
     year = dues.dues_year(db).year + 1
     page = open_tab(qtbot, window, "rates", year=year)
     page.rates.proration.setText("07-01=50, 07-01=25")
-    assert not page.rates.save_rules()
+    page.rates.save_rules()
+    settle(qtbot, window)
     assert "same day" in page.rates.message.text()
+    page.rates.proration.setText("07-01=fifty")
+    assert not page.rates.save_rules()  # malformed: refused at once, nothing handed over
+    assert "07-01=fifty" in page.rates.message.text()
     page.rates.enterprise.setValue(4)
     page.rates.promotion.setValue(25)
     page.rates.proration.setText("07-01=50, 12-01=0")
     assert page.rates.save_rules()
+    settle(qtbot, window)
     rules = dues.year_rules(db, year)
     assert (rules.enterprise_full_count, rules.promotion_percent) == (4, 25)
     assert [s.label() for s in rules.proration] == ["07-01=50", "12-01=0"]
@@ -77,8 +89,11 @@ def test_year_rules_and_nonprofit_toggle(qtbot: QtBot, window: MainWindow) -> No
     name = orgs.rows[row].name
     from PySide6.QtCore import Qt
     assert orgs.setData(orgs.index(row, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+    settle(qtbot, window)
     assert next(o for o in dues.list_organisations(db) if o.name == name).nonprofit
+    assert next(o for o in orgs.rows if o.name == name).nonprofit  # the box shows it ticked
     window.undo()
+    settle(qtbot, window)
     assert not next(o for o in dues.list_organisations(db) if o.name == name).nonprofit
 
 
@@ -151,21 +166,29 @@ def test_record_check_and_card_payments_reverse_and_refuse(
         dialog.amount.setText("25")
         dialog.method.setCurrentIndex(dialog.method.findText("Check"))
         assert dialog.reference_label.text() == "Check &number (required):"
-        assert dialog.record() is None
+        dialog.record()
+        assert not dialog.record_button.isEnabled()  # locked while the worker records
+        saved(qtbot, dialog)
+        assert dialog.receipts == [] and dialog.record_button.isEnabled()
         seen["no number"] = dialog.message.text()
         dialog.reference.setText("1042")
-        receipt = dialog.record()
-        assert receipt is not None
+        dialog.record()
+        saved(qtbot, dialog)
+        assert len(dialog.receipts) == 1
         seen["check"] = dialog.message.text()
         dialog.amount.setText("$30.00")
         dialog.method.setCurrentIndex(dialog.method.findText("Visa"))
         assert dialog.reference_label.text() == "Authorisation or last &4 digits:"
         dialog.reference.setText("auth 7731")
-        assert dialog.record() is not None
+        dialog.record()
+        saved(qtbot, dialog)
+        assert len(dialog.receipts) == 2
         dialog.amount.setText("40")
         dialog.method.setEditText("PO")
         dialog.reference.setText("PO-88")
-        assert dialog.record() is None
+        dialog.record()
+        saved(qtbot, dialog)
+        assert len(dialog.receipts) == 2 and dialog.amount.text() == "40"  # nothing lost
         seen["po"] = dialog.message.text()
         return True
 
@@ -189,10 +212,13 @@ def test_record_check_and_card_payments_reverse_and_refuse(
 
     def reverse(dialog: QDialog) -> bool:
         assert isinstance(dialog, ReasonDialog)
-        assert not dialog.post()  # no reason given
-        assert "needs a reason" in dialog.message.text()
+        dialog.post()  # no reason given
+        saved(qtbot, dialog)
+        assert "needs a reason" in dialog.message.text() and not dialog.posted
         dialog.reason.setPlainText("card declined by the bank")
-        seen["reverse"] = dialog.post()
+        dialog.post()
+        saved(qtbot, dialog)
+        seen["reverse"] = dialog.posted
         if not seen["reverse"]:
             seen["refused"] = dialog.message.text()
         return bool(seen["reverse"])
@@ -200,12 +226,14 @@ def test_record_check_and_card_payments_reverse_and_refuse(
     asked.dialog_handler = reverse
     select_card()
     ledger.reverse_button.click()
+    settle(qtbot, window)
     assert seen["reverse"]
     entries = dues.member_balance(db, owing.hq_id).entries
     assert next(e for e in entries if e.id == card.id).reversed_by is not None
     select_card()
     assert "Reversed by entry" in ledger.model.index(ledger.table.currentIndex().row(), 6).data()
     ledger.reverse_button.click()
+    settle(qtbot, window)
     assert seen["reverse"] is False and "already reversed" in seen["refused"]
     assert "never deleted" in ledger.reverse_button.toolTip()
     assert not window.undo_action.isEnabled()  # postings are not on the undo stack
@@ -221,7 +249,9 @@ def test_waive_a_year_with_a_reason(qtbot: QtBot, window: MainWindow, asked: Ask
         assert isinstance(dialog, ReasonDialog) and dialog.year.value() <= year
         dialog.year.setValue(year)
         dialog.reason.setPlainText("hardship, board decision")
-        return dialog.post()
+        dialog.post()
+        saved(qtbot, dialog)
+        return dialog.posted
 
     asked.dialog_handler = waive
     page.payments.ledger.waive_button.click()

@@ -170,7 +170,5 @@ class AssessTab(QWidget):
             show_message(self.message, text, error=False)
             self.ctx.changed(text)
 
-        self.ctx.tasks.run(
-            lambda _p, _c: dues.assess_dues(db, year), title=f"Charging the {year} dues",
-            parent=self, on_done=done, on_error=self._refused,
-        )
+        self.ctx.change(self, f"Charging the {year} dues", lambda: dues.assess_dues(db, year),
+                        done, self._refused)

@@ -3,21 +3,23 @@
 Both hand what was typed to the dues services as typed (amounts are parsed
 exactly by `money.parse_amount`, methods by `payments.parse_method`), so the
 dialog and the command line refuse the same things with the same sentence,
-shown inline where the officer is typing. Nothing here is put on the undo
-stack: a posted entry is never deleted, so a mistaken payment is corrected
-with "Reverse…", which posts a reversing entry.
+shown inline where the officer is typing. The posting itself is made on the
+database worker (`ChangeDialog`); the dialog waits for it with its buttons
+locked. Nothing here is put on the undo stack: a posted entry is never
+deleted, so a mistaken payment is corrected with "Reverse…", which posts a
+reversing entry.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -37,8 +39,10 @@ from chapterdesk.money import parse_amount
 from chapterdesk.services import dues, roster_query
 from chapterdesk.services.ledger import METHOD_LABELS
 from chapterdesk.services.roster_query import RosterFilter
+from chapterdesk.ui.change_dialog import ChangeDialog
+from chapterdesk.ui.context import AppContext
 from chapterdesk.ui.dues.tables import Money, money_in
-from chapterdesk.ui.widgets import message_label, show_message
+from chapterdesk.ui.widgets import show_message
 
 METHODS = ("visa", "mastercard", "amex", "check", "money-order")
 REFERENCE_LABELS = {
@@ -155,14 +159,15 @@ class MemberFinder(QWidget):
         self.picked.emit(hq_id)
 
 
-class PaymentDialog(QDialog):
+class PaymentDialog(ChangeDialog):
     """Record one or more payments; each shows its receipt and what it paid."""
 
     def __init__(
-        self, db: Database, currency: str, parent: QWidget | None = None, hq_id: str = ""
+        self, ctx: AppContext, currency: str, parent: QWidget | None = None, hq_id: str = ""
     ) -> None:
-        super().__init__(parent)
-        self.db, self.currency = db, currency
+        super().__init__(ctx, parent)
+        db = self.db = ctx.db
+        self.currency = currency
         self.money = money_in(currency)
         self.receipts: list[dues.Receipt] = []
         self.setWindowTitle("Record a payment")
@@ -192,7 +197,6 @@ class PaymentDialog(QDialog):
         self.reference_label = QLabel()
         self.reference_label.setBuddy(self.reference)
         self.paid_on = _date_edit("Date received")
-        self.message = message_label()
         form = QFormLayout()
         member_label = QLabel("&Member:")
         member_label.setBuddy(self.finder.member)
@@ -210,6 +214,8 @@ class PaymentDialog(QDialog):
         buttons.addButton(self.record_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         buttons.rejected.connect(self._finish)
+        self.lock_while_saving(self.record_button, self.close_button, self.finder, self.amount,
+                               self.method, self.reference, self.paid_on)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
@@ -255,49 +261,60 @@ class PaymentDialog(QDialog):
         self.amount_error.setVisible(bool(error))
         return bool(text.strip()) and not error
 
-    def record(self) -> dues.Receipt | None:
-        """Record the payment; a refusal is shown inline and nothing is written."""
+    def record(self) -> bool:
+        """Record the payment on the worker; True when it was handed over.
+
+        A refusal is shown inline and nothing is written; once recorded, the
+        receipt is shown and the dialog is ready for the next payment.
+        """
+        if self.saving:
+            return False
         self.finder.look_up()
         paid_on = self.paid_on.date().toPython()
         assert isinstance(paid_on, dt.date)
-        try:
-            receipt = dues.record_payment(
-                self.db, self.finder.text(), self.amount.text(),
-                self.method_code() or self.method.currentText(), self.reference.text(), paid_on,
-            )
-        except ChapterDeskError as exc:
-            show_message(self.message, exc.message, error=True)
-            return None
+        db, hq_id, amount = self.db, self.finder.text(), self.amount.text()
+        method = self.method_code() or self.method.currentText()
+        reference = self.reference.text()
+        show_message(self.message, "", error=False)
+        self.save_on_worker(
+            "Recording the payment",
+            lambda: dues.record_payment(db, hq_id, amount, method, reference, paid_on),
+            self._recorded,
+        )
+        return True
+
+    def _recorded(self, receipt: dues.Receipt) -> None:
         self.receipts.append(receipt)
         show_message(self.message, receipt_text(receipt, self.money), error=False)
         self.amount.clear()
         self.reference.clear()
         self.close_button.setText("&Done")
         self.finder.look_up()
-        return receipt
+        QTimer.singleShot(0, self.amount.setFocus)  # once unlocked: ready for the next payment
 
 
-class ReasonDialog(QDialog):
-    """Ask for the reason of a reversal or a waiver (and the year of a waiver).
+class ReasonDialog(ChangeDialog):
+    """Ask for the reason of a reversal or a waiver (and the year of a waiver), and post it.
 
-    `submit(reason, year)` posts the entry through the services and returns
-    None, or the refusal's sentence, which is shown here; the dialog closes
-    only when the entry was posted.
+    `post_entry(reason, year)` posts the entry through the services; it runs on
+    the database worker. A refusal is shown here in the service's sentence; the
+    dialog closes only when the entry was posted.
     """
 
     def __init__(
         self,
+        ctx: AppContext,
         title: str,
         intro: str,
-        submit: Callable[[str, int | None], str | None],
+        post_entry: Callable[[str, int | None], Any],
         parent: QWidget | None = None,
         *,
         year: int | None = None,
         action: str = "&Post",
     ) -> None:
-        super().__init__(parent)
+        super().__init__(ctx, parent)
         self.setWindowTitle(title)
-        self.submit = submit
+        self.post_entry = post_entry
         self.posted = False
         self.with_year = year is not None
         text = QLabel(intro)
@@ -313,7 +330,6 @@ class ReasonDialog(QDialog):
         self.reason.setTabChangesFocus(True)
         self.reason.setMaximumHeight(self.fontMetrics().lineSpacing() * 4)
         self.reason.setPlaceholderText("Kept in the ledger with the entry")
-        self.message = message_label()
         form = QFormLayout()
         if year is not None:
             form.addRow("Dues &year:", self.year)
@@ -323,6 +339,7 @@ class ReasonDialog(QDialog):
         self.post_button.setDefault(True)
         buttons.accepted.connect(self.post)
         buttons.rejected.connect(self.reject)
+        self.lock_while_saving(buttons, self.year, self.reason)
         layout = QVBoxLayout(self)
         layout.addWidget(text)
         layout.addLayout(form)
@@ -331,14 +348,17 @@ class ReasonDialog(QDialog):
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
 
     def post(self) -> bool:
-        """Post the entry; a refusal stays on screen and the dialog stays open."""
-        refused = self.submit(
-            self.reason.toPlainText(), self.year.value() if self.with_year else None
-        )
-        if refused is not None:
-            show_message(self.message, refused, error=True)
+        """Post the entry on the worker; True when it was handed over.
+
+        A refusal stays on screen and the dialog stays open; once posted, it closes.
+        """
+        if self.saving:
             return False
-        self.posted = True
-        self.accept()
+        reason, year = self.reason.toPlainText(), self.year.value() if self.with_year else None
+        post_entry = self.post_entry
+        self.save_on_worker(self.windowTitle(), lambda: post_entry(reason, year), self._posted)
         return True
 
+    def _posted(self, _result: Any) -> None:
+        self.posted = True
+        self.accept()

@@ -3,9 +3,11 @@
 Shown in the roster's member panel and on the Dues page's Payments tab:
 every entry (kind, date, amount, receipt; reversed entries struck through
 with what reversed them), the balance, and "Record payment…", "Reverse…"
-and "Waive a year…". Postings never go on the undo stack: a posted entry is
-never deleted, so the way to take one back is "Reverse…", which posts a
-reversing entry with a reason (the tooltips say so).
+and "Waive a year…". Postings are made on the database worker, through the
+dialogs, and the view re-reads the ledger when a change to the ledger
+concerns the member shown (wherever it was made). Postings never go on the
+undo stack: a posted entry is never deleted, so the way to take one back is
+"Reverse…", which posts a reversing entry with a reason (the tooltips say so).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from chapterdesk.errors import ChapterDeskError
 from chapterdesk.services import dues
 from chapterdesk.services.chapter import chapter_info
 from chapterdesk.ui import ask
-from chapterdesk.ui.context import AppContext
+from chapterdesk.ui.context import AppContext, touched_member
 from chapterdesk.ui.dues.dialogs import NO_POSTING_UNDO, PaymentDialog, ReasonDialog
 from chapterdesk.ui.dues.models import RecordsModel
 from chapterdesk.ui.dues.tables import ledger_columns, money_in, table_view
@@ -84,6 +86,11 @@ class LedgerView(QWidget):
         layout.addLayout(buttons)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
         self.show_member(None)
+        ctx.on_changes(self, ("ledger",), self._ledger_changed)
+
+    def _ledger_changed(self, changes: Any) -> None:
+        if touched_member(changes, self.hq_id):
+            self.reload()
 
     def _enable(self) -> None:
         known = self.balance is not None
@@ -130,7 +137,7 @@ class LedgerView(QWidget):
         self.show_member(self.hq_id)
 
     def _posted(self, message: str) -> None:
-        self.reload()
+        """An entry was posted (the ledger has re-read itself on hearing of the change)."""
         self.posted.emit(message)
         self.ctx.changed(message)
 
@@ -138,7 +145,7 @@ class LedgerView(QWidget):
         """Record a payment from the member shown."""
         if self.hq_id is None:
             return
-        dialog = PaymentDialog(self.ctx.db, self.currency, self, self.hq_id)
+        dialog = PaymentDialog(self.ctx, self.currency, self, self.hq_id)
         ask.run_dialog(dialog)
         if dialog.receipts:
             numbers = ", ".join(str(r.receipt_no) for r in dialog.receipts)
@@ -151,16 +158,12 @@ class LedgerView(QWidget):
             return
         db = self.ctx.db
 
-        def submit(reason: str, _year: int | None) -> str | None:
-            try:
-                dues.reverse_entry(db, entry.id, reason)
-            except ChapterDeskError as exc:
-                return exc.message
-            return None
+        def submit(reason: str, _year: int | None) -> Any:
+            return dues.reverse_entry(db, entry.id, reason)
 
         money = money_in(self.currency)
         dialog = ReasonDialog(
-            "Reverse an entry",
+            self.ctx, "Reverse an entry",
             f"Reverse entry {entry.id}: {entry.describe()}, {money(entry.amount)} on "
             f"{entry.posted_on.isoformat()}. The entry stays in the ledger and a reversing "
             "entry cancels it.",
@@ -177,15 +180,11 @@ class LedgerView(QWidget):
         open_years = [c.dues_year for c in b.charges if c.open > 0]
         db, hq_id = self.ctx.db, b.hq_id
 
-        def submit(reason: str, year: int | None) -> str | None:
-            try:
-                dues.waive_dues(db, hq_id, year or 0, reason)
-            except ChapterDeskError as exc:
-                return exc.message
-            return None
+        def submit(reason: str, year: int | None) -> Any:
+            return dues.waive_dues(db, hq_id, year or 0, reason)
 
         dialog = ReasonDialog(
-            "Waive dues",
+            self.ctx, "Waive dues",
             f"Waive what is still open of {b.name}'s dues for a year (a hardship, a board "
             "decision). The waiver stays in the ledger.",
             submit, self, year=open_years[0] if open_years else None, action="&Waive",

@@ -5,8 +5,9 @@ paid, organisations) is a `RecordsModel`: a list of the frozen dataclasses
 a service returned and a column per field to show. The lists are the
 services' own results (a chapter's balances, one member's ledger), so the
 model sorts them in Python; nothing here reads the database. Editable tables
-(rates, the non-profit flag) hand an edit to a callback that goes through
-the services and returns the new row, or None when the edit was refused.
+(rates, the non-profit flag) hand an edit to a callback that starts the
+change through the services (on the database worker) and says whether it
+did; the page shows the new row once the change has landed.
 """
 
 from __future__ import annotations
@@ -115,9 +116,10 @@ class RecordsModel(QAbstractTableModel):
 class EditableModel(RecordsModel):
     """A records model whose chosen columns are edited through a service callback.
 
-    `on_edit(row, column, text)` makes the change through a service and returns
-    the new row (None: refused, the page shows why). `edit_text(row, column)`
-    is what the editor opens with.
+    `on_edit(row, column, text)` starts the change through a service and returns
+    whether it did (False: refused at once, the page shows why); the page shows
+    the new row with `replace_row` once it is saved. `edit_text(row, column)` is
+    what the editor opens with.
     """
 
     def __init__(
@@ -158,11 +160,7 @@ class EditableModel(RecordsModel):
         text = str(value if value is not None else "").strip()
         if text == self.edit_text(row, index.column()):
             return False
-        changed = self.on_edit(row, index.column(), text)
-        if changed is None:
-            return False
-        self.replace_row(index.row(), changed)
-        return True
+        return bool(self.on_edit(row, index.column(), text))
 
     def replace_row(self, number: int, row: Any) -> None:
         """Show a changed row (after an edit, an undo or a redo)."""
@@ -171,7 +169,11 @@ class EditableModel(RecordsModel):
 
 
 class CheckableModel(RecordsModel):
-    """A records model whose first column is a check box changed through a service callback."""
+    """A records model whose first column is a check box changed through a service callback.
+
+    `on_toggle(row, on)` starts the change and returns whether it did; the page
+    shows the changed row (ticked or not) once the change has landed.
+    """
 
     def __init__(
         self, columns: Sequence[Col], checked: Callable[[Any], bool], parent: Any = None
@@ -202,10 +204,4 @@ class CheckableModel(RecordsModel):
         if not 0 <= index.row() < len(self.rows) or self.on_toggle is None:
             return False
         on = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2, True)
-        changed = self.on_toggle(self.rows[index.row()], on)
-        if changed is None:
-            return False
-        self.rows[index.row()] = changed
-        last = len(self.columns) - 1
-        self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), last))
-        return True
+        return bool(self.on_toggle(self.rows[index.row()], on))

@@ -68,7 +68,7 @@ class PaymentsTab(QWidget):
 
     def record_payment(self) -> None:
         """Record a payment from any member; afterwards their ledger is shown."""
-        dialog = PaymentDialog(self.ctx.db, chapter_info(self.ctx.db).currency, self,
+        dialog = PaymentDialog(self.ctx, chapter_info(self.ctx.db).currency, self,
                                self.ledger.hq_id or "")
         ask.run_dialog(dialog)
         if dialog.receipts:

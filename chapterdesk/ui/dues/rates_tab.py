@@ -1,7 +1,8 @@
 """The Rates tab: a dues year's rates per category, its rules, and the non-profit employers.
 
 Rates are edited in the table (typed amounts are parsed exactly by the
-services; a refusal is shown under the table and nothing is written). A rate,
+services; a refusal is shown under the table and nothing is written). Every
+edit is saved on the database worker and shows once it has landed. A rate,
 a rule or a non-profit flag only changes what the next assessment charges, so
 these edits go on the undo stack (Ctrl+Z); posted charges never change.
 """
@@ -31,7 +32,7 @@ from chapterdesk.services.chapter import Category, chapter_info, list_categories
 from chapterdesk.ui.context import AppContext
 from chapterdesk.ui.dues.models import CheckableModel, Col, EditableModel
 from chapterdesk.ui.dues.tables import Money, money_in, table_view
-from chapterdesk.ui.undo import _ServiceCommand
+from chapterdesk.ui.undo import ServiceCommand
 from chapterdesk.ui.widgets import message_label, show_message
 
 FIELDS = {1: "amount", 2: "nonprofit_amount", 3: "enterprise_amount"}
@@ -49,18 +50,18 @@ class RateRow:
         return getattr(self.rate, FIELDS[column]) if self.rate is not None else None
 
 
-class SettingChange(_ServiceCommand):
+class SettingChange(ServiceCommand):
     """A change of a dues setting (rate, rules, non-profit flag), undone through the services."""
 
     def __init__(self, ctx: AppContext, text: str, apply: Any, revert: Any) -> None:
         super().__init__(ctx, text)
         self._apply, self._revert = apply, revert
 
-    def apply(self) -> None:
-        self._apply()
+    def apply(self) -> Any:
+        return self._apply()
 
-    def revert(self) -> None:
-        self._revert()
+    def revert(self) -> Any:
+        return self._revert()
 
 
 def rate_columns(money: Money) -> list[Col]:
@@ -225,40 +226,60 @@ class RatesTab(QWidget):
         text = self.org_filter.text().strip().casefold()
         self.orgs.set_rows([o for o in self.organisations if text in o.name.casefold()])
 
-    def edit_rate(self, row: RateRow, column: int, text: str) -> RateRow | None:
-        """Set one amount of a category's rate; None when refused (the reason is shown)."""
+    def _refused(self, exc: ChapterDeskError) -> None:
+        show_message(self.message, exc.message, error=True)
+
+    def edit_rate(self, row: RateRow, column: int, text: str) -> bool:
+        """Set one amount of a category's rate on the worker; False when refused at once.
+
+        The table shows the new amount once it is saved; a refusal by the
+        services is shown under the table.
+        """
         year, db, name = self.year.value(), self.ctx.db, row.category.name
-        before = row.rate
-        try:
-            if column == 1 and not text:
-                after = None
-            else:
-                if before is None and column != 1:
-                    raise_text = f"Set the full {name} rate for {year} first."
-                    show_message(self.message, raise_text, error=True)
-                    return None
-                values = {c: row.value(c) for c in FIELDS}
-                values[column] = text or None
-                after = dues.set_rate(db, year, row.category.code, values[1] or "",
-                                      nonprofit=values[2], enterprise=values[3])
-            if after is None:
-                dues.clear_rate(db, year, row.category.code)
-        except ChapterDeskError as exc:
-            show_message(self.message, exc.message, error=True)
-            return None
-        code = row.category.code
-        self.ctx.undo.push(SettingChange(
-            self.ctx, f"change of the {year} {name} rate",
-            lambda: _write_rate(db, year, code, after), lambda: _write_rate(db, year, code, before),
-        ))
-        shown = money_in(self.currency)(after.amount) if after else "not set"
-        show_message(self.message, f"{name} {year}: full rate {shown}. Ctrl+Z undoes it.",
-                     error=False)
-        self.ctx.status_message.emit(f"Changed the {year} {name} rate.")
-        return RateRow(row.category, after)
+        code, before = row.category.code, row.rate
+        clearing = column == 1 and not text
+        if not clearing and before is None and column != 1:
+            show_message(self.message, f"Set the full {name} rate for {year} first.", error=True)
+            return False
+        values = {c: row.value(c) for c in FIELDS}
+        values[column] = text or None
+
+        def work() -> dues.Rate | None:
+            if clearing:
+                dues.clear_rate(db, year, code)
+                return None
+            return dues.set_rate(db, year, code, values[1] or "",
+                                 nonprofit=values[2], enterprise=values[3])
+
+        def saved(after: dues.Rate | None) -> None:
+            self.ctx.undo.push(SettingChange(
+                self.ctx, f"change of the {year} {name} rate",
+                lambda: _write_rate(db, year, code, after),
+                lambda: _write_rate(db, year, code, before),
+            ))
+            self._show_rate(year, code, after)
+            shown = money_in(self.currency)(after.amount) if after else "not set"
+            show_message(self.message, f"{name} {year}: full rate {shown}. Ctrl+Z undoes it.",
+                         error=False)
+            self.ctx.changed(f"Changed the {year} {name} rate.")
+
+        self.ctx.change(self, f"Saving the {year} {name} rate", work, saved, self._refused)
+        return True
+
+    def _show_rate(self, year: int, code: str, rate: dues.Rate | None) -> None:
+        """Show a saved rate at once (the tab's re-read follows)."""
+        if year != self.year.value():
+            return
+        for number, row in enumerate(self.rates.rows):
+            if row.category.code == code:
+                self.rates.replace_row(number, RateRow(row.category, rate))
 
     def save_rules(self) -> bool:
-        """Save the year's enterprise schedule, promotion and proration."""
+        """Save the year's enterprise schedule, promotion and proration (on the worker).
+
+        Returns whether the rules were handed to the worker; a malformed proration
+        is refused at once, a refusal by the services shown when it comes.
+        """
         year, db = self.year.value(), self.ctx.db
         try:
             before = dues.year_rules(db, year)
@@ -266,34 +287,37 @@ class RatesTab(QWidget):
                 year, self.enterprise.value() or None, self.promotion.value(),
                 self.gap.value(), dues.parse_proration(self.proration.text()),
             )
-            saved = dues.set_year_rules(db, after)
         except ChapterDeskError as exc:
             show_message(self.message, exc.message, error=True)
             return False
-        self.ctx.undo.push(SettingChange(
-            self.ctx, f"change of the {year} dues rules",
-            lambda: dues.set_year_rules(db, saved), lambda: dues.set_year_rules(db, before),
-        ))
-        show_message(self.message, f"Saved the {year} rules. Ctrl+Z undoes it.", error=False)
-        self.ctx.changed(f"Saved the {year} dues rules.")
+
+        def saved(rules: dues.YearRules) -> None:
+            self.ctx.undo.push(SettingChange(
+                self.ctx, f"change of the {year} dues rules",
+                lambda: dues.set_year_rules(db, rules), lambda: dues.set_year_rules(db, before),
+            ))
+            show_message(self.message, f"Saved the {year} rules. Ctrl+Z undoes it.", error=False)
+            self.ctx.changed(f"Saved the {year} dues rules.")
+
+        self.ctx.change(self, f"Saving the {year} dues rules",
+                        lambda: dues.set_year_rules(db, after), saved, self._refused)
         return True
 
-    def toggle_nonprofit(
-        self, org: dues.OrganisationView, on: bool
-    ) -> dues.OrganisationView | None:
-        """Mark an employer non-profit or not (undoable)."""
+    def toggle_nonprofit(self, org: dues.OrganisationView, on: bool) -> bool:
+        """Mark an employer non-profit or not, on the worker (undoable)."""
         db = self.ctx.db
-        try:
-            changed = dues.set_nonprofit(db, org.name, on)
-        except ChapterDeskError as exc:
-            show_message(self.message, exc.message, error=True)
-            return None
-        self.organisations = [changed if o.key == org.key else o for o in self.organisations]
         what = "non-profit" if on else "not non-profit"
-        self.ctx.undo.push(SettingChange(
-            self.ctx, f"marking {org.name} {what}",
-            lambda: dues.set_nonprofit(db, org.name, on),
-            lambda: dues.set_nonprofit(db, org.name, not on),
-        ))
-        self.ctx.status_message.emit(f"{org.name} is marked {what}.")
-        return changed
+
+        def saved(changed: dues.OrganisationView) -> None:
+            self.organisations = [changed if o.key == org.key else o for o in self.organisations]
+            self._show_orgs()
+            self.ctx.undo.push(SettingChange(
+                self.ctx, f"marking {org.name} {what}",
+                lambda: dues.set_nonprofit(db, org.name, on),
+                lambda: dues.set_nonprofit(db, org.name, not on),
+            ))
+            self.ctx.status_message.emit(f"{org.name} is marked {what}.")
+
+        self.ctx.change(self, f"Marking {org.name} {what}",
+                        lambda: dues.set_nonprofit(db, org.name, on), saved, self._refused)
+        return True

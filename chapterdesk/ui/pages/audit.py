@@ -117,7 +117,7 @@ class AuditPage(Page):
         layout.addWidget(self.table, 1)
         layout.addLayout(below)
         self._serial = 0
-        ctx.data_changed.connect(self._data_changed)
+        ctx.on_changes(self, (), lambda _c: self._data_changed())  # every change is audited
 
     def _data_changed(self) -> None:
         if self.isVisible():

@@ -1,9 +1,12 @@
 """The `Page` base class every page of the main window derives from.
 
 A page is a QWidget with a title, an icon and an order in the sidebar; the
-main window calls `activate()` when the officer opens it and `refresh()` when
-the data underneath changed. New pages (HQ Sync, Dues, Reports) subclass
-`Page` and add one line to `chapterdesk.ui.pages.PAGES`.
+main window calls `activate()` when the officer opens it. A page re-reads
+after a change only when the change touched what it shows: it subscribes with
+`ctx.on_changes(self, kinds, slot)` (kinds as `services.door.Changes` names
+them: roster, officers, ledger, rates, settings, imports). Its own changes go
+through `ctx.change`, on the database worker. New pages (HQ Sync, Dues,
+Reports) subclass `Page` and add one line to `chapterdesk.ui.pages.PAGES`.
 """
 
 from __future__ import annotations

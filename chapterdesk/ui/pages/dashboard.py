@@ -172,7 +172,7 @@ class DashboardPage(Page):
         self.layout_.addLayout(self.grid, 1)
         self.grid.setRowStretch(0, 3)
         self.grid.setRowStretch(1, 2)
-        ctx.data_changed.connect(self._data_changed)
+        ctx.on_changes(self, (), lambda _c: self._data_changed())  # it counts everything
 
     def changeEvent(self, event: QEvent) -> None:
         """Redraw the cards in the new colours when the palette changes (dark mode on/off)."""
@@ -201,6 +201,8 @@ class DashboardPage(Page):
             self.loading = False
             self.dues = result[1]
             self.show_figures(result[0])
+            if self._stale and self.isVisible():  # a change landed while counting
+                self.refresh()
 
         def failed(exc: Any) -> None:
             self.loading = False

@@ -22,6 +22,13 @@ from chapterdesk.ui.dues.target import DuesTarget
 from chapterdesk.ui.pages.base import AppContext, Page, heading
 
 TABS = ("rates", "assess", "payments", "balances")
+# What each tab shows, by the kinds of change that make it stale (organisations, whose
+# non-profit flag the Rates tab shows, count as ledger data). The Payments tab's ledger
+# re-reads itself when a change concerns its member; the Assess tab's preview is asked for.
+TAB_KINDS = {
+    "rates": ("rates", "settings", "ledger"),
+    "balances": ("ledger", "roster", "imports", "settings"),
+}
 
 
 class DuesPage(Page):
@@ -56,14 +63,14 @@ class DuesPage(Page):
         layout.addWidget(self.tabs, 1)
         self._stale = set(TABS)
         self._year_set = False
-        ctx.data_changed.connect(self._data_changed)
+        ctx.on_changes(self, (), self._changes_made)
 
     def tab_key(self) -> str:
         """The key of the tab shown."""
         return TABS[max(self.tabs.currentIndex(), 0)]
 
-    def _data_changed(self) -> None:
-        self._stale = set(TABS)
+    def _changes_made(self, changes: Any) -> None:
+        self._stale.update(tab for tab, kinds in TAB_KINDS.items() if changes.touches(*kinds))
         if self.isVisible():
             self._tab_shown()
 

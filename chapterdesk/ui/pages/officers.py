@@ -3,6 +3,11 @@
 A sitting officer who is no longer eligible (lapsed, say) is flagged: their row
 is tinted with a warning icon and the reason in its tooltip, and a warning above
 the table names them with what to do.
+
+Appointing and ending are made on the database worker; a refusal (a member
+who may not hold office, a term already ended, which is never reopened or
+extended) is shown beside the form in the service's own sentence. The page
+re-reads when a change touched officers, members, an import or the settings.
 """
 
 from __future__ import annotations
@@ -138,11 +143,16 @@ class OfficersPage(Page):
             "one holder at a time.",
         ))
         layout.addLayout(columns, 1)
-        ctx.data_changed.connect(self._data_changed)
+        ctx.on_changes(self, ("officers", "roster", "imports", "settings"),
+                       lambda _c: self._data_changed())
 
     def _data_changed(self) -> None:
-        if self.isVisible():
+        if self.isVisible():  # otherwise opening the page re-reads it
             self.refresh()
+
+    def _busy(self, busy: bool) -> None:
+        self.appoint_button.setEnabled(not busy)
+        self.end_button.setEnabled(not busy)
 
     def activate(self, target: Any = None) -> None:
         """Show the terms; `target` (an HQ ID) selects that member's term in office."""
@@ -247,21 +257,30 @@ class OfficersPage(Page):
             self.eligibility.setStyleSheet("color: #a4262c;")
 
     def appoint(self) -> None:
-        """Give the member a term; a refusal by the bylaws is shown as its sentence."""
+        """Give the member a term, on the worker; a refusal is shown as its sentence."""
         try:
             starts = parse_iso_date(self.starts.text(), "term start")
             ends_text = self.ends.text().strip()
             ends = parse_iso_date(ends_text, "term end") if ends_text else None
-            term = officers.set_officer(
-                self.db, self.hq_id.text(), self.position.currentData() or "",
-                starts_on=starts, ends_on=ends,
-            )
         except ChapterDeskError as exc:
             show_message(self.message, exc.message, error=True)
             return
-        show_message(self.message, f"{term.name} is {term.position} from "
-                     f"{term.starts_on.isoformat()}.", error=False)
-        self.ctx.changed(f"Appointed {term.name} as {term.position}.")
+        db, hq_id, position = self.db, self.hq_id.text(), self.position.currentData() or ""
+
+        def appointed(term: TermView) -> None:
+            show_message(self.message, f"{term.name} is {term.position} from "
+                         f"{term.starts_on.isoformat()}.", error=False)
+            self.ctx.changed(f"Appointed {term.name} as {term.position}.")
+
+        self._busy(True)
+        self.ctx.change(
+            self, "Appointing the officer",
+            lambda: officers.set_officer(db, hq_id, position, starts_on=starts, ends_on=ends),
+            appointed, self._refused,
+        ).done.connect(lambda: self._busy(False))
+
+    def _refused(self, exc: ChapterDeskError) -> None:
+        show_message(self.message, exc.message, error=True)
 
     def selected_term(self) -> TermView | None:
         """The term selected in the table."""
@@ -269,17 +288,29 @@ class OfficersPage(Page):
         return self.terms[row] if 0 <= row < len(self.terms) else None
 
     def end_selected(self) -> None:
-        """End the selected term on the date given."""
+        """End the selected term on the date given (on the worker).
+
+        A term that already ends on or before that day is refused with the
+        service's sentence: an ended term is never reopened or extended.
+        """
         term = self.selected_term()
         if term is None:
             show_message(self.message, "Select a term in the list first.", error=True)
             return
         try:
             ends = parse_iso_date(self.end_on.text(), "end date")
-            ended = officers.end_term(self.db, term.id, ends)
         except ChapterDeskError as exc:
             show_message(self.message, exc.message, error=True)
             return
-        show_message(self.message, f"{ended.name}'s term as {ended.position} ends on "
-                     f"{ends.isoformat()}.", error=False)
-        self.ctx.changed(f"Ended {ended.name}'s term as {ended.position}.")
+        db, term_id = self.db, term.id
+
+        def ended(view: TermView) -> None:
+            show_message(self.message, f"{view.name}'s term as {view.position} ends on "
+                         f"{ends.isoformat()}.", error=False)
+            self.ctx.changed(f"Ended {view.name}'s term as {view.position}.")
+
+        self._busy(True)
+        self.ctx.change(
+            self, "Ending the term", lambda: officers.end_term(db, term_id, ends), ended,
+            self._refused,
+        ).done.connect(lambda: self._busy(False))

@@ -170,7 +170,7 @@ class ReportsPage(Page):
         self.list.setFixedHeight(self.list.sizeHintForRow(0) * self.model.rowCount()
                                 + 2 * self.list.frameWidth() + 12)
         self._show_result(None)
-        ctx.data_changed.connect(self._data_changed)
+        ctx.on_changes(self, (), lambda _c: self._data_changed())
 
     # -- choosing -------------------------------------------------------------------------
     def selected_kind(self) -> ReportKind:

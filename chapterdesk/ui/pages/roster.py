@@ -51,6 +51,9 @@ if TYPE_CHECKING:
     from chapterdesk.ui.member_panel import MemberPanel
 
 SEARCH_DELAY_MS = 150
+# What the roster shows: members and their HQ facts, categories (settings) and offices.
+# A change to the ledger alone re-reads the roster only while it is filtered by balance.
+ROSTER_KINDS = ("roster", "imports", "settings", "officers")
 # Typical widest values: columns open wide enough for them without reading the whole roster.
 COLUMN_SAMPLES = {
     "hq_id": "1000000", "name": "MacDonald-Smith, Margaret A.", "category": "Associate",
@@ -218,7 +221,9 @@ class RosterPage(Page):
         self.setTabOrder(self.copy_button, self.export_button)
         self.setTabOrder(self.export_button, self.table)
         self.category.addItem("Any category", None)  # the categories come with the first load
-        self.ctx.data_changed.connect(self.refresh)
+        self._stale = False  # a change landed while the page was hidden: re-read when shown
+        ctx.on_changes(self, ROSTER_KINDS, lambda _c: self._data_changed())
+        ctx.on_changes(self, ("ledger",), self._ledger_changed)
         self._select_after_load: int | None = None
         self.model.loader = lambda wanted, key, descending: self.load(wanted, key, descending)
         self.model.prefetch = self._read_ahead
@@ -280,6 +285,9 @@ class RosterPage(Page):
         """
         self._search_serial += 1
         serial = self._search_serial
+        if self._stale:  # the data changed while the page was hidden
+            force = categories = True
+            self._stale = False
         job = self.model.load_job(
             wanted,
             self.model.sort_key if sort_key is None else sort_key,
@@ -385,17 +393,34 @@ class RosterPage(Page):
         if isinstance(target, RosterFilter):  # the first view is read when the page is built
             self._set_filter_widgets(target)
             self.load(target, categories=True)
+        elif self._stale:  # changes landed while the page was hidden
+            self.refresh()
+
+    def _data_changed(self) -> None:
+        if self.isVisible():
+            self.refresh()
+        else:  # the next view read (opening the page, a search) reads everything again
+            self._stale = True
+
+    def _ledger_changed(self, changes: Any) -> None:
+        if self.current_filter().owing is not None:  # who owes dues may have changed
+            self._data_changed()
 
     def refresh(self) -> None:
-        """Re-read after a change: keep the filter, the sort and the selected member."""
+        """Re-read after a change: keep the filter, the sort and the selected member.
+
+        A member just added (`_select_after_load`) is selected once the rows are
+        read, even when the add lands after the re-read was asked for.
+        """
         current = self.model.row_at(self.table.currentIndex().row())
-        wanted = self._select_after_load or (current.membership_id if current else None)
-        self._select_after_load = None
+        current_id = current.membership_id if current else None
 
         def reselect() -> None:
+            wanted = self._select_after_load or current_id
+            self._select_after_load = None
             if wanted is not None and self.model.row_of(wanted) >= 0:
                 self._select_row(self.model.row_of(wanted))
-            elif wanted is not None and wanted != (current.membership_id if current else None):
+            elif wanted is not None and wanted != current_id:
                 self.select_member(wanted)  # a new member hidden by the filter
             else:
                 self.panel.show_member(None)
@@ -465,12 +490,15 @@ class RosterPage(Page):
     def add_member(self) -> None:
         """Ask for an HQ ID, show HQ's record, and add the member if the bylaws allow."""
         from chapterdesk.ui.dialogs import AddMemberDialog
+
+        dialog = AddMemberDialog(self.ctx, self)
+        dialog.added.connect(self._member_added)
+        ask.run_dialog(dialog)
+
+    def _member_added(self, entry: Any) -> None:
+        """A member was added (the roster's re-read, already asked for, selects them)."""
         from chapterdesk.ui.undo import AddMember
 
-        dialog = AddMemberDialog(self.db, self)
-        if not ask.run_dialog(dialog) or dialog.entry is None:
-            return
-        entry = dialog.entry
         name = entry.hq.display_name
         self.ctx.undo.push(
             AddMember(self.ctx, entry.hq_id, name, entry.membership.id,
@@ -503,26 +531,25 @@ class RosterPage(Page):
         self.load(RosterFilter(), then=select)
 
     def leave(self, hq_id: str) -> None:
-        """Record that a member leaves the chapter (asks for the date and reason)."""
-        from chapterdesk.services import roster
+        """Record that a member leaves the chapter (the dialog asks for the date and reason)."""
         from chapterdesk.ui.dialogs import LeaveDialog
         from chapterdesk.ui.undo import LeaveChapter
 
         detail = self.panel.detail
-        if detail is None or detail.current is None:
-            return
-        dialog = LeaveDialog(detail.hq.display_name, self)
-        if not ask.run_dialog(dialog) or dialog.left_on is None:
-            return
-        left_on, reason = dialog.left_on, dialog.reason_text
-        done = self.ctx.attempt(
-            self, lambda: roster.leave_chapter(self.db, hq_id, left_on=left_on, reason=reason)
-        )
-        if done is None:
+        if detail is None or detail.current is None or detail.hq.hq_id != hq_id:
             return
         name = detail.hq.display_name
-        self.ctx.undo.push(LeaveChapter(self.ctx, hq_id, name, done.id, left_on, reason))
-        self.ctx.changed(f"{name} left the chapter on {left_on.isoformat()}.")
+        dialog = LeaveDialog(self.ctx, hq_id, name,
+                             detail.current.membership.chapter_joined_on, self)
+
+        def left(membership: Any) -> None:
+            left_on = membership.left_on
+            self.ctx.undo.push(LeaveChapter(self.ctx, hq_id, name, membership.id, left_on,
+                                            dialog.reason_text))
+            self.ctx.changed(f"{name} left the chapter on {left_on.isoformat()}.")
+
+        dialog.left.connect(left)
+        ask.run_dialog(dialog)
 
     def export(self) -> None:
         """Write the list shown (visible columns) to a .csv or .xlsx file, off the UI thread."""

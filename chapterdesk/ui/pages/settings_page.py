@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -34,6 +33,7 @@ from chapterdesk.services import categories as category_service
 from chapterdesk.services import chapter
 from chapterdesk.services.chapter import Category, ChapterInfo, Position
 from chapterdesk.ui import ask
+from chapterdesk.ui.change_dialog import ChangeDialog
 from chapterdesk.ui.pages.base import AppContext, Page, heading, message_label, show_message
 from chapterdesk.ui.pages.hq_types_box import HqTypesBox
 
@@ -60,26 +60,14 @@ def fit_rows(table: QTableWidget, most: int) -> None:
     table.setMinimumHeight(height + 2 * table.frameWidth() + 2)
 
 
-def save_in_background(dialog: QDialog, ctx: AppContext, title: str, write: Any,
-                       message: Any, save_button: QPushButton) -> None:
-    """Run a dialog's save on the worker thread; accept on success, show a refusal inline."""
+class CategoryDialog(ChangeDialog):
+    """Add or edit a membership category, saved through `services.chapter.save_category`.
 
-    def done(result: Any) -> None:
-        dialog.saved = result  # type: ignore[attr-defined]
-        dialog.accept()
-
-    show_message(message, "", error=False)  # an earlier refusal no longer applies
-    save_button.setEnabled(False)
-    task = ctx.tasks.run(lambda _p, _c: write(), title=title, parent=dialog, on_done=done,
-                         on_error=lambda exc: show_message(message, exc.message, error=True))
-    task.done.connect(lambda: save_button.setEnabled(True))
-
-
-class CategoryDialog(QDialog):
-    """Add or edit a membership category, saved through `services.chapter.save_category`."""
+    Saved on the database worker; a refused value is shown inline.
+    """
 
     def __init__(self, ctx: AppContext, category: Category | None, parent: QWidget | None) -> None:
-        super().__init__(parent)
+        super().__init__(ctx, parent)
         self.ctx, self.category = ctx, category
         self.saved: Category | None = None
         self.setWindowTitle("Edit category" if category else "Add a category")
@@ -95,7 +83,6 @@ class CategoryDialog(QDialog):
         self.office.setChecked(bool(category and category.may_hold_office))
         self.description = QLineEdit(category.description if category else "")
         self.description.setAccessibleName("Description")
-        self.message = message_label()
         form = QFormLayout()
         form.addRow("&Code:", self.code)
         form.addRow("&Name:", self.name)
@@ -108,32 +95,39 @@ class CategoryDialog(QDialog):
         )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.lock_while_saving(buttons)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
 
     def save(self) -> None:
-        """Save on the worker thread; the dialog closes when saved, a refusal is shown inline."""
+        """Save on the worker; a refused value is shown inline, and the dialog closes once saved."""
+        if self.saving:
+            return
         db, category_id = self.ctx.db, self.category.id if self.category else None
         values = dict(
             code=self.code.text(), name=self.name.text(), may_vote=self.vote.isChecked(),
             may_hold_office=self.office.isChecked(), eligible=self.eligible.isChecked(),
             description=self.description.text(),
         )
-        save_in_background(
-            self, self.ctx, "Saving the category",
-            lambda: chapter.save_category(db, category_id, **values),  # type: ignore[arg-type]
-            self.message, self.save_button,
-        )
+        self.save_on_worker("Saving the category",
+                            lambda: chapter.save_category(db, category_id, **values),
+                            self._saved)
+
+    def _saved(self, saved: Category) -> None:
+        self.saved = saved
+        self.accept()
 
 
-class PositionDialog(QDialog):
-    """Add or edit an officer position, saved through `services.chapter.save_position`."""
+class PositionDialog(ChangeDialog):
+    """Add or edit an officer position, saved through `services.chapter.save_position`.
+
+    Saved on the database worker; a refused value is shown inline.
+    """
 
     def __init__(self, ctx: AppContext, position: Position | None, parent: QWidget | None) -> None:
-        super().__init__(parent)
+        super().__init__(ctx, parent)
         self.ctx, self.position = ctx, position
         self.saved: Position | None = None
         self.setWindowTitle("Edit position" if position else "Add a position")
@@ -141,7 +135,6 @@ class PositionDialog(QDialog):
         self.name.setAccessibleName("Position name")
         self.single = QCheckBox("&One holder at a time")
         self.single.setChecked(position.single_holder if position else True)
-        self.message = message_label()
         form = QFormLayout()
         form.addRow("&Name:", self.name)
         form.addRow("", self.single)
@@ -150,21 +143,27 @@ class PositionDialog(QDialog):
         )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.lock_while_saving(buttons)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
 
     def save(self) -> None:
-        """Save on the worker thread; the dialog closes when saved, a refusal is shown inline."""
+        """Save on the worker; a refused value is shown inline, and the dialog closes once saved."""
+        if self.saving:
+            return
         db, position_id = self.ctx.db, self.position.id if self.position else None
         name, single = self.name.text(), self.single.isChecked()
-        save_in_background(
-            self, self.ctx, "Saving the position",
+        self.save_on_worker(
+            "Saving the position",
             lambda: chapter.save_position(db, position_id, name=name, single_holder=single),
-            self.message, self.save_button,
+            self._saved,
         )
+
+    def _saved(self, saved: Position) -> None:
+        self.saved = saved
+        self.accept()
 
 
 class SettingsPage(Page):
@@ -284,7 +283,7 @@ class SettingsPage(Page):
         layout.addWidget(heading("Settings", "How this chapter runs: these apply to everyone "
                                  "who opens this database."))
         layout.addWidget(scroll, 1)
-        ctx.data_changed.connect(self._data_changed)
+        ctx.on_changes(self, ("settings", "imports", "roster"), lambda _c: self._data_changed())
 
     def _data_changed(self) -> None:
         # Another change (an HQ import, a mapping) may bring new HQ types: re-read the lists,
