@@ -233,3 +233,13 @@ def test_a_member_whose_hq_type_no_category_knows_is_a_compliance_problem(
     (problem,) = reconcile(chapter_db, TODAY).problems
     assert problem.entry.hq_id == "2"
     assert 'categories map "Vendor Sponsor" CATEGORY' in problem.next_step
+
+
+def test_a_failing_change_listener_never_undoes_a_committed_change(chapter_db: Database) -> None:
+    def broken(_changes: Changes) -> None:
+        raise RuntimeError("a window that went away")
+
+    chapter_db.change_listeners.append(broken)
+    receipt = dues.record_payment(chapter_db, "1", "25", "visa", today=TODAY)
+    assert receipt.amount == 25
+    assert [e.id for e in dues.member_balance(chapter_db, "1", TODAY).entries] == [receipt.entry_id]

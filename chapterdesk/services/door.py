@@ -23,6 +23,7 @@ single worker thread only.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from chapterdesk.data.engine import Database, retrying
 from chapterdesk.data.models import Base, ChangeBatch
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 # Which part of the chapter's data each table belongs to, for refreshing screens.
 TABLE_KINDS = {
@@ -53,7 +55,7 @@ TABLE_KINDS = {
     "dues_rate": "rates",
     "dues_year_rule": "rates",
     "proration_step": "rates",
-    "organisation": "ledger",
+    "organisation": "rates",  # the non-profit flag changes what dues are charged
     "change_batch": "",
 }
 
@@ -155,7 +157,10 @@ def change(
         check_touched(uow)
     if uow.changes.kinds:
         for listener in list(db.change_listeners):
-            listener(uow.changes)
+            try:
+                listener(uow.changes)
+            except Exception:  # the change is committed: a listener's bug must not undo that
+                log.exception("A change listener failed after %s", what or "a change")
 
 
 def run_change(
