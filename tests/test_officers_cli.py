@@ -89,8 +89,8 @@ def test_end_a_term_then_refuse_to_extend_it(cli, officers_path: Path) -> None: 
         "--db", str(officers_path),
     )
     assert extended.returncode == 3, extended.stderr
-    assert f"already ends on {on.isoformat()}" in extended.stderr
-    assert "never reopened or extended" in extended.stderr
+    assert f"ended on {on.isoformat()}" in extended.stderr
+    assert "an ended term is never reopened" in extended.stderr
     assert "Traceback" not in extended.stderr
     (term,) = [
         t for t in json.loads(

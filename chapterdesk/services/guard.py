@@ -113,8 +113,9 @@ def _check_term(
             before: dt.date = old["ends_on"]
             if term.ends_on is None or term.ends_on > before:
                 raise RuleRefusedError(
-                    f"{who}'s term as {position.name} already ends on {before.isoformat()}; an "
-                    "ended term is never reopened or extended. Record a new term instead."
+                    f"{who}'s term as {position.name} ends on {before.isoformat()}; a term's end "
+                    "is never moved later (an ended term is never reopened). Record a new term "
+                    "instead."
                 )
     if term.starts_on < membership.chapter_joined_on:
         raise RuleRefusedError(

@@ -131,9 +131,10 @@ def end_term(db: Database, term_id: int, ends_on: dt.date) -> TermView:
         if term.ends_on is not None and term.ends_on <= ends_on:
             view = _term_views(session, [term.id])[0]
             raise RuleRefusedError(
-                f"{view.name}'s term as {view.position} already ends on "
-                f"{term.ends_on.isoformat()}; an ended term is never reopened or extended. "
-                "Record a new term instead."
+                f"{view.name}'s term as {view.position} "
+                f"{'ended' if term.ends_on < dt.date.today() else 'is set to end'} on "
+                f"{term.ends_on.isoformat()}; a term's end is never moved later (an ended term "
+                "is never reopened). Record a new term instead."
             )
         term.ends_on = ends_on
         session.flush()

@@ -421,8 +421,8 @@ def test_ending_an_ended_term_again_is_refused_and_the_term_stays_ended(
     officers_page.end_on.setText(later.isoformat())
     qtbot.mouseClick(officers_page.end_button, Qt.MouseButton.LeftButton)
     settle(qtbot, window)
-    assert (f"already ends on {ends.isoformat()}; an ended term is never reopened or "
-            "extended") in officers_page.message.text()
+    assert (f"on {ends.isoformat()}; a term's end is never moved later (an ended term is "
+            "never reopened)") in officers_page.message.text()
     again = next(t for t in officers.list_officers(demo_db, all_terms=True) if t.id == term.id)
     assert again.ends_on == ends
 
