@@ -19,7 +19,7 @@ from sqlalchemy import update
 
 from chapterdesk.data.engine import Database
 from chapterdesk.data.migrate import open_database
-from chapterdesk.data.models import ChapterMembership, HqMember
+from chapterdesk.data.models import ChapterMembership, HqMember, MembershipCategory
 from chapterdesk.errors import BadInputError, RuleRefusedError
 from chapterdesk.services import audit, chapter, dues, officers, roster
 from chapterdesk.services.door import Changes, change
@@ -108,11 +108,15 @@ def test_an_hq_type_no_category_knows_is_not_eligible_until_mapped(chapter_db: D
 
 
 def test_officers_must_be_voting_members(chapter_db: Database) -> None:
-    # A category that may hold office but not vote does not make an officer (DESIGN rule 3).
-    chapter.save_category(
-        chapter_db, None, code="HON", name="Honorary", may_vote=False, may_hold_office=True,
-        eligible=True,
-    )  # fmt: skip
+    # A category that may hold office but not vote (which an older ChapterDesk let officers
+    # set up; Settings now refuses it) does not make an officer (DESIGN rule 3).
+    with chapter_db.session() as session:
+        session.add(
+            MembershipCategory(
+                code="HON", name="Honorary", may_vote=False, may_hold_office=True, eligible=True,
+                description="", sort_order=9,
+            )
+        )  # fmt: skip
     add_hq(chapter_db, "4", first="Di", last="Honorary", member_type="Honorary")
     roster.add_member(chapter_db, "4", chapter_joined_on=dt.date(2020, 1, 1), as_of=TODAY)
     with pytest.raises(RuleRefusedError, match="Honorary category may not vote"):

@@ -283,7 +283,10 @@ class SettingsPage(Page):
         layout.addWidget(heading("Settings", "How this chapter runs: these apply to everyone "
                                  "who opens this database."))
         layout.addWidget(scroll, 1)
-        ctx.on_changes(self, ("settings", "imports", "roster"), lambda _c: self._data_changed())
+        # Categories and HQ types (settings, imports, roster) and positions (officers).
+        ctx.on_changes(
+            self, ("settings", "imports", "roster", "officers"), lambda _c: self._data_changed()
+        )
 
     def _data_changed(self) -> None:
         # Another change (an HQ import, a mapping) may bring new HQ types: re-read the lists,
