@@ -63,7 +63,7 @@ def floor(path: Path, year: int) -> float:
     finally:
         db.dispose()
     rows = [
-        ("charge", line.hq_id, line.membership_id, year, 1, to_cents(line.amount),
+        ("charge", line.hq_id, None, year, 1, to_cents(line.amount),
          result.posted_on.isoformat(), "", "", "; ".join(line.reasons))
         for line in result.charged
     ]  # fmt: skip
@@ -92,6 +92,11 @@ def main() -> None:
         started = time.perf_counter()
         build_demo(db, members=args.members, today=dt.date.today())
         year = dues.dues_year(db).year + 1
+        for rate in dues.list_rates(db, year - 1):  # next year's rates: this year's again
+            dues.set_rate(
+                db, year, rate.category_code, rate.amount,
+                nonprofit=rate.nonprofit_amount, enterprise=rate.enterprise_amount,
+            )  # fmt: skip
         db.dispose()
         _fold(source)
         print(f"demo of {args.members:,} members built in {time.perf_counter() - started:.1f} s")
