@@ -107,8 +107,8 @@ def floor(path: str) -> None:
 def run_import(db_path: str, path: str) -> None:
     """The whole import through the services."""
     from chapterdesk.data.migrate import open_database
-    from chapterdesk.services.hq_apply import apply_import
-    from chapterdesk.services.hq_plan import plan_import
+    from chapterdesk.services.hq.apply import apply_import
+    from chapterdesk.services.hq.plan import plan_import
 
     db = open_database(db_path)
     apply_import(db, plan_import(db, Path(path)))
@@ -153,7 +153,7 @@ def measure(kind: str, *args: str, repeat: int = 1) -> tuple[float, float, float
     code = (
         f"import sys, time, resource, json; sys.path.insert(0, {str(ROOT)!r})\n"
         "from benchmarks.bench_import import floor, peak_rss_mb, prepare, run_import\n"
-        "import chapterdesk.services.hq_apply, chapterdesk.services.hq_plan\n"
+        "import chapterdesk.services.hq.apply, chapterdesk.services.hq.plan\n"
         "u0 = resource.getrusage(resource.RUSAGE_SELF); t = time.perf_counter()\n"
         f"{kind}(*{list(args)!r})\n"
         "s = time.perf_counter() - t; u = resource.getrusage(resource.RUSAGE_SELF)\n"

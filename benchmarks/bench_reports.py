@@ -51,8 +51,8 @@ from chapterdesk.reports.statements import (
 )
 from chapterdesk.reports.styles import BODY_FONT, long_date, money, register_fonts
 from chapterdesk.services.chapter import chapter_info
-from chapterdesk.services.dues_reports import dues_year_report, statement_members, statements_for
-from chapterdesk.services.roster_export import members_for_export
+from chapterdesk.services.dues.reports import dues_year_report, statement_members, statements_for
+from chapterdesk.services.roster.export import members_for_export
 
 Measure = Callable[[Path, Path, int], dict[str, Any]]
 

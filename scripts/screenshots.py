@@ -27,8 +27,8 @@ from chapterdesk.data.migrate import open_database  # noqa: E402
 from chapterdesk.demo import build_demo  # noqa: E402
 from chapterdesk.services import dues  # noqa: E402
 from chapterdesk.services.chapter import set_officer_name  # noqa: E402
-from chapterdesk.services.reconcile import reconcile  # noqa: E402
-from chapterdesk.services.roster import list_members, update_chapter_facts  # noqa: E402
+from chapterdesk.services.hq.reconcile import reconcile  # noqa: E402
+from chapterdesk.services.roster.members import list_members, update_chapter_facts  # noqa: E402
 from chapterdesk.standing import Standing  # noqa: E402
 from chapterdesk.ui.app import make_application  # noqa: E402
 from chapterdesk.ui.dialogs import AddMemberDialog  # noqa: E402

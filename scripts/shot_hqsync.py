@@ -32,8 +32,8 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from chapterdesk.data.engine import Database  # noqa: E402
 from chapterdesk.data.migrate import open_database  # noqa: E402
 from chapterdesk.demo import build_demo  # noqa: E402
-from chapterdesk.services import roster  # noqa: E402
-from chapterdesk.services.hq_edits import edit_hq_field  # noqa: E402
+from chapterdesk.services.hq.edits import edit_hq_field  # noqa: E402
+from chapterdesk.services.roster import members as roster  # noqa: E402
 from chapterdesk.standing import Standing  # noqa: E402
 from chapterdesk.ui.hqsync import HqSyncPage  # noqa: E402
 from chapterdesk.ui.hqsync.review import TABS  # noqa: E402

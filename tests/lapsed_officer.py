@@ -12,9 +12,10 @@ import datetime as dt
 from pathlib import Path
 
 from chapterdesk.data.engine import Database
-from chapterdesk.services import officers, roster
-from chapterdesk.services.hq_apply import apply_import
-from chapterdesk.services.hq_plan import plan_import
+from chapterdesk.services.hq.apply import apply_import
+from chapterdesk.services.hq.plan import plan_import
+from chapterdesk.services.roster import members as roster
+from chapterdesk.services.roster import officers as officers
 from tests.helpers import add_hq
 from tests.hqimport.exports import hq_records, write_export
 

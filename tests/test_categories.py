@@ -10,8 +10,10 @@ from sqlalchemy import update
 from chapterdesk.data.engine import Database
 from chapterdesk.data.models import HqMember
 from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
-from chapterdesk.services import categories, chapter, roster
-from chapterdesk.services.categories import UnmappedHqType
+from chapterdesk.services import chapter
+from chapterdesk.services.roster import categories as categories
+from chapterdesk.services.roster import members as roster
+from chapterdesk.services.roster.categories import UnmappedHqType
 from tests.helpers import add_hq
 
 PAID = dt.date.today() + dt.timedelta(days=200)

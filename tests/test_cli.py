@@ -8,7 +8,7 @@ from pathlib import Path
 
 from chapterdesk.data.engine import resolve_location
 from chapterdesk.data.migrate import open_database
-from chapterdesk.services.roster import list_members
+from chapterdesk.services.roster.members import list_members
 from chapterdesk.standing import Standing
 
 

@@ -10,8 +10,12 @@ from sqlalchemy import update
 from chapterdesk.data.engine import Database
 from chapterdesk.data.models import HqMember
 from chapterdesk.errors import BadInputError
-from chapterdesk.services import chapter, first_view, officers, roster, roster_query
-from chapterdesk.services.roster_query import RosterFilter
+from chapterdesk.services import chapter
+from chapterdesk.services.roster import first_view as first_view
+from chapterdesk.services.roster import members as roster
+from chapterdesk.services.roster import officers as officers
+from chapterdesk.services.roster import query as roster_query
+from chapterdesk.services.roster.query import RosterFilter
 from tests.helpers import add_hq
 
 TODAY = dt.date.today()

@@ -13,8 +13,8 @@ from chapterdesk.data.engine import Database
 from chapterdesk.data.migrate import open_database
 from chapterdesk.exports.hq import write_hq_export
 from chapterdesk.reports.compliance import write_compliance_report
-from chapterdesk.services import officers
 from chapterdesk.services.dashboard import dashboard_figures
+from chapterdesk.services.roster import officers as officers
 from tests.lapsed_officer import (
     PRESIDENT,
     REASON,

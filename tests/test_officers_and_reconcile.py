@@ -8,9 +8,10 @@ import pytest
 
 from chapterdesk.data.engine import Database
 from chapterdesk.errors import BadInputError, RuleRefusedError
-from chapterdesk.services import officers, roster
 from chapterdesk.services.chapter import hq_data_status
-from chapterdesk.services.reconcile import reconcile
+from chapterdesk.services.hq.reconcile import reconcile
+from chapterdesk.services.roster import members as roster
+from chapterdesk.services.roster import officers as officers
 from chapterdesk.standing import Standing
 from tests.helpers import TODAY, add_batch, add_hq
 

@@ -21,8 +21,11 @@ from chapterdesk.data.engine import Database
 from chapterdesk.data.migrate import open_database
 from chapterdesk.data.models import ChapterMembership, HqMember, MembershipCategory
 from chapterdesk.errors import BadInputError, RuleRefusedError
-from chapterdesk.services import audit, chapter, dues, officers, roster
+from chapterdesk.services import chapter, dues
 from chapterdesk.services.door import Changes, change
+from chapterdesk.services.roster import members as roster
+from chapterdesk.services.roster import officers as officers
+from chapterdesk.services.safety import audit as audit
 from tests.helpers import TODAY, add_hq
 
 CLI = Callable[..., subprocess.CompletedProcess[str]]
@@ -228,7 +231,7 @@ def test_a_new_chapter_starts_with_no_mappings_and_a_simple_majority(db: Databas
 def test_a_member_whose_hq_type_no_category_knows_is_a_compliance_problem(
     chapter_db: Database,
 ) -> None:
-    from chapterdesk.services.reconcile import reconcile
+    from chapterdesk.services.hq.reconcile import reconcile
 
     with chapter_db.session() as session:
         session.execute(

@@ -32,10 +32,12 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from chapterdesk.data.migrate import open_database
 from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
-from chapterdesk.services import dues, officers, roster
-from chapterdesk.services.hq_apply import apply_import
-from chapterdesk.services.hq_plan import plan_import
-from chapterdesk.services.voters import voting_list
+from chapterdesk.services import dues
+from chapterdesk.services.hq.apply import apply_import
+from chapterdesk.services.hq.plan import plan_import
+from chapterdesk.services.roster import members as roster
+from chapterdesk.services.roster import officers as officers
+from chapterdesk.services.roster.voters import voting_list
 from tests.helpers import add_hq
 from tests.hqimport.exports import hq_records, write_export
 

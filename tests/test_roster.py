@@ -8,7 +8,7 @@ import pytest
 
 from chapterdesk.data.engine import Database
 from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
-from chapterdesk.services import roster
+from chapterdesk.services.roster import members as roster
 from chapterdesk.standing import Standing
 from tests.helpers import TODAY, add_hq
 

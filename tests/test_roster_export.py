@@ -1,7 +1,7 @@
 """The exports' roster read gives the same members, facts and standings as the roster itself.
 
 `export roster` and `export hq` read the roster in one plain query
-(`services.roster_export`); the window and `members list` read it through
+(`services.roster.export`); the window and `members list` read it through
 `roster.list_members`. An officer comparing the spreadsheet with the window
 must find the same people in the same order with the same standing, on
 SQLite and on PostgreSQL.
@@ -10,13 +10,13 @@ SQLite and on PostgreSQL.
 from __future__ import annotations
 
 from chapterdesk.data.engine import Database
-from chapterdesk.services import roster
-from chapterdesk.services.roster import HQ_FIELDS
-from chapterdesk.services.roster_export import (
+from chapterdesk.services.roster import members as roster
+from chapterdesk.services.roster.export import (
     HQ_FACT_COLUMNS,
     ExportMember,
     members_for_export,
 )
+from chapterdesk.services.roster.members import HQ_FIELDS
 from chapterdesk.standing import Standing
 from tests.conftest import DEMO_DAY
 

@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 
 from chapterdesk.data.engine import Database
-from chapterdesk.services import roster, roster_query, roster_search
-from chapterdesk.services.roster_query import RosterFilter
+from chapterdesk.services.roster import members as roster
+from chapterdesk.services.roster import query as roster_query
+from chapterdesk.services.roster import search as roster_search
+from chapterdesk.services.roster.query import RosterFilter
 from tests.helpers import add_hq
 
 TODAY = dt.date.today()

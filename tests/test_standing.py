@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chapterdesk.data.engine import Database
-from chapterdesk.services.roster import standing_counts
+from chapterdesk.services.roster.members import standing_counts
 from chapterdesk.standing import Standing, StandingFacts, international_standing
 from tests.helpers import TODAY, add_hq
 

@@ -11,8 +11,8 @@ import pytest
 from chapterdesk.data.engine import Database
 from chapterdesk.data.migrate import open_database
 from chapterdesk.services.chapter import chapter_info, update_settings
-from chapterdesk.services.roster import list_members
-from chapterdesk.services.voters import voting_list
+from chapterdesk.services.roster.members import list_members
+from chapterdesk.services.roster.voters import voting_list
 from chapterdesk.standing import Standing
 from tests.voting_chapter import (
     EXCLUDED,

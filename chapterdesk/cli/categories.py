@@ -19,10 +19,10 @@ from chapterdesk.cli.common import (
     print_table,
 )
 from chapterdesk.errors import BadInputError
-from chapterdesk.services import categories as service
 from chapterdesk.services import chapter
-from chapterdesk.services.categories import UnmappedHqType
 from chapterdesk.services.chapter import Category
+from chapterdesk.services.roster import categories as service
+from chapterdesk.services.roster.categories import UnmappedHqType
 from chapterdesk.standing import normalise_key
 
 

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from chapterdesk.cli.common import TerminalProgress, add_json_option, print_json, print_table
-from chapterdesk.services.copy import CopyReport, copy_database
+from chapterdesk.services.safety.copy import CopyReport, copy_database
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -25,7 +25,7 @@ from chapterdesk.cli.dues_settings import register_settings
 from chapterdesk.money import format_money, money_text
 from chapterdesk.services import dues
 from chapterdesk.services.chapter import chapter_info
-from chapterdesk.services.ledger import METHOD_LABELS
+from chapterdesk.services.dues.ledger import METHOD_LABELS
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -19,8 +19,8 @@ from chapterdesk.cli.common import (
 )
 from chapterdesk.errors import BadInputError
 from chapterdesk.hqsync import DISPLAY_NAMES, ImportCancelled, Mapping, Recognise, read_header
-from chapterdesk.services.hq_apply import apply_import, list_batches, undo_batch
-from chapterdesk.services.hq_plan import ChangeKind, ImportPlan, plan_import, remembered_layouts
+from chapterdesk.services.hq.apply import apply_import, list_batches, undo_batch
+from chapterdesk.services.hq.plan import ChangeKind, ImportPlan, plan_import, remembered_layouts
 
 DETAIL_LIMIT = 20
 

@@ -15,9 +15,9 @@ from chapterdesk.cli.common import (
 )
 from chapterdesk.cli.officers import flag as eligibility_flag
 from chapterdesk.cli.officers import term_json
-from chapterdesk.services import roster
-from chapterdesk.services.roster import MemberDetail, RosterEntry
-from chapterdesk.services.voters import voting_list
+from chapterdesk.services.roster import members as roster
+from chapterdesk.services.roster.members import MemberDetail, RosterEntry
+from chapterdesk.services.roster.voters import voting_list
 from chapterdesk.standing import Standing
 
 

@@ -17,8 +17,8 @@ from chapterdesk.cli.common import (
     print_json,
     print_table,
 )
-from chapterdesk.services import officers
-from chapterdesk.services.roster import TermView
+from chapterdesk.services.roster import officers as officers
+from chapterdesk.services.roster.members import TermView
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -24,8 +24,10 @@ from chapterdesk.cli.common import (
 )
 from chapterdesk.data.engine import resolve_location
 from chapterdesk.errors import BadInputError, DatabaseLockedError
-from chapterdesk.services import audit, backups, handover
 from chapterdesk.services.chapter import chapter_info, set_officer_name
+from chapterdesk.services.safety import audit as audit
+from chapterdesk.services.safety import backups as backups
+from chapterdesk.services.safety import handover as handover
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

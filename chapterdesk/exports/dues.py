@@ -13,7 +13,7 @@ from pathlib import Path
 from chapterdesk.data.engine import Database
 from chapterdesk.exports.sheets import Column, write_table
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
-from chapterdesk.services.balances import DuesLine, dues_lines
+from chapterdesk.services.dues.balances import DuesLine, dues_lines
 
 __all__ = ["DUES_COLUMNS", "dues_row", "write_dues_export"]
 

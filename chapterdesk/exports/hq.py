@@ -21,10 +21,10 @@ from chapterdesk.data.engine import Database
 from chapterdesk.exports.roster import ROSTER_COLUMNS, roster_rows
 from chapterdesk.exports.sheets import Column, Sheet, write_workbook
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
-from chapterdesk.services.officers import list_officers
-from chapterdesk.services.reconcile import reconcile
-from chapterdesk.services.roster import TermView
-from chapterdesk.services.roster_export import members_for_export
+from chapterdesk.services.hq.reconcile import reconcile
+from chapterdesk.services.roster.export import members_for_export
+from chapterdesk.services.roster.members import TermView
+from chapterdesk.services.roster.officers import list_officers
 from chapterdesk.standing import Standing
 
 __all__ = ["SHEET_NAMES", "write_hq_export"]

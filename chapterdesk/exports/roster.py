@@ -20,7 +20,7 @@ from pathlib import Path
 from chapterdesk.data.engine import Database
 from chapterdesk.exports.sheets import Column, write_table
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
-from chapterdesk.services.roster_export import ExportMember, members_for_export
+from chapterdesk.services.roster.export import ExportMember, members_for_export
 
 __all__ = ["HQ_COLUMNS", "ROSTER_COLUMNS", "roster_row", "write_roster_export"]
 

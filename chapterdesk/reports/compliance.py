@@ -23,9 +23,9 @@ from chapterdesk.reports.pdfdoc import ReportDocument
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
 from chapterdesk.reports.styles import escape_markup, long_date
 from chapterdesk.services.chapter import chapter_info, hq_data_status
-from chapterdesk.services.officers import ineligible_officers
-from chapterdesk.services.reconcile import reconcile
-from chapterdesk.services.roster import TermView, standing_counts
+from chapterdesk.services.hq.reconcile import reconcile
+from chapterdesk.services.roster.members import TermView, standing_counts
+from chapterdesk.services.roster.officers import ineligible_officers
 from chapterdesk.standing import Standing
 
 __all__ = ["write_compliance_report"]

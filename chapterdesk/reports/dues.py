@@ -4,7 +4,7 @@ Page one is the summary a board reads: the key figures (assessed, waived,
 paid, outstanding, credit held), the same by membership category, the
 payments received during the year by method, and how old the outstanding
 dues are. Then one line per member, by last name. Every figure comes from
-`services.dues_reports.dues_year_report`, whose totals are the ledger's.
+`services.dues.reports.dues_year_report`, whose totals are the ledger's.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from chapterdesk.reports.pdfdoc import PageSize, ReportDocument
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
 from chapterdesk.reports.styles import long_date, money
 from chapterdesk.services.chapter import chapter_info
-from chapterdesk.services.dues_reports import DuesReportLine, DuesYearReport, dues_year_report
+from chapterdesk.services.dues.reports import DuesReportLine, DuesYearReport, dues_year_report
 
 __all__ = ["MEMBER_HEADER", "MEMBER_WIDTHS", "member_cells", "write_dues_report"]
 

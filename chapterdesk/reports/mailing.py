@@ -18,7 +18,7 @@ from chapterdesk.reports.labels import LABEL_SHEETS, draw_labels
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
 from chapterdesk.reports.roster import folded
 from chapterdesk.reports.statements import address_lines
-from chapterdesk.services.roster import HqRecord, list_members
+from chapterdesk.services.roster.members import HqRecord, list_members
 
 __all__ = ["label_addresses", "write_labels"]
 

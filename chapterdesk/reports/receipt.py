@@ -18,7 +18,7 @@ from chapterdesk.reports.pdfdoc import ReportDocument
 from chapterdesk.reports.statements import address_lines
 from chapterdesk.reports.styles import escape_markup, long_date, money
 from chapterdesk.services.chapter import chapter_info
-from chapterdesk.services.dues_reports import receipt_copy
+from chapterdesk.services.dues.reports import receipt_copy
 
 __all__ = ["write_receipt"]
 

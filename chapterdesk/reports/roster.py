@@ -24,8 +24,8 @@ from chapterdesk.reports.pdfdoc import ReportDocument
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
 from chapterdesk.reports.styles import escape_markup
 from chapterdesk.services.chapter import chapter_info
-from chapterdesk.services.officers import list_officers
-from chapterdesk.services.roster import RosterEntry, list_members
+from chapterdesk.services.roster.members import RosterEntry, list_members
+from chapterdesk.services.roster.officers import list_officers
 
 __all__ = ["directory_entries", "folded", "index_letter", "write_directory"]
 

@@ -36,10 +36,10 @@ from chapterdesk.reports.styles import (
     register_fonts,
 )
 from chapterdesk.services.chapter import chapter_info
-from chapterdesk.services.dues_reports import Statement, statement_members, statements_for
-from chapterdesk.services.ledger import KIND_LABELS, ZERO, EntryView
-from chapterdesk.services.officers import list_officers
-from chapterdesk.services.roster import HqRecord
+from chapterdesk.services.dues.ledger import KIND_LABELS, ZERO, EntryView
+from chapterdesk.services.dues.reports import Statement, statement_members, statements_for
+from chapterdesk.services.roster.members import HqRecord
+from chapterdesk.services.roster.officers import list_officers
 
 __all__ = ["address_lines", "statement_lines", "write_statements"]
 

@@ -4,7 +4,7 @@ An officer takes it to the meeting: the count of eligible voters and the
 quorum come first (with the rule the quorum follows), then every voter by
 last name, numbered, with the HQ ID, category and standing an officer checks
 at the door; then every chapter member left off, with the policy's reason,
-so nobody is turned away without one. The list is `services.voters`'s, so
+so nobody is turned away without one. The list is `services.roster.voters`'s, so
 it matches `chapterdesk members voters` name for name. Names are never cut:
 a name too long for its column wraps.
 """
@@ -25,7 +25,7 @@ from chapterdesk.reports.styles import BODY_FONT, escape_markup, long_date
 from chapterdesk.reports.tablelook import FONT_SIZE, PAD_X
 from chapterdesk.reports.tables import Cell
 from chapterdesk.services.chapter import HqDataAge, chapter_info, hq_data_status
-from chapterdesk.services.voters import VotingList, voting_list
+from chapterdesk.services.roster.voters import VotingList, voting_list
 
 __all__ = ["write_voting_list"]
 

@@ -2,7 +2,7 @@
 
 `chapterdesk.services.chapter` reads and writes them (and re-exports these
 names); they live here so that code which only handles them, such as the
-window's first read of an SQLite file (`services.first_view`), can run before
+window's first read of an SQLite file (`services.roster.first_view`), can run before
 SQLAlchemy is loaded.
 """
 

@@ -2,11 +2,11 @@
 
 What needs attention includes a sitting officer who is no longer eligible
 (lapsed, say): each officer in office carries the reason, judged on the
-dashboard's day by `services.officers.list_officers`.
+dashboard's day by `services.roster.officers.list_officers`.
 
 Everything is counted in SQL so a 50,000-member chapter's dashboard costs a
 few grouped queries, not a walk over the roster. The compliance count uses
-the same rule as `services.reconcile` (standing other than good, or a
+the same rule as `services.hq.reconcile` (standing other than good, or a
 category that is not eligible); a test keeps the two in agreement.
 """
 
@@ -27,8 +27,8 @@ from chapterdesk.services.chapter import (
     hq_data_age,
     settings_row,
 )
-from chapterdesk.services.officers import list_officers
-from chapterdesk.services.roster import TermView, standing_sql
+from chapterdesk.services.roster.members import TermView, standing_sql
+from chapterdesk.services.roster.officers import list_officers
 from chapterdesk.standing import Standing
 
 

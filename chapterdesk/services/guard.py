@@ -53,7 +53,7 @@ def check_touched(uow: UnitOfWork) -> None:
             terms[obj.id] = (obj, first_old)
     if not memberships and not terms:
         return
-    from chapterdesk.services.roster import RosterContext, hq_record
+    from chapterdesk.services.roster.members import RosterContext, hq_record
 
     ctx = RosterContext(uow.session, uow.today)
     for membership_id, membership in memberships.items():

@@ -1,7 +1,7 @@
 """The audit trail's table model: the ids of the changes shown, rows read in cached pages.
 
 The trail grows with every change a chapter ever made, so the model keeps only
-the ordered ids (newest first, as `services.audit.audit_ids` returns them) and
+the ordered ids (newest first, as `services.safety.audit.audit_ids` returns them) and
 reads the rows the view paints, 200 at a time, keeping the most recent pages.
 It is read-only: the trail cannot be edited through the application.
 """
@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from chapterdesk.data.engine import Database
-from chapterdesk.services.audit import AuditRecord, audit_records
+from chapterdesk.services.safety.audit import AuditRecord, audit_records
 
 PAGE_SIZE = 200
 KEEP_PAGES = 20

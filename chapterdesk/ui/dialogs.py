@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 
 from chapterdesk.data.engine import Database
 from chapterdesk.errors import ChapterDeskError
-from chapterdesk.services import roster
 from chapterdesk.services.chapter import ChapterInfo, init_chapter
-from chapterdesk.services.roster import HqRecord, Membership, RosterEntry
+from chapterdesk.services.roster import members as roster
+from chapterdesk.services.roster.members import HqRecord, Membership, RosterEntry
 from chapterdesk.standing import Standing
 from chapterdesk.ui.change_dialog import ChangeDialog, Changer
 from chapterdesk.ui.context import AppContext

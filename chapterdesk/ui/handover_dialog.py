@@ -2,7 +2,7 @@
 
 Both only collect what the officer types; the sealing, the checks of the
 passphrase's length and of the package, and the writing are the services'
-(`services.handover`). The passphrase lives in the dialog's fields until the
+(`services.safety.handover`). The passphrase lives in the dialog's fields until the
 caller clears them; it is never stored in settings, a log or a file.
 """
 
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from chapterdesk.services.handover import MIN_PASSPHRASE
+from chapterdesk.services.safety.handover import MIN_PASSPHRASE
 from chapterdesk.ui import ask
 from chapterdesk.ui.widgets import message_label, show_message
 

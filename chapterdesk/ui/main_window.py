@@ -32,7 +32,7 @@ from chapterdesk.data.engine import Database
 from chapterdesk.data.migrate import open_database
 from chapterdesk.errors import ChapterDeskError
 from chapterdesk.paths import data_dir
-from chapterdesk.services import first_view
+from chapterdesk.services.roster import first_view as first_view
 from chapterdesk.standing import Standing
 from chapterdesk.ui import ask, settings
 from chapterdesk.ui.connection_watch import watch_connection
@@ -341,7 +341,7 @@ class MainWindow(QMainWindow):
 
         def job(_progress: Any, _cancelled: Any) -> tuple[HqDataAge, dict[Standing, int], str]:
             from chapterdesk.services.chapter import chapter_info, hq_data_status
-            from chapterdesk.services.roster import standing_counts
+            from chapterdesk.services.roster.members import standing_counts
 
             return hq_data_status(db), standing_counts(db), chapter_info(db).name
 

@@ -1,6 +1,6 @@
 """The "Changes (audit trail)" section of the roster's member panel: one member's recorded changes.
 
-It lists the newest changes concerning the member (`services.audit.audit_log`
+It lists the newest changes concerning the member (`services.safety.audit.audit_log`
 with the member's HQ ID): when, which officer, what, and the old and new
 values; "Show all in the audit trail" opens the Audit trail page filtered to
 the member. Read-only, like the trail itself.
@@ -13,7 +13,7 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from chapterdesk.services.audit import audit_log
+from chapterdesk.services.safety.audit import audit_log
 from chapterdesk.ui.audit_model import change_text, local_time, what_changed
 from chapterdesk.ui.context import AppContext
 

@@ -4,7 +4,7 @@ HQ facts are read-only and labelled with the date of the HQ data they come
 from (HQ owns them). The member's dues ledger and balance are shown with
 "Record payment…" and "Reverse…" (postings are never undone with Ctrl+Z).
 Chapter facts are edited here and saved through
-`services.roster.update_chapter_facts` on the database worker; the dates are
+`services.roster.members.update_chapter_facts` on the database worker; the dates are
 days that have come (the editors stop at today, and the service's sentence is
 shown inline if a future day gets through), a refused value is shown inline
 and nothing is written; a saved edit can be undone with Ctrl+Z.
@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from chapterdesk.errors import ChapterDeskError
-from chapterdesk.services import roster
 from chapterdesk.services.chapter import hq_data_status
-from chapterdesk.services.roster import MemberDetail
+from chapterdesk.services.roster import members as roster
+from chapterdesk.services.roster.members import MemberDetail
 from chapterdesk.standing import Standing
 from chapterdesk.ui import ask
 from chapterdesk.ui.context import AppContext, touched_member

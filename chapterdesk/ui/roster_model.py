@@ -1,10 +1,10 @@
 """The roster table's model: the ordered member keys of the current view, rows fetched in pages.
 
-Filtering and sorting happen in SQL (`services.roster_query`); this model keeps
+Filtering and sorting happen in SQL (`services.roster.query`); this model keeps
 only the ordered membership keys (50,000 integers is a few hundred KB) and
 fetches the rows the view paints, 200 at a time, keeping the most recent pages.
 A search typed into the roster is answered from an in-memory search index
-(`services.roster_search`, read once on the worker thread and dropped when the
+(`services.roster.search`, read once on the worker thread and dropped when the
 data changes), keeping the already-ordered keys that match: a keystroke costs
 no query and no re-sort, and one that extends the last search looks only
 among its matches. A new view's
@@ -24,11 +24,11 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from chapterdesk.data.engine import Database
-from chapterdesk.services.roster_values import RosterFilter, RosterRow
+from chapterdesk.services.roster.values import RosterFilter, RosterRow
 from chapterdesk.standing import Standing
 
 if TYPE_CHECKING:
-    from chapterdesk.services.roster_search import SearchIndex
+    from chapterdesk.services.roster.search import SearchIndex
 
 PAGE_SIZE = 200
 KEEP_PAGES = 60
@@ -68,7 +68,7 @@ class Loaded:
 
 def fetch_page(db: Database, keys: list[int]) -> list[RosterRow | None]:
     """The rows of one page of keys, in order; a member who left since has no row (None)."""
-    from chapterdesk.services import roster_query
+    from chapterdesk.services.roster import query as roster_query
 
     found = {r.membership_id: r for r in roster_query.rows_for(db, keys)}
     return [found.get(k) for k in keys]
@@ -164,7 +164,8 @@ class RosterModel(QAbstractTableModel):
         db = self.db
 
         def job() -> Loaded:
-            from chapterdesk.services import roster_query, roster_search
+            from chapterdesk.services.roster import query as roster_query
+            from chapterdesk.services.roster import search as roster_search
 
             base = (
                 roster_query.ordered_ids(db, base_key[0], sort_key, descending)
@@ -194,7 +195,7 @@ class RosterModel(QAbstractTableModel):
         db, generation = self.db, self._generation
 
         def job() -> tuple[int, SearchIndex]:
-            from chapterdesk.services import roster_search
+            from chapterdesk.services.roster import search as roster_search
 
             return generation, roster_search.search_index(db)
 
@@ -337,7 +338,7 @@ class RosterModel(QAbstractTableModel):
 
     def rows_at(self, rows: Sequence[int]) -> list[RosterRow]:
         """The roster rows on several table rows, fetched in as few queries as possible."""
-        from chapterdesk.services import roster_query
+        from chapterdesk.services.roster import query as roster_query
 
         keys = [self._ids[r] for r in sorted(set(rows)) if 0 <= r < len(self._ids)]
         found: list[RosterRow] = []

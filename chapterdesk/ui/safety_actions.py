@@ -2,8 +2,8 @@
 
 Back up…, Restore from backup…, Hand over to the next officer…, Open a handover
 package… and Connect to shared database…: each asks what it needs through the
-`ask` seam or its own dialog, runs the service (`services.backups`,
-`services.handover`, `data.migrate.open_database`) off the UI thread, and says
+`ask` seam or its own dialog, runs the service (`services.safety.backups`,
+`services.safety.handover`, `data.migrate.open_database`) off the UI thread, and says
 in one sentence what happened or why it was refused. Every rule (what a backup
 is, how long a passphrase must be, which files are refused) is the services'.
 Those services and dialogs are imported when an action is first used: the
@@ -28,7 +28,8 @@ from chapterdesk.ui import ask, settings
 from chapterdesk.ui.tasks import report_unexpected
 
 if TYPE_CHECKING:
-    from chapterdesk.services import backups, handover
+    from chapterdesk.services.safety import backups as backups
+    from chapterdesk.services.safety import handover as handover
     from chapterdesk.ui.main_window import MainWindow
 
 BACKUP_FILTER = "ChapterDesk backup (*.sqlite3 *.sqlite *.db);;All files (*)"
@@ -83,7 +84,7 @@ class SafetyActions(QObject):
     # -- backups -----------------------------------------------------------------------
     def back_up(self) -> None:
         """File → Back up…: a verified snapshot where the officer says, off the UI thread."""
-        from chapterdesk.services import backups
+        from chapterdesk.services.safety import backups as backups
 
         db = self._db()
         if db is None:
@@ -112,7 +113,7 @@ class SafetyActions(QObject):
 
     def restore(self) -> None:
         """File → Restore from backup…: check the file, confirm, then swap it in and reopen."""
-        from chapterdesk.services import backups
+        from chapterdesk.services.safety import backups as backups
 
         db = self._db()
         if db is None:
@@ -179,7 +180,7 @@ class SafetyActions(QObject):
     def hand_over(self) -> None:
         """File → Hand over…: seal the chapter with a passphrase typed twice (never kept)."""
         from chapterdesk.sealing import DEFAULT_LOG2N
-        from chapterdesk.services import handover
+        from chapterdesk.services.safety import handover as handover
         from chapterdesk.ui.handover_dialog import HandoverExportDialog
 
         db = self._db()
@@ -218,7 +219,7 @@ class SafetyActions(QObject):
 
     def open_handover(self) -> None:
         """File → Open a handover package…: unseal it as a new database file, then open it."""
-        from chapterdesk.services import handover
+        from chapterdesk.services.safety import handover as handover
         from chapterdesk.ui.handover_dialog import HandoverImportDialog
 
         folder = settings.LAST_EXPORT_FOLDER.get() or str(Path.home())

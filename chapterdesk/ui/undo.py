@@ -20,7 +20,7 @@ import shiboken6
 from PySide6.QtGui import QUndoCommand
 
 from chapterdesk.errors import ChapterDeskError
-from chapterdesk.services import roster
+from chapterdesk.services.roster import members as roster
 from chapterdesk.ui import ask
 from chapterdesk.ui.context import AppContext
 

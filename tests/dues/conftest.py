@@ -8,7 +8,8 @@ from collections.abc import Callable
 import pytest
 
 from chapterdesk.data.engine import Database
-from chapterdesk.services import dues, roster
+from chapterdesk.services import dues
+from chapterdesk.services.roster import members as roster
 from tests.helpers import TODAY, add_hq
 
 AddMember = Callable[..., str]

@@ -15,8 +15,9 @@ from chapterdesk.data.ledger_models import LedgerEntry
 from chapterdesk.data.migrate import open_database
 from chapterdesk.data.models import HqMember
 from chapterdesk.errors import BadInputError, RuleRefusedError
-from chapterdesk.services import dues, roster
+from chapterdesk.services import dues
 from chapterdesk.services.chapter import init_chapter
+from chapterdesk.services.roster import members as roster
 from chapterdesk.standing import Standing
 from tests.dues.conftest import AddMember
 from tests.helpers import TODAY, add_hq

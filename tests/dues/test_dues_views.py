@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from chapterdesk.data.engine import Database
-from chapterdesk.services import dues, roster_query
-from chapterdesk.services.dues_summary import dues_year_summary, lines_with_status
-from chapterdesk.services.roster_query import RosterFilter
+from chapterdesk.services import dues
+from chapterdesk.services.dues.summary import dues_year_summary, lines_with_status
+from chapterdesk.services.roster import query as roster_query
+from chapterdesk.services.roster.query import RosterFilter
 
 
 def _owing_in_roster(db: Database, owing: bool) -> set[str]:

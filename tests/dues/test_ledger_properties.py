@@ -23,8 +23,9 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from chapterdesk.data.migrate import open_database
 from chapterdesk.errors import RuleRefusedError
-from chapterdesk.services import dues, roster
-from chapterdesk.services.dues_reports import dues_year_report, statement_members
+from chapterdesk.services import dues
+from chapterdesk.services.dues.reports import dues_year_report, statement_members
+from chapterdesk.services.roster import members as roster
 from tests.helpers import TODAY, add_hq
 
 MEMBERS = ("11", "12", "13")

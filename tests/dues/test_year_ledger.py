@@ -1,7 +1,7 @@
 """The whole-year ledger reader gives every member the figures the per-member reader gives.
 
 The dues report and the statements read a year for the whole chapter at once
-(`services.year_ledger`); the window, the receipts and `dues balance` read one
+(`services.dues.year_ledger`); the window, the receipts and `dues balance` read one
 member's entries and allocate them (`ledger.entries_for` + `ledger.allocate`).
 A treasurer comparing the printed report with a member's balance on screen
 must see the same amounts, so each test here works both out and compares,
@@ -18,9 +18,9 @@ import pytest
 from chapterdesk.data.engine import Database
 from chapterdesk.money import to_cents
 from chapterdesk.services import dues
-from chapterdesk.services.dues_reports import dues_year_report, statement_members
-from chapterdesk.services.ledger import allocate, entries_for, names_for
-from chapterdesk.services.year_ledger import people_charged_for, year_positions
+from chapterdesk.services.dues.ledger import allocate, entries_for, names_for
+from chapterdesk.services.dues.reports import dues_year_report, statement_members
+from chapterdesk.services.dues.year_ledger import people_charged_for, year_positions
 from tests.dues.conftest import AddMember
 from tests.helpers import TODAY
 

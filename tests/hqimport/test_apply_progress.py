@@ -8,8 +8,8 @@ import pytest
 
 from chapterdesk.data.engine import Database
 from chapterdesk.hqsync import ImportCancelled
-from chapterdesk.services.hq_apply import apply_import, list_batches
-from chapterdesk.services.hq_plan import plan_import
+from chapterdesk.services.hq.apply import apply_import, list_batches
+from chapterdesk.services.hq.plan import plan_import
 from tests.hqimport.exports import hq_content, hq_records, write_export
 
 

@@ -9,10 +9,10 @@ import pytest
 
 from chapterdesk.data.engine import Database
 from chapterdesk.errors import BadInputError, RuleRefusedError
-from chapterdesk.services import roster
-from chapterdesk.services.hq_apply import apply_import, list_batches, undo_batch
-from chapterdesk.services.hq_edits import edit_hq_field
-from chapterdesk.services.hq_plan import ChangeKind, plan_import
+from chapterdesk.services.hq.apply import apply_import, list_batches, undo_batch
+from chapterdesk.services.hq.edits import edit_hq_field
+from chapterdesk.services.hq.plan import ChangeKind, plan_import
+from chapterdesk.services.roster import members as roster
 from chapterdesk.standing import Standing
 from tests.hqimport.exports import hq_content, hq_records, write_export
 

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chapterdesk.data.engine import Database
-from chapterdesk.services.hq_apply import apply_import, undo_batch
-from chapterdesk.services.hq_plan import plan_import
+from chapterdesk.services.hq.apply import apply_import, undo_batch
+from chapterdesk.services.hq.plan import plan_import
 from tests.hqimport.exports import hq_content, hq_records, write_export
 
 edits = st.lists(

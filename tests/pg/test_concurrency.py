@@ -16,7 +16,8 @@ from sqlalchemy import func, select, text, update
 from chapterdesk.data.engine import Database, retrying
 from chapterdesk.data.models import ChapterMembership, ChapterSettings, OfficerTerm
 from chapterdesk.errors import DatabaseError, RuleRefusedError
-from chapterdesk.services import officers, roster
+from chapterdesk.services.roster import members as roster
+from chapterdesk.services.roster import officers as officers
 from tests.concurrency import held_before_commit, in_thread, race
 from tests.helpers import TODAY, add_hq
 

@@ -14,8 +14,8 @@ from chapterdesk.data.migrate import open_database
 from chapterdesk.data.models import all_models
 from chapterdesk.errors import BadInputError, RuleRefusedError
 from chapterdesk.services.chapter import hq_data_status
-from chapterdesk.services.copy import copy_database
-from chapterdesk.services.roster import list_members, standing_counts
+from chapterdesk.services.roster.members import list_members, standing_counts
+from chapterdesk.services.safety.copy import copy_database
 from tests.conftest import DEMO_DAY
 from tests.helpers import add_batch
 

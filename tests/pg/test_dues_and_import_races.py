@@ -22,11 +22,12 @@ from chapterdesk.data.hq_models import HqLocalEdit
 from chapterdesk.data.ledger_models import LedgerEntry
 from chapterdesk.data.models import HqMember
 from chapterdesk.errors import RuleRefusedError
-from chapterdesk.services import dues, roster
-from chapterdesk.services.hq_apply import apply_import, list_batches
-from chapterdesk.services.hq_edits import edit_hq_field
-from chapterdesk.services.hq_plan import ChangeKind, plan_import
-from chapterdesk.services.roster import member_detail, update_chapter_facts
+from chapterdesk.services import dues
+from chapterdesk.services.hq.apply import apply_import, list_batches
+from chapterdesk.services.hq.edits import edit_hq_field
+from chapterdesk.services.hq.plan import ChangeKind, plan_import
+from chapterdesk.services.roster import members as roster
+from chapterdesk.services.roster.members import member_detail, update_chapter_facts
 from tests.concurrency import held_before_commit, in_thread, race
 from tests.helpers import TODAY, add_hq
 from tests.hqimport.exports import hq_records, write_export

@@ -20,7 +20,7 @@ from chapterdesk.data.engine import Database
 from chapterdesk.data.migrate import open_database
 from chapterdesk.data.models import ChapterMembership, HqAffiliation, HqMember
 from chapterdesk.services import dues
-from chapterdesk.services.officers import set_officer
+from chapterdesk.services.roster.officers import set_officer
 from chapterdesk.standing import normalise_key
 
 TODAY = dt.date.today()

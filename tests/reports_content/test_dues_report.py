@@ -13,7 +13,7 @@ from chapterdesk.data.models import ChapterSettings
 from chapterdesk.reports.dues import write_dues_report
 from chapterdesk.reports.progress import ReportCancelled
 from chapterdesk.services import dues
-from chapterdesk.services.dues_reports import dues_year_report
+from chapterdesk.services.dues.reports import dues_year_report
 from tests.reports_content.conftest import EXPECTED, YEAR
 from tests.reports_content.pdftext import page_size, pages_text
 

@@ -8,9 +8,9 @@ from chapterdesk.data.engine import Database
 from chapterdesk.exports.hq import write_hq_export
 from chapterdesk.exports.roster import ROSTER_COLUMNS, write_roster_export
 from chapterdesk.hqsync.mapping import FIELDS, detect_mapping
-from chapterdesk.services.hq_apply import apply_import
-from chapterdesk.services.hq_plan import plan_import
-from chapterdesk.services.roster import list_members
+from chapterdesk.services.hq.apply import apply_import
+from chapterdesk.services.hq.plan import plan_import
+from chapterdesk.services.roster.members import list_members
 
 
 def test_roster_headings_are_ones_the_importer_maps() -> None:

@@ -11,7 +11,7 @@ from chapterdesk.errors import NotFoundError
 from chapterdesk.reports.receipt import write_receipt
 from chapterdesk.reports.statements import statement_lines, write_statements
 from chapterdesk.services import dues
-from chapterdesk.services.dues_reports import statements_for
+from chapterdesk.services.dues.reports import statements_for
 from tests.reports_content.conftest import HOSTILE, OWING, YEAR
 from tests.reports_content.pdftext import pages_text
 

@@ -14,9 +14,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from chapterdesk.data.engine import Database
-from chapterdesk.services.audit import audit_log
 from chapterdesk.services.chapter import set_officer_name
-from chapterdesk.services.roster import add_member, leave_chapter
+from chapterdesk.services.roster.members import add_member, leave_chapter
+from chapterdesk.services.safety.audit import audit_log
 from tests.helpers import add_hq
 from tests.safety.conftest import mode
 

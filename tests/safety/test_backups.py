@@ -16,7 +16,7 @@ from chapterdesk.data.engine import Database, resolve_location
 from chapterdesk.data.migrate import head_revision, open_database, upgrade
 from chapterdesk.data.models import HqMember
 from chapterdesk.errors import BadInputError, DatabaseError
-from chapterdesk.services.backups import backup_database, restore_database
+from chapterdesk.services.safety.backups import backup_database, restore_database
 from tests.safety.conftest import current_members, digest, mode, query
 
 

@@ -20,10 +20,10 @@ from chapterdesk.backup import automatic_backup, automatic_backups
 from chapterdesk.data.engine import Database, resolve_location
 from chapterdesk.data.migrate import alembic_config, open_database
 from chapterdesk.errors import DatabaseError
-from chapterdesk.services.audit import export_audit_csv
-from chapterdesk.services.backups import backup_database
 from chapterdesk.services.chapter import init_chapter
-from chapterdesk.services.handover import export_handover
+from chapterdesk.services.safety.audit import export_audit_csv
+from chapterdesk.services.safety.backups import backup_database
+from chapterdesk.services.safety.handover import export_handover
 from tests.conftest import PROJECT
 from tests.safety.conftest import digest, mode, query
 

@@ -10,7 +10,7 @@ import pytest
 
 from chapterdesk.errors import BadInputError
 from chapterdesk.sealing import SealError, seal, unseal
-from chapterdesk.services.handover import export_handover, import_handover
+from chapterdesk.services.safety.handover import export_handover, import_handover
 from tests.safety.conftest import digest, mode, query, table_counts
 
 PASSPHRASE = "correct horse battery staple"

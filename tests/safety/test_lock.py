@@ -15,7 +15,7 @@ import pytest
 from chapterdesk.data.lock import lock_path_for, storage_warning
 from chapterdesk.data.migrate import open_database
 from chapterdesk.errors import DatabaseLockedError, RuleRefusedError
-from chapterdesk.services.roster import list_members
+from chapterdesk.services.roster.members import list_members
 from tests.conftest import PROJECT
 from tests.safety.conftest import mode
 
@@ -131,7 +131,7 @@ def test_the_command_line_prints_the_warning_once(cli, demo_path: Path, tmp_path
 def test_restore_is_refused_while_another_chapterdesk_writes(
     demo_path: Path, tmp_path: Path
 ) -> None:
-    from chapterdesk.services.backups import backup_database, restore_database
+    from chapterdesk.services.safety.backups import backup_database, restore_database
     from tests.safety.conftest import digest
 
     saved = backup_database(str(demo_path), tmp_path / "saved.sqlite3").path

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from chapterdesk.errors import DatabaseLockedError
-from chapterdesk.services.roster import list_members
+from chapterdesk.services.roster.members import list_members
 from chapterdesk.ui.app import open_for_window
 from tests.safety.test_lock import hold, stop
 

@@ -22,9 +22,12 @@ from sqlalchemy import event, update
 
 from chapterdesk.data.engine import Database
 from chapterdesk.data.models import HqMember
-from chapterdesk.services import chapter, dues, officers, roster, roster_query
-from chapterdesk.services.reconcile import reconcile
-from chapterdesk.services.roster_query import RosterFilter
+from chapterdesk.services import chapter, dues
+from chapterdesk.services.hq.reconcile import reconcile
+from chapterdesk.services.roster import members as roster
+from chapterdesk.services.roster import officers as officers
+from chapterdesk.services.roster import query as roster_query
+from chapterdesk.services.roster.query import RosterFilter
 from chapterdesk.standing import Standing
 from chapterdesk.ui.dialogs import AddMemberDialog, LeaveDialog
 from chapterdesk.ui.dues.dialogs import PaymentDialog, ReasonDialog

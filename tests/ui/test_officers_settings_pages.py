@@ -9,7 +9,9 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from chapterdesk.data.engine import Database
-from chapterdesk.services import chapter, officers, roster
+from chapterdesk.services import chapter
+from chapterdesk.services.roster import members as roster
+from chapterdesk.services.roster import officers as officers
 from chapterdesk.standing import Standing
 from chapterdesk.ui.main_window import MainWindow
 from chapterdesk.ui.pages.settings_page import CategoryDialog, PositionDialog

@@ -8,10 +8,13 @@ import pytest
 
 from chapterdesk.data.engine import Database
 from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
-from chapterdesk.services import chapter, officers, roster, roster_query
+from chapterdesk.services import chapter
 from chapterdesk.services.dashboard import dashboard_figures, latest_import
-from chapterdesk.services.reconcile import reconcile
-from chapterdesk.services.roster_query import RosterFilter
+from chapterdesk.services.hq.reconcile import reconcile
+from chapterdesk.services.roster import members as roster
+from chapterdesk.services.roster import officers as officers
+from chapterdesk.services.roster import query as roster_query
+from chapterdesk.services.roster.query import RosterFilter
 from chapterdesk.standing import Standing
 from tests.helpers import add_batch, add_hq
 

@@ -13,9 +13,10 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from chapterdesk.data.engine import Database
-from chapterdesk.services import roster, roster_query
-from chapterdesk.services.reconcile import reconcile
-from chapterdesk.services.roster_query import RosterFilter
+from chapterdesk.services.hq.reconcile import reconcile
+from chapterdesk.services.roster import members as roster
+from chapterdesk.services.roster import query as roster_query
+from chapterdesk.services.roster.query import RosterFilter
 from chapterdesk.standing import Standing
 from chapterdesk.ui.dialogs import AddMemberDialog, LeaveDialog
 from chapterdesk.ui.main_window import MainWindow

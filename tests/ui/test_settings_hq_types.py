@@ -13,7 +13,9 @@ from sqlalchemy import update
 
 from chapterdesk.data.engine import Database
 from chapterdesk.data.models import HqMember
-from chapterdesk.services import categories, chapter, roster
+from chapterdesk.services import chapter
+from chapterdesk.services.roster import categories as categories
+from chapterdesk.services.roster import members as roster
 from chapterdesk.ui.main_window import MainWindow
 from tests.helpers import add_hq
 from tests.ui.conftest import Asked, page, settle

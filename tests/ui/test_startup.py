@@ -10,8 +10,8 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from chapterdesk.data.engine import Database
-from chapterdesk.services import roster_query
-from chapterdesk.services.roster_query import RosterFilter
+from chapterdesk.services.roster import query as roster_query
+from chapterdesk.services.roster.query import RosterFilter
 from chapterdesk.ui import settings
 from chapterdesk.ui.main_window import MainWindow
 from chapterdesk.ui.roster_model import PAGE_SIZE, RosterModel
@@ -86,7 +86,7 @@ def test_the_roster_is_painted_before_sqlalchemy_is_loaded(demo_path: Path, tmp_
 
 def status_line(path: Path) -> str:
     from chapterdesk.data.migrate import open_database
-    from chapterdesk.services.roster import standing_counts
+    from chapterdesk.services.roster.members import standing_counts
     from chapterdesk.standing import Standing
 
     db = open_database(path, read_only=True)

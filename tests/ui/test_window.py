@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from chapterdesk.data.engine import Database
 from chapterdesk.services.chapter import chapter_info
-from chapterdesk.services.roster import standing_counts
+from chapterdesk.services.roster.members import standing_counts
 from chapterdesk.ui import settings
 from chapterdesk.ui.dialogs import NewChapterDialog
 from chapterdesk.ui.main_window import MainWindow

@@ -12,9 +12,10 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from chapterdesk.money import format_money
-from chapterdesk.services import dues, roster_query
-from chapterdesk.services.dues_summary import dues_year_summary
-from chapterdesk.services.roster_query import RosterFilter
+from chapterdesk.services import dues
+from chapterdesk.services.dues.summary import dues_year_summary
+from chapterdesk.services.roster import query as roster_query
+from chapterdesk.services.roster.query import RosterFilter
 from chapterdesk.ui.dues.dialogs import PaymentDialog
 from chapterdesk.ui.dues.target import DuesTarget
 from chapterdesk.ui.main_window import MainWindow

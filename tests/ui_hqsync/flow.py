@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from chapterdesk.data.engine import Database
-from chapterdesk.services import roster
+from chapterdesk.services.roster import members as roster
 from chapterdesk.standing import Standing
 from chapterdesk.ui.hqsync import HqSyncPage
 from chapterdesk.ui.hqsync.models import ChangesModel

@@ -13,9 +13,9 @@ from pytestqt.qtbot import QtBot
 
 from chapterdesk.data.engine import Database
 from chapterdesk.paths import log_dir
-from chapterdesk.services import roster
-from chapterdesk.services.hq_apply import apply_import
-from chapterdesk.services.hq_plan import plan_import
+from chapterdesk.services.hq.apply import apply_import
+from chapterdesk.services.hq.plan import plan_import
+from chapterdesk.services.roster import members as roster
 from chapterdesk.ui.hqsync import HqSyncPage, jobs
 from chapterdesk.ui.hqsync._framework import TaskRunner
 from chapterdesk.ui.hqsync.page import CHOOSE, MAP, REVIEW

@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from chapterdesk.data.engine import Database
-from chapterdesk.services.hq_apply import apply_import, list_batches, undo_batch
-from chapterdesk.services.hq_plan import ChangeKind, ImportPlan, plan_import
+from chapterdesk.services.hq.apply import apply_import, list_batches, undo_batch
+from chapterdesk.services.hq.plan import ChangeKind, ImportPlan, plan_import
 from chapterdesk.ui.hqsync.models import (
     ChangesModel,
     FieldChangesModel,

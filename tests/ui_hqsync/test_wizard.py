@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from chapterdesk.data.engine import Database
-from chapterdesk.services import roster
-from chapterdesk.services.hq_apply import list_batches
+from chapterdesk.services.hq.apply import list_batches
+from chapterdesk.services.roster import members as roster
 from chapterdesk.ui.hqsync import HqSyncPage
 from chapterdesk.ui.hqsync.page import CHECK, DONE, MAP, REVIEW
 from tests.hqimport.exports import hq_content, hq_records, write_export

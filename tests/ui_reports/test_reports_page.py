@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from chapterdesk.data.ledger_models import LedgerEntry
-from chapterdesk.services.voters import voting_list
+from chapterdesk.services.roster.voters import voting_list
 from chapterdesk.ui import settings
 from chapterdesk.ui.main_window import MainWindow
 from chapterdesk.ui.reports.models import EXPORT_ROLE, KEY_ROLE, ReportListModel

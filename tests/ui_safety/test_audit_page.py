@@ -9,8 +9,8 @@ from PySide6.QtCore import QDate
 from pytestqt.qtbot import QtBot
 
 from chapterdesk.data.engine import Database
-from chapterdesk.services.audit import audit_ids
-from chapterdesk.services.roster import list_members, update_chapter_facts
+from chapterdesk.services.roster.members import list_members, update_chapter_facts
+from chapterdesk.services.safety.audit import audit_ids
 from chapterdesk.ui.audit_model import PAGE_SIZE, AuditModel, RecordRole
 from chapterdesk.ui.main_window import MainWindow
 from tests.ui.conftest import Asked, page, settle

@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from chapterdesk.data.engine import Database
-from chapterdesk.services import backups
 from chapterdesk.services.chapter import chapter_info, update_settings
-from chapterdesk.services.roster import list_members
+from chapterdesk.services.roster.members import list_members
+from chapterdesk.services.safety import backups as backups
 from chapterdesk.ui import ask
 from chapterdesk.ui.handover_dialog import HandoverExportDialog, HandoverImportDialog
 from chapterdesk.ui.main_window import MainWindow

@@ -1,6 +1,6 @@
 """The Balances tab: the chapter's totals and aging, each member's balance, who hasn't paid.
 
-Everything is read on the worker thread from `services.balances` (the same
+Everything is read on the worker thread from `services.dues.balances` (the same
 figures as `chapterdesk dues balance` and `dues list`). The list shown —
 members' balances, or one year's dues filtered by status, "who hasn't paid"
 among them — can be exported as .xlsx or .csv through
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from chapterdesk.exports.sheets import write_table
 from chapterdesk.services import dues
 from chapterdesk.services.chapter import chapter_info
-from chapterdesk.services.dues_summary import lines_with_status
+from chapterdesk.services.dues.summary import lines_with_status
 from chapterdesk.ui import ask, settings
 from chapterdesk.ui.context import AppContext
 from chapterdesk.ui.dues.models import RecordsModel

@@ -36,9 +36,10 @@ from PySide6.QtWidgets import (
 from chapterdesk.data.engine import Database
 from chapterdesk.errors import ChapterDeskError
 from chapterdesk.money import parse_amount
-from chapterdesk.services import dues, roster_query
-from chapterdesk.services.ledger import METHOD_LABELS
-from chapterdesk.services.roster_query import RosterFilter
+from chapterdesk.services import dues
+from chapterdesk.services.dues.ledger import METHOD_LABELS
+from chapterdesk.services.roster import query as roster_query
+from chapterdesk.services.roster.query import RosterFilter
 from chapterdesk.ui.change_dialog import ChangeDialog
 from chapterdesk.ui.context import AppContext
 from chapterdesk.ui.dues.tables import Money, money_in

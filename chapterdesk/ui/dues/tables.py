@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 from chapterdesk.exports.sheets import Column
 from chapterdesk.money import format_money
 from chapterdesk.services import dues
-from chapterdesk.services.ledger import KIND_LABELS, METHOD_LABELS
+from chapterdesk.services.dues.ledger import KIND_LABELS, METHOD_LABELS
 from chapterdesk.ui.dues.models import Col
 
 Money = Callable[[Decimal], str]

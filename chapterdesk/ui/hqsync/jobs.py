@@ -15,8 +15,8 @@ from typing import Any
 
 from chapterdesk.data.engine import Database
 from chapterdesk.hqsync import ImportCancelled, Mapping, read_header
-from chapterdesk.services.hq_apply import BatchView, ImportResult, apply_import, undo_batch
-from chapterdesk.services.hq_plan import ImportPlan, plan_import, remembered_layouts
+from chapterdesk.services.hq.apply import BatchView, ImportResult, apply_import, undo_batch
+from chapterdesk.services.hq.plan import ImportPlan, plan_import, remembered_layouts
 from chapterdesk.ui.hqsync._framework import Cancelled, Job, Progress
 
 #: The services' progress phases, as the progress dialog words them.

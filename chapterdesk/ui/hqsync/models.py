@@ -16,8 +16,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from chapterdesk.hqsync import DISPLAY_NAMES, Problem
-from chapterdesk.services.hq_apply import BatchView
-from chapterdesk.services.hq_plan import ChangeKind, MemberChange, Unlisted
+from chapterdesk.services.hq.apply import BatchView
+from chapterdesk.services.hq.plan import ChangeKind, MemberChange, Unlisted
 
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole

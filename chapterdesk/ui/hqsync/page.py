@@ -35,8 +35,8 @@ from PySide6.QtWidgets import (
 
 from chapterdesk.data.engine import Database
 from chapterdesk.errors import ChapterDeskError
-from chapterdesk.services.hq_apply import BatchView, ImportResult, list_batches
-from chapterdesk.services.hq_plan import ImportPlan
+from chapterdesk.services.hq.apply import BatchView, ImportResult, list_batches
+from chapterdesk.services.hq.plan import ImportPlan
 from chapterdesk.ui.hqsync import jobs
 from chapterdesk.ui.hqsync._framework import (
     LAST_IMPORT_FOLDER,

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from chapterdesk.services.hq_plan import ChangeKind, ImportPlan, MemberChange
+from chapterdesk.services.hq.plan import ChangeKind, ImportPlan, MemberChange
 from chapterdesk.ui.hqsync.models import (
     ChangesModel,
     FieldChangesModel,

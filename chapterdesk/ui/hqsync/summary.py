@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from chapterdesk.services.hq_apply import BatchView, ImportResult
-from chapterdesk.services.hq_plan import ImportPlan
+from chapterdesk.services.hq.apply import BatchView, ImportResult
+from chapterdesk.services.hq.plan import ImportPlan
 from chapterdesk.ui.hqsync.models import HistoryModel
 from chapterdesk.ui.hqsync.widgets import message_label, show_message, step_heading, table_view
 

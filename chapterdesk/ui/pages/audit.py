@@ -1,7 +1,7 @@
 """The Audit trail page: every recorded change, newest first, filtered by member and date.
 
 The trail is written by the services themselves in the same transaction as
-each change; this page only reads it (`services.audit`), pages through it in
+each change; this page only reads it (`services.safety.audit`), pages through it in
 `AuditModel`, and exports what it shows as CSV. There is no edit path: the
 view is read-only and no service can change a recorded entry.
 """
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from chapterdesk.errors import ChapterDeskError
 from chapterdesk.paths import data_dir
-from chapterdesk.services import audit
+from chapterdesk.services.safety import audit as audit
 from chapterdesk.ui import ask, settings
 from chapterdesk.ui.audit_model import AuditModel
 from chapterdesk.ui.pages.base import AppContext, Page, heading, message_label, show_message

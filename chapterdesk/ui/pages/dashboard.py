@@ -33,9 +33,9 @@ from PySide6.QtWidgets import (
 )
 
 from chapterdesk.services.dashboard import DashboardFigures, dashboard_figures
-from chapterdesk.services.dues_summary import DuesYearSummary, dues_year_summary
-from chapterdesk.services.roster import TermView
-from chapterdesk.services.roster_query import RosterFilter
+from chapterdesk.services.dues.summary import DuesYearSummary, dues_year_summary
+from chapterdesk.services.roster.members import TermView
+from chapterdesk.services.roster.query import RosterFilter
 from chapterdesk.standing import Standing
 from chapterdesk.ui.icons import icon
 from chapterdesk.ui.pages.base import AppContext, Page, heading

@@ -3,7 +3,7 @@
 Each bar and each figure opens the list behind it: the year's dues lines on
 the Dues page's Balances tab (all, paid, waived, or who hasn't paid), and
 the roster filtered to members who owe dues. The figures come from
-`services.dues_summary.dues_year_summary`, exact to the cent; only the bar
+`services.dues.summary.dues_year_summary`, exact to the cent; only the bar
 heights are drawn from floats (QtCharts plots doubles), the labels and links
 show the exact amounts.
 """
@@ -24,8 +24,8 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor
 
 from chapterdesk.money import format_money
-from chapterdesk.services.dues_summary import DuesYearSummary
-from chapterdesk.services.roster_query import RosterFilter
+from chapterdesk.services.dues.summary import DuesYearSummary
+from chapterdesk.services.roster.query import RosterFilter
 from chapterdesk.ui.context import AppContext
 from chapterdesk.ui.dues.target import DuesTarget
 

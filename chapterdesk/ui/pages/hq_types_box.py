@@ -2,7 +2,7 @@
 
 An HQ member type that matches no category keeps its people out of the
 chapter (and suspends current members) until an officer maps it
-(`services.categories`). The box lists those types with how many people carry
+(`services.roster.categories`). The box lists those types with how many people carry
 them, maps the selected one to a chosen category, and shows the types mapped
 so far with a way to remove a mapping. Every write runs on the worker thread.
 """
@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from chapterdesk.errors import ChapterDeskError
-from chapterdesk.services import categories as category_service
-from chapterdesk.services.categories import UnmappedHqType
 from chapterdesk.services.chapter import Category
+from chapterdesk.services.roster import categories as category_service
+from chapterdesk.services.roster.categories import UnmappedHqType
 from chapterdesk.ui import ask
 from chapterdesk.ui.context import AppContext
 from chapterdesk.ui.widgets import message_label, show_message

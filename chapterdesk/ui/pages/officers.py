@@ -36,8 +36,9 @@ from PySide6.QtWidgets import (
 )
 
 from chapterdesk.errors import ChapterDeskError
-from chapterdesk.services import officers, roster
-from chapterdesk.services.roster import TermView
+from chapterdesk.services.roster import members as roster
+from chapterdesk.services.roster import officers as officers
+from chapterdesk.services.roster.members import TermView
 from chapterdesk.ui.icons import icon
 from chapterdesk.ui.pages.base import AppContext, Page, heading, message_label, show_message
 from chapterdesk.ui.widgets import warning_colours

@@ -35,7 +35,7 @@ from chapterdesk.atomic import atomic_write
 from chapterdesk.errors import ChapterDeskError
 from chapterdesk.paths import data_dir
 from chapterdesk.reports.progress import ReportCancelled
-from chapterdesk.services.rates import dues_year
+from chapterdesk.services.dues.rates import dues_year
 from chapterdesk.ui import ask, settings
 from chapterdesk.ui.pages.base import AppContext, Page, heading, message_label, show_message
 from chapterdesk.ui.reports.catalogue import Choices, ReportKind, Written

@@ -2,10 +2,10 @@
 
 The page is often the first thing the window shows, so it starts light: its
 first view (every member by name, and the first page of rows) is read by
-`services.first_view` without waiting for SQLAlchemy, and the member detail
+`services.roster.first_view` without waiting for SQLAlchemy, and the member detail
 panel, with everything it imports, is built once the window is idle (or at
 once when a member is selected first). Every later read goes through
-`services.roster_query` on the worker thread.
+`services.roster.query` on the worker thread.
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from chapterdesk.services import first_view
 from chapterdesk.services.chapter_values import Category
-from chapterdesk.services.roster_values import RosterFilter
+from chapterdesk.services.roster import first_view as first_view
+from chapterdesk.services.roster.values import RosterFilter
 from chapterdesk.standing import Standing
 from chapterdesk.ui import ask, settings
 from chapterdesk.ui.pages.base import AppContext, Page, heading
@@ -318,7 +318,7 @@ class RosterPage(Page):
     def _read_first_screen(self) -> None:
         """The first view (everyone, by name), read without waiting for SQLAlchemy.
 
-        `services.first_view` reads the first page of members by name, which is
+        `services.roster.first_view` reads the first page of members by name, which is
         painted; every member's key (which scrolling needs) is read right after.
         """
         self._search_serial += 1
@@ -553,7 +553,7 @@ class RosterPage(Page):
 
     def export(self) -> None:
         """Write the list shown (visible columns) to a .csv or .xlsx file, off the UI thread."""
-        from chapterdesk.services import roster_query
+        from chapterdesk.services.roster import query as roster_query
         from chapterdesk.ui.roster_export import write_rows
 
         folder = settings.LAST_EXPORT_FOLDER.get() or ""

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from chapterdesk.services import categories as category_service
 from chapterdesk.services import chapter
 from chapterdesk.services.chapter import Category, ChapterInfo, Position
+from chapterdesk.services.roster import categories as category_service
 from chapterdesk.ui import ask
 from chapterdesk.ui.change_dialog import ChangeDialog
 from chapterdesk.ui.pages.base import AppContext, Page, heading, message_label, show_message

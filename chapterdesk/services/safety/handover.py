@@ -31,7 +31,7 @@ from chapterdesk.data.engine import Location
 from chapterdesk.data.migrate import check_sqlite_file, open_database
 from chapterdesk.errors import BadInputError
 from chapterdesk.sealing import DEFAULT_LOG2N, SealError, seal, unseal
-from chapterdesk.services.backups import (
+from chapterdesk.services.safety.backups import (
     LOCK_WAIT_SECONDS,
     chapter_file_facts,
     install_database_file,
@@ -225,7 +225,7 @@ def _make_folders(folder: Path) -> list[Path]:
 
 
 def _require_intact(path: Path, name: str) -> None:
-    from chapterdesk.services.backups import read_only_connection
+    from chapterdesk.services.safety.backups import read_only_connection
 
     with read_only_connection(path) as connection:
         result = connection.exec_driver_sql("PRAGMA integrity_check").scalar()

@@ -1,7 +1,7 @@
 """A roster view's filter and its rows as plain values, free of SQLAlchemy.
 
-`chapterdesk.services.roster_query` reads them with SQL (and re-exports these
-names); `services.first_view` reads the window's first screen of them straight
+`chapterdesk.services.roster.query` reads them with SQL (and re-exports these
+names); `services.roster.first_view` reads the window's first screen of them straight
 from an SQLite file. Both turn a member's columns into a `RosterRow` through
 `roster_row`, so name, category, standing and offices read the same either way.
 """

@@ -240,7 +240,7 @@ def apply_pool(pool: Amount, owed: Iterable[Amount]) -> tuple[list[Amount], Amou
     The amounts owed are the live charges less their waivers, in `charge_order`;
     what is left is the member's credit. Works on `Decimal`s (one member's
     entries, `allocate`) and on integer cents (a whole dues year read at once,
-    `services.year_ledger`) alike, so both apply payments by the very same rule.
+    `services.dues.year_ledger`) alike, so both apply payments by the very same rule.
     """
     applied: list[Amount] = []
     for amount in owed:

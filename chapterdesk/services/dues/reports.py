@@ -4,7 +4,7 @@ The dues report for a year, the member statements and a receipt's copy are
 built from the same derived figures as the rest of the dues services:
 nothing here stores money or applies payments a second way, so the report's
 grand totals are the ledger's. A whole year (the dues report, and who gets a
-statement) is read with `services.year_ledger`, which applies payments with
+statement) is read with `services.dues.year_ledger`, which applies payments with
 `ledger.allocate`'s own rule to the whole chapter in a few queries; a
 statement or a receipt, which print every entry, read the member's entries
 (`ledger.entries_for`) and allocate them.
@@ -35,10 +35,10 @@ from chapterdesk.data.ledger_models import LedgerEntry
 from chapterdesk.data.models import HqMember
 from chapterdesk.errors import NotFoundError
 from chapterdesk.money import from_cents
-from chapterdesk.services.balances import AGING_BUCKETS, Aging, aging_bucket
 from chapterdesk.services.chapter import categories_in, settings_row
 from chapterdesk.services.chapter_values import CategoryIndex
-from chapterdesk.services.ledger import (
+from chapterdesk.services.dues.balances import AGING_BUCKETS, Aging, aging_bucket
+from chapterdesk.services.dues.ledger import (
     METHOD_LABELS,
     ZERO,
     EntryView,
@@ -46,14 +46,14 @@ from chapterdesk.services.ledger import (
     entries_for,
     names_for,
 )
-from chapterdesk.services.rates import DuesYear, dues_year_in
-from chapterdesk.services.roster import HQ_FIELDS, HqRecord
-from chapterdesk.services.year_ledger import (
+from chapterdesk.services.dues.rates import DuesYear, dues_year_in
+from chapterdesk.services.dues.year_ledger import (
     live_entry,
     people_charged_for,
     sum_cents,
     year_positions,
 )
+from chapterdesk.services.roster.members import HQ_FIELDS, HqRecord
 
 _CHUNK = 500
 

@@ -11,13 +11,13 @@ callers import one place: `from chapterdesk.services import dues`.
 
 from __future__ import annotations
 
-from chapterdesk.services.assessment import (
+from chapterdesk.services.dues.assessment import (
     Assessment,
     AssessmentLine,
     SkippedMember,
     assess_dues,
 )
-from chapterdesk.services.balances import (
+from chapterdesk.services.dues.balances import (
     Aging,
     BalanceReport,
     BalanceTotals,
@@ -29,23 +29,23 @@ from chapterdesk.services.balances import (
     member_balance,
     who_has_not_paid,
 )
-from chapterdesk.services.corrections import post_credit, reverse_entry, waive_dues
-from chapterdesk.services.ledger import ChargeStatus, EntryView
-from chapterdesk.services.organisations import (
+from chapterdesk.services.dues.corrections import post_credit, reverse_entry, waive_dues
+from chapterdesk.services.dues.ledger import ChargeStatus, EntryView
+from chapterdesk.services.dues.organisations import (
     OrganisationView,
     list_organisations,
     organisation_key,
     set_nonprofit,
 )
-from chapterdesk.services.payments import (
+from chapterdesk.services.dues.payments import (
     PaymentRequest,
     Receipt,
     parse_method,
     record_payment,
     record_payments,
 )
-from chapterdesk.services.pricing import Pricing, price_dues, proration_percent
-from chapterdesk.services.rates import (
+from chapterdesk.services.dues.pricing import Pricing, price_dues, proration_percent
+from chapterdesk.services.dues.rates import (
     DuesYear,
     ProrationRule,
     Rate,

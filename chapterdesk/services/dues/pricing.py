@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from chapterdesk.money import CENT, HUNDRED, format_money
-from chapterdesk.services.rates import DuesYear, Rate, YearRules, dues_year_window
+from chapterdesk.services.dues.rates import DuesYear, Rate, YearRules, dues_year_window
 
 
 @dataclass(frozen=True)

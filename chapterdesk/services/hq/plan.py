@@ -40,7 +40,7 @@ from chapterdesk.hqsync import (
     read_hq_export,
 )
 from chapterdesk.services.chapter import settings_row
-from chapterdesk.services.hq_compare import (
+from chapterdesk.services.hq.compare import (
     DATE_FIELDS,
     HQ_FIELDS,
     PRESENT,

@@ -1,7 +1,7 @@
 """Dues settings: the dues year, rates per year and category, the year's rules, organisations.
 
 These are the settings an assessment reads (the non-profit employers are in
-`services.organisations`); they may be edited at any time and
+`services.dues.organisations`); they may be edited at any time and
 only change what the next assessment charges (posted charges never change).
 
 The dues year is named after the calendar year in which it starts: with the

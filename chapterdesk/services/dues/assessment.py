@@ -2,7 +2,7 @@
 
 `assess_dues` charges every current chapter member in good standing or grace,
 in an eligible category, with a rate set, who has no live charge for the year,
-at the price `services.pricing.price_dues` gives. Anyone else is listed with
+at the price `services.dues.pricing.price_dues` gives. Anyone else is listed with
 the reason. A charge that was reversed lets the member be assessed again (see
 `LedgerEntry.charge_seq`).
 
@@ -37,11 +37,11 @@ from chapterdesk.errors import RuleRefusedError
 from chapterdesk.money import to_cents
 from chapterdesk.services.chapter import Category, settings_row
 from chapterdesk.services.door import UnitOfWork, change
-from chapterdesk.services.ledger import NAME_COLUMNS, person_names
-from chapterdesk.services.organisations import nonprofit_keys, organisation_key
-from chapterdesk.services.pricing import is_new_member, price_dues
-from chapterdesk.services.rates import DuesYear, Rate, dues_year_in, rates_in, rules_in
-from chapterdesk.services.roster import RosterContext
+from chapterdesk.services.dues.ledger import NAME_COLUMNS, person_names
+from chapterdesk.services.dues.organisations import nonprofit_keys, organisation_key
+from chapterdesk.services.dues.pricing import is_new_member, price_dues
+from chapterdesk.services.dues.rates import DuesYear, Rate, dues_year_in, rates_in, rules_in
+from chapterdesk.services.roster.members import RosterContext
 from chapterdesk.standing import Standing, StandingFacts, international_standing
 
 #: How often an assessment that clashed with another officer's is run again.

@@ -25,12 +25,12 @@ from chapterdesk.data.models import ChapterMembership, HqMember, OfficerPosition
 from chapterdesk.errors import BadInputError
 from chapterdesk.services.chapter import categories_in, settings_row
 from chapterdesk.services.chapter_values import CategoryIndex
-from chapterdesk.services.roster import standing_sql
+from chapterdesk.services.roster.members import standing_sql
 
 # Re-exported: the plain values live in roster_values (importable without SQLAlchemy).
-from chapterdesk.services.roster_values import MemberColumns, RowContext, roster_row
-from chapterdesk.services.roster_values import RosterFilter as RosterFilter
-from chapterdesk.services.roster_values import RosterRow as RosterRow
+from chapterdesk.services.roster.values import MemberColumns, RowContext, roster_row
+from chapterdesk.services.roster.values import RosterFilter as RosterFilter
+from chapterdesk.services.roster.values import RosterRow as RosterRow
 
 SORT_KEYS = (
     "name", "hq_id", "category", "standing", "paid_through", "joined", "email", "company", "city",
@@ -116,7 +116,7 @@ def _filtered(
 
 
 def _owing_hq_ids() -> Select[Any]:
-    """HQ IDs whose dues balance is owed, summed in SQL as `services.balances` sums it.
+    """HQ IDs whose dues balance is owed, summed in SQL as `services.dues.balances` sums it.
 
     A member's balance is the sum of their live (unreversed) entries: charges
     count up; payments, credits and waivers down; a reversal and the entry it

@@ -1,7 +1,7 @@
 """Balances, aging and "who hasn't paid": what the treasurer reports, read from the ledger.
 
 Everything here is derived from the entries every time (see
-`services.ledger.allocate`): a member's balance is the sum of their entries;
+`services.dues.ledger.allocate`): a member's balance is the sum of their entries;
 assessed, paid, credits and waived count live (unreversed) entries only;
 outstanding is what is left of their charges after payments and credits were
 applied oldest first; credit is what was paid beyond that.
@@ -22,7 +22,7 @@ from sqlalchemy import select
 from chapterdesk.data.engine import Database
 from chapterdesk.data.ledger_models import LedgerEntry
 from chapterdesk.errors import NotFoundError
-from chapterdesk.services.ledger import (
+from chapterdesk.services.dues.ledger import (
     ZERO,
     Allocation,
     ChargeStatus,
@@ -31,7 +31,7 @@ from chapterdesk.services.ledger import (
     entries_for,
     names_for,
 )
-from chapterdesk.services.rates import check_year
+from chapterdesk.services.dues.rates import check_year
 from chapterdesk.values import normalise_hq_id
 
 AGING_BUCKETS = ("current", "days_30", "days_60", "days_90_plus")

@@ -1,7 +1,7 @@
 """One dues year at a glance: assessed, collected, waived and still outstanding.
 
 The dashboard's "dues assessed vs collected" chart and its links read these
-figures. They are summed from `services.balances.dues_lines` (the same
+figures. They are summed from `services.dues.balances.dues_lines` (the same
 derivation every other dues view uses), so for a year
 `assessed == collected + waived + outstanding` always holds: "collected" is
 what payments and credits paid of that year's charges, oldest charge first.
@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from chapterdesk.data.engine import Database
-from chapterdesk.services.balances import DuesLine, dues_lines
 from chapterdesk.services.chapter import chapter_info
-from chapterdesk.services.ledger import ZERO
-from chapterdesk.services.rates import dues_year
+from chapterdesk.services.dues.balances import DuesLine, dues_lines
+from chapterdesk.services.dues.ledger import ZERO
+from chapterdesk.services.dues.rates import dues_year
 
 #: What each status filter of a year's dues lines keeps (the dashboard's links use these).
 STATUS_FILTERS: dict[str, frozenset[str]] = {

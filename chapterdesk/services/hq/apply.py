@@ -6,7 +6,7 @@ record the batch touches is kept as it was before, so the latest batch can be
 undone exactly. An automatic backup of the embedded database is taken first.
 
 Officers keep working while an import is previewed: a local edit of an
-HQ-owned field made after the plan (`services.hq_edits`) must not be
+HQ-owned field made after the plan (`services.hq.edits`) must not be
 overwritten silently. The apply locks the records it changes (`FOR UPDATE` on
 PostgreSQL; SQLite's writer lock already excludes other writers), reads them
 again, and holds every field whose value is no longer what the plan saw: the
@@ -33,16 +33,16 @@ from chapterdesk.data.models import ChapterMembership, HqAffiliation, HqMember, 
 from chapterdesk.errors import NotFoundError, RuleRefusedError
 from chapterdesk.hqsync import DISPLAY_NAMES, ImportCancelled
 from chapterdesk.services import door
-from chapterdesk.services.backups import backup_before_change
 from chapterdesk.services.chapter import settings_row
-from chapterdesk.services.hq_compare import DATE_FIELDS, HQ_FIELDS
-from chapterdesk.services.hq_plan import (
+from chapterdesk.services.hq.compare import DATE_FIELDS, HQ_FIELDS
+from chapterdesk.services.hq.plan import (
     ChangeKind,
     ImportPlan,
     MemberChange,
     remember_mapping,
     stored_value,
 )
+from chapterdesk.services.safety.backups import backup_before_change
 from chapterdesk.standing import normalise_key
 
 CHUNK = 2000

@@ -20,15 +20,21 @@ from chapterdesk.errors import NotFoundError, RuleRefusedError
 from chapterdesk.money import to_cents
 from chapterdesk.services.chapter import settings_row
 from chapterdesk.services.door import change
-from chapterdesk.services.ledger import KIND_LABELS, EntryView, allocate, entries_for, entry_by_id
-from chapterdesk.services.payments import (
+from chapterdesk.services.dues.ledger import (
+    KIND_LABELS,
+    EntryView,
+    allocate,
+    entries_for,
+    entry_by_id,
+)
+from chapterdesk.services.dues.payments import (
     chapter_member,
     exact_amount,
     post_entry,
     posting_date,
     require_reason,
 )
-from chapterdesk.services.rates import check_year
+from chapterdesk.services.dues.rates import check_year
 
 
 def post_credit(

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from chapterdesk.data.engine import Database
 from chapterdesk.data.models import ChapterMembership, HqAffiliation, HqMember
-from chapterdesk.services.roster import (
+from chapterdesk.services.roster.members import (
     HqRecord,
     RosterContext,
     RosterEntry,

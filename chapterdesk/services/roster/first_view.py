@@ -9,7 +9,7 @@ scrolling needs, are read next (`roster_keys`), and the worker thread then
 goes on to load SQLAlchemy for everything after. A shared server is read
 through the usual services.
 
-The SQL below mirrors `services.chapter` and `services.roster_query` for this
+The SQL below mirrors `services.chapter` and `services.roster.query` for this
 one view (no filter, sorted by name); rows are made by the same `roster_row`,
 and tests hold both ways to the same answers.
 """
@@ -33,7 +33,7 @@ from chapterdesk.services.chapter_values import (
     ChapterInfo,
     split_hq_types,
 )
-from chapterdesk.services.roster_values import MemberColumns, RosterRow, RowContext, roster_row
+from chapterdesk.services.roster.values import MemberColumns, RosterRow, RowContext, roster_row
 
 SETTINGS_SQL = (
     "SELECT name, currency, year_start_month, year_start_day, grace_days, stale_after_days,"
@@ -166,7 +166,7 @@ def roster_start(db: Database, page_size: int, today: dt.date | None = None) -> 
 def roster_keys(db: Database) -> list[int]:
     """Every current member's key, in the order the roster first opens in (by name)."""
     if db.location.path is None:
-        from chapterdesk.services import roster_query
+        from chapterdesk.services.roster import query as roster_query
 
         return roster_query.ordered_ids(db, roster_query.RosterFilter(), "name")
     with closing(_connect(db.location.path)) as connection:
@@ -174,7 +174,8 @@ def roster_keys(db: Database) -> list[int]:
 
 
 def _start_through_the_services(db: Database, page_size: int, day: dt.date) -> RosterStart:
-    from chapterdesk.services import chapter, roster_query
+    from chapterdesk.services import chapter
+    from chapterdesk.services.roster import query as roster_query
 
     wanted = roster_query.RosterFilter()
     return RosterStart(

@@ -96,7 +96,7 @@ def matching_ids(
     """The current members a search text finds, as `roster_query.matching_ids` finds them."""
     stripped = text.strip()
     if SEPARATOR in stripped:  # would match across two fields in memory: ask SQL instead
-        from chapterdesk.services import roster_query
+        from chapterdesk.services.roster import query as roster_query
 
         found = roster_query.matching_ids(db, roster_query.RosterFilter(search=stripped))
         return found if within is None else found & set(within)

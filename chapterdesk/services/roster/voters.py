@@ -25,7 +25,7 @@ from chapterdesk.data.engine import Database
 from chapterdesk.data.models import ChapterMembership, HqMember
 from chapterdesk.names import folded
 from chapterdesk.services.chapter import settings_row
-from chapterdesk.services.roster import HqRecord, RosterContext, hq_record
+from chapterdesk.services.roster.members import HqRecord, RosterContext, hq_record
 from chapterdesk.standing import Standing
 
 __all__ = ["Excluded", "Voter", "VotingList", "quorum_rule", "voting_list"]

@@ -23,7 +23,7 @@ from chapterdesk.data.engine import Database
 from chapterdesk.data.models import ChapterMembership, HqMember, OfficerPosition, OfficerTerm
 from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
 from chapterdesk.services.door import change
-from chapterdesk.services.roster import RosterContext, TermView, hq_record, membership_view
+from chapterdesk.services.roster.members import RosterContext, TermView, hq_record, membership_view
 from chapterdesk.values import normalise_hq_id
 
 

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, aliased
 
 from chapterdesk.data.ledger_models import LedgerEntry
 from chapterdesk.data.models import HqMember
-from chapterdesk.services.ledger import NAME_COLUMNS, apply_pool, charge_order, person_names
+from chapterdesk.services.dues.ledger import NAME_COLUMNS, apply_pool, charge_order, person_names
 
 __all__ = [
     "ChargeCents",

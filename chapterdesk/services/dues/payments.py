@@ -30,7 +30,7 @@ from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
 from chapterdesk.money import CENT, MAX_AMOUNT, from_cents, parse_amount, to_cents
 from chapterdesk.services.chapter import settings_row
 from chapterdesk.services.door import change
-from chapterdesk.services.ledger import (
+from chapterdesk.services.dues.ledger import (
     NAME_COLUMNS,
     ZERO,
     EntryView,

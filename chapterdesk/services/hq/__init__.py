@@ -1,0 +1,1 @@
+"""Headquarters' roster exports: planning an import, applying it, comparing and reconciling."""

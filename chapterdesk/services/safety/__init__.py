@@ -1,0 +1,1 @@
+"""Keeping the chapter safe: the audit trail, backups, copies between databases, handover."""
