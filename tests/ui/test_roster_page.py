@@ -152,6 +152,7 @@ def test_chapter_facts_refused_then_saved_then_undone(
 ) -> None:
     roster_page = page(window, "roster")
     select_rows(roster_page, [3])
+    settle(qtbot, window)  # the member panel reads on the worker
     panel = roster_page.panel
     hq_id = panel.detail.hq.hq_id
     before = roster.member_detail(demo_db, hq_id).current.membership
@@ -191,6 +192,7 @@ def test_leave_chapter_and_undo(qtbot: QtBot, window: MainWindow, demo_db: Datab
     row = next(r for r in range(120) if roster_page.model.row_at(r).membership_id
                not in officers_ids)
     select_rows(roster_page, [row])
+    settle(qtbot, window)  # the member panel reads on the worker
     hq_id = roster_page.panel.detail.hq.hq_id
 
     def leave(dialog: QDialog) -> bool:

@@ -20,6 +20,7 @@ def edit_notes(qtbot: QtBot, window: MainWindow, hq_id: str, notes: str) -> None
     """Select a member in the roster and save new notes in the detail panel."""
     roster_page = page(window, "roster")
     roster_page.panel.show_member(hq_id)
+    settle(qtbot, window)  # the member panel reads on the worker
     roster_page.panel.notes.setPlainText(notes)
     assert roster_page.panel.save_facts()
     settle(qtbot, window)
@@ -114,6 +115,7 @@ def test_member_panel_lists_that_members_changes_and_links_to_the_trail(
     edit_notes(qtbot, window, other.hq_id, "Not about the first member")
     roster_page = window.pages["roster"]
     roster_page.panel.show_member(member.hq_id)
+    settle(qtbot, window)
     history = roster_page.panel.changes_box
     assert history.isVisibleTo(roster_page.panel)
     text = history.entries.text()
