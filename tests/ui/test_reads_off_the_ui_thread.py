@@ -75,3 +75,17 @@ def test_only_the_newest_member_asked_for_is_shown(qtbot: QtBot, window: MainWin
     last = roster_page.model.row_at(9).hq_id
     assert roster_page.panel.detail is not None and roster_page.panel.detail.hq.hq_id == last
     assert roster_page.panel.changes_box.hq_id == last
+
+
+def test_visiting_every_page_reads_nothing_on_the_ui_thread(
+    qtbot: QtBot, window: MainWindow, ui_thread_statements: list[str]
+) -> None:
+    settle(qtbot, window)
+    ui_thread_statements.clear()
+    seen: dict[str, list[str]] = {}
+    for key in [k for k in window.pages if k != "dues"]:  # the Dues page: see its own tests
+        page(window, key)
+        settle(qtbot, window)
+        seen[key] = [s for s in ui_thread_statements if s != "BEGIN"]
+        ui_thread_statements.clear()
+    assert {k: v for k, v in seen.items() if v} == {}

@@ -147,6 +147,7 @@ def test_an_undo_refusal_is_shown_as_its_sentence(
     apply_import(demo_db, plan_import(demo_db, write_export(tmp_path / "1.csv", records)))
     roster.add_member(demo_db, "555555")  # the new HQ member joined the chapter since
     page.refresh()
+    settle(qtbot, page)  # the history is read on the worker
     before = hq_content(demo_db)
     click(qtbot, page.history.undo_button)
     settle(qtbot, page)

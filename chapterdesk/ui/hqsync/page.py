@@ -146,12 +146,17 @@ class HqSyncPage(QWidget):
     # -- public -----------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Re-read the import history (and the last import shown on the first step)."""
-        try:
-            batches = list_batches(self.db)
-        except ChapterDeskError as exc:
-            show_message(self.history.message, exc.message, error=True)
-            return
+        """Re-read the import history (and the last import shown first), on the worker."""
+        db = self.db
+        self.tasks.run(lambda _p, _c: list_batches(db), title="Reading the import history",
+                       on_done=self._show_history, parent=self,
+                       on_error=self._history_refused, show_progress=False)
+
+    def _history_refused(self, exc: ChapterDeskError) -> None:
+        show_message(self.history.message, exc.message, error=True)
+
+    def _show_history(self, batches: list[BatchView]) -> None:
+        """Show the import history read from the database."""
         self.history.set_batches(batches)
         latest = next((b for b in batches if b.undone_at is None), None)
         self.choose.last_import.setText(

@@ -10,6 +10,7 @@ Ctrl+P) sends a PDF to a printer through the print dialog, off the UI thread.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import tempfile
 from pathlib import Path
@@ -90,7 +91,11 @@ class ReportsPage(Page):
         self.description = QLabel()
         self.description.setWordWrap(True)
         self.description.setAccessibleName("What the report is")
-        self.options = ReportOptions(dues_year(ctx.db).year)
+        # Until the chapter's dues year is read (on the worker), the calendar's year.
+        self.options = ReportOptions(dt.date.today().year)
+        db = ctx.db
+        ctx.read(self, "Reading the dues year", lambda: dues_year(db).year,
+                 self.options.year.setValue)
         self.generate_button = QPushButton("&Generate")
         self.generate_button.setDefault(True)
         self.generate_button.setAccessibleName("Generate the report")
