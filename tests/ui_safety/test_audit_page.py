@@ -145,3 +145,21 @@ def test_audit_model_passes_the_model_tester(qtmodeltester, demo_db: Database) -
     model.set_ids(ids[:3])
     qtmodeltester.check(model)
     assert model.rowCount() == 3
+
+
+def test_a_later_page_of_the_trail_is_read_on_the_worker_and_then_shown(
+    qtbot: QtBot, window: MainWindow, demo_db: Database
+) -> None:
+    from chapterdesk.ui.audit_model import PAGE_SIZE
+
+    for member in list_members(demo_db)[:3]:  # the demo's own trail plus a few edits
+        edit_notes(qtbot, window, member.hq_id, "Checked the trail")
+    audit_page = page(window, "audit")
+    settle(qtbot, window)
+    model = audit_page.model
+    assert model.rowCount() > PAGE_SIZE + 1
+    assert model.index(0, 1).data()  # the first page came with the ids
+    later = model.index(PAGE_SIZE + 1, 3)
+    with qtbot.waitSignal(model.dataChanged, timeout=15_000):
+        assert later.data() is None  # asked for: read on the worker
+    assert later.data()
