@@ -22,8 +22,10 @@ run: $(STAMP)
 ## Lint, type-check the Qt-free packages, and run the whole suite with Qt offscreen.
 test: $(STAMP) lint typecheck pytest
 
+## ruff, then vulture: dead code is removed, and what frameworks call by name is in vulture_whitelist.py.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/vulture
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy

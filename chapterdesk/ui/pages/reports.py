@@ -306,10 +306,6 @@ class ReportsPage(Page):
         show_message(self.message, f"Saved {target.name} in {target.parent}.", error=False)
         self.ctx.status_message.emit(f"Saved {target}")
 
-    def can_print(self) -> bool:
-        """Whether a PDF is shown that Print… would print."""
-        return self.shown is not None and self.shown.is_pdf
-
     def print_report(self) -> None:
         """Print the PDF shown, through the print dialog, off the UI thread."""
         written, kind = self.shown, self.shown_kind
