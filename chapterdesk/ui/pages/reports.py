@@ -105,7 +105,9 @@ class ReportsPage(Page):
         box.addLayout(row)
 
         left = QVBoxLayout()
-        left.addWidget(QLabel("&Reports and exports:", buddy=self.list))
+        list_label = QLabel("&Reports and exports:")
+        list_label.setBuddy(self.list)
+        left.addWidget(list_label)
         left.addWidget(self.list)
         left.addWidget(self.options_box)
         left.addWidget(self.message)

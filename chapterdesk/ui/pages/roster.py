@@ -124,17 +124,17 @@ class RosterPage(Page):
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.standing = QComboBox()
         self.standing.setAccessibleName("Filter by standing")
-        for label, _value in STANDING_CHOICES:
+        for label, _standings in STANDING_CHOICES:
             self.standing.addItem(label)
         self.category = QComboBox()
         self.category.setAccessibleName("Filter by category")
         self.officer = QComboBox()
         self.officer.setAccessibleName("Filter by office")
-        for label, _value in OFFICER_CHOICES:
+        for label, _officer in OFFICER_CHOICES:
             self.officer.addItem(label)
         self.balance = QComboBox()
         self.balance.setAccessibleName("Filter by dues balance")
-        for label, _value in BALANCE_CHOICES:
+        for label, _balance in BALANCE_CHOICES:
             self.balance.addItem(label)
         for combo in (self.standing, self.category, self.balance, self.officer):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
