@@ -73,11 +73,6 @@ def from_cents(cents: int) -> Decimal:
     return (Decimal(cents) / HUNDRED).quantize(CENT)
 
 
-def percent_of(amount: Decimal, percent: int | Decimal) -> Decimal:
-    """`percent` % of an amount, rounded half-up to the cent (how dues rules are applied)."""
-    return (amount * Decimal(percent) / HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def _strip_currency(text: str, currency: str | None) -> str:
     accepted = {"$"}
     if currency:

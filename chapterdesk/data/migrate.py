@@ -20,6 +20,7 @@ the current schema is opened without loading SQLAlchemy either (the
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import sys
 from contextlib import closing
@@ -143,7 +144,7 @@ def _restore_hint(path: Path | None) -> str:
 
 
 def open_database(
-    given: str | Location | None = None,
+    given: str | os.PathLike[str] | Location | None = None,
     *,
     create: bool = False,
     read_only: bool = False,

@@ -154,11 +154,6 @@ def make_chapters_reader(limit: int) -> Callable[[object], tuple[str, ...]]:
     return read_chapters
 
 
-def converter_for(name: str, date1904: bool) -> Converter:
-    """The converter that cleans and checks one field's cells."""
-    return converters_for(name, date1904)[0]
-
-
 def converters_for(name: str, date1904: bool) -> tuple[Converter, by_column.ColumnConverter]:
     """One field's cell converter and the column converter that agrees with it."""
     if name == "hq_id":

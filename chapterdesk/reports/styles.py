@@ -70,7 +70,6 @@ class ReportStyles:
     heading: ParagraphStyle
     body: ParagraphStyle
     small: ParagraphStyle
-    table_header: ParagraphStyle
     table_cell: ParagraphStyle
 
 
@@ -96,9 +95,6 @@ def report_styles() -> ReportStyles:
         ),
         body=body,
         small=ParagraphStyle("Small", parent=body, fontSize=8, leading=10, spaceAfter=3),
-        table_header=ParagraphStyle(
-            "TableHeader", parent=body, fontName=BOLD_FONT, fontSize=9, leading=11, spaceAfter=0
-        ),
         table_cell=ParagraphStyle("TableCell", parent=body, fontSize=9, leading=11, spaceAfter=0),
     )
 

@@ -40,7 +40,13 @@ from chapterdesk.ui.dues.ledger_view import LedgerView
 from chapterdesk.ui.member_history import MemberHistoryBox
 from chapterdesk.ui.pages.roster import ROSTER_KINDS
 from chapterdesk.ui.undo import ChapterFacts, EditChapterFacts
-from chapterdesk.ui.widgets import edited_date, message_label, past_date_edit, show_message
+from chapterdesk.ui.widgets import (
+    edited_date,
+    message_label,
+    past_date_edit,
+    qdate,
+    show_message,
+)
 
 STANDING_STYLE = {
     Standing.GOOD: ("#1b6e3a", "#e7f4ea"),
@@ -241,9 +247,9 @@ class MemberPanel(QScrollArea):
         self.worked.setMaximumDate(today)
         if current is not None:
             m = current.membership
-            self.joined.setDate(QDate(m.chapter_joined_on))
+            self.joined.setDate(qdate(m.chapter_joined_on))
             self.worked_set.setChecked(m.employment_ended_on is not None)
-            self.worked.setDate(QDate(m.employment_ended_on or m.chapter_joined_on))
+            self.worked.setDate(qdate(m.employment_ended_on or m.chapter_joined_on))
             self.notes.setPlainText(m.notes)
             p = current.privileges
             lines = [

@@ -162,11 +162,6 @@ def stored_value(name: str, value: object) -> str | dt.date | None:
     return "" if value is None else str(value)
 
 
-def remembered_mapping(db: Database, headers: tuple[str, ...]) -> Mapping | None:
-    """The mapping an officer confirmed for files with these headers, if any still fits."""
-    return remembered_layouts(db)(headers)
-
-
 def remembered_layouts(db: Database) -> Recognise:
     """Every layout an officer confirmed a mapping for, as a lookup from a header row's texts.
 

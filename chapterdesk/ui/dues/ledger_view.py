@@ -94,9 +94,11 @@ class LedgerView(QWidget):
             self.reload()
 
     def _enable(self) -> None:
-        known = self.balance is not None
-        self.pay_button.setEnabled(known)
-        self.waive_button.setEnabled(known and any(c.open > 0 for c in self.balance.charges))
+        balance = self.balance
+        self.pay_button.setEnabled(balance is not None)
+        self.waive_button.setEnabled(
+            balance is not None and any(c.open > 0 for c in balance.charges)
+        )
         self.reverse_button.setEnabled(self.selected_entry() is not None)
 
     @property
@@ -152,8 +154,8 @@ class LedgerView(QWidget):
 
     def selected_entry(self) -> dues.EntryView | None:
         """The ledger entry selected in the table."""
-        entry: Any = self.model.row_at(self.table.currentIndex().row())
-        return entry
+        entry = self.model.row_at(self.table.currentIndex().row())
+        return entry if isinstance(entry, dues.EntryView) else None
 
     def reload(self) -> None:
         """Re-read the ledger shown."""

@@ -40,6 +40,7 @@ from chapterdesk.services.hq.plan import ImportPlan
 from chapterdesk.ui.hqsync import jobs
 from chapterdesk.ui.hqsync._framework import (
     LAST_IMPORT_FOLDER,
+    Job,
     Task,
     TaskRunner,
     ask,
@@ -327,7 +328,7 @@ class HqSyncPage(QWidget):
 
     def _run(
         self,
-        job: jobs.Job,
+        job: Job,
         title: str,
         on_done: Any,
         on_error: Any,

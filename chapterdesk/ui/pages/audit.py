@@ -34,6 +34,7 @@ from chapterdesk.services.safety import audit as audit
 from chapterdesk.ui import ask, settings
 from chapterdesk.ui.audit_model import PAGE_SIZE, AuditModel
 from chapterdesk.ui.pages.base import AppContext, Page, heading, message_label, show_message
+from chapterdesk.ui.widgets import edited_date
 
 CSV_FILTER = "CSV file (*.csv);;All files (*)"
 
@@ -137,7 +138,7 @@ class AuditPage(Page):
     def filters(self) -> tuple[str | None, dt.datetime | None]:
         """The member and the start time the officer asked for (None: no such filter)."""
         hq_id = self.member.text().strip() or None
-        since = utc_start_of(self.since.date().toPython()) if self.use_since.isChecked() else None
+        since = utc_start_of(edited_date(self.since)) if self.use_since.isChecked() else None
         return hq_id, since
 
     def clear_filters(self) -> None:

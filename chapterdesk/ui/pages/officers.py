@@ -218,6 +218,7 @@ class OfficersPage(Page):
                 self.table.setItem(row, column, item)
             if not term.eligible:
                 first = self.table.item(row, 0)
+                assert first is not None  # set in the loop above
                 first.setIcon(icon("warning"))
                 first.setData(Qt.ItemDataRole.AccessibleTextRole,
                               f"{term.position}, not eligible: {term.ineligible}")

@@ -110,7 +110,9 @@ class ReportsPage(Page):
         box.addLayout(row)
 
         left = QVBoxLayout()
-        left.addWidget(QLabel("&Reports and exports:", buddy=self.list))
+        list_label = QLabel("&Reports and exports:")
+        list_label.setBuddy(self.list)
+        left.addWidget(list_label)
         left.addWidget(self.list)
         left.addWidget(self.options_box)
         left.addWidget(self.message)
@@ -310,10 +312,6 @@ class ReportsPage(Page):
         settings.LAST_REPORT_FOLDER.set(str(target.parent))
         show_message(self.message, f"Saved {target.name} in {target.parent}.", error=False)
         self.ctx.status_message.emit(f"Saved {target}")
-
-    def can_print(self) -> bool:
-        """Whether a PDF is shown that Print… would print."""
-        return self.shown is not None and self.shown.is_pdf
 
     def print_report(self) -> None:
         """Print the PDF shown, through the print dialog, off the UI thread."""
