@@ -23,6 +23,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
 from chapterdesk.data.engine import Database
+from chapterdesk.money import format_money
 from chapterdesk.reports.dues import _page_size
 from chapterdesk.reports.pdfdoc import ReportDocument
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
@@ -32,7 +33,6 @@ from chapterdesk.reports.styles import (
     GRID_GREY,
     HEADER_FILL,
     long_date,
-    money,
     register_fonts,
 )
 from chapterdesk.services.chapter import chapter_info
@@ -79,8 +79,8 @@ def _wrapped(description: str, width: float) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=4096)
 def _money(amount: Decimal, currency: str) -> str:
-    """`styles.money`, remembered: a run prints the same few amounts on thousands of pages."""
-    return money(amount, currency)
+    """`format_money`, remembered: a run prints the same few amounts on thousands of pages."""
+    return format_money(amount, currency)
 
 
 def _fit(text: str, font: str, size: float, room: float) -> str:
