@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from dataclasses import fields, is_dataclass
 from decimal import Decimal
-from typing import Any
 
 from chapterdesk.cli.common import (
     add_db_option,
@@ -22,6 +20,7 @@ from chapterdesk.cli.common import (
     print_table,
 )
 from chapterdesk.cli.dues_settings import register_settings
+from chapterdesk.json_values import to_jsonable
 from chapterdesk.money import format_money, money_text
 from chapterdesk.services import dues
 from chapterdesk.services.chapter import chapter_info
@@ -96,17 +95,6 @@ def money_formatter(currency: str) -> Callable[[Decimal], str]:
     return money
 
 
-def jsonable(value: Any) -> Any:
-    """Dataclasses as dicts with every `Decimal` as a two-place string."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: jsonable(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, Decimal):
-        return money_text(value)
-    return value
-
-
 def run_assess(args: argparse.Namespace) -> int:
     """Assess a dues year (or show what it would charge)."""
     db = open_db(args)
@@ -116,10 +104,7 @@ def run_assess(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     if args.json:
-        body = jsonable(result)
-        for item in body["skipped"]:
-            item["standing"] = str(item["standing"])
-        print_json(body)
+        print_json(result)
         return 0
     money = money_formatter(currency)
     print(
@@ -167,7 +152,7 @@ def run_pay(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     if args.json:
-        body = jsonable(receipt)
+        body = to_jsonable(receipt)
         body["applied"] = [{"dues_year": y, "amount": money_text(a)} for y, a in receipt.applied]
         print_json(body)
         return 0
@@ -203,7 +188,7 @@ def run_reverse(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     if args.json:
-        print_json(jsonable(entry))
+        print_json(entry)
     else:
         _print_entry(entry, currency, "Posted")
     return 0
@@ -218,7 +203,7 @@ def run_waive(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     if args.json:
-        print_json(jsonable(entry))
+        print_json(entry)
     else:
         _print_entry(entry, currency, "Posted")
     return 0
@@ -233,7 +218,7 @@ def run_credit(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     if args.json:
-        print_json(jsonable(entry))
+        print_json(entry)
     else:
         _print_entry(entry, currency, "Posted")
     return 0
@@ -254,12 +239,12 @@ def run_balance(args: argparse.Namespace) -> int:
     money = money_formatter(currency)
     if report is None:
         if args.json:
-            print_json(jsonable(member))
+            print_json(member)
             return 0
         _print_member(member, money)
         return 0
     if args.json:
-        print_json(jsonable(report))
+        print_json(report)
         return 0
     t = report.totals
     print(f"Dues balances as of {report.as_of} ({t.members} members with ledger entries)")
@@ -332,7 +317,7 @@ def run_list(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     if args.json:
-        print_json(jsonable(lines))
+        print_json(lines)
         return 0
     money = money_formatter(currency)
     print_table(
