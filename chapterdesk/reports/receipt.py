@@ -50,7 +50,7 @@ def write_receipt(
     rows = [
         ["Receipt number", str(receipt.receipt_no)],
         ["Date received", long_date(receipt.paid_on)],
-        ["Received from", receipt.hq.display_name],
+        ["Received from", receipt.hq.address_name],
         ["Member ID", receipt.hq.hq_id],
         ["Amount", format_money(receipt.amount, cur)],
         ["Method", receipt.method_label],

@@ -55,7 +55,7 @@ def address_lines(hq: HqRecord) -> list[str]:
     """A member's mailing address as printed on an envelope or a label (blank lines dropped)."""
     city = " ".join(p for p in (hq.city + ("," if hq.city and hq.state else ""), hq.state) if p)
     city = " ".join(p for p in (city, hq.postal_code) if p)
-    lines = [hq.display_name, hq.company, hq.address1, hq.address2, city, hq.country]
+    lines = [hq.address_name, hq.company, hq.address1, hq.address2, city, hq.country]
     return [line for line in lines if line.strip()]
 
 
@@ -282,7 +282,7 @@ class _StatementPage(Flowable):  # type: ignore[misc]  # reportlab is untyped
         canvas.line(0, y, width, y)
         canvas.restoreState()
         text.left(0, y + 3, "Please return this part with your payment", BODY_FONT, 7.5)
-        name = _fit(s.hq.display_name, BOLD_FONT, 10, width * 0.55)
+        name = _fit(s.hq.address_name, BOLD_FONT, 10, width * 0.55)
         text.left(0, y - 16, name, BOLD_FONT, 10)
         due = f"Amount due: {_money(s.outstanding, self.setting.currency)}"
         text.right(width, y - 16, due, BOLD_FONT, 10)

@@ -39,6 +39,7 @@ from chapterdesk.hqsync import (
     header_signature,
     read_hq_export,
 )
+from chapterdesk.names import display_name
 from chapterdesk.services.chapter import settings_row
 from chapterdesk.services.hq.compare import (
     DATE_FIELDS,
@@ -217,7 +218,8 @@ def read_export(
 
 
 def _name(values: dict[str, object]) -> str:
-    return " ".join(str(values.get(k) or "") for k in ("first_name", "last_name")).strip()
+    parts = (str(values.get(k) or "") for k in ("first_name", "middle_name", "last_name", "suffix"))
+    return display_name(*parts)
 
 
 def _identity_changed(old: dict[str, object], new: dict[str, object]) -> bool:
