@@ -30,6 +30,7 @@ from chapterdesk.data.engine import Database
 from chapterdesk.data.hq_models import HqLocalEdit, HqMapping
 from chapterdesk.data.models import ChapterMembership, ImportBatch
 from chapterdesk.errors import BadInputError
+from chapterdesk.hq_fields import DATE_FIELDS, HQ_FIELDS
 from chapterdesk.hqsync import (
     ImportCancelled,
     Mapping,
@@ -42,8 +43,6 @@ from chapterdesk.hqsync import (
 from chapterdesk.names import display_name
 from chapterdesk.services.chapter import settings_row
 from chapterdesk.services.hq.compare import (
-    DATE_FIELDS,
-    HQ_FIELDS,
     PRESENT,
     Record,
     changed_positions,

@@ -26,6 +26,7 @@ from chapterdesk.data.models import (
     utcnow,
 )
 from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
+from chapterdesk.hq_fields import HQ_FIELDS
 from chapterdesk.policy import Privileges
 from chapterdesk.services.chapter import (
     Category,
@@ -95,12 +96,13 @@ class HqRecord:
         return StandingFacts(self.paid_through, self.hq_status, self.in_latest_export)
 
 
-HQ_FIELDS = tuple(HqRecord.__dataclass_fields__)
+#: `HqRecord`'s fields: the HQ field list and whether the latest export listed the member.
+RECORD_FIELDS: tuple[str, ...] = ("hq_id", *HQ_FIELDS, "in_latest_export")
 
 
 def hq_record(row: HqMember) -> HqRecord:
     """A plain copy of an HQ row."""
-    return HqRecord(**{name: getattr(row, name) for name in HQ_FIELDS})
+    return HqRecord(**{name: getattr(row, name) for name in RECORD_FIELDS})
 
 
 @dataclass(frozen=True)
