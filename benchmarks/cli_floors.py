@@ -109,7 +109,7 @@ def _member_rows(con: sqlite3.Connection) -> list[tuple[object, ...]]:
 
 
 def _full_name(r: Sequence[object]) -> str:
-    return " ".join(str(p) for p in (r[1], r[2], r[3], r[4], r[5]) if p)
+    return " ".join(str(p) for p in (r[2], r[3], r[4], r[5]) if p)  # no prefix, as names.py
 
 
 def members_list(db: str, out: Callable[[str], object], as_json: bool) -> None:
@@ -227,7 +227,7 @@ def _accounts(con: sqlite3.Connection, year: int | None = None) -> dict[str, _Ac
 def _names(con: sqlite3.Connection) -> dict[str, tuple[str, str]]:
     """Each HQ ID's display name and sort key (last name, first name)."""
     return {
-        r[0]: (" ".join(p for p in r[1:] if p), f"{r[4].casefold()}\0{r[2].casefold()}")
+        r[0]: (" ".join(p for p in r[2:] if p), f"{r[4].casefold()}\0{r[2].casefold()}")
         for r in con.execute(
             "SELECT hq_id, prefix, first_name, middle_name, last_name, suffix FROM hq_member"
         )
