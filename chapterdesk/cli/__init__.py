@@ -9,6 +9,7 @@ environment the officer can fix (a full disk, a read-only folder; nothing writte
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import logging
 import sys
@@ -101,10 +102,36 @@ def main(
         return open_window(window.db, window.demo)
     undo = [prepare_output("stdout"), prepare_output("stderr")]
     try:
-        return _run(arguments, open_window)
+        status = _run(arguments, open_window)
+        return _flushed(status, wants_json(arguments))
     finally:
         for step in undo:
             step()
+
+
+def _flushed(status: int, as_json: bool) -> int:
+    """`status`, once what was printed reached its file (`> roster.txt` on a full disk).
+
+    A failed final flush would otherwise surface after `main` returns, as
+    Python's "Exception ignored" and exit 120.
+    """
+    import os
+
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader left: nothing is wrong, nothing more to say
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return status
+    except OSError as exc:
+        from chapterdesk.environment_errors import explain
+
+        with contextlib.suppress(OSError):  # nothing more may be written there
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        problem = explain(exc)
+        message = problem.message if problem else f"Could not write the output: {exc.strerror}."
+        return report(message, 2, as_json=False) if status == 0 else status
+    return status
 
 
 def _run(arguments: list[str], open_window: Callable[[str | None, bool], int] | None) -> int:
@@ -147,8 +174,9 @@ def _run(arguments: list[str], open_window: Callable[[str | None, bool], int] | 
             where = f"The details were written to {log_unexpected(exc)}"
         except OSError as log_error:
             where = f"The details could not be logged either ({log_error.strerror})"
+        summary = (str(exc).strip().splitlines() or [""])[0][:200]  # not SQLAlchemy's SQL dump
         return report(
-            f"unexpected error ({type(exc).__name__}: {exc}). {where}; please report it.",
+            f"unexpected error ({type(exc).__name__}: {summary}). {where}; please report it.",
             1,
             as_json=as_json,
         )

@@ -11,6 +11,7 @@ escapes hidden in names that came from HQ.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
@@ -18,6 +19,8 @@ import re
 import sys
 from collections.abc import Callable
 from typing import IO, Any, NoReturn
+
+from chapterdesk.errors import BadInputError
 
 # The largest integer SQLite (and PostgreSQL's BIGINT) can hold.
 MAX_ID = 2**63 - 1
@@ -49,9 +52,12 @@ def report(message: str, status: int, *, as_json: bool) -> int:
     """
     line = strip_controls(message).strip()
     if as_json:
-        print(json.dumps({"error": {"code": status, "message": line}}, ensure_ascii=False))
-        sys.stdout.flush()
-    print(f"chapterdesk: {line}", file=sys.stderr)
+        # stdout gone (a closed pipe, a full disk): stderr still says it
+        with contextlib.suppress(OSError, BadInputError):
+            print(json.dumps({"error": {"code": status, "message": line}}, ensure_ascii=False))
+            sys.stdout.flush()
+    with contextlib.suppress(OSError):
+        print(f"chapterdesk: {line}", file=sys.stderr)
     return status
 
 
@@ -123,11 +129,21 @@ class _CleanText(io.TextIOBase):
         self._inner = inner
 
     def write(self, text: str) -> int:
-        self._inner.write(strip_controls(text) if _CONTROLS.search(text) else text)
+        try:
+            self._inner.write(strip_controls(text) if _CONTROLS.search(text) else text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise output_failure(exc, self._inner) from None
         return len(text)
 
     def flush(self) -> None:
-        self._inner.flush()
+        try:
+            self._inner.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise output_failure(exc, self._inner) from None
 
     def isatty(self) -> bool:
         return self._inner.isatty()
@@ -141,6 +157,21 @@ class _CleanText(io.TextIOBase):
 
     def writable(self) -> bool:
         return True
+
+
+def output_failure(exc: OSError, stream: Any) -> BadInputError:
+    """The sentence for output that could not be written (`> roster.txt` on a full disk)."""
+    from chapterdesk.environment_errors import explain
+
+    place = None
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        place = os.readlink(f"/proc/self/fd/{stream.fileno()}")  # Linux: where it goes
+    if place and place.startswith("/") and not exc.filename:
+        exc = OSError(exc.errno, exc.strerror, place)
+    problem = explain(exc)
+    # The command itself may have made its change: only the printing failed.
+    reason = problem.message.replace("; nothing was changed.", ".") if problem else exc.strerror
+    return BadInputError(f"Could not write the command's output: {reason}")
 
 
 def prepare_output(stream_name: str) -> Callable[[], None]:

@@ -10,7 +10,8 @@ fails writes with EFBIG as a full disk would) or `chmod`.
 
 The plan: {"method": "tmpfs"|"rlimit"|"ro-bind"|"chmod", "folder": path,
 "size_kb": n, "copy": {source: name}, "room": bytes left free, "database": name,
-"steps": [[arg, …], …], "env": {…}, "results": path outside the folder}.
+"steps": [[arg, …] or {"argv": […], "stdout": file}, …], "env": {…},
+"results": path outside the folder}.
 """
 
 from __future__ import annotations
@@ -67,8 +68,9 @@ def main() -> None:
     if method == "tmpfs":
         fill(folder, plan.get("room", 0))
     elif method == "rlimit":
-        limit = max(f.stat().st_size for f in folder.rglob("*") if f.is_file())
-        limit += plan.get("room", 0)
+        # No file may grow past the room left (16 kB when the disk is "full"): the
+        # database's WAL, a backup or a report then fails as on a full disk.
+        limit = plan.get("room", 0) or 16384
     elif method == "ro-bind":
         subprocess.run(["mount", "--bind", str(folder), str(folder)], check=True)
         subprocess.run(["mount", "-o", "remount,bind,ro", str(folder)], check=True)
@@ -82,16 +84,22 @@ def main() -> None:
 
     database = folder / plan["database"]
     results = []
-    for argv in plan["steps"]:
+    for step in plan["steps"]:
+        # A step is its arguments, or {"argv": […], "stdout": file} for `> file`.
+        argv = step["argv"] if isinstance(step, dict) else step
+        redirect = open(step["stdout"], "w") if isinstance(step, dict) else None  # noqa: SIM115
         before = digest(database)
         done = subprocess.run(
             [sys.executable, "-m", "chapterdesk", *argv],
-            capture_output=True,
+            stdout=redirect or subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
             env={**os.environ, **plan.get("env", {})},
             timeout=300,
             preexec_fn=confine,  # only sets a resource limit (no threads in this process)
         )
+        if redirect is not None:
+            redirect.close()
         results.append(
             {
                 "argv": argv,

@@ -16,6 +16,7 @@ import argparse
 import contextlib
 import errno
 import hashlib
+import json
 import os
 import shutil
 import threading
@@ -180,9 +181,14 @@ def digest(path: Path) -> str:
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_wrong_places_and_numbers(
-    command: str, tmp_path: Path, demo_path: Path, capsys: pytest.CaptureFixture[str]
+    command: str,
+    tmp_path: Path,
+    demo_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Each slot given each wrong kind of place, each number made huge: 0/2/3 and one line."""
+    monkeypatch.chdir(tmp_path)  # `-o foo://bar` is a relative path: written here
     template = ARGUMENTS[command]
     good_out = str(tmp_path / f"out{OUT_SUFFIX.get(command, '.pdf')}")
     good_pass = tmp_path / "passphrase.txt"
@@ -225,3 +231,22 @@ def test_wrong_places_and_numbers(
             with contextlib.suppress(FileNotFoundError):
                 (fifo.parent / "empty.sqlite3").unlink()
     assert not failures, "\n".join(failures)
+
+
+def test_a_genuine_bug_exits_1_naming_the_log(
+    demo_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The one exit 1: what no sentence can explain (a table gone from under the code)."""
+    import sqlite3
+
+    con = sqlite3.connect(demo_path)
+    try:
+        con.execute("ALTER TABLE membership_category RENAME TO membership_category_gone")
+        con.commit()
+    finally:
+        con.close()
+    status, out, err = run(["categories", "list", "--json", "--db", str(demo_path)], capsys)
+    assert status == 1 and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    log = Path(err.split("The details were written to ")[1].split(";")[0])
+    assert log.name == "chapterdesk.log" and "no such table" in log.read_text(encoding="utf-8")
+    assert json.loads(out)["error"]["code"] == 1
