@@ -103,13 +103,13 @@ def main(
     undo = [prepare_output("stdout"), prepare_output("stderr")]
     try:
         status = _run(arguments, open_window)
-        return _flushed(status, wants_json(arguments))
+        return _flushed(status)
     finally:
         for step in undo:
             step()
 
 
-def _flushed(status: int, as_json: bool) -> int:
+def _flushed(status: int) -> int:
     """`status`, once what was printed reached its file (`> roster.txt` on a full disk).
 
     A failed final flush would otherwise surface after `main` returns, as
@@ -130,6 +130,7 @@ def _flushed(status: int, as_json: bool) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         problem = explain(exc)
         message = problem.message if problem else f"Could not write the output: {exc.strerror}."
+        # Not as JSON: standard output is where it could not be written.
         return report(message, 2, as_json=False) if status == 0 else status
     return status
 
@@ -189,5 +190,5 @@ def _database_file(args: argparse.Namespace) -> Path | None:
     given = getattr(args, "db", None) or getattr(args, "source", None)
     try:
         return resolve_location(given).path
-    except Exception:
+    except Exception:  # only the advice depends on it; the error itself is reported anyway
         return None
