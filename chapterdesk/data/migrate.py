@@ -19,6 +19,7 @@ the current schema is opened without loading SQLAlchemy either (the
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import sqlite3
@@ -112,6 +113,11 @@ def check_sqlite_file(path: Path) -> None:
         with path.open("rb") as handle:
             header = handle.read(100)
     except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM):  # the file is fine: a restore would not help
+            raise DatabaseError(
+                f"ChapterDesk may not read the database file {path} (permission denied); "
+                "check its permissions, or ask whoever owns it."
+            ) from None
         raise DatabaseError(
             f"Cannot read the database file {path}: {exc.strerror}. " + _restore_hint(path)
         ) from None
