@@ -74,6 +74,7 @@ class CommandParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         """Raise the refusal for `main` to report (exit 2, JSON when asked)."""
+        message = message.rstrip(". ")  # "… e.g. 2026-07-01." then "; see …"
         hint = _negative_amount_hint(message)
         command = self.prog.removeprefix("chapterdesk").strip()
         where = f"{command}: " if command else ""
