@@ -91,6 +91,7 @@ signum  # cli/common.py on_interrupt
 pytestmark
 teardown  # hypothesis RuleBasedStateMachine
 _.row_factory  # sqlite3.Connection
+_.writable  # io.TextIOBase: print() and the io stack ask a stream (cli/failures.py)
 priority  # keyring backends (tests/pg/conftest.py MemoryKeyring)
 voting_path_fixture  # a fixture imported into test modules so pytest finds it
 
