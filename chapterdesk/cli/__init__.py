@@ -28,9 +28,36 @@ COMMAND_MODULES = (
     "chapterdesk.cli.reports",
 )
 
+#: The module that registers each top-level command, so that running one command imports
+#: only its own module (the rest import reportlab, the demo generator, ...: about half a
+#: second a whole HQ import waited for). `tests/test_cli_parser.py` holds it to the modules.
+COMMAND_MODULE: dict[str, str] = {
+    "init": "chapterdesk.cli.setup",
+    "demo": "chapterdesk.cli.setup",
+    "members": "chapterdesk.cli.members",
+    "officers": "chapterdesk.cli.officers",
+    "categories": "chapterdesk.cli.categories",
+    "import": "chapterdesk.cli.imports",
+    "imports": "chapterdesk.cli.imports",
+    "db": "chapterdesk.cli.database",
+    "backup": "chapterdesk.cli.safety",
+    "restore": "chapterdesk.cli.safety",
+    "handover": "chapterdesk.cli.safety",
+    "audit": "chapterdesk.cli.safety",
+    "dues": "chapterdesk.cli.dues",
+    "report": "chapterdesk.cli.reports",
+    "export": "chapterdesk.cli.reports",
+}
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole argument parser, every command group registered."""
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser: every command group, or only the one that registers `command`.
+
+    Args:
+        command: the command about to run (the first argument), when it is one
+            of `COMMAND_MODULE`'s; anything else (none, `--help`, a typo) gets
+            the whole parser, which answers it as it always has.
+    """
     parser = argparse.ArgumentParser(
         prog="chapterdesk",
         description="Run a chapter: the roster, HQ sync, dues and reports. "
@@ -40,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="open the window on a demo chapter")
     parser.add_argument("--db", metavar="PATH_OR_URL", help="the database to open in the window")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    only = COMMAND_MODULE.get(command or "")
+    for name in (only,) if only else COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     return parser
 
@@ -94,8 +122,9 @@ def main(
     window = window_arguments(sys.argv[1:] if argv is None else list(argv))
     if window is not None and open_window is not None:
         return open_window(window.db, window.demo)
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    given = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(given[0] if given else None)
+    args = parser.parse_args(given)
     if args.command is None:
         if open_window is None:
             parser.print_help()
