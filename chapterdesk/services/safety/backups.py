@@ -21,7 +21,14 @@ from pathlib import Path
 from sqlalchemy import Connection, create_engine
 from sqlalchemy.pool import NullPool
 
-from chapterdesk.backup import STAMP_FORMAT, automatic_backup, fsync_path, snapshot_sqlite
+from chapterdesk.backup import (
+    STAMP_FORMAT,
+    PendingBackup,
+    automatic_backup,
+    fsync_path,
+    snapshot_sqlite,
+    start_automatic_backup,
+)
 from chapterdesk.data.engine import Database, Location, resolve_location
 from chapterdesk.data.lock import WriterLock
 from chapterdesk.data.migrate import check_sqlite_file, head_revision, open_database, verify_schema
@@ -159,6 +166,17 @@ def backup_before_change(db: Database, reason: str) -> Path | None:
     if db.location.path is None:
         return None
     return automatic_backup(db.location.path, reason)
+
+
+def start_backup_before_change(db: Database, reason: str) -> PendingBackup | None:
+    """`backup_before_change` copied on a thread while the change begins: `wait()` before commit.
+
+    The copy holds the database as it is when this returns. None for a
+    PostgreSQL database (backed up by its server).
+    """
+    if db.location.path is None:
+        return None
+    return start_automatic_backup(db.location.path, reason)
 
 
 def _set_aside_damaged(target: Path, reason: str) -> Path:
