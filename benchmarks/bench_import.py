@@ -291,6 +291,13 @@ def main() -> None:
     parser.add_argument("--layouts", nargs="+", default=list(LAYOUTS), choices=list(LAYOUTS))
     parser.add_argument("--mixes", nargs="+", default=list(MIXES), choices=list(MIXES))
     parser.add_argument("--keep", type=Path, help="write the files and databases here, kept")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        metavar="CHAPTERDESK",
+        help="another install's `chapterdesk` (e.g. main's .venv/bin/chapterdesk), timed in the "
+        "same rounds for a before/after column",
+    )
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-import-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -321,6 +328,7 @@ def main() -> None:
     del month1
     floors: dict[tuple[str, str], list[tuple[float, float]]] = {}
     imports: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    before: dict[tuple[str, str], list[tuple[float, float]]] = {}
     run_db = folder / "run.sqlite3"
     for _round in range(args.repeat):
         for layout_key, mix, path in cases:
@@ -332,19 +340,29 @@ def main() -> None:
             imports.setdefault((layout_key, mix), []).append(
                 timed([*chapterdesk_command(), "import", "--db", str(run_db), str(path)], env)
             )
+            if args.before is not None:
+                fresh_copy(base, run_db)
+                before.setdefault((layout_key, mix), []).append(
+                    timed([str(args.before), "import", "--db", str(run_db), str(path)], env)
+                )
     print(f"load average at end: {load_average()}\n")
     print(f"{args.rows:,} rows; best of {args.repeat} whole processes by wall time")
     print()
-    print("| layout | change | floor wall (CPU) | whole import wall (CPU) | ratio wall (CPU) |")
-    print("|---|---|---:|---:|---:|")
+    extra = " before: import wall (CPU) | before: ratio |" if before else ""
+    print(f"| layout | change | floor wall (CPU) | import wall (CPU) | ratio wall (CPU) |{extra}")
+    print("|---|---|---:|---:|---:|" + ("---:|---:|" if before else ""))
     ratios = []
     for layout_key, mix, _ in cases:
         (fw, fc), (iw, ic) = min(floors[layout_key, mix]), min(imports[layout_key, mix])
         ratios.append(iw / fw)
-        print(
+        line = (
             f"| {LAYOUTS[layout_key].name} | {MIXES[mix]} | {fw:.2f} s ({fc:.2f}) | "
             f"{iw:.2f} s ({ic:.2f}) | **{iw / fw:.2f}×** ({ic / fc:.2f}×) |"
         )
+        if before:
+            bw, bc = min(before[layout_key, mix])
+            line += f" {bw:.2f} s ({bc:.2f}) | {bw / fw:.2f}× ({bc / fc:.2f}×) |"
+        print(line)
     print(f"\nworst ratio {max(ratios):.2f}×, median {sorted(ratios)[len(ratios) // 2]:.2f}×")
     if args.keep is None:
         shutil.rmtree(folder, ignore_errors=True)
