@@ -23,7 +23,7 @@ import json
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Table, bindparam, delete, insert, select, text, update
+from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,7 +31,6 @@ from chapterdesk.bulk import collector_paused
 from chapterdesk.data.engine import Database
 from chapterdesk.data.hq_models import HqLocalEdit, HqMemberChange
 from chapterdesk.data.models import (
-    Base,
     ChapterMembership,
     HqAffiliation,
     HqMember,
@@ -84,13 +83,6 @@ class BatchView:
     counts: dict[str, int]
     officer: str
     undone_at: dt.datetime | None
-
-
-def _table(model: type[Base]) -> Table:
-    """A model's table, for Core statements (an executemany without the ORM's bookkeeping)."""
-    table = model.__table__
-    assert isinstance(table, Table)
-    return table
 
 
 def _iso_date(value: object) -> str:
@@ -372,10 +364,10 @@ def _write_slice(
         }
         for c, b, a in history
     ]
-    history_table = _table(HqMemberChange)  # Core executemany: no ORM bookkeeping per row
+    connection = session.connection()  # a Core executemany: no ORM bookkeeping per row
     for start in range(0, len(rows), CHUNK):
         tick("recording history", offset + start, total)
-        session.connection().execute(insert(history_table), rows[start : start + CHUNK])
+        connection.execute(insert(HqMemberChange), rows[start : start + CHUNK])
 
 
 def _edited_since_plan(change: MemberChange, current: dict[str, object]) -> set[str]:
@@ -412,7 +404,7 @@ def _execute_writes(
 ) -> None:
     connection = session.connection()
     for start in range(0, len(new_rows), CHUNK):
-        connection.execute(insert(_table(HqMember)), new_rows[start : start + CHUNK])
+        connection.execute(insert(HqMember), new_rows[start : start + CHUNK])
     if updates:
         statement = (
             update(HqMember)
@@ -432,7 +424,7 @@ def _execute_writes(
     for chunk in _chunks(replaced):
         session.execute(delete(HqAffiliation).where(HqAffiliation.hq_id.in_(chunk)))
     for start in range(0, len(affiliations), CHUNK):
-        connection.execute(insert(_table(HqAffiliation)), affiliations[start : start + CHUNK])
+        connection.execute(insert(HqAffiliation), affiliations[start : start + CHUNK])
 
 
 def _view(batch: ImportBatch) -> BatchView:
