@@ -1,27 +1,48 @@
-"""HQ import benchmark: the whole import against python-calamine reading the same file.
+"""HQ import benchmark: whole `chapterdesk import` processes against a calamine-only process.
 
-For each size it writes two months of HQ exports (the second with ~5 % of
-records changed, a few hundred new and missing), fills a database with the
-first month, then measures, each in a fresh process so peak memory is its own:
+An officer waits for a whole process: the interpreter starting, ChapterDesk's
+imports, the checks, the read, the comparison, the automatic backup and the
+apply with its history. So every figure here is one whole process, timed from
+outside (wall clock, from spawn to exit), against the least a process can do
+with the same file: start Python, import python-calamine, open the workbook
+and walk every row (for a CSV file: the standard library's `csv` reader
+walking every record, as calamine does not read CSV).
 
-- floor: python-calamine alone opening the second file and walking every row;
-- import: read, map, validate, diff, apply and commit the second month;
-- re-import: the same file again (nothing changes).
+So that no one file can flatter the import, it is measured on several HQ
+layouts and change mixes (every layout against every mix):
 
-Run: `.venv/bin/python benchmarks/bench_import.py --rows 100000 500000`
+- layouts: the reference layout (.xlsx, a report title above the header);
+  another HQ system's layout (.xlsx: columns in another order, other header
+  spellings such as "Member #" and "Paid Thru Date", IDs stored as text, four
+  extra columns); and a CSV export (UTF-8 with a byte-order mark, semicolons,
+  yet another order and spellings, dates written as US text, two extra columns);
+- mixes: nothing changed (the same month again), 5 % changed (paid-through
+  dates renewed and some e-mail addresses), 30 % changed, and 5 % new members.
+
+The chapter database holds the first month, imported through the service in
+the reference layout (so the second file's layout is never a remembered one),
+and every timed import runs on a fresh copy of it. Cases are interleaved run
+by run (floor, then import, for each case, then the next round), and each
+figure is the best of N rounds by wall time; the machine's load average is
+printed before and after.
+
+Run: `.venv/bin/python benchmarks/bench_import.py --rows 100000 --repeat 3`
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
-import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import xlsxwriter
@@ -29,37 +50,117 @@ import xlsxwriter
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-HEADERS = [
-    "Member ID", "Prefix", "First Name", "Middle Name", "Last Name", "Suffix", "Company",
-    "Title", "Email", "Phone", "Address 1", "Address 2", "City", "State/Province",
-    "Postal Code", "Country", "Member Type", "Join Date", "Paid Through", "Status", "Chapter",
-]  # fmt: skip
+#: The reference layout's columns, in order (DESIGN.md "HQ exports").
+FIELDS = (
+    "hq_id", "prefix", "first_name", "middle_name", "last_name", "suffix", "company",
+    "title", "email", "phone", "address1", "address2", "city", "state", "postal_code",
+    "country", "member_type", "join_date", "paid_through", "hq_status", "chapters",
+)  # fmt: skip
 FIRST = ["Ana", "Łukasz", "Zoë", "Søren", "Mary", "James", "Nguyễn", "José", "Renée", "Aoife"]
 LAST = ["O'Brien", "Żółć", "Müller", "García", "Smith", "Lee", "Ødegård", "Kowalski", "Brown"]
 TYPES = ["Regular", "Regular", "Regular", "Associate", "Academic", "Emeritus"]
 CHAPTERS = ["Great Lakes Chapter", "Capital Area", "Pacific Northwest", "Ontario", "London"]
 
+Record = dict[str, object]
 
-def make_records(count: int, seed: int) -> list[list[object]]:
-    """`count` HQ rows in the reference layout (dates as dates)."""
+
+@dataclass(frozen=True)
+class Layout:
+    """How one HQ system writes its export: which columns, headed how, in what order."""
+
+    name: str
+    kind: str  #: "xlsx" or "csv"
+    columns: tuple[tuple[str, str], ...]  #: (field or "extra:<name>", header), in file order
+    ids_as_text: bool = False
+    us_dates: bool = False  #: CSV dates as MM/DD/YYYY text (else ISO)
+
+
+REFERENCE_HEADERS = (
+    "Member ID", "Prefix", "First Name", "Middle Name", "Last Name", "Suffix", "Company",
+    "Title", "Email", "Phone", "Address 1", "Address 2", "City", "State/Province",
+    "Postal Code", "Country", "Member Type", "Join Date", "Paid Through", "Status", "Chapter",
+)  # fmt: skip
+OTHER_XLSX_COLUMNS = (
+    ("hq_id", "Member #"), ("last_name", "Surname"), ("first_name", "Given Name"),
+    ("middle_name", "MI"), ("extra:region", "Region Code"), ("paid_through", "Paid Thru Date"),
+    ("hq_status", "Mbr Status"), ("member_type", "Membership Type"),
+    ("email", "E-mail Address"), ("company", "Organization"), ("title", "Job Title"),
+    ("extra:updated", "Last Updated"), ("phone", "Work Phone"), ("address1", "Street"),
+    ("address2", "Street 2"), ("city", "City/Town"), ("state", "Province"),
+    ("postal_code", "Zip/Postal Code"), ("country", "Country Name"),
+    ("join_date", "Member Since"), ("chapters", "Chapter Affiliation"),
+    ("prefix", "Salutation"), ("suffix", "Designation"), ("extra:source", "Source"),
+    ("extra:notes", "Notes"),
+)  # fmt: skip
+OTHER_CSV_COLUMNS = (
+    ("email", "Primary Email"), ("hq_id", "Customer ID"), ("first_name", "FName"),
+    ("last_name", "LName"), ("chapters", "Chapter(s)"), ("member_type", "Category"),
+    ("hq_status", "Membership Status"), ("join_date", "Original Join Date"),
+    ("paid_through", "Membership Expires"), ("extra:dues", "Dues Amount"),
+    ("company", "Company Name"), ("title", "Position"), ("phone", "Telephone"),
+    ("address1", "Address Line 1"), ("address2", "Address Line 2"), ("city", "Town"),
+    ("state", "Region"), ("postal_code", "Postcode"), ("country", "Nation"),
+    ("prefix", "Name Prefix"), ("suffix", "Name Suffix"), ("middle_name", "Middle"),
+    ("extra:segment", "Segment"),
+)  # fmt: skip
+REFERENCE = Layout("reference .xlsx", "xlsx", tuple(zip(FIELDS, REFERENCE_HEADERS, strict=True)))
+OTHER_XLSX = Layout("other HQ system .xlsx", "xlsx", OTHER_XLSX_COLUMNS, ids_as_text=True)
+OTHER_CSV = Layout("CSV export (;, BOM, US dates)", "csv", OTHER_CSV_COLUMNS, us_dates=True)
+LAYOUTS = {"reference": REFERENCE, "other-xlsx": OTHER_XLSX, "csv": OTHER_CSV}
+
+
+def first_month(count: int, seed: int = 1) -> list[Record]:
+    """`count` HQ records as the chapter database holds them after the first month."""
     rng = random.Random(seed)
     today = dt.date.today()
-    rows = []
+    records = []
     for i in range(count):
         paid = today + dt.timedelta(days=rng.randint(-400, 400))
-        rows.append([
-            100000 + i, "", rng.choice(FIRST), "", rng.choice(LAST), "",
-            f"Firm {rng.randint(1, 5000)} LLP", "Legal Administrator",
-            f"member{i}@example.org", "(312) 555-0100", f"{rng.randint(1, 9999)} Main St", "",
-            "Chicago", "IL", "60601", "United States", rng.choice(TYPES),
-            today - dt.timedelta(days=rng.randint(100, 9000)), paid,
-            "Active" if paid >= today else "Lapsed", rng.choice(CHAPTERS),
-        ])  # fmt: skip
-    return rows
+        records.append({
+            "hq_id": 100000 + i, "prefix": "", "first_name": rng.choice(FIRST),
+            "middle_name": "", "last_name": rng.choice(LAST), "suffix": "",
+            "company": f"Firm {rng.randint(1, 5000)} LLP", "title": "Legal Administrator",
+            "email": f"member{i}@example.org", "phone": "(312) 555-0100",
+            "address1": f"{rng.randint(1, 9999)} Main St", "address2": "", "city": "Chicago",
+            "state": "IL", "postal_code": "60601", "country": "United States",
+            "member_type": rng.choice(TYPES),
+            "join_date": today - dt.timedelta(days=rng.randint(100, 9000)),
+            "paid_through": paid, "hq_status": "Active" if paid >= today else "Lapsed",
+            "chapters": rng.choice(CHAPTERS),
+        })  # fmt: skip
+    return records
+
+
+def month_with(records: list[Record], mix: str, seed: int = 2) -> list[Record]:
+    """The following month's export under a change mix (see MIXES)."""
+    rng = random.Random(seed)
+    out = [dict(r) for r in records]
+    if mix == "new":
+        start = 100000 + len(records)
+        for i in range(len(records) // 20):
+            out.append({**out[i], "hq_id": start + i, "email": f"new{i}@example.org"})
+        return out
+    share = {"none": 0.0, "5%": 0.05, "30%": 0.30}[mix]
+    for record in rng.sample(out, int(len(out) * share)):
+        record["paid_through"] = record["paid_through"] + dt.timedelta(days=365)  # type: ignore[operator]
+        record["hq_status"] = "Active"
+        if rng.random() < 0.3:
+            record["email"] = f"changed{record['hq_id']}@example.org"
+    return out
+
+
+# The two months the crash-safety tests (tests/faults) import: rows in the reference layout,
+# the second month with ~5 % renewed or changed, 0.2 % new and 0.2 % missing.
+HEADERS = list(REFERENCE_HEADERS)
+
+
+def make_records(count: int, seed: int) -> list[list[object]]:
+    """`count` HQ rows in the reference layout (dates as dates), for tests/faults."""
+    return [[record[name] for name in FIELDS] for record in first_month(count, seed)]
 
 
 def next_month(rows: list[list[object]], seed: int) -> list[list[object]]:
-    """The following month: ~5 % changed, 0.2 % new, 0.2 % missing."""
+    """The following month for tests/faults: ~5 % changed, 0.2 % new, 0.2 % missing."""
     rng = random.Random(seed)
     out = [list(r) for r in rows]
     for row in rng.sample(out, len(out) // 20):
@@ -75,171 +176,204 @@ def next_month(rows: list[list[object]], seed: int) -> list[list[object]]:
     return out
 
 
-def write_xlsx(path: Path, rows: list[list[object]]) -> None:
+MIXES = {
+    "none": "no change",
+    "5%": "5 % changed",
+    "30%": "30 % changed",
+    "new": "5 % new members",
+}
+
+
+EXTRAS = {
+    "extra:region": "NA-MW",
+    "extra:updated": "2026-11-30",
+    "extra:source": "AMS export",
+    "extra:dues": "295.00",
+    "extra:segment": "Law firm",
+}
+
+
+def _extra(name: str, record: Record) -> object:
+    """An extra column's value (no field reads it); notes on one row in seven."""
+    if name == "extra:notes":
+        return "renewal call" if int(record["hq_id"]) % 7 == 0 else ""  # type: ignore[call-overload]
+    return EXTRAS[name]
+
+
+def write_xlsx(path: Path, records: list[Record], layout: Layout) -> None:
     """An HQ export with a title row, in xlsxwriter's constant-memory mode."""
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     sheet = workbook.add_worksheet("Roster")
     dates = workbook.add_format({"num_format": "yyyy-mm-dd"})
     sheet.write_string(0, 0, "Member Roster Report")
-    for col, text in enumerate(HEADERS):
-        sheet.write_string(2, col, text)
-    for r, row in enumerate(rows, start=3):
-        for c, value in enumerate(row):
+    for col, (_, header) in enumerate(layout.columns):
+        sheet.write_string(2, col, header)
+    for r, record in enumerate(records, start=3):
+        for c, (name, _) in enumerate(layout.columns):
+            value = _extra(name, record) if name.startswith("extra:") else record[name]
             if isinstance(value, dt.date):
                 sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), dates)
-            elif isinstance(value, int):
+            elif isinstance(value, int) and not layout.ids_as_text:
                 sheet.write_number(r, c, value)
             else:
                 sheet.write_string(r, c, str(value))
     workbook.close()
 
 
-def floor(path: str) -> None:
-    """python-calamine alone: open the workbook and walk every row."""
-    from python_calamine import CalamineWorkbook
-
-    workbook = CalamineWorkbook.from_path(path)
-    sheet = workbook.get_sheet_by_index(0)
-    for _row in sheet.iter_rows():
-        pass
-
-
-def run_import(db_path: str, path: str) -> None:
-    """The whole import through the services."""
-    from chapterdesk.data.migrate import open_database
-    from chapterdesk.services.hq.apply import apply_import
-    from chapterdesk.services.hq.plan import plan_import
-
-    db = open_database(db_path)
-    apply_import(db, plan_import(db, Path(path)))
-    db.dispose()
+def write_csv(path: Path, records: list[Record], layout: Layout) -> None:
+    """A semicolon-separated UTF-8 export with a byte-order mark, as Excel writes one."""
+    with path.open("w", encoding="utf-8-sig", newline="") as stream:
+        writer = csv.writer(stream, delimiter=";")
+        writer.writerow([header for _, header in layout.columns])
+        for record in records:
+            row = []
+            for name, _ in layout.columns:
+                value = _extra(name, record) if name.startswith("extra:") else record[name]
+                if isinstance(value, dt.date):
+                    value = f"{value:%m/%d/%Y}" if layout.us_dates else value.isoformat()
+                row.append(value)
+            writer.writerow(row)
 
 
-def prepare(db_path: str, first: str) -> None:
-    """A chapter database holding the first month's records (imported through the service)."""
-    from chapterdesk.data.migrate import open_database
-    from chapterdesk.services.chapter import init_chapter
-
-    db = open_database(Path(db_path), create=True)
-    init_chapter(db, "Great Lakes Chapter")
-    db.dispose()
-    run_import(db_path, first)
+def write_export(path: Path, records: list[Record], layout: Layout) -> None:
+    """The export in `layout`'s format."""
+    (write_csv if layout.kind == "csv" else write_xlsx)(path, records, layout)
 
 
-def peak_rss_mb() -> float:
-    """This process's own peak resident memory in MB.
+FLOOR_XLSX = (
+    "import sys\n"
+    "from python_calamine import CalamineWorkbook\n"
+    "sheet = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0)\n"
+    "for _row in sheet.iter_rows():\n"
+    "    pass\n"
+)
+FLOOR_CSV = (
+    "import csv, sys\n"
+    "with open(sys.argv[1], encoding='utf-8-sig', newline='') as stream:\n"
+    "    for _row in csv.reader(stream, delimiter=';'):\n"
+    "        pass\n"
+)
 
-    Linux's `ru_maxrss` is carried across exec: a child started by a big parent
-    reports the parent's peak. `VmHWM` belongs to the new program alone.
+
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, all threads) of one whole process; it must succeed.
+
+    CPU time is printed beside the wall time because it barely moves with the
+    machine's load, where wall time on a shared machine can double.
     """
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr}")
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return seconds, cpu
 
 
-def measure(kind: str, *args: str, repeat: int = 1) -> tuple[float, float, float]:
-    """Best of `repeat` fresh-process runs by wall time: (wall s, CPU s, peak RSS in MB).
-
-    Imports are done before the clock starts. Wall time is what the officer
-    waits for and what the targets are about; CPU time (user + system, both
-    threads) is reported beside it, as the import reads the database on a
-    second thread while the file is parsed.
-    """
-    code = (
-        f"import sys, time, resource, json; sys.path.insert(0, {str(ROOT)!r})\n"
-        "from benchmarks.bench_import import floor, peak_rss_mb, prepare, run_import\n"
-        "import chapterdesk.services.hq.apply, chapterdesk.services.hq.plan\n"
-        "u0 = resource.getrusage(resource.RUSAGE_SELF); t = time.perf_counter()\n"
-        f"{kind}(*{list(args)!r})\n"
-        "s = time.perf_counter() - t; u = resource.getrusage(resource.RUSAGE_SELF)\n"
-        "cpu = u.ru_utime + u.ru_stime - u0.ru_utime - u0.ru_stime\n"
-        "print(json.dumps([s, cpu, peak_rss_mb()]))\n"
-    )
-    best: tuple[float, float, float] | None = None
-    for _ in range(repeat):
-        done = subprocess.run(
-            [sys.executable, "-c", code],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )
-        wall, cpu, peak = json.loads(done.stdout.strip().splitlines()[-1])
-        if best is None or wall < best[0]:
-            best = (float(wall), float(cpu), float(peak))
-    assert best is not None
-    return best
+def chapterdesk_command() -> list[str]:
+    """The installed `chapterdesk` entry point beside this interpreter, else `-m chapterdesk`."""
+    script = Path(sys.executable).with_name("chapterdesk")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "chapterdesk"]
 
 
-def bench(rows: int, folder: Path, repeat: int) -> dict[str, float]:
-    """Every figure for one size."""
-    first, second = folder / f"hq-{rows}-m1.xlsx", folder / f"hq-{rows}-m2.xlsx"
-    month1 = make_records(rows, 1)
-    write_xlsx(first, month1)
-    write_xlsx(second, next_month(month1, 2))
-    del month1
-    figures: dict[str, float] = {"rows": rows}
-    figures["floor"], figures["floor_cpu"], figures["floor_mb"] = measure(
-        "floor", str(second), repeat=repeat
-    )
-    walls, cpus, peaks = [], [], []
-    for attempt in range(repeat):
-        db_path = folder / f"chapter-{rows}-{attempt}.sqlite3"
-        # In a child, so this process stays small (a child's peak would count it otherwise).
-        first_import = measure("prepare", str(db_path), str(first))
-        if attempt == 0:
-            figures["first"], figures["first_cpu"], figures["first_mb"] = first_import
-        wall, cpu, peak = measure("run_import", str(db_path), str(second))
-        walls.append(wall)
-        cpus.append(cpu)
-        peaks.append(peak)
-    best = walls.index(min(walls))
-    figures["import"], figures["import_cpu"], figures["import_mb"] = (
-        walls[best],
-        cpus[best],
-        peaks[best],
-    )
-    figures["again"], figures["again_cpu"], figures["again_mb"] = measure(
-        "run_import", str(folder / f"chapter-{rows}-0.sqlite3"), str(second), repeat=repeat
-    )
-    return figures
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:
-    """Print a Markdown table of the figures for each size asked for."""
+    """Print a Markdown table: each layout × change mix, floor and whole import, best of N."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, nargs="+", default=[100_000])
-    parser.add_argument("--repeat", type=int, default=3, help="best of N runs (default 3)")
-    args = parser.parse_args()
-    os.environ.setdefault("XDG_DATA_HOME", tempfile.mkdtemp(prefix="bench-data-"))
-    print(
-        "| rows | measure | calamine floor | whole import | ratio | re-import (no change) | ratio |"
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3, help="rounds; best of N (default 3)")
+    parser.add_argument("--layouts", nargs="+", default=list(LAYOUTS), choices=list(LAYOUTS))
+    parser.add_argument("--mixes", nargs="+", default=list(MIXES), choices=list(MIXES))
+    parser.add_argument("--keep", type=Path, help="write the files and databases here, kept")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        metavar="CHAPTERDESK",
+        help="another install's `chapterdesk` (e.g. main's .venv/bin/chapterdesk), timed in the "
+        "same rounds for a before/after column",
     )
-    print("|---:|---|---:|---:|---:|---:|---:|")
-    with tempfile.TemporaryDirectory() as tmp:
-        for rows in args.rows:
-            r = bench(rows, Path(tmp), args.repeat)
-            for label, suffix, unit in (
-                ("wall", "", "s"),
-                ("CPU", "_cpu", "s"),
-                ("peak RSS", "_mb", "MB"),
-            ):
-                f, i, a = r["floor" + suffix], r["import" + suffix], r["again" + suffix]
-                print(
-                    f"| {rows:,} | {label} | {f:.2f} {unit} | {i:.2f} {unit} | {i / f:.2f}× | "
-                    f"{a:.2f} {unit} | {a / f:.2f}× |",
-                    flush=True,
-                )
-            print(
-                f"| {rows:,} | first import into an empty chapter | | {r['first']:.2f} s wall, "
-                f"{r['first_cpu']:.2f} s CPU, {r['first_mb']:.0f} MB peak | | | |",
-                flush=True,
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-import-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "XDG_DATA_HOME": str(folder / "data"),  # the automatic backups go here
+    }
+    print(f"load average at start: {load_average()}", flush=True)
+    month1 = first_month(args.rows)
+    base = folder / "chapter.sqlite3"
+    if not base.exists():
+        first = folder / "month1.xlsx"
+        write_xlsx(first, month1, REFERENCE)
+        cli = chapterdesk_command()
+        subprocess.run([*cli, "init", "--db", str(base), "--chapter", "Great Lakes Chapter"],
+                       env=env, check=True, capture_output=True)  # fmt: skip
+        subprocess.run([*cli, "import", "--db", str(base), str(first)],
+                       env=env, check=True, capture_output=True)  # fmt: skip
+    cases: list[tuple[str, str, Path]] = []
+    for layout_key in args.layouts:
+        layout = LAYOUTS[layout_key]
+        for mix in args.mixes:
+            path = folder / f"month2-{layout_key}-{mix.rstrip('%')}.{layout.kind}"
+            if not path.exists():
+                write_export(path, month_with(month1, mix), layout)
+            cases.append((layout_key, mix, path))
+    del month1
+    floors: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    imports: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    before: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    run_db = folder / "run.sqlite3"
+    for _round in range(args.repeat):
+        for layout_key, mix, path in cases:
+            code = FLOOR_CSV if LAYOUTS[layout_key].kind == "csv" else FLOOR_XLSX
+            floors.setdefault((layout_key, mix), []).append(
+                timed([sys.executable, "-c", code, str(path)], env)
             )
+            fresh_copy(base, run_db)
+            imports.setdefault((layout_key, mix), []).append(
+                timed([*chapterdesk_command(), "import", "--db", str(run_db), str(path)], env)
+            )
+            if args.before is not None:
+                fresh_copy(base, run_db)
+                before.setdefault((layout_key, mix), []).append(
+                    timed([str(args.before), "import", "--db", str(run_db), str(path)], env)
+                )
+    print(f"load average at end: {load_average()}\n")
+    print(f"{args.rows:,} rows; best of {args.repeat} whole processes by wall time")
+    print()
+    extra = " before: import wall (CPU) | before: ratio |" if before else ""
+    print(f"| layout | change | floor wall (CPU) | import wall (CPU) | ratio wall (CPU) |{extra}")
+    print("|---|---|---:|---:|---:|" + ("---:|---:|" if before else ""))
+    ratios = []
+    for layout_key, mix, _ in cases:
+        (fw, fc), (iw, ic) = min(floors[layout_key, mix]), min(imports[layout_key, mix])
+        ratios.append(iw / fw)
+        line = (
+            f"| {LAYOUTS[layout_key].name} | {MIXES[mix]} | {fw:.2f} s ({fc:.2f}) | "
+            f"{iw:.2f} s ({ic:.2f}) | **{iw / fw:.2f}×** ({ic / fc:.2f}×) |"
+        )
+        if before:
+            bw, bc = min(before[layout_key, mix])
+            line += f" {bw:.2f} s ({bc:.2f}) | {bw / fw:.2f}× ({bc / fc:.2f}×) |"
+        print(line)
+    print(f"\nworst ratio {max(ratios):.2f}×, median {sorted(ratios)[len(ratios) // 2]:.2f}×")
+    if args.keep is None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def fresh_copy(base: Path, target: Path) -> None:
+    """A copy of the prepared chapter database for one timed import (sidecars removed)."""
+    for suffix in ("", "-wal", "-shm", ".lock"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(base, target)
+    os.chmod(target, 0o600)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ import errno
 import os
 import re
 import sqlite3
+import threading
 from pathlib import Path
 
 from chapterdesk.data.revision import read_only_uri
@@ -74,6 +75,13 @@ def snapshot_sqlite(source: Path, target: Path, *, thorough: bool = True) -> Pat
     """
     require_readable_file(source, "a ChapterDesk database")
     require_writable_target(target, "the copy")
+    partial = _start_partial(target)
+    src = _open_source(source, partial)
+    return _write_snapshot(src, source, partial, target, thorough)
+
+
+def _start_partial(target: Path) -> Path:
+    """An empty private file beside `target` for the copy to be written into."""
     partial = target.with_name(f".{target.name}.partial")
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -81,11 +89,40 @@ def snapshot_sqlite(source: Path, target: Path, *, thorough: bool = True) -> Pat
         os.close(os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))
     except OSError as exc:
         raise write_failure(target, exc) from None
+    return partial
+
+
+def _open_source(source: Path, partial: Path, *, pinned: bool = False) -> sqlite3.Connection:
+    """A read-only connection to `source`; with `pinned`, already inside a read transaction.
+
+    A pinned connection holds the database as it is now: whatever another
+    connection commits afterwards is not in the copy made through it.
+    """
     try:
-        src = sqlite3.connect(read_only_uri(source), uri=True)
+        src = sqlite3.connect(
+            read_only_uri(source),
+            uri=True,
+            isolation_level=None,
+            check_same_thread=not pinned,  # a pinned one is copied on the backup thread
+        )
     except sqlite3.Error as exc:
         partial.unlink(missing_ok=True)
         raise DatabaseError(f"Cannot read the database {source}: {exc}.") from None
+    if pinned:
+        try:
+            src.execute("BEGIN")
+            src.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error as exc:
+            src.close()
+            partial.unlink(missing_ok=True)
+            raise DatabaseError(f"Cannot read the database {source}: {exc}.") from None
+    return src
+
+
+def _write_snapshot(
+    src: sqlite3.Connection, source: Path, partial: Path, target: Path, thorough: bool
+) -> Path:
+    """Copy through `src` into `partial`, verify, flush and rename it to `target`; close `src`."""
     try:
         dst = sqlite3.connect(partial)
         try:
@@ -173,11 +210,64 @@ def automatic_backup(source: Path, reason: str) -> Path:
     Returns:
         The new backup's path, `<stem>-<reason>-<stamp>-<source tag>.sqlite3`.
     """
-    stamp = dt.datetime.now().strftime(STAMP_FORMAT)
-    target = backups_dir() / f"{source.stem}-{reason}-{stamp}-{source_tag(source)}.sqlite3"
+    target = _automatic_target(source, reason)
     snapshot_sqlite(source, target, thorough=False)
     rotate_backups(source)
     return target
+
+
+def _automatic_target(source: Path, reason: str) -> Path:
+    stamp = dt.datetime.now().strftime(STAMP_FORMAT)
+    return backups_dir() / f"{source.stem}-{reason}-{stamp}-{source_tag(source)}.sqlite3"
+
+
+class PendingBackup:
+    """An automatic backup being copied and verified on a thread of its own.
+
+    The database it copies is pinned when it starts (a read transaction), so
+    the change that follows may begin writing at once: the copy still holds
+    the database as it was before. SQLite copies and checks pages without the
+    interpreter's lock, so on a second core this costs the change nothing.
+    The change must call `wait()` before it commits.
+    """
+
+    def __init__(self, source: Path, reason: str) -> None:
+        self.target = _automatic_target(source, reason)
+        self._error: BaseException | None = None
+        require_readable_file(source, "a ChapterDesk database")
+        require_writable_target(self.target, "the copy")
+        partial = _start_partial(self.target)
+        src = _open_source(source, partial, pinned=True)
+
+        def copy() -> None:
+            try:
+                _write_snapshot(src, source, partial, self.target, False)
+                rotate_backups(source)
+            except BaseException as exc:  # handed to whoever waits
+                self._error = exc
+
+        self._thread = threading.Thread(target=copy, name="automatic-backup")
+        self._thread.start()
+
+    def wait(self) -> Path:
+        """The verified backup's path, once it is on the disk.
+
+        Raises:
+            DatabaseError: the copy could not be read, verified or written.
+        """
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self.target
+
+
+def start_automatic_backup(source: Path, reason: str) -> PendingBackup:
+    """Start `automatic_backup` of the database as it is now; `wait()` on it before committing.
+
+    Raises:
+        DatabaseError: the database cannot be read or the backups folder written.
+    """
+    return PendingBackup(source, reason)
 
 
 def latest_automatic_backup(source: Path) -> Path | None:

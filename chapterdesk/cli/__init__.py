@@ -33,9 +33,35 @@ COMMAND_MODULES = (
     "chapterdesk.cli.reports",
 )
 
+#: The module that registers each top-level command, so that running one command imports
+#: only its own module (the rest import reportlab, the demo generator, ...: about half a
+#: second a whole HQ import waited for). `tests/test_cli_parser.py` holds it to the modules.
+COMMAND_MODULE: dict[str, str] = {
+    "init": "chapterdesk.cli.setup",
+    "demo": "chapterdesk.cli.setup",
+    "members": "chapterdesk.cli.members",
+    "officers": "chapterdesk.cli.officers",
+    "categories": "chapterdesk.cli.categories",
+    "import": "chapterdesk.cli.imports",
+    "imports": "chapterdesk.cli.imports",
+    "db": "chapterdesk.cli.database",
+    "backup": "chapterdesk.cli.safety",
+    "restore": "chapterdesk.cli.safety",
+    "handover": "chapterdesk.cli.safety",
+    "audit": "chapterdesk.cli.safety",
+    "dues": "chapterdesk.cli.dues",
+    "report": "chapterdesk.cli.reports",
+    "export": "chapterdesk.cli.reports",
+}
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole argument parser, every command group registered."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser: every command group, or only the one that registers `command`.
+
+    Args:
+        command: the command about to run (the first argument), when it is one
+            of `COMMAND_MODULE`'s; anything else (none, `--help`, a typo) gets
+            the whole parser, which answers it as it always has.
+    """
     parser = CommandParser(
         prog="chapterdesk",
         description="Run a chapter: the roster, HQ sync, dues and reports. "
@@ -45,7 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="open the window on a demo chapter")
     parser.add_argument("--db", metavar="PATH_OR_URL", help="the database to open in the window")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    only = COMMAND_MODULE.get(command or "")
+    for name in (only,) if only else COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     return parser
 
@@ -138,7 +165,7 @@ def _flushed(status: int) -> int:
 def _run(arguments: list[str], open_window: Callable[[str | None, bool], int] | None) -> int:
     """Parse and run one command, turning every failure into one line and an exit status."""
     as_json = wants_json(arguments)
-    parser = build_parser()
+    parser = build_parser(arguments[0] if arguments else None)
     try:
         args = parser.parse_args(arguments)
     except ParserError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chapterdesk.cli.common import (
     TerminalProgress,
@@ -20,8 +20,13 @@ from chapterdesk.cli.common import (
 from chapterdesk.cli.failures import entry_number
 from chapterdesk.errors import BadInputError
 from chapterdesk.hqsync import DISPLAY_NAMES, ImportCancelled, Mapping, Recognise, read_header
-from chapterdesk.services.hq.apply import apply_import, list_batches, undo_batch
-from chapterdesk.services.hq.plan import ChangeKind, ImportPlan, plan_import, remembered_layouts
+from chapterdesk.hqsync.early import discard_started, start_reading
+
+if TYPE_CHECKING:
+    from chapterdesk.services.hq.plan import ImportPlan
+
+# The services (and SQLAlchemy with them) are imported where they are used: `import FILE`
+# starts reading the file first, so calamine parses it on one core while they load.
 
 DETAIL_LIMIT = 20
 
@@ -142,6 +147,8 @@ def plan_json(plan: ImportPlan, batch_id: int | None, counts: dict[str, int]) ->
 
 def print_summary(plan: ImportPlan, counts: dict[str, int], batch_id: int | None) -> None:
     """The difference as a treasurer reads it."""
+    from chapterdesk.services.hq.plan import ChangeKind
+
     parsed = plan.parsed
     how = parsed.file_format.upper()
     if parsed.delimiter:
@@ -191,7 +198,15 @@ def print_summary(plan: ImportPlan, counts: dict[str, int], batch_id: int | None
 def run_import(args: argparse.Namespace) -> int:
     """Plan, and unless --dry-run, apply an HQ export."""
     path: Path = args.file
-    db = open_db(args)
+    start_reading(path)  # calamine parses it while the services load and the database is read
+    from chapterdesk.services.hq.apply import apply_import
+    from chapterdesk.services.hq.plan import plan_import, remembered_layouts
+
+    try:
+        db = open_db(args)
+    except BaseException:
+        discard_started(path)
+        raise
     progress = TerminalProgress()
     try:
         with interrupt_cancels(progress):
@@ -215,6 +230,7 @@ def run_import(args: argparse.Namespace) -> int:
     finally:
         progress.finish()
         db.dispose()
+        discard_started(path)  # taken over by the read unless it stopped before
     if args.json:
         print_json({**plan_json(plan, batch_id, counts), "held": list(held)})
     else:
@@ -231,6 +247,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     """Show the import history."""
+    from chapterdesk.services.hq.apply import list_batches
+
     db = open_db(args)
     try:
         batches = list_batches(db)
@@ -260,6 +278,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_undo(args: argparse.Namespace) -> int:
     """Undo the latest batch."""
+    from chapterdesk.services.hq.apply import undo_batch
+
     db = open_db(args)
     try:
         batch = undo_batch(db, args.batch_id)

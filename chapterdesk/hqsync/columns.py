@@ -97,7 +97,14 @@ def date_column(convert: Converter) -> ColumnConverter:
     shared: dict[dt.date, dt.date] = {}
 
     def dates(column: Sequence[object]) -> list[object] | None:
-        if set(map(type, column)) != _DATE:
+        kinds = set(map(type, column))
+        if kinds == _STR:  # dates written as text (CSV): each distinct text parsed once
+            try:
+                known = {text: convert(text) for text in set(column)}
+            except CellProblem:
+                return None
+            return list(map(known.__getitem__, column))
+        if kinds != _DATE:
             return _each(convert, column)
         days: Sequence[dt.date] = column  # type: ignore[assignment]
         if len(shared) < _SHARE_LIMIT:

@@ -9,11 +9,12 @@ full list before anything is written. The diff and apply step builds on the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from itertools import chain, islice
 from pathlib import Path
 
 from chapterdesk.errors import BadInputError
+from chapterdesk.hqsync.early import take_started
 from chapterdesk.hqsync.mapping import (
     Mapping,
     cell_header_text,
@@ -153,12 +154,18 @@ def read_hq_export(
     report = progress or _no_progress
     stop = cancel or _never_cancel
     path = Path(path)
-    report("checking", 0, None)
-    facts = sniff_export(path, _checking_progress(report, stop))
-    report("checking", 1, 1)
-    if stop():
-        raise ImportCancelled()
-    sheets = open_sheets(path, facts)
+    started = take_started(path, stop)  # checked and loaded ahead (`early.start_reading`)?
+    if started is None:
+        report("checking", 0, None)
+        facts = sniff_export(path, _checking_progress(report, stop))
+        report("checking", 1, 1)
+        if stop():
+            raise ImportCancelled()
+        sheets: Generator[SheetRows, None, None] = open_sheets(path, facts)
+    else:
+        facts, sheets = started
+        if stop():
+            raise ImportCancelled()
     try:
         report("reading", 0, None)  # calamine loads each sheet whole as the loop reaches it
         for sheet in sheets:

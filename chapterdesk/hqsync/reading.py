@@ -201,8 +201,10 @@ def _unguard(record: list[str]) -> list[str]:
 
     ChapterDesk's own CSV exports (and Excel users forcing text) put it there so that
     a spreadsheet does not run a name as a formula; it is not part of the value.
+    Whether any cell starts with "'" is asked of the record joined with NUL (which
+    no line read holds) in one C search: a call per cell was a third of reading a CSV.
     """
-    if any(map(_STARTS_WITH_QUOTE, record)):
+    if "\x00'" in "\x00" + "\x00".join(record) and any(map(_STARTS_WITH_QUOTE, record)):
         return [cell[1:] if cell[1:2] in _GUARDED and cell[:1] == "'" else cell for cell in record]
     return record
 

@@ -136,3 +136,20 @@ def test_required_values_must_be_filled(roster_csv: Callable[..., Path]) -> None
         "row 3, Paid Through: the cell is empty; every member row needs one.",
     ]
     assert [row.row for row in parsed.rows] == [4]
+
+
+def test_a_csv_of_text_dates_reads_each_date_once_and_the_same(
+    roster_csv: Callable[..., Path],
+) -> None:
+    members = [
+        member(i, Paid_Through=f"{1 + i % 12}/{1 + i % 28}/2027",
+               Join_Date="" if i % 3 else "2015-03-01")
+        for i in range(1, 1200)
+    ]  # fmt: skip
+    parsed = read_hq_export(roster_csv(table(members)))
+    assert not parsed.problems and parsed.total_rows == 1199
+    paid = parsed.columns["paid_through"]
+    joined = parsed.columns["join_date"]
+    assert paid[:2] == [dt.date(2027, 2, 2), dt.date(2027, 3, 3)]
+    assert joined[:3] == [None, None, dt.date(2015, 3, 1)]
+    assert paid[0] is paid[12 * 28]  # equal dates are one object

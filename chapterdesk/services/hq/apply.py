@@ -16,6 +16,7 @@ shows HQ's value against it for the officer to settle.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
 import json
@@ -29,7 +30,13 @@ from sqlalchemy.orm import Session
 from chapterdesk.bulk import collector_paused
 from chapterdesk.data.engine import Database
 from chapterdesk.data.hq_models import HqLocalEdit, HqMemberChange
-from chapterdesk.data.models import ChapterMembership, HqAffiliation, HqMember, ImportBatch, utcnow
+from chapterdesk.data.models import (
+    ChapterMembership,
+    HqAffiliation,
+    HqMember,
+    ImportBatch,
+    utcnow,
+)
 from chapterdesk.errors import NotFoundError, RuleRefusedError
 from chapterdesk.hq_fields import DATE_FIELDS, HQ_FIELDS
 from chapterdesk.hqsync import DISPLAY_NAMES, ImportCancelled
@@ -42,7 +49,7 @@ from chapterdesk.services.hq.plan import (
     remember_mapping,
     stored_value,
 )
-from chapterdesk.services.safety.backups import backup_before_change
+from chapterdesk.services.safety.backups import start_backup_before_change
 from chapterdesk.standing import normalise_key
 
 CHUNK = 2000
@@ -78,12 +85,18 @@ class BatchView:
     undone_at: dt.datetime | None
 
 
+def _iso_date(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} cannot be kept in an import's history")
+
+
+# One encoder for every record of a batch (dates as ISO text): thousands are dumped at once.
+_RECORD_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=_iso_date)
+
+
 def _json_record(values: dict[str, object]) -> str:
-    return json.dumps(
-        {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in values.items()},
-        ensure_ascii=False,
-        sort_keys=True,
-    )
+    return _RECORD_ENCODER.encode(values)
 
 
 def _record_from_json(text: str) -> dict[str, object]:
@@ -178,32 +191,52 @@ def apply_import(
     rejected_ids, accepted = set(rejected), set(accept_conflicts)
     if not plan.changes and plan.already_imported_batch is not None:
         return ImportResult(None, plan.counts, (), plan.already_imported_batch)
-    backup_before_change(db, "before-import")
-    with door.change(db, "apply HQ import") as uow:
-        session = uow.session
-        _one_import_at_a_time(session)
-        latest = _latest_batch(session)
-        if (latest.id if latest else None) != plan.base_batch_id:
-            raise RuleRefusedError(
-                "HQ data changed since this preview was made (another import was applied or "
-                "undone); preview the file again."
-            )
-        who = officer or settings_row(session).officer_name or getpass.getuser()
-        batch = ImportBatch(
-            file_name=plan.path.name[:500],
-            sha256=plan.sha256,
-            data_as_of=plan.as_of,
-            row_count=plan.parsed.row_count,
-            mapping_json=json.dumps(plan.parsed.mapping.by_header(), sort_keys=True),
-            counts_json="{}",
-            officer=who[:200],
+    # Copied and verified on a thread while the changes are written; waited for before commit.
+    backup = start_backup_before_change(db, "before-import")
+    try:
+        with door.change(db, "apply HQ import") as uow:
+            result = _apply_in(uow.session, plan, officer, rejected_ids, accepted, tick)
+            if backup is not None:
+                backup.wait()  # no commit without the backup of what it changes
+            return result
+    finally:
+        if backup is not None:
+            with contextlib.suppress(Exception):  # already raised to the caller if it failed
+                backup.wait()
+
+
+def _apply_in(
+    session: Session,
+    plan: ImportPlan,
+    officer: str | None,
+    rejected_ids: set[str],
+    accepted: set[str],
+    tick: Tick,
+) -> ImportResult:
+    """Record the batch and write its changes in the unit of work's session."""
+    _one_import_at_a_time(session)
+    latest = _latest_batch(session)
+    if (latest.id if latest else None) != plan.base_batch_id:
+        raise RuleRefusedError(
+            "HQ data changed since this preview was made (another import was applied or "
+            "undone); preview the file again."
         )
-        session.add(batch)
-        session.flush()
-        counts, held = _write_changes(session, plan, batch.id, rejected_ids, accepted, tick)
-        batch.counts_json = json.dumps(counts, sort_keys=True)
-        remember_mapping(session, plan.parsed.mapping)
-        return ImportResult(batch.id, counts, tuple(sorted(held)))
+    who = officer or settings_row(session).officer_name or getpass.getuser()
+    batch = ImportBatch(
+        file_name=plan.path.name[:500],
+        sha256=plan.sha256,
+        data_as_of=plan.as_of,
+        row_count=plan.parsed.row_count,
+        mapping_json=json.dumps(plan.parsed.mapping.by_header(), sort_keys=True),
+        counts_json="{}",
+        officer=who[:200],
+    )
+    session.add(batch)
+    session.flush()
+    counts, held = _write_changes(session, plan, batch.id, rejected_ids, accepted, tick)
+    batch.counts_json = json.dumps(counts, sort_keys=True)
+    remember_mapping(session, plan.parsed.mapping)
+    return ImportResult(batch.id, counts, tuple(sorted(held)))
 
 
 def _write_changes(
@@ -331,9 +364,10 @@ def _write_slice(
         }
         for c, b, a in history
     ]
+    connection = session.connection()  # a Core executemany: no ORM bookkeeping per row
     for start in range(0, len(rows), CHUNK):
         tick("recording history", offset + start, total)
-        session.execute(insert(HqMemberChange), rows[start : start + CHUNK])
+        connection.execute(insert(HqMemberChange), rows[start : start + CHUNK])
 
 
 def _edited_since_plan(change: MemberChange, current: dict[str, object]) -> set[str]:
@@ -368,8 +402,9 @@ def _execute_writes(
     replaced: list[str],
     affiliations: list[dict[str, object]],
 ) -> None:
+    connection = session.connection()
     for start in range(0, len(new_rows), CHUNK):
-        session.execute(insert(HqMember), new_rows[start : start + CHUNK])
+        connection.execute(insert(HqMember), new_rows[start : start + CHUNK])
     if updates:
         statement = (
             update(HqMember)
@@ -389,7 +424,7 @@ def _execute_writes(
     for chunk in _chunks(replaced):
         session.execute(delete(HqAffiliation).where(HqAffiliation.hq_id.in_(chunk)))
     for start in range(0, len(affiliations), CHUNK):
-        session.execute(insert(HqAffiliation), affiliations[start : start + CHUNK])
+        connection.execute(insert(HqAffiliation), affiliations[start : start + CHUNK])
 
 
 def _view(batch: ImportBatch) -> BatchView:

@@ -162,6 +162,19 @@ def stored_value(name: str, value: object) -> str | dt.date | None:
     return "" if value is None else str(value)
 
 
+def _as_stored(values: dict[str, object]) -> dict[str, object]:
+    """Values as the reader and `load_records` give them, as `stored_value` gives each.
+
+    Both already give texts as text ("" for empty) and dates as dates or None
+    (`compare.load_records` holds the stored records to it, so that an unchanged
+    row compares equal as a tuple); only the chapters, a tuple of names, are joined.
+    Done for the whole record at once: a field-by-field call was most of a large diff.
+    """
+    if "chapters" in values:
+        values["chapters"] = stored_value("chapters", values["chapters"])
+    return values
+
+
 def remembered_layouts(db: Database) -> Recognise:
     """Every layout an officer confirmed a mapping for, as a lookup from a header row's texts.
 
@@ -375,10 +388,8 @@ def _diff(
         if not done % 5000:
             _tick(progress, cancel, done, total)
         hq_id, number = ids[position], numbers[position]
-        new_values = tuple(column[position] for column in columns)
         old = existing.get(hq_id)
-        values = dict(zip(names, new_values, strict=True))
-        new: dict[str, object] = {name: stored_value(name, values[name]) for name in names}
+        new = _as_stored(dict(zip(names, [column[position] for column in columns], strict=True)))
         if old is None:
             after = _standing(new.get("paid_through"), new.get("hq_status"), True, day, grace)
             changes.append(
@@ -388,9 +399,7 @@ def _diff(
             )
             records[hq_id] = new
             continue
-        old_values: dict[str, object] = {
-            name: stored_value(name, old[i]) for i, name in enumerate(HQ_FIELDS)
-        }
+        old_values = _as_stored(dict(zip(HQ_FIELDS, old[:PRESENT], strict=True)))
         member_edits = edits.get(hq_id, {})
         diffs = [
             FieldChange(name, old_values[name], new[name])  # type: ignore[arg-type]

@@ -2,7 +2,7 @@
 
 `backup_database` writes a verified snapshot to a file the officer names;
 `restore_database` puts such a file back as the chapter database, after an
-automatic backup of what it replaces; `backup_before_change` is what risky
+automatic backup of what it replaces; `start_backup_before_change` is what risky
 operations (the HQ import) call first. All of it works on the embedded SQLite
 file: a PostgreSQL server is backed up with its own tools (pg_dump).
 """
@@ -21,7 +21,14 @@ from pathlib import Path
 from sqlalchemy import Connection, create_engine
 from sqlalchemy.pool import NullPool
 
-from chapterdesk.backup import STAMP_FORMAT, automatic_backup, fsync_path, snapshot_sqlite
+from chapterdesk.backup import (
+    STAMP_FORMAT,
+    PendingBackup,
+    automatic_backup,
+    fsync_path,
+    snapshot_sqlite,
+    start_automatic_backup,
+)
 from chapterdesk.data.engine import Database, Location, resolve_location
 from chapterdesk.data.lock import WriterLock
 from chapterdesk.data.migrate import check_sqlite_file, head_revision, open_database, verify_schema
@@ -150,17 +157,17 @@ def backup_database(location: Location | str | None, target: Path) -> ChapterFil
     return chapter_file_facts(target)
 
 
-def backup_before_change(db: Database, reason: str) -> Path | None:
+def start_backup_before_change(db: Database, reason: str) -> PendingBackup | None:
     """An automatic, rotated backup of `db` before a risky change (an HQ import, …).
 
-    Args:
-        reason: a slug for the file name, e.g. `before-import`.
-    Returns:
-        The backup's path, or None for a PostgreSQL database (backed up by its server).
+    Copied on a thread while the change begins: `wait()` before commit. The copy
+    holds the database as it is when this returns. `reason` is a slug for the
+    file name, e.g. `before-import`. None for a PostgreSQL database (backed up
+    by its server).
     """
     if db.location.path is None:
         return None
-    return automatic_backup(db.location.path, reason)
+    return start_automatic_backup(db.location.path, reason)
 
 
 def _set_aside_damaged(target: Path, reason: str) -> Path:
