@@ -9,9 +9,12 @@ scrolling needs, are read next (`roster_keys`), and the worker thread then
 goes on to load SQLAlchemy for everything after. A shared server is read
 through the usual services.
 
-The SQL below mirrors `services.chapter` and `services.roster.query` for this
-one view (no filter, sorted by name); rows are made by the same `roster_row`,
-and tests hold both ways to the same answers.
+The roster's SQL is not written here: it is the one roster query
+(`services.roster.sql`, plain Python) asked for this view (no filter, sorted
+by name), the same text `services.roster.query` runs through SQLAlchemy;
+rows are made by the same `roster_row`. Only the settings and categories
+reads below mirror `services.chapter`, and tests hold both ways to the same
+answers.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from chapterdesk.services.chapter_values import (
     ChapterInfo,
     split_hq_types,
 )
+from chapterdesk.services.roster import sql as roster_sql
 from chapterdesk.services.roster.values import MemberColumns, RosterRow, RowContext, roster_row
 
 SETTINGS_SQL = (
@@ -43,29 +47,12 @@ CATEGORIES_SQL = (
     "SELECT id, code, name, may_vote, may_hold_office, eligible, description, hq_types"
     " FROM membership_category ORDER BY sort_order, id"
 )
-CURRENT_MEMBERS = (
-    " FROM chapter_membership AS cm JOIN hq_member AS h ON h.hq_id = cm.hq_id"
-    " WHERE cm.left_on IS NULL"
-)
-# roster_query's order for RosterFilter() sorted by "name": by name, then by key.
-BY_NAME = " ORDER BY h.last_name COLLATE NOCASE, h.first_name COLLATE NOCASE, cm.id"
-KEYS_BY_NAME_SQL = "SELECT cm.id" + CURRENT_MEMBERS + BY_NAME
 # Open memberships, without the join: the foreign key on chapter_membership.hq_id (enforced
 # on every connection) means each has its HQ record, and the partial index answers alone.
 COUNT_SQL = "SELECT count(*) FROM chapter_membership WHERE left_on IS NULL"
-# roster_query.ROW_COLUMNS, in MemberColumns' order.
-ROW_COLUMNS_SQL = (
-    "SELECT cm.id, cm.chapter_joined_on, h.hq_id, h.first_name, h.middle_name, h.last_name,"
-    " h.member_type, h.paid_through, h.hq_status, h.in_latest_export, h.email, h.company,"
-    " h.city"
-)
-FIRST_ROWS_SQL = ROW_COLUMNS_SQL + CURRENT_MEMBERS + BY_NAME + " LIMIT ?"
-OFFICES_SQL = (
-    "SELECT t.membership_id, p.name FROM officer_term AS t"
-    " JOIN officer_position AS p ON p.id = t.position_id"
-    " WHERE t.membership_id IN ({keys}) AND t.starts_on <= ?"
-    " AND (t.ends_on IS NULL OR t.ends_on >= ?) ORDER BY p.sort_order, t.id"
-)
+#: The roster as it first opens (no filter, by name), from the one roster query definition.
+KEYS_BY_NAME = roster_sql.roster_select(["membership_id"])
+ROW_COLUMNS = tuple(MemberColumns.__dataclass_fields__)
 
 
 @dataclass(frozen=True)
@@ -111,23 +98,14 @@ def _categories(connection: sqlite3.Connection) -> list[Category]:
 def _rows(
     connection: sqlite3.Connection, found: list[Any], context: RowContext
 ) -> list[RosterRow]:
-    keys = [r[0] for r in found]
+    decode = roster_sql.decoder(ROW_COLUMNS)
+    columns = [MemberColumns(*decode(r)) for r in found]
     offices: dict[int, list[str]] = {}
-    if keys:
-        day = context.day.isoformat()
-        sql = OFFICES_SQL.format(keys=",".join("?" * len(keys)))
-        for membership_id, position in connection.execute(sql, (*keys, day, day)):
+    if columns:
+        held = roster_sql.offices_select([c.membership_id for c in columns], context.day)
+        for membership_id, position in connection.execute(held.sql, held.params):
             offices.setdefault(membership_id, []).append(position)
-    rows = []
-    for r in found:
-        joined = _date(r[1])
-        assert joined is not None, "chapter_joined_on is NOT NULL"
-        columns = MemberColumns(
-            r[0], joined, r[2], r[3], r[4], r[5], r[6], _date(r[7]), r[8], bool(r[9]),
-            r[10], r[11], r[12],
-        )
-        rows.append(roster_row(columns, context, tuple(offices.get(r[0], ()))))
-    return rows
+    return [roster_row(c, context, tuple(offices.get(c.membership_id, ()))) for c in columns]
 
 
 def chapter_info(db: Database) -> ChapterInfo:
@@ -157,7 +135,10 @@ def roster_start(db: Database, page_size: int, today: dt.date | None = None) -> 
         info = _info(connection)
         categories = _categories(connection)
         total = int(connection.execute(COUNT_SQL).fetchone()[0])
-        found = connection.execute(FIRST_ROWS_SQL, (page_size,)).fetchall()
+        opening = roster_sql.roster_select(
+            ROW_COLUMNS, day=day, grace_days=info.grace_days, limit=page_size
+        )
+        found = connection.execute(opening.sql, opening.params).fetchall()
         context = RowContext(day, info.grace_days, CategoryIndex(categories))
         first = _rows(connection, found, context)
     return RosterStart(info, categories, total, first)
@@ -170,7 +151,8 @@ def roster_keys(db: Database) -> list[int]:
 
         return roster_query.ordered_ids(db, roster_query.RosterFilter(), "name")
     with closing(_connect(db.location.path)) as connection:
-        return [key for (key,) in connection.execute(KEYS_BY_NAME_SQL).fetchall()]
+        found = connection.execute(KEYS_BY_NAME.sql, KEYS_BY_NAME.params).fetchall()
+        return [key for (key,) in found]
 
 
 def _start_through_the_services(db: Database, page_size: int, day: dt.date) -> RosterStart:

@@ -1,171 +1,166 @@
-"""The roster as a big table reads it: filtered and sorted in SQL, fetched a page at a time.
+"""The roster query run through SQLAlchemy: every reader's rows, filtered and sorted in SQL.
 
-A 50,000-member roster is never pulled into Python whole. A table asks for
-the ordered member keys of the current filter (one narrow query), keeps them,
-and fetches the rows it paints by key, 200 at a time; `count` and `page` serve
-callers that want LIMIT/OFFSET pages instead (exports, scripts). Search and
-sort follow the same rules everywhere: search matches name, HQ ID, e-mail and
-employer, case-insensitively; standing is the SQL form of
-`chapterdesk.standing.international_standing`, so filters agree with what the
-detail panel shows.
+The statement itself is defined once in `services.roster.sql`; this module
+runs it on a `Database` (SQLite or PostgreSQL) and hands back plain tuples,
+never ORM objects. A reader names the columns it needs (`read`), so the
+command line, the exports, the reports and the dues assessment all read the
+same members in the same order with the same search. A big table asks for
+the ordered member keys of its filter (`ordered_ids`, one narrow query),
+keeps them, and fetches the rows it paints by key (`rows_for`, 200 at a
+time); `count` and `page` serve callers that want LIMIT/OFFSET pages.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, exists, func, literal, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from chapterdesk.data.engine import Database
-from chapterdesk.data.ledger_models import LedgerEntry
-from chapterdesk.data.models import ChapterMembership, HqMember, OfficerPosition, OfficerTerm
+from chapterdesk.data.models import HqMember
 from chapterdesk.errors import BadInputError
 from chapterdesk.services.chapter import categories_in, settings_row
-from chapterdesk.services.chapter_values import CategoryIndex
-from chapterdesk.services.roster.members import standing_sql
+from chapterdesk.services.chapter_values import Category, CategoryIndex
+from chapterdesk.services.roster import sql as roster_sql
+from chapterdesk.services.roster.sql import SORT_KEYS as SORT_KEYS
+from chapterdesk.services.roster.sql import RosterSql
 
-# Re-exported: the plain values live in roster_values (importable without SQLAlchemy).
+# Re-exported: the plain values live in roster.values (importable without SQLAlchemy).
 from chapterdesk.services.roster.values import MemberColumns, RowContext, roster_row
 from chapterdesk.services.roster.values import RosterFilter as RosterFilter
 from chapterdesk.services.roster.values import RosterRow as RosterRow
 
-SORT_KEYS = (
-    "name", "hq_id", "category", "standing", "paid_through", "joined", "email", "company", "city",
-)
+#: The columns a roster table row is made from, in the order of `MemberColumns`.
+ROW_COLUMNS = tuple(MemberColumns.__dataclass_fields__)
+#: Above this many keys a `within` set is intersected in Python, not sent as SQL parameters.
+_MOST_PARAMETERS = 900
 
 
-def _ci(session: Session, column: Any) -> Any:
-    """A column compared and sorted without regard to case, the fast way for each database."""
-    if session.get_bind().dialect.name == "sqlite":
-        return column.collate("NOCASE")
-    return func.lower(column)
+@dataclass(frozen=True)
+class Chapter:
+    """What every roster read needs from the chapter: the day, grace and categories."""
+
+    dialect: str
+    day: dt.date
+    grace_days: int
+    categories: list[Category]
+    index: CategoryIndex
+
+    def row_context(self) -> RowContext:
+        """The context `roster_row` turns columns into rows with."""
+        return RowContext(self.day, self.grace_days, self.index)
 
 
-def _contains(session: Session, column: Any, needle: str) -> Any:
-    """Case-insensitive substring match (SQLite's LIKE already ignores ASCII case)."""
-    if session.get_bind().dialect.name == "sqlite":
-        return column.like(needle, escape="\\")
-    return column.ilike(needle, escape="\\")
-
-
-def _search(session: Session, text: str) -> ColumnElement[bool]:
-    words = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    needle = f"%{words}%"
-    full_name = HqMember.first_name + " " + HqMember.last_name
-    return or_(
-        _contains(session, full_name, needle),
-        HqMember.hq_id.like(f"{words}%", escape="\\"),
-        _contains(session, HqMember.email, needle),
-        _contains(session, HqMember.company, needle),
+def chapter_of(session: Session, as_of: dt.date | None = None) -> Chapter:
+    """The chapter's day, grace and categories, read inside a unit of work."""
+    categories = categories_in(session)
+    return Chapter(
+        session.get_bind().dialect.name,
+        as_of or dt.date.today(),
+        settings_row(session).grace_days,
+        categories,
+        CategoryIndex(categories),
     )
 
 
-def _in_office(day: dt.date) -> ColumnElement[bool]:
-    return exists().where(
-        OfficerTerm.membership_id == ChapterMembership.id,
-        OfficerTerm.starts_on <= day,
-        or_(OfficerTerm.ends_on.is_(None), OfficerTerm.ends_on >= day),
-    )
+def run(session: Session, statement: RosterSql) -> list[Any]:
+    """Execute one roster statement; its raw rows (dates as the driver gives them)."""
+    connection = session.connection()
+    if connection.dialect.name == roster_sql.SQLITE:
+        driver = connection.connection.driver_connection
+        roster_sql.register_fold(driver)  # type: ignore[arg-type]
+    return list(connection.execute(text(statement.sql), statement.params).fetchall())
 
 
-def _category_types(session: Session, index: CategoryIndex) -> dict[str, tuple[str, int]]:
-    """Every HQ member type in the data, mapped to (category name, display order)."""
-    order = {c.id: n for n, c in enumerate(categories_in(session))}
-    found: dict[str, tuple[str, int]] = {}
+def _member_types(session: Session, chapter: Chapter, category_id: int) -> list[str]:
+    """Every HQ member type in the data that resolves to the category."""
+    if not any(c.id == category_id for c in chapter.categories):
+        raise BadInputError("That membership category no longer exists; choose another.")
+    return [
+        t
+        for t in session.scalars(select(HqMember.member_type).distinct())
+        if (c := chapter.index.resolve(t)) is not None and c.id == category_id
+    ]
+
+
+def _category_rank(session: Session, chapter: Chapter) -> dict[str, int]:
+    order = {c.id: n for n, c in enumerate(chapter.categories)}
+    rank = {}
     for member_type in session.scalars(select(HqMember.member_type).distinct()):
-        category = index.resolve(member_type)
+        category = chapter.index.resolve(member_type)
         if category is not None:
-            found[member_type] = (category.name, order[category.id])
-    return found
+            rank[member_type] = order[category.id]
+    return rank
 
 
-def _filtered(
-    session: Session, columns: Sequence[Any], wanted: RosterFilter, day: dt.date
-) -> Select[Any]:
-    settings = settings_row(session)
-    query = (
-        select(*columns)
-        .select_from(ChapterMembership)
-        .join(HqMember, HqMember.hq_id == ChapterMembership.hq_id)
-        .where(ChapterMembership.left_on.is_(None))
-    )
-    if wanted.search.strip():
-        query = query.where(_search(session, wanted.search))
-    if wanted.standings:
-        expr = standing_sql(day, settings.grace_days)
-        query = query.where(expr.in_(sorted(s.value for s in wanted.standings)))
-    if wanted.category_id is not None:
-        categories = categories_in(session)
-        if not any(c.id == wanted.category_id for c in categories):
-            raise BadInputError("That membership category no longer exists; choose another.")
-        index = CategoryIndex(categories)
-        types = [
-            t for t in session.scalars(select(HqMember.member_type).distinct())
-            if (c := index.resolve(t)) is not None and c.id == wanted.category_id
-        ]
-        query = query.where(HqMember.member_type.in_(types))
-    if wanted.officer is not None:
-        query = query.where(_in_office(day) if wanted.officer else ~_in_office(day))
-    if wanted.owing is not None:
-        owing = ChapterMembership.hq_id.in_(_owing_hq_ids())
-        query = query.where(owing if wanted.owing else ~owing)
-    return query
+def statement(
+    session: Session,
+    chapter: Chapter,
+    columns: Sequence[str],
+    wanted: RosterFilter | None = None,
+    *,
+    sort: str | None = "name",
+    descending: bool = False,
+    ids: Sequence[int] | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> RosterSql:
+    """The roster statement for a filter (the category and sort resolved against the data).
 
-
-def _owing_hq_ids() -> Select[Any]:
-    """HQ IDs whose dues balance is owed, summed in SQL as `services.dues.balances` sums it.
-
-    A member's balance is the sum of their live (unreversed) entries: charges
-    count up; payments, credits and waivers down; a reversal and the entry it
-    reverses cancel, so both are left out. A positive balance is an amount owed
-    (outstanding is then positive and there is no credit).
+    Raises:
+        BadInputError: an unknown sort key or a category that no longer exists.
     """
-    reversal = aliased(LedgerEntry)
-    reversed_already = exists().where(reversal.reverses_id == LedgerEntry.id)
-    signed = case(
-        (LedgerEntry.kind == "charge", LedgerEntry.amount_cents), else_=-LedgerEntry.amount_cents
-    )
-    return (
-        select(LedgerEntry.hq_id)
-        .where(LedgerEntry.kind != "reversal", ~reversed_already)
-        .group_by(LedgerEntry.hq_id)
-        .having(func.sum(signed) > 0)
-    )
-
-
-def _order(
-    session: Session, sort: str, descending: bool, day: dt.date
-) -> list[Any]:
-    if sort not in SORT_KEYS:
+    if sort is not None and sort not in SORT_KEYS:
         raise BadInputError(f"The roster cannot be sorted by {sort!r}; use one of {SORT_KEYS}.")
-    name = [_ci(session, HqMember.last_name), _ci(session, HqMember.first_name)]
-    keys: list[Any]
-    if sort == "name":
-        keys = list(name)
-    elif sort == "hq_id":
-        keys = [func.length(HqMember.hq_id), HqMember.hq_id]
-    elif sort == "category":
-        types = _category_types(session, CategoryIndex(categories_in(session)))
-        rank = case(
-            *((HqMember.member_type == t, literal(n)) for t, (_c, n) in types.items()),
-            else_=literal(len(types) + 1000),
-        ) if types else literal(0)
-        keys = [rank, *name]
-    elif sort == "standing":
-        keys = [standing_sql(day, settings_row(session).grace_days), *name]
-    elif sort == "paid_through":
-        keys = [HqMember.paid_through, *name]
-    elif sort == "joined":
-        keys = [ChapterMembership.chapter_joined_on, *name]
-    else:
-        column = {"email": HqMember.email, "company": HqMember.company, "city": HqMember.city}
-        keys = [_ci(session, column[sort]), *name]
-    ordered = [k.desc() if descending else k.asc() for k in keys]
-    tiebreak = ChapterMembership.id.desc() if descending else ChapterMembership.id.asc()
-    return [*ordered, tiebreak]
+    f = wanted or RosterFilter()
+    return roster_sql.roster_select(
+        columns,
+        dialect=chapter.dialect,
+        day=chapter.day,
+        grace_days=chapter.grace_days,
+        search=f.search,
+        standings=sorted(f.standings),
+        member_types=(
+            _member_types(session, chapter, f.category_id) if f.category_id is not None else None
+        ),
+        officer=f.officer,
+        owing=f.owing,
+        ids=ids,
+        sort=sort,
+        descending=descending,
+        category_rank=_category_rank(session, chapter) if sort == "category" else None,
+        limit=limit,
+        offset=offset,
+    )
+
+
+def read(
+    db: Database,
+    columns: Sequence[str],
+    wanted: RosterFilter | None = None,
+    *,
+    sort: str = "name",
+    descending: bool = False,
+    as_of: dt.date | None = None,
+) -> list[tuple[Any, ...]]:
+    """The named columns of every current member the filter shows, in order, as plain tuples.
+
+    Dates come back as `datetime.date`, booleans as `bool`, `standing` as its
+    `Standing` value text.
+
+    Raises:
+        BadInputError: an unknown sort key or a category that no longer exists.
+    """
+    with db.reading() as session:
+        chapter = chapter_of(session, as_of)
+        found = run(session, statement(session, chapter, columns, wanted, sort=sort,
+                                       descending=descending))
+    decode = roster_sql.decoder(columns)
+    return [decode(r) for r in found]
 
 
 def ordered_ids(
@@ -177,12 +172,12 @@ def ordered_ids(
     Raises:
         BadInputError: an unknown sort key or a category that no longer exists.
     """
-    day = as_of or dt.date.today()
     with db.reading() as session:
-        query = _filtered(session, [ChapterMembership.id], wanted, day)
-        query = query.order_by(*_order(session, sort, descending, day))
-        # fetchall in one go: iterating a result fetches row by row, 4× slower at 50,000.
-        return list(session.connection().execute(query).scalars().all())
+        chapter = chapter_of(session, as_of)
+        found = run(session, statement(
+            session, chapter, ["membership_id"], wanted, sort=sort, descending=descending
+        ))
+    return [r[0] for r in found]
 
 
 def matching_ids(
@@ -191,80 +186,58 @@ def matching_ids(
 ) -> set[int]:
     """The membership keys the filter shows, unordered (cheaper than `ordered_ids`).
 
-    A table that already holds the ordered keys of the unsearched filter keeps
-    those in its order that match a search typed into it.
-
     Args:
         within: only look among these keys (the matches of the text typed so far,
             when the officer keeps typing: a longer search can only match fewer).
     """
-    day = as_of or dt.date.today()
+    few = within is not None and len(within) <= _MOST_PARAMETERS
     with db.reading() as session:
-        query = _filtered(session, [ChapterMembership.id], wanted, day)
-        if within is not None:
-            query = query.where(ChapterMembership.id.in_(sorted(within)))
-        return set(session.connection().execute(query).scalars().all())
+        chapter = chapter_of(session, as_of)
+        keys = sorted(within) if few and within is not None else None
+        found = {r[0] for r in run(session, statement(
+            session, chapter, ["membership_id"], wanted, sort=None, ids=keys
+        ))}
+    return found if within is None or few else found & within
 
 
 def count(db: Database, wanted: RosterFilter, as_of: dt.date | None = None) -> int:
     """How many current members the filter shows."""
-    day = as_of or dt.date.today()
     with db.reading() as session:
-        inner = _filtered(session, [ChapterMembership.id], wanted, day).subquery()
-        return int(session.scalar(select(func.count()).select_from(inner)) or 0)
+        chapter = chapter_of(session, as_of)
+        inner = statement(session, chapter, ["membership_id"], wanted, sort=None)
+        counted = RosterSql(f"SELECT count(*) FROM ({inner.sql}) AS shown", inner.params)
+        return int(run(session, counted)[0][0])
 
 
-# In the order of `MemberColumns`, which each result row is turned into.
-ROW_COLUMNS = (
-    ChapterMembership.id,
-    ChapterMembership.chapter_joined_on,
-    HqMember.hq_id,
-    HqMember.first_name,
-    HqMember.middle_name,
-    HqMember.last_name,
-    HqMember.member_type,
-    HqMember.paid_through,
-    HqMember.hq_status,
-    HqMember.in_latest_export,
-    HqMember.email,
-    HqMember.company,
-    HqMember.city,
-)
-
-
-def _rows(session: Session, query: Any, day: dt.date) -> list[RosterRow]:
-    settings = settings_row(session)
-    context = RowContext(day, settings.grace_days, CategoryIndex(categories_in(session)))
-    found = session.connection().execute(query).all()
-    ids = [row.id for row in found]
+def offices_of(session: Session, chapter: Chapter, keys: Sequence[int]) -> dict[int, list[str]]:
+    """The offices each membership holds on the chapter's day, in the positions' order."""
     offices: dict[int, list[str]] = {}
-    if ids:
-        for membership_id, position in session.execute(
-            select(OfficerTerm.membership_id, OfficerPosition.name)
-            .join(OfficerPosition, OfficerPosition.id == OfficerTerm.position_id)
-            .where(
-                OfficerTerm.membership_id.in_(ids),
-                OfficerTerm.starts_on <= day,
-                or_(OfficerTerm.ends_on.is_(None), OfficerTerm.ends_on >= day),
-            )
-            .order_by(OfficerPosition.sort_order, OfficerTerm.id)
-        ):
+    for start in range(0, len(keys), _MOST_PARAMETERS):
+        chunk = keys[start : start + _MOST_PARAMETERS]
+        held = roster_sql.offices_select(chunk, chapter.day, chapter.dialect)
+        for membership_id, position in run(session, held):
             offices.setdefault(membership_id, []).append(position)
-    return [
-        roster_row(MemberColumns(*h), context, tuple(offices.get(h.id, ()))) for h in found
-    ]
+    return offices
+
+
+def _rows(session: Session, chapter: Chapter, found: list[Any]) -> list[RosterRow]:
+    decode = roster_sql.decoder(ROW_COLUMNS)
+    columns = [MemberColumns(*decode(r)) for r in found]
+    offices = offices_of(session, chapter, [c.membership_id for c in columns])
+    context = chapter.row_context()
+    return [roster_row(c, context, tuple(offices.get(c.membership_id, ()))) for c in columns]
 
 
 def rows_for(db: Database, ids: Sequence[int], as_of: dt.date | None = None) -> list[RosterRow]:
     """The roster rows of the given membership keys, in the order given (unknown keys skipped)."""
-    day = as_of or dt.date.today()
+    by_id: dict[int, RosterRow] = {}
     with db.reading() as session:
-        query = (
-            select(*ROW_COLUMNS)
-            .join(HqMember, HqMember.hq_id == ChapterMembership.hq_id)
-            .where(ChapterMembership.id.in_(list(ids)))
-        )
-        by_id = {r.membership_id: r for r in _rows(session, query, day)}
+        chapter = chapter_of(session, as_of)
+        keys = list(ids)
+        for start in range(0, len(keys), _MOST_PARAMETERS):
+            chunk = keys[start : start + _MOST_PARAMETERS]
+            found = run(session, statement(session, chapter, ROW_COLUMNS, sort=None, ids=chunk))
+            by_id.update((r.membership_id, r) for r in _rows(session, chapter, found))
     return [by_id[i] for i in ids if i in by_id]
 
 
@@ -273,12 +246,10 @@ def page(
     *, descending: bool = False, as_of: dt.date | None = None,
 ) -> list[RosterRow]:
     """One LIMIT/OFFSET page of the filtered, sorted roster (for exports and scripts)."""
-    day = as_of or dt.date.today()
     with db.reading() as session:
-        query = (
-            _filtered(session, ROW_COLUMNS, wanted, day)
-            .order_by(*_order(session, sort, descending, day))
-            .offset(max(offset, 0))
-            .limit(max(limit, 0))
-        )
-        return _rows(session, query, day)
+        chapter = chapter_of(session, as_of)
+        found = run(session, statement(
+            session, chapter, ROW_COLUMNS, wanted, sort=sort, descending=descending,
+            limit=limit, offset=offset,
+        ))
+        return _rows(session, chapter, found)
