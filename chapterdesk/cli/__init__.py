@@ -29,8 +29,36 @@ COMMAND_MODULES = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole argument parser, every command group registered."""
+#: The module that registers each command (a command builds only its own module's parser).
+COMMAND_OF = {
+    "init": "chapterdesk.cli.setup", "demo": "chapterdesk.cli.setup",
+    "members": "chapterdesk.cli.members", "officers": "chapterdesk.cli.officers",
+    "categories": "chapterdesk.cli.categories", "import": "chapterdesk.cli.imports",
+    "imports": "chapterdesk.cli.imports", "db": "chapterdesk.cli.database",
+    "backup": "chapterdesk.cli.safety", "restore": "chapterdesk.cli.safety",
+    "handover": "chapterdesk.cli.safety", "audit": "chapterdesk.cli.safety",
+    "dues": "chapterdesk.cli.dues", "report": "chapterdesk.cli.reports",
+    "export": "chapterdesk.cli.reports",
+}
+
+
+def command_named(argv: Sequence[str]) -> str | None:
+    """The command the arguments name (`members` in `--db x members list`), if any."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "--db":
+            next(tokens, None)
+        elif not token.startswith("-"):
+            return token
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser: every command group, or only the module of `command`.
+
+    A command imports only its own module (and so only the services it uses):
+    `members show` does not pay for importing the PDF reports.
+    """
     parser = argparse.ArgumentParser(
         prog="chapterdesk",
         description="Run a chapter: the roster, HQ sync, dues and reports. "
@@ -40,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="open the window on a demo chapter")
     parser.add_argument("--db", metavar="PATH_OR_URL", help="the database to open in the window")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    chosen = COMMAND_OF.get(command or "")
+    for name in COMMAND_MODULES if chosen is None else (chosen,):
         importlib.import_module(name).register(sub)
     return parser
 
@@ -94,7 +123,7 @@ def main(
     window = window_arguments(sys.argv[1:] if argv is None else list(argv))
     if window is not None and open_window is not None:
         return open_window(window.db, window.demo)
-    parser = build_parser()
+    parser = build_parser(command_named(sys.argv[1:] if argv is None else list(argv)))
     args = parser.parse_args(argv)
     if args.command is None:
         if open_window is None:

@@ -10,9 +10,11 @@ opens a new one with a new join date, so history is kept.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, case, func, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,6 +36,9 @@ from chapterdesk.services.chapter import (
     settings_row,
 )
 from chapterdesk.services.door import change
+from chapterdesk.services.roster import listing
+from chapterdesk.services.roster import reader as roster_reader
+from chapterdesk.services.roster import sql as roster_sql
 from chapterdesk.standing import (
     ENDED_STATUSES,
     Standing,
@@ -197,6 +202,17 @@ class RosterContext:
         self.chapter_name = settings.name
         self.categories = CategoryIndex(categories_in(session))
 
+    @classmethod
+    def of(cls, chapter: roster_reader.Chapter) -> RosterContext:
+        """The context of a roster read (its day, grace and categories; no session)."""
+        ctx = cls.__new__(cls)
+        ctx.session = None  # type: ignore[assignment]
+        ctx.as_of = chapter.day
+        ctx.grace_days = chapter.grace_days
+        ctx.chapter_name = chapter.info.name
+        ctx.categories = chapter.index
+        return ctx
+
     def standing(self, hq: HqRecord | None) -> Standing:
         """The standing of an HQ record (None: never in HQ data)."""
         return international_standing(hq.facts if hq else None, self.as_of, self.grace_days)
@@ -263,26 +279,23 @@ def standing_sql(as_of: dt.date, grace_days: int) -> ColumnElement[str]:
     )
 
 
-def current_roster_query() -> Select[ChapterMembership, HqMember]:
-    """Open memberships joined to their HQ records."""
-    return (
-        select(ChapterMembership, HqMember)
-        .join(HqMember, HqMember.hq_id == ChapterMembership.hq_id)
-        .where(ChapterMembership.left_on.is_(None))
-    )
+#: The roster query's columns a `RosterEntry` is made from: its membership, then HQ's facts.
+ENTRY_COLUMNS = (
+    "membership_id", "hq_id", "chapter_joined_on", "left_on", "leave_reason", "notes",
+    "employment_ended_on", *HQ_FIELDS,
+)
+_MEMBERSHIP = len(tuple(Membership.__dataclass_fields__))
 
 
-def search_clause(text: str) -> ColumnElement[bool]:
-    """Match a search text against name, HQ ID, e-mail and employer (case-insensitive)."""
-    needle = f"%{text.strip().lower()}%"
-    full_name = func.lower(HqMember.first_name + " " + HqMember.last_name)
-    return or_(
-        full_name.like(needle),
-        func.lower(HqMember.last_name).like(needle),
-        HqMember.hq_id.like(f"{text.strip()}%"),
-        func.lower(HqMember.email).like(needle),
-        func.lower(HqMember.company).like(needle),
-    )
+def entries_from(ctx: RosterContext, rows: Iterable[Sequence[Any]]) -> list[RosterEntry]:
+    """Roster entries from raw roster-query rows of `ENTRY_COLUMNS`, standing and rights derived."""
+    decode = roster_sql.decoder(ENTRY_COLUMNS)
+    entries = []
+    for raw in rows:
+        row = decode(raw)
+        membership = Membership(*row[:_MEMBERSHIP])
+        entries.append(ctx.entry(membership, HqRecord(*row[_MEMBERSHIP:])))
+    return entries
 
 
 def list_members(
@@ -293,42 +306,20 @@ def list_members(
     search: str | None = None,
     as_of: dt.date | None = None,
 ) -> list[RosterEntry]:
-    """The current chapter roster, sorted by last name, optionally filtered.
+    """The current chapter roster, sorted by last name, optionally filtered (the roster query).
 
     Args:
         standing: only members of this standing.
         category: only members whose category has this code or name.
-        search: text matched against name, HQ ID, e-mail and employer.
+        search: the roster search (name, HQ ID, e-mail, employer; see `roster.sql`).
         as_of: the date standings are derived for (default today).
     Raises:
         BadInputError: the category names no category of this chapter.
     """
-    day = as_of or dt.date.today()
-    with db.reading() as session:
-        ctx = RosterContext(session, day)
-        query = current_roster_query()
-        if standing is not None:
-            query = query.where(standing_sql(day, ctx.grace_days) == standing.value)
-        if search:
-            query = query.where(search_clause(search))
-        wanted: Category | None = None
-        if category is not None:
-            wanted = ctx.categories.resolve(category)
-            if wanted is None:
-                names = ", ".join(c.name for c in categories_in(session))
-                raise BadInputError(
-                    f"No category is called {category!r}; the categories are {names}."
-                )
-        query = query.order_by(
-            func.lower(HqMember.last_name), func.lower(HqMember.first_name), HqMember.hq_id
-        )
-        entries = []
-        for membership_row, hq_row in session.execute(query):
-            entry = ctx.entry(membership_view(membership_row), hq_record(hq_row))
-            if wanted is not None and (entry.category is None or entry.category.id != wanted.id):
-                continue
-            entries.append(entry)
-        return entries
+    with roster_reader.reading(db, as_of) as reader:
+        wanted = listing.roster_filter(reader.chapter, standing, category, search)
+        found = reader.run(roster_reader.statement(reader, ENTRY_COLUMNS, wanted))
+        return entries_from(RosterContext.of(reader.chapter), found)
 
 
 def standing_counts(db: Database, as_of: dt.date | None = None) -> dict[Standing, int]:

@@ -50,6 +50,9 @@ HQ_FACTS = (
 COLUMNS: dict[str, str] = {
     "membership_id": "cm.id",
     "chapter_joined_on": "cm.chapter_joined_on",
+    "left_on": "cm.left_on",
+    "leave_reason": "cm.leave_reason",
+    "notes": "cm.notes",
     "employment_ended_on": "cm.employment_ended_on",
     "hq_id": "h.hq_id",
     **{name: f"h.{name}" for name in HQ_FACTS},
@@ -57,7 +60,9 @@ COLUMNS: dict[str, str] = {
 }
 #: Columns computed for the day asked about (`standing`, as `international_standing`).
 COMPUTED = ("standing",)
-DATE_COLUMNS = frozenset({"chapter_joined_on", "employment_ended_on", "join_date", "paid_through"})
+DATE_COLUMNS = frozenset(
+    {"chapter_joined_on", "left_on", "employment_ended_on", "join_date", "paid_through"}
+)
 BOOL_COLUMNS = frozenset({"in_latest_export"})
 
 SORT_KEYS = (
