@@ -227,7 +227,7 @@ def read(
     columns: Sequence[str],
     wanted: RosterFilter | None = None,
     *,
-    sort: str = "name",
+    sort: str | None = "name",
     descending: bool = False,
 ) -> list[tuple[Any, ...]]:
     """The named columns of every current member the filter shows, in order, as plain tuples.
