@@ -27,10 +27,36 @@ from chapterdesk.services.roster.members import (
     RosterEntry,
     hq_record,
     membership_view,
-    standing_sql,
 )
 from chapterdesk.services.roster.values import RosterFilter
-from chapterdesk.standing import Standing
+from chapterdesk.standing import ENDED_STATUSES, Standing
+
+
+def standing_sql(as_of: dt.date, grace_days: int) -> ColumnElement[str]:
+    """The same rule as `international_standing`, as a SQL expression over `hq_member`.
+
+    Used to filter and count in the database (a 50,000-member roster is never
+    pulled into Python to count it). A test keeps the two in agreement.
+    """
+    status = func.replace(
+        func.replace(func.replace(func.lower(HqMember.hq_status), " ", ""), "-", ""), "_", ""
+    )
+    grace_cutoff = as_of - dt.timedelta(days=grace_days)
+    return case(
+        (HqMember.in_latest_export.is_(False), literal(Standing.NOT_IN_HQ.value)),
+        (status.in_(sorted(ENDED_STATUSES)), literal(Standing.LAPSED.value)),
+        (
+            HqMember.paid_through.is_(None),
+            case(
+                (status == "grace", literal(Standing.GRACE.value)),
+                (status.in_(["active", "current", ""]), literal(Standing.GOOD.value)),
+                else_=literal(Standing.LAPSED.value),
+            ),
+        ),
+        (HqMember.paid_through >= as_of, literal(Standing.GOOD.value)),
+        (HqMember.paid_through >= grace_cutoff, literal(Standing.GRACE.value)),
+        else_=literal(Standing.LAPSED.value),
+    )
 
 
 def current_roster_query() -> Select[ChapterMembership, HqMember]:

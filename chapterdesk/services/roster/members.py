@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, literal, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -40,7 +40,6 @@ from chapterdesk.services.roster import listing
 from chapterdesk.services.roster import reader as roster_reader
 from chapterdesk.services.roster import sql as roster_sql
 from chapterdesk.standing import (
-    ENDED_STATUSES,
     Standing,
     StandingFacts,
     international_standing,
@@ -252,33 +251,6 @@ class RosterContext:
         )
 
 
-def standing_sql(as_of: dt.date, grace_days: int) -> ColumnElement[str]:
-    """The same rule as `international_standing`, as a SQL expression over `hq_member`.
-
-    Used to filter and count in the database (a 50,000-member roster is never
-    pulled into Python to count it). A test keeps the two in agreement.
-    """
-    status = func.replace(
-        func.replace(func.replace(func.lower(HqMember.hq_status), " ", ""), "-", ""), "_", ""
-    )
-    grace_cutoff = as_of - dt.timedelta(days=grace_days)
-    return case(
-        (HqMember.in_latest_export.is_(False), literal(Standing.NOT_IN_HQ.value)),
-        (status.in_(sorted(ENDED_STATUSES)), literal(Standing.LAPSED.value)),
-        (
-            HqMember.paid_through.is_(None),
-            case(
-                (status == "grace", literal(Standing.GRACE.value)),
-                (status.in_(["active", "current", ""]), literal(Standing.GOOD.value)),
-                else_=literal(Standing.LAPSED.value),
-            ),
-        ),
-        (HqMember.paid_through >= as_of, literal(Standing.GOOD.value)),
-        (HqMember.paid_through >= grace_cutoff, literal(Standing.GRACE.value)),
-        else_=literal(Standing.LAPSED.value),
-    )
-
-
 #: The roster query's columns a `RosterEntry` is made from: its membership, then HQ's facts.
 ENTRY_COLUMNS = (
     "membership_id", "hq_id", "chapter_joined_on", "left_on", "leave_reason", "notes",
@@ -324,21 +296,14 @@ def list_members(
 
 def standing_counts(db: Database, as_of: dt.date | None = None) -> dict[Standing, int]:
     """How many current chapter members are in each standing (counted in SQL)."""
-    day = as_of or dt.date.today()
-    with db.reading() as session:
-        grace_days = settings_row(session).grace_days
-        expr = standing_sql(day, grace_days)
-        query = (
-            select(expr, func.count())
-            .select_from(ChapterMembership)
-            .join(HqMember, HqMember.hq_id == ChapterMembership.hq_id)
-            .where(ChapterMembership.left_on.is_(None))
-            .group_by(expr)
-        )
-        counts = {s: 0 for s in Standing}
-        for value, count in session.execute(query):
-            counts[Standing(value)] = count
-        return counts
+    with roster_reader.reading(db, as_of) as reader:
+        found = reader.run(roster_sql.tally(
+            roster_reader.statement(reader, ["standing"], sort=None), ["standing"]
+        ))
+    counts = {s: 0 for s in Standing}
+    for value, count in found:
+        counts[Standing(value)] = count
+    return counts
 
 
 def lookup_hq(db: Database, hq_id: str, as_of: dt.date | None = None) -> tuple[HqRecord, Standing]:
@@ -722,6 +687,5 @@ __all__ = [
     "remove_membership_added_in_error",
     "reopen_membership",
     "standing_counts",
-    "standing_sql",
     "update_chapter_facts",
 ]

@@ -137,6 +137,34 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+# --- standing ------------------------------------------------------------------------------
+
+
+def standing_case(day: dt.date, grace_days: int) -> str:
+    """`international_standing` as an SQL CASE over `hq_member AS h` (a `Standing` value text).
+
+    Used to filter, sort and count in the database (a 50,000-member roster is
+    never pulled into Python to count it); a test keeps it in agreement with the
+    Python rule. The two dates are written as ISO literals, which SQLite compares
+    as text and PostgreSQL reads as dates, so the text serves both.
+    """
+    status = "replace(replace(replace(lower(h.hq_status), ' ', ''), '-', ''), '_', '')"
+    ended = ", ".join(f"'{s}'" for s in sorted(ENDED_STATUSES))
+    as_of = f"'{day.isoformat()}'"
+    grace_from = f"'{(day - dt.timedelta(days=grace_days)).isoformat()}'"
+    return (
+        f"CASE WHEN NOT h.in_latest_export THEN '{Standing.NOT_IN_HQ.value}'"
+        f" WHEN {status} IN ({ended}) THEN '{Standing.LAPSED.value}'"
+        " WHEN h.paid_through IS NULL THEN"
+        f" CASE WHEN {status} = 'grace' THEN '{Standing.GRACE.value}'"
+        f" WHEN {status} IN ('active', 'current', '') THEN '{Standing.GOOD.value}'"
+        f" ELSE '{Standing.LAPSED.value}' END"
+        f" WHEN h.paid_through >= {as_of} THEN '{Standing.GOOD.value}'"
+        f" WHEN h.paid_through >= {grace_from} THEN '{Standing.GRACE.value}'"
+        f" ELSE '{Standing.LAPSED.value}' END"
+    )
+
+
 # --- the query ------------------------------------------------------------------------------
 
 
@@ -170,21 +198,7 @@ class _Builder:
         return f"translate(lower({expression}), {source}, {target})"
 
     def standing(self, day: dt.date, grace_days: int) -> str:
-        status = "replace(replace(replace(lower(h.hq_status), ' ', ''), '-', ''), '_', '')"
-        ended = ", ".join(f"'{s}'" for s in sorted(ENDED_STATUSES))
-        as_of = self.date("as_of", day)
-        grace_from = self.date("grace_from", day - dt.timedelta(days=grace_days))
-        return (
-            f"CASE WHEN NOT h.in_latest_export THEN '{Standing.NOT_IN_HQ.value}'"
-            f" WHEN {status} IN ({ended}) THEN '{Standing.LAPSED.value}'"
-            " WHEN h.paid_through IS NULL THEN"
-            f" CASE WHEN {status} = 'grace' THEN '{Standing.GRACE.value}'"
-            f" WHEN {status} IN ('active', 'current', '') THEN '{Standing.GOOD.value}'"
-            f" ELSE '{Standing.LAPSED.value}' END"
-            f" WHEN h.paid_through >= {as_of} THEN '{Standing.GOOD.value}'"
-            f" WHEN h.paid_through >= {grace_from} THEN '{Standing.GRACE.value}'"
-            f" ELSE '{Standing.LAPSED.value}' END"
-        )
+        return standing_case(day, grace_days)
 
     def search(self, text: str) -> str | None:
         words = search_words(text)
@@ -263,9 +277,9 @@ def roster_select(
     selected = []
     for name in columns:
         if name == "standing":
-            selected.append(b.standing(when, grace_days))
+            selected.append(f"{b.standing(when, grace_days)} AS standing")
         elif name in COLUMNS:
-            selected.append(COLUMNS[name])
+            selected.append(f"{COLUMNS[name]} AS {name}")
         else:
             raise ValueError(f"the roster has no column {name!r}")
     where = []
@@ -323,10 +337,14 @@ def _order(
     return ", ".join(f"{k}{direction}" for k in [*keys, "h.hq_id"])
 
 
-def count_select(**filters: Any) -> RosterSql:
-    """The statement that counts the members a filter shows (the filters of `roster_select`)."""
-    inner = roster_select(["membership_id"], sort=None, **filters)
-    return RosterSql(f"SELECT count(*) FROM ({inner.sql}) AS shown", inner.params, ("count",))
+def tally(inner: RosterSql, by: Sequence[str]) -> RosterSql:
+    """How many rows of a roster statement (made with `sort=None`) share each value of `by`."""
+    keys = ", ".join(by)
+    return RosterSql(
+        f"SELECT {keys}, count(*) FROM ({inner.sql}) AS shown GROUP BY {keys}",
+        inner.params,
+        (*by, "count"),
+    )
 
 
 def offices_select(keys: Sequence[int], day: dt.date, dialect: str = SQLITE) -> RosterSql:
