@@ -248,11 +248,11 @@ def detail_json(detail: MemberDetail) -> dict[str, Any]:
 def run_show(args: argparse.Namespace) -> int:
     """Show one member."""
     from chapterdesk.cli.officers import flag as eligibility_flag
-    from chapterdesk.services.roster import members as roster
+    from chapterdesk.services.roster.detail import member_detail
 
     db = open_db(args)
     try:
-        detail = roster.member_detail(db, args.hq_id)
+        detail = member_detail(db, args.hq_id)
     finally:
         db.dispose()
     if args.json:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -23,14 +22,12 @@ from chapterdesk.data.engine import Database
 from chapterdesk.data.models import (
     ChapterMembership,
     HqMember,
-    OfficerPosition,
     OfficerTerm,
     utcnow,
 )
 from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
 from chapterdesk.policy import Privileges
 from chapterdesk.services.chapter import (
-    Category,
     CategoryIndex,
     categories_in,
     settings_row,
@@ -39,129 +36,28 @@ from chapterdesk.services.door import change
 from chapterdesk.services.roster import listing
 from chapterdesk.services.roster import reader as roster_reader
 from chapterdesk.services.roster import sql as roster_sql
+from chapterdesk.services.roster.detail import member_detail
+from chapterdesk.services.roster.entries import (
+    HQ_FIELDS,
+    EntryContext,
+    HqRecord,
+    MemberDetail,
+    Membership,
+    RosterEntry,
+    TermView,
+    privileges_for,
+)
 from chapterdesk.standing import (
     Standing,
-    StandingFacts,
-    international_standing,
 )
 from chapterdesk.values import normalise_hq_id
 
 JOB_LOSS_ALLOWANCE_DAYS = policy.JOB_LOSS_ALLOWANCE_DAYS
 
 
-@dataclass(frozen=True)
-class HqRecord:
-    """The international facts HQ holds about one member ID."""
-
-    hq_id: str
-    prefix: str
-    first_name: str
-    middle_name: str
-    last_name: str
-    suffix: str
-    company: str
-    title: str
-    email: str
-    phone: str
-    address1: str
-    address2: str
-    city: str
-    state: str
-    postal_code: str
-    country: str
-    member_type: str
-    join_date: dt.date | None
-    paid_through: dt.date | None
-    hq_status: str
-    chapters: str
-    in_latest_export: bool
-
-    @property
-    def display_name(self) -> str:
-        """First, middle and last name with any prefix and suffix."""
-        parts = [self.prefix, self.first_name, self.middle_name, self.last_name]
-        name = " ".join(p for p in parts if p)
-        return f"{name}, {self.suffix}" if self.suffix else name
-
-    @property
-    def sort_name(self) -> str:
-        """Last name first, as rosters are sorted."""
-        first = " ".join(p for p in (self.first_name, self.middle_name) if p)
-        return f"{self.last_name}, {first}" if first else self.last_name
-
-    @property
-    def facts(self) -> StandingFacts:
-        """What standing depends on."""
-        return StandingFacts(self.paid_through, self.hq_status, self.in_latest_export)
-
-
-HQ_FIELDS = tuple(HqRecord.__dataclass_fields__)
-
-
 def hq_record(row: HqMember) -> HqRecord:
     """A plain copy of an HQ row."""
     return HqRecord(**{name: getattr(row, name) for name in HQ_FIELDS})
-
-
-@dataclass(frozen=True)
-class Membership:
-    """One spell of chapter membership."""
-
-    id: int
-    hq_id: str
-    chapter_joined_on: dt.date
-    left_on: dt.date | None
-    leave_reason: str
-    notes: str
-    employment_ended_on: dt.date | None
-
-
-@dataclass(frozen=True)
-class RosterEntry:
-    """A current chapter member with HQ facts, category, standing and privileges."""
-
-    membership: Membership
-    hq: HqRecord
-    category: Category | None
-    standing: Standing
-    privileges: Privileges
-
-    @property
-    def hq_id(self) -> str:
-        """The member's HQ ID."""
-        return self.hq.hq_id
-
-
-@dataclass(frozen=True)
-class TermView:
-    """An officer term as shown beside a member or in the officer list."""
-
-    id: int
-    position: str
-    hq_id: str
-    name: str
-    starts_on: dt.date
-    ends_on: dt.date | None
-    #: None while the holder may hold office; else why not (a sitting officer who
-    #: lapsed, say), so every list of officers can flag them.
-    ineligible: str | None = None
-
-    @property
-    def eligible(self) -> bool:
-        """Whether the holder may hold the office (as of the day the term was read for)."""
-        return self.ineligible is None
-
-
-@dataclass(frozen=True)
-class MemberDetail:
-    """Everything the chapter knows about one HQ ID: HQ facts, memberships, terms."""
-
-    hq: HqRecord
-    category: Category | None
-    standing: Standing
-    current: RosterEntry | None
-    history: tuple[Membership, ...]
-    terms: tuple[TermView, ...] = field(default_factory=tuple)
 
 
 def membership_view(row: ChapterMembership) -> Membership:
@@ -177,78 +73,20 @@ def membership_view(row: ChapterMembership) -> Membership:
     )
 
 
-def privileges_for(
-    category: Category | None,
-    standing: Standing,
-    membership: Membership,
-    as_of: dt.date,
-    member_type: str = "",
-) -> Privileges:
-    """Voting and office rights of a current member on a day (decided by `chapterdesk.policy`)."""
-    return policy.privileges(
-        policy.MemberFacts(category, standing, membership.employment_ended_on, member_type), as_of
-    )
-
-
-class RosterContext:
+class RosterContext(EntryContext):
     """What deriving standings needs, read once per unit of work."""
 
     def __init__(self, session: Session, as_of: dt.date) -> None:
         settings = settings_row(session)
+        super().__init__(
+            as_of, settings.grace_days, settings.name, CategoryIndex(categories_in(session))
+        )
         self.session = session
-        self.as_of = as_of
-        self.grace_days = settings.grace_days
-        self.chapter_name = settings.name
-        self.categories = CategoryIndex(categories_in(session))
 
-    @classmethod
-    def of(cls, chapter: roster_reader.Chapter) -> RosterContext:
+    @staticmethod
+    def of(chapter: roster_reader.Chapter) -> EntryContext:
         """The context of a roster read (its day, grace and categories; no session)."""
-        ctx = cls.__new__(cls)
-        ctx.session = None  # type: ignore[assignment]
-        ctx.as_of = chapter.day
-        ctx.grace_days = chapter.grace_days
-        ctx.chapter_name = chapter.info.name
-        ctx.categories = chapter.index
-        return ctx
-
-    def standing(self, hq: HqRecord | None) -> Standing:
-        """The standing of an HQ record (None: never in HQ data)."""
-        return international_standing(hq.facts if hq else None, self.as_of, self.grace_days)
-
-    def term_ineligibility(
-        self, hq: HqRecord, membership: Membership, starts_on: dt.date, ends_on: dt.date | None
-    ) -> str | None:
-        """Why the holder of a term in force on this day may no longer hold office (None: they may).
-
-        Terms not in force on the day are not judged (None).
-        """
-        day = self.as_of
-        if starts_on > day or (ends_on is not None and ends_on < day):
-            return None
-        if membership.left_on is not None and membership.left_on < day:
-            return f"left the chapter on {membership.left_on.isoformat()}"
-        return policy.office_refusal(
-            policy.MemberFacts(
-                self.categories.resolve(hq.member_type),
-                self.standing(hq),
-                membership.employment_ended_on,
-                hq.member_type,
-            ),
-            day,
-        )
-
-    def entry(self, membership: Membership, hq: HqRecord) -> RosterEntry:
-        """A roster entry with its standing and privileges derived."""
-        category = self.categories.resolve(hq.member_type)
-        standing = self.standing(hq)
-        return RosterEntry(
-            membership,
-            hq,
-            category,
-            standing,
-            privileges_for(category, standing, membership, self.as_of, hq.member_type),
-        )
+        return EntryContext(chapter.day, chapter.grace_days, chapter.info.name, chapter.index)
 
 
 #: The roster query's columns a `RosterEntry` is made from: its membership, then HQ's facts.
@@ -259,7 +97,7 @@ ENTRY_COLUMNS = (
 _MEMBERSHIP = len(tuple(Membership.__dataclass_fields__))
 
 
-def entries_from(ctx: RosterContext, rows: Iterable[Sequence[Any]]) -> list[RosterEntry]:
+def entries_from(ctx: EntryContext, rows: Iterable[Sequence[Any]]) -> list[RosterEntry]:
     """Roster entries from raw roster-query rows of `ENTRY_COLUMNS`, standing and rights derived."""
     decode = roster_sql.decoder(ENTRY_COLUMNS)
     entries = []
@@ -471,58 +309,6 @@ def record_employment_end(db: Database, hq_id: str, last_day_worked: dt.date | N
         return membership_view(membership)
 
 
-def member_detail(db: Database, hq_id: str, as_of: dt.date | None = None) -> MemberDetail:
-    """HQ facts, standing, current membership, membership history and officer terms of one ID.
-
-    Raises:
-        NotFoundError: neither HQ data nor the chapter knows the ID.
-    """
-    clean = normalise_hq_id(hq_id)
-    day = as_of or dt.date.today()
-    with db.reading() as session:
-        ctx = RosterContext(session, day)
-        row = session.get(HqMember, clean)
-        if row is None:
-            raise NotFoundError(f"HQ member ID {clean} is not known to this chapter or HQ data.")
-        record = hq_record(row)
-        history = tuple(
-            membership_view(m)
-            for m in session.scalars(
-                select(ChapterMembership)
-                .where(ChapterMembership.hq_id == clean)
-                .order_by(ChapterMembership.chapter_joined_on, ChapterMembership.id)
-            )
-        )
-        current = next((m for m in history if m.left_on is None), None)
-        spells = {m.id: m for m in history}
-        terms = tuple(
-            TermView(
-                t.id,
-                pos.name,
-                clean,
-                record.display_name,
-                t.starts_on,
-                t.ends_on,
-                ctx.term_ineligibility(record, spells[t.membership_id], t.starts_on, t.ends_on),
-            )
-            for t, pos in session.execute(
-                select(OfficerTerm, OfficerPosition)
-                .join(OfficerPosition, OfficerPosition.id == OfficerTerm.position_id)
-                .join(ChapterMembership, ChapterMembership.id == OfficerTerm.membership_id)
-                .where(ChapterMembership.hq_id == clean)
-                .order_by(OfficerTerm.starts_on)
-            )
-        )
-        return MemberDetail(
-            hq=record,
-            category=ctx.categories.resolve(record.member_type),
-            standing=ctx.standing(record),
-            current=ctx.entry(current, record) if current else None,
-            history=history,
-            terms=terms,
-        )
-
-
 def is_current_member(session: Session, hq_id: str) -> bool:
     """Whether the ID has an open chapter membership (inside a unit of work)."""
     return _open_membership(session, hq_id) is not None
@@ -672,18 +458,24 @@ def reopen_membership(db: Database, membership_id: int, as_of: dt.date | None = 
 
 
 __all__ = [
+    "ENTRY_COLUMNS",
+    "HQ_FIELDS",
+    "EntryContext",
     "HqRecord",
     "MemberDetail",
     "Membership",
     "Privileges",
+    "RosterContext",
     "RosterEntry",
     "TermView",
     "add_member",
+    "entries_from",
     "is_current_member",
     "leave_chapter",
     "list_members",
     "lookup_hq",
     "member_detail",
+    "privileges_for",
     "remove_membership_added_in_error",
     "reopen_membership",
     "standing_counts",
