@@ -24,8 +24,16 @@ from chapterdesk.reports.pdfdoc import ReportDocument
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
 from chapterdesk.reports.styles import escape_markup
 from chapterdesk.services.chapter import chapter_info
-from chapterdesk.services.roster.members import RosterEntry, list_members
+from chapterdesk.services.roster import reader as roster_reader
+from chapterdesk.services.roster.members import (
+    ENTRY_COLUMNS,
+    RosterContext,
+    RosterEntry,
+    entries_from,
+)
 from chapterdesk.services.roster.officers import list_officers
+from chapterdesk.services.roster.values import RosterFilter
+from chapterdesk.standing import Standing
 
 __all__ = ["directory_entries", "folded", "index_letter", "write_directory"]
 
@@ -42,8 +50,16 @@ def index_letter(last_name: str) -> str:
 
 
 def directory_entries(db: Database, as_of: dt.date | None = None) -> list[RosterEntry]:
-    """The members the directory lists, in directory order."""
-    entries = [e for e in list_members(db, as_of=as_of) if not e.privileges.suspended]
+    """The members the directory lists, in directory order.
+
+    Members outside good standing and grace are suspended, so the roster query
+    leaves them out in SQL; those suspended for their category are left out here.
+    """
+    wanted = RosterFilter(standings=frozenset({Standing.GOOD, Standing.GRACE}))
+    with roster_reader.reading(db, as_of) as reader:
+        found = reader.run(roster_reader.statement(reader, ENTRY_COLUMNS, wanted, sort=None))
+        ctx = RosterContext.of(reader.chapter)
+    entries = [e for e in entries_from(ctx, found) if not e.privileges.suspended]
     entries.sort(key=lambda e: (index_letter(e.hq.last_name), folded(e.hq.sort_name), e.hq_id))
     return entries
 

@@ -28,6 +28,7 @@ from chapterdesk.data.models import (
 from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
 from chapterdesk.policy import Privileges
 from chapterdesk.services.chapter import (
+    Category,
     CategoryIndex,
     categories_in,
     settings_row,
@@ -90,21 +91,41 @@ class RosterContext(EntryContext):
 
 
 #: The roster query's columns a `RosterEntry` is made from: its membership, then HQ's facts.
+#: The standing, judged in SQL by the same rule as `international_standing`, comes last.
 ENTRY_COLUMNS = (
     "membership_id", "hq_id", "chapter_joined_on", "left_on", "leave_reason", "notes",
-    "employment_ended_on", *HQ_FIELDS,
+    "employment_ended_on", *HQ_FIELDS, "standing",
 )
 _MEMBERSHIP = len(tuple(Membership.__dataclass_fields__))
 
 
 def entries_from(ctx: EntryContext, rows: Iterable[Sequence[Any]]) -> list[RosterEntry]:
-    """Roster entries from raw roster-query rows of `ENTRY_COLUMNS`, standing and rights derived."""
+    """Roster entries from raw roster-query rows of `ENTRY_COLUMNS`, category and rights derived.
+
+    Category and privileges depend on a few facts shared by many members, so
+    each is derived once per distinct combination, not once per member.
+    """
     decode = roster_sql.decoder(ENTRY_COLUMNS)
+    standings = {s.value: s for s in Standing}
+    categories: dict[str, Category | None] = {}
+    rights: dict[tuple[str, Standing, dt.date | None], Privileges] = {}
+    day = ctx.as_of
     entries = []
     for raw in rows:
         row = decode(raw)
         membership = Membership(*row[:_MEMBERSHIP])
-        entries.append(ctx.entry(membership, HqRecord(*row[_MEMBERSHIP:])))
+        hq = HqRecord(*row[_MEMBERSHIP:-1])
+        member_type = hq.member_type
+        if member_type in categories:
+            category = categories[member_type]
+        else:
+            category = categories[member_type] = ctx.categories.resolve(member_type)
+        standing = standings[row[-1]]
+        key = (member_type, standing, membership.employment_ended_on)
+        allowed = rights.get(key)
+        if allowed is None:
+            allowed = rights[key] = privileges_for(category, standing, membership, day, member_type)
+        entries.append(RosterEntry(membership, hq, category, standing, allowed))
     return entries
 
 
