@@ -11,6 +11,7 @@ folded (Żółć under Z, Ødegård under O), as a reader looks them up.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from itertools import groupby
 from pathlib import Path
@@ -43,6 +44,7 @@ OFFICER_HEADER = ["Position", "Name", "Term", "Email", "Phone"]
 OFFICER_WIDTHS = [0.14, 0.2, 0.14, 0.37, 0.15]
 
 
+@functools.lru_cache(maxsize=100_000)  # last names repeat; folding each is the costly part
 def index_letter(last_name: str) -> str:
     """The letter a last name is listed under ("#" when it does not start with a letter)."""
     key = folded(last_name).lstrip(" '’-\"")
@@ -60,7 +62,16 @@ def directory_entries(db: Database, as_of: dt.date | None = None) -> list[Roster
         found = reader.run(roster_reader.statement(reader, ENTRY_COLUMNS, wanted, sort=None))
         ctx = RosterContext.of(reader.chapter)
     entries = [e for e in entries_from(ctx, found) if not e.privileges.suspended]
-    entries.sort(key=lambda e: (index_letter(e.hq.last_name), folded(e.hq.sort_name), e.hq_id))
+    keys: dict[str, str] = {}  # sort names repeat too: fold each once
+
+    def order(e: RosterEntry) -> tuple[str, str, str]:
+        name = e.hq.sort_name
+        key = keys.get(name)
+        if key is None:
+            key = keys[name] = folded(name)
+        return (index_letter(e.hq.last_name), key, e.hq_id)
+
+    entries.sort(key=order)
     return entries
 
 
