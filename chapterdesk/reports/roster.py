@@ -25,16 +25,8 @@ from chapterdesk.reports.pdfdoc import ReportDocument
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
 from chapterdesk.reports.styles import escape_markup
 from chapterdesk.services.chapter import chapter_info
-from chapterdesk.services.roster import reader as roster_reader
-from chapterdesk.services.roster.members import (
-    ENTRY_COLUMNS,
-    RosterContext,
-    RosterEntry,
-    entries_from,
-)
+from chapterdesk.services.roster.listing import RosterLine, roster_lines
 from chapterdesk.services.roster.officers import list_officers
-from chapterdesk.services.roster.values import RosterFilter
-from chapterdesk.standing import Standing
 
 __all__ = ["directory_entries", "folded", "index_letter", "write_directory"]
 
@@ -51,39 +43,33 @@ def index_letter(last_name: str) -> str:
     return key[0].upper() if key and key[0].isascii() and key[0].isalpha() else "#"
 
 
-def directory_entries(db: Database, as_of: dt.date | None = None) -> list[RosterEntry]:
-    """The members the directory lists, in directory order.
+def directory_entries(db: Database, as_of: dt.date | None = None) -> list[RosterLine]:
+    """The members the directory lists (those whose privileges are not suspended), in order."""
+    lines = [
+        line
+        for line in roster_lines(db, as_of=as_of)
+        if line.privileges is not None and not line.privileges.suspended
+    ]
+    keys: dict[str, str] = {}  # sort names repeat: fold each once
 
-    Members outside good standing and grace are suspended, so the roster query
-    leaves them out in SQL; those suspended for their category are left out here.
-    """
-    wanted = RosterFilter(standings=frozenset({Standing.GOOD, Standing.GRACE}))
-    with roster_reader.reading(db, as_of) as reader:
-        found = reader.run(roster_reader.statement(reader, ENTRY_COLUMNS, wanted, sort=None))
-        ctx = RosterContext.of(reader.chapter)
-    entries = [e for e in entries_from(ctx, found) if not e.privileges.suspended]
-    keys: dict[str, str] = {}  # sort names repeat too: fold each once
-
-    def order(e: RosterEntry) -> tuple[str, str, str]:
-        name = e.hq.sort_name
-        key = keys.get(name)
+    def order(line: RosterLine) -> tuple[str, str, str]:
+        key = keys.get(line.sort_name)
         if key is None:
-            key = keys[name] = folded(name)
-        return (index_letter(e.hq.last_name), key, e.hq_id)
+            key = keys[line.sort_name] = folded(line.sort_name)
+        return (index_letter(line.last_name), key, line.hq_id)
 
-    entries.sort(key=order)
-    return entries
+    lines.sort(key=order)
+    return lines
 
 
-def _rows(entries: list[RosterEntry], counter: list[int], watch: Watch) -> Iterator[list[str]]:
+def _rows(lines: list[RosterLine], counter: list[int], watch: Watch) -> Iterator[list[str]]:
     """One letter's rows, laid out lazily; reports progress over the whole directory."""
-    for entry in entries:
+    for line in lines:
         counter[0] += 1
         if counter[0] % 200 == 0:
             watch.step("members", counter[0], counter[1])
-        hq = entry.hq
-        name = hq.sort_name + (f", {hq.suffix}" if hq.suffix else "")
-        yield [name, hq.company, hq.email, hq.phone]
+        name = line.sort_name + (f", {line.suffix}" if line.suffix else "")
+        yield [name, line.company, line.email, line.phone]
 
 
 def write_directory(
@@ -106,7 +92,7 @@ def write_directory(
     day = as_of or dt.date.today()
     info = chapter_info(db)
     entries = directory_entries(db, day)
-    contacts = {e.hq_id: e.hq for e in entries}
+    contacts = {e.hq_id: e for e in entries}
     officers = list_officers(db, as_of=day)
     document = ReportDocument(
         target,
@@ -149,7 +135,7 @@ def write_directory(
     )
     document.page_break()
     counter = [0, len(entries)]
-    for letter, group in groupby(entries, key=lambda e: index_letter(e.hq.last_name)):
+    for letter, group in groupby(entries, key=lambda e: index_letter(e.last_name)):
         document.add_heading(letter)
         document.add_table(DIRECTORY_HEADER, _rows(list(group), counter, watch), DIRECTORY_WIDTHS)
     pages = document.build()

@@ -50,18 +50,28 @@ class Wrapped(str):
     __slots__ = ()
 
 
+#: How much a space may shrink to keep a word on its line, as reportlab's `Paragraph` allows.
+_SPACE_SHRINKAGE = 0.05
+
+
 def _wrap(text: str, room: float, font: Any) -> list[str]:
-    """`text` broken at spaces into lines that fit `room` points (a too-long word is cut)."""
+    """`text` broken at spaces into lines that fit `room` points (a too-long word is cut).
+
+    Lines break where a `Paragraph` in the same column would break them: each
+    space already on a line may shrink by `_SPACE_SHRINKAGE` of its width.
+    """
+    shrink = _SPACE_SHRINKAGE * font.stringWidth(" ", FONT_SIZE)
     lines: list[str] = []
-    line = ""
+    line, words = "", 0
     for word in text.split():
         candidate = f"{line} {word}" if line else word
-        if font.stringWidth(candidate, FONT_SIZE) <= room:
-            line = candidate
+        if font.stringWidth(candidate, FONT_SIZE) <= room + shrink * words:
+            line, words = candidate, words + 1
             continue
         if line:
             lines.append(line)
         line = word if font.stringWidth(word, FONT_SIZE) <= room else _fit(word, room, font)
+        words = 1
     if line or not lines:
         lines.append(line)
     return lines

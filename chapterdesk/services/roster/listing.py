@@ -68,12 +68,15 @@ class RosterLine(NamedTuple):
     hq_status: str
     chapter_joined_on: dt.date
     privileges: Privileges | None
+    last_name: str
+    suffix: str
+    phone: str
 
 
 _LINE_COLUMNS = (
     "hq_id", "prefix", "first_name", "middle_name", "last_name", "suffix", "email", "company",
     "member_type", "standing", "paid_through", "hq_status", "chapter_joined_on",
-    "employment_ended_on",
+    "employment_ended_on", "phone",
 )
 
 
@@ -106,7 +109,7 @@ def roster_lines(
     lines = []
     for raw in found:
         (hq_id, prefix, first, middle, last, suffix, email, company, member_type, judged,
-         paid_through, hq_status, joined, job_ended) = decode(raw)
+         paid_through, hq_status, joined, job_ended, phone) = decode(raw)
         if member_type in categories:
             kind = categories[member_type]
         else:
@@ -137,5 +140,8 @@ def roster_lines(
             hq_status,
             joined,
             allowed,
+            last,
+            suffix,
+            phone,
         ))
     return lines
