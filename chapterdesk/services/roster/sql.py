@@ -31,7 +31,6 @@ from typing import Any
 from chapterdesk.standing import ENDED_STATUSES, Standing
 
 SQLITE = "sqlite"
-POSTGRESQL = "postgresql"
 
 #: Current chapter members joined to their HQ records.
 CURRENT_MEMBERS = (
@@ -276,7 +275,7 @@ def roster_select(
     b = _Builder(dialect)
     selected = []
     for name in columns:
-        if name == "standing":
+        if name in COMPUTED:  # "standing", the only one
             selected.append(f"{b.standing(when, grace_days)} AS standing")
         elif name in COLUMNS:
             selected.append(f"{COLUMNS[name]} AS {name}")
