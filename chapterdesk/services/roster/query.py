@@ -72,7 +72,7 @@ def read(
     columns: Sequence[str],
     wanted: RosterFilter | None = None,
     *,
-    sort: str = "name",
+    sort: str | None = "name",
     descending: bool = False,
     as_of: dt.date | None = None,
 ) -> list[tuple[Any, ...]]:

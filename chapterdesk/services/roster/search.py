@@ -13,7 +13,7 @@ two together.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from chapterdesk.data.engine import Database
@@ -44,19 +44,24 @@ class SearchIndex:
         prefix = roster_sql.fold(text.strip())
         if not prefix:
             return set(self.members if within is None else within)
-        matches = roster_sql.matches
         members = self.members
-        found = set()
-        for key in members if within is None else within:
-            entry = members.get(key)
-            if entry is not None and matches(words, prefix, entry[1], entry[0]):
-                found.add(key)
-        return found
+        pairs: Iterable[tuple[int, tuple[str, str]]]
+        if within is None:
+            pairs = members.items()
+        else:
+            pairs = ((k, members[k]) for k in within if k in members)
+        # `roster_sql.matches`, written out for the one-word search typed most
+        if len(words) == 1:
+            word = words[0]
+            return {k for k, (hq_id, hay) in pairs if word in hay or hq_id.startswith(prefix)}
+        return {
+            k for k, (hq_id, hay) in pairs if roster_sql.matches(words, prefix, hay, hq_id)
+        }
 
 
 def search_index(db: Database) -> SearchIndex:
     """Read the search index of the current roster (one query; about 0.1 s at 50,000)."""
-    rows = roster_query.read(db, _SEARCHED)
+    rows = roster_query.read(db, _SEARCHED, sort=None)
     haystack = roster_sql.haystack
     return SearchIndex({key: (hq_id.lower(), haystack(*rest)) for key, hq_id, *rest in rows})
 
