@@ -19,7 +19,7 @@ from pathlib import Path
 from reportlab.platypus import Paragraph
 
 from chapterdesk.data.engine import Database
-from chapterdesk.names import folded
+from chapterdesk.names import folded, sort_name
 from chapterdesk.reports.dues import _page_size
 from chapterdesk.reports.pdfdoc import ReportDocument
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
@@ -68,7 +68,7 @@ def _rows(lines: list[RosterLine], counter: list[int], watch: Watch) -> Iterator
         counter[0] += 1
         if counter[0] % 200 == 0:
             watch.step("members", counter[0], counter[1])
-        name = line.sort_name + (f", {line.suffix}" if line.suffix else "")
+        name = sort_name(line.first_name, line.middle_name, line.last_name, line.suffix)
         yield [name, line.company, line.email, line.phone]
 
 

@@ -16,7 +16,7 @@ from chapterdesk.errors import NotFoundError
 from chapterdesk.services.roster import reader as roster_reader
 from chapterdesk.services.roster import sql as roster_sql
 from chapterdesk.services.roster.entries import (
-    HQ_FIELDS,
+    RECORD_FIELDS,
     EntryContext,
     HqRecord,
     MemberDetail,
@@ -32,7 +32,7 @@ SPELL_COLUMNS = (
     "membership_id", "hq_id", "chapter_joined_on", "left_on", "leave_reason", "notes",
     "employment_ended_on",
 )
-HQ_SQL = "SELECT " + ", ".join(HQ_FIELDS) + " FROM hq_member WHERE hq_id = :hq_id"
+HQ_SQL = "SELECT " + ", ".join(RECORD_FIELDS) + " FROM hq_member WHERE hq_id = :hq_id"
 SPELLS_SQL = (
     "SELECT id, hq_id, chapter_joined_on, left_on, leave_reason, notes, employment_ended_on"
     " FROM chapter_membership WHERE hq_id = :hq_id ORDER BY chapter_joined_on, id"
@@ -67,7 +67,7 @@ def member_detail(db: Database, hq_id: str, as_of: dt.date | None = None) -> Mem
         spells = reader.run(roster_sql.RosterSql(SPELLS_SQL, key))
         terms = reader.run(roster_sql.RosterSql(TERMS_SQL, key))
     ctx = EntryContext(chapter.day, chapter.grace_days, chapter.info.name, chapter.index)
-    record = HqRecord(*roster_sql.decoder(HQ_FIELDS)(found[0]))
+    record = HqRecord(*roster_sql.decoder(RECORD_FIELDS)(found[0]))
     spell = roster_sql.decoder(SPELL_COLUMNS)
     history = tuple(Membership(*spell(row)) for row in spells)
     current = next((m for m in history if m.left_on is None), None)

@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from chapterdesk import policy
+from chapterdesk import names, policy
+from chapterdesk.hq_fields import HQ_FIELDS
 from chapterdesk.policy import Privileges
 from chapterdesk.services.chapter_values import Category, CategoryIndex
 from chapterdesk.standing import Standing, StandingFacts, international_standing
@@ -48,16 +49,20 @@ class HqRecord:
 
     @property
     def display_name(self) -> str:
-        """First, middle and last name with any prefix and suffix."""
-        parts = [self.prefix, self.first_name, self.middle_name, self.last_name]
-        name = " ".join(p for p in parts if p)
-        return f"{name}, {self.suffix}" if self.suffix else name
+        """First, middle and last name with any suffix ("Andrew J. Adams, Jr.")."""
+        return names.display_name(self.first_name, self.middle_name, self.last_name, self.suffix)
 
     @property
     def sort_name(self) -> str:
-        """Last name first, as rosters are sorted."""
-        first = " ".join(p for p in (self.first_name, self.middle_name) if p)
-        return f"{self.last_name}, {first}" if first else self.last_name
+        """Last name first, as rosters are sorted ("Adams, Andrew J.")."""
+        return names.sort_name(self.first_name, self.middle_name, self.last_name)
+
+    @property
+    def address_name(self) -> str:
+        """The name on an envelope, a label or a letter, with any prefix."""
+        return names.address_name(
+            self.prefix, self.first_name, self.middle_name, self.last_name, self.suffix
+        )
 
     @property
     def facts(self) -> StandingFacts:
@@ -65,7 +70,9 @@ class HqRecord:
         return StandingFacts(self.paid_through, self.hq_status, self.in_latest_export)
 
 
-HQ_FIELDS = tuple(HqRecord.__dataclass_fields__)
+#: `HqRecord`'s fields: the HQ field list and whether the latest export listed the member.
+RECORD_FIELDS: tuple[str, ...] = ("hq_id", *HQ_FIELDS, "in_latest_export")
+assert tuple(HqRecord.__dataclass_fields__) == RECORD_FIELDS, "HqRecord follows the field list"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, NamedTuple
 
-from chapterdesk import policy
+from chapterdesk import names, policy
 from chapterdesk.errors import BadInputError
 from chapterdesk.policy import Privileges
 from chapterdesk.services.chapter_values import Category
@@ -68,6 +68,8 @@ class RosterLine(NamedTuple):
     hq_status: str
     chapter_joined_on: dt.date
     privileges: Privileges | None
+    first_name: str
+    middle_name: str
     last_name: str
     suffix: str
     phone: str
@@ -108,7 +110,7 @@ def roster_lines(
     day = chapter.day
     lines = []
     for raw in found:
-        (hq_id, prefix, first, middle, last, suffix, email, company, member_type, judged,
+        (hq_id, _prefix, first, middle, last, suffix, email, company, member_type, judged,
          paid_through, hq_status, joined, job_ended, phone) = decode(raw)
         if member_type in categories:
             kind = categories[member_type]
@@ -123,14 +125,10 @@ def roster_lines(
                 allowed = rights[key] = policy.privileges(
                     policy.MemberFacts(kind, status, job_ended, member_type), day
                 )
-        given = f"{first} {middle}" if first and middle else first or middle
-        shown = f"{given} {last}" if given and last else given or last
-        if prefix:
-            shown = f"{prefix} {shown}" if shown else prefix
         lines.append(RosterLine(
             hq_id,
-            f"{shown}, {suffix}" if suffix else shown,
-            f"{last}, {given}" if given else last,
+            names.display_name(first, middle, last, suffix),
+            names.sort_name(first, middle, last),
             email,
             company,
             member_type,
@@ -140,6 +138,8 @@ def roster_lines(
             hq_status,
             joined,
             allowed,
+            first,
+            middle,
             last,
             suffix,
             phone,

@@ -26,6 +26,7 @@ from chapterdesk.data.models import (
     utcnow,
 )
 from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
+from chapterdesk.hq_fields import HQ_FIELDS
 from chapterdesk.policy import Privileges
 from chapterdesk.services.chapter import (
     Category,
@@ -39,7 +40,7 @@ from chapterdesk.services.roster import reader as roster_reader
 from chapterdesk.services.roster import sql as roster_sql
 from chapterdesk.services.roster.detail import member_detail
 from chapterdesk.services.roster.entries import (
-    HQ_FIELDS,
+    RECORD_FIELDS,
     EntryContext,
     HqRecord,
     MemberDetail,
@@ -58,7 +59,7 @@ JOB_LOSS_ALLOWANCE_DAYS = policy.JOB_LOSS_ALLOWANCE_DAYS
 
 def hq_record(row: HqMember) -> HqRecord:
     """A plain copy of an HQ row."""
-    return HqRecord(**{name: getattr(row, name) for name in HQ_FIELDS})
+    return HqRecord(**{name: getattr(row, name) for name in RECORD_FIELDS})
 
 
 def membership_view(row: ChapterMembership) -> Membership:
@@ -94,7 +95,7 @@ class RosterContext(EntryContext):
 #: The standing, judged in SQL by the same rule as `international_standing`, comes last.
 ENTRY_COLUMNS = (
     "membership_id", "hq_id", "chapter_joined_on", "left_on", "leave_reason", "notes",
-    "employment_ended_on", *HQ_FIELDS, "standing",
+    "employment_ended_on", *RECORD_FIELDS, "standing",
 )
 _MEMBERSHIP = len(tuple(Membership.__dataclass_fields__))
 
@@ -481,6 +482,7 @@ def reopen_membership(db: Database, membership_id: int, as_of: dt.date | None = 
 __all__ = [
     "ENTRY_COLUMNS",
     "HQ_FIELDS",
+    "RECORD_FIELDS",
     "EntryContext",
     "HqRecord",
     "MemberDetail",

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from chapterdesk.data.revision import BUSY_TIMEOUT_S
+from chapterdesk.data.revision import BUSY_TIMEOUT_S, read_only_uri
 from chapterdesk.errors import BadInputError
 from chapterdesk.services.chapter_values import (
     NO_CHAPTER_YET,
@@ -120,9 +120,13 @@ class SqliteReader:
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """A read-only connection to an SQLite file, inside one read transaction (one snapshot)."""
+    """A read-only connection to an SQLite file, inside one read transaction (one snapshot).
+
+    Opened as the database's own read engine opens it (`read_only_uri`): nothing
+    is written beside the file, so a folder no one can write is read too.
+    """
     connection = sqlite3.connect(
-        f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None
+        read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None
     )
     roster_sql.register_fold(connection)
     connection.execute("BEGIN")

@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from chapterdesk.hq_fields import HQ_FIELDS
 from chapterdesk.standing import ENDED_STATUSES, Standing
 
 SQLITE = "sqlite"
@@ -40,11 +41,7 @@ CURRENT_MEMBERS = (
 )
 
 #: HQ's facts about a member, in the order of HQ's reference layout after the ID.
-HQ_FACTS = (
-    "prefix", "first_name", "middle_name", "last_name", "suffix", "company", "title",
-    "email", "phone", "address1", "address2", "city", "state", "postal_code", "country",
-    "member_type", "join_date", "paid_through", "hq_status", "chapters",
-)
+HQ_FACTS = HQ_FIELDS
 
 #: Every plain column a caller may ask for, by name, with its SQL.
 COLUMNS: dict[str, str] = {
