@@ -66,7 +66,7 @@ def normalise_key(text: str) -> str:
 def status_key(hq_status: str) -> str:
     """HQ's status word for comparison: lower case without spaces, hyphens or underscores.
 
-    Kept this simple on purpose: `services.roster.members.standing_sql` does exactly
+    Kept this simple on purpose: `services.roster.sql.standing_case` does exactly
     the same in SQL, so the database and Python always agree.
     """
     return hq_status.lower().replace(" ", "").replace("-", "").replace("_", "")

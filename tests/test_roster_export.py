@@ -13,7 +13,7 @@ from chapterdesk.data.engine import Database
 from chapterdesk.hq_fields import HQ_FIELDS
 from chapterdesk.services.roster import members as roster
 from chapterdesk.services.roster.export import (
-    HQ_FACT_COLUMNS,
+    EXPORT_COLUMNS,
     ExportMember,
     members_for_export,
 )
@@ -24,7 +24,7 @@ from tests.conftest import DEMO_DAY
 def test_fields_follow_hqs_layout_and_the_hq_record() -> None:
     facts = ["hq_id", *HQ_FIELDS]
     assert list(ExportMember._fields[: len(facts)]) == facts
-    assert [column.key for column in HQ_FACT_COLUMNS] == facts
+    assert list(EXPORT_COLUMNS[: len(facts)]) == facts
 
 
 def test_same_members_order_facts_and_standing_as_the_roster(demo_db: Database) -> None:
@@ -37,7 +37,7 @@ def test_same_members_order_facts_and_standing_as_the_roster(demo_db: Database) 
         assert leaving.hq_id not in {m.hq_id for m in members}
         for member, entry in zip(members, entries, strict=True):
             hq = entry.hq
-            assert member[: len(HQ_FACT_COLUMNS)] == tuple(
+            assert member[: len(EXPORT_COLUMNS) - 2] == tuple(
                 getattr(hq, name) for name in ("hq_id", *HQ_FIELDS)
             )
             assert member.chapter_joined_on == entry.membership.chapter_joined_on

@@ -54,6 +54,17 @@ COMMAND_MODULE: dict[str, str] = {
     "export": "chapterdesk.cli.reports",
 }
 
+def command_named(argv: Sequence[str]) -> str | None:
+    """The command the arguments name (`members` in `--db x members list`), if any."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "--db":
+            next(tokens, None)
+        elif not token.startswith("-"):
+            return token
+    return None
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser: every command group, or only the one that registers `command`.
 
@@ -165,7 +176,7 @@ def _flushed(status: int) -> int:
 def _run(arguments: list[str], open_window: Callable[[str | None, bool], int] | None) -> int:
     """Parse and run one command, turning every failure into one line and an exit status."""
     as_json = wants_json(arguments)
-    parser = build_parser(arguments[0] if arguments else None)
+    parser = build_parser(command_named(arguments))
     try:
         args = parser.parse_args(arguments)
     except ParserError as exc:

@@ -8,6 +8,7 @@ listing: a trailing "NOT ELIGIBLE: <reason>" in text, `"eligible": false` and
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from chapterdesk.cli.common import (
     add_db_option,
@@ -17,8 +18,9 @@ from chapterdesk.cli.common import (
     print_json,
     print_table,
 )
-from chapterdesk.services.roster import officers as officers
-from chapterdesk.services.roster.members import TermView
+
+if TYPE_CHECKING:  # the services are imported by the commands that use them, to start fast
+    from chapterdesk.services.roster.entries import TermView
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -58,6 +60,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run_set(args: argparse.Namespace) -> int:
     """Record a term, or exit 3 with the rule that refused it."""
+    from chapterdesk.services.roster import officers
+
     db = open_db(args)
     try:
         term = officers.set_officer(
@@ -77,6 +81,8 @@ def run_set(args: argparse.Namespace) -> int:
 
 def run_end(args: argparse.Namespace) -> int:
     """End a member's term in a position; exit 3 if that would extend an ended term."""
+    from chapterdesk.services.roster import officers
+
     db = open_db(args)
     try:
         term = officers.end_officer(db, args.hq_id, args.position, args.ends_on)
@@ -110,6 +116,8 @@ def flag(term: TermView) -> str:
 
 def run_list(args: argparse.Namespace) -> int:
     """List officer terms, flagging a sitting officer who is no longer eligible."""
+    from chapterdesk.services.roster import officers
+
     db = open_db(args)
     try:
         terms = officers.list_officers(db, as_of=args.as_of, all_terms=args.all)

@@ -22,6 +22,7 @@ from chapterdesk.reports.dues import _page_size
 from chapterdesk.reports.pdfdoc import ReportDocument
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
 from chapterdesk.reports.styles import escape_markup, long_date
+from chapterdesk.reports.tables import Wrapped
 from chapterdesk.services.chapter import chapter_info, hq_data_status
 from chapterdesk.services.hq.reconcile import reconcile
 from chapterdesk.services.roster.members import TermView, standing_counts
@@ -104,12 +105,12 @@ def write_compliance_report(
             PROBLEM_HEADER,
             (
                 [
-                    Paragraph(escape_markup(p.entry.hq.sort_name), cell),
+                    Wrapped(p.entry.hq.sort_name),
                     p.entry.hq_id,
                     p.entry.standing.label,
                     p.entry.hq.paid_through.isoformat() if p.entry.hq.paid_through else "",
                     f"{p.days_lapsed:,}" if p.days_lapsed is not None else "",
-                    Paragraph(escape_markup(p.next_step), cell),
+                    Wrapped(p.next_step),
                 ]
                 for p in watch.over(found.problems, "members", len(found.problems))
             ),

@@ -11,6 +11,7 @@ folded (Żółć under Z, Ødegård under O), as a reader looks them up.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from itertools import groupby
 from pathlib import Path
@@ -24,7 +25,7 @@ from chapterdesk.reports.pdfdoc import ReportDocument
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
 from chapterdesk.reports.styles import escape_markup
 from chapterdesk.services.chapter import chapter_info
-from chapterdesk.services.roster.members import RosterEntry, list_members
+from chapterdesk.services.roster.listing import RosterLine, roster_lines
 from chapterdesk.services.roster.officers import list_officers
 
 __all__ = ["directory_entries", "folded", "index_letter", "write_directory"]
@@ -35,28 +36,40 @@ OFFICER_HEADER = ["Position", "Name", "Term", "Email", "Phone"]
 OFFICER_WIDTHS = [0.14, 0.2, 0.14, 0.37, 0.15]
 
 
+@functools.lru_cache(maxsize=100_000)  # last names repeat; folding each is the costly part
 def index_letter(last_name: str) -> str:
     """The letter a last name is listed under ("#" when it does not start with a letter)."""
     key = folded(last_name).lstrip(" '’-\"")
     return key[0].upper() if key and key[0].isascii() and key[0].isalpha() else "#"
 
 
-def directory_entries(db: Database, as_of: dt.date | None = None) -> list[RosterEntry]:
-    """The members the directory lists, in directory order."""
-    entries = [e for e in list_members(db, as_of=as_of) if not e.privileges.suspended]
-    entries.sort(key=lambda e: (index_letter(e.hq.last_name), folded(e.hq.sort_name), e.hq_id))
-    return entries
+def directory_entries(db: Database, as_of: dt.date | None = None) -> list[RosterLine]:
+    """The members the directory lists (those whose privileges are not suspended), in order."""
+    lines = [
+        line
+        for line in roster_lines(db, as_of=as_of)
+        if line.privileges is not None and not line.privileges.suspended
+    ]
+    keys: dict[str, str] = {}  # sort names repeat: fold each once
+
+    def order(line: RosterLine) -> tuple[str, str, str]:
+        key = keys.get(line.sort_name)
+        if key is None:
+            key = keys[line.sort_name] = folded(line.sort_name)
+        return (index_letter(line.last_name), key, line.hq_id)
+
+    lines.sort(key=order)
+    return lines
 
 
-def _rows(entries: list[RosterEntry], counter: list[int], watch: Watch) -> Iterator[list[str]]:
+def _rows(lines: list[RosterLine], counter: list[int], watch: Watch) -> Iterator[list[str]]:
     """One letter's rows, laid out lazily; reports progress over the whole directory."""
-    for entry in entries:
+    for line in lines:
         counter[0] += 1
         if counter[0] % 200 == 0:
             watch.step("members", counter[0], counter[1])
-        hq = entry.hq
-        name = sort_name(hq.first_name, hq.middle_name, hq.last_name, hq.suffix)
-        yield [name, hq.company, hq.email, hq.phone]
+        name = sort_name(line.first_name, line.middle_name, line.last_name, line.suffix)
+        yield [name, line.company, line.email, line.phone]
 
 
 def write_directory(
@@ -79,7 +92,7 @@ def write_directory(
     day = as_of or dt.date.today()
     info = chapter_info(db)
     entries = directory_entries(db, day)
-    contacts = {e.hq_id: e.hq for e in entries}
+    contacts = {e.hq_id: e for e in entries}
     officers = list_officers(db, as_of=day)
     document = ReportDocument(
         target,
@@ -122,7 +135,7 @@ def write_directory(
     )
     document.page_break()
     counter = [0, len(entries)]
-    for letter, group in groupby(entries, key=lambda e: index_letter(e.hq.last_name)):
+    for letter, group in groupby(entries, key=lambda e: index_letter(e.last_name)):
         document.add_heading(letter)
         document.add_table(DIRECTORY_HEADER, _rows(list(group), counter, watch), DIRECTORY_WIDTHS)
     pages = document.build()

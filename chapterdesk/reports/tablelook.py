@@ -170,6 +170,20 @@ class ChunkTable(Table):  # type: ignore[misc]  # reportlab is untyped
                 if style.fontname is not font:
                     font = style.fontname
                     text.setFont(font, style.fontsize, style.leading)
+                if "\n" in value:  # a `tables.Wrapped` cell, already broken into lines
+                    lines = value.split("\n")
+                    top = (
+                        row_y
+                        + (
+                            style.bottomPadding + row_height - style.topPadding
+                            + len(lines) * style.leading
+                        ) / 2.0
+                        - style.fontsize
+                    )
+                    for number, line in enumerate(lines):
+                        text.setTextOrigin(col_x + style.leftPadding, top - number * style.leading)
+                        text.textLine(line)
+                    continue
                 # the baseline Table uses for valign MIDDLE, one line of text
                 y = (
                     row_y

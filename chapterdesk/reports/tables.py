@@ -11,9 +11,11 @@ The fast path is plain strings: their row height is known without measuring,
 they are cut short with "…" when too wide for their column rather than
 spilling into the next one, every chunk shares the same cell and table styles
 (`tablelook.TableLook`), and each page's strings are drawn in one PDF text
-object (`tablelook.ChunkTable`). A `Paragraph` cell (for text that must wrap)
-is measured and makes its row taller; a single row taller than a whole page
-is not supported.
+object (`tablelook.ChunkTable`). Text that must wrap is a `Wrapped` string:
+it is broken into lines at spaces (each distinct text once per column) and
+drawn on the same fast path, its row as tall as its lines. A `Paragraph`
+cell (for marked-up text) is measured and makes its row taller; a single row
+taller than a whole page is not supported.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from reportlab.platypus import Flowable
 from chapterdesk.reports.styles import BODY_FONT, BOLD_FONT
 from chapterdesk.reports.tablelook import (
     FONT_SIZE,
+    LEADING,
     PAD_Y,
     ROW_HEIGHT,
     Cell,
@@ -36,9 +39,42 @@ from chapterdesk.reports.tablelook import (
     make_look,
 )
 
-__all__ = ["Cell", "add_table"]
+__all__ = ["Cell", "Wrapped", "add_table"]
 
 _ELLIPSIS = "…"
+
+
+class Wrapped(str):
+    """A plain-text cell broken into lines to fit its column (not cut short like a `str`)."""
+
+    __slots__ = ()
+
+
+#: How much a space may shrink to keep a word on its line, as reportlab's `Paragraph` allows.
+_SPACE_SHRINKAGE = 0.05
+
+
+def _wrap(text: str, room: float, font: Any) -> list[str]:
+    """`text` broken at spaces into lines that fit `room` points (a too-long word is cut).
+
+    Lines break where a `Paragraph` in the same column would break them: each
+    space already on a line may shrink by `_SPACE_SHRINKAGE` of its width.
+    """
+    shrink = _SPACE_SHRINKAGE * font.stringWidth(" ", FONT_SIZE)
+    lines: list[str] = []
+    line, words = "", 0
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if font.stringWidth(candidate, FONT_SIZE) <= room + shrink * words:
+            line, words = candidate, words + 1
+            continue
+        if line:
+            lines.append(line)
+        line = word if font.stringWidth(word, FONT_SIZE) <= room else _fit(word, room, font)
+        words = 1
+    if line or not lines:
+        lines.append(line)
+    return lines
 
 
 def _fit(text: str, room: float, font: Any) -> str:
@@ -67,6 +103,7 @@ def _prepared_rows(
     # one needs no measuring, and that is most cells (IDs, dates, amounts).
     widest = max(_widest_ascii(BODY_FONT), _widest_ascii(BOLD_FONT)) * FONT_SIZE
     safe = [int(r // widest) for r in room]
+    wrapped: dict[tuple[str, int, bool], tuple[str, int]] = {}  # (text, column, bold) -> lines
     source: Iterable[tuple[Sequence[Cell | None], bool]] = ((row, False) for row in rows)
     if totals is not None:
         source = _chain(source, [(totals, True)])
@@ -79,6 +116,14 @@ def _prepared_rows(
         for index, value in enumerate(row):
             if value is None:
                 cells.append("")
+            elif isinstance(value, Wrapped):
+                key = (str(value), index, is_totals)
+                found = wrapped.get(key)
+                if found is None:
+                    lines = _wrap(value, room[index], font)
+                    found = wrapped[key] = ("\n".join(lines), len(lines))
+                height = max(height, found[1] * LEADING + 2 * PAD_Y)
+                cells.append(found[0])
             elif isinstance(value, str):
                 if len(value) > safe[index] or not value.isascii() or "\n" in value:
                     value = _fit(value.replace("\n", " "), room[index], font)

@@ -16,19 +16,20 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
 from chapterdesk.data.engine import Database
-from chapterdesk.data.models import ChapterMembership, HqMember, ImportBatch
+from chapterdesk.data.models import ImportBatch
 from chapterdesk.services.chapter import (
-    CategoryIndex,
     HqDataAge,
-    categories_in,
     hq_data_age,
     settings_row,
 )
-from chapterdesk.services.roster.members import TermView, standing_sql
+from chapterdesk.services.roster import reader as roster_reader
+from chapterdesk.services.roster import sql as roster_sql
+from chapterdesk.services.roster.members import TermView
 from chapterdesk.services.roster.officers import list_officers
+from chapterdesk.services.roster.query import SessionReader
 from chapterdesk.standing import Standing
 
 
@@ -100,41 +101,28 @@ def dashboard_figures(db: Database, as_of: dt.date | None = None) -> DashboardFi
     day = as_of or dt.date.today()
     with db.reading() as session:
         settings = settings_row(session)
-        expr = standing_sql(day, settings.grace_days)
-        current = (
-            select(ChapterMembership.id)
-            .join(HqMember, HqMember.hq_id == ChapterMembership.hq_id)
-            .where(ChapterMembership.left_on.is_(None))
-        )
+        reader = SessionReader(session, day)
+        # One count of the roster query by standing and HQ member type answers all three.
+        shown = roster_reader.statement(reader, ["standing", "member_type"], sort=None)
+        counted = reader.run(roster_sql.tally(shown, ["standing", "member_type"]))
+        categories = reader.chapter.categories
+        index = reader.chapter.index
         by_standing = {s: 0 for s in Standing}
-        for value, n in session.execute(
-            current.with_only_columns(expr, func.count()).group_by(expr)
-        ):
-            by_standing[Standing(value)] = n
-        categories = categories_in(session)
-        index = CategoryIndex(categories)
         tally: dict[int | None, int] = {}
-        ineligible_types: list[str] = []
-        for member_type, n in session.execute(
-            current.with_only_columns(HqMember.member_type, func.count()).group_by(
-                HqMember.member_type
-            )
-        ):
+        problems = 0
+        for value, member_type, n in counted:
+            standing = Standing(value)
+            by_standing[standing] += n
             category = index.resolve(member_type)
             key = category.id if category else None
             tally[key] = tally.get(key, 0) + n
-            if category is not None and not category.eligible:
-                ineligible_types.append(member_type)
+            if standing is not Standing.GOOD or (category is not None and not category.eligible):
+                problems += n
         by_category = [
             CategoryCount(c.id, c.name, tally[c.id]) for c in categories if tally.get(c.id)
         ]
         if tally.get(None):
             by_category.append(CategoryCount(None, "No matching category", tally[None]))
-        problems = session.scalar(
-            current.with_only_columns(func.count()).where(
-                or_(expr != Standing.GOOD.value, HqMember.member_type.in_(ineligible_types))
-            )
-        )
         age = hq_data_age(session, day, settings.stale_after_days)
         name = settings.name
     return DashboardFigures(
@@ -143,7 +131,7 @@ def dashboard_figures(db: Database, as_of: dt.date | None = None) -> DashboardFi
         total=sum(by_standing.values()),
         by_standing=by_standing,
         by_category=tuple(by_category),
-        compliance_problems=int(problems or 0),
+        compliance_problems=problems,
         latest_import=latest_import(db),
         hq_age=age,
         officers=tuple(list_officers(db, as_of=day)),

@@ -17,6 +17,7 @@ from reportlab.platypus import Paragraph
 from chapterdesk.money import format_money
 from chapterdesk.reports import ReportDocument
 from chapterdesk.reports.styles import long_date
+from chapterdesk.reports.tables import Wrapped
 
 CHAPTER = "Great Lakes Chapter"
 TITLE = "Chapter dues 2026"
@@ -138,6 +139,24 @@ def test_paragraph_cells_wrap_and_rows_still_all_print(tmp_path: Path) -> None:
     assert pages == len(reader.pages) >= 3
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert text.count("short") == 108
+
+
+def test_wrapped_cells_break_into_lines_at_spaces_and_keep_every_word(tmp_path: Path) -> None:
+    document = ReportDocument(
+        tmp_path / "wrapped.pdf", chapter_name=CHAPTER, title="Notes", as_of=dt.date(2026, 7, 1)
+    )
+    note = "Privileges suspended: ask them to renew their international membership; " * 2
+    rows = [[str(i), Wrapped(note) if i % 10 == 0 else "short"] for i in range(120)]
+    document.add_table(["#", "Note"], rows, [0.1, 0.3])
+    pages = document.build()
+    reader = PdfReader(tmp_path / "wrapped.pdf")
+    assert pages == len(reader.pages) >= 2
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert text.count("short") == 108 and "…" not in text
+    lines = [line.strip() for line in text.splitlines()]
+    held = [line for line in lines if "suspended" in line]
+    assert held and all(len(line) < len(note) / 3 for line in held)  # several lines per cell
+    assert " ".join(text.split()).count(" ".join(note.split())) == 12
 
 
 def test_empty_table_still_prints_headings(tmp_path: Path) -> None:

@@ -32,18 +32,18 @@ from sqlalchemy.orm import Session
 
 from chapterdesk.data.engine import Database
 from chapterdesk.data.ledger_models import LedgerEntry
-from chapterdesk.data.models import ChapterMembership, HqMember
+from chapterdesk.data.models import ChapterMembership
 from chapterdesk.errors import RuleRefusedError
 from chapterdesk.money import to_cents
 from chapterdesk.services.chapter import Category, settings_row
 from chapterdesk.services.door import UnitOfWork, change
 from chapterdesk.services.dues.dates import check_ledger_date
-from chapterdesk.services.dues.ledger import NAME_COLUMNS, person_names
+from chapterdesk.services.dues.ledger import person_names
 from chapterdesk.services.dues.organisations import nonprofit_keys, organisation_key
 from chapterdesk.services.dues.pricing import is_new_member, price_dues
 from chapterdesk.services.dues.rates import DuesYear, Rate, dues_year_in, rates_in, rules_in
 from chapterdesk.services.roster.members import RosterContext
-from chapterdesk.standing import Standing, StandingFacts, international_standing
+from chapterdesk.standing import Standing
 
 #: How often an assessment that clashed with another officer's is run again.
 CLASH_ATTEMPTS = 3
@@ -304,40 +304,33 @@ class _Candidate:
     standing: Standing
 
 
+_CANDIDATE_COLUMNS = (
+    "membership_id", "hq_id", "chapter_joined_on", "company", "member_type", "standing",
+    "prefix", "first_name", "middle_name", "last_name", "suffix",
+)
+
+
 def _candidates(session: Session, ctx: RosterContext, day: dt.date) -> list[_Candidate]:
-    """Current chapter members, by name, read column by column (a 50,000 roster is quick)."""
-    query = (
-        select(
-            ChapterMembership.id,
-            ChapterMembership.hq_id,
-            ChapterMembership.chapter_joined_on,
-            HqMember.company,
-            HqMember.member_type,
-            HqMember.paid_through,
-            HqMember.hq_status,
-            HqMember.in_latest_export,
-            *NAME_COLUMNS,
-        )
-        .join(HqMember, HqMember.hq_id == ChapterMembership.hq_id)
-        .where(ChapterMembership.left_on.is_(None))
-    )
+    """Current chapter members, by name, as the roster query reads them (plain columns)."""
+    from chapterdesk.services.roster import reader as roster_reader
+    from chapterdesk.services.roster.query import SessionReader
+
+    rows = roster_reader.read(SessionReader(session, day), _CANDIDATE_COLUMNS, sort=None)
+    standings = {s.value: s for s in Standing}
     found = []
-    for row in session.execute(query):
-        display, sort_name = person_names(
-            row.prefix, row.first_name, row.middle_name, row.last_name, row.suffix
-        )
-        facts = StandingFacts(row.paid_through, row.hq_status, row.in_latest_export)
+    for key, hq_id, joined, company, member_type, standing, *names in rows:
+        display, sort_name = person_names(*names)
         found.append(
             _Candidate(
-                membership_id=row.id,
-                hq_id=row.hq_id,
-                joined_on=row.chapter_joined_on,
+                membership_id=key,
+                hq_id=hq_id,
+                joined_on=joined,
                 name=display,
-                sort_key=(sort_name.casefold(), row.hq_id),
-                company=row.company,
-                member_type=row.member_type,
-                category=ctx.categories.resolve(row.member_type),
-                standing=international_standing(facts, day, ctx.grace_days),
+                sort_key=(sort_name.casefold(), hq_id),
+                company=company,
+                member_type=member_type,
+                category=ctx.categories.resolve(member_type),
+                standing=standings[standing],
             )
         )
     found.sort(key=lambda c: c.sort_key)

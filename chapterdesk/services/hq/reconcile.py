@@ -17,13 +17,15 @@ from sqlalchemy import select
 from chapterdesk.data.engine import Database
 from chapterdesk.data.models import ChapterMembership, HqAffiliation, HqMember
 from chapterdesk.services.roster.members import (
+    ENTRY_COLUMNS,
     HqRecord,
     RosterContext,
     RosterEntry,
-    current_roster_query,
+    entries_from,
     hq_record,
-    membership_view,
 )
+from chapterdesk.services.roster.query import SessionReader
+from chapterdesk.services.roster.reader import rows_by_key, statement
 from chapterdesk.standing import Standing, normalise_key
 
 
@@ -91,9 +93,20 @@ def reconcile(db: Database, as_of: dt.date | None = None) -> Reconciliation:
     day = as_of or dt.date.today()
     with db.reading() as session:
         ctx = RosterContext(session, day)
+        reader = SessionReader(session, day)
+        # The whole roster in three narrow columns, then the full rows of the few with a problem.
+        everyone = reader.run(
+            statement(reader, ("membership_id", "member_type", "standing"), sort=None)
+        )
+        eligible: dict[str, bool] = {}
+        for _key, member_type, _standing in everyone:
+            if member_type not in eligible:
+                found = ctx.categories.resolve(member_type)
+                eligible[member_type] = found is not None and found.eligible
+        keys = [k for k, t, s in everyone if s != Standing.GOOD.value or not eligible[t]]
+        rows = rows_by_key(reader, ENTRY_COLUMNS, keys)
         problems: list[ComplianceProblem] = []
-        for membership_row, hq_row in session.execute(current_roster_query()):
-            entry = ctx.entry(membership_view(membership_row), hq_record(hq_row))
+        for entry in entries_from(ctx, rows):
             ineligible = entry.category is None or not entry.category.eligible
             if entry.standing is Standing.GOOD and not ineligible:
                 continue

@@ -1,28 +1,24 @@
-"""The whole chapter roster as plain rows, read in one query for the spreadsheet exports.
+"""The whole chapter roster as plain rows for the spreadsheet exports, by the roster query.
 
-`roster.list_members` gives each member as a `RosterEntry` with privileges
-derived, built from ORM objects: right for the window and the command line,
-but seconds of work at 50,000 members for an export that only writes cells.
-This reads the same members (current chapter members, in the same order:
-last name, first name, HQ ID, compared as the database lowers them) as plain
-columns, and derives each one's standing and category with the same rules
-(`standing.international_standing`, `chapter.CategoryIndex`). A test holds
-the two to the same members, facts, standings and categories on both engines.
+An export only writes cells, so it asks the one roster query
+(`services.roster.sql`) for HQ's facts, the chapter join date and the
+standing (judged in SQL by the same rule as `international_standing`) of
+every current member, in the roster's order, and names each member's
+category once per HQ member type (`chapter.CategoryIndex`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from sqlalchemy import func, select
-
-from chapterdesk.data.engine import Database
-from chapterdesk.data.models import ChapterMembership, HqMember
-from chapterdesk.hq_fields import HQ_FIELDS
-from chapterdesk.services.chapter import CategoryIndex, categories_in, settings_row
 from chapterdesk.services.dues.ledger import person_names
-from chapterdesk.standing import Standing, StandingFacts, international_standing
+from chapterdesk.services.roster import reader as roster_reader
+from chapterdesk.services.roster.sql import HQ_FACTS
+from chapterdesk.standing import Standing
+
+if TYPE_CHECKING:
+    from chapterdesk.data.engine import Database
 
 __all__ = ["ExportMember", "members_for_export"]
 
@@ -69,43 +65,28 @@ class ExportMember(NamedTuple):
         )[0]
 
 
-#: HQ's facts, in `ExportMember` order (a test checks they match its fields).
-HQ_FACT_COLUMNS = (HqMember.hq_id, *(getattr(HqMember, name) for name in HQ_FIELDS))
+#: The roster query's columns, in `ExportMember` order (a test checks they match its fields).
+EXPORT_COLUMNS = ("hq_id", *HQ_FACTS, "chapter_joined_on", "standing")
 
 
 def members_for_export(db: Database, as_of: dt.date | None = None) -> list[ExportMember]:
-    """Every current chapter member, sorted as `roster.list_members` sorts them.
+    """Every current chapter member, in the roster's order (last name, first name, HQ ID).
 
     Args:
         as_of: the date standings are derived for (default today).
     """
-    day = as_of or dt.date.today()
-    with db.reading() as session:
-        grace_days = settings_row(session).grace_days
-        index = CategoryIndex(categories_in(session))
-        query = (
-            select(
-                *HQ_FACT_COLUMNS,
-                ChapterMembership.chapter_joined_on,
-                HqMember.in_latest_export,
-            )
-            .join(HqMember, HqMember.hq_id == ChapterMembership.hq_id)
-            .where(ChapterMembership.left_on.is_(None))
-            .order_by(
-                func.lower(HqMember.last_name), func.lower(HqMember.first_name), HqMember.hq_id
-            )
-        )
-        category_of: dict[str, str] = {}
-        members = []
-        for row in session.execute(query):
-            *facts, joined, in_latest = row
-            member_type, paid_through, hq_status = facts[16], facts[18], facts[19]
-            category = category_of.get(member_type)
-            if category is None:
-                found = index.resolve(member_type)
-                category = category_of[member_type] = found.name if found else ""
-            standing = international_standing(
-                StandingFacts(paid_through, hq_status, in_latest), day, grace_days
-            )
-            members.append(ExportMember._make((*facts, joined, standing, category)))
+    with roster_reader.reading(db, as_of) as reader:
+        rows = roster_reader.read(reader, EXPORT_COLUMNS)
+        index = reader.chapter.index
+    standings = {s.value: s for s in Standing}
+    category_of: dict[str, str] = {}
+    members = []
+    make = ExportMember._make
+    for row in rows:
+        member_type = row[16]
+        category = category_of.get(member_type)
+        if category is None:
+            found = index.resolve(member_type)
+            category = category_of[member_type] = found.name if found else ""
+        members.append(make((*row[:-1], standings[row[-1]], category)))
     return members

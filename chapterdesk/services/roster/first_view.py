@@ -9,63 +9,27 @@ scrolling needs, are read next (`roster_keys`), and the worker thread then
 goes on to load SQLAlchemy for everything after. A shared server is read
 through the usual services.
 
-The SQL below mirrors `services.chapter` and `services.roster.query` for this
-one view (no filter, sorted by name); rows are made by the same `roster_row`,
-and tests hold both ways to the same answers.
+No SQL is written here: this is the one roster query (`services.roster.sql`)
+asked for this view (no filter, sorted by name) and run by a `Reader`, the
+standard library's on a file, the same text `services.roster.query` runs for
+every other view; rows are made by the same `roster_row`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-from contextlib import closing
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from chapterdesk.data.engine import Database
-from chapterdesk.data.revision import BUSY_TIMEOUT_S
-from chapterdesk.errors import BadInputError
-from chapterdesk.services.chapter_values import (
-    NO_CHAPTER_YET,
-    Category,
-    CategoryIndex,
-    ChapterInfo,
-    split_hq_types,
-)
-from chapterdesk.services.roster.values import MemberColumns, RosterRow, RowContext, roster_row
+from chapterdesk.services.chapter_values import Category, ChapterInfo
+from chapterdesk.services.roster import reader as roster_reader
+from chapterdesk.services.roster.reader import ROW_COLUMNS, SqliteReader
+from chapterdesk.services.roster.sql import RosterSql
+from chapterdesk.services.roster.values import RosterRow
 
-SETTINGS_SQL = (
-    "SELECT name, currency, year_start_month, year_start_day, grace_days, stale_after_days,"
-    " page_size, officer_name, quorum_percent FROM chapter_settings WHERE id = 1"
-)
-CATEGORIES_SQL = (
-    "SELECT id, code, name, may_vote, may_hold_office, eligible, description, hq_types"
-    " FROM membership_category ORDER BY sort_order, id"
-)
-CURRENT_MEMBERS = (
-    " FROM chapter_membership AS cm JOIN hq_member AS h ON h.hq_id = cm.hq_id"
-    " WHERE cm.left_on IS NULL"
-)
-# roster_query's order for RosterFilter() sorted by "name": by name, then by key.
-BY_NAME = " ORDER BY h.last_name COLLATE NOCASE, h.first_name COLLATE NOCASE, cm.id"
-KEYS_BY_NAME_SQL = "SELECT cm.id" + CURRENT_MEMBERS + BY_NAME
 # Open memberships, without the join: the foreign key on chapter_membership.hq_id (enforced
 # on every connection) means each has its HQ record, and the partial index answers alone.
-COUNT_SQL = "SELECT count(*) FROM chapter_membership WHERE left_on IS NULL"
-# roster_query.ROW_COLUMNS, in MemberColumns' order.
-ROW_COLUMNS_SQL = (
-    "SELECT cm.id, cm.chapter_joined_on, h.hq_id, h.first_name, h.middle_name, h.last_name,"
-    " h.member_type, h.paid_through, h.hq_status, h.in_latest_export, h.email, h.company,"
-    " h.city"
-)
-FIRST_ROWS_SQL = ROW_COLUMNS_SQL + CURRENT_MEMBERS + BY_NAME + " LIMIT ?"
-OFFICES_SQL = (
-    "SELECT t.membership_id, p.name FROM officer_term AS t"
-    " JOIN officer_position AS p ON p.id = t.position_id"
-    " WHERE t.membership_id IN ({keys}) AND t.starts_on <= ?"
-    " AND (t.ends_on IS NULL OR t.ends_on >= ?) ORDER BY p.sort_order, t.id"
-)
+COUNT_SQL = RosterSql("SELECT count(*) FROM chapter_membership WHERE left_on IS NULL")
 
 
 @dataclass(frozen=True)
@@ -78,70 +42,14 @@ class RosterStart:
     first_page: list[RosterRow]
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    connection = sqlite3.connect(
-        f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None
-    )
-    connection.execute("BEGIN")  # one snapshot for every read below
-    return connection
-
-
-def _date(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text is not None else None
-
-
-def _info(connection: sqlite3.Connection) -> ChapterInfo:
-    row = connection.execute(SETTINGS_SQL).fetchone()
-    if row is None:
-        raise BadInputError(NO_CHAPTER_YET)
-    return ChapterInfo(*row)
-
-
-def _categories(connection: sqlite3.Connection) -> list[Category]:
-    return [
-        Category(
-            i, code, name, bool(vote), bool(office), bool(eligible), text, split_hq_types(types)
-        )
-        for i, code, name, vote, office, eligible, text, types in connection.execute(
-            CATEGORIES_SQL
-        )
-    ]
-
-
-def _rows(
-    connection: sqlite3.Connection, found: list[Any], context: RowContext
-) -> list[RosterRow]:
-    keys = [r[0] for r in found]
-    offices: dict[int, list[str]] = {}
-    if keys:
-        day = context.day.isoformat()
-        sql = OFFICES_SQL.format(keys=",".join("?" * len(keys)))
-        for membership_id, position in connection.execute(sql, (*keys, day, day)):
-            offices.setdefault(membership_id, []).append(position)
-    rows = []
-    for r in found:
-        joined = _date(r[1])
-        assert joined is not None, "chapter_joined_on is NOT NULL"
-        columns = MemberColumns(
-            r[0], joined, r[2], r[3], r[4], r[5], r[6], _date(r[7]), r[8], bool(r[9]),
-            r[10], r[11], r[12],
-        )
-        rows.append(roster_row(columns, context, tuple(offices.get(r[0], ()))))
-    return rows
-
-
 def chapter_info(db: Database) -> ChapterInfo:
     """The chapter's settings (as `services.chapter.chapter_info`, without SQLAlchemy on SQLite).
 
     Raises:
         BadInputError: the database has no chapter yet.
     """
-    if db.location.path is None:
-        from chapterdesk.services import chapter
-
-        return chapter.chapter_info(db)
-    with closing(_connect(db.location.path)) as connection:
-        return _info(connection)
+    with roster_reader.reading(db) as reader:
+        return reader.chapter.info
 
 
 def roster_start(db: Database, page_size: int, today: dt.date | None = None) -> RosterStart:
@@ -150,37 +58,19 @@ def roster_start(db: Database, page_size: int, today: dt.date | None = None) -> 
     Raises:
         BadInputError: the database has no chapter yet.
     """
-    day = today or dt.date.today()
-    if db.location.path is None:
-        return _start_through_the_services(db, page_size, day)
-    with closing(_connect(db.location.path)) as connection:
-        info = _info(connection)
-        categories = _categories(connection)
-        total = int(connection.execute(COUNT_SQL).fetchone()[0])
-        found = connection.execute(FIRST_ROWS_SQL, (page_size,)).fetchall()
-        context = RowContext(day, info.grace_days, CategoryIndex(categories))
-        first = _rows(connection, found, context)
-    return RosterStart(info, categories, total, first)
+    with roster_reader.reading(db, today) as reader:
+        chapter = reader.chapter
+        if isinstance(reader, SqliteReader):
+            total = int(reader.run(COUNT_SQL)[0][0])
+        else:
+            counted = roster_reader.statement(reader, ["membership_id"], sort=None)
+            total = len(reader.run(counted))
+        opening = roster_reader.statement(reader, ROW_COLUMNS, limit=page_size)
+        first = roster_reader.table_rows(reader, reader.run(opening))
+    return RosterStart(chapter.info, chapter.categories, total, first)
 
 
 def roster_keys(db: Database) -> list[int]:
     """Every current member's key, in the order the roster first opens in (by name)."""
-    if db.location.path is None:
-        from chapterdesk.services.roster import query as roster_query
-
-        return roster_query.ordered_ids(db, roster_query.RosterFilter(), "name")
-    with closing(_connect(db.location.path)) as connection:
-        return [key for (key,) in connection.execute(KEYS_BY_NAME_SQL).fetchall()]
-
-
-def _start_through_the_services(db: Database, page_size: int, day: dt.date) -> RosterStart:
-    from chapterdesk.services import chapter
-    from chapterdesk.services.roster import query as roster_query
-
-    wanted = roster_query.RosterFilter()
-    return RosterStart(
-        chapter.chapter_info(db),
-        chapter.list_categories(db),
-        roster_query.count(db, wanted, as_of=day),
-        roster_query.page(db, wanted, "name", 0, page_size, as_of=day),
-    )
+    with roster_reader.reading(db) as reader:
+        return [key for (key,) in reader.run(roster_reader.statement(reader, ["membership_id"]))]

@@ -10,18 +10,18 @@ opens a new one with a new join date, so history is kept.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from chapterdesk import names, policy
+from chapterdesk import policy
 from chapterdesk.data.engine import Database
 from chapterdesk.data.models import (
     ChapterMembership,
     HqMember,
-    OfficerPosition,
     OfficerTerm,
     utcnow,
 )
@@ -35,135 +35,31 @@ from chapterdesk.services.chapter import (
     settings_row,
 )
 from chapterdesk.services.door import change
+from chapterdesk.services.roster import listing
+from chapterdesk.services.roster import reader as roster_reader
+from chapterdesk.services.roster import sql as roster_sql
+from chapterdesk.services.roster.detail import member_detail
+from chapterdesk.services.roster.entries import (
+    RECORD_FIELDS,
+    EntryContext,
+    HqRecord,
+    MemberDetail,
+    Membership,
+    RosterEntry,
+    TermView,
+    privileges_for,
+)
 from chapterdesk.standing import (
-    ENDED_STATUSES,
     Standing,
-    StandingFacts,
-    international_standing,
 )
 from chapterdesk.values import normalise_hq_id
 
 JOB_LOSS_ALLOWANCE_DAYS = policy.JOB_LOSS_ALLOWANCE_DAYS
 
 
-@dataclass(frozen=True)
-class HqRecord:
-    """The international facts HQ holds about one member ID."""
-
-    hq_id: str
-    prefix: str
-    first_name: str
-    middle_name: str
-    last_name: str
-    suffix: str
-    company: str
-    title: str
-    email: str
-    phone: str
-    address1: str
-    address2: str
-    city: str
-    state: str
-    postal_code: str
-    country: str
-    member_type: str
-    join_date: dt.date | None
-    paid_through: dt.date | None
-    hq_status: str
-    chapters: str
-    in_latest_export: bool
-
-    @property
-    def display_name(self) -> str:
-        """First, middle and last name with any suffix ("Andrew J. Adams, Jr.")."""
-        return names.display_name(self.first_name, self.middle_name, self.last_name, self.suffix)
-
-    @property
-    def sort_name(self) -> str:
-        """Last name first, as rosters are sorted ("Adams, Andrew J.")."""
-        return names.sort_name(self.first_name, self.middle_name, self.last_name)
-
-    @property
-    def address_name(self) -> str:
-        """The name on an envelope, a label or a letter, with any prefix."""
-        return names.address_name(
-            self.prefix, self.first_name, self.middle_name, self.last_name, self.suffix
-        )
-
-    @property
-    def facts(self) -> StandingFacts:
-        """What standing depends on."""
-        return StandingFacts(self.paid_through, self.hq_status, self.in_latest_export)
-
-
-#: `HqRecord`'s fields: the HQ field list and whether the latest export listed the member.
-RECORD_FIELDS: tuple[str, ...] = ("hq_id", *HQ_FIELDS, "in_latest_export")
-
-
 def hq_record(row: HqMember) -> HqRecord:
     """A plain copy of an HQ row."""
     return HqRecord(**{name: getattr(row, name) for name in RECORD_FIELDS})
-
-
-@dataclass(frozen=True)
-class Membership:
-    """One spell of chapter membership."""
-
-    id: int
-    hq_id: str
-    chapter_joined_on: dt.date
-    left_on: dt.date | None
-    leave_reason: str
-    notes: str
-    employment_ended_on: dt.date | None
-
-
-@dataclass(frozen=True)
-class RosterEntry:
-    """A current chapter member with HQ facts, category, standing and privileges."""
-
-    membership: Membership
-    hq: HqRecord
-    category: Category | None
-    standing: Standing
-    privileges: Privileges
-
-    @property
-    def hq_id(self) -> str:
-        """The member's HQ ID."""
-        return self.hq.hq_id
-
-
-@dataclass(frozen=True)
-class TermView:
-    """An officer term as shown beside a member or in the officer list."""
-
-    id: int
-    position: str
-    hq_id: str
-    name: str
-    starts_on: dt.date
-    ends_on: dt.date | None
-    #: None while the holder may hold office; else why not (a sitting officer who
-    #: lapsed, say), so every list of officers can flag them.
-    ineligible: str | None = None
-
-    @property
-    def eligible(self) -> bool:
-        """Whether the holder may hold the office (as of the day the term was read for)."""
-        return self.ineligible is None
-
-
-@dataclass(frozen=True)
-class MemberDetail:
-    """Everything the chapter knows about one HQ ID: HQ facts, memberships, terms."""
-
-    hq: HqRecord
-    category: Category | None
-    standing: Standing
-    current: RosterEntry | None
-    history: tuple[Membership, ...]
-    terms: tuple[TermView, ...] = field(default_factory=tuple)
 
 
 def membership_view(row: ChapterMembership) -> Membership:
@@ -179,116 +75,59 @@ def membership_view(row: ChapterMembership) -> Membership:
     )
 
 
-def privileges_for(
-    category: Category | None,
-    standing: Standing,
-    membership: Membership,
-    as_of: dt.date,
-    member_type: str = "",
-) -> Privileges:
-    """Voting and office rights of a current member on a day (decided by `chapterdesk.policy`)."""
-    return policy.privileges(
-        policy.MemberFacts(category, standing, membership.employment_ended_on, member_type), as_of
-    )
-
-
-class RosterContext:
+class RosterContext(EntryContext):
     """What deriving standings needs, read once per unit of work."""
 
     def __init__(self, session: Session, as_of: dt.date) -> None:
         settings = settings_row(session)
+        super().__init__(
+            as_of, settings.grace_days, settings.name, CategoryIndex(categories_in(session))
+        )
         self.session = session
-        self.as_of = as_of
-        self.grace_days = settings.grace_days
-        self.chapter_name = settings.name
-        self.categories = CategoryIndex(categories_in(session))
 
-    def standing(self, hq: HqRecord | None) -> Standing:
-        """The standing of an HQ record (None: never in HQ data)."""
-        return international_standing(hq.facts if hq else None, self.as_of, self.grace_days)
-
-    def term_ineligibility(
-        self, hq: HqRecord, membership: Membership, starts_on: dt.date, ends_on: dt.date | None
-    ) -> str | None:
-        """Why the holder of a term in force on this day may no longer hold office (None: they may).
-
-        Terms not in force on the day are not judged (None).
-        """
-        day = self.as_of
-        if starts_on > day or (ends_on is not None and ends_on < day):
-            return None
-        if membership.left_on is not None and membership.left_on < day:
-            return f"left the chapter on {membership.left_on.isoformat()}"
-        return policy.office_refusal(
-            policy.MemberFacts(
-                self.categories.resolve(hq.member_type),
-                self.standing(hq),
-                membership.employment_ended_on,
-                hq.member_type,
-            ),
-            day,
-        )
-
-    def entry(self, membership: Membership, hq: HqRecord) -> RosterEntry:
-        """A roster entry with its standing and privileges derived."""
-        category = self.categories.resolve(hq.member_type)
-        standing = self.standing(hq)
-        return RosterEntry(
-            membership,
-            hq,
-            category,
-            standing,
-            privileges_for(category, standing, membership, self.as_of, hq.member_type),
-        )
+    @staticmethod
+    def of(chapter: roster_reader.Chapter) -> EntryContext:
+        """The context of a roster read (its day, grace and categories; no session)."""
+        return EntryContext(chapter.day, chapter.grace_days, chapter.info.name, chapter.index)
 
 
-def standing_sql(as_of: dt.date, grace_days: int) -> ColumnElement[str]:
-    """The same rule as `international_standing`, as a SQL expression over `hq_member`.
+#: The roster query's columns a `RosterEntry` is made from: its membership, then HQ's facts.
+#: The standing, judged in SQL by the same rule as `international_standing`, comes last.
+ENTRY_COLUMNS = (
+    "membership_id", "hq_id", "chapter_joined_on", "left_on", "leave_reason", "notes",
+    "employment_ended_on", *RECORD_FIELDS, "standing",
+)
+_MEMBERSHIP = len(tuple(Membership.__dataclass_fields__))
 
-    Used to filter and count in the database (a 50,000-member roster is never
-    pulled into Python to count it). A test keeps the two in agreement.
+
+def entries_from(ctx: EntryContext, rows: Iterable[Sequence[Any]]) -> list[RosterEntry]:
+    """Roster entries from raw roster-query rows of `ENTRY_COLUMNS`, category and rights derived.
+
+    Category and privileges depend on a few facts shared by many members, so
+    each is derived once per distinct combination, not once per member.
     """
-    status = func.replace(
-        func.replace(func.replace(func.lower(HqMember.hq_status), " ", ""), "-", ""), "_", ""
-    )
-    grace_cutoff = as_of - dt.timedelta(days=grace_days)
-    return case(
-        (HqMember.in_latest_export.is_(False), literal(Standing.NOT_IN_HQ.value)),
-        (status.in_(sorted(ENDED_STATUSES)), literal(Standing.LAPSED.value)),
-        (
-            HqMember.paid_through.is_(None),
-            case(
-                (status == "grace", literal(Standing.GRACE.value)),
-                (status.in_(["active", "current", ""]), literal(Standing.GOOD.value)),
-                else_=literal(Standing.LAPSED.value),
-            ),
-        ),
-        (HqMember.paid_through >= as_of, literal(Standing.GOOD.value)),
-        (HqMember.paid_through >= grace_cutoff, literal(Standing.GRACE.value)),
-        else_=literal(Standing.LAPSED.value),
-    )
-
-
-def current_roster_query() -> Select[ChapterMembership, HqMember]:
-    """Open memberships joined to their HQ records."""
-    return (
-        select(ChapterMembership, HqMember)
-        .join(HqMember, HqMember.hq_id == ChapterMembership.hq_id)
-        .where(ChapterMembership.left_on.is_(None))
-    )
-
-
-def search_clause(text: str) -> ColumnElement[bool]:
-    """Match a search text against name, HQ ID, e-mail and employer (case-insensitive)."""
-    needle = f"%{text.strip().lower()}%"
-    full_name = func.lower(HqMember.first_name + " " + HqMember.last_name)
-    return or_(
-        full_name.like(needle),
-        func.lower(HqMember.last_name).like(needle),
-        HqMember.hq_id.like(f"{text.strip()}%"),
-        func.lower(HqMember.email).like(needle),
-        func.lower(HqMember.company).like(needle),
-    )
+    decode = roster_sql.decoder(ENTRY_COLUMNS)
+    standings = {s.value: s for s in Standing}
+    categories: dict[str, Category | None] = {}
+    rights: dict[tuple[str, Standing, dt.date | None], Privileges] = {}
+    day = ctx.as_of
+    entries = []
+    for raw in rows:
+        row = decode(raw)
+        membership = Membership(*row[:_MEMBERSHIP])
+        hq = HqRecord(*row[_MEMBERSHIP:-1])
+        member_type = hq.member_type
+        if member_type in categories:
+            category = categories[member_type]
+        else:
+            category = categories[member_type] = ctx.categories.resolve(member_type)
+        standing = standings[row[-1]]
+        key = (member_type, standing, membership.employment_ended_on)
+        allowed = rights.get(key)
+        if allowed is None:
+            allowed = rights[key] = privileges_for(category, standing, membership, day, member_type)
+        entries.append(RosterEntry(membership, hq, category, standing, allowed))
+    return entries
 
 
 def list_members(
@@ -299,61 +138,32 @@ def list_members(
     search: str | None = None,
     as_of: dt.date | None = None,
 ) -> list[RosterEntry]:
-    """The current chapter roster, sorted by last name, optionally filtered.
+    """The current chapter roster, sorted by last name, optionally filtered (the roster query).
 
     Args:
         standing: only members of this standing.
         category: only members whose category has this code or name.
-        search: text matched against name, HQ ID, e-mail and employer.
+        search: the roster search (name, HQ ID, e-mail, employer; see `roster.sql`).
         as_of: the date standings are derived for (default today).
     Raises:
         BadInputError: the category names no category of this chapter.
     """
-    day = as_of or dt.date.today()
-    with db.reading() as session:
-        ctx = RosterContext(session, day)
-        query = current_roster_query()
-        if standing is not None:
-            query = query.where(standing_sql(day, ctx.grace_days) == standing.value)
-        if search:
-            query = query.where(search_clause(search))
-        wanted: Category | None = None
-        if category is not None:
-            wanted = ctx.categories.resolve(category)
-            if wanted is None:
-                names = ", ".join(c.name for c in categories_in(session))
-                raise BadInputError(
-                    f"No category is called {category!r}; the categories are {names}."
-                )
-        query = query.order_by(
-            func.lower(HqMember.last_name), func.lower(HqMember.first_name), HqMember.hq_id
-        )
-        entries = []
-        for membership_row, hq_row in session.execute(query):
-            entry = ctx.entry(membership_view(membership_row), hq_record(hq_row))
-            if wanted is not None and (entry.category is None or entry.category.id != wanted.id):
-                continue
-            entries.append(entry)
-        return entries
+    with roster_reader.reading(db, as_of) as reader:
+        wanted = listing.roster_filter(reader.chapter, standing, category, search)
+        found = reader.run(roster_reader.statement(reader, ENTRY_COLUMNS, wanted))
+        return entries_from(RosterContext.of(reader.chapter), found)
 
 
 def standing_counts(db: Database, as_of: dt.date | None = None) -> dict[Standing, int]:
     """How many current chapter members are in each standing (counted in SQL)."""
-    day = as_of or dt.date.today()
-    with db.reading() as session:
-        grace_days = settings_row(session).grace_days
-        expr = standing_sql(day, grace_days)
-        query = (
-            select(expr, func.count())
-            .select_from(ChapterMembership)
-            .join(HqMember, HqMember.hq_id == ChapterMembership.hq_id)
-            .where(ChapterMembership.left_on.is_(None))
-            .group_by(expr)
-        )
-        counts = {s: 0 for s in Standing}
-        for value, count in session.execute(query):
-            counts[Standing(value)] = count
-        return counts
+    with roster_reader.reading(db, as_of) as reader:
+        found = reader.run(roster_sql.tally(
+            roster_reader.statement(reader, ["standing"], sort=None), ["standing"]
+        ))
+    counts = {s: 0 for s in Standing}
+    for value, count in found:
+        counts[Standing(value)] = count
+    return counts
 
 
 def lookup_hq(db: Database, hq_id: str, as_of: dt.date | None = None) -> tuple[HqRecord, Standing]:
@@ -521,58 +331,6 @@ def record_employment_end(db: Database, hq_id: str, last_day_worked: dt.date | N
         return membership_view(membership)
 
 
-def member_detail(db: Database, hq_id: str, as_of: dt.date | None = None) -> MemberDetail:
-    """HQ facts, standing, current membership, membership history and officer terms of one ID.
-
-    Raises:
-        NotFoundError: neither HQ data nor the chapter knows the ID.
-    """
-    clean = normalise_hq_id(hq_id)
-    day = as_of or dt.date.today()
-    with db.reading() as session:
-        ctx = RosterContext(session, day)
-        row = session.get(HqMember, clean)
-        if row is None:
-            raise NotFoundError(f"HQ member ID {clean} is not known to this chapter or HQ data.")
-        record = hq_record(row)
-        history = tuple(
-            membership_view(m)
-            for m in session.scalars(
-                select(ChapterMembership)
-                .where(ChapterMembership.hq_id == clean)
-                .order_by(ChapterMembership.chapter_joined_on, ChapterMembership.id)
-            )
-        )
-        current = next((m for m in history if m.left_on is None), None)
-        spells = {m.id: m for m in history}
-        terms = tuple(
-            TermView(
-                t.id,
-                pos.name,
-                clean,
-                record.display_name,
-                t.starts_on,
-                t.ends_on,
-                ctx.term_ineligibility(record, spells[t.membership_id], t.starts_on, t.ends_on),
-            )
-            for t, pos in session.execute(
-                select(OfficerTerm, OfficerPosition)
-                .join(OfficerPosition, OfficerPosition.id == OfficerTerm.position_id)
-                .join(ChapterMembership, ChapterMembership.id == OfficerTerm.membership_id)
-                .where(ChapterMembership.hq_id == clean)
-                .order_by(OfficerTerm.starts_on)
-            )
-        )
-        return MemberDetail(
-            hq=record,
-            category=ctx.categories.resolve(record.member_type),
-            standing=ctx.standing(record),
-            current=ctx.entry(current, record) if current else None,
-            history=history,
-            terms=terms,
-        )
-
-
 def is_current_member(session: Session, hq_id: str) -> bool:
     """Whether the ID has an open chapter membership (inside a unit of work)."""
     return _open_membership(session, hq_id) is not None
@@ -722,21 +480,27 @@ def reopen_membership(db: Database, membership_id: int, as_of: dt.date | None = 
 
 
 __all__ = [
+    "ENTRY_COLUMNS",
+    "HQ_FIELDS",
+    "RECORD_FIELDS",
+    "EntryContext",
     "HqRecord",
     "MemberDetail",
     "Membership",
     "Privileges",
+    "RosterContext",
     "RosterEntry",
     "TermView",
     "add_member",
+    "entries_from",
     "is_current_member",
     "leave_chapter",
     "list_members",
     "lookup_hq",
     "member_detail",
+    "privileges_for",
     "remove_membership_added_in_error",
     "reopen_membership",
     "standing_counts",
-    "standing_sql",
     "update_chapter_facts",
 ]

@@ -1,13 +1,13 @@
-"""The roster as a big table reads it: filtered and sorted in SQL, fetched a page at a time.
+"""The roster as a big table and its callers read it: filtered and sorted in SQL, by page.
 
-A 50,000-member roster is never pulled into Python whole. A table asks for
-the ordered member keys of the current filter (one narrow query), keeps them,
-and fetches the rows it paints by key, 200 at a time; `count` and `page` serve
-callers that want LIMIT/OFFSET pages instead (exports, scripts). Search and
-sort follow the same rules everywhere: search matches name, HQ ID, e-mail and
-employer, case-insensitively; standing is the SQL form of
-`chapterdesk.standing.international_standing`, so filters agree with what the
-detail panel shows.
+The statement is defined once (`services.roster.sql`) and run by a `Reader`
+(`services.roster.reader`): on an SQLite file through the standard library,
+on a server, or inside a unit of work, through SQLAlchemy (`SessionReader`,
+here). A table asks for the ordered member keys of its filter
+(`ordered_ids`, one narrow query), keeps them, and fetches the rows it paints
+by key (`rows_for`, 200 at a time); `count` and `page` serve callers that
+want LIMIT/OFFSET pages instead. Plain tuples and values come back, never
+ORM objects.
 """
 
 from __future__ import annotations
@@ -16,156 +16,73 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, exists, func, literal, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from chapterdesk.data.engine import Database
-from chapterdesk.data.ledger_models import LedgerEntry
-from chapterdesk.data.models import ChapterMembership, HqMember, OfficerPosition, OfficerTerm
-from chapterdesk.errors import BadInputError
 from chapterdesk.services.chapter import categories_in, settings_row
-from chapterdesk.services.chapter_values import CategoryIndex
-from chapterdesk.services.roster.members import standing_sql
+from chapterdesk.services.chapter_values import CategoryIndex, ChapterInfo
+from chapterdesk.services.roster import reader as roster_reader
+from chapterdesk.services.roster import sql as roster_sql
+from chapterdesk.services.roster.reader import MOST_PARAMETERS, ROW_COLUMNS, Chapter, statement
+from chapterdesk.services.roster.reader import table_rows as table_rows
+from chapterdesk.services.roster.sql import SORT_KEYS as SORT_KEYS
+from chapterdesk.services.roster.sql import RosterSql
 
-# Re-exported: the plain values live in roster_values (importable without SQLAlchemy).
-from chapterdesk.services.roster.values import MemberColumns, RowContext, roster_row
+# Re-exported: the plain values live in roster.values (importable without SQLAlchemy).
 from chapterdesk.services.roster.values import RosterFilter as RosterFilter
 from chapterdesk.services.roster.values import RosterRow as RosterRow
 
-SORT_KEYS = (
-    "name", "hq_id", "category", "standing", "paid_through", "joined", "email", "company", "city",
-)
+__all__ = [
+    "ROW_COLUMNS", "SORT_KEYS", "RosterFilter", "RosterRow", "SessionReader", "count",
+    "matching_ids", "ordered_ids", "page", "read", "rows_for", "table_rows",
+]
 
 
-def _ci(session: Session, column: Any) -> Any:
-    """A column compared and sorted without regard to case, the fast way for each database."""
-    if session.get_bind().dialect.name == "sqlite":
-        return column.collate("NOCASE")
-    return func.lower(column)
+class SessionReader:
+    """A roster read through an SQLAlchemy session (a server, or inside a unit of work)."""
 
-
-def _contains(session: Session, column: Any, needle: str) -> Any:
-    """Case-insensitive substring match (SQLite's LIKE already ignores ASCII case)."""
-    if session.get_bind().dialect.name == "sqlite":
-        return column.like(needle, escape="\\")
-    return column.ilike(needle, escape="\\")
-
-
-def _search(session: Session, text: str) -> ColumnElement[bool]:
-    words = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    needle = f"%{words}%"
-    full_name = HqMember.first_name + " " + HqMember.last_name
-    return or_(
-        _contains(session, full_name, needle),
-        HqMember.hq_id.like(f"{words}%", escape="\\"),
-        _contains(session, HqMember.email, needle),
-        _contains(session, HqMember.company, needle),
-    )
-
-
-def _in_office(day: dt.date) -> ColumnElement[bool]:
-    return exists().where(
-        OfficerTerm.membership_id == ChapterMembership.id,
-        OfficerTerm.starts_on <= day,
-        or_(OfficerTerm.ends_on.is_(None), OfficerTerm.ends_on >= day),
-    )
-
-
-def _category_types(session: Session, index: CategoryIndex) -> dict[str, tuple[str, int]]:
-    """Every HQ member type in the data, mapped to (category name, display order)."""
-    order = {c.id: n for n, c in enumerate(categories_in(session))}
-    found: dict[str, tuple[str, int]] = {}
-    for member_type in session.scalars(select(HqMember.member_type).distinct()):
-        category = index.resolve(member_type)
-        if category is not None:
-            found[member_type] = (category.name, order[category.id])
-    return found
-
-
-def _filtered(
-    session: Session, columns: Sequence[Any], wanted: RosterFilter, day: dt.date
-) -> Select[Any]:
-    settings = settings_row(session)
-    query = (
-        select(*columns)
-        .select_from(ChapterMembership)
-        .join(HqMember, HqMember.hq_id == ChapterMembership.hq_id)
-        .where(ChapterMembership.left_on.is_(None))
-    )
-    if wanted.search.strip():
-        query = query.where(_search(session, wanted.search))
-    if wanted.standings:
-        expr = standing_sql(day, settings.grace_days)
-        query = query.where(expr.in_(sorted(s.value for s in wanted.standings)))
-    if wanted.category_id is not None:
+    def __init__(self, session: Session, day: dt.date | None = None) -> None:
+        self.session = session
+        row = settings_row(session)
         categories = categories_in(session)
-        if not any(c.id == wanted.category_id for c in categories):
-            raise BadInputError("That membership category no longer exists; choose another.")
-        index = CategoryIndex(categories)
-        types = [
-            t for t in session.scalars(select(HqMember.member_type).distinct())
-            if (c := index.resolve(t)) is not None and c.id == wanted.category_id
-        ]
-        query = query.where(HqMember.member_type.in_(types))
-    if wanted.officer is not None:
-        query = query.where(_in_office(day) if wanted.officer else ~_in_office(day))
-    if wanted.owing is not None:
-        owing = ChapterMembership.hq_id.in_(_owing_hq_ids())
-        query = query.where(owing if wanted.owing else ~owing)
-    return query
+        info = ChapterInfo(
+            row.name, row.currency, row.year_start_month, row.year_start_day, row.grace_days,
+            row.stale_after_days, row.page_size, row.officer_name, row.quorum_percent,
+        )
+        self.chapter = Chapter(
+            session.get_bind().dialect.name,
+            day or dt.date.today(),
+            info,
+            categories,
+            CategoryIndex(categories),
+        )
+
+    def run(self, statement: RosterSql) -> list[Any]:
+        """The raw rows of one roster statement, run in the session's transaction."""
+        connection = self.session.connection()
+        if connection.dialect.name == roster_sql.SQLITE:
+            driver = connection.connection.driver_connection
+            roster_sql.register_fold(driver)  # type: ignore[arg-type]
+        return list(connection.execute(text(statement.sql), statement.params).fetchall())
 
 
-def _owing_hq_ids() -> Select[Any]:
-    """HQ IDs whose dues balance is owed, summed in SQL as `services.dues.balances` sums it.
+def read(
+    db: Database,
+    columns: Sequence[str],
+    wanted: RosterFilter | None = None,
+    *,
+    sort: str | None = "name",
+    descending: bool = False,
+    as_of: dt.date | None = None,
+) -> list[tuple[Any, ...]]:
+    """The named columns of every current member the filter shows, in order (`reader.read`).
 
-    A member's balance is the sum of their live (unreversed) entries: charges
-    count up; payments, credits and waivers down; a reversal and the entry it
-    reverses cancel, so both are left out. A positive balance is an amount owed
-    (outstanding is then positive and there is no credit).
+    Raises:
+        BadInputError: an unknown sort key or a category that no longer exists.
     """
-    reversal = aliased(LedgerEntry)
-    reversed_already = exists().where(reversal.reverses_id == LedgerEntry.id)
-    signed = case(
-        (LedgerEntry.kind == "charge", LedgerEntry.amount_cents), else_=-LedgerEntry.amount_cents
-    )
-    return (
-        select(LedgerEntry.hq_id)
-        .where(LedgerEntry.kind != "reversal", ~reversed_already)
-        .group_by(LedgerEntry.hq_id)
-        .having(func.sum(signed) > 0)
-    )
-
-
-def _order(
-    session: Session, sort: str, descending: bool, day: dt.date
-) -> list[Any]:
-    if sort not in SORT_KEYS:
-        raise BadInputError(f"The roster cannot be sorted by {sort!r}; use one of {SORT_KEYS}.")
-    name = [_ci(session, HqMember.last_name), _ci(session, HqMember.first_name)]
-    keys: list[Any]
-    if sort == "name":
-        keys = list(name)
-    elif sort == "hq_id":
-        keys = [func.length(HqMember.hq_id), HqMember.hq_id]
-    elif sort == "category":
-        types = _category_types(session, CategoryIndex(categories_in(session)))
-        rank = case(
-            *((HqMember.member_type == t, literal(n)) for t, (_c, n) in types.items()),
-            else_=literal(len(types) + 1000),
-        ) if types else literal(0)
-        keys = [rank, *name]
-    elif sort == "standing":
-        keys = [standing_sql(day, settings_row(session).grace_days), *name]
-    elif sort == "paid_through":
-        keys = [HqMember.paid_through, *name]
-    elif sort == "joined":
-        keys = [ChapterMembership.chapter_joined_on, *name]
-    else:
-        column = {"email": HqMember.email, "company": HqMember.company, "city": HqMember.city}
-        keys = [_ci(session, column[sort]), *name]
-    ordered = [k.desc() if descending else k.asc() for k in keys]
-    tiebreak = ChapterMembership.id.desc() if descending else ChapterMembership.id.asc()
-    return [*ordered, tiebreak]
+    with roster_reader.reading(db, as_of) as reader:
+        return roster_reader.read(reader, columns, wanted, sort=sort, descending=descending)
 
 
 def ordered_ids(
@@ -177,12 +94,11 @@ def ordered_ids(
     Raises:
         BadInputError: an unknown sort key or a category that no longer exists.
     """
-    day = as_of or dt.date.today()
-    with db.reading() as session:
-        query = _filtered(session, [ChapterMembership.id], wanted, day)
-        query = query.order_by(*_order(session, sort, descending, day))
-        # fetchall in one go: iterating a result fetches row by row, 4× slower at 50,000.
-        return list(session.connection().execute(query).scalars().all())
+    with roster_reader.reading(db, as_of) as reader:
+        found = reader.run(
+            statement(reader, ["membership_id"], wanted, sort=sort, descending=descending)
+        )
+    return [r[0] for r in found]
 
 
 def matching_ids(
@@ -191,80 +107,31 @@ def matching_ids(
 ) -> set[int]:
     """The membership keys the filter shows, unordered (cheaper than `ordered_ids`).
 
-    A table that already holds the ordered keys of the unsearched filter keeps
-    those in its order that match a search typed into it.
-
     Args:
         within: only look among these keys (the matches of the text typed so far,
             when the officer keeps typing: a longer search can only match fewer).
     """
-    day = as_of or dt.date.today()
-    with db.reading() as session:
-        query = _filtered(session, [ChapterMembership.id], wanted, day)
-        if within is not None:
-            query = query.where(ChapterMembership.id.in_(sorted(within)))
-        return set(session.connection().execute(query).scalars().all())
+    few = within is not None and len(within) <= MOST_PARAMETERS
+    keys = sorted(within) if few and within is not None else None
+    with roster_reader.reading(db, as_of) as reader:
+        found = reader.run(statement(reader, ["membership_id"], wanted, sort=None, ids=keys))
+    matched = {r[0] for r in found}
+    return matched if within is None or few else matched & within
 
 
 def count(db: Database, wanted: RosterFilter, as_of: dt.date | None = None) -> int:
     """How many current members the filter shows."""
-    day = as_of or dt.date.today()
-    with db.reading() as session:
-        inner = _filtered(session, [ChapterMembership.id], wanted, day).subquery()
-        return int(session.scalar(select(func.count()).select_from(inner)) or 0)
-
-
-# In the order of `MemberColumns`, which each result row is turned into.
-ROW_COLUMNS = (
-    ChapterMembership.id,
-    ChapterMembership.chapter_joined_on,
-    HqMember.hq_id,
-    HqMember.first_name,
-    HqMember.middle_name,
-    HqMember.last_name,
-    HqMember.member_type,
-    HqMember.paid_through,
-    HqMember.hq_status,
-    HqMember.in_latest_export,
-    HqMember.email,
-    HqMember.company,
-    HqMember.city,
-)
-
-
-def _rows(session: Session, query: Any, day: dt.date) -> list[RosterRow]:
-    settings = settings_row(session)
-    context = RowContext(day, settings.grace_days, CategoryIndex(categories_in(session)))
-    found = session.connection().execute(query).all()
-    ids = [row.id for row in found]
-    offices: dict[int, list[str]] = {}
-    if ids:
-        for membership_id, position in session.execute(
-            select(OfficerTerm.membership_id, OfficerPosition.name)
-            .join(OfficerPosition, OfficerPosition.id == OfficerTerm.position_id)
-            .where(
-                OfficerTerm.membership_id.in_(ids),
-                OfficerTerm.starts_on <= day,
-                or_(OfficerTerm.ends_on.is_(None), OfficerTerm.ends_on >= day),
-            )
-            .order_by(OfficerPosition.sort_order, OfficerTerm.id)
-        ):
-            offices.setdefault(membership_id, []).append(position)
-    return [
-        roster_row(MemberColumns(*h), context, tuple(offices.get(h.id, ()))) for h in found
-    ]
+    with roster_reader.reading(db, as_of) as reader:
+        inner = statement(reader, ["membership_id"], wanted, sort=None)
+        counted = RosterSql(f"SELECT count(*) FROM ({inner.sql}) AS shown", inner.params)
+        return int(reader.run(counted)[0][0])
 
 
 def rows_for(db: Database, ids: Sequence[int], as_of: dt.date | None = None) -> list[RosterRow]:
     """The roster rows of the given membership keys, in the order given (unknown keys skipped)."""
-    day = as_of or dt.date.today()
-    with db.reading() as session:
-        query = (
-            select(*ROW_COLUMNS)
-            .join(HqMember, HqMember.hq_id == ChapterMembership.hq_id)
-            .where(ChapterMembership.id.in_(list(ids)))
-        )
-        by_id = {r.membership_id: r for r in _rows(session, query, day)}
+    with roster_reader.reading(db, as_of) as reader:
+        found = roster_reader.rows_by_key(reader, ROW_COLUMNS, list(ids))
+        by_id = {r.membership_id: r for r in table_rows(reader, found)}
     return [by_id[i] for i in ids if i in by_id]
 
 
@@ -273,12 +140,9 @@ def page(
     *, descending: bool = False, as_of: dt.date | None = None,
 ) -> list[RosterRow]:
     """One LIMIT/OFFSET page of the filtered, sorted roster (for exports and scripts)."""
-    day = as_of or dt.date.today()
-    with db.reading() as session:
-        query = (
-            _filtered(session, ROW_COLUMNS, wanted, day)
-            .order_by(*_order(session, sort, descending, day))
-            .offset(max(offset, 0))
-            .limit(max(limit, 0))
-        )
-        return _rows(session, query, day)
+    with roster_reader.reading(db, as_of) as reader:
+        found = reader.run(statement(
+            reader, ROW_COLUMNS, wanted, sort=sort, descending=descending,
+            limit=limit, offset=offset,
+        ))
+        return table_rows(reader, found)
