@@ -31,8 +31,9 @@ from pathlib import Path
 
 from reportlab.pdfgen.canvas import Canvas
 
+from chapterdesk.money import format_money as money
 from chapterdesk.reports.pdfdoc import PAGE_SIZES, ReportDocument
-from chapterdesk.reports.styles import BODY_FONT, BOLD_FONT, money, register_fonts
+from chapterdesk.reports.styles import BODY_FONT, BOLD_FONT, register_fonts
 
 HEADER = ["HQ ID", "Name", "Category", "Joined", "Paid through", "Balance"]
 WIDTHS = [60.0, 170.0, 80.0, 70.0, 70.0, 75.0]

@@ -41,6 +41,7 @@ from chapterdesk.data.engine import Database
 from chapterdesk.data.migrate import open_database
 from chapterdesk.exports.roster import ROSTER_COLUMNS, roster_row, write_roster_export
 from chapterdesk.exports.sheets import write_table
+from chapterdesk.money import format_money as money
 from chapterdesk.reports.dues import MEMBER_HEADER, MEMBER_WIDTHS, member_cells, write_dues_report
 from chapterdesk.reports.pdfdoc import PAGE_SIZES
 from chapterdesk.reports.statements import (
@@ -49,7 +50,7 @@ from chapterdesk.reports.statements import (
     statement_lines,
     write_statements,
 )
-from chapterdesk.reports.styles import BODY_FONT, long_date, money, register_fonts
+from chapterdesk.reports.styles import BODY_FONT, long_date, register_fonts
 from chapterdesk.services.chapter import chapter_info
 from chapterdesk.services.dues.reports import dues_year_report, statement_members, statements_for
 from chapterdesk.services.roster.export import members_for_export
