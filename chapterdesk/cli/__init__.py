@@ -28,9 +28,36 @@ COMMAND_MODULES = (
     "chapterdesk.cli.reports",
 )
 
+# The module that registers each command, so a command imports only its own module
+# (`dues list` never loads reportlab); a test holds this to what the modules register.
+COMMAND_MODULE_OF = {
+    "init": "chapterdesk.cli.setup",
+    "demo": "chapterdesk.cli.setup",
+    "members": "chapterdesk.cli.members",
+    "officers": "chapterdesk.cli.officers",
+    "categories": "chapterdesk.cli.categories",
+    "import": "chapterdesk.cli.imports",
+    "imports": "chapterdesk.cli.imports",
+    "db": "chapterdesk.cli.database",
+    "backup": "chapterdesk.cli.safety",
+    "restore": "chapterdesk.cli.safety",
+    "handover": "chapterdesk.cli.safety",
+    "audit": "chapterdesk.cli.safety",
+    "dues": "chapterdesk.cli.dues",
+    "report": "chapterdesk.cli.reports",
+    "export": "chapterdesk.cli.reports",
+}
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole argument parser, every command group registered."""
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser: every command group, or only the one `argv` names first.
+
+    Registering a group imports its module and what that needs; a command run
+    from a script should not pay for the others (the PDF and spreadsheet
+    libraries cost more than a listing's whole work). With no command named,
+    or a first word that is not a command, every group is registered, so
+    help and "invalid choice" messages list them all.
+    """
     parser = argparse.ArgumentParser(
         prog="chapterdesk",
         description="Run a chapter: the roster, HQ sync, dues and reports. "
@@ -40,7 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="open the window on a demo chapter")
     parser.add_argument("--db", metavar="PATH_OR_URL", help="the database to open in the window")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    first = next((arg for arg in argv or () if not arg.startswith("-")), None)
+    only = COMMAND_MODULE_OF.get(first or "")
+    for name in COMMAND_MODULES if only is None else (only,):
         importlib.import_module(name).register(sub)
     return parser
 
@@ -94,7 +123,7 @@ def main(
     window = window_arguments(sys.argv[1:] if argv is None else list(argv))
     if window is not None and open_window is not None:
         return open_window(window.db, window.demo)
-    parser = build_parser()
+    parser = build_parser(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     if args.command is None:
         if open_window is None:

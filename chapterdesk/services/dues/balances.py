@@ -180,12 +180,23 @@ def member_balance(db: Database, hq_id: str, as_of: dt.date | None = None) -> Me
     return _member_balance(position, names[clean][0], day, entries)
 
 
-def _all_names(session: Session) -> dict[str, tuple[str, str]]:
-    """Display and sort names of every HQ record, in one scan (cheaper than looking up most)."""
-    return {
-        hq_id: person_names(*parts)
-        for hq_id, *parts in session.execute(select(HqMember.hq_id, *NAME_COLUMNS))
-    }
+class _Names:
+    """Display and sort names of HQ records, read in one scan and worked out when first asked.
+
+    One scan of the name columns is cheaper than looking up most of a chapter
+    by ID, and a listing needs the names of only the members it shows.
+    """
+
+    def __init__(self, session: Session) -> None:
+        query = select(HqMember.hq_id, *NAME_COLUMNS)
+        self._parts = {row[0]: row[1:] for row in session.connection().execute(query)}
+        self._names: dict[str, tuple[str, str]] = {}
+
+    def __getitem__(self, hq_id: str) -> tuple[str, str]:
+        names = self._names.get(hq_id)
+        if names is None:
+            names = self._names[hq_id] = person_names(*self._parts[hq_id])
+        return names
 
 
 def balances(db: Database, as_of: dt.date | None = None) -> BalanceReport:
@@ -193,7 +204,7 @@ def balances(db: Database, as_of: dt.date | None = None) -> BalanceReport:
     day = as_of or dt.date.today()
     with db.reading() as session:
         positions = read_positions(session)
-        names = _all_names(session)
+        names = _Names(session)
     positions.sort(key=lambda p: (names[p.hq_id][1].casefold(), p.hq_id))
     members = tuple(_member_balance(p, names[p.hq_id][0], day, ()) for p in positions)
     aging = dict.fromkeys(AGING_BUCKETS, 0)
@@ -239,7 +250,7 @@ def dues_lines(
         check_year(year)
     with db.reading() as session:
         positions = read_positions(session)
-        names = _all_names(session)
+        names = _Names(session)
     found = [
         (charge, position.hq_id)
         for position in positions

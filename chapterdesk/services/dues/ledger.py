@@ -231,6 +231,7 @@ def allocate(entries: Sequence[EntryView]) -> Allocation:
     """
     rows = [
         LedgerRow(
+            e.hq_id,
             e.id,
             e.kind,
             e.dues_year,

@@ -78,12 +78,16 @@ def apply_pool(pool: Amount, owed: Iterable[Amount]) -> tuple[list[Amount], Amou
 
 
 class LedgerRow(NamedTuple):
-    """One ledger entry as `settle` reads it (columns in this order, amounts in cents)."""
+    """One ledger entry as `settle` reads it: the columns of `_COLUMNS`, in that order.
 
+    `posted_on` may be ISO text, as SQLite gives it (`day_of` reads either).
+    """
+
+    hq_id: str
     id: int
     kind: str
     dues_year: int | None
-    posted_on: dt.date
+    posted_on: dt.date | str
     cents: int
     charge_id: int | None
     reverses_id: int | None
@@ -121,10 +125,13 @@ class Position(NamedTuple):
     charges: tuple[ChargeCents, ...]
 
 
+_new = tuple.__new__  # builds the named tuples below without a Python frame each (hot loop)
+
+
 def settle(
-    hq_id: str, rows: Sequence[LedgerRow], reversed_ids: Iterable[int] | None = None
+    hq_id: str, rows: Sequence[Sequence[Any]], reversed_ids: Iterable[int] | None = None
 ) -> Position:
-    """A member's position from their entries (in posting order).
+    """A member's position from their entries (`LedgerRow`s or rows of `_COLUMNS`, posting order).
 
     Args:
         hq_id: the member the rows belong to.
@@ -133,24 +140,24 @@ def settle(
             reversal among `rows` reverses (a receipt's copy passes the
             ledger as it stood, with later reversals unseen).
     """
-    reversals = [row for row in rows if row[1] == "reversal"]
+    reversals = [row for row in rows if row[2] == "reversal"]
     if reversed_ids is None:
-        gone = {row[6] for row in reversals if row[6] is not None}
+        gone = {row[7] for row in reversals}
     else:
         gone = set(reversed_ids)
     balance = 0
     if reversals:
-        kind_of: dict[int | None, str] = {row[0]: row[1] for row in rows}
+        kind_of = {row[1]: row[2] for row in rows}
         for row in reversals:
-            balance -= SIGN[kind_of[row[6]]] * row[4]
+            balance -= SIGN[kind_of[row[7]]] * row[5]
     paid = credits = 0
-    charges: list[tuple[int, int | None, dt.date, int, str]] = []
+    charges: list[tuple[int, dt.date, int, int, str]] = []
     waivers: dict[int, int] = {}
-    for entry_id, kind, dues_year, posted_on, cents, charge_id, _reverses, detail in rows:
+    for _h, entry_id, kind, dues_year, posted_on, cents, charge_id, _r, detail in rows:
         if kind == "charge":
             balance += cents
             if entry_id not in gone:
-                charges.append((entry_id, dues_year, posted_on, cents, detail))
+                charges.append((dues_year or 0, day_of(posted_on), entry_id, cents, detail))
         elif kind == "payment":
             balance -= cents
             if entry_id not in gone:
@@ -164,31 +171,36 @@ def settle(
             if entry_id not in gone and charge_id is not None:
                 waivers[charge_id] = waivers.get(charge_id, 0) + cents
     if len(charges) > 1:
-        charges.sort(key=lambda c: charge_order(c[1], c[2], c[0]))
-    owed = [cents - waivers.get(entry_id, 0) for entry_id, _y, _d, cents, _t in charges]
+        # (dues year, date posted, entry number) is `charge_order`: oldest first
+        charges.sort(key=lambda c: charge_order(c[0], c[1], c[2]))
+    owed = [cents - waivers.get(entry_id, 0) for _y, _d, entry_id, cents, _t in charges]
     applied, credit = apply_pool(paid + credits, owed)
     assessed = waived = outstanding = 0
     states = []
-    for (entry_id, dues_year, posted_on, cents, detail), left, charge_paid in zip(
+    for (dues_year, posted_on, entry_id, cents, detail), left, charge_paid in zip(
         charges, owed, applied, strict=True
     ):
         assessed += cents
         waived += cents - left
         outstanding += left - charge_paid
         states.append(
-            ChargeCents(
-                entry_id,
-                dues_year or 0,
-                posted_on,
-                cents,
-                cents - left,
-                charge_paid,
-                left - charge_paid,
-                detail,
+            _new(
+                ChargeCents,
+                (
+                    entry_id,
+                    dues_year,
+                    posted_on,
+                    cents,
+                    cents - left,
+                    charge_paid,
+                    left - charge_paid,
+                    detail or "",
+                ),
             )
         )
-    return Position(
-        hq_id, assessed, paid, credits, waived, outstanding, credit, balance, tuple(states)
+    return _new(
+        Position,
+        (hq_id, assessed, paid, credits, waived, outstanding, credit, balance, tuple(states)),
     )
 
 
@@ -208,7 +220,7 @@ def day_of(value: Any) -> dt.date:
     raise TypeError(f"not a date: {value!r}")
 
 
-# Read as the driver gives them (no per-row result processing), in `LedgerRow` order after hq_id.
+# `LedgerRow`'s columns, read as the driver gives them (no per-row result processing).
 _COLUMNS = (
     LedgerEntry.hq_id,
     LedgerEntry.id,
@@ -222,9 +234,9 @@ _COLUMNS = (
 )
 
 
-def _rows_by_member(session: Session, hq_ids: Iterable[str] | None) -> dict[str, list[LedgerRow]]:
+def _rows_by_member(session: Session, hq_ids: Iterable[str] | None) -> dict[str, list[Any]]:
     """Every ledger row of some members (or of all), by HQ ID, each member's in posting order."""
-    by_member: dict[str, list[LedgerRow]] = defaultdict(list)
+    by_member: dict[str, list[Any]] = defaultdict(list)
     if hq_ids is None:
         # table order is posting order: a plain scan, no index walk
         queries = [select(*_COLUMNS).order_by(LedgerEntry.id)]
@@ -236,23 +248,10 @@ def _rows_by_member(session: Session, hq_ids: Iterable[str] | None) -> dict[str,
             .order_by(LedgerEntry.id)
             for start in range(0, len(wanted), _CHUNK)
         ]
+    connection = session.connection()  # Core rows: no ORM loading for plain columns
     for query in queries:
-        for (
-            hq_id,
-            entry_id,
-            kind,
-            year,
-            posted,
-            cents,
-            charge_id,
-            reverses,
-            detail,
-        ) in session.execute(query):
-            by_member[hq_id].append(
-                LedgerRow(
-                    entry_id, kind, year, day_of(posted), cents, charge_id, reverses, detail or ""
-                )
-            )
+        for row in connection.execute(query):
+            by_member[row[0]].append(row)
     return by_member
 
 
