@@ -8,6 +8,7 @@ written), 3 when a rule refuses (a purchase order, a second reversal, …).
 from __future__ import annotations
 
 import argparse
+import functools
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from decimal import Decimal
@@ -96,14 +97,22 @@ def money_formatter(currency: str) -> Callable[[Decimal], str]:
     return money
 
 
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+_money_text = functools.lru_cache(maxsize=8192)(money_text)  # amounts repeat across members
+
+
 def jsonable(value: Any) -> Any:
     """Dataclasses as dicts with every `Decimal` as a two-place string."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: jsonable(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Decimal):
+        return _money_text(value)
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
-    if isinstance(value, Decimal):
-        return money_text(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return {name: jsonable(getattr(value, name)) for name in _field_names(type(value))}
     return value
 
 

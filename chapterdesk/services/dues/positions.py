@@ -250,7 +250,7 @@ def _rows_by_member(session: Session, hq_ids: Iterable[str] | None) -> dict[str,
         ]
     connection = session.connection()  # Core rows: no ORM loading for plain columns
     for query in queries:
-        for row in connection.execute(query):
+        for row in connection.execute(query).fetchall():  # one fetch, not one call a row
             by_member[row[0]].append(row)
     return by_member
 
