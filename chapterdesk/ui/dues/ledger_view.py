@@ -99,22 +99,38 @@ class LedgerView(QWidget):
         self.reverse_button.setEnabled(self.selected_entry() is not None)
 
     def show_member(self, hq_id: str | None) -> None:
-        """Show one member's ledger (None: nobody)."""
+        """Show one member's ledger (None: nobody), read on the database worker."""
         self.hq_id = hq_id
-        self.balance = None
-        if hq_id is not None:
-            try:
-                self.currency = chapter_info(self.ctx.db).currency
-                self.balance = dues.member_balance(self.ctx.db, hq_id)
-            except ChapterDeskError as exc:
-                self.summary.setText(html.escape(exc.message))
+        if hq_id is None:
+            self._show(None, None)
+            return
+        db = self.ctx.db
+
+        def job(_p: Any, _c: Any) -> tuple[str, dues.MemberBalance]:
+            return chapter_info(db).currency, dues.member_balance(db, hq_id)
+
+        def read(result: tuple[str, dues.MemberBalance]) -> None:
+            if self.hq_id == hq_id:  # else superseded by a later choice
+                self.currency = result[0]
+                self._show(result[1], None)
+
+        def refused(exc: ChapterDeskError) -> None:
+            if self.hq_id == hq_id:
+                self._show(None, exc.message)
+
+        self.ctx.tasks.run(job, title="Reading the member's dues ledger", parent=self,
+                           on_done=read, on_error=refused, show_progress=False)
+
+    def _show(self, balance: dues.MemberBalance | None, problem: str | None) -> None:
+        """Show a balance read on the worker (None: nobody chosen, or `problem`)."""
+        self.balance = balance
         money = money_in(self.currency)
         self.model.columns = tuple(ledger_columns(money))
         b = self.balance
         self.model.set_rows(b.entries if b is not None else ())
         if b is None:
-            if hq_id is None:
-                self.summary.setText("Choose a member to see their dues ledger.")
+            self.summary.setText(html.escape(problem) if problem
+                                 else "Choose a member to see their dues ledger.")
         elif not b.entries:
             self.summary.setText("No dues entries yet.")
         else:
