@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO, Literal, TextIO, overload
 
 from chapterdesk.errors import BadInputError
+from chapterdesk.file_kinds import require_writable_target
 
 __all__ = ["atomic_path", "atomic_write"]
 
@@ -87,7 +88,7 @@ def _temporary_beside(target: Path) -> Iterator[tuple[int, Path, bool]]:
     object) before the block ends; this function then fsyncs, renames and fsyncs
     the directory.
     """
-    target = Path(target)
+    target = require_writable_target(Path(target), "the file to write")
     existed = target.exists()
     try:
         mode = stat.S_IMODE(target.stat().st_mode) if existed else 0o600

@@ -22,7 +22,9 @@ import re
 import sqlite3
 from pathlib import Path
 
+from chapterdesk.data.revision import read_only_uri
 from chapterdesk.errors import DatabaseError
+from chapterdesk.file_kinds import require_readable_file, require_writable_target
 from chapterdesk.paths import backups_dir
 
 KEEP_LAST = 10
@@ -70,6 +72,8 @@ def snapshot_sqlite(source: Path, target: Path, *, thorough: bool = True) -> Pat
         DatabaseError: the source cannot be read, the copy failed its integrity
             check, or it could not be written (a full disk, …); the target is untouched.
     """
+    require_readable_file(source, "a ChapterDesk database")
+    require_writable_target(target, "the copy")
     partial = target.with_name(f".{target.name}.partial")
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -78,7 +82,7 @@ def snapshot_sqlite(source: Path, target: Path, *, thorough: bool = True) -> Pat
     except OSError as exc:
         raise write_failure(target, exc) from None
     try:
-        src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+        src = sqlite3.connect(read_only_uri(source), uri=True)
     except sqlite3.Error as exc:
         partial.unlink(missing_ok=True)
         raise DatabaseError(f"Cannot read the database {source}: {exc}.") from None

@@ -5,6 +5,10 @@ database and a `Decimal` with two places in code; a float never touches money.
 `parse_amount` is deliberately strict: an amount that could be read two ways
 ("1,15,0", "1e3", "150.001") is refused with a sentence rather than guessed.
 A chapter's currency has two decimal places (USD, CAD, GBP, EUR, …).
+
+`format_money` is the one way an amount is shown to a person: the window, the
+command line and every PDF call it, so a Canadian chapter reads "CA$150.00"
+everywhere. `money_text` is the one way an amount is written as data (JSON).
 """
 
 from __future__ import annotations
@@ -41,7 +45,11 @@ def currency_symbol(currency: str) -> str:
 
 
 def format_money(amount: Decimal, currency: str = "USD") -> str:
-    """An amount as a treasurer reads it: `$1,150.00`, `-£5.00`, `1,150.00 JPY`."""
+    """An amount as a treasurer reads it: `$1,150.00`, `-CA$5.00`, `1,150.00 JPY`.
+
+    Rounded half-up to the cent; the minus sign leads. Currencies with a symbol
+    (`SYMBOLS`) print it in front, any other its ISO code after the amount.
+    """
     value = amount.quantize(CENT, rounding=ROUND_HALF_UP)
     sign = "-" if value < 0 else ""
     digits = f"{abs(value):,.2f}"
@@ -71,11 +79,6 @@ def to_cents(amount: Decimal) -> int:
 def from_cents(cents: int) -> Decimal:
     """Integer cents as a `Decimal` with two places."""
     return (Decimal(cents) / HUNDRED).quantize(CENT)
-
-
-def percent_of(amount: Decimal, percent: int | Decimal) -> Decimal:
-    """`percent` % of an amount, rounded half-up to the cent (how dues rules are applied)."""
-    return (amount * Decimal(percent) / HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _strip_currency(text: str, currency: str | None) -> str:

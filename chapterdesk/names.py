@@ -1,15 +1,25 @@
-"""How names are ordered for a reader: accents folded, case ignored.
+"""How a member's name is written and ordered for a reader: the one name formatter.
+
+HQ gives a name in parts (prefix, first, middle, last, suffix). Three forms
+are written from them, here only, and every screen, command, report and
+export calls these:
+
+- `display_name` "Andrew J. Adams, Jr.": the name in a sentence, a title or a
+  column read across (the member panel, `dues list`, the dues pages);
+- `sort_name` "Adams, Andrew J.": the name in a list looked up by last name
+  (the roster, the voting list, the directory, with the suffix where asked);
+- `address_name` "Ms. Andrew J. Adams, Jr.": the name on an envelope, a
+  mailing label, a statement or a receipt, the only form with the prefix.
 
 A printed list is looked up by eye, so Żółć is found under Z and Ødegård
-under O, whatever the database's collation does. Plain Python, used by the
-services and the reports alike.
+under O, whatever the database's collation does (`folded`). Plain Python.
 """
 
 from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["folded"]
+__all__ = ["address_name", "display_name", "folded", "sort_name"]
 
 #: letters that have no decomposition to a base letter
 _NO_DECOMPOSITION = str.maketrans(
@@ -35,3 +45,29 @@ def folded(text: str) -> str:
     """`text` without accents, case-folded: the key a printed list is sorted by."""
     plain = unicodedata.normalize("NFKD", text.translate(_NO_DECOMPOSITION))
     return "".join(c for c in plain if not unicodedata.combining(c)).casefold()
+
+
+def _joined(*parts: str) -> str:
+    return " ".join(p for p in parts if p)
+
+
+def display_name(first: str, middle: str, last: str, suffix: str = "") -> str:
+    """The name as read in a sentence: "Andrew J. Adams, Jr." (no prefix)."""
+    name = _joined(first, middle, last)
+    return f"{name}, {suffix}" if suffix else name
+
+
+def sort_name(first: str, middle: str, last: str, suffix: str = "") -> str:
+    """The name as listed by last name: "Adams, Andrew J." (", Jr." only when `suffix` is given).
+
+    A member with a single name (some HQ systems keep it in the last-name
+    column) is listed by it alone.
+    """
+    given = _joined(first, middle)
+    name = f"{last}, {given}" if given and last else (last or given)
+    return f"{name}, {suffix}" if suffix else name
+
+
+def address_name(prefix: str, first: str, middle: str, last: str, suffix: str) -> str:
+    """The name on an envelope, a label or a letter: "Ms. Andrew J. Adams, Jr."."""
+    return _joined(prefix, display_name(first, middle, last, suffix))

@@ -10,19 +10,19 @@ SQLite and on PostgreSQL.
 from __future__ import annotations
 
 from chapterdesk.data.engine import Database
+from chapterdesk.hq_fields import HQ_FIELDS
 from chapterdesk.services.roster import members as roster
 from chapterdesk.services.roster.export import (
     HQ_FACT_COLUMNS,
     ExportMember,
     members_for_export,
 )
-from chapterdesk.services.roster.members import HQ_FIELDS
 from chapterdesk.standing import Standing
 from tests.conftest import DEMO_DAY
 
 
 def test_fields_follow_hqs_layout_and_the_hq_record() -> None:
-    facts = [name for name in HQ_FIELDS if name != "in_latest_export"]
+    facts = ["hq_id", *HQ_FIELDS]
     assert list(ExportMember._fields[: len(facts)]) == facts
     assert [column.key for column in HQ_FACT_COLUMNS] == facts
 
@@ -38,7 +38,7 @@ def test_same_members_order_facts_and_standing_as_the_roster(demo_db: Database) 
         for member, entry in zip(members, entries, strict=True):
             hq = entry.hq
             assert member[: len(HQ_FACT_COLUMNS)] == tuple(
-                getattr(hq, name) for name in HQ_FIELDS if name != "in_latest_export"
+                getattr(hq, name) for name in ("hq_id", *HQ_FIELDS)
             )
             assert member.chapter_joined_on == entry.membership.chapter_joined_on
             assert member.standing is entry.standing

@@ -1,18 +1,23 @@
 """The `chapterdesk` command line: a first-class, scriptable interface to the services.
 
-Exit status: 0 success, 1 unexpected error (logged with its traceback),
-2 bad input (nothing written), 3 refused by a domain rule.
+Exit status: 0 success, 1 a bug (logged with its traceback), 2 bad input or an
+environment the officer can fix (a full disk, a read-only folder; nothing written),
+3 refused by a domain rule. Every failure is one line on stderr, and JSON
+(`{"error": {"code": N, "message": ...}}`) on stdout for a command given `--json`.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from chapterdesk import __version__
+from chapterdesk.cli.failures import CommandParser, ParserError, prepare_output, report, wants_json
 from chapterdesk.errors import ChapterDeskError
 
 # Each module has `register(subparsers)`; a new command group adds its module here.
@@ -58,7 +63,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     or a first word that is not a command, every group is registered, so
     help and "invalid choice" messages list them all.
     """
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="chapterdesk",
         description="Run a chapter: the roster, HQ sync, dues and reports. "
         "With no command, opens the window.",
@@ -120,22 +125,64 @@ def main(
         open_window: what to do with no command: open the window on `--db` (or the
             demo). The entry point supplies it, so this package never imports Qt.
     """
-    window = window_arguments(sys.argv[1:] if argv is None else list(argv))
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    window = window_arguments(arguments)
     if window is not None and open_window is not None:
         return open_window(window.db, window.demo)
-    parser = build_parser(sys.argv[1:] if argv is None else argv)
-    args = parser.parse_args(argv)
+    undo = [prepare_output("stdout"), prepare_output("stderr")]
+    try:
+        status = _run(arguments, open_window)
+        return _flushed(status)
+    finally:
+        for step in undo:
+            step()
+
+
+def _flushed(status: int) -> int:
+    """`status`, once what was printed reached its file (`> roster.txt` on a full disk).
+
+    A failed final flush would otherwise surface after `main` returns, as
+    Python's "Exception ignored" and exit 120.
+    """
+    import os
+
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader left: nothing is wrong, nothing more to say
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return status
+    except OSError as exc:
+        from chapterdesk.environment_errors import explain
+
+        with contextlib.suppress(OSError):  # nothing more may be written there
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        problem = explain(exc)
+        message = problem.message if problem else f"Could not write the output: {exc.strerror}."
+        # Not as JSON: standard output is where it could not be written.
+        return report(message, 2, as_json=False) if status == 0 else status
+    return status
+
+
+def _run(arguments: list[str], open_window: Callable[[str | None, bool], int] | None) -> int:
+    """Parse and run one command, turning every failure into one line and an exit status."""
+    as_json = wants_json(arguments)
+    parser = build_parser(arguments)
+    try:
+        args = parser.parse_args(arguments)
+    except ParserError as exc:
+        return report(exc.message, 2, as_json=as_json)
     if args.command is None:
         if open_window is None:
             parser.print_help()
             return 0
         return open_window(args.db, args.demo)
+    as_json = bool(getattr(args, "json", False))
     try:
         status: int = args.handler(args)
         return status
     except ChapterDeskError as exc:
-        print(f"chapterdesk: {exc.message}", file=sys.stderr)
-        return exc.exit_status
+        return report(exc.message, exc.exit_status, as_json=as_json)
     except BrokenPipeError:
         # The reader went away (`chapterdesk members list | head`): nothing is wrong.
         # Point stdout at /dev/null so the interpreter's final flush does not complain.
@@ -147,11 +194,30 @@ def main(
     except KeyboardInterrupt:
         print("chapterdesk: cancelled; nothing more was written.", file=sys.stderr)
         return 130
-    except Exception as exc:  # a bug: log it whole, show one line
-        where = log_unexpected(exc)
-        print(
-            f"chapterdesk: unexpected error ({type(exc).__name__}: {exc}). "
-            f"The details were written to {where}; please report it.",
-            file=sys.stderr,
+    except Exception as exc:  # the environment's doing (a full disk, …), or a bug
+        from chapterdesk.environment_errors import explain
+
+        problem = explain(exc, _database_file(args))
+        if problem is not None:
+            return report(problem.message, problem.exit_status, as_json=as_json)
+        try:
+            where = f"The details were written to {log_unexpected(exc)}"
+        except OSError as log_error:
+            where = f"The details could not be logged either ({log_error.strerror})"
+        summary = (str(exc).strip().splitlines() or [""])[0][:200]  # not SQLAlchemy's SQL dump
+        return report(
+            f"unexpected error ({type(exc).__name__}: {summary}). {where}; please report it.",
+            1,
+            as_json=as_json,
         )
-        return 1
+
+
+def _database_file(args: argparse.Namespace) -> Path | None:
+    """The SQLite file a command worked on, for advice about it (None for a server, or unknown)."""
+    from chapterdesk.data.engine import resolve_location
+
+    given = getattr(args, "db", None) or getattr(args, "source", None)
+    try:
+        return resolve_location(given).path
+    except Exception:  # only the advice depends on it; the error itself is reported anyway
+        return None

@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import dataclasses
 import datetime as dt
-import enum
-import json
 import signal
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from decimal import Decimal
-from pathlib import PurePath
 from typing import Any, TextIO
 
 from chapterdesk.data.engine import Database, Location
 from chapterdesk.data.lock import locked_sentence, storage_warning
 from chapterdesk.data.migrate import open_database
 from chapterdesk.errors import DatabaseLockedError
+from chapterdesk.json_values import write_json
 from chapterdesk.values import parse_iso_date
 
 Handler = Callable[[argparse.Namespace], int]
@@ -109,29 +105,9 @@ def date_arg(what: str) -> Callable[[str], dt.date]:
     return parse
 
 
-def to_jsonable(value: Any) -> Any:
-    """Dates as ISO text, Decimals and paths as text, enums as values, dataclasses as dicts."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal | PurePath):
-        return str(value)
-    return value
-
-
 def print_json(value: Any, out: TextIO | None = None) -> None:
-    """Print a value as indented JSON (UTF-8 text, not ASCII escapes)."""
-    stream = out or sys.stdout
-    # dumps, not dump: with an indent, dump writes every token separately (a million
-    # writes for a 50,000-member listing); one string and one write is the same text
-    stream.write(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False) + "\n")
+    """Print a value as indented JSON, written by the one encoder (`json_values`)."""
+    write_json(value, out or sys.stdout)
 
 
 def print_table(

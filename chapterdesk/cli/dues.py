@@ -8,11 +8,8 @@ written), 3 when a rule refuses (a purchase order, a second reversal, …).
 from __future__ import annotations
 
 import argparse
-import functools
 from collections.abc import Callable
-from dataclasses import fields, is_dataclass
 from decimal import Decimal
-from typing import Any
 
 from chapterdesk.cli.common import (
     add_db_option,
@@ -23,6 +20,8 @@ from chapterdesk.cli.common import (
     print_table,
 )
 from chapterdesk.cli.dues_settings import register_settings
+from chapterdesk.cli.failures import entry_number, year_number
+from chapterdesk.json_values import to_jsonable
 from chapterdesk.money import format_money, money_text
 from chapterdesk.services import dues
 from chapterdesk.services.chapter import chapter_info
@@ -37,9 +36,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     assess = actions.add_parser("assess", help="charge a dues year to those who owe it")
     add_db_option(assess)
-    assess.add_argument("year", type=int, metavar="YEAR")
+    assess.add_argument("year", type=year_number(), metavar="YEAR")
     assess.add_argument("--dry-run", action="store_true", help="show, write nothing")
     assess.add_argument("--date", type=date_arg("assessment date"), metavar="DATE")
+    add_allow_date_option(assess)
     add_json_option(assess)
     assess.set_defaults(handler=run_assess)
 
@@ -50,6 +50,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     pay.add_argument("--method", required=True, help="visa, mastercard, amex, check or money-order")
     pay.add_argument("--reference", help="the check number (required for checks), card auth, …")
     pay.add_argument("--date", type=date_arg("payment date"), metavar="DATE")
+    add_allow_date_option(pay)
     add_json_option(pay)
     pay.set_defaults(handler=run_pay)
 
@@ -61,15 +62,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action = actions.add_parser(name, help=helptext)
         add_db_option(action)
         if name == "reverse":
-            action.add_argument("entry_id", type=int, metavar="ENTRY_ID")
+            action.add_argument("entry_id", type=entry_number("ENTRY_ID"), metavar="ENTRY_ID")
         else:
             action.add_argument("hq_id", metavar="HQ_ID")
             if name == "waive":
-                action.add_argument("year", type=int, metavar="YEAR")
+                action.add_argument("year", type=year_number(), metavar="YEAR")
             else:
                 action.add_argument("amount", metavar="AMOUNT")
         action.add_argument("--reason", required=True, help="why (kept in the ledger)")
         action.add_argument("--date", type=date_arg(f"{name} date"), metavar="DATE")
+        add_allow_date_option(action)
         add_json_option(action)
         action.set_defaults(handler=handler)
 
@@ -82,10 +84,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     listing = actions.add_parser("list", help="each member's dues per year")
     add_db_option(listing)
-    listing.add_argument("--year", type=int, metavar="YEAR")
+    listing.add_argument("--year", type=year_number(), metavar="YEAR")
     listing.add_argument("--unpaid", action="store_true", help="only dues still open")
     add_json_option(listing)
     listing.set_defaults(handler=run_list)
+
+
+def add_allow_date_option(parser: argparse.ArgumentParser) -> None:
+    """`--allow-date`: post with a date before the chapter's records begin (or far ahead)."""
+    parser.add_argument(
+        "--allow-date",
+        action="store_true",
+        help="accept a --date before the chapter's records begin (or, for an assessment, "
+        "more than a year ahead)",
+    )
 
 
 def money_formatter(currency: str) -> Callable[[Decimal], str]:
@@ -97,38 +109,18 @@ def money_formatter(currency: str) -> Callable[[Decimal], str]:
     return money
 
 
-@functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls))
-
-
-_money_text = functools.lru_cache(maxsize=8192)(money_text)  # amounts repeat across members
-
-
-def jsonable(value: Any) -> Any:
-    """Dataclasses as dicts with every `Decimal` as a two-place string."""
-    if isinstance(value, Decimal):
-        return _money_text(value)
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if is_dataclass(value) and not isinstance(value, type):
-        return {name: jsonable(getattr(value, name)) for name in _field_names(type(value))}
-    return value
-
-
 def run_assess(args: argparse.Namespace) -> int:
     """Assess a dues year (or show what it would charge)."""
     db = open_db(args)
     try:
         currency = chapter_info(db).currency
-        result = dues.assess_dues(db, args.year, dry_run=args.dry_run, as_of=args.date)
+        result = dues.assess_dues(
+            db, args.year, dry_run=args.dry_run, as_of=args.date, allow_date=args.allow_date
+        )
     finally:
         db.dispose()
     if args.json:
-        body = jsonable(result)
-        for item in body["skipped"]:
-            item["standing"] = str(item["standing"])
-        print_json(body)
+        print_json(result)
         return 0
     money = money_formatter(currency)
     print(
@@ -171,12 +163,18 @@ def run_pay(args: argparse.Namespace) -> int:
     try:
         currency = chapter_info(db).currency
         receipt = dues.record_payment(
-            db, args.hq_id, args.amount, args.method, args.reference, args.date
+            db,
+            args.hq_id,
+            args.amount,
+            args.method,
+            args.reference,
+            args.date,
+            allow_date=args.allow_date,
         )
     finally:
         db.dispose()
     if args.json:
-        body = jsonable(receipt)
+        body = to_jsonable(receipt)
         body["applied"] = [{"dues_year": y, "amount": money_text(a)} for y, a in receipt.applied]
         print_json(body)
         return 0
@@ -208,11 +206,13 @@ def run_reverse(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
         currency = chapter_info(db).currency
-        entry = dues.reverse_entry(db, args.entry_id, args.reason, on=args.date)
+        entry = dues.reverse_entry(
+            db, args.entry_id, args.reason, on=args.date, allow_date=args.allow_date
+        )
     finally:
         db.dispose()
     if args.json:
-        print_json(jsonable(entry))
+        print_json(entry)
     else:
         _print_entry(entry, currency, "Posted")
     return 0
@@ -223,11 +223,13 @@ def run_waive(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
         currency = chapter_info(db).currency
-        entry = dues.waive_dues(db, args.hq_id, args.year, args.reason, on=args.date)
+        entry = dues.waive_dues(
+            db, args.hq_id, args.year, args.reason, on=args.date, allow_date=args.allow_date
+        )
     finally:
         db.dispose()
     if args.json:
-        print_json(jsonable(entry))
+        print_json(entry)
     else:
         _print_entry(entry, currency, "Posted")
     return 0
@@ -238,11 +240,13 @@ def run_credit(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
         currency = chapter_info(db).currency
-        entry = dues.post_credit(db, args.hq_id, args.amount, args.reason, on=args.date)
+        entry = dues.post_credit(
+            db, args.hq_id, args.amount, args.reason, on=args.date, allow_date=args.allow_date
+        )
     finally:
         db.dispose()
     if args.json:
-        print_json(jsonable(entry))
+        print_json(entry)
     else:
         _print_entry(entry, currency, "Posted")
     return 0
@@ -263,12 +267,12 @@ def run_balance(args: argparse.Namespace) -> int:
     money = money_formatter(currency)
     if report is None:
         if args.json:
-            print_json(jsonable(member))
+            print_json(member)
             return 0
         _print_member(member, money)
         return 0
     if args.json:
-        print_json(jsonable(report))
+        print_json(report)
         return 0
     t = report.totals
     print(f"Dues balances as of {report.as_of} ({t.members} members with ledger entries)")
@@ -341,7 +345,7 @@ def run_list(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     if args.json:
-        print_json(jsonable(lines))
+        print_json(lines)
         return 0
     money = money_formatter(currency)
     print_table(

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from chapterdesk.cli.common import add_db_option, add_json_option, open_db, print_json, print_table
+from chapterdesk.cli.failures import bounded_int, year_number
 from chapterdesk.money import format_money, money_text
 from chapterdesk.services import dues
 from chapterdesk.services.chapter import chapter_info
@@ -17,7 +18,7 @@ def register_settings(actions: argparse._SubParsersAction[argparse.ArgumentParse
     rate_actions = rate.add_subparsers(dest="rate_action", required=True, metavar="ACTION")
     rate_set = rate_actions.add_parser("set", help="set a category's rates for a dues year")
     add_db_option(rate_set)
-    rate_set.add_argument("year", type=int, metavar="YEAR")
+    rate_set.add_argument("year", type=year_number(), metavar="YEAR")
     rate_set.add_argument("category", metavar="CATEGORY", help="category code or name")
     rate_set.add_argument("amount", metavar="AMOUNT", help="the full rate, e.g. 150.00")
     rate_set.add_argument("--nonprofit", metavar="AMOUNT", help="rate for non-profit employers")
@@ -28,7 +29,7 @@ def register_settings(actions: argparse._SubParsersAction[argparse.ArgumentParse
     rate_set.set_defaults(handler=run_rate_set)
     rate_list = rate_actions.add_parser("list", help="list the rates")
     add_db_option(rate_list)
-    rate_list.add_argument("year", type=int, nargs="?", metavar="YEAR")
+    rate_list.add_argument("year", type=year_number(), nargs="?", metavar="YEAR")
     add_json_option(rate_list)
     rate_list.set_defaults(handler=run_rate_list)
 
@@ -36,19 +37,25 @@ def register_settings(actions: argparse._SubParsersAction[argparse.ArgumentParse
     rules_actions = rules.add_subparsers(dest="rules_action", required=True, metavar="ACTION")
     rules_set = rules_actions.add_parser("set", help="change a dues year's rules")
     add_db_option(rules_set)
-    rules_set.add_argument("year", type=int, metavar="YEAR")
+    rules_set.add_argument("year", type=year_number(), metavar="YEAR")
     rules_set.add_argument(
         "--enterprise-after",
-        type=int,
+        type=bounded_int("--enterprise-after", 0, 1_000_000),
         metavar="N",
         help="an organisation's first N members pay full rate, later ones the enterprise rate "
         "(0: no enterprise schedule)",
     )
     rules_set.add_argument(
-        "--promotion", type=int, metavar="PERCENT", help="% off for new members (0: none)"
+        "--promotion",
+        type=bounded_int("--promotion", 0, 100),
+        metavar="PERCENT",
+        help="%% off for new members (0: none)",
     )
     rules_set.add_argument(
-        "--promotion-gap-years", type=int, metavar="YEARS", help="years away that count as new"
+        "--promotion-gap-years",
+        type=bounded_int("--promotion-gap-years", 0, 100),
+        metavar="YEARS",
+        help="years away that count as new",
     )
     rules_set.add_argument(
         "--proration",
@@ -59,7 +66,7 @@ def register_settings(actions: argparse._SubParsersAction[argparse.ArgumentParse
     rules_set.set_defaults(handler=run_rules_set)
     rules_show = rules_actions.add_parser("show", help="show a dues year's rules")
     add_db_option(rules_show)
-    rules_show.add_argument("year", type=int, metavar="YEAR")
+    rules_show.add_argument("year", type=year_number(), metavar="YEAR")
     add_json_option(rules_show)
     rules_show.set_defaults(handler=run_rules_show)
 

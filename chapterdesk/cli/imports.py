@@ -17,6 +17,7 @@ from chapterdesk.cli.common import (
     print_json,
     print_table,
 )
+from chapterdesk.cli.failures import entry_number
 from chapterdesk.errors import BadInputError
 from chapterdesk.hqsync import DISPLAY_NAMES, ImportCancelled, Mapping, Recognise, read_header
 from chapterdesk.services.hq.apply import apply_import, list_batches, undo_batch
@@ -61,7 +62,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     listing.set_defaults(handler=run_list)
     undo = actions.add_parser("undo", help="put HQ data back as it was before the latest batch")
     add_db_option(undo)
-    undo.add_argument("batch_id", type=int, metavar="BATCH_ID")
+    undo.add_argument("batch_id", type=entry_number("BATCH_ID"), metavar="BATCH_ID")
     add_json_option(undo)
     undo.set_defaults(handler=run_undo)
 

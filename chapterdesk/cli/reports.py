@@ -23,6 +23,7 @@ from chapterdesk.cli.common import (
     open_db,
     print_json,
 )
+from chapterdesk.cli.failures import entry_number, year_number
 from chapterdesk.data.engine import Database
 from chapterdesk.errors import BadInputError
 from chapterdesk.exports.dues import write_dues_export
@@ -66,12 +67,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     reports = report.add_subparsers(dest="action", required=True, metavar="REPORT")
 
     dues = reports.add_parser("dues", help="the dues report for a year")
-    dues.add_argument("year", type=int, metavar="YEAR")
+    dues.add_argument("year", type=year_number(), metavar="YEAR")
     _common(dues, ".pdf")
     dues.set_defaults(handler=_handler(_dues, (".pdf",)))
 
     statements = reports.add_parser("statements", help="a statement per member whose dues are open")
-    statements.add_argument("year", type=int, metavar="YEAR")
+    statements.add_argument("year", type=year_number(), metavar="YEAR")
     _common(statements, ".pdf")
     statements.set_defaults(handler=_handler(_statements, (".pdf",)))
 
@@ -106,7 +107,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     labels.set_defaults(handler=_handler(_labels, (".pdf",)))
 
     receipt = reports.add_parser("receipt", help="the receipt for one payment")
-    receipt.add_argument("receipt_no", type=int, metavar="RECEIPT_NO")
+    receipt.add_argument("receipt_no", type=entry_number("RECEIPT_NO"), metavar="RECEIPT_NO")
     _common(receipt, ".pdf", as_of=False)
     receipt.set_defaults(handler=_handler(_receipt, (".pdf",)))
 
@@ -117,7 +118,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     roster_x.set_defaults(handler=_handler(_export_roster, (".xlsx", ".csv")))
 
     dues_x = exports.add_parser("dues", help="each member's dues per year")
-    dues_x.add_argument("--year", type=int, metavar="YEAR", help="only this dues year")
+    dues_x.add_argument("--year", type=year_number(), metavar="YEAR", help="only this dues year")
     _common(dues_x, ".xlsx or .csv")
     dues_x.set_defaults(handler=_handler(_export_dues, (".xlsx", ".csv")))
 

@@ -22,6 +22,7 @@ from chapterdesk.cli.common import (
     print_table,
     warn_about_storage,
 )
+from chapterdesk.cli.failures import bounded_int
 from chapterdesk.data.engine import resolve_location
 from chapterdesk.errors import BadInputError, DatabaseLockedError
 from chapterdesk.services.chapter import chapter_info, set_officer_name
@@ -69,7 +70,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_db_option(listing)
     listing.add_argument("--member", metavar="HQ_ID", help="only changes about this member")
     listing.add_argument("--since", type=date_arg("since date"), metavar="DATE")
-    listing.add_argument("--limit", type=int, default=audit.DEFAULT_LIMIT, metavar="N")
+    listing.add_argument(
+        "--limit",
+        type=bounded_int("--limit", 1, 10_000_000),
+        default=audit.DEFAULT_LIMIT,
+        metavar="N",
+    )
     add_json_option(listing)
     listing.set_defaults(handler=run_audit_list)
     csv_export = steps.add_parser("export", help="the whole trail as CSV")

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from chapterdesk.cli.common import TerminalProgress, add_db_option, open_db
+from chapterdesk.cli.failures import bounded_int
 from chapterdesk.demo import build_demo
 from chapterdesk.errors import BadInputError, RuleRefusedError
 from chapterdesk.services.chapter import init_chapter
@@ -24,8 +25,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     demo = sub.add_parser("demo", help="write a demo chapter database")
     add_db_option(demo)
-    demo.add_argument("--members", type=int, default=600, help="chapter members (default 600)")
-    demo.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    demo.add_argument(
+        "--members",
+        type=bounded_int("--members", 1, 50_000),
+        default=600,
+        help="chapter members (default 600)",
+    )
+    demo.add_argument(
+        "--seed",
+        type=bounded_int("--seed", 0, 2**32 - 1),
+        default=2026,
+        help="random seed (default 2026)",
+    )
     demo.set_defaults(handler=run_demo)
 
 

@@ -15,8 +15,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from chapterdesk.data.models import Base, utcnow
 
-AUDIT_ACTIONS = ("insert", "update", "delete")
-
 
 class AuditEntry(Base):
     """A change: when (UTC), which officer, which row of which table, old and new values."""

@@ -20,11 +20,9 @@ pre-flush new/dirty/deleted sets and attribute history at that point.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import weakref
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import event, insert, inspect, select, text
@@ -33,6 +31,7 @@ from sqlalchemy.orm import InstanceState, Mapper, Session, UOWTransaction, sessi
 from chapterdesk.data.audit_models import AuditEntry
 from chapterdesk.data.lock import os_user
 from chapterdesk.data.models import ChapterSettings, utcnow
+from chapterdesk.json_values import json_scalar
 
 NOT_AUDITED: frozenset[str] = frozenset(
     {
@@ -62,14 +61,14 @@ def install_audit_trail(factory: sessionmaker[Session]) -> None:
 
 
 def jsonable(value: Any) -> Any:
-    """A column value as JSON can hold it: dates as ISO text, Decimals as strings."""
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
+    """A column value as JSON can hold it, written as `json_values` writes it.
+
+    Dates as ISO text, a `Decimal` as money ("150.00"), bytes as hex. The ledger's
+    money columns hold integer cents, so an entry records `amount_cents` as stored.
+    """
     if isinstance(value, bytes):
         return value.hex()
-    return value
+    return json_scalar(value)
 
 
 def _not_plain_json(value: Any) -> Any:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from chapterdesk.data.audit_trail import install_audit_trail
+from chapterdesk.data.revision import read_only_uri
 
 if TYPE_CHECKING:
     from chapterdesk.data.engine import Location
@@ -59,8 +60,13 @@ def _sqlite_pragmas(*, read_only: bool) -> Any:
 
 
 def _sqlite_engine(location: Location, *, read_only: bool) -> Engine:
+    url = location.url
+    if read_only and location.path is not None:
+        uri = read_only_uri(location.path)
+        if "immutable=1" in uri:  # a folder no one can write: see `read_only_uri`
+            url = f"sqlite:///{uri}&uri=true"
     engine = create_engine(
-        location.url,
+        url,
         poolclass=QueuePool,
         pool_size=1 if not read_only else 4,
         max_overflow=0,

@@ -110,6 +110,19 @@ def resolve_location(given: str | os.PathLike[str] | None = None) -> Location:
             )
         path = Path(database).expanduser().resolve()
         return Location(f"sqlite:///{path}", path)
+    if url.get_backend_name() != "postgresql":
+        raise BadInputError(
+            f"ChapterDesk keeps a chapter in an SQLite file (give its path) or on a PostgreSQL "
+            f"server (postgresql+psycopg://user@host/chapter); {url.get_backend_name()}:// "
+            "databases are not supported."
+        )
+    if url.drivername == "postgresql":  # SQLAlchemy's default driver is not installed
+        return Location(url.set(drivername="postgresql+psycopg").render_as_string(False), None)
+    if url.get_driver_name() != "psycopg":
+        raise BadInputError(
+            f"ChapterDesk talks to PostgreSQL through psycopg, not {url.get_driver_name()}; "
+            "write the address as postgresql+psycopg://user@host/chapter."
+        )
     return Location(raw, None)
 
 

@@ -33,9 +33,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from chapterdesk.data.models import Base, utcnow
 
-ENTRY_KINDS = ("charge", "payment", "credit", "waiver", "reversal")
-PAYMENT_METHODS = ("visa", "mastercard", "amex", "check", "money-order")
-
 # The ledger's CHECKs (migration 0003 writes the same ones; a test compares the two).
 LEDGER_CHECKS: dict[str, str] = {
     "kind": "kind IN ('charge', 'payment', 'credit', 'waiver', 'reversal')",

@@ -20,6 +20,7 @@ import errno
 import fcntl
 import getpass
 import json
+import logging
 import os
 import time
 from pathlib import Path
@@ -27,6 +28,7 @@ from pathlib import Path
 from chapterdesk.errors import DatabaseError, DatabaseLockedError
 
 POLL_SECONDS = 0.1
+log = logging.getLogger(__name__)
 SYNC_FOLDERS = ("dropbox", "onedrive", "google drive", "googledrive", "icloud", "mobile documents")
 NETWORK_FILESYSTEMS = ("nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "fuse.sshfs", "afs")
 
@@ -70,8 +72,9 @@ class WriterLock:
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as exc:
             raise DatabaseError(
-                f"Cannot create the lock file {path}: {exc.strerror}. "
-                "Check that the folder is writable, or open the database read-only."
+                f"Cannot create the lock file {path}: {exc.strerror}, so ChapterDesk cannot "
+                "make changes there. Open the database read-only (--read-only) to look, or "
+                "copy it to a writable folder."
             ) from None
         deadline = time.monotonic() + max(wait_seconds, 0.0)
         while True:
@@ -103,8 +106,13 @@ class WriterLock:
             "officer": officer or os_user(),
         }
         data = json.dumps(holder).encode("utf-8")
-        os.ftruncate(self._fd, 0)
-        os.pwrite(self._fd, data, 0)
+        try:
+            os.ftruncate(self._fd, 0)
+            os.pwrite(self._fd, data, 0)
+        except OSError as exc:
+            # Who holds the lock is only informative (the flock is the lock): a full
+            # disk must not stop an officer from reading the chapter.
+            log.info("Could not record the lock holder in %s: %s", self.path, exc.strerror)
 
     @property
     def held(self) -> bool:
@@ -118,6 +126,8 @@ class WriterLock:
         fd, self._fd = self._fd, None
         try:
             os.ftruncate(fd, 0)
+        except OSError as exc:
+            log.info("Could not empty the lock file %s: %s", self.path, exc.strerror)
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)

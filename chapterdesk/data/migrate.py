@@ -19,7 +19,9 @@ the current schema is opened without loading SQLAlchemy either (the
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 import sqlite3
 import sys
 from contextlib import closing
@@ -30,6 +32,7 @@ from chapterdesk.backup import automatic_backup, latest_automatic_backup
 from chapterdesk.data.engine import Database, Location, resolve_location
 from chapterdesk.data.revision import BUSY_TIMEOUT_S, SCHEMA_HEAD, sqlite_revision
 from chapterdesk.errors import DatabaseError
+from chapterdesk.file_kinds import is_plain_or_absent, kind_of
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -110,6 +113,11 @@ def check_sqlite_file(path: Path) -> None:
         with path.open("rb") as handle:
             header = handle.read(100)
     except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM):  # the file is fine: a restore would not help
+            raise DatabaseError(
+                f"ChapterDesk may not read the database file {path} (permission denied); "
+                "check its permissions, or ask whoever owns it."
+            ) from None
         raise DatabaseError(
             f"Cannot read the database file {path}: {exc.strerror}. " + _restore_hint(path)
         ) from None
@@ -131,8 +139,16 @@ def check_sqlite_file(path: Path) -> None:
 
 
 def _restore_hint(path: Path | None) -> str:
+    """Advice to restore a backup, naming `path` only when a restore could safely replace it."""
     if path is None:
         return "Check the server and the URL, or restore a backup."
+    if not is_plain_or_absent(path):
+        return "Give the path of the chapter's database file with --db."
+    if not os.access(_folder_of(path), os.W_OK):
+        return (
+            f"Its folder {_folder_of(path)} is read-only, so a restore cannot write there: "
+            "copy a backup of the chapter to a writable folder and give that with --db."
+        )
     latest = latest_automatic_backup(path)
     if latest is None:
         return f"Restore a backup with `chapterdesk restore FILE --db {path}`."
@@ -142,8 +158,16 @@ def _restore_hint(path: Path | None) -> str:
     )
 
 
+def _folder_of(path: Path) -> Path:
+    """The nearest existing folder holding `path`."""
+    here = path.parent
+    while not here.exists() and here != here.parent:
+        here = here.parent
+    return here
+
+
 def open_database(
-    given: str | Location | None = None,
+    given: str | os.PathLike[str] | Location | None = None,
     *,
     create: bool = False,
     read_only: bool = False,
@@ -163,10 +187,23 @@ def open_database(
     """
     location = given if isinstance(given, Location) else resolve_location(given)
     if location.path is not None:
+        kind = kind_of(location.path)
+        if kind is not None:
+            raise DatabaseError(
+                f"{location.path} is {kind}, not a ChapterDesk database file; "
+                "give the path of the chapter's database file with --db."
+            )
         if not location.path.exists() and not create:
             raise DatabaseError(
                 f"There is no ChapterDesk database at {location.path}. "
                 "Create one with `chapterdesk init --chapter NAME`, or give --db."
+            )
+        if not create and location.path.stat().st_size == 0:
+            # Refused before the schema (or the lock) touches it: the file stays 0 bytes.
+            raise DatabaseError(
+                f"{location.path} is empty (0 bytes): it holds no chapter. Start one in it with "
+                f"`chapterdesk init --chapter NAME --db {location.path}`, or restore a backup "
+                f"into it with `chapterdesk restore FILE --db {location.path}`."
             )
         check_sqlite_file(location.path)
     db = Database(location, read_only=read_only, lock_wait=lock_wait)
@@ -192,6 +229,11 @@ def _opening_problem(exc: BaseException, location: Location) -> DatabaseError | 
     is_dbapi = dbapi_error is not None and isinstance(exc, dbapi_error)
     if not is_dbapi and not isinstance(exc, sqlite3.DatabaseError):
         return None
+    from chapterdesk.environment_errors import explain
+
+    environment = explain(exc, location.path)  # a full disk, a read-only folder, …
+    if environment is not None:
+        return DatabaseError(environment.message)
     if location.path is None and is_dbapi:
         from chapterdesk.credentials import address_of, connection_problem
 

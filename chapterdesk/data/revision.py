@@ -12,6 +12,7 @@ takes the full Alembic path in `chapterdesk.data.migrate`.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -19,6 +20,26 @@ from pathlib import Path
 # The newest revision in chapterdesk/data/migrations/versions: move it with every new migration.
 SCHEMA_HEAD = "0006"
 BUSY_TIMEOUT_S = 10.0
+
+
+def read_only_uri(path: Path) -> str:
+    """The `file:` URI that reads `path` without writing anything beside it.
+
+    SQLite reads a WAL database through a `-shm` file it creates beside it; in a
+    folder no one can write (a read-only share, a CD, a read-only bind) it cannot,
+    and even a read fails. There no writer can change the file either, so when no
+    `-shm` exists and no WAL holds unfolded changes it is opened `immutable`.
+    """
+    resolved = path.resolve()
+    uri = resolved.as_uri()
+    wal = Path(f"{resolved}-wal")
+    if (
+        not os.access(resolved.parent, os.W_OK)
+        and not Path(f"{resolved}-shm").exists()
+        and (not wal.exists() or wal.stat().st_size == 0)
+    ):
+        return f"{uri}?immutable=1"
+    return f"{uri}?mode=ro"
 
 
 def sqlite_revision(path: Path) -> str | None:
@@ -30,7 +51,7 @@ def sqlite_revision(path: Path) -> str | None:
     Raises:
         sqlite3.DatabaseError: the file is not a readable SQLite database.
     """
-    uri = f"{path.resolve().as_uri()}?mode=ro"
+    uri = read_only_uri(path)
     with closing(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)) as connection:
         has_table = connection.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"

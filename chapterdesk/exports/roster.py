@@ -19,6 +19,7 @@ from pathlib import Path
 
 from chapterdesk.data.engine import Database
 from chapterdesk.exports.sheets import Column, write_table
+from chapterdesk.hq_fields import REFERENCE_LAYOUT
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
 from chapterdesk.services.roster.export import ExportMember, members_for_export
 
@@ -26,27 +27,7 @@ __all__ = ["HQ_COLUMNS", "ROSTER_COLUMNS", "roster_row", "write_roster_export"]
 
 #: HQ's reference layout, in its order
 HQ_COLUMNS = [
-    Column("Member ID", "text", 11),
-    Column("Prefix", "text", 7),
-    Column("First Name", "text", 16),
-    Column("Middle Name", "text", 12),
-    Column("Last Name", "text", 18),
-    Column("Suffix", "text", 7),
-    Column("Company", "text", 28),
-    Column("Title", "text", 22),
-    Column("Email", "text", 34),
-    Column("Phone", "text", 16),
-    Column("Address 1", "text", 24),
-    Column("Address 2", "text", 14),
-    Column("City", "text", 16),
-    Column("State/Province", "text", 10),
-    Column("Postal Code", "text", 11),
-    Column("Country", "text", 16),
-    Column("Member Type", "text", 14),
-    Column("Join Date", "date"),
-    Column("Paid Through", "date"),
-    Column("Status", "text", 10),
-    Column("Chapter", "text", 30),
+    Column(f.header, "date" if f.kind == "date" else "text", f.width) for f in REFERENCE_LAYOUT
 ]
 #: the chapter's own facts, after HQ's columns
 CHAPTER_COLUMNS = [

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from chapterdesk.atomic import atomic_path, atomic_write
 from chapterdesk.errors import BadInputError
+from chapterdesk.money import money_text
 
 if TYPE_CHECKING:
     import xlsxwriter
@@ -233,7 +234,7 @@ def _csv_cell(kind: str, value: object) -> str:
     if isinstance(value, bool):
         return neutralise_formula(str(value))
     if kind == "money" and isinstance(value, (Decimal, int, float)):
-        return f"{Decimal(str(value)):.2f}"
+        return money_text(Decimal(str(value)))  # "150.00", as the JSON writes it
     if kind == "date" and isinstance(value, dt.date):
         day = value.date() if isinstance(value, dt.datetime) else value
         return day.isoformat()

@@ -14,33 +14,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from chapterdesk.errors import BadInputError
+from chapterdesk.hq_fields import HEADERS, HQ_FIELDS
 
 #: The canonical fields, in reference-layout order; they are database column names.
-FIELDS: tuple[str, ...] = (
-    "hq_id", "prefix", "first_name", "middle_name", "last_name", "suffix",
-    "company", "title", "email", "phone", "address1", "address2", "city", "state",
-    "postal_code", "country", "member_type", "join_date", "paid_through",
-    "hq_status", "chapters",
-)  # fmt: skip
+FIELDS: tuple[str, ...] = ("hq_id", *HQ_FIELDS)
 
 #: Fields an export must have a column for, and every member row a value in.
 #: First name is not required: some members (and some HQ systems) carry a
 #: single name in the last-name column.
 REQUIRED: tuple[str, ...] = ("hq_id", "last_name", "paid_through")
 
-#: Fields that hold dates; every other field except `chapters` is text.
-DATE_FIELDS: frozenset[str] = frozenset({"join_date", "paid_through"})
-
 #: How each field is named to the officer (the reference layout's header).
-DISPLAY_NAMES: dict[str, str] = {
-    "hq_id": "Member ID", "prefix": "Prefix", "first_name": "First Name",
-    "middle_name": "Middle Name", "last_name": "Last Name", "suffix": "Suffix",
-    "company": "Company", "title": "Title", "email": "Email", "phone": "Phone",
-    "address1": "Address 1", "address2": "Address 2", "city": "City",
-    "state": "State/Province", "postal_code": "Postal Code", "country": "Country",
-    "member_type": "Member Type", "join_date": "Join Date", "paid_through": "Paid Through",
-    "hq_status": "Status", "chapters": "Chapter",
-}  # fmt: skip
+DISPLAY_NAMES: dict[str, str] = HEADERS
 
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "hq_id": ("ID", "Member ID", "Member #", "Member No", "Member Number", "Customer ID",

@@ -33,7 +33,6 @@ from chapterdesk.hqsync.sniff import TEXT_SAMPLE_BYTES, FileFacts
 
 MAX_CSV_LINE_CHARS = 100_000  #: one line of a roster CSV (a real one is a few hundred)
 DELIMITERS = (",", ";", "\t")
-_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 Cells = list[Any]
 
@@ -156,11 +155,6 @@ def choose_delimiter(sample: str) -> str:
         if score > best_score:
             best, best_score = delimiter, score
     return best
-
-
-def delimiter_name(delimiter: str | None) -> str:
-    """How a delimiter is named to the officer ("comma", "semicolon", "tab")."""
-    return _DELIMITER_NAMES.get(delimiter or "", repr(delimiter))
 
 
 def read_csv(path: Path) -> SheetRows:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chapterdesk.errors import BadInputError
+from chapterdesk.file_kinds import kind_of
 from chapterdesk.hqsync import xmlscan
 from chapterdesk.hqsync.unpack import InflateError
 
@@ -86,6 +87,9 @@ def sniff_export(path: Path, on_chunk: Callable[[int], None] | None = None) -> F
     Raises:
         BadInputError: the file is missing, empty, of another kind, damaged or hostile.
     """
+    kind = kind_of(path)  # a folder, a device or a named pipe is never opened
+    if kind is not None:
+        raise BadInputError(f"{path.name} cannot be opened: it is {kind}; choose the HQ export.")
     try:
         size = path.stat().st_size
         with path.open("rb") as stream:

@@ -22,19 +22,12 @@ from itertools import compress
 from operator import attrgetter, itemgetter
 
 from chapterdesk.errors import BadInputError
+from chapterdesk.hq_fields import DATE_FIELDS, TEXT_LIMITS
 from chapterdesk.hqsync import columns as by_column
 from chapterdesk.hqsync.dates import EMPTY_REQUIRED, CellProblem, make_date_reader
-from chapterdesk.hqsync.mapping import DATE_FIELDS, FIELDS, REQUIRED, Mapping
+from chapterdesk.hqsync.mapping import FIELDS, REQUIRED, Mapping
 from chapterdesk.hqsync.results import Problem
 from chapterdesk.values import normalise_hq_id
-
-#: The longest text each field may hold, in characters (the database column sizes).
-TEXT_LIMITS: dict[str, int] = {
-    "prefix": 40, "first_name": 100, "middle_name": 100, "last_name": 100, "suffix": 40,
-    "company": 200, "title": 200, "email": 254, "phone": 60,
-    "address1": 200, "address2": 200, "city": 100, "state": 100, "postal_code": 20,
-    "country": 100, "member_type": 100, "hq_status": 40, "chapters": 500,
-}  # fmt: skip
 
 #: Fields whose values repeat a lot; equal texts are stored once.
 _SHARED_TEXT_FIELDS = frozenset(
@@ -152,11 +145,6 @@ def make_chapters_reader(limit: int) -> Callable[[object], tuple[str, ...]]:
         return names
 
     return read_chapters
-
-
-def converter_for(name: str, date1904: bool) -> Converter:
-    """The converter that cleans and checks one field's cells."""
-    return converters_for(name, date1904)[0]
 
 
 def converters_for(name: str, date1904: bool) -> tuple[Converter, by_column.ColumnConverter]:

@@ -14,7 +14,7 @@ from chapterdesk.reports.labels import (
     draw_labels,
 )
 from chapterdesk.reports.pdfdoc import PAGE_SIZES, PageSize, ReportDocument
-from chapterdesk.reports.styles import long_date, money, register_fonts
+from chapterdesk.reports.styles import long_date, register_fonts
 from chapterdesk.reports.tables import Cell, add_table
 
 __all__ = [
@@ -29,6 +29,5 @@ __all__ = [
     "add_table",
     "draw_labels",
     "long_date",
-    "money",
     "register_fonts",
 ]

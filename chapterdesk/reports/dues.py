@@ -15,9 +15,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from chapterdesk.data.engine import Database
+from chapterdesk.money import format_money
 from chapterdesk.reports.pdfdoc import PageSize, ReportDocument
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
-from chapterdesk.reports.styles import long_date, money
+from chapterdesk.reports.styles import long_date
 from chapterdesk.services.chapter import chapter_info
 from chapterdesk.services.dues.reports import DuesReportLine, DuesYearReport, dues_year_report
 
@@ -35,7 +36,7 @@ AGING_LABELS = (
 
 
 def _blank_if_zero(amount: Decimal, currency: str) -> str:
-    return money(amount, currency) if amount else ""
+    return format_money(amount, currency) if amount else ""
 
 
 def member_cells(line: DuesReportLine, currency: str) -> list[str]:
@@ -43,10 +44,10 @@ def member_cells(line: DuesReportLine, currency: str) -> list[str]:
     return [
         line.hq_id,
         line.sort_name,
-        money(line.assessed, currency),
+        format_money(line.assessed, currency),
         _blank_if_zero(line.waived, currency),
-        money(line.paid, currency),
-        money(line.outstanding, currency),
+        format_money(line.paid, currency),
+        format_money(line.outstanding, currency),
         _blank_if_zero(line.credit, currency),
     ]
 
@@ -65,11 +66,11 @@ def _summary(document: ReportDocument, report: DuesYearReport) -> None:
     document.add_table(
         ["", "Amount"],
         [
-            ["Dues assessed", money(totals.assessed, cur)],
-            ["Waived", money(totals.waived, cur)],
-            ["Paid (payments and credits applied)", money(totals.paid, cur)],
-            ["Outstanding", money(totals.outstanding, cur)],
-            ["Credit held by members", money(totals.credit, cur)],
+            ["Dues assessed", format_money(totals.assessed, cur)],
+            ["Waived", format_money(totals.waived, cur)],
+            ["Paid (payments and credits applied)", format_money(totals.paid, cur)],
+            ["Outstanding", format_money(totals.outstanding, cur)],
+            ["Credit held by members", format_money(totals.credit, cur)],
         ],
         [0.45, 0.2],
         numeric_cols=(1,),
@@ -82,10 +83,10 @@ def _summary(document: ReportDocument, report: DuesYearReport) -> None:
             [
                 group.label,
                 f"{group.members:,}",
-                money(group.assessed, cur),
-                money(group.waived, cur),
-                money(group.paid, cur),
-                money(group.outstanding, cur),
+                format_money(group.assessed, cur),
+                format_money(group.waived, cur),
+                format_money(group.paid, cur),
+                format_money(group.outstanding, cur),
             ]
             for group in report.by_category
         ],
@@ -94,10 +95,10 @@ def _summary(document: ReportDocument, report: DuesYearReport) -> None:
         totals_row=[
             "All categories",
             f"{totals.members:,}",
-            money(totals.assessed, cur),
-            money(totals.waived, cur),
-            money(totals.paid, cur),
-            money(totals.outstanding, cur),
+            format_money(totals.assessed, cur),
+            format_money(totals.waived, cur),
+            format_money(totals.paid, cur),
+            format_money(totals.outstanding, cur),
         ],
     )
     document.add_heading(
@@ -106,13 +107,13 @@ def _summary(document: ReportDocument, report: DuesYearReport) -> None:
     methods = report.by_method
     document.add_table(
         ["Method", "Payments", "Amount"],
-        [[m.label, f"{m.payments:,}", money(m.amount, cur)] for m in methods],
+        [[m.label, f"{m.payments:,}", format_money(m.amount, cur)] for m in methods],
         [0.3, 0.15, 0.2],
         numeric_cols=(1, 2),
         totals_row=[
             "All methods",
             f"{sum(m.payments for m in methods):,}",
-            money(sum((m.amount for m in methods), Decimal("0.00")), cur),
+            format_money(sum((m.amount for m in methods), Decimal("0.00")), cur),
         ],
     )
     document.add_paragraph(
@@ -124,10 +125,10 @@ def _summary(document: ReportDocument, report: DuesYearReport) -> None:
     aging = report.aging
     document.add_table(
         ["Age of the charge", "Outstanding"],
-        [[label, money(getattr(aging, field), cur)] for field, label in AGING_LABELS],
+        [[label, format_money(getattr(aging, field), cur)] for field, label in AGING_LABELS],
         [0.3, 0.2],
         numeric_cols=(1,),
-        totals_row=["Total outstanding", money(totals.outstanding, cur)],
+        totals_row=["Total outstanding", format_money(totals.outstanding, cur)],
     )
 
 

@@ -32,13 +32,12 @@ from chapterdesk.reports.styles import (
     ReportStyles,
     escape_markup,
     long_date,
-    money,
     register_fonts,
     report_styles,
 )
 from chapterdesk.reports.tables import Cell, add_table
 
-__all__ = ["PAGE_SIZES", "PageSize", "ReportDocument", "money"]
+__all__ = ["PAGE_SIZES", "PageSize", "ReportDocument"]
 
 PageSize = Literal["letter", "a4"]
 PAGE_SIZES: dict[str, tuple[float, float]] = {"letter": LETTER, "a4": A4}

@@ -13,10 +13,11 @@ from pathlib import Path
 from reportlab.platypus import Paragraph
 
 from chapterdesk.data.engine import Database
+from chapterdesk.money import format_money
 from chapterdesk.reports.dues import _page_size
 from chapterdesk.reports.pdfdoc import ReportDocument
 from chapterdesk.reports.statements import address_lines
-from chapterdesk.reports.styles import escape_markup, long_date, money
+from chapterdesk.reports.styles import escape_markup, long_date
 from chapterdesk.services.chapter import chapter_info
 from chapterdesk.services.dues.reports import receipt_copy
 
@@ -45,22 +46,26 @@ def write_receipt(
     )
     address = "<br/>".join(escape_markup(line) for line in address_lines(receipt.hq))
     document.story.append(Paragraph(address, document.styles.body))
-    document.add_heading(f"Received with thanks: {money(receipt.amount, cur)}")
+    document.add_heading(f"Received with thanks: {format_money(receipt.amount, cur)}")
     rows = [
         ["Receipt number", str(receipt.receipt_no)],
         ["Date received", long_date(receipt.paid_on)],
-        ["Received from", receipt.hq.display_name],
+        ["Received from", receipt.hq.address_name],
         ["Member ID", receipt.hq.hq_id],
-        ["Amount", money(receipt.amount, cur)],
+        ["Amount", format_money(receipt.amount, cur)],
         ["Method", receipt.method_label],
     ]
     if receipt.reference:
         rows.append(["Reference", receipt.reference])
     for year, amount in receipt.applied:
-        rows.append([f"Applied to {year} chapter dues", money(amount, cur)])
-    rows.append(["Still outstanding after this payment", money(receipt.outstanding_after, cur)])
+        rows.append([f"Applied to {year} chapter dues", format_money(amount, cur)])
+    rows.append(
+        ["Still outstanding after this payment", format_money(receipt.outstanding_after, cur)]
+    )
     if receipt.credit_after:
-        rows.append(["Credit on account after this payment", money(receipt.credit_after, cur)])
+        rows.append(
+            ["Credit on account after this payment", format_money(receipt.credit_after, cur)]
+        )
     document.add_table(["Payment", "Details"], rows, [0.42, 0.45])
     if receipt.reversal is not None:
         document.add_heading("This payment was reversed")

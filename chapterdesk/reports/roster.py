@@ -18,7 +18,7 @@ from pathlib import Path
 from reportlab.platypus import Paragraph
 
 from chapterdesk.data.engine import Database
-from chapterdesk.names import folded
+from chapterdesk.names import folded, sort_name
 from chapterdesk.reports.dues import _page_size
 from chapterdesk.reports.pdfdoc import ReportDocument
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
@@ -55,7 +55,7 @@ def _rows(entries: list[RosterEntry], counter: list[int], watch: Watch) -> Itera
         if counter[0] % 200 == 0:
             watch.step("members", counter[0], counter[1])
         hq = entry.hq
-        name = hq.sort_name + (f", {hq.suffix}" if hq.suffix else "")
+        name = sort_name(hq.first_name, hq.middle_name, hq.last_name, hq.suffix)
         yield [name, hq.company, hq.email, hq.phone]
 
 

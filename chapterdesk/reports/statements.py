@@ -23,6 +23,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
 from chapterdesk.data.engine import Database
+from chapterdesk.money import format_money
 from chapterdesk.reports.dues import _page_size
 from chapterdesk.reports.pdfdoc import ReportDocument
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
@@ -32,7 +33,6 @@ from chapterdesk.reports.styles import (
     GRID_GREY,
     HEADER_FILL,
     long_date,
-    money,
     register_fonts,
 )
 from chapterdesk.services.chapter import chapter_info
@@ -55,7 +55,7 @@ def address_lines(hq: HqRecord) -> list[str]:
     """A member's mailing address as printed on an envelope or a label (blank lines dropped)."""
     city = " ".join(p for p in (hq.city + ("," if hq.city and hq.state else ""), hq.state) if p)
     city = " ".join(p for p in (city, hq.postal_code) if p)
-    lines = [hq.display_name, hq.company, hq.address1, hq.address2, city, hq.country]
+    lines = [hq.address_name, hq.company, hq.address1, hq.address2, city, hq.country]
     return [line for line in lines if line.strip()]
 
 
@@ -79,8 +79,8 @@ def _wrapped(description: str, width: float) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=4096)
 def _money(amount: Decimal, currency: str) -> str:
-    """`styles.money`, remembered: a run prints the same few amounts on thousands of pages."""
-    return money(amount, currency)
+    """`format_money`, remembered: a run prints the same few amounts on thousands of pages."""
+    return format_money(amount, currency)
 
 
 def _fit(text: str, font: str, size: float, room: float) -> str:
@@ -282,7 +282,7 @@ class _StatementPage(Flowable):  # type: ignore[misc]  # reportlab is untyped
         canvas.line(0, y, width, y)
         canvas.restoreState()
         text.left(0, y + 3, "Please return this part with your payment", BODY_FONT, 7.5)
-        name = _fit(s.hq.display_name, BOLD_FONT, 10, width * 0.55)
+        name = _fit(s.hq.address_name, BOLD_FONT, 10, width * 0.55)
         text.left(0, y - 16, name, BOLD_FONT, 10)
         due = f"Amount due: {_money(s.outstanding, self.setting.currency)}"
         text.right(width, y - 16, due, BOLD_FONT, 10)

@@ -3,14 +3,14 @@
 Members' names come from 30+ countries (Łukasz, Nguyễn, Søren, O'Brien), so
 reports print in DejaVu Sans, shipped under `resources/fonts/`, and never in the
 PDF base fonts, which cannot show most of those letters. Dates and money are
-formatted here once so that every report writes them the same way.
+formatted once (dates here, money by `chapterdesk.money.format_money`, as the
+window and the command line write it) so every report writes them the same way.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -26,20 +26,12 @@ __all__ = [
     "ReportStyles",
     "escape_markup",
     "long_date",
-    "money",
     "register_fonts",
     "report_styles",
 ]
 
 BODY_FONT = "DejaVuSans"
 BOLD_FONT = "DejaVuSans-Bold"
-
-#: Currencies printed with a symbol before the amount. Every other currency is
-#: printed with its ISO code after the amount ("1,150.00 CAD"): "$" alone would
-#: be ambiguous for a Canadian, Australian or Mexican chapter.
-_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}
-#: ISO 4217 currencies with no minor unit; all others print two decimals.
-_NO_MINOR_UNIT = {"JPY", "KRW", "ISK", "CLP", "VND", "XOF", "XAF", "UGX", "PYG"}
 
 GRID_GREY = colors.Color(0.55, 0.55, 0.55)
 HEADER_FILL = colors.Color(0.86, 0.89, 0.93)
@@ -70,7 +62,6 @@ class ReportStyles:
     heading: ParagraphStyle
     body: ParagraphStyle
     small: ParagraphStyle
-    table_header: ParagraphStyle
     table_cell: ParagraphStyle
 
 
@@ -96,31 +87,8 @@ def report_styles() -> ReportStyles:
         ),
         body=body,
         small=ParagraphStyle("Small", parent=body, fontSize=8, leading=10, spaceAfter=3),
-        table_header=ParagraphStyle(
-            "TableHeader", parent=body, fontName=BOLD_FONT, fontSize=9, leading=11, spaceAfter=0
-        ),
         table_cell=ParagraphStyle("TableCell", parent=body, fontSize=9, leading=11, spaceAfter=0),
     )
-
-
-def money(amount: Decimal, currency: str = "USD") -> str:
-    """An amount as a treasurer writes it: "$1,150.00", "-$25.00", "1,150.00 CAD".
-
-    USD, GBP and EUR print with their symbol in front; every other currency with
-    its ISO code after the amount, so no chapter abroad mistakes its dollars for
-    US ones. Amounts are rounded half-up to the currency's minor unit (cents, or
-    none for JPY and the like); the minus sign leads.
-    """
-    code = currency.upper()
-    places = 0 if code in _NO_MINOR_UNIT else 2
-    quantum = Decimal(1).scaleb(-places)
-    rounded = Decimal(amount).quantize(quantum, rounding=ROUND_HALF_UP)
-    sign = "-" if rounded < 0 else ""
-    digits = f"{abs(rounded):,.{places}f}"
-    symbol = _SYMBOLS.get(code)
-    if symbol is not None:
-        return f"{sign}{symbol}{digits}"
-    return f"{sign}{digits} {code}"
 
 
 def escape_markup(text: str) -> str:

@@ -24,19 +24,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from chapterdesk.data.audit_trail import record_bulk_rows
-from chapterdesk.data.engine import Database, retrying
+from chapterdesk.data.engine import Database
 from chapterdesk.data.models import Base, ChangeBatch
 
-T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 # Which part of the chapter's data each table belongs to, for refreshing screens.
@@ -162,18 +161,3 @@ def change(
             except Exception:  # the change is committed: a listener's bug must not undo that
                 log.exception("A change listener failed after %s", what or "a change")
 
-
-def run_change(
-    db: Database,
-    work: Callable[[UnitOfWork], T],
-    what: str = "",
-    *,
-    today: dt.date | None = None,
-) -> T:
-    """Run `work` in a serializable unit of work, again if a shared server aborted it."""
-
-    def attempt() -> T:
-        with change(db, what, today=today, serializable=True) as uow:
-            return work(uow)
-
-    return retrying(db, attempt)

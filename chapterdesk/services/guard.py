@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from chapterdesk import policy
 from chapterdesk.data.models import ChapterMembership, HqMember, OfficerPosition, OfficerTerm
 from chapterdesk.errors import RuleRefusedError
+from chapterdesk.names import display_name
 
 if TYPE_CHECKING:
     from chapterdesk.services.door import UnitOfWork
@@ -177,7 +178,9 @@ def _check_overlaps(
         if position.single_holder:
             holder = session.get(HqMember, hq_id)
             name = (
-                " ".join(p for p in (holder.first_name, holder.last_name) if p) if holder else hq_id
+                display_name(holder.first_name, holder.middle_name, holder.last_name, holder.suffix)
+                if holder
+                else hq_id
             )
             raise RuleRefusedError(
                 f"{position.name} is a single-holder position and {name} holds it from "

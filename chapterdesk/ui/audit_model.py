@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -63,20 +64,65 @@ def cell_text(record: AuditRecord, column: int) -> str:
 
 
 class AuditModel(QAbstractTableModel):
-    """A paged, read-only view of recorded changes in the order of the ids given."""
+    """A paged, read-only view of recorded changes in the order of the ids given.
 
-    def __init__(self, db: Database, parent: Any = None) -> None:
+    Pages are read by `run(work, done)`: the window passes one that reads on
+    its database worker and calls `done(result)` on the UI thread, so a row not
+    yet read shows empty until its page arrives (`dataChanged`). Without one
+    (a model on its own, as in the model tester) a page is read where asked.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        parent: Any = None,
+        run: Callable[[Callable[[], Any], Callable[[Any], None]], None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.db = db
+        self._run = run or (lambda work, done: done(work()))
         self._ids: list[int] = []
         self._pages: OrderedDict[int, list[AuditRecord | None]] = OrderedDict()
+        self._asked: set[int] = set()
+        self._generation = 0
 
-    def set_ids(self, ids: list[int]) -> None:
-        """Show these changes (newest first), forgetting every cached row."""
+    def set_ids(self, ids: list[int], first_page: list[AuditRecord] | None = None) -> None:
+        """Show these changes (newest first), forgetting every cached row.
+
+        `first_page`: the records of the first PAGE_SIZE ids, read with them, so
+        the table is full the moment it is shown.
+        """
         self.beginResetModel()
+        self._generation += 1
         self._ids = list(ids)
         self._pages.clear()
+        self._asked.clear()
+        if first_page is not None:
+            self._keep(0, first_page)
         self.endResetModel()
+
+    def _keep(self, number: int, records: list[AuditRecord]) -> None:
+        ids = self._ids[number * PAGE_SIZE : (number + 1) * PAGE_SIZE]
+        by_id = {r.id: r for r in records}
+        self._pages[number] = [by_id.get(i) for i in ids]
+        self._asked.discard(number)
+        while len(self._pages) > KEEP_PAGES:
+            self._pages.popitem(last=False)
+
+    def _ask(self, number: int) -> None:
+        """Read one page (on the worker, when the window gave a runner)."""
+        self._asked.add(number)
+        generation, db = self._generation, self.db
+        ids = self._ids[number * PAGE_SIZE : (number + 1) * PAGE_SIZE]
+
+        def done(records: list[AuditRecord]) -> None:
+            if generation != self._generation:
+                return  # the ids changed meanwhile: this page is of an older list
+            self._keep(number, records)
+            first, last = number * PAGE_SIZE, number * PAGE_SIZE + len(ids) - 1
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(HEADERS) - 1))
+
+        self._run(lambda: audit_records(db, ids), done)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's default
         return 0 if parent.isValid() else len(self._ids)
@@ -101,18 +147,17 @@ class AuditModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def record(self, row: int) -> AuditRecord | None:
-        """The recorded change on a row, read with its page when not cached."""
+        """The recorded change on a row; None while its page is being read."""
         if not 0 <= row < len(self._ids):
             return None
         number = row // PAGE_SIZE
         page = self._pages.get(number)
         if page is None:
-            ids = self._ids[number * PAGE_SIZE : (number + 1) * PAGE_SIZE]
-            by_id = {r.id: r for r in audit_records(self.db, ids)}
-            page = [by_id.get(i) for i in ids]
-            self._pages[number] = page
-            while len(self._pages) > KEEP_PAGES:
-                self._pages.popitem(last=False)
+            if number not in self._asked:
+                self._ask(number)
+            page = self._pages.get(number)  # read already, when read where asked
+            if page is None:
+                return None
         else:
             self._pages.move_to_end(number)
         return page[row % PAGE_SIZE]

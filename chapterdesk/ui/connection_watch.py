@@ -28,6 +28,7 @@ def watch_connection(
     banner = ConnectionBanner(lambda: None, first_delay_ms=first_delay_ms,
                               max_delay_ms=max_delay_ms)
     pages = window.takeCentralWidget()
+    assert pages is not None, "the window's pages are built before the banner"
     holder = QWidget()
     layout = QVBoxLayout(holder)
     layout.setContentsMargins(0, 0, 0, 0)

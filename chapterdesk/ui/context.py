@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
@@ -93,6 +94,38 @@ class AppContext(QObject):
         """
         return self.tasks.change(parent, title, work, on_done, on_error)
 
+    def read(
+        self,
+        owner: QWidget,
+        title: str,
+        work: Callable[[], T],
+        on_done: Callable[[T], None],
+        on_error: Callable[[ChapterDeskError], None] | None = None,
+    ) -> Task:
+        """Read on the database worker; `on_done(result)` runs on the UI thread.
+
+        The window never reads the database on its UI thread. A read shows no
+        progress dialog (it waits behind any change queued before it), and its
+        result is dropped if `owner` was deleted meanwhile. Use `LatestRead`
+        where a newer read of the same view makes an older one moot.
+        """
+
+        def done(result: T) -> None:
+            if shiboken6.isValid(owner):
+                on_done(result)
+
+        def failed(exc: ChapterDeskError) -> None:
+            if not shiboken6.isValid(owner):
+                return
+            if on_error is not None:
+                on_error(exc)
+            else:
+                ask.warn(owner, exc.message)
+
+        return self.tasks.run(lambda _progress, _cancelled: work(), title=title,
+                              on_done=done, parent=owner, on_error=failed,
+                              show_progress=False)
+
     def attempt(self, parent: QWidget | None, action: Callable[[], T]) -> T | None:
         """Run a quick read on the UI thread; an officer-facing error is shown and None returned."""
         try:
@@ -120,6 +153,58 @@ class _KindsFilter(QObject):
     def heard(self, changes: Changes) -> None:
         if not self.kinds or changes.touches(*self.kinds):
             self.slot(changes)
+
+
+class LatestRead(Generic[T]):
+    """One view's reads on the worker, of which only the newest is shown.
+
+    Selecting member after member queues a read for each; a result that
+    arrives after a newer read was asked for is dropped, so the view never
+    shows an older member over a newer one. `pending` says whether the newest
+    read is still on its way (tests wait on it).
+    """
+
+    def __init__(self, ctx: AppContext, owner: QWidget, title: str) -> None:
+        self.ctx, self.owner, self.title = ctx, owner, title
+        self.generation = 0
+        self.pending = False
+
+    def start(
+        self,
+        work: Callable[[], T],
+        on_done: Callable[[T], None],
+        on_error: Callable[[ChapterDeskError], None] | None = None,
+    ) -> None:
+        """Read `work()` on the worker and show it with `on_done` unless a newer read began."""
+        self.generation += 1
+        generation = self.generation
+        self.pending = True
+
+        def done(result: T) -> None:
+            if generation == self.generation:
+                self.pending = False
+                on_done(result)
+
+        def failed(exc: ChapterDeskError) -> None:
+            if generation == self.generation:
+                self.pending = False
+                if on_error is not None:
+                    on_error(exc)
+                else:
+                    ask.warn(self.owner, exc.message)
+
+        task = self.ctx.read(self.owner, self.title, work, done, failed)
+        # A read that ends in a bug report (or is cancelled) still ends.
+        task.done.connect(lambda: self._ended(generation))
+
+    def cancel(self) -> None:
+        """Forget the read under way: its result will not be shown."""
+        self.generation += 1
+        self.pending = False
+
+    def _ended(self, generation: int) -> None:
+        if generation == self.generation:
+            self.pending = False
 
 
 def touched_member(changes: Any, hq_id: str | None) -> bool:

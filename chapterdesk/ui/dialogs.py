@@ -13,7 +13,7 @@ import datetime as dt
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -34,7 +34,7 @@ from chapterdesk.services.roster.members import HqRecord, Membership, RosterEntr
 from chapterdesk.standing import Standing
 from chapterdesk.ui.change_dialog import ChangeDialog, Changer
 from chapterdesk.ui.context import AppContext
-from chapterdesk.ui.widgets import edited_date, past_date_edit, show_message
+from chapterdesk.ui.widgets import edited_date, past_date_edit, qdate, show_message
 
 CURRENCIES = ("USD", "CAD", "GBP", "EUR", "AUD", "NZD", "CHF", "ZAR", "SGD", "HKD")
 
@@ -189,7 +189,7 @@ class LeaveDialog(ChangeDialog):
         intro.setWordWrap(True)
         self.date = past_date_edit("Leave date")
         if joined_on is not None and joined_on <= dt.date.today():
-            self.date.setMinimumDate(QDate(joined_on))
+            self.date.setMinimumDate(qdate(joined_on))
         self.reason = QComboBox()
         self.reason.setEditable(True)
         self.reason.addItems(["Moved away", "Retired", "Changed careers", "Resigned", "Deceased"])
@@ -267,7 +267,7 @@ class NewChapterDialog(ChangeDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Start chapter")
-        buttons.accepted.connect(self.create)
+        buttons.accepted.connect(self.create_chapter)
         buttons.rejected.connect(self.reject)
         self.lock_while_saving(buttons, self.name, self.currency, self.year_start)
         layout = QVBoxLayout(self)
@@ -276,7 +276,7 @@ class NewChapterDialog(ChangeDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
 
-    def create(self) -> None:
+    def create_chapter(self) -> None:
         """Create the database and the chapter on the worker; a malformed value is shown inline."""
         if self.saving:
             return

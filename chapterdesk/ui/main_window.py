@@ -138,7 +138,8 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
         edit_menu.addSeparator()
-        self.find_action = self._action("&Find member", self.find, QKeySequence.StandardKey.Find)
+        self.find_action = self._action("&Find member", self.find_member,
+                                        QKeySequence.StandardKey.Find)
         edit_menu.addAction(self.find_action)
         self.copy_emails_action = self._action("Copy e-&mails of the selection", self.copy_emails,
                                                QKeySequence("Ctrl+Shift+C"))
@@ -305,9 +306,11 @@ class MainWindow(QMainWindow):
     # -- navigation and status --------------------------------------------------------------
     def import_hq_export(self) -> None:
         """File → Import an HQ export (Ctrl+I): the HQ Sync page, starting with the file."""
+        from chapterdesk.ui.hqsync import HqSyncPage  # loaded by go_to already
+
         self.go_to("hqsync")
         page = self.pages.get("hqsync")
-        if page is not None:
+        if isinstance(page, HqSyncPage):
             page.start_import()
 
     def go_to(self, key: str, target: Any = None) -> None:
@@ -390,7 +393,7 @@ class MainWindow(QMainWindow):
             return True
         return False
 
-    def find(self) -> None:
+    def find_member(self) -> None:
         """Edit → Find: the roster's search box."""
         self.go_to("roster")
         roster = self.pages.get("roster")

@@ -13,9 +13,9 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from chapterdesk.services.safety.audit import audit_log
+from chapterdesk.services.safety.audit import AuditRecord, audit_log
 from chapterdesk.ui.audit_model import change_text, local_time, what_changed
-from chapterdesk.ui.context import AppContext
+from chapterdesk.ui.context import AppContext, LatestRead
 
 SHOWN = 15
 
@@ -27,6 +27,8 @@ class MemberHistoryBox(QGroupBox):
         super().__init__("Changes (audit trail)", parent)
         self.ctx = ctx
         self.hq_id: str | None = None
+        self._reader: LatestRead[list[AuditRecord]] = LatestRead(
+            ctx, self, "Reading the member's changes")
         self.entries = QLabel()
         self.entries.setAccessibleName("Member's recorded changes")
         self.entries.setWordWrap(True)
@@ -41,11 +43,19 @@ class MemberHistoryBox(QGroupBox):
         row.addWidget(self.show_all)
         layout.addLayout(row)
 
+    @property
+    def reading(self) -> bool:
+        """Whether the member's changes are still being read."""
+        return self._reader.pending
+
     def show_member(self, hq_id: str) -> None:
         """List the member's newest recorded changes."""
         self.hq_id = hq_id
-        records = self.ctx.attempt(self, lambda: audit_log(self.ctx.db, hq_id=hq_id,
-                                                           limit=SHOWN + 1)) or []
+        db = self.ctx.db
+        self._reader.start(lambda: audit_log(db, hq_id=hq_id, limit=SHOWN + 1), self._show)
+
+    def _show(self, records: list[AuditRecord]) -> None:
+        """List the records read on the worker (the newest SHOWN of them)."""
         lines = [
             f"<b>{html.escape(local_time(r.at))}</b> · {html.escape(r.officer)} · "
             f"{html.escape(what_changed(r))}<br>&nbsp;&nbsp;{html.escape(change_text(r))}"

@@ -30,17 +30,23 @@ from PySide6.QtWidgets import (
 )
 
 from chapterdesk.errors import ChapterDeskError
-from chapterdesk.services.chapter import hq_data_status
+from chapterdesk.services.chapter import HqDataAge, hq_data_status
 from chapterdesk.services.roster import members as roster
 from chapterdesk.services.roster.members import MemberDetail
 from chapterdesk.standing import Standing
 from chapterdesk.ui import ask
-from chapterdesk.ui.context import AppContext, touched_member
+from chapterdesk.ui.context import AppContext, LatestRead, touched_member
 from chapterdesk.ui.dues.ledger_view import LedgerView
 from chapterdesk.ui.member_history import MemberHistoryBox
 from chapterdesk.ui.pages.roster import ROSTER_KINDS
 from chapterdesk.ui.undo import ChapterFacts, EditChapterFacts
-from chapterdesk.ui.widgets import edited_date, message_label, past_date_edit, show_message
+from chapterdesk.ui.widgets import (
+    edited_date,
+    message_label,
+    past_date_edit,
+    qdate,
+    show_message,
+)
 
 STANDING_STYLE = {
     Standing.GOOD: ("#1b6e3a", "#e7f4ea"),
@@ -149,6 +155,8 @@ class MemberPanel(QScrollArea):
         layout.addStretch(1)
         self._set_sections_visible(False)
         self._saving = False
+        self._reader: LatestRead[tuple[MemberDetail, HqDataAge]] = LatestRead(
+            ctx, self, "Reading the member")
         # The roster's re-read shows the member again after a change to what it lists;
         # a posting (or a rate) changes only the member's trail here (the ledger view
         # re-reads itself).
@@ -171,16 +179,34 @@ class MemberPanel(QScrollArea):
         if hq_id is not None:
             self._last_shown = hq_id
         if hq_id is None:
+            self._reader.cancel()
             self.detail = None
             self.ledger.show_member(None)
             self.title.setText("Select a member to see their details.")
             self._set_sections_visible(False)
             return
-        detail = self.ctx.attempt(self, lambda: roster.member_detail(self.ctx.db, hq_id))
+        db = self.ctx.db
+        self._reader.start(
+            lambda: (roster.member_detail(db, hq_id), hq_data_status(db)),
+            lambda read: self._show_detail(*read),
+            self._not_shown,
+        )
+
+    @property
+    def reading(self) -> bool:
+        """Whether the member asked for last is still being read (its detail or its trail)."""
+        return self._reader.pending or self.changes_box.reading
+
+    def _not_shown(self, exc: ChapterDeskError) -> None:
+        """The member could not be read: say why and show nobody."""
+        self.detail = None
+        self._set_sections_visible(False)
+        ask.warn(self, exc.message)
+
+    def _show_detail(self, detail: MemberDetail, age: HqDataAge) -> None:
+        """Fill the panel with one member's detail, read on the worker."""
         self.detail = detail
-        if detail is None:
-            self._set_sections_visible(False)
-            return
+        hq_id = detail.hq.hq_id
         self.ledger.show_member(hq_id)
         self._set_sections_visible(True)
         hq = detail.hq
@@ -191,7 +217,6 @@ class MemberPanel(QScrollArea):
             f"QLabel {{ color: {colour}; background: {background}; border-radius: 4px; "
             "padding: 3px 8px; font-weight: bold; }"
         )
-        age = hq_data_status(self.ctx.db)
         as_of = age.as_of.isoformat() if age.as_of else "no import yet"
         self.hq_box.setTitle(f"From HQ, as of {as_of} (read-only)")
         while self.hq_form.rowCount():
@@ -222,9 +247,9 @@ class MemberPanel(QScrollArea):
         self.worked.setMaximumDate(today)
         if current is not None:
             m = current.membership
-            self.joined.setDate(QDate(m.chapter_joined_on))
+            self.joined.setDate(qdate(m.chapter_joined_on))
             self.worked_set.setChecked(m.employment_ended_on is not None)
-            self.worked.setDate(QDate(m.employment_ended_on or m.chapter_joined_on))
+            self.worked.setDate(qdate(m.employment_ended_on or m.chapter_joined_on))
             self.notes.setPlainText(m.notes)
             p = current.privileges
             lines = [

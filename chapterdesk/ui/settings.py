@@ -46,7 +46,6 @@ class Setting:
 
 
 WINDOW_GEOMETRY = Setting("window/geometry", None, QByteArray)
-WINDOW_STATE = Setting("window/state", None, QByteArray)
 LAST_PAGE = Setting("window/last_page", "dashboard", str)
 LAST_DATABASE = Setting("files/last_database", "", str)
 LAST_DATABASE_FOLDER = Setting("files/database_folder", "", str)
@@ -57,17 +56,3 @@ LAST_REPORT_FOLDER = Setting("files/report_folder", "", str)
 LAST_SERVER = Setting("files/last_server", "", str)
 ROSTER_HIDDEN_COLUMNS = Setting("roster/hidden_columns", ["city", "joined"], list)
 ROSTER_SPLITTER = Setting("roster/splitter", None, QByteArray)
-
-ALL_SETTINGS = (
-    LAST_IMPORT_FOLDER,
-    WINDOW_GEOMETRY,
-    WINDOW_STATE,
-    LAST_PAGE,
-    LAST_DATABASE,
-    LAST_DATABASE_FOLDER,
-    LAST_EXPORT_FOLDER,
-    ROSTER_HIDDEN_COLUMNS,
-    ROSTER_SPLITTER,
-    LAST_REPORT_FOLDER,
-    LAST_SERVER,
-)

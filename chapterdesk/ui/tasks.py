@@ -194,6 +194,9 @@ class Task(QObject):
 class TaskRunner(QObject):
     """Runs jobs one at a time on a single worker thread and tracks those still running."""
 
+    #: Emitted (on the UI thread) each time the last job ends and no work waits for the worker.
+    idle = Signal()
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.pool = QThreadPool(self)
@@ -266,10 +269,14 @@ class TaskRunner(QObject):
         if not self.active and self._when_idle:
             # A zero timer runs after the repaint the finished job's results asked for.
             QTimer.singleShot(0, self, self._start_idle_work)
+        elif not self.busy():
+            self.idle.emit()
 
     def _start_idle_work(self) -> None:
         while self._when_idle and not self.active:
             self._when_idle.pop(0)()
+        if not self.busy():
+            self.idle.emit()
 
     def busy(self) -> bool:
         """Whether any job is still running or waiting (or work is waiting for the worker)."""

@@ -97,8 +97,13 @@ def past_date_edit(name: str, value: dt.date | None = None) -> QDateEdit:
     edit.setAccessibleName(name)
     edit.setMinimumDate(QDate(1900, 1, 1))
     edit.setMaximumDate(QDate.currentDate())
-    edit.setDate(QDate(value) if value is not None else QDate.currentDate())
+    edit.setDate(qdate(value) if value is not None else QDate.currentDate())
     return edit
+
+
+def qdate(day: dt.date) -> QDate:
+    """A Python date as a QDate."""
+    return QDate(day.year, day.month, day.day)
 
 
 def edited_date(edit: QDateEdit) -> dt.date:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,8 @@ def test_a_treasurer_sets_rates_assesses_takes_payments_and_corrects_one(
     totals = json.loads(cli("dues", "balance", "--json", *db).stdout)["totals"]
     assert set(totals) >= {"assessed", "paid", "credit", "outstanding", "aging"}
     assert set(totals["aging"]) == {"current", "days_30", "days_60", "days_90_plus"}
+    money = [totals[k] for k in ("assessed", "paid", "credit", "outstanding")]
+    assert all(re.fullmatch(r"-?\d+\.\d\d", v) for v in [*money, *totals["aging"].values()])
     unpaid = json.loads(cli("dues", "list", "--year", "2027", "--unpaid", "--json", *db).stdout)
     assert member not in {x["hq_id"] for x in unpaid}
     assert unpaid and all(Decimal(x["open"]) > 0 for x in unpaid)

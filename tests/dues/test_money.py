@@ -69,3 +69,23 @@ def test_cents_round_trip_and_formatting() -> None:
     assert format_money(Decimal("-5"), "GBP") == "-£5.00"
     assert format_money(Decimal("7.5"), "SEK") == "7.50 SEK"
     assert money_text(Decimal("150")) == "150.00"
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "expected"),
+    [
+        ("1150", "USD", "$1,150.00"),
+        ("-25", "USD", "-$25.00"),
+        ("0.005", "USD", "$0.01"),
+        ("1234567.891", "usd", "$1,234,567.89"),
+        ("1150", "CAD", "CA$1,150.00"),
+        ("-25.5", "CAD", "-CA$25.50"),
+        ("99.99", "GBP", "£99.99"),
+        ("1500", "JPY", "1,500.00 JPY"),
+    ],
+)
+def test_one_money_form_for_window_command_line_and_pdfs(
+    amount: str, currency: str, expected: str
+) -> None:
+    """The form a treasurer sees is the same on screen, in a terminal and on paper."""
+    assert format_money(Decimal(amount), currency) == expected

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from chapterdesk.data.engine import Database
 from chapterdesk.data.models import HqAffiliation, HqMember
-from chapterdesk.services.hq.compare import HQ_FIELDS
+from chapterdesk.hq_fields import HQ_FIELDS
 
 HEADERS = {
     "hq_id": "Member ID", "prefix": "Prefix", "first_name": "First Name",

@@ -54,7 +54,6 @@ PEOPLE = (
     Person("200008", "Siobhán", "Unlisted", "Regular", "good", on_roster=False),
     Person("200009", "Eve", HOSTILE, "Regular", "good"),
 )
-GOOD_STANDING_ON_ROSTER = {"200001", "200002", "200003", "200004", "200006", "200009"}
 EXPECTED = {
     "assessed": Decimal("625.00"),  # 150 + 100 + 150 + 50 + 25 + 150
     "waived": Decimal("50.00"),  # O'Brien-Müller's Academic dues

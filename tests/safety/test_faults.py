@@ -39,7 +39,7 @@ def test_a_damaged_database_is_refused_untouched_and_a_restore_offered(
     if damage == "a folder":  # unreadable even for root, who ignores chmod 000
         demo_path.unlink()
         demo_path.mkdir()
-        reason, fingerprint = "Is a directory", None
+        reason, fingerprint = "is a folder", None
     elif damage == "cut short":
         with demo_path.open("r+b") as handle:
             handle.truncate(demo_path.stat().st_size // 2)
@@ -51,15 +51,17 @@ def test_a_damaged_database_is_refused_untouched_and_a_restore_offered(
         open_database(demo_path)
     done = cli("members", "list", "--db", str(demo_path))
     assert done.returncode == 2 and reason in done.stderr and "Traceback" not in done.stderr
-    assert "restore" in done.stderr
     if fingerprint is None:
+        # A restore would not replace a folder: the advice never names one as its target.
+        assert f"--db {demo_path}" not in done.stderr
         assert demo_path.is_dir() and not any(demo_path.iterdir())
-    else:
-        assert digest(demo_path) == fingerprint
-        assert str(saved) in done.stderr  # the newest automatic backup is offered
-        restored = cli("restore", str(saved), "--db", str(demo_path))
-        assert restored.returncode == 0, restored.stderr
-        assert query(demo_path, "PRAGMA integrity_check") == [("ok",)]
+        return
+    assert "restore" in done.stderr
+    assert digest(demo_path) == fingerprint
+    assert str(saved) in done.stderr  # the newest automatic backup is offered
+    restored = cli("restore", str(saved), "--db", str(demo_path))
+    assert restored.returncode == 0, restored.stderr
+    assert query(demo_path, "PRAGMA integrity_check") == [("ok",)]
 
 
 def test_a_schema_upgrade_that_fails_half_way_leaves_the_original_and_its_backup(

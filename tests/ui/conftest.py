@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
@@ -93,13 +93,32 @@ def window(qtbot: QtBot, demo_db: Database, asked: Asked) -> Iterator[MainWindow
     main.tasks.shutdown()
 
 
+def wait_until_idle(window: MainWindow, timeout_ms: int = 15_000) -> None:
+    """Run the event loop until the window's worker has nothing left to do (fails after a while).
+
+    Waits on the runner's `idle` signal rather than polling, so it returns as
+    soon as the last job's results are shown, and fails loudly instead of
+    returning a page that is still reading.
+    """
+    runner = window.tasks
+    if not runner.busy():
+        return
+    loop = QEventLoop()
+    timer = QTimer(singleShot=True, interval=timeout_ms)
+    timer.timeout.connect(loop.quit)
+    runner.idle.connect(loop.quit)
+    try:
+        timer.start()
+        while runner.busy() and timer.isActive():
+            loop.exec()
+    finally:
+        runner.idle.disconnect(loop.quit)
+        timer.stop()
+    assert not runner.busy(), f"the window was still busy after {timeout_ms} ms"
+
+
 def page(window: MainWindow, key: str) -> Any:
     """Open a page by its key and return it once what it reads in the background is shown."""
-    import time
-
     window.go_to(key)
-    deadline = time.monotonic() + 15
-    while window.tasks.busy() and time.monotonic() < deadline:
-        QApplication.processEvents()
-        time.sleep(0.005)
+    wait_until_idle(window)
     return window.pages[key]

@@ -64,6 +64,7 @@ def select_member(qtbot: QtBot, window: MainWindow, hq_id: str) -> Any:
         roster_page.model.index(0, 0),
         QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
     )
+    settle(qtbot, window)  # the member panel reads on the worker
     assert roster_page.panel.detail.hq.hq_id == hq_id
     return roster_page
 

@@ -68,6 +68,7 @@ def test_dashboard_warns_and_opens_the_officers_page(
         qtbot.mouseClick(dashboard.officers_link, Qt.MouseButton.LeftButton)
     officers_page = lapsed_window.pages["officers"]
     qtbot.waitUntil(lambda: lapsed_window.current_page() is officers_page)
+    qtbot.waitUntil(lambda: not officers_page.reading)  # the terms are read on the worker
     assert officers_page.table.currentRow() == _row_of(officers_page, PRESIDENT)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import threading
 from pathlib import Path
 
 import pytest
@@ -152,6 +153,7 @@ def test_chapter_facts_refused_then_saved_then_undone(
 ) -> None:
     roster_page = page(window, "roster")
     select_rows(roster_page, [3])
+    settle(qtbot, window)  # the member panel reads on the worker
     panel = roster_page.panel
     hq_id = panel.detail.hq.hq_id
     before = roster.member_detail(demo_db, hq_id).current.membership
@@ -191,6 +193,7 @@ def test_leave_chapter_and_undo(qtbot: QtBot, window: MainWindow, demo_db: Datab
     row = next(r for r in range(120) if roster_page.model.row_at(r).membership_id
                not in officers_ids)
     select_rows(roster_page, [row])
+    settle(qtbot, window)  # the member panel reads on the worker
     hq_id = roster_page.panel.detail.hq.hq_id
 
     def leave(dialog: QDialog) -> bool:
@@ -243,6 +246,46 @@ def test_export_writes_the_filtered_list(qtbot: QtBot, window: MainWindow, asked
     assert rows[0][:2] == ["HQ ID", "Name"] and "Standing" in rows[0]
     assert len(rows) == shown + 1
     assert "good standing" not in {row[rows[0].index("Standing")] for row in rows[1:]}
+
+
+def test_export_writes_dates_as_date_cells(qtbot: QtBot, window: MainWindow, asked: Asked,
+                                           tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    roster_page = page(window, "roster")
+    asked.save_path = tmp_path / "roster.xlsx"
+    qtbot.mouseClick(roster_page.export_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    rows = [list(r) for r in load_workbook(asked.save_path).active.iter_rows(values_only=True)]
+    assert "Chapter joined" not in rows[0]  # hidden by default, so not exported
+    paid = rows[0].index("Paid through")
+    assert len(rows) == 121
+    dates = [row[paid] for row in rows[1:] if row[paid] is not None]
+    assert dates and all(isinstance(day, dt.datetime) for day in dates)
+    assert f"Exported 120 members to {asked.save_path}" in window.statusBar().currentMessage()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_cancelled_export_leaves_the_previous_file(
+    qtbot: QtBot, window: MainWindow, asked: Asked, tmp_path: Path, suffix: str
+) -> None:
+    roster_page = page(window, "roster")
+    (tmp_path / "out").mkdir()
+    asked.save_path = tmp_path / "out" / f"roster{suffix}"
+    asked.save_path.write_bytes(b"last month's export")
+    gate = threading.Event()
+    window.tasks.run(lambda _p, _c: gate.wait(15), title="Ahead in the queue",
+                     on_done=lambda _r: None, show_progress=False)
+    qtbot.mouseClick(roster_page.export_button, Qt.MouseButton.LeftButton)
+    (export,) = [t for t in window.tasks.active if t.title == "Exporting the roster"]
+    export.cancel()  # the officer cancels before the worker reaches the export
+    gate.set()
+    settle(qtbot, window)
+    assert asked.save_path.read_bytes() == b"last month's export"
+    leftovers = [p.name for p in asked.save_path.parent.iterdir() if p != asked.save_path]
+    assert leftovers == []  # the temporary file was removed
+    assert "Exported" not in window.statusBar().currentMessage()
+    assert asked.messages == []
 
 
 def test_hidden_columns_are_remembered(qtbot: QtBot, window: MainWindow,

@@ -16,6 +16,9 @@ from chapterdesk.errors import RuleRefusedError
 from chapterdesk.ui.tasks import Cancelled, TaskRunner
 from tests.ui.conftest import Asked
 
+WAIT_S = 15  # upper bounds only: every wait below ends as soon as its condition holds
+WAIT_MS = WAIT_S * 1000
+
 
 @pytest.fixture
 def runner() -> Any:
@@ -28,27 +31,37 @@ def runner() -> Any:
 def test_the_event_loop_keeps_turning_while_a_job_runs(
     qtbot: QtBot, asked: Asked, runner: TaskRunner
 ) -> None:
-    ticks: list[float] = []
+    # The job only finishes once the UI thread has served its timer several times and
+    # shown the progress dialog: it could not, were the job blocking the event loop.
+    ticks: list[int] = []
+    turned, dialog_seen = threading.Event(), threading.Event()
+
+    def tick() -> None:
+        ticks.append(1)
+        if len(ticks) >= 5:
+            turned.set()
+
     timer = QTimer(interval=20)
-    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.timeout.connect(tick)
     timer.start()
     seen: dict[str, Any] = {}
 
     def job(progress: Any, cancelled: Any) -> str:
         seen["thread"] = threading.get_ident()
-        for step in range(10):
-            progress("Working", step, 10)
-            time.sleep(0.12)
+        progress("Working", 1, 10)
+        seen["turned"] = turned.wait(WAIT_S)
+        seen["dialog"] = dialog_seen.wait(WAIT_S)
         return "done"
 
     results: list[str] = []
     task = runner.run(job, title="A long job", on_done=results.append)
-    qtbot.waitUntil(lambda: task.dialog is not None, timeout=3000)  # shown after 600 ms
+    qtbot.waitUntil(lambda: task.dialog is not None, timeout=WAIT_MS)  # shown after 600 ms
     assert task.dialog.labelText().startswith("A long job")
-    qtbot.waitUntil(lambda: results == ["done"], timeout=5000)
+    dialog_seen.set()
+    qtbot.waitUntil(lambda: results == ["done"], timeout=WAIT_MS)
     timer.stop()
+    assert seen["turned"] and seen["dialog"]
     assert seen["thread"] != threading.get_ident()
-    assert len(ticks) >= 20  # the UI thread kept serving its timer for the whole 1.2 s
     assert not runner.busy()
 
 
@@ -57,27 +70,48 @@ def test_a_quick_job_shows_no_progress_dialog(
 ) -> None:
     results: list[int] = []
     task = runner.run(lambda _p, _c: 42, title="Quick", on_done=results.append)
-    qtbot.waitUntil(lambda: results == [42])
-    qtbot.wait(700)
+    # The dialog's 600 ms timer belongs to the task: once the finished task is deleted,
+    # the timer is gone with it and no dialog can ever appear.
+    with qtbot.waitSignal(task.destroyed, timeout=WAIT_MS):
+        pass
+    assert results == [42]
     assert not task.running and task.dialog is None
+    assert not runner.busy()
+
+
+def test_the_runner_says_when_it_is_idle(qtbot: QtBot, asked: Asked, runner: TaskRunner) -> None:
+    gate = threading.Event()
+    runner.run(lambda _p, _c: gate.wait(WAIT_S), title="First", on_done=lambda _r: None,
+               show_progress=False)
+    runner.run(lambda _p, _c: None, title="Second", on_done=lambda _r: None, show_progress=False)
+    emitted: list[bool] = []
+    runner.idle.connect(lambda: emitted.append(runner.busy()))
+    with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
+        gate.set()
+    assert emitted == [False]  # once, after the second job, not after the first
 
 
 def test_cancel_stops_the_job_and_reports_nothing(
     qtbot: QtBot, asked: Asked, runner: TaskRunner
 ) -> None:
     results: list[str] = []
+    noticed = threading.Event()
 
     def job(_progress: Any, cancelled: Any) -> str:
-        for _ in range(200):
+        # runs until cancelled (bounded, so a broken Cancel fails the test instead of hanging it)
+        deadline = time.monotonic() + WAIT_S
+        while time.monotonic() < deadline:
             if cancelled():
+                noticed.set()
                 raise Cancelled
-            time.sleep(0.02)
+            noticed.wait(0.01)
         return "finished"
 
     task = runner.run(job, title="Cancellable", on_done=results.append)
-    qtbot.waitUntil(lambda: task.dialog is not None, timeout=3000)
+    qtbot.waitUntil(lambda: task.dialog is not None, timeout=WAIT_MS)
     qtbot.mouseClick(task.dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not runner.busy(), timeout=3000)
+    qtbot.waitUntil(lambda: not runner.busy(), timeout=WAIT_MS)
+    assert noticed.is_set()
     assert results == [] and asked.messages == []
 
 

@@ -55,13 +55,13 @@ def test_start_a_new_chapter_refuses_a_bad_currency_inline(
         assert isinstance(dialog, NewChapterDialog)
         qtbot.keyClicks(dialog.name, "Lakes Chapter")
         dialog.currency.setCurrentText("dollars")
-        dialog.create()
+        dialog.create_chapter()
         saved(qtbot, dialog)
         seen.append(dialog.message.text())
         assert dialog.result() != QDialog.DialogCode.Accepted
         assert not (tmp_path / "lakes.sqlite3").exists()
         dialog.currency.setCurrentText("CAD")
-        dialog.create()
+        dialog.create_chapter()
         saved(qtbot, dialog)
         return dialog.result() == QDialog.DialogCode.Accepted
 

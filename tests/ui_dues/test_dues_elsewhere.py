@@ -130,7 +130,7 @@ def test_member_panel_shows_the_ledger_and_records_a_payment(
         roster_page.model.index(0, 0),
         QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
     )
-    settle(qtbot, window)  # the member's ledger is read on the worker
+    settle(qtbot, window)  # the member panel reads on the worker
     panel = roster_page.panel
     hq_id = panel.detail.hq.hq_id
     assert hq_id == owing.hq_id

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QTimer, QUrl
@@ -97,25 +99,39 @@ def test_a_file_dropped_on_the_page_is_opened(
 
 
 def test_the_event_loop_turns_while_the_file_is_checked(
-    qtbot: QtBot, page: HqSyncPage, demo_db: Database, tmp_path: Path
+    qtbot: QtBot, page: HqSyncPage, demo_db: Database, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    records = hq_records(demo_db)  # 3,000 HQ records: the check takes a noticeable moment
+    records = hq_records(demo_db)
     records[0]["title"] = "Chair"
     page.start_import(write_export(tmp_path / "month.xlsx", records))
     settle(qtbot, page)
-    ticks: list[float] = []
+    # The check on the worker waits until the UI thread has served its timer three times:
+    # it can finish only if the click left the event loop free while the file is checked.
+    ticks: list[int] = []
+    turned = threading.Event()
+
+    def tick() -> None:
+        ticks.append(1)
+        if len(ticks) >= 3:
+            turned.set()
+
+    real_plan = jobs.plan_import
+
+    def plan_once_the_ui_turned(*args: Any, **kwargs: Any) -> Any:
+        assert turned.wait(15), "the UI thread stood still while the file was checked"
+        return real_plan(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "plan_import", plan_once_the_ui_turned)
     timer = QTimer(page)
     timer.setInterval(5)
-    timer.timeout.connect(lambda: ticks.append(dt.datetime.now().timestamp()))
+    timer.timeout.connect(tick)
     timer.start()
     click(qtbot, page.next_button)
     assert page.task is not None  # the click returned while the plan runs on the worker
-    running_ticks = 0
-    while page.task is not None:
-        qtbot.wait(5)
-        running_ticks = len(ticks)
+    settle(qtbot, page)
     timer.stop()
-    assert running_ticks >= 3
+    assert turned.is_set()
     assert page.stack.currentIndex() == REVIEW
 
 
@@ -147,6 +163,7 @@ def test_an_undo_refusal_is_shown_as_its_sentence(
     apply_import(demo_db, plan_import(demo_db, write_export(tmp_path / "1.csv", records)))
     roster.add_member(demo_db, "555555")  # the new HQ member joined the chapter since
     page.refresh()
+    settle(qtbot, page)  # the history is read on the worker
     before = hq_content(demo_db)
     click(qtbot, page.history.undo_button)
     settle(qtbot, page)

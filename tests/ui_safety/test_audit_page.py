@@ -20,6 +20,7 @@ def edit_notes(qtbot: QtBot, window: MainWindow, hq_id: str, notes: str) -> None
     """Select a member in the roster and save new notes in the detail panel."""
     roster_page = page(window, "roster")
     roster_page.panel.show_member(hq_id)
+    settle(qtbot, window)  # the member panel reads on the worker
     roster_page.panel.notes.setPlainText(notes)
     assert roster_page.panel.save_facts()
     settle(qtbot, window)
@@ -114,6 +115,7 @@ def test_member_panel_lists_that_members_changes_and_links_to_the_trail(
     edit_notes(qtbot, window, other.hq_id, "Not about the first member")
     roster_page = window.pages["roster"]
     roster_page.panel.show_member(member.hq_id)
+    settle(qtbot, window)
     history = roster_page.panel.changes_box
     assert history.isVisibleTo(roster_page.panel)
     text = history.entries.text()
@@ -143,3 +145,21 @@ def test_audit_model_passes_the_model_tester(qtmodeltester, demo_db: Database) -
     model.set_ids(ids[:3])
     qtmodeltester.check(model)
     assert model.rowCount() == 3
+
+
+def test_a_later_page_of_the_trail_is_read_on_the_worker_and_then_shown(
+    qtbot: QtBot, window: MainWindow, demo_db: Database
+) -> None:
+    from chapterdesk.ui.audit_model import PAGE_SIZE
+
+    for member in list_members(demo_db)[:3]:  # the demo's own trail plus a few edits
+        edit_notes(qtbot, window, member.hq_id, "Checked the trail")
+    audit_page = page(window, "audit")
+    settle(qtbot, window)
+    model = audit_page.model
+    assert model.rowCount() > PAGE_SIZE + 1
+    assert model.index(0, 1).data()  # the first page came with the ids
+    later = model.index(PAGE_SIZE + 1, 3)
+    with qtbot.waitSignal(model.dataChanged, timeout=15_000):
+        assert later.data() is None  # asked for: read on the worker
+    assert later.data()

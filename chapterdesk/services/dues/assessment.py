@@ -37,6 +37,7 @@ from chapterdesk.errors import RuleRefusedError
 from chapterdesk.money import to_cents
 from chapterdesk.services.chapter import Category, settings_row
 from chapterdesk.services.door import UnitOfWork, change
+from chapterdesk.services.dues.dates import check_ledger_date
 from chapterdesk.services.dues.ledger import NAME_COLUMNS, person_names
 from chapterdesk.services.dues.organisations import nonprofit_keys, organisation_key
 from chapterdesk.services.dues.pricing import is_new_member, price_dues
@@ -93,14 +94,20 @@ class Assessment:
 
 
 def assess_dues(
-    db: Database, year: int, *, dry_run: bool = False, as_of: dt.date | None = None
+    db: Database,
+    year: int,
+    *,
+    dry_run: bool = False,
+    as_of: dt.date | None = None,
+    allow_date: bool = False,
 ) -> Assessment:
     """Charge a dues year to every member who owes it and has no live charge for it yet.
 
     Args:
         year: the dues year (named after the calendar year it starts in).
         dry_run: work everything out and write nothing.
-        as_of: the day standing is judged on and the charges are dated (default today).
+        as_of: the day standing is judged on and the charges are dated (default today;
+            not before the chapter existed nor more than a year ahead unless `allow_date`).
     Raises:
         BadInputError: the year is not plausible.
         RuleRefusedError: other officers kept charging the same members at the same
@@ -109,7 +116,7 @@ def assess_dues(
     day = as_of or dt.date.today()
     for _attempt in range(CLASH_ATTEMPTS):
         try:
-            return _assess_once(db, year, dry_run, day)
+            return _assess_once(db, year, dry_run, day, allow_date)
         except _ChargeClash:
             continue  # a fresh transaction sees the winner's charges and skips those members
     raise RuleRefusedError(
@@ -118,7 +125,9 @@ def assess_dues(
     )
 
 
-def _assess_once(db: Database, year: int, dry_run: bool, day: dt.date) -> Assessment:
+def _assess_once(
+    db: Database, year: int, dry_run: bool, day: dt.date, allow_date: bool
+) -> Assessment:
     """One attempt at `assess_dues` in its own unit of work."""
     uow: UnitOfWork | None = None
     with ExitStack() as stack:
@@ -127,6 +136,9 @@ def _assess_once(db: Database, year: int, dry_run: bool, day: dt.date) -> Assess
         else:
             uow = stack.enter_context(change(db, f"assess dues {year}", today=day))
             session = uow.session
+        check_ledger_date(
+            session, day, "assessment", today=dt.date.today(), allow_date=allow_date
+        )
         window = dues_year_in(session, year)
         ctx = RosterContext(session, day)
         currency = settings_row(session).currency

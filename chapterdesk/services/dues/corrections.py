@@ -30,8 +30,8 @@ from chapterdesk.services.dues.ledger import (
 from chapterdesk.services.dues.payments import (
     chapter_member,
     exact_amount,
+    ledger_posting_date,
     post_entry,
-    posting_date,
     require_reason,
 )
 from chapterdesk.services.dues.rates import check_year
@@ -45,6 +45,7 @@ def post_credit(
     *,
     on: dt.date | None = None,
     today: dt.date | None = None,
+    allow_date: bool = False,
 ) -> EntryView:
     """Credit a member without money changing hands (an opening balance, a board decision)."""
     why = require_reason(reason, "credit")
@@ -58,7 +59,9 @@ def post_credit(
             hq_id=clean,
             membership_id=membership_id,
             amount_cents=to_cents(value),
-            posted_on=posting_date(on, today or dt.date.today(), "credit"),
+            posted_on=ledger_posting_date(
+                session, on, today or dt.date.today(), "credit", allow_date
+            ),
             reference="",
             reason=why,
             detail="",
@@ -77,6 +80,7 @@ def waive_dues(
     *,
     on: dt.date | None = None,
     today: dt.date | None = None,
+    allow_date: bool = False,
 ) -> EntryView:
     """Waive what is still open of a member's dues charge for a year.
 
@@ -108,7 +112,9 @@ def waive_dues(
             dues_year=year,
             charge_id=charge.entry_id,
             amount_cents=to_cents(charge.open),
-            posted_on=posting_date(on, today or dt.date.today(), "waiver"),
+            posted_on=ledger_posting_date(
+                session, on, today or dt.date.today(), "waiver", allow_date
+            ),
             reference="",
             reason=why,
             detail="",
@@ -126,6 +132,7 @@ def reverse_entry(
     *,
     on: dt.date | None = None,
     today: dt.date | None = None,
+    allow_date: bool = False,
 ) -> EntryView:
     """Correct a posted entry by posting its reversal; the original stays in the ledger.
 
@@ -170,7 +177,9 @@ def reverse_entry(
             hq_id=original.hq_id,
             dues_year=original.dues_year,
             amount_cents=to_cents(original.amount),
-            posted_on=posting_date(on, today or dt.date.today(), "reversal"),
+            posted_on=ledger_posting_date(
+                session, on, today or dt.date.today(), "reversal", allow_date
+            ),
             reference="",
             reverses_id=entry_id,
             membership_id=session.scalar(

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from chapterdesk.data.ledger_models import LedgerEntry
 from chapterdesk.data.models import HqMember
 from chapterdesk.money import from_cents, to_cents
+from chapterdesk.names import display_name, sort_name
 from chapterdesk.services.dues.positions import (
     SIGN,
     ChargeCents,
@@ -272,13 +273,12 @@ def charge_status(charge: ChargeCents) -> ChargeStatus:
 
 
 def person_names(prefix: str, first: str, middle: str, last: str, suffix: str) -> tuple[str, str]:
-    """A display name and a sort name, as `HqRecord.display_name` and `sort_name` give them."""
-    display = " ".join(p for p in (prefix, first, middle, last) if p)
-    given = " ".join(p for p in (first, middle) if p)
-    return (
-        f"{display}, {suffix}" if suffix else display,
-        f"{last}, {given}" if given else last,
-    )
+    """A display name and a sort name, as `HqRecord.display_name` and `sort_name` give them.
+
+    Takes the parts as `NAME_COLUMNS` reads them; neither form shows the prefix
+    (only the address form on letters and labels does).
+    """
+    return display_name(first, middle, last, suffix), sort_name(first, middle, last)
 
 
 NAME_COLUMNS = (

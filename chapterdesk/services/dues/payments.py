@@ -30,6 +30,7 @@ from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
 from chapterdesk.money import CENT, MAX_AMOUNT, from_cents, parse_amount, to_cents
 from chapterdesk.services.chapter import settings_row
 from chapterdesk.services.door import change
+from chapterdesk.services.dues.dates import check_ledger_date
 from chapterdesk.services.dues.ledger import (
     NAME_COLUMNS,
     ZERO,
@@ -130,6 +131,15 @@ def posting_date(day: dt.date | None, today: dt.date, what: str) -> dt.date:
     return chosen
 
 
+def ledger_posting_date(
+    session: Session, day: dt.date | None, today: dt.date, what: str, allow_date: bool
+) -> dt.date:
+    """`posting_date`, also refused before the chapter existed unless `allow_date`."""
+    return check_ledger_date(
+        session, posting_date(day, today, what), what, today=today, allow_date=allow_date
+    )
+
+
 def _members(session: Session, hq_ids: Sequence[str]) -> dict[str, tuple[str, int]]:
     """Display name and latest chapter membership of each ID that was ever a chapter member."""
     found: dict[str, tuple[str, int]] = {}
@@ -187,11 +197,16 @@ def post_entry(session: Session, entry: LedgerEntry, clash: str) -> int:
 
 
 def record_payments(
-    db: Database, requests: Sequence[PaymentRequest], *, today: dt.date | None = None
+    db: Database,
+    requests: Sequence[PaymentRequest],
+    *,
+    today: dt.date | None = None,
+    allow_date: bool = False,
 ) -> list[Receipt]:
     """Record several payments in one unit of work: all are recorded, or none.
 
     Each is validated as `record_payment` does; receipts are numbered in order.
+    `allow_date` accepts a date before the chapter's records begin.
     """
     day = today or dt.date.today()
     with change(db, "record payments") as uow:
@@ -222,7 +237,7 @@ def record_payments(
                     "That reference looks like a full card number; never record card numbers, "
                     "give the last four digits or the authorisation code."
                 )
-            paid_on = posting_date(request.paid_on, day, "payment")
+            paid_on = ledger_posting_date(session, request.paid_on, day, "payment", allow_date)
             prepared.append((hq_id, name, membership_id, amount, method, reference, paid_on))
         ledgers = entries_for(session, [p[0] for p in prepared])
         seen_checks: set[tuple[str, str]] = set()
@@ -319,6 +334,7 @@ def record_payment(
     paid_on: dt.date | None = None,
     *,
     today: dt.date | None = None,
+    allow_date: bool = False,
 ) -> Receipt:
     """Record a member's payment and give it the next receipt number.
 
@@ -329,7 +345,8 @@ def record_payment(
         amount: a `Decimal` in whole cents, or text as typed (`"1,150.00"`, `"$150"`).
         method: visa, mastercard, amex, check or money-order (common spellings accepted).
         reference: the check number (required for checks), card authorisation, …
-        paid_on: the day the money was received (default today; never in the future).
+        paid_on: the day the money was received (default today; never in the future,
+            nor before the chapter existed unless `allow_date`).
     Raises:
         BadInputError: malformed amount, unknown method, check without number,
             a full card number as reference, a future date.
@@ -337,7 +354,7 @@ def record_payment(
         RuleRefusedError: a purchase order, or a check already recorded.
     """
     request = PaymentRequest(hq_id, amount, method, reference, paid_on)
-    return record_payments(db, [request], today=today)[0]
+    return record_payments(db, [request], today=today, allow_date=allow_date)[0]
 
 
 def _payment_view(entry_id: int, row: dict[str, Any]) -> EntryView:

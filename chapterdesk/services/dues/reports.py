@@ -53,7 +53,7 @@ from chapterdesk.services.dues.year_ledger import (
     sum_cents,
     year_positions,
 )
-from chapterdesk.services.roster.members import HQ_FIELDS, HqRecord
+from chapterdesk.services.roster.members import RECORD_FIELDS, HqRecord
 
 _CHUNK = 500
 
@@ -110,7 +110,7 @@ class DuesYearReport:
     totals: DuesTotal
 
 
-_HQ_COLUMNS = tuple(getattr(HqMember, name) for name in HQ_FIELDS)
+_HQ_COLUMNS = tuple(getattr(HqMember, name) for name in RECORD_FIELDS)
 
 
 def _hq_records(session: Session, hq_ids: Iterable[str]) -> dict[str, HqRecord]:

@@ -31,10 +31,10 @@ from chapterdesk.data.engine import Database
 from chapterdesk.data.hq_models import HqLocalEdit, HqMemberChange
 from chapterdesk.data.models import ChapterMembership, HqAffiliation, HqMember, ImportBatch, utcnow
 from chapterdesk.errors import NotFoundError, RuleRefusedError
+from chapterdesk.hq_fields import DATE_FIELDS, HQ_FIELDS
 from chapterdesk.hqsync import DISPLAY_NAMES, ImportCancelled
 from chapterdesk.services import door
 from chapterdesk.services.chapter import settings_row
-from chapterdesk.services.hq.compare import DATE_FIELDS, HQ_FIELDS
 from chapterdesk.services.hq.plan import (
     ChangeKind,
     ImportPlan,

@@ -19,33 +19,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from chapterdesk.hq_fields import DATE_FIELDS, HQ_FIELDS
+
 if TYPE_CHECKING:
     from chapterdesk.hqsync import ParsedExport
 
-#: HQ-owned fields compared and stored, in the order of `HqMember`'s columns.
-HQ_FIELDS: tuple[str, ...] = (
-    "prefix",
-    "first_name",
-    "middle_name",
-    "last_name",
-    "suffix",
-    "company",
-    "title",
-    "email",
-    "phone",
-    "address1",
-    "address2",
-    "city",
-    "state",
-    "postal_code",
-    "country",
-    "member_type",
-    "join_date",
-    "paid_through",
-    "hq_status",
-    "chapters",
-)
-DATE_FIELDS = frozenset({"join_date", "paid_through"})
 PRESENT = len(HQ_FIELDS)  #: where a record tuple holds `in_latest_export`
 _FETCH_ROWS = 20_000  #: rows fetched between checks that the import still wants them
 _SHARE_LIMIT = 50_000  #: distinct values shared per column; beyond it each is kept as read

@@ -13,27 +13,9 @@ from chapterdesk.data.engine import Database
 from chapterdesk.data.hq_models import HqLocalEdit
 from chapterdesk.data.models import HqMember
 from chapterdesk.errors import BadInputError, NotFoundError
+from chapterdesk.hq_fields import EDITABLE_FIELDS
 from chapterdesk.services.door import change
 from chapterdesk.values import normalise_hq_id
-
-#: HQ fields an officer may correct locally, with their length limits.
-EDITABLE_FIELDS = {
-    "prefix": 40,
-    "first_name": 100,
-    "middle_name": 100,
-    "last_name": 100,
-    "suffix": 40,
-    "company": 200,
-    "title": 200,
-    "email": 254,
-    "phone": 60,
-    "address1": 200,
-    "address2": 200,
-    "city": 100,
-    "state": 100,
-    "postal_code": 20,
-    "country": 100,
-}
 
 
 def edit_hq_field(db: Database, hq_id: str, field: str, value: str) -> None:

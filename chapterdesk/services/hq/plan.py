@@ -30,6 +30,7 @@ from chapterdesk.data.engine import Database
 from chapterdesk.data.hq_models import HqLocalEdit, HqMapping
 from chapterdesk.data.models import ChapterMembership, ImportBatch
 from chapterdesk.errors import BadInputError
+from chapterdesk.hq_fields import DATE_FIELDS, HQ_FIELDS
 from chapterdesk.hqsync import (
     ImportCancelled,
     Mapping,
@@ -39,10 +40,9 @@ from chapterdesk.hqsync import (
     header_signature,
     read_hq_export,
 )
+from chapterdesk.names import display_name
 from chapterdesk.services.chapter import settings_row
 from chapterdesk.services.hq.compare import (
-    DATE_FIELDS,
-    HQ_FIELDS,
     PRESENT,
     Record,
     changed_positions,
@@ -162,11 +162,6 @@ def stored_value(name: str, value: object) -> str | dt.date | None:
     return "" if value is None else str(value)
 
 
-def remembered_mapping(db: Database, headers: tuple[str, ...]) -> Mapping | None:
-    """The mapping an officer confirmed for files with these headers, if any still fits."""
-    return remembered_layouts(db)(headers)
-
-
 def remembered_layouts(db: Database) -> Recognise:
     """Every layout an officer confirmed a mapping for, as a lookup from a header row's texts.
 
@@ -222,7 +217,8 @@ def read_export(
 
 
 def _name(values: dict[str, object]) -> str:
-    return " ".join(str(values.get(k) or "") for k in ("first_name", "last_name")).strip()
+    parts = (str(values.get(k) or "") for k in ("first_name", "middle_name", "last_name", "suffix"))
+    return display_name(*parts)
 
 
 def _identity_changed(old: dict[str, object], new: dict[str, object]) -> bool:

@@ -19,9 +19,9 @@ from sqlalchemy import func, select
 
 from chapterdesk.data.engine import Database
 from chapterdesk.data.models import ChapterMembership, HqMember
+from chapterdesk.hq_fields import HQ_FIELDS
 from chapterdesk.services.chapter import CategoryIndex, categories_in, settings_row
 from chapterdesk.services.dues.ledger import person_names
-from chapterdesk.services.hq.compare import HQ_FIELDS
 from chapterdesk.standing import Standing, StandingFacts, international_standing
 
 __all__ = ["ExportMember", "members_for_export"]

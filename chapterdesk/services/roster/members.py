@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from chapterdesk import policy
+from chapterdesk import names, policy
 from chapterdesk.data.engine import Database
 from chapterdesk.data.models import (
     ChapterMembership,
@@ -26,6 +26,7 @@ from chapterdesk.data.models import (
     utcnow,
 )
 from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
+from chapterdesk.hq_fields import HQ_FIELDS
 from chapterdesk.policy import Privileges
 from chapterdesk.services.chapter import (
     Category,
@@ -74,16 +75,20 @@ class HqRecord:
 
     @property
     def display_name(self) -> str:
-        """First, middle and last name with any prefix and suffix."""
-        parts = [self.prefix, self.first_name, self.middle_name, self.last_name]
-        name = " ".join(p for p in parts if p)
-        return f"{name}, {self.suffix}" if self.suffix else name
+        """First, middle and last name with any suffix ("Andrew J. Adams, Jr.")."""
+        return names.display_name(self.first_name, self.middle_name, self.last_name, self.suffix)
 
     @property
     def sort_name(self) -> str:
-        """Last name first, as rosters are sorted."""
-        first = " ".join(p for p in (self.first_name, self.middle_name) if p)
-        return f"{self.last_name}, {first}" if first else self.last_name
+        """Last name first, as rosters are sorted ("Adams, Andrew J.")."""
+        return names.sort_name(self.first_name, self.middle_name, self.last_name)
+
+    @property
+    def address_name(self) -> str:
+        """The name on an envelope, a label or a letter, with any prefix."""
+        return names.address_name(
+            self.prefix, self.first_name, self.middle_name, self.last_name, self.suffix
+        )
 
     @property
     def facts(self) -> StandingFacts:
@@ -91,12 +96,13 @@ class HqRecord:
         return StandingFacts(self.paid_through, self.hq_status, self.in_latest_export)
 
 
-HQ_FIELDS = tuple(HqRecord.__dataclass_fields__)
+#: `HqRecord`'s fields: the HQ field list and whether the latest export listed the member.
+RECORD_FIELDS: tuple[str, ...] = ("hq_id", *HQ_FIELDS, "in_latest_export")
 
 
 def hq_record(row: HqMember) -> HqRecord:
     """A plain copy of an HQ row."""
-    return HqRecord(**{name: getattr(row, name) for name in HQ_FIELDS})
+    return HqRecord(**{name: getattr(row, name) for name in RECORD_FIELDS})
 
 
 @dataclass(frozen=True)

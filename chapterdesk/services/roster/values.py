@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
+from chapterdesk.names import sort_name
 from chapterdesk.services.chapter_values import CategoryIndex
 from chapterdesk.standing import Standing, StandingFacts, international_standing
 
@@ -88,12 +89,11 @@ def roster_row(columns: MemberColumns, context: RowContext, offices: tuple[str, 
     """The roster row of one member: display name, category, standing on the day, offices held."""
     c = columns
     category = context.categories.resolve(c.member_type)
-    first = " ".join(p for p in (c.first_name, c.middle_name) if p)
     facts = StandingFacts(c.paid_through, c.hq_status, c.in_latest_export)
     return RosterRow(
         membership_id=c.membership_id,
         hq_id=c.hq_id,
-        name=f"{c.last_name}, {first}" if first else c.last_name,
+        name=sort_name(c.first_name, c.middle_name, c.last_name),
         category=category.name if category else c.member_type,
         standing=international_standing(facts, context.day, context.grace_days),
         paid_through=c.paid_through,

@@ -21,6 +21,8 @@ from chapterdesk.backup import fsync_path, write_failure
 from chapterdesk.data.audit_models import AuditEntry
 from chapterdesk.data.engine import Database
 from chapterdesk.errors import BadInputError
+from chapterdesk.exports.sheets import neutralise_formula
+from chapterdesk.file_kinds import require_writable_target
 from chapterdesk.values import normalise_hq_id
 
 DEFAULT_LIMIT = 1000
@@ -130,6 +132,11 @@ def audit_records(db: Database, ids: list[int]) -> list[AuditRecord]:
     return [found[i] for i in ids if i in found]
 
 
+def _json_cell(value: object) -> str:
+    """A changed row's values as one JSON text cell ("" for none)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
+
+
 def export_audit_csv(
     db: Database,
     target: Path,
@@ -143,8 +150,8 @@ def export_audit_csv(
     Raises:
         DatabaseError: the file could not be written (a full disk, …).
     """
+    target = require_writable_target(Path(target).expanduser().absolute(), "the audit CSV")
     records = list(reversed(audit_log(db, hq_id=hq_id, since=since, limit=None)))
-    target = Path(target).expanduser().absolute()
     partial = target.with_name(f".{target.name}.partial")
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -153,17 +160,19 @@ def export_audit_csv(
             writer = csv.writer(out)
             writer.writerow(CSV_COLUMNS)
             for r in records:
+                # Every text cell guarded as the other CSV exports guard theirs: an
+                # officer named "=HYPERLINK(…)" must not become a formula in Excel.
                 writer.writerow(
                     (
                         r.id,
                         r.at.isoformat(sep=" ", timespec="seconds"),
-                        r.officer,
+                        neutralise_formula(r.officer),
                         r.table,
-                        r.row_key,
+                        neutralise_formula(r.row_key),
                         r.action,
-                        r.hq_id or "",
-                        json.dumps(r.old, ensure_ascii=False, sort_keys=True) if r.old else "",
-                        json.dumps(r.new, ensure_ascii=False, sort_keys=True) if r.new else "",
+                        neutralise_formula(r.hq_id or ""),
+                        neutralise_formula(_json_cell(r.old)),
+                        neutralise_formula(_json_cell(r.new)),
                     )
                 )
             out.flush()

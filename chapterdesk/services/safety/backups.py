@@ -25,7 +25,9 @@ from chapterdesk.backup import STAMP_FORMAT, automatic_backup, fsync_path, snaps
 from chapterdesk.data.engine import Database, Location, resolve_location
 from chapterdesk.data.lock import WriterLock
 from chapterdesk.data.migrate import check_sqlite_file, head_revision, open_database, verify_schema
+from chapterdesk.data.revision import read_only_uri
 from chapterdesk.errors import BadInputError, DatabaseError
+from chapterdesk.file_kinds import kind_of, require_writable_target
 from chapterdesk.paths import backups_dir
 
 SIDECARS = ("-wal", "-shm", "-journal")
@@ -75,7 +77,7 @@ def sqlite_path(location: Location | str | None, action: str) -> Path:
 @contextlib.contextmanager
 def read_only_connection(path: Path) -> Iterator[Connection]:
     """A SQLAlchemy connection that can only read `path` (never creates or changes it)."""
-    uri = f"{path.resolve().as_uri()}?mode=ro"
+    uri = read_only_uri(path)
     engine = create_engine(
         "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True), poolclass=NullPool
     )
@@ -191,6 +193,7 @@ def install_database_file(
     Raises:
         DatabaseLockedError: another ChapterDesk has `target` open for writing.
     """
+    require_writable_target(target, "the database")
     lock = WriterLock.acquire(target, wait_seconds=lock_wait)
     try:
         previous: Path | None = None
@@ -229,9 +232,14 @@ def restore_database(
         DatabaseLockedError: another ChapterDesk has the database open for writing.
     """
     target = sqlite_path(location, "restore")
+    require_writable_target(target, "the database to restore into")
     source = Path(backup_file).expanduser().absolute()
-    if not source.is_file():
-        raise BadInputError(f"There is no backup file at {source}.")
+    if kind_of(source) is not None or not source.exists():
+        raise BadInputError(
+            f"There is no backup file at {source}"
+            + (f" ({kind_of(source)})" if kind_of(source) else "")
+            + "; give the path of a file written by `chapterdesk backup`."
+        )
     if source.resolve() == target.resolve():
         raise BadInputError(f"{source} is the database itself; choose a backup file to restore.")
     check_sqlite_file(source)

@@ -30,6 +30,7 @@ from chapterdesk.backup import fsync_path, snapshot_sqlite, write_failure
 from chapterdesk.data.engine import Location
 from chapterdesk.data.migrate import check_sqlite_file, open_database
 from chapterdesk.errors import BadInputError
+from chapterdesk.file_kinds import kind_of, require_readable_file, require_writable_target
 from chapterdesk.sealing import DEFAULT_LOG2N, SealError, seal, unseal
 from chapterdesk.services.safety.backups import (
     LOCK_WAIT_SECONDS,
@@ -78,7 +79,8 @@ def read_passphrase(source: str) -> str:
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
         raise BadInputError(f"Cannot read the passphrase file {source}: {reason}.") from None
-    passphrase = unicodedata.normalize("NFC", raw.rstrip("\r\n"))
+    # Notepad saves "UTF-8" with a byte-order mark; it is never part of the passphrase.
+    passphrase = unicodedata.normalize("NFC", raw.removeprefix("\ufeff").rstrip("\r\n"))
     if not passphrase.strip():
         raise BadInputError(
             f"The passphrase file {source} is empty; put the passphrase on its first line."
@@ -107,7 +109,9 @@ def export_handover(
             "(a few unrelated words are easy to pass on and hard to guess)."
         )
     source = sqlite_path(location, "handover export")
-    target = Path(target).expanduser().absolute()
+    target = require_writable_target(Path(target).expanduser().absolute(), "the handover file")
+    if kind_of(source) is not None:
+        raise BadInputError(f"{source} is {kind_of(source)}, not a ChapterDesk database file.")
     if not source.exists():
         raise BadInputError(f"There is no ChapterDesk database at {source} to hand over.")
     check_sqlite_file(source)
@@ -173,9 +177,8 @@ def import_handover(
         DatabaseError: the database inside is not one this version can open.
     """
     package = Path(package).expanduser().absolute()
-    target = sqlite_path(location, "handover import")
-    if not package.is_file():
-        raise BadInputError(f"There is no handover file at {package}.")
+    target = require_writable_target(sqlite_path(location, "handover import"), "the new database")
+    require_readable_file(package, "the handover file")
     if target.exists() and target.stat().st_size > 0 and not force:
         raise BadInputError(
             f"{target} already holds a database; give another --db for the new chapter, "

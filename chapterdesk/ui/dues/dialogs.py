@@ -163,6 +163,8 @@ class MemberFinder(QWidget):
 class PaymentDialog(ChangeDialog):
     """Record one or more payments; each shows its receipt and what it paid."""
 
+    amount: QLineEdit  # made after the member finder, whose signal focuses it
+
     def __init__(
         self, ctx: AppContext, currency: str, parent: QWidget | None = None, hq_id: str = ""
     ) -> None:

@@ -18,11 +18,10 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from chapterdesk.errors import ChapterDeskError
 from chapterdesk.services import dues
 from chapterdesk.services.chapter import chapter_info
 from chapterdesk.ui import ask
-from chapterdesk.ui.context import AppContext, touched_member
+from chapterdesk.ui.context import AppContext, LatestRead, touched_member
 from chapterdesk.ui.dues.dialogs import NO_POSTING_UNDO, PaymentDialog, ReasonDialog
 from chapterdesk.ui.dues.models import RecordsModel
 from chapterdesk.ui.dues.tables import ledger_columns, money_in, table_view
@@ -49,6 +48,8 @@ class LedgerView(QWidget):
         self.ctx = ctx
         self.hq_id: str | None = None
         self.balance: dues.MemberBalance | None = None
+        self._reader: LatestRead[tuple[str, dues.MemberBalance]] = LatestRead(
+            ctx, self, "Reading the dues ledger")
         self.currency = "USD"
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -93,44 +94,52 @@ class LedgerView(QWidget):
             self.reload()
 
     def _enable(self) -> None:
-        known = self.balance is not None
-        self.pay_button.setEnabled(known)
-        self.waive_button.setEnabled(known and any(c.open > 0 for c in self.balance.charges))
+        balance = self.balance
+        self.pay_button.setEnabled(balance is not None)
+        self.waive_button.setEnabled(
+            balance is not None and any(c.open > 0 for c in balance.charges)
+        )
         self.reverse_button.setEnabled(self.selected_entry() is not None)
+
+    @property
+    def reading(self) -> bool:
+        """Whether the ledger asked for last is still being read."""
+        return self._reader.pending
 
     def show_member(self, hq_id: str | None) -> None:
         """Show one member's ledger (None: nobody), read on the database worker."""
         self.hq_id = hq_id
         if hq_id is None:
+            self._reader.cancel()
             self._show(None, None)
             return
         db = self.ctx.db
+        self._reader.start(
+            lambda: (chapter_info(db).currency, dues.member_balance(db, hq_id)),
+            lambda read: self._show(hq_id, read[1], read[0]),
+            lambda exc: self._show(hq_id, None, error=exc.message),
+        )
 
-        def job(_p: Any, _c: Any) -> tuple[str, dues.MemberBalance]:
-            return chapter_info(db).currency, dues.member_balance(db, hq_id)
-
-        def read(result: tuple[str, dues.MemberBalance]) -> None:
-            if self.hq_id == hq_id:  # else superseded by a later choice
-                self.currency = result[0]
-                self._show(result[1], None)
-
-        def refused(exc: ChapterDeskError) -> None:
-            if self.hq_id == hq_id:
-                self._show(None, exc.message)
-
-        self.ctx.tasks.run(job, title="Reading the member's dues ledger", parent=self,
-                           on_done=read, on_error=refused, show_progress=False)
-
-    def _show(self, balance: dues.MemberBalance | None, problem: str | None) -> None:
-        """Show a balance read on the worker (None: nobody chosen, or `problem`)."""
+    def _show(
+        self,
+        hq_id: str | None,
+        balance: dues.MemberBalance | None,
+        currency: str | None = None,
+        error: str = "",
+    ) -> None:
+        """Fill the table and the balance line with what the worker read."""
         self.balance = balance
+        if currency is not None:
+            self.currency = currency
+        if error:
+            self.summary.setText(html.escape(error))
         money = money_in(self.currency)
         self.model.columns = tuple(ledger_columns(money))
         b = self.balance
         self.model.set_rows(b.entries if b is not None else ())
         if b is None:
-            self.summary.setText(html.escape(problem) if problem
-                                 else "Choose a member to see their dues ledger.")
+            if hq_id is None:
+                self.summary.setText("Choose a member to see their dues ledger.")
         elif not b.entries:
             self.summary.setText("No dues entries yet.")
         else:
@@ -145,8 +154,8 @@ class LedgerView(QWidget):
 
     def selected_entry(self) -> dues.EntryView | None:
         """The ledger entry selected in the table."""
-        entry: Any = self.model.row_at(self.table.currentIndex().row())
-        return entry
+        entry = self.model.row_at(self.table.currentIndex().row())
+        return entry if isinstance(entry, dues.EntryView) else None
 
     def reload(self) -> None:
         """Re-read the ledger shown."""

@@ -162,8 +162,9 @@ class RatesTab(QWidget):
         org_layout.addWidget(self.orgs_view)
 
         top = QHBoxLayout()
-        top.addWidget(QLabel("Dues &year:"))
-        top.itemAt(0).widget().setBuddy(self.year)
+        year_label = QLabel("Dues &year:")
+        year_label.setBuddy(self.year)
+        top.addWidget(year_label)
         top.addWidget(self.year)
         top.addWidget(self.window_label, 1)
         left = QVBoxLayout()

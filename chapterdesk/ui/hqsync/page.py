@@ -40,6 +40,7 @@ from chapterdesk.services.hq.plan import ImportPlan
 from chapterdesk.ui.hqsync import jobs
 from chapterdesk.ui.hqsync._framework import (
     LAST_IMPORT_FOLDER,
+    Job,
     Task,
     TaskRunner,
     ask,
@@ -146,12 +147,17 @@ class HqSyncPage(QWidget):
     # -- public -----------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Re-read the import history (and the last import shown on the first step)."""
-        try:
-            batches = list_batches(self.db)
-        except ChapterDeskError as exc:
-            show_message(self.history.message, exc.message, error=True)
-            return
+        """Re-read the import history (and the last import shown first), on the worker."""
+        db = self.db
+        self.tasks.run(lambda _p, _c: list_batches(db), title="Reading the import history",
+                       on_done=self._show_history, parent=self,
+                       on_error=self._history_refused, show_progress=False)
+
+    def _history_refused(self, exc: ChapterDeskError) -> None:
+        show_message(self.history.message, exc.message, error=True)
+
+    def _show_history(self, batches: list[BatchView]) -> None:
+        """Show the import history read from the database."""
         self.history.set_batches(batches)
         latest = next((b for b in batches if b.undone_at is None), None)
         self.choose.last_import.setText(
@@ -322,7 +328,7 @@ class HqSyncPage(QWidget):
 
     def _run(
         self,
-        job: jobs.Job,
+        job: Job,
         title: str,
         on_done: Any,
         on_error: Any,

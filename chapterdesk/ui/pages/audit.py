@@ -9,6 +9,7 @@ view is read-only and no service can change a recorded entry.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,9 @@ from chapterdesk.errors import ChapterDeskError
 from chapterdesk.paths import data_dir
 from chapterdesk.services.safety import audit as audit
 from chapterdesk.ui import ask, settings
-from chapterdesk.ui.audit_model import AuditModel
+from chapterdesk.ui.audit_model import PAGE_SIZE, AuditModel
 from chapterdesk.ui.pages.base import AppContext, Page, heading, message_label, show_message
+from chapterdesk.ui.widgets import edited_date
 
 CSV_FILTER = "CSV file (*.csv);;All files (*)"
 
@@ -53,7 +55,7 @@ class AuditPage(Page):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.model = AuditModel(ctx.db, self)
+        self.model = AuditModel(ctx.db, self, run=self._read_page)
         self.member = QLineEdit()
         self.member.setAccessibleName("Member HQ ID filter")
         self.member.setPlaceholderText("any member")
@@ -136,7 +138,7 @@ class AuditPage(Page):
     def filters(self) -> tuple[str | None, dt.datetime | None]:
         """The member and the start time the officer asked for (None: no such filter)."""
         hq_id = self.member.text().strip() or None
-        since = utc_start_of(self.since.date().toPython()) if self.use_since.isChecked() else None
+        since = utc_start_of(edited_date(self.since)) if self.use_since.isChecked() else None
         return hq_id, since
 
     def clear_filters(self) -> None:
@@ -155,19 +157,27 @@ class AuditPage(Page):
         self._serial += 1
         serial = self._serial
 
-        def shown(ids: list[int]) -> None:
+        def shown(read: tuple[list[int], list[audit.AuditRecord]]) -> None:
             if serial == self._serial:  # a later request supersedes this one
-                self._show(ids)
+                self._show(*read)
+
+        def work() -> tuple[list[int], list[audit.AuditRecord]]:
+            ids = audit.audit_ids(db, hq_id=hq_id, since=since)
+            return ids, audit.audit_records(db, ids[:PAGE_SIZE])
 
         self.ctx.tasks.run(
-            lambda _p, _c: audit.audit_ids(db, hq_id=hq_id, since=since),
+            lambda _p, _c: work(),
             title="Reading the audit trail", parent=self, on_done=shown,
             on_error=self._refused, show_progress=False,
         )
 
-    def _show(self, ids: list[int]) -> None:
+    def _read_page(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        """The model's page reads, on the database worker."""
+        self.ctx.read(self, "Reading the audit trail", work, done, self._refused)
+
+    def _show(self, ids: list[int], first_page: list[audit.AuditRecord] | None = None) -> None:
         show_message(self.message, "", error=False)
-        self.model.set_ids(ids)
+        self.model.set_ids(ids, first_page)
         self.shown.setText(f"{len(ids):,} change{'s' if len(ids) != 1 else ''}")
         self.export_button.setEnabled(bool(ids))
 

@@ -177,8 +177,9 @@ class DashboardPage(Page):
     def changeEvent(self, event: QEvent) -> None:
         """Redraw the cards in the new colours when the palette changes (dark mode on/off)."""
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and getattr(self, "figures", None):
-            self.show_figures(self.figures)
+        figures = getattr(self, "figures", None)  # None until counted; unset while building
+        if event.type() == QEvent.Type.PaletteChange and figures is not None:
+            self.show_figures(figures)
 
     def _data_changed(self) -> None:
         self._stale = True
@@ -206,7 +207,7 @@ class DashboardPage(Page):
 
         def failed(exc: Any) -> None:
             self.loading = False
-            self.heading.findChild(QLabel, "pageSubtitle").setText(exc.message)
+            self._subtitle().setText(exc.message)
 
         self.ctx.tasks.run(
             lambda _p, _c: (dashboard_figures(db), dues_year_summary(db)),
@@ -221,15 +222,21 @@ class DashboardPage(Page):
         for layout in (self.alerts, self.grid):
             while layout.count():
                 item = layout.takeAt(0)
-                if item.widget() is not None:
-                    item.widget().hide()  # gone at once, not when the deferred delete runs
-                    item.widget().deleteLater()
+                widget = item.widget() if item is not None else None
+                if widget is not None:
+                    widget.hide()  # gone at once, not when the deferred delete runs
+                    widget.deleteLater()
+
+    def _subtitle(self) -> QLabel:
+        """The heading's second line (made by `heading()`)."""
+        subtitle = self.heading.findChild(QLabel, "pageSubtitle")
+        assert subtitle is not None
+        return subtitle
 
     def show_figures(self, f: DashboardFigures) -> None:
         """Lay out the cards for a set of figures."""
         self.figures = f
-        subtitle = self.heading.findChild(QLabel, "pageSubtitle")
-        subtitle.setText(f"{f.chapter_name} · as of {f.as_of:%A %d %B %Y}")
+        self._subtitle().setText(f"{f.chapter_name} · as of {f.as_of:%A %d %B %Y}")
         self._clear()
         self.officers_link = None
         if f.ineligible_officers:

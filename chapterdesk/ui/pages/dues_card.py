@@ -47,7 +47,7 @@ def nice_ceiling(value: float) -> int:
     """The smallest round amount (1, 1.2, 1.5, 2, … 8 times a power of ten) at or above `value`."""
     if value <= 1:
         return 1
-    power = 10 ** (len(str(int(value))) - 1)
+    power: int = 10 ** (len(str(int(value))) - 1)
     for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if step * power >= value:
             return int(step * power)

@@ -39,6 +39,7 @@ from chapterdesk.errors import ChapterDeskError
 from chapterdesk.services.roster import members as roster
 from chapterdesk.services.roster import officers as officers
 from chapterdesk.services.roster.members import TermView
+from chapterdesk.ui.context import LatestRead
 from chapterdesk.ui.icons import icon
 from chapterdesk.ui.pages.base import AppContext, Page, heading, message_label, show_message
 from chapterdesk.ui.widgets import warning_colours
@@ -58,6 +59,8 @@ class OfficersPage(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.terms: list[TermView] = []
+        self._reader: LatestRead[tuple[list[tuple[str, bool]], list[TermView]]] = LatestRead(
+            ctx, self, "Reading the officers")
         self.all_terms = QCheckBox("Show &past and future terms")
         self.all_terms.setAccessibleName("Show past and future terms")
         self.all_terms.toggled.connect(lambda _on: self.refresh())
@@ -157,22 +160,37 @@ class OfficersPage(Page):
 
     def activate(self, target: Any = None) -> None:
         """Show the terms; `target` (an HQ ID) selects that member's term in office."""
-        self.refresh()
-        if isinstance(target, str):
-            for row, term in enumerate(self.terms):
-                if term.hq_id == target:
-                    self.table.selectRow(row)
-                    break
+        self.refresh(select=target if isinstance(target, str) else None)
 
-    def refresh(self) -> None:
-        """Re-read the positions and terms."""
+    def refresh(self, select: str | None = None) -> None:
+        """Re-read the positions and terms on the worker; `select`: that member's term."""
+        db, all_terms = self.db, self.all_terms.isChecked()
+        self._reader.start(
+            lambda: (officers.list_positions(db), officers.list_officers(db, all_terms=all_terms)),
+            lambda read: self._show(*read, select=select),
+        )
+
+    @property
+    def reading(self) -> bool:
+        """Whether the positions and terms asked for last are still being read."""
+        return self._reader.pending
+
+    def _show(
+        self, positions: list[tuple[str, bool]], terms: list[TermView], select: str | None
+    ) -> None:
+        """Show what the worker read: the positions to appoint to, and the terms."""
         chosen = self.position.currentText()
         self.position.clear()
-        for name, single in officers.list_positions(self.db):
+        for name, single in positions:
             self.position.addItem(name + ("" if single else " (several holders)"), name)
         self.position.setCurrentIndex(max(self.position.findData(chosen), 0))
-        self.terms = officers.list_officers(self.db, all_terms=self.all_terms.isChecked())
+        self.terms = terms
         self._show_terms()
+        if select is not None:
+            for row, term in enumerate(self.terms):
+                if term.hq_id == select:
+                    self.table.selectRow(row)
+                    break
 
     def changeEvent(self, event: QEvent) -> None:
         """Redraw the flags in the new colours when the palette changes (dark mode on/off)."""
@@ -200,6 +218,7 @@ class OfficersPage(Page):
                 self.table.setItem(row, column, item)
             if not term.eligible:
                 first = self.table.item(row, 0)
+                assert first is not None  # set in the loop above
                 first.setIcon(icon("warning"))
                 first.setData(Qt.ItemDataRole.AccessibleTextRole,
                               f"{term.position}, not eligible: {term.ineligible}")

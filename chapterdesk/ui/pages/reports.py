@@ -10,6 +10,7 @@ Ctrl+P) sends a PDF to a printer through the print dialog, off the UI thread.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import tempfile
 from pathlib import Path
@@ -90,7 +91,11 @@ class ReportsPage(Page):
         self.description = QLabel()
         self.description.setWordWrap(True)
         self.description.setAccessibleName("What the report is")
-        self.options = ReportOptions(dues_year(ctx.db).year)
+        # Until the chapter's dues year is read (on the worker), the calendar's year.
+        self.options = ReportOptions(dt.date.today().year)
+        db = ctx.db
+        ctx.read(self, "Reading the dues year", lambda: dues_year(db).year,
+                 self.options.year.setValue)
         self.generate_button = QPushButton("&Generate")
         self.generate_button.setDefault(True)
         self.generate_button.setAccessibleName("Generate the report")
@@ -105,7 +110,9 @@ class ReportsPage(Page):
         box.addLayout(row)
 
         left = QVBoxLayout()
-        left.addWidget(QLabel("&Reports and exports:", buddy=self.list))
+        list_label = QLabel("&Reports and exports:")
+        list_label.setBuddy(self.list)
+        left.addWidget(list_label)
         left.addWidget(self.list)
         left.addWidget(self.options_box)
         left.addWidget(self.message)
@@ -305,10 +312,6 @@ class ReportsPage(Page):
         settings.LAST_REPORT_FOLDER.set(str(target.parent))
         show_message(self.message, f"Saved {target.name} in {target.parent}.", error=False)
         self.ctx.status_message.emit(f"Saved {target}")
-
-    def can_print(self) -> bool:
-        """Whether a PDF is shown that Print… would print."""
-        return self.shown is not None and self.shown.is_pdf
 
     def print_report(self) -> None:
         """Print the PDF shown, through the print dialog, off the UI thread."""

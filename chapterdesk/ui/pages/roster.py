@@ -10,7 +10,7 @@ once when a member is selected first). Every later read goes through
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from chapterdesk.services.chapter_values import Category
 from chapterdesk.services.roster import first_view as first_view
-from chapterdesk.services.roster.values import RosterFilter
+from chapterdesk.services.roster.values import RosterFilter, RosterRow
 from chapterdesk.standing import Standing
 from chapterdesk.ui import ask, settings
 from chapterdesk.ui.pages.base import AppContext, Page, heading
@@ -54,6 +54,11 @@ SEARCH_DELAY_MS = 150
 # What the roster shows: members and their HQ facts, categories (settings) and offices.
 # A change to the ledger alone re-reads the roster only while it is filtered by balance.
 ROSTER_KINDS = ("roster", "imports", "settings", "officers")
+# Columns exported as real date cells (the table shows them as text): key -> the row's date.
+_EXPORTED_DATES: dict[str, Callable[[RosterRow], object]] = {
+    "paid_through": lambda r: r.paid_through,
+    "joined": lambda r: r.chapter_joined_on,
+}
 # Typical widest values: columns open wide enough for them without reading the whole roster.
 COLUMN_SAMPLES = {
     "hq_id": "1000000", "name": "MacDonald-Smith, Margaret A.", "category": "Associate",
@@ -119,17 +124,17 @@ class RosterPage(Page):
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.standing = QComboBox()
         self.standing.setAccessibleName("Filter by standing")
-        for label, _value in STANDING_CHOICES:
+        for label, _standings in STANDING_CHOICES:
             self.standing.addItem(label)
         self.category = QComboBox()
         self.category.setAccessibleName("Filter by category")
         self.officer = QComboBox()
         self.officer.setAccessibleName("Filter by office")
-        for label, _value in OFFICER_CHOICES:
+        for label, _officer in OFFICER_CHOICES:
             self.officer.addItem(label)
         self.balance = QComboBox()
         self.balance.setAccessibleName("Filter by dues balance")
-        for label, _value in BALANCE_CHOICES:
+        for label, _balance in BALANCE_CHOICES:
             self.balance.addItem(label)
         for combo in (self.standing, self.category, self.balance, self.officer):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -552,9 +557,15 @@ class RosterPage(Page):
         ask.run_dialog(dialog)
 
     def export(self) -> None:
-        """Write the list shown (visible columns) to a .csv or .xlsx file, off the UI thread."""
+        """Write the list shown (visible columns) to a .csv or .xlsx file, off the UI thread.
+
+        The file is written by `exports.sheets` (real date cells, inert text,
+        replaced atomically): a cancelled or failed export leaves the previous
+        file exactly as it was.
+        """
+        from chapterdesk.exports.sheets import Column as SheetColumn
+        from chapterdesk.exports.sheets import write_table
         from chapterdesk.services.roster import query as roster_query
-        from chapterdesk.ui.roster_export import write_rows
 
         folder = settings.LAST_EXPORT_FOLDER.get() or ""
         path = ask.save_file(
@@ -566,18 +577,24 @@ class RosterPage(Page):
         settings.LAST_EXPORT_FOLDER.set(str(path.parent))
         ids = self.model.ids
         columns = [c for n, c in enumerate(COLUMNS) if not self.table.isColumnHidden(n)]
+        sheet_columns = [
+            SheetColumn(c.title, "date" if c.key in _EXPORTED_DATES else "text") for c in columns
+        ]
+        cells: list[Callable[[RosterRow], object]] = [
+            _EXPORTED_DATES.get(c.key, c.text) for c in columns
+        ]
         db = self.db
 
         def job(progress: Any, cancelled: Any) -> int:
-            def rows() -> Any:
+            def rows() -> Iterator[list[object]]:
                 for start in range(0, len(ids), 1000):
                     if cancelled():
                         raise Cancelled
                     progress("Writing members", start, len(ids))
                     for row in roster_query.rows_for(db, ids[start : start + 1000]):
-                        yield [c.text(row) for c in columns]
+                        yield [cell(row) for cell in cells]
 
-            return write_rows(path, [c.title for c in columns], rows())
+            return write_table(path, sheet_columns, rows(), sheet_name="Roster")
 
         self.ctx.tasks.run(
             job, title="Exporting the roster", parent=self,

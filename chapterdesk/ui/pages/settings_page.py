@@ -106,14 +106,17 @@ class CategoryDialog(ChangeDialog):
         if self.saving:
             return
         db, category_id = self.ctx.db, self.category.id if self.category else None
-        values = dict(
-            code=self.code.text(), name=self.name.text(), may_vote=self.vote.isChecked(),
-            may_hold_office=self.office.isChecked(), eligible=self.eligible.isChecked(),
-            description=self.description.text(),
+        code, name, description = self.code.text(), self.name.text(), self.description.text()
+        may_vote, may_hold_office = self.vote.isChecked(), self.office.isChecked()
+        eligible = self.eligible.isChecked()
+        self.save_on_worker(
+            "Saving the category",
+            lambda: chapter.save_category(
+                db, category_id, code=code, name=name, may_vote=may_vote,
+                may_hold_office=may_hold_office, eligible=eligible, description=description,
+            ),
+            self._saved,
         )
-        self.save_on_worker("Saving the category",
-                            lambda: chapter.save_category(db, category_id, **values),
-                            self._saved)
 
     def _saved(self, saved: Category) -> None:
         self.saved = saved
@@ -364,7 +367,7 @@ class SettingsPage(Page):
         show_message(self.message, "", error=False)
         self.save_button.setEnabled(False)
         task = self.ctx.tasks.run(
-            lambda _p, _c: chapter.update_settings(db, **values),  # type: ignore[arg-type]
+            lambda _p, _c: chapter.update_settings(db, **values),
             title="Saving the settings", parent=self, on_done=done,
             on_error=lambda exc: show_message(self.message, exc.message, error=True),
         )

@@ -234,8 +234,3 @@ REPORTS: tuple[ReportKind, ...] = (
         (), (".xlsx",), _export_hq, lambda c: f"Chapter report to HQ {dt.date.today():%Y-%m-%d}",
     ),
 )
-
-
-def report_kind(key: str) -> ReportKind:
-    """The catalogue entry with this key."""
-    return next(kind for kind in REPORTS if kind.key == key)

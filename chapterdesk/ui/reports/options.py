@@ -77,10 +77,6 @@ class ReportOptions(QWidget):
         for key, widget in self.rows.items():
             self.form.setRowVisible(widget, key in kind.options)
 
-    def has_options(self, kind: ReportKind) -> bool:
-        """Whether the report has anything to choose."""
-        return bool(kind.options)
-
     def choices(self) -> Choices:
         """What is chosen in the form now."""
         return Choices(
