@@ -25,14 +25,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
-
-import xlsxwriter
-from xlsxwriter.exceptions import FileCreateError
+from typing import TYPE_CHECKING, Any, Literal
 
 from chapterdesk.atomic import atomic_path, atomic_write
 from chapterdesk.errors import BadInputError
 from chapterdesk.money import money_text
+
+if TYPE_CHECKING:
+    import xlsxwriter
 
 __all__ = ["Column", "ColumnKind", "Progress", "Sheet", "write_table", "write_workbook"]
 
@@ -120,6 +120,11 @@ def write_workbook(path: Path, sheets: list[Sheet], *, progress: Progress | None
         )
     if not sheets:
         raise ValueError("a workbook needs at least one sheet")
+    # imported when a workbook is written: a window page that only lists columns (the
+    # Dues page's tables) should not pay a tenth of a second for it on opening
+    import xlsxwriter
+    from xlsxwriter.exceptions import FileCreateError
+
     written = 0
     with atomic_path(path) as temporary:
         workbook = xlsxwriter.Workbook(

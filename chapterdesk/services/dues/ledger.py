@@ -18,19 +18,23 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chapterdesk.data.ledger_models import LedgerEntry
 from chapterdesk.data.models import HqMember
-from chapterdesk.money import from_cents
+from chapterdesk.money import from_cents, to_cents
 from chapterdesk.names import display_name, sort_name
+from chapterdesk.services.dues.positions import (
+    SIGN,
+    ChargeCents,
+    LedgerRow,
+    settle,
+)
 
 ZERO = Decimal("0.00")
-# The sign each kind gives its amount in a member's balance (what they owe).
-SIGN = {"charge": 1, "payment": -1, "credit": -1, "waiver": -1}
 KIND_LABELS = {
     "charge": "Dues charge",
     "payment": "Payment",
@@ -220,76 +224,51 @@ def entry_by_id(session: Session, entry_id: int) -> EntryView | None:
     return next(e for e in entries_for(session, [row[0]])[row[0]] if e.id == entry_id)
 
 
-def charge_order(
-    dues_year: int | None, posted_on: dt.date, entry_id: int
-) -> tuple[int, dt.date, int]:
-    """The order a member's payments and credits pay their charges off: oldest first.
-
-    Oldest dues year first, then the date posted, then the entry number. Every
-    reader of the ledger sorts charges by this one key, so a member's balance
-    comes out the same whichever way the ledger was read.
-    """
-    return (dues_year or 0, posted_on, entry_id)
-
-
-Amount = TypeVar("Amount", int, Decimal)
-
-
-def apply_pool(pool: Amount, owed: Iterable[Amount]) -> tuple[list[Amount], Amount]:
-    """What a pool of live payments and credits pays of each amount owed, and what is left.
-
-    The amounts owed are the live charges less their waivers, in `charge_order`;
-    what is left is the member's credit. Works on `Decimal`s (one member's
-    entries, `allocate`) and on integer cents (a whole dues year read at once,
-    `services.dues.year_ledger`) alike, so both apply payments by the very same rule.
-    """
-    applied: list[Amount] = []
-    for amount in owed:
-        paid = min(pool, amount)
-        pool -= paid
-        applied.append(paid)
-    return applied, pool
-
-
 def allocate(entries: Sequence[EntryView]) -> Allocation:
-    """Sum a member's entries and apply their live payments and credits to live charges."""
-    live = [e for e in entries if e.kind != "reversal" and e.reversed_by is None]
-    waived_by_charge: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for entry in live:
-        if entry.kind == "waiver" and entry.charge_id is not None:
-            waived_by_charge[entry.charge_id] += entry.amount
-    paid = sum((e.amount for e in live if e.kind == "payment"), ZERO)
-    credits = sum((e.amount for e in live if e.kind == "credit"), ZERO)
-    charges = sorted(
-        (e for e in live if e.kind == "charge"),
-        key=lambda e: charge_order(e.dues_year, e.posted_on, e.id),
-    )
-    waived = [waived_by_charge[charge.id] for charge in charges]
-    applied, credit = apply_pool(
-        paid + credits, [c.amount - w for c, w in zip(charges, waived, strict=True)]
-    )
-    states = [
-        ChargeStatus(
-            entry_id=charge.id,
-            dues_year=charge.dues_year or 0,
-            posted_on=charge.posted_on,
-            charged=charge.amount,
-            waived=charge_waived,
-            paid=charge_paid,
-            open=charge.amount - charge_waived - charge_paid,
-            detail=charge.detail,
+    """Sum a member's entries and apply their live payments and credits to live charges.
+
+    The figures are `positions.settle`'s (the rule every dues reader uses), as
+    `Decimal`s; an entry counts as reversed when its view says so.
+    """
+    rows = [
+        LedgerRow(
+            e.hq_id,
+            e.id,
+            e.kind,
+            e.dues_year,
+            e.posted_on,
+            to_cents(e.amount),
+            e.charge_id,
+            e.reverses_id,
+            e.detail,
         )
-        for charge, charge_waived, charge_paid in zip(charges, waived, applied, strict=True)
+        for e in entries
     ]
+    reversed_ids = [e.id for e in entries if e.reversed_by is not None]
+    position = settle(entries[0].hq_id if entries else "", rows, reversed_ids)
     return Allocation(
-        assessed=sum((c.charged for c in states), ZERO),
-        paid=paid,
-        credits=credits,
-        waived=sum((c.waived for c in states), ZERO),
-        outstanding=sum((c.open for c in states), ZERO),
-        credit=credit,
-        balance=sum((e.signed for e in entries), ZERO),
-        charges=tuple(states),
+        assessed=from_cents(position.assessed),
+        paid=from_cents(position.paid),
+        credits=from_cents(position.credits),
+        waived=from_cents(position.waived),
+        outstanding=from_cents(position.outstanding),
+        credit=from_cents(position.credit),
+        balance=from_cents(position.balance),
+        charges=tuple(charge_status(c) for c in position.charges),
+    )
+
+
+def charge_status(charge: ChargeCents) -> ChargeStatus:
+    """A charge's standing in cents as the services hand it out (`Decimal`s)."""
+    return ChargeStatus(
+        entry_id=charge.entry_id,
+        dues_year=charge.dues_year,
+        posted_on=charge.posted_on,
+        charged=from_cents(charge.charged),
+        waived=from_cents(charge.waived),
+        paid=from_cents(charge.paid),
+        open=from_cents(charge.open),
+        detail=charge.detail,
     )
 
 

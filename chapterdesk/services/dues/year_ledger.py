@@ -29,7 +29,8 @@ from sqlalchemy.orm import Session, aliased
 
 from chapterdesk.data.ledger_models import LedgerEntry
 from chapterdesk.data.models import HqMember
-from chapterdesk.services.dues.ledger import NAME_COLUMNS, apply_pool, charge_order, person_names
+from chapterdesk.services.dues.ledger import NAME_COLUMNS, person_names
+from chapterdesk.services.dues.positions import apply_pool, charge_order
 
 __all__ = [
     "ChargeCents",

@@ -16,6 +16,7 @@ from chapterdesk.ui import ask
 from chapterdesk.ui.context import AppContext
 from chapterdesk.ui.dues.dialogs import NO_POSTING_UNDO, MemberFinder, PaymentDialog
 from chapterdesk.ui.dues.ledger_view import LedgerView
+from chapterdesk.ui.dues.tables import money_in
 
 
 class PaymentsTab(QWidget):
@@ -28,8 +29,8 @@ class PaymentsTab(QWidget):
         self.record_button.setAccessibleName("Record a payment")
         self.record_button.setToolTip(NO_POSTING_UNDO)
         self.record_button.clicked.connect(self.record_payment)
-        currency = chapter_info(ctx.db).currency
-        self.finder = MemberFinder(ctx.db, currency, self)
+        # the currency is learnt on the worker when the page opens (`set_currency`)
+        self.finder = MemberFinder(ctx.db, "USD", self)
         self.finder.picked.connect(self.show_member)
         self.show_button = QPushButton("&Show ledger")
         self.show_button.clicked.connect(lambda: self.show_member(self.finder.text()))
@@ -55,6 +56,11 @@ class PaymentsTab(QWidget):
         layout.addLayout(top)
         layout.addWidget(box, 1)
 
+    def set_currency(self, currency: str) -> None:
+        """Show amounts in the chapter's currency (read off the UI thread by the page)."""
+        self.finder.money = money_in(currency)
+        self.ledger.currency = currency
+
     def show_member(self, hq_id: str) -> None:
         """Show a member's ledger (an HQ ID; a name is searched instead)."""
         text = hq_id.strip()
@@ -62,8 +68,13 @@ class PaymentsTab(QWidget):
             self.finder.look_up()
             return
         if self.finder.text() != text:
+            # the ledger below names the member and their balance, read on the worker:
+            # no look-up of the typed ID on the UI thread
+            self.finder.member.blockSignals(True)
             self.finder.member.setText(text)
-            self.finder.look_up()
+            self.finder.member.blockSignals(False)
+            self.finder.who.setText("")
+            self.finder.who.setVisible(False)
         self.ledger.show_member(text or None)
 
     def record_payment(self) -> None:

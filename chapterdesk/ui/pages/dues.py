@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from chapterdesk.services import dues
+from chapterdesk.services.chapter import chapter_info
 from chapterdesk.ui.dues.assess_tab import AssessTab
 from chapterdesk.ui.dues.balances_tab import BalancesTab
 from chapterdesk.ui.dues.payments_tab import PaymentsTab
@@ -86,19 +87,34 @@ class DuesPage(Page):
         elif key == "balances":
             self.balances.refresh()
 
-    def _default_year(self) -> None:
+    def activate(self, target: Any = None) -> None:
+        """Open the page, on a tab and year when another page asks (a `DuesTarget`).
+
+        The first time, the current dues year is read on the worker first (the
+        tabs start on it); nothing is read on the UI thread.
+        """
         if self._year_set:
+            self._open(target)
             return
         self._year_set = True
-        year = dues.dues_year(self.db).year
-        for spin in (self.rates.year, self.assess.year, self.balances.year):
-            spin.blockSignals(True)
-            spin.setValue(year)
-            spin.blockSignals(False)
+        db = self.db
 
-    def activate(self, target: Any = None) -> None:
-        """Open the page, on a tab and year when another page asks (a `DuesTarget`)."""
-        self._default_year()
+        def job(_p: Any, _c: Any) -> tuple[int, str]:
+            return dues.dues_year(db).year, chapter_info(db).currency
+
+        def read(result: tuple[int, str]) -> None:
+            year, currency = result
+            self.payments.set_currency(currency)
+            for spin in (self.rates.year, self.assess.year, self.balances.year):
+                spin.blockSignals(True)
+                spin.setValue(year)
+                spin.blockSignals(False)
+            self._open(target)
+
+        self.ctx.tasks.run(job, title="Reading the dues year", parent=self, on_done=read,
+                           show_progress=False)
+
+    def _open(self, target: Any) -> None:
         if not isinstance(target, DuesTarget):
             self._tab_shown()
             return

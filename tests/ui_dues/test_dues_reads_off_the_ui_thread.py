@@ -1,0 +1,67 @@
+"""The Dues page reads the database only on the worker: opening it never freezes the window.
+
+At 50,000 members the chapter's balances take seconds to work out; a read on
+the UI thread would freeze the window for as long. A listener on both engines
+records every statement executed on the UI (main) thread while an officer
+opens the Dues page and goes through its tabs, a member's ledger and the
+year's dues; there must be none, and the page must be shown at once, its
+figures arriving from the worker. How long the opening takes at 50,000
+members is measured by `benchmarks/bench_ui.py`, not timed here.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+from sqlalchemy import event
+
+from chapterdesk.data.engine import Database
+from chapterdesk.services import dues
+from chapterdesk.ui.dues.target import DuesTarget
+from chapterdesk.ui.main_window import MainWindow
+from tests.ui.conftest import settle
+
+
+@pytest.fixture
+def ui_thread_statements(demo_db: Database) -> Iterator[list[str]]:
+    """Every SQL statement either engine executes on the UI (main) thread."""
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if threading.current_thread() is threading.main_thread():
+            seen.append(" ".join(statement.split())[:120])
+
+    engines = {id(e): e for e in (demo_db.engine, demo_db.read_engine)}.values()
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", record)
+    yield seen
+    for engine in engines:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_the_dues_page_reads_nothing_on_the_ui_thread(
+    qtbot: QtBot, window: MainWindow, demo_db: Database, ui_thread_statements: list[str]
+) -> None:
+    owing = dues.who_has_not_paid(demo_db, dues.dues_year(demo_db).year)[0]
+    ui_thread_statements.clear()
+    window.go_to("dues")
+    settle(qtbot, window)
+    dues_page = window.pages["dues"]
+    assert dues_page.rates.rates.rowCount() > 0, "the rates arrived from the worker"
+    for tab in ("assess", "balances"):
+        dues_page.tabs.setCurrentIndex(("rates", "assess", "payments", "balances").index(tab))
+        settle(qtbot, window)
+    assert dues_page.balances.model.rowCount() > 0
+    window.go_to("dues", DuesTarget("balances", year=owing.dues_year, status="unpaid"))
+    settle(qtbot, window)
+    assert owing.hq_id in {row.hq_id for row in dues_page.balances.shown}
+    window.go_to("dues", DuesTarget("payments", hq_id=owing.hq_id))
+    settle(qtbot, window)
+    ledger = dues_page.payments.ledger
+    assert ledger.balance is not None and ledger.balance.hq_id == owing.hq_id
+    assert "owes" in ledger.summary.text()
+    assert ui_thread_statements == []
