@@ -184,7 +184,8 @@ class _Account:
 
     def __init__(self) -> None:
         self.assessed = self.paid = self.credits = self.waived = 0
-        self.charges: list[list[object]] = []  # [entry id, year, posted, amount, waived, settled]
+        # [entry id, year, posted, amount, waived, settled, detail]
+        self.charges: list[list[object]] = []
 
 
 def _accounts(con: sqlite3.Connection, year: int | None = None) -> dict[str, _Account]:
@@ -193,10 +194,10 @@ def _accounts(con: sqlite3.Connection, year: int | None = None) -> dict[str, _Ac
         r[0] for r in con.execute("SELECT reverses_id FROM ledger_entry WHERE kind = 'reversal'")
     }
     sql = (
-        "SELECT id, hq_id, kind, dues_year, amount_cents, posted_on, charge_id"
+        "SELECT id, hq_id, kind, dues_year, amount_cents, posted_on, charge_id, detail"
         " FROM ledger_entry ORDER BY hq_id, id"
     )
-    for eid, hq_id, kind, dues_year, cents, posted, charge_id in con.execute(sql):
+    for eid, hq_id, kind, dues_year, cents, posted, charge_id, detail in con.execute(sql):
         if eid in reversed_ids or kind == "reversal":
             continue
         account = accounts.get(hq_id)
@@ -204,7 +205,7 @@ def _accounts(con: sqlite3.Connection, year: int | None = None) -> dict[str, _Ac
             account = accounts[hq_id] = _Account()
         if kind == "charge":
             account.assessed += cents
-            account.charges.append([eid, dues_year, posted, cents, 0, 0])
+            account.charges.append([eid, dues_year, posted, cents, 0, 0, detail])
         elif kind == "waiver":
             account.waived += cents
             for charge in account.charges:
@@ -241,17 +242,24 @@ def dues_balance(db: str, out: Callable[[str], object], as_json: bool) -> None:
     names = _names(con)
     accounts = _accounts(con)
     members = []
+    totals = [0, 0, 0, 0, 0, 0, 0, 0]  # assessed, paid, credits, waived, owing, credit, n, n
+    aging_total = [0, 0, 0, 0]
     for hq_id in sorted(accounts, key=lambda h: (names[h][1], h)):
         a = accounts[hq_id]
         balance = a.assessed - a.waived - a.paid - a.credits
-        if balance == 0 and not as_json:
-            continue  # the text lists only members who owe or are owed
         aging = [0, 0, 0, 0]
         for charge in a.charges:
             open_cents = int(charge[3]) - int(charge[4]) - int(charge[5])  # type: ignore[call-overload]
             if open_cents > 0:
                 days = (today - dt.date.fromisoformat(str(charge[2]))).days
                 aging[min(days // 30, 3)] += open_cents
+        for i, cents in enumerate((a.assessed, a.paid, a.credits, a.waived)):
+            totals[i] += cents
+        totals[4] += max(balance, 0)
+        totals[5] += max(-balance, 0)
+        totals[6] += balance > 0
+        totals[7] += balance < 0
+        aging_total = [x + y for x, y in zip(aging_total, aging, strict=True)]
         members.append((hq_id, a, balance, aging))
     if as_json:
         body = {
@@ -267,34 +275,48 @@ def dues_balance(db: str, out: Callable[[str], object], as_json: bool) -> None:
                     "outstanding": _plain(max(b, 0)),
                     "credit": _plain(max(-b, 0)),
                     "balance": _plain(b),
-                    "aging": {
-                        "current": _plain(g[0]),
-                        "days_30": _plain(g[1]),
-                        "days_60": _plain(g[2]),
-                        "days_90_plus": _plain(g[3]),
-                    },
+                    "aging": _aging(g),
                     "charges": [
                         {
                             "entry_id": c[0],
                             "dues_year": c[1],
                             "posted_on": c[2],
                             "charged": _plain(int(c[3])),  # type: ignore[call-overload]
-                            "waived": _plain(int(c[4])),
+                            "waived": _plain(int(c[4])),  # type: ignore[call-overload]
                             "paid": _plain(int(c[5])),  # type: ignore[call-overload]
-                            "open": _plain(int(c[3]) - int(c[4]) - int(c[5])),
+                            "open": _plain(int(c[3]) - int(c[4]) - int(c[5])),  # type: ignore[call-overload]
+                            "detail": c[6],
                         }
                         for c in a.charges
                     ],
-                }  # type: ignore[call-overload]
+                    "entries": [],
+                }
                 for h, a, b, g in members
             ],
+            "totals": {
+                "members": len(members),
+                "members_owing": totals[6],
+                "members_in_credit": totals[7],
+                "assessed": _plain(totals[0]),
+                "paid": _plain(totals[1]),
+                "credits": _plain(totals[2]),
+                "waived": _plain(totals[3]),
+                "outstanding": _plain(totals[4]),
+                "credit": _plain(totals[5]),
+                "aging": _aging(aging_total),
+            },
         }
         out(json.dumps(body, indent=2, ensure_ascii=False) + "\n")
         return
-    total = sum(b for _, _, b, _ in members if b > 0)
+    g = aging_total
     out(
         f"Dues balances as of {today} ({len(members)} members with ledger entries)\n"
-        f"  Outstanding   {_money(total)}\n"
+        f"  Assessed      {_money(totals[0]):>14}\n  Paid          {_money(totals[1]):>14}\n"
+        f"  Credits       {_money(totals[2]):>14}\n  Waived        {_money(totals[3]):>14}\n"
+        f"  Outstanding   {_money(totals[4]):>14}  ({totals[6]} members)\n"
+        f"  Credit        {_money(totals[5]):>14}  ({totals[7]} members)\n"
+        f"  Aging: current {_money(g[0])}, 30 days {_money(g[1])}, 60 days {_money(g[2])}, "
+        f"90+ days {_money(g[3])}\n"
     )
     _table(
         out,
@@ -302,8 +324,18 @@ def dues_balance(db: str, out: Callable[[str], object], as_json: bool) -> None:
         [
             [h, names[h][0], _money(max(b, 0)), _money(max(-b, 0)), _money(g[3])]
             for h, _, b, g in members
+            if b != 0  # the text lists only members who owe or are owed
         ],
     )
+
+
+def _aging(cents: Sequence[int]) -> dict[str, str]:
+    return {
+        "current": _plain(cents[0]),
+        "days_30": _plain(cents[1]),
+        "days_60": _plain(cents[2]),
+        "days_90_plus": _plain(cents[3]),
+    }
 
 
 def dues_list(
