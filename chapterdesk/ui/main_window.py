@@ -12,6 +12,7 @@ waits until the page shown has its own data on screen.
 from __future__ import annotations
 
 import gc
+import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -227,7 +228,29 @@ class MainWindow(QMainWindow):
         self.go_to(first)
         # After the page shown has read what it shows: the counts can wait a moment.
         self.tasks.when_idle(self.update_status)
+        self.tasks.when_idle(self._warm_up)
         self.tasks.when_idle(self._settle)
+
+    def _warm_up(self) -> None:
+        """Import the pages' modules on the worker while the officer looks at the first page.
+
+        A page is built the first time it is opened, and building the Dues page
+        imported the dues services and SQLAlchemy's models on the UI thread: over
+        100 ms on a 2-core laptop before the page could show. Imported here, on the
+        worker, once the first page has been read and painted, opening any page
+        later only builds its widgets. Nothing is created: the modules' classes
+        are built where they are first used, on the UI thread.
+        """
+        modules = [entry.module for entry in page_entries() if entry.key not in self.pages.built()]
+
+        def job(_progress: Any, cancelled: Any) -> None:
+            for name in modules:
+                if cancelled():
+                    return
+                importlib.import_module(name)
+
+        self.tasks.run(job, title="Preparing the pages", on_done=lambda _none: None,
+                       parent=self, show_progress=False)
 
     def _settle(self) -> None:
         """Once the work of opening a chapter is done, spare it the cyclic garbage collector.
