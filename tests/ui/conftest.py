@@ -5,6 +5,7 @@ UI tests drive the window on the embedded SQLite file only (the services are tes
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
+from sqlalchemy import event
 
 from chapterdesk.data.engine import Database
 from chapterdesk.ui import ask
@@ -122,3 +124,24 @@ def page(window: MainWindow, key: str) -> Any:
     window.go_to(key)
     wait_until_idle(window)
     return window.pages[key]
+
+
+@pytest.fixture
+def ui_thread_statements(demo_db: Database) -> Iterator[list[str]]:
+    """Every SQL statement either engine executes on the UI (main) thread.
+
+    The window reads and writes only on its worker; a test clears the list,
+    drives the window, and expects it empty.
+    """
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if threading.current_thread() is threading.main_thread():
+            seen.append(" ".join(statement.split())[:120])
+
+    engines = {id(e): e for e in (demo_db.engine, demo_db.read_engine)}.values()
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", record)
+    yield seen
+    for engine in engines:
+        event.remove(engine, "before_cursor_execute", record)

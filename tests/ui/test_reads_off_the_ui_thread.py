@@ -9,35 +9,11 @@ busy shared server.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from typing import Any
-
-import pytest
 from PySide6.QtCore import QItemSelectionModel
 from pytestqt.qtbot import QtBot
-from sqlalchemy import event
 
-from chapterdesk.data.engine import Database
 from chapterdesk.ui.main_window import MainWindow
 from tests.ui.conftest import page, settle
-
-
-@pytest.fixture
-def ui_thread_statements(demo_db: Database) -> Iterator[list[str]]:
-    """Every statement either engine executes on the UI (main) thread."""
-    seen: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if threading.current_thread() is threading.main_thread():
-            seen.append(statement.split("\n")[0][:120])
-
-    engines = {id(e): e for e in (demo_db.engine, demo_db.read_engine)}.values()
-    for engine in engines:
-        event.listen(engine, "before_cursor_execute", record)
-    yield seen
-    for engine in engines:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def test_choosing_members_reads_nothing_on_the_ui_thread(
@@ -59,7 +35,7 @@ def test_choosing_members_reads_nothing_on_the_ui_thread(
         assert panel.ledger.hq_id == panel.detail.hq.hq_id
         shown.append(panel.title.text())
     assert len(set(shown)) == 3
-    assert [s for s in ui_thread_statements if s != "BEGIN"] == []
+    assert ui_thread_statements == []
 
 
 def test_only_the_newest_member_asked_for_is_shown(qtbot: QtBot, window: MainWindow) -> None:

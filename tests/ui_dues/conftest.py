@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.conftest import asked, fresh_settings, window  # noqa: F401 - shared fixtures
+from tests.ui.conftest import (  # noqa: F401 - shared fixtures
+    asked,
+    fresh_settings,
+    ui_thread_statements,
+    window,
+)
 
 
 @pytest.fixture

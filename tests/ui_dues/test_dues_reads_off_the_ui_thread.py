@@ -11,36 +11,13 @@ members is measured by `benchmarks/bench_ui.py`, not timed here.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from typing import Any
-
-import pytest
 from pytestqt.qtbot import QtBot
-from sqlalchemy import event
 
 from chapterdesk.data.engine import Database
 from chapterdesk.services import dues
 from chapterdesk.ui.dues.target import DuesTarget
 from chapterdesk.ui.main_window import MainWindow
 from tests.ui.conftest import settle
-
-
-@pytest.fixture
-def ui_thread_statements(demo_db: Database) -> Iterator[list[str]]:
-    """Every SQL statement either engine executes on the UI (main) thread."""
-    seen: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if threading.current_thread() is threading.main_thread():
-            seen.append(" ".join(statement.split())[:120])
-
-    engines = {id(e): e for e in (demo_db.engine, demo_db.read_engine)}.values()
-    for engine in engines:
-        event.listen(engine, "before_cursor_execute", record)
-    yield seen
-    for engine in engines:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def test_the_dues_page_reads_nothing_on_the_ui_thread(
