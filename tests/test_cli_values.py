@@ -108,3 +108,21 @@ def test_audit_export_guards_a_formula_in_an_officer_name(
     with target.open(encoding="utf-8-sig", newline="") as handle:
         officers = {row["officer"] for row in csv.DictReader(handle)}
     assert "'" + formula in officers and formula not in officers
+
+
+@pytest.mark.parametrize(
+    ("arguments", "help_of"),
+    [
+        (["report", "dues", "2026", "--year", "3", "-o", "x.pdf"], "chapterdesk report dues"),
+        (["--db", "x.sqlite3", "members", "list", "--bogus"], "chapterdesk members list"),
+        (["nothing"], "chapterdesk"),
+    ],
+)
+def test_an_argument_refusal_points_to_the_help_of_the_command_given(
+    arguments: list[str], help_of: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--year` given to `report dues` names `report dues --help`, not the top level's."""
+    assert main(arguments) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert err.endswith(f"see `{help_of} --help`.")

@@ -65,7 +65,7 @@ def command_named(argv: Sequence[str]) -> str | None:
     return None
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> CommandParser:
     """The argument parser: every command group, or only the one that registers `command`.
 
     Args:
@@ -178,6 +178,7 @@ def _run(arguments: list[str], open_window: Callable[[str | None, bool], int] | 
     as_json = wants_json(arguments)
     parser = build_parser(command_named(arguments))
     try:
+        parser.given = tuple(arguments)
         args = parser.parse_args(arguments)
     except ParserError as exc:
         return report(exc.message, 2, as_json=as_json)

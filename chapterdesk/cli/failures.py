@@ -72,13 +72,29 @@ class ParserError(Exception):
 class CommandParser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line ending in "see --help", never a usage block."""
 
+    #: The arguments being parsed (set by `main`): an error the top parser reports for
+    #: a subcommand (unrecognized arguments) still names that subcommand's help.
+    given: tuple[str, ...] = ()
+
     def error(self, message: str) -> NoReturn:
         """Raise the refusal for `main` to report (exit 2, JSON when asked)."""
         message = message.rstrip(". ")  # "… e.g. 2026-07-01." then "; see …"
         hint = _negative_amount_hint(message)
-        command = self.prog.removeprefix("chapterdesk").strip()
+        prog = self._command_prog()
+        command = prog.removeprefix("chapterdesk").strip()
         where = f"{command}: " if command else ""
-        raise ParserError(f"{where}{message}{hint}; see `{self.prog} --help`.")
+        raise ParserError(f"{where}{message}{hint}; see `{prog} --help`.")
+
+    def _command_prog(self) -> str:
+        """The deepest command the given arguments name (`chapterdesk report dues`)."""
+        parser: argparse.ArgumentParser = self
+        for token in self.given:
+            subcommands = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+            if not subcommands:
+                break
+            if token in subcommands[0].choices:
+                parser = subcommands[0].choices[token]
+        return parser.prog
 
 
 def _negative_amount_hint(message: str) -> str:
