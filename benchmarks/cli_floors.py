@@ -67,6 +67,10 @@ def _standing(
     return "grace" if (today - paid).days <= grace else "lapsed"
 
 
+def _chapter_name(con: sqlite3.Connection) -> str:
+    return str(con.execute("SELECT name FROM chapter_settings").fetchone()[0])
+
+
 def _grace(con: sqlite3.Connection) -> int:
     return int(con.execute("SELECT grace_days FROM chapter_settings").fetchone()[0])
 
@@ -440,6 +444,20 @@ def report_compliance(db: str, path: str) -> None:
                     "Ask the member to renew with HQ, then import a newer HQ export.",
                 ]
             )
+    # The report's second section, HQ members affiliated with the chapter but not on the
+    # roster, drawn in the same table (its five cells and an empty one): the same cells.
+    chapter_key = "".join(c for c in _chapter_name(con).casefold() if c.isalnum())
+    for r in con.execute(
+        "SELECT h.last_name || ', ' || h.first_name, h.hq_id, h.paid_through, h.hq_status,"
+        " h.in_latest_export, h.email FROM hq_member h"
+        " JOIN hq_affiliation a ON a.hq_id = h.hq_id"
+        " WHERE a.chapter_key = ? AND h.in_latest_export"
+        " AND h.hq_id NOT IN (SELECT hq_id FROM chapter_membership WHERE left_on IS NULL)"
+        " ORDER BY h.last_name, h.first_name",
+        (chapter_key,),
+    ):
+        standing = _standing(r[2], r[3], r[4], today, grace)
+        cells.append([r[0], r[1], standing, str(r[2] or ""), "", r[5]])
     _pdf_table(
         path,
         ["Name", "HQ ID", "Standing", "Paid through", "Days lapsed", "Next step"],
