@@ -160,6 +160,7 @@ def test_record_check_and_card_payments_reverse_and_refuse(
 
     def pay(dialog: QDialog) -> bool:
         assert isinstance(dialog, PaymentDialog)
+        qtbot.waitUntil(lambda: not dialog.finder.reading)  # looked up on the worker
         assert owing.name in dialog.finder.who.text()
         dialog.amount.setText("10.001")
         assert "fraction of a cent" in dialog.amount_error.text()  # inline, as typed

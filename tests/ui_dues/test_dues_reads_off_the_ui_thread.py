@@ -42,3 +42,23 @@ def test_the_dues_page_reads_nothing_on_the_ui_thread(
     assert ledger.balance is not None and ledger.balance.hq_id == owing.hq_id
     assert "owes" in ledger.summary.text()
     assert ui_thread_statements == []
+
+
+def test_finding_a_member_by_id_or_name_reads_nothing_on_the_ui_thread(
+    qtbot: QtBot, window: MainWindow, demo_db: Database, ui_thread_statements: list[str]
+) -> None:
+    owing = dues.who_has_not_paid(demo_db, dues.dues_year(demo_db).year)[0]
+    window.go_to("dues", DuesTarget("payments"))
+    settle(qtbot, window)
+    finder = window.pages["dues"].payments.finder
+    ui_thread_statements.clear()
+    finder.member.setText(owing.hq_id)
+    finder.look_up()
+    qtbot.waitUntil(lambda: not finder.reading)
+    assert finder.who.text().startswith(f"{owing.name}: outstanding")
+    last_name = owing.name.split()[-1].rstrip(",")
+    finder.member.setText(last_name)
+    finder.look_up()
+    qtbot.waitUntil(lambda: not finder.reading)
+    assert finder.matches.count() >= 1 and finder.who.text() == "Choose the member:"
+    assert ui_thread_statements == []

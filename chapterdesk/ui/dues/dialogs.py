@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from chapterdesk.data.engine import Database
 from chapterdesk.errors import ChapterDeskError
 from chapterdesk.money import parse_amount
 from chapterdesk.services import dues
@@ -41,7 +40,7 @@ from chapterdesk.services.dues.ledger import METHOD_LABELS
 from chapterdesk.services.roster import query as roster_query
 from chapterdesk.services.roster.query import RosterFilter
 from chapterdesk.ui.change_dialog import ChangeDialog
-from chapterdesk.ui.context import AppContext
+from chapterdesk.ui.context import AppContext, LatestRead
 from chapterdesk.ui.dues.tables import Money, money_in
 from chapterdesk.ui.widgets import show_message
 
@@ -87,9 +86,11 @@ class MemberFinder(QWidget):
     picked = Signal(str)
     looked_up = Signal()
 
-    def __init__(self, db: Database, currency: str, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, currency: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db, self.money = db, money_in(currency)
+        self.money = money_in(currency)
+        self.db = ctx.db
+        self._reader: LatestRead[tuple[str, Any]] = LatestRead(ctx, self, "Finding the member")
         self.member = QLineEdit()
         self.member.setAccessibleName("Member: HQ ID or name")
         self.member.setPlaceholderText("HQ ID, or type a name to search")
@@ -115,43 +116,60 @@ class MemberFinder(QWidget):
         """What is typed (an HQ ID once a member was chosen)."""
         return self.member.text().strip()
 
-    def look_up(self) -> None:
-        """Show the member an HQ ID names, or the current members a name matches."""
-        self._look_up()
-        self.who.setVisible(bool(self.who.text()))
-        self.looked_up.emit()
+    @property
+    def reading(self) -> bool:
+        """Whether the member typed last is still being looked up."""
+        return self._reader.pending
 
-    def _look_up(self) -> None:
+    def look_up(self) -> None:
+        """Show the member an HQ ID names, or the current members a name matches.
+
+        Looked up on the database worker; `looked_up` is emitted once it is shown.
+        """
         self._timer.stop()
         text = self.text()
+        if not text or (not text.isdigit() and len(text) < 2):
+            self._reader.cancel()
+            self._show(text, ("nothing", None))
+            return
+        db = self.db
+
+        def work() -> tuple[str, Any]:
+            if text.isdigit():
+                return "balance", dues.member_balance(db, text)
+            ids = sorted(roster_query.matching_ids(db, RosterFilter(search=text)))[:200]
+            rows = roster_query.rows_for(db, ids)
+            return "rows", sorted(rows, key=lambda r: r.name.casefold())[:12]
+
+        self._reader.start(work, lambda found: self._show(text, found),
+                           lambda exc: self._show(text, ("refused", exc.message)))
+
+    def _show(self, text: str, found: tuple[str, Any]) -> None:
+        kind, value = found
         self.matches.clear()
         self.matches.setVisible(False)
         self.who.setStyleSheet("")
-        if not text:
+        if kind == "nothing":
             self.who.setText("")
-            return
-        if text.isdigit():
-            try:
-                balance = dues.member_balance(self.db, text)
-            except ChapterDeskError as exc:
-                self.who.setText(exc.message)
-                self.who.setStyleSheet("color: #a4262c;")
-                return
+        elif kind == "refused":
+            self.who.setText(value)
+            self.who.setStyleSheet("color: #a4262c;")
+        elif kind == "balance":
             self.who.setText(
-                f"{balance.name}: outstanding {self.money(balance.outstanding)}, "
-                f"credit {self.money(balance.credit)}"
+                f"{value.name}: outstanding {self.money(value.outstanding)}, "
+                f"credit {self.money(value.credit)}"
             )
-            return
-        if len(text) < 2:
-            return
-        ids = sorted(roster_query.matching_ids(self.db, RosterFilter(search=text)))[:200]
-        rows = sorted(roster_query.rows_for(self.db, ids), key=lambda r: r.name.casefold())[:12]
-        self.who.setText("Choose the member:" if rows else f"No current member matches {text!r}.")
-        for row in rows:
-            item = QListWidgetItem(f"{row.name} ({row.hq_id})")
-            item.setData(Qt.ItemDataRole.UserRole, row.hq_id)
-            self.matches.addItem(item)
-        self.matches.setVisible(bool(rows))
+        else:
+            self.who.setText(
+                "Choose the member:" if value else f"No current member matches {text!r}."
+            )
+            for row in value:
+                item = QListWidgetItem(f"{row.name} ({row.hq_id})")
+                item.setData(Qt.ItemDataRole.UserRole, row.hq_id)
+                self.matches.addItem(item)
+            self.matches.setVisible(bool(value))
+        self.who.setVisible(bool(self.who.text()))
+        self.looked_up.emit()
 
     def _pick(self, item: QListWidgetItem) -> None:
         hq_id = str(item.data(Qt.ItemDataRole.UserRole))
@@ -169,12 +187,12 @@ class PaymentDialog(ChangeDialog):
         self, ctx: AppContext, currency: str, parent: QWidget | None = None, hq_id: str = ""
     ) -> None:
         super().__init__(ctx, parent)
-        db = self.db = ctx.db
+        self.db = ctx.db
         self.currency = currency
         self.money = money_in(currency)
         self.receipts: list[dues.Receipt] = []
         self.setWindowTitle("Record a payment")
-        self.finder = MemberFinder(db, currency, self)
+        self.finder = MemberFinder(ctx, currency, self)
         self.finder.member.setText(hq_id)
         self.finder.picked.connect(lambda _id: self.amount.setFocus())
         self.finder.looked_up.connect(self.adjustSize)

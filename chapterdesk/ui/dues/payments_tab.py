@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from chapterdesk.services.chapter import chapter_info
 from chapterdesk.ui import ask
 from chapterdesk.ui.context import AppContext
 from chapterdesk.ui.dues.dialogs import NO_POSTING_UNDO, MemberFinder, PaymentDialog
@@ -30,7 +29,7 @@ class PaymentsTab(QWidget):
         self.record_button.setToolTip(NO_POSTING_UNDO)
         self.record_button.clicked.connect(self.record_payment)
         # the currency is learnt on the worker when the page opens (`set_currency`)
-        self.finder = MemberFinder(ctx.db, "USD", self)
+        self.finder = MemberFinder(ctx, "USD", self)
         self.finder.picked.connect(self.show_member)
         self.show_button = QPushButton("&Show ledger")
         self.show_button.clicked.connect(lambda: self.show_member(self.finder.text()))
@@ -79,7 +78,7 @@ class PaymentsTab(QWidget):
 
     def record_payment(self) -> None:
         """Record a payment from any member; afterwards their ledger is shown."""
-        dialog = PaymentDialog(self.ctx, chapter_info(self.ctx.db).currency, self,
+        dialog = PaymentDialog(self.ctx, self.ledger.currency, self,
                                self.ledger.hq_id or "")
         ask.run_dialog(dialog)
         if dialog.receipts:
