@@ -1,6 +1,6 @@
 """Turning a checked file into rows of cell values, one sheet at a time.
 
-Workbooks (.xlsx and .xls) are read with python-calamine, which returns each
+Workbooks (.xlsx, .xlsb, .ods and .xls) are read with python-calamine, which returns each
 cell's typed value: text, a float for every number, a `datetime.date` for a
 date cell. Formulas are never evaluated: calamine returns the value Excel
 cached when the file was saved, which is what HQ saw. Rows are handed out
@@ -63,6 +63,28 @@ def _is_rust_panic(exc: BaseException) -> bool:
     return type(exc).__name__ == "PanicException"
 
 
+#: the names calamine reads each format under (it picks its reader by the file's name)
+_SUFFIXES = {
+    "xlsx": (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam"),
+    "xlsb": (".xlsb",),
+    "ods": (".ods",),
+    "xls": (".xls", ".xla"),
+}
+
+
+def _open_workbook(path: Path, file_format: str) -> python_calamine.CalamineWorkbook:
+    """The workbook, read by the reader its content calls for, whatever the file is named.
+
+    A file whose name fits its content is opened by path (calamine reads it from the
+    disk); one named otherwise ("roster.xlsx" holding an .xlsb) is handed over as an
+    open file, from which calamine tells the format by the bytes.
+    """
+    if path.suffix.lower() in _SUFFIXES.get(file_format, ()):
+        return python_calamine.CalamineWorkbook.from_path(str(path))
+    with path.open("rb") as stream:
+        return python_calamine.CalamineWorkbook.from_filelike(stream)
+
+
 def open_sheets(path: Path, facts: FileFacts) -> Generator[SheetRows, None, None]:
     """The sheets worth looking at for a header, in order: visible worksheets first.
 
@@ -73,7 +95,7 @@ def open_sheets(path: Path, facts: FileFacts) -> Generator[SheetRows, None, None
         yield read_csv(path)
         return
     try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        workbook = _open_workbook(path, facts.file_format)
     except BaseException as exc:
         if isinstance(exc, Exception) or _is_rust_panic(exc):
             raise _damaged(path, exc) from None
