@@ -10,8 +10,9 @@ copy as Python lists, is held for a large sheet.
 CSV text is decoded as UTF-8 (with or without a byte-order mark), else as
 Windows-1252 (what Excel on Windows writes) when it holds no UTF-8 at all, or
 UTF-16 when it starts with a UTF-16 byte-order mark. UTF-8 with a stray
-invalid byte is refused with its line and byte offset, never read as 1252. The delimiter is chosen among comma, semicolon and tab
-by which one splits the first lines most consistently.
+invalid byte is refused with its line and byte offset, never read as 1252.
+The delimiter is chosen among comma, semicolon and tab by which one splits
+the first lines most consistently.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A UTF-8 CSV with a stray invalid byte is refused where the byte is; real Windows-1252 still reads."""
+"""A UTF-8 CSV with a stray invalid byte is refused where the byte is; real 1252 still reads."""
 
 from __future__ import annotations
 
