@@ -34,7 +34,7 @@ def test_import_and_arguments_take_other_digits(cli, demo_path: Path, tmp_path: 
     hq_id = str(records[0]["hq_id"])
     records[0]["hq_id"] = hq_id.translate(FULL_WIDTH)
     records[1]["hq_id"] = str(records[1]["hq_id"]).translate(ARABIC_INDIC)
-    export = write_export(tmp_path / "digits.xlsx", records)
+    export = write_export(tmp_path / "digits.csv", records)  # IDs as text, as typed
     dry = cli("import", str(export), "--dry-run", "--json", "--db", str(demo_path))
     assert dry.returncode == 0, dry.stderr
     counts = json.loads(dry.stdout)["counts"]
