@@ -43,6 +43,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="import the valid rows and list the rows skipped",
     )
     take.add_argument(
+        "--allow-mass-missing",
+        action="store_true",
+        help="import even a file with no member rows, or one that marks over half of the "
+        "chapter missing from HQ",
+    )
+    take.add_argument(
         "--map",
         action="append",
         default=[],
@@ -222,7 +228,10 @@ def run_import(args: argparse.Namespace) -> int:
             batch_id, counts = None, plan.counts
             held: tuple[str, ...] = ()
             if not args.dry_run:
-                result = apply_import(db, plan, progress=progress, cancel=progress.cancelled)
+                result = apply_import(
+                    db, plan, progress=progress, cancel=progress.cancelled,
+                    allow_mass_missing=args.allow_mass_missing,
+                )  # fmt: skip
                 batch_id, counts, held = result.batch_id, result.counts, result.held
     except ImportCancelled:
         print("chapterdesk: the import was cancelled; nothing was written.", file=sys.stderr)

@@ -127,6 +127,7 @@ class ImportPlan:
     unlisted: tuple[Unlisted, ...]
     new_records: dict[str, dict[str, object]] = field(repr=False)
     already_imported_batch: int | None = None
+    roster_size: int = 0  #: members of the chapter before the import
 
     @property
     def counts(self) -> dict[str, int]:
@@ -463,6 +464,7 @@ def _diff(
         tuple(unlisted),
         records,
         state.base_batch_id if state.latest_sha == sha else None,
+        len(roster),
     )
 
 

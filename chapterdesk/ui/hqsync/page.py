@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from chapterdesk.data.engine import Database
 from chapterdesk.errors import ChapterDeskError
 from chapterdesk.services.hq.apply import BatchView, ImportResult, list_batches
+from chapterdesk.services.hq.mass_missing import mass_missing
 from chapterdesk.services.hq.plan import ImportPlan
 from chapterdesk.ui.hqsync import jobs
 from chapterdesk.ui.hqsync._framework import (
@@ -291,9 +292,20 @@ class HqSyncPage(QWidget):
     def _apply(self) -> None:
         if self.plan is None:
             return
+        many = mass_missing(self.plan)
+        if many is not None and not ask.confirm(
+            self,
+            many.sentence(self.plan.path.name) + " Import it anyway? Choose No if the file "
+            "may be the wrong one or cut short.",
+        ):
+            return
         self._run(
             jobs.apply_job(
-                self.db, self.plan, self.review.rejected(), self.review.accepted_conflicts()
+                self.db,
+                self.plan,
+                self.review.rejected(),
+                self.review.accepted_conflicts(),
+                allow_mass_missing=many is not None,
             ),
             f"Importing {self.plan.path.name}",
             self._applied,
