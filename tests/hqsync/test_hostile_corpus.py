@@ -49,6 +49,10 @@ def _utf8_with_a_stray_byte(tmp: Path) -> Path:
     return path
 
 
+def _header_only(tmp: Path) -> Path:
+    return write_csv(tmp / "cut-short.csv", table([]))
+
+
 def _fifo(tmp: Path) -> Path:
     path = tmp / "roster.csv"
     os.mkfifo(path)
@@ -71,10 +75,11 @@ CORPUS: dict[str, Callable[[Path], Path]] = {
     ),
     "UTF-8 with a stray byte": _utf8_with_a_stray_byte,
     "a FIFO": _fifo,
+    "a header and no rows": _header_only,
 }
 
 
-def run_import(path: Path, db: Path, *extra: str) -> tuple[int, list[str], int]:
+def run_import(path: Path, db: Path | str, *extra: str) -> tuple[int, list[str], int]:
     """Exit status, stderr lines (without the peak line) and peak memory in KB of one import."""
     env = dict(os.environ, PYTHONPATH=str(PROJECT))
     env.pop("QT_QPA_PLATFORM", None)
@@ -89,7 +94,11 @@ def run_import(path: Path, db: Path, *extra: str) -> tuple[int, list[str], int]:
 
 
 def content(path: Path) -> object:
-    db = open_database(path)
+    return content_at(str(path))
+
+
+def content_at(location: str) -> object:
+    db = open_database(location)
     try:
         return hq_content(db)
     finally:
@@ -109,3 +118,17 @@ def test_hostile_file_is_refused_in_one_line_within_500_mb(
     assert "Traceback" not in lines[0]
     assert peak_kb < PEAK_LIMIT_KB, f"{case}: peak {peak_kb // 1024} MB"
     assert content(demo_path) == before
+
+
+@pytest.mark.timeout(600)
+def test_mass_missing_is_refused_on_postgresql_too(
+    pg_database: Callable[[str], str], tmp_path: Path
+) -> None:
+    """The refusal that reads the database (how many would be marked) on the shared server."""
+    url = pg_database("demo")
+    before = content_at(url)
+    status, lines, peak_kb = run_import(_header_only(tmp_path), url)
+    assert status == 2 and len(lines) == 1, lines
+    assert "has a header but no member rows: importing it would mark " in lines[0]
+    assert peak_kb < PEAK_LIMIT_KB
+    assert content_at(url) == before
