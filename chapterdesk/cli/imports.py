@@ -148,6 +148,10 @@ def plan_json(plan: ImportPlan, batch_id: int | None, counts: dict[str, int]) ->
             {"row": p.row, "column": p.column, "message": p.message} for p in parsed.problems
         ],
         "already_imported_batch": plan.already_imported_batch,
+        "damaged_encoding": [
+            {"hq_id": d.hq_id, "field": d.field, "kept": d.kept, "in_file": d.in_file}
+            for d in plan.damaged
+        ],
     }
 
 
@@ -186,6 +190,13 @@ def print_summary(plan: ImportPlan, counts: dict[str, int], batch_id: int | None
         print(f"\nAffiliated with the chapter at HQ but not on the roster ({len(plan.unlisted)}):")
         for item in plan.unlisted[:DETAIL_LIMIT]:
             print(f"  {item.hq_id} {item.name} ({item.standing.label})")
+    if plan.damaged:
+        print(
+            f"\nLetters lost to the file's encoding ({len(plan.damaged):,}; the roster's text "
+            "is kept, not changed): ask HQ for the file in UTF-8."
+        )
+        for lost in plan.damaged[:DETAIL_LIMIT]:
+            print(f"  {lost.hq_id} {lost.field}: {lost.in_file} (kept {lost.kept})")
     if parsed.problems:
         print(f"\nSkipped {parsed.invalid_rows} invalid row(s):")
         for problem in parsed.problems[:50]:
