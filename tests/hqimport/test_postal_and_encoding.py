@@ -1,4 +1,4 @@
-"""ZIP codes that lost their zeros in a spreadsheet are restored; "?" for lost letters is no change."""
+"""Lost ZIP zeros are restored; "?" for lost letters is no change."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def test_letters_lost_to_an_encoding_are_flagged_not_offered(
     records = hq_records(demo_db)
     target = records[0]
     hq_id = str(target["hq_id"])
-    roster_before = [r for r in hq_records(demo_db) if str(r["hq_id"]) == hq_id][0]
+    roster_before = next(r for r in hq_records(demo_db) if str(r["hq_id"]) == hq_id)
     target["first_name"] = "Nguyễn"
     first = plan_import(demo_db, write_export(tmp_path / "utf8.csv", records))
     apply_import(demo_db, first)
