@@ -27,6 +27,7 @@ import re
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 #: calamine's grid cells a sheet may span (the reference layout's 21 columns by
 #: 500,000 members is 10.5 million; 32 bytes each is about 430 MB at this cap).
@@ -45,6 +46,7 @@ _CELL_REF = re.compile(rb' r="([A-Za-z]{1,3})(\d{1,10})"[^>]*(?<!/)>')  #: a cel
 _ROW_NUMBER = re.compile(rb'<(?:[\w.-]+:)?row\b[^>]*? r="(\d{1,10})"')
 _SHARED_USE = re.compile(rb'<(?:[\w.-]+:)?c [^>]*?t="s"[^>]*(?<!/)>\s*<(?:[\w.-]+:)?v>\s*(\d+)')
 _SI = re.compile(rb"<(?:[\w.-]+:)?si[ >]")
+_LETTERS, _DIGITS = itemgetter(0), itemgetter(1)
 
 
 def column_number(letters: bytes | str) -> int:
@@ -156,14 +158,18 @@ def measure_sheet(
     row_cells = row_number = 0  # for a sheet with cells without references
     for piece in pieces:
         found = _CELL_REF.findall(piece)
-        if found:
-            letters, digits = zip(*found, strict=True)
-            extent.columns = max(extent.columns, *map(column_number, set(letters)))
-            extent.rows = max(extent.rows, *map(int, set(digits)))
-        tags = piece.count(cell_open) + piece.count(cell_bare)
-        if refless or tags > piece.count(b' r="') - piece.count(b"<" + prefix + b"row "):
-            refless = True
-            row_cells, row_number = _measure_refless(piece, extent, prefix, row_cells, row_number)
+        if found:  # (map and itemgetter: `zip(*found)` unpacks 20,000 arguments, 8 times slower)
+            letters, digits = set(map(_LETTERS, found)), set(map(_DIGITS, found))
+            extent.columns = max(extent.columns, *map(column_number, letters))
+            extent.rows = max(extent.rows, *map(int, digits))
+        # A cell tag the references did not count is empty (`<c r="B2" s="1"/>`) or has none.
+        if refless or piece.count(cell_open) + piece.count(cell_bare) > len(found):
+            tags = piece.count(cell_open) + piece.count(cell_bare)
+            if refless or tags > piece.count(b' r="') - piece.count(b"<" + prefix + b"row "):
+                refless = True
+                row_cells, row_number = _measure_refless(
+                    piece, extent, prefix, row_cells, row_number
+                )
         uses = piece.count(b't="s"')
         extent.shared_uses += uses
         if uses and long_needles:
