@@ -33,7 +33,9 @@ DETAIL_LIMIT = 20
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `import` and the `imports` group."""
-    take = sub.add_parser("import", help="import an HQ roster export (.xlsx, .xls or .csv)")
+    take = sub.add_parser(
+        "import", help="import an HQ roster export (.xlsx, .xlsb, .ods, .xls or .csv)"
+    )
     add_db_option(take)
     take.add_argument("file", type=Path, metavar="FILE")
     take.add_argument("--dry-run", action="store_true", help="show the difference, write nothing")
