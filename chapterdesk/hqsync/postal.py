@@ -46,9 +46,19 @@ def restore_zip(code: str) -> str:
 
 
 def restore_zip_codes(codes: MutableSequence[object], countries: Sequence[object]) -> None:
-    """Put back the leading zeros of every US member's postal code, in place."""
+    """Put back the leading zeros of every US member's postal code, in place.
+
+    A five-character code (most of them) is never touched, so the loop does
+    little per member; whether a country is the US is decided once per spelling.
+    """
+    us: dict[object, bool] = {}
     for index, (code, country) in enumerate(zip(codes, countries, strict=True)):
-        if isinstance(code, str) and code and len(code) < 10 and is_us(country):
+        if code.__class__ is not str or len(code) == 5 or not 0 < len(code) < 10:
+            continue
+        known = us.get(country)
+        if known is None:
+            known = us[country] = is_us(country)
+        if known:
             fixed = restore_zip(code)
             if fixed != code:
                 codes[index] = fixed
