@@ -341,6 +341,12 @@ class MainWindow(QMainWindow):
         page = self.pages.get(key)
         if page is None:
             return
+        shown = self.current_page()
+        if shown is not None and shown is not page and not shown.may_leave():
+            self.sidebar.blockSignals(True)  # the officer stays, with their edits
+            self.sidebar.setCurrentRow(list(self.pages).index(shown.key))
+            self.sidebar.blockSignals(False)
+            return
         row = list(self.pages).index(key)
         self.sidebar.blockSignals(True)
         self.sidebar.setCurrentRow(row)
@@ -456,6 +462,9 @@ class MainWindow(QMainWindow):
             self.resize(1280, 800)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.ctx is not None and not all(p.may_leave() for p in self.pages.built().values()):
+            event.ignore()  # the officer chose to stay with unsaved edits
+            return
         settings.WINDOW_GEOMETRY.set(self.saveGeometry())
         self.tasks.shutdown()
         if self.ctx is not None:
