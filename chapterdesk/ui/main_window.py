@@ -51,6 +51,12 @@ if TYPE_CHECKING:
 DB_FILTER = "ChapterDesk database (*.sqlite3 *.sqlite *.db);;All files (*)"
 
 
+def _may_leave(page: Any) -> bool:
+    """Whether a page lets the officer leave it (`Page.may_leave`; a page without it: yes)."""
+    leave = getattr(page, "may_leave", None)
+    return leave is None or bool(leave())
+
+
 class MainWindow(QMainWindow):
     """ChapterDesk's one window."""
 
@@ -342,7 +348,7 @@ class MainWindow(QMainWindow):
         if page is None:
             return
         shown = self.current_page()
-        if shown is not None and shown is not page and not shown.may_leave():
+        if shown is not None and shown is not page and not _may_leave(shown):
             self.sidebar.blockSignals(True)  # the officer stays, with their edits
             self.sidebar.setCurrentRow(list(self.pages).index(shown.key))
             self.sidebar.blockSignals(False)
@@ -462,7 +468,7 @@ class MainWindow(QMainWindow):
             self.resize(1280, 800)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.ctx is not None and not all(p.may_leave() for p in self.pages.built().values()):
+        if self.ctx is not None and not all(_may_leave(p) for p in self.pages.built().values()):
             event.ignore()  # the officer chose to stay with unsaved edits
             return
         settings.WINDOW_GEOMETRY.set(self.saveGeometry())

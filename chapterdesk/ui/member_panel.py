@@ -174,7 +174,8 @@ class MemberPanel(QScrollArea):
         The roster shows nobody for a moment while it re-reads after a change: the
         message about the member ("Saved…") stays until another member is shown.
         """
-        if self.has_unsaved_edits() and (hq_id is None or not self._showing(hq_id)):
+        if (self.has_unsaved_edits() and not self._saving
+                and (hq_id is None or not self._showing(hq_id))):
             # The roster emptied its selection (a search, a re-read): keep the member being
             # edited on screen; choosing another member asks first (`settle_unsaved`).
             return

@@ -82,6 +82,7 @@ class MemberPicker(QWidget):
         self.clear_button.clicked.connect(self.clear)
         self.matches = QListWidget()
         self.matches.setAccessibleName("Members matching the name")
+        self.matches.setToolTip("↓ from the search to reach the list; Enter chooses.")
         self.matches.setVisible(False)
         self.matches.setMaximumHeight(self.fontMetrics().lineSpacing() * 7)
         self.matches.itemActivated.connect(self._pick)
@@ -170,7 +171,7 @@ class MemberPicker(QWidget):
             self.clear_button.setVisible(True)
         else:
             more = " (the first 12: type more to narrow)" if len(value) >= SHOWN_MATCHES else ""
-            self.who.setText(f"Choose the member (↓ then Enter){more}:")
+            self.who.setText(f"Choose the member{more}:")
             for row in value:
                 item = QListWidgetItem(f"{row.name} ({row.hq_id})")
                 item.setData(Qt.ItemDataRole.UserRole, row.hq_id)
