@@ -15,7 +15,9 @@ payment" with nobody chosen yet).
 API (for the payment dialog, the Payments tab, officer appointment and any
 later dialog): `MemberPicker(ctx, currency)`, signals `picked(hq_id)` and
 `looked_up()`, `text()` (an HQ ID once a member is chosen), `set_text()`,
-`balance` (the last HQ ID's balance, or None), `look_up()`, `reading`.
+`balance` (the last HQ ID's balance, or None), `look_up()`, `reading`;
+`show_balance=False` names the member without their balance (where a ledger
+below states it).
 """
 
 from __future__ import annotations
@@ -62,8 +64,9 @@ class MemberPicker(QWidget):
     looked_up = Signal()
 
     def __init__(self, ctx: AppContext, currency: str = "USD",
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, show_balance: bool = True) -> None:
         super().__init__(parent)
+        self.show_balance = show_balance  # False where the ledger below states it already
         self.money = money_in(currency)
         self.db = ctx.db
         self.balance: dues.MemberBalance | None = None
@@ -161,6 +164,8 @@ class MemberPicker(QWidget):
         elif kind == "refused":
             self.who.setText(value)
             self.who.setStyleSheet("color: #a4262c;")
+        elif kind == "balance" and not self.show_balance:
+            self.who.setText(f"{value.name} ({value.hq_id})")
         elif kind == "balance":
             self.who.setText(
                 f"{value.name}: outstanding {self.money(value.outstanding)}, "

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -35,8 +36,9 @@ from chapterdesk.errors import ChapterDeskError
 from chapterdesk.money import parse_amount
 from chapterdesk.services import dues
 from chapterdesk.services.dues.ledger import METHOD_LABELS
+from chapterdesk.ui import ask
 from chapterdesk.ui.change_dialog import ChangeDialog
-from chapterdesk.ui.context import AppContext
+from chapterdesk.ui.context import AppContext, LatestRead
 from chapterdesk.ui.dues.tables import Money, money_in
 from chapterdesk.ui.member_picker import MemberPicker
 from chapterdesk.ui.widgets import show_message
@@ -87,6 +89,8 @@ class PaymentDialog(ChangeDialog):
         self.currency = currency
         self.money = money_in(currency)
         self.receipts: list[dues.Receipt] = []
+        self._balance_reader: LatestRead[dues.MemberBalance | None] = LatestRead(
+            ctx, self, "Reading the member's balance")
         self.setWindowTitle("Record a payment")
         self.finder = MemberPicker(ctx, currency, self)
         self.finder.member.setText(hq_id)
@@ -134,6 +138,8 @@ class PaymentDialog(ChangeDialog):
         self.lock_while_saving(self.record_button, self.close_button, self.finder, self.amount,
                                self.method, self.reference, self.paid_on)
         layout = QVBoxLayout(self)
+        # the dialog grows with what it says (a refusal, a receipt): nothing is squeezed
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         layout.addLayout(form)
         layout.addWidget(self.message)
         note = QLabel("Purchase orders are not accepted. Dues are not refundable: an amount "
@@ -181,8 +187,11 @@ class PaymentDialog(ChangeDialog):
     def record(self) -> bool:
         """Record the payment on the worker; True when it was handed over.
 
-        A refusal is shown inline and nothing is written; once recorded, the
-        receipt is shown and the dialog is ready for the next payment.
+        The member's balance is read first (on the worker): a payment from a
+        member who owes nothing would only become credit, and the officer is
+        asked to confirm that. A refusal is shown inline and nothing is
+        written; once recorded, the receipt is shown and the dialog is ready
+        for the next payment.
         """
         if self.saving:
             return False
@@ -193,12 +202,34 @@ class PaymentDialog(ChangeDialog):
         method = self.method_code() or self.method.currentText()
         reference = self.reference.text()
         show_message(self.message, "", error=False)
-        self.save_on_worker(
-            "Recording the payment",
-            lambda: dues.record_payment(db, hq_id, amount, method, reference, paid_on),
-            self._recorded,
-        )
+
+        def post(balance: dues.MemberBalance | None) -> None:
+            if balance is not None and balance.outstanding <= 0 and not self._credit_ok(balance):
+                self._set_saving(False)
+                return
+            self.save_on_worker(
+                "Recording the payment",
+                lambda: dues.record_payment(db, hq_id, amount, method, reference, paid_on),
+                self._recorded,
+            )
+
+        def balance() -> dues.MemberBalance | None:
+            if not hq_id.isdigit() or not amount.strip():
+                return None  # recording refuses it with its own sentence
+            return dues.member_balance(db, hq_id)
+
+        self._set_saving(True)  # locked while the balance is read, as while recording
+        self._balance_reader.start(balance, post, lambda _exc: post(None))
         return True
+
+    def _credit_ok(self, balance: dues.MemberBalance) -> bool:
+        """Ask whether a payment from a member who owes nothing may be kept as credit."""
+        return ask.confirm(
+            self,
+            f"{balance.name} owes nothing at the moment, so this payment would all be kept "
+            "as credit toward their next dues (dues are not refundable). Record it as credit?",
+            "Payment with nothing owed",
+        )
 
     def _recorded(self, receipt: dues.Receipt) -> None:
         self.receipts.append(receipt)

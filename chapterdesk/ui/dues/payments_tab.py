@@ -29,7 +29,7 @@ class PaymentsTab(QWidget):
         self.record_button.setToolTip(NO_POSTING_UNDO)
         self.record_button.clicked.connect(self.record_payment)
         # the currency is learnt on the worker when the page opens (`set_currency`)
-        self.finder = MemberPicker(ctx, "USD", self)
+        self.finder = MemberPicker(ctx, "USD", self, show_balance=False)
         self.finder.picked.connect(self.show_member)
         self.show_button = QPushButton("&Show ledger")
         self.show_button.clicked.connect(lambda: self.show_member(self.finder.text()))
