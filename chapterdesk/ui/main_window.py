@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -153,6 +154,9 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.copy_emails_action)
         self.view_menu = bar.addMenu("&View")
         help_menu = bar.addMenu("&Help")
+        self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts,
+                                             QKeySequence("Ctrl+/"))
+        help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self._action("&About ChapterDesk", self.about))
         self.chapter_actions = [self.find_action, self.copy_emails_action, self.import_action,
                                 self.print_action, *self.safety.chapter_actions]
@@ -278,6 +282,8 @@ class MainWindow(QMainWindow):
         """Build a page the first time it is needed and put it in the stack."""
         assert self.ctx is not None, "pages exist only while a chapter is open"
         page = entry.page_class()(self.ctx)
+        for view in page.findChildren(QAbstractItemView):
+            view.setTabKeyNavigation(False)  # Tab leaves a table for the next control
         self.stack.addWidget(page)
         return page
 
@@ -451,6 +457,12 @@ class MainWindow(QMainWindow):
         if self.current_page() is not reports:
             self.go_to("reports")
         reports.print_report()  # type: ignore[attr-defined]
+
+    def show_shortcuts(self) -> None:
+        """Help → Keyboard shortcuts: every shortcut of the window, read from its actions."""
+        from chapterdesk.ui.shortcuts_dialog import ShortcutsDialog
+
+        ask.run_dialog(ShortcutsDialog(self))
 
     def about(self) -> None:
         """Help → About."""
