@@ -117,7 +117,7 @@ class MemberPanel(QScrollArea):
         self.facts_message = message_label()
         facts.addRow("Chapter j&oined:", self.joined)
         facts.addRow("", self.worked_set)
-        facts.addRow("Last day &worked:", self.worked)
+        facts.addRow("Last &day worked:", self.worked)
         facts.addRow("&Notes:", self.notes)
         buttons = QHBoxLayout()
         buttons.addStretch(1)

@@ -260,7 +260,7 @@ def test_an_officers_session_writes_nothing_on_the_ui_thread(
         return dialog.result() == QDialog.DialogCode.Accepted
 
     asked.dialog_handler = category
-    qtbot.mouseClick(button(settings_page, "Add categor&y…"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(button(settings_page, "&Add category…"), Qt.MouseButton.LeftButton)
     settle(qtbot, window)
     assert "LIFE" in {c.code for c in chapter.list_categories(db)}
 

@@ -117,7 +117,7 @@ class BalancesTab(QWidget):
         self.year.setAccessibleName("Dues year listed")
         self.year.setValue(dt.date.today().year)
         self.year.valueChanged.connect(lambda _v: self.refresh())
-        self.export_button = QPushButton("&Export the list…")
+        self.export_button = QPushButton("E&xport the list…")
         self.export_button.clicked.connect(self.export)
         self.caption = QLabel()
         self.caption.setAccessibleName("Members listed")

@@ -281,7 +281,7 @@ class ReasonDialog(ChangeDialog):
         form = QFormLayout()
         if year is not None:
             form.addRow("Dues &year:", self.year)
-        form.addRow("&Reason:", self.reason)
+        form.addRow("Rea&son:", self.reason)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.post_button = buttons.addButton(action, QDialogButtonBox.ButtonRole.AcceptRole)
         self.post_button.setDefault(True)

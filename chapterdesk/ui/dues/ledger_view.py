@@ -69,11 +69,11 @@ class LedgerView(QWidget):
         if compact:  # the member panel is narrow: entry, receipt and note are in the tooltip
             for title in ("Entry", "Receipt", "Note"):
                 self.table.setColumnHidden(LEDGER_COLUMNS.index(title), True)
-        self.pay_button = QPushButton("Record &payment…")
+        self.pay_button = QPushButton("Record pa&yment…")
         self.pay_button.setAccessibleName("Record payment")
         self.pay_button.setToolTip(NO_POSTING_UNDO)
         self.pay_button.clicked.connect(self.record_payment)
-        self.reverse_button = QPushButton("Re&verse…")
+        self.reverse_button = QPushButton("Reverse…")  # r, e, v and s are taken beside it
         self.reverse_button.setAccessibleName("Reverse the selected entry")
         self.reverse_button.setToolTip(REVERSE_TIP)
         self.reverse_button.clicked.connect(self.reverse_selected)

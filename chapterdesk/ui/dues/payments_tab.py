@@ -24,7 +24,7 @@ class PaymentsTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.record_button = QPushButton("&Record a payment…")
+        self.record_button = QPushButton("Re&cord a payment…")
         self.record_button.setAccessibleName("Record a payment")
         self.record_button.setToolTip(NO_POSTING_UNDO)
         self.record_button.clicked.connect(self.record_payment)

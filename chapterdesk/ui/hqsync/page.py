@@ -143,7 +143,7 @@ class HqSyncPage(QWidget):
         self.sections = QTabWidget()
         self.sections.setAccessibleName("HQ Sync sections")
         self.sections.addTab(wizard, "&Import an export")
-        self.sections.addTab(self.history, "Import &history")
+        self.sections.addTab(self.history, "Import hi&story")
         layout = QVBoxLayout(self)
         layout.addWidget(
             heading(
