@@ -42,15 +42,11 @@ from chapterdesk.services.roster import query as roster_query
 from chapterdesk.services.roster.query import RosterFilter
 from chapterdesk.ui.context import AppContext, LatestRead
 from chapterdesk.ui.dues.tables import money_in
+from chapterdesk.ui.widgets import no_match_text
 
 #: how many matches are listed (the officer types more to narrow them)
 SHOWN_MATCHES = 12
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-
-
-def no_match_text(text: str) -> str:
-    """The sentence shown when a search finds nobody (the roster and every picker)."""
-    return f"No member matches “{text}”."
 
 
 class MemberPicker(QWidget):
@@ -87,7 +83,6 @@ class MemberPicker(QWidget):
         self.matches.setAccessibleName("Members matching the name")
         self.matches.setToolTip("↓ from the search to reach the list; Enter chooses.")
         self.matches.setVisible(False)
-        self.matches.setMaximumHeight(self.fontMetrics().lineSpacing() * 7)
         self.matches.itemActivated.connect(self._pick)
         self.matches.itemClicked.connect(self._pick)
         self._timer = QTimer(self, singleShot=True, interval=200)
@@ -182,6 +177,9 @@ class MemberPicker(QWidget):
                 item.setData(Qt.ItemDataRole.UserRole, row.hq_id)
                 self.matches.addItem(item)
             self.matches.setCurrentRow(0)
+            rows = min(len(value), 7)  # as tall as the matches, up to seven of them
+            frame = 2 * self.matches.frameWidth()
+            self.matches.setFixedHeight(self.matches.sizeHintForRow(0) * rows + frame)
             self.matches.setVisible(True)
         self.who.setVisible(bool(self.who.text()))
         self.looked_up.emit()

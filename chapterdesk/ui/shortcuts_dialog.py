@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMenu,
+    QMenuBar,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -29,11 +30,12 @@ from chapterdesk.ui.widgets import heading
 
 @dataclass(frozen=True)
 class Shortcut:
-    """One shortcut: where it works, what it does, its keys."""
+    """One shortcut: where it works, what it does, its keys (`order`: as the menus list it)."""
 
     where: str
     what: str
     keys: str
+    order: tuple[int, int] = (1 << 16, 0)
 
 
 def _plain(text: str) -> str:
@@ -57,6 +59,8 @@ def _where(owner: QWidget | None, window: QWidget) -> str:
 def window_shortcuts(window: QWidget) -> list[Shortcut]:
     """Every shortcut of the window's actions and shortcut objects, menus first, by place."""
     found: dict[tuple[str, str], Shortcut] = {}
+    bar = window.findChild(QMenuBar)
+    menu_order = [a.menu() for a in bar.actions()] if bar is not None else []
     for action in window.findChildren(QAction):
         keys = [k for k in action.shortcuts() if not k.isEmpty()]
         if not keys or not action.text():
@@ -65,7 +69,9 @@ def window_shortcuts(window: QWidget) -> list[Shortcut]:
         owner = menus[0] if menus else action.parent()
         where = _where(owner if isinstance(owner, QWidget) else None, window)
         text = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
-        found.setdefault((where, text), Shortcut(where, _plain(action.text()), text))
+        order = ((menu_order.index(menus[0]), menus[0].actions().index(action))
+                 if menus and menus[0] in menu_order else (1 << 16, 0))
+        found.setdefault((where, text), Shortcut(where, _plain(action.text()), text, order))
     for button in window.findChildren(QAbstractButton):
         key = button.shortcut()
         if key.isEmpty() or key == QKeySequence.mnemonic(button.text()):
@@ -82,7 +88,7 @@ def window_shortcuts(window: QWidget) -> list[Shortcut]:
         where = _where(parent if isinstance(parent, QWidget) else None, window)
         text = key.toString(QKeySequence.SequenceFormat.NativeText)
         found.setdefault((where, text), Shortcut(where, what, text))
-    return sorted(found.values(), key=lambda s: (not s.where.endswith("menu"), s.where, s.what))
+    return sorted(found.values(), key=lambda s: (s.order, s.where, s.what))
 
 
 class ShortcutsDialog(QDialog):
@@ -98,6 +104,7 @@ class ShortcutsDialog(QDialog):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -119,4 +126,5 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(buttons)
         char = self.fontMetrics().averageCharWidth()
         line = self.fontMetrics().lineSpacing()
-        self.resize(char * 90, min(line * (len(self.shortcuts) + 8) + 60, line * 36))
+        rows = (self.fontMetrics().height() + 6) * (len(self.shortcuts) + 1)
+        self.resize(char * 90, min(rows + line * 8, line * 44))

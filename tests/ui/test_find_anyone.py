@@ -193,3 +193,19 @@ def test_officers_are_appointed_by_name(qtbot: QtBot, window: MainWindow,
     qtbot.waitUntil(lambda: member.hq.display_name in officers_page.eligibility.text())
     assert not [b for b in officers_page.findChildren(QPushButton) if b.text() == "&Appoint"
                 and not b.isEnabled()]
+
+
+def test_dues_lists_write_a_name_as_the_roster_does(qtbot: QtBot, window: MainWindow,
+                                                    demo_db: Database) -> None:
+    from chapterdesk.ui.dues.target import DuesTarget
+
+    listed = {m.hq_id: m.hq.sort_name for m in roster.list_members(demo_db)}
+    window.go_to("dues", DuesTarget("balances"))
+    settle(qtbot, window)
+    tab = window.pages["dues"].balances
+    model = tab.model
+    assert model.rowCount() > 0
+    names = {model.index(r, 0).data(): model.index(r, 1).data() for r in range(model.rowCount())}
+    shown = {hq_id: name for hq_id, name in names.items() if hq_id in listed}
+    assert shown and all(name == listed[hq_id] for hq_id, name in shown.items())
+    assert not any(name.startswith(("Mr. ", "Ms. ", "Dr. ", "Mrs. ")) for name in names.values())

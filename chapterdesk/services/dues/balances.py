@@ -81,6 +81,8 @@ class MemberBalance:
     aging: Aging
     charges: tuple[ChargeStatus, ...]
     entries: tuple[EntryView, ...] = ()
+    #: the name as a list shows it, "Adams, Andrew J." (`names.sort_name`, the roster's form)
+    list_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,8 @@ class DuesLine:
     open: Decimal
     status: str  # "paid", "part-paid", "unpaid" or "waived"
     days_outstanding: int
+    #: the name as a list shows it, "Adams, Andrew J." (`names.sort_name`, the roster's form)
+    list_name: str = ""
 
 
 @functools.lru_cache(maxsize=8192)
@@ -158,7 +162,7 @@ def _aging_of(current: int, days_30: int, days_60: int, days_90_plus: int) -> Ag
 
 
 def _member_balance(
-    position: Position, name: str, as_of: dt.date, entries: tuple[EntryView, ...]
+    position: Position, names: tuple[str, str], as_of: dt.date, entries: tuple[EntryView, ...]
 ) -> MemberBalance:
     aging = [0, 0, 0, 0]
     charges = []
@@ -186,7 +190,7 @@ def _member_balance(
         _MEMBER_FIELDS,
         (
             position.hq_id,
-            name,
+            names[0],
             _decimal(position.assessed),
             _decimal(position.paid),
             _decimal(position.credits),
@@ -197,6 +201,7 @@ def _member_balance(
             _aging_of(*aging),
             tuple(charges),
             entries,
+            names[1],
         ),
     )
 
@@ -215,7 +220,7 @@ def member_balance(db: Database, hq_id: str, as_of: dt.date | None = None) -> Me
             raise NotFoundError(f"HQ member ID {clean} is not known to this chapter or HQ data.")
         entries = tuple(entries_for(session, [clean]).get(clean, []))
         (position,) = read_positions(session, [clean]) or [settle(clean, [])]
-    return _member_balance(position, names[clean][0], day, entries)
+    return _member_balance(position, names[clean], day, entries)
 
 
 class _Names:
@@ -245,7 +250,7 @@ def balances(db: Database, as_of: dt.date | None = None) -> BalanceReport:
         positions = read_positions(session)
         names = _Names(session)
     positions.sort(key=lambda p: (names[p.hq_id][1].casefold(), p.hq_id))
-    members = tuple(_member_balance(p, names[p.hq_id][0], day, ()) for p in positions)
+    members = tuple(_member_balance(p, names[p.hq_id], day, ()) for p in positions)
     aging = dict.fromkeys(AGING_BUCKETS, 0)
     for position in positions:
         for charge in position.charges:
@@ -310,6 +315,7 @@ def dues_lines(
             open=_decimal(charge.open),
             status=_status(charge),
             days_outstanding=(day - charge.posted_on).days if charge.open > 0 else 0,
+            list_name=names[hq_id][1],
         )
         for charge, hq_id in found
     ]

@@ -149,7 +149,8 @@ class PaymentDialog(ChangeDialog):
         layout.addWidget(note)
         layout.addWidget(buttons)
         self._method_changed(self.method.currentText())
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
+        # on the field, not the dialog: the dialog's minimum follows its layout (it grows)
+        self.finder.setMinimumWidth(self.fontMetrics().averageCharWidth() * 56)
         if hq_id:
             self.finder.look_up()
             self.amount.setFocus()

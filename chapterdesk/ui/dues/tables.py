@@ -116,11 +116,16 @@ def ledger_columns(money: Money) -> list[Col]:
     ]
 
 
+def list_name(row: Any) -> str:
+    """A row's name as the roster lists it, "Adams, Andrew J." (its sentence form if none)."""
+    return str(getattr(row, "list_name", "") or row.name)
+
+
 def balance_columns(money: Money) -> list[Col]:
     """Every member's balance: assessed, paid, outstanding, credit and the oldest bucket."""
     return [
         Col("HQ ID", lambda m: m.hq_id, lambda m: (len(m.hq_id), m.hq_id)),
-        Col("Name", lambda m: m.name, lambda m: m.name.casefold()),
+        Col("Name", list_name, lambda r: list_name(r).casefold()),
         _amount("Assessed", lambda m: m.assessed, money),
         _amount("Paid", lambda m: m.paid, money),
         _amount("Waived", lambda m: m.waived, money),
@@ -134,7 +139,7 @@ def line_columns(money: Money) -> list[Col]:
     """One year's dues per member: charged, waived, paid, open, status, days outstanding."""
     return [
         Col("HQ ID", lambda d: d.hq_id, lambda d: (len(d.hq_id), d.hq_id)),
-        Col("Name", lambda d: d.name, lambda d: d.name.casefold()),
+        Col("Name", list_name, lambda r: list_name(r).casefold()),
         Col("Year", lambda d: str(d.dues_year), lambda d: d.dues_year),
         Col("Charged on", lambda d: d.charged_on.isoformat(), lambda d: d.charged_on),
         _amount("Charged", lambda d: d.charged, money),
@@ -156,7 +161,7 @@ def line_export(lines: list[dues.DuesLine]) -> tuple[list[Column], list[list[obj
         Column("Days open", "int"),
     ]
     rows: list[list[object]] = [
-        [d.hq_id, d.name, d.dues_year, d.charged_on, d.charged, d.waived, d.paid, d.open,
+        [d.hq_id, list_name(d), d.dues_year, d.charged_on, d.charged, d.waived, d.paid, d.open,
          STATUS_LABELS[d.status], d.days_outstanding if d.open else None]
         for d in lines
     ]
@@ -173,7 +178,7 @@ def balance_export(
         Column("Credit", "money"), Column("90+ days", "money"),
     ]
     rows: list[list[object]] = [
-        [m.hq_id, m.name, m.assessed, m.paid, m.waived, m.outstanding, m.credit,
+        [m.hq_id, list_name(m), m.assessed, m.paid, m.waived, m.outstanding, m.credit,
          m.aging.days_90_plus]
         for m in members
     ]
@@ -184,7 +189,7 @@ def assessment_columns(money: Money) -> list[Col]:
     """Who an assessment charges, how much and why."""
     return [
         Col("HQ ID", lambda a: a.hq_id, lambda a: (len(a.hq_id), a.hq_id)),
-        Col("Name", lambda a: a.name, lambda a: a.name.casefold()),
+        Col("Name", list_name, lambda r: list_name(r).casefold()),
         Col("Category", lambda a: a.category),
         _amount("Amount", lambda a: a.amount, money),
         Col("Why", lambda a: "; ".join(a.reasons), tooltip=lambda a: "\n".join(a.reasons)),
@@ -195,7 +200,7 @@ def skipped_columns() -> list[Col]:
     """Who an assessment does not charge, and why."""
     return [
         Col("HQ ID", lambda s: s.hq_id, lambda s: (len(s.hq_id), s.hq_id)),
-        Col("Name", lambda s: s.name, lambda s: s.name.casefold()),
+        Col("Name", list_name, lambda r: list_name(r).casefold()),
         Col("Standing", lambda s: s.standing.label),
         Col("Why not charged", lambda s: s.reason, tooltip=lambda s: s.reason),
     ]

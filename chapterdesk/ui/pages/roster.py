@@ -36,7 +36,6 @@ from chapterdesk.services.roster import first_view as first_view
 from chapterdesk.services.roster.values import RosterFilter, RosterRow
 from chapterdesk.standing import Standing
 from chapterdesk.ui import ask, settings
-from chapterdesk.ui.member_picker import no_match_text
 from chapterdesk.ui.pages.base import AppContext, Page, heading
 from chapterdesk.ui.roster_model import (
     COLUMN_KEYS,
@@ -47,6 +46,7 @@ from chapterdesk.ui.roster_model import (
     RosterModel,
 )
 from chapterdesk.ui.tasks import Cancelled
+from chapterdesk.ui.widgets import no_match_text
 
 if TYPE_CHECKING:
     from chapterdesk.ui.member_panel import MemberPanel
@@ -160,8 +160,12 @@ class RosterPage(Page):
         self.no_match = QWidget()
         no_match_row = QHBoxLayout(self.no_match)
         no_match_row.setContentsMargins(0, 0, 0, 0)
-        no_match_row.addWidget(self.no_match_text, 1)
+        no_match_row.addWidget(self.no_match_text)
         no_match_row.addWidget(self.clear_search_button)
+        no_match_row.addStretch(1)
+        font = self.no_match_text.font()
+        font.setBold(True)
+        self.no_match_text.setFont(font)
         self.no_match.setVisible(False)
         self.search.installEventFilter(self)
 
