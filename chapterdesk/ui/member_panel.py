@@ -155,6 +155,7 @@ class MemberPanel(QScrollArea):
         layout.addStretch(1)
         self._set_sections_visible(False)
         self._saving = False
+        self._saved: tuple[str, ChapterFacts] | None = None  # facts saved, not yet re-read
         self._reader: LatestRead[tuple[MemberDetail, HqDataAge]] = LatestRead(
             ctx, self, "Reading the member")
         # The roster's re-read shows the member again after a change to what it lists;
@@ -212,6 +213,7 @@ class MemberPanel(QScrollArea):
         """Fill the panel with one member's detail, read on the worker."""
         kept = self.has_unsaved_edits(detail)  # a re-read of the member being edited
         self.detail = detail
+        self._saved = None  # the fresh read holds what was saved
         hq_id = detail.hq.hq_id
         self.ledger.show_member(hq_id)
         self._set_sections_visible(True)
@@ -346,9 +348,11 @@ class MemberPanel(QScrollArea):
         self.notes.setPlainText(facts.notes)
 
     def current_facts(self) -> ChapterFacts | None:
-        """The chapter facts as stored for the member shown."""
+        """The chapter facts as stored for the member shown (as last saved here, if since)."""
         if self.detail is None or self.detail.current is None:
             return None
+        if self._saved is not None and self._saved[0] == self.detail.hq.hq_id:
+            return self._saved[1]
         m = self.detail.current.membership
         return ChapterFacts(m.chapter_joined_on, m.notes, m.employment_ended_on)
 
@@ -382,6 +386,8 @@ class MemberPanel(QScrollArea):
             )
 
         def saved(_membership: Any) -> None:
+            if self._showing(hq_id):  # stored now, before the member is read again
+                self._saved = (hq_id, after)
             self.ctx.undo.push(EditChapterFacts(self.ctx, hq_id, name, before, after))
             self.ctx.changed(f"Saved the chapter facts of {name}.")
             if self._showing(hq_id):

@@ -213,7 +213,8 @@ class HqSyncPage(QWidget):
     def press_default(self) -> None:
         """Enter in the wizard presses the step's default button ("Next >"), as in a dialog."""
         step = self.stack.currentWidget()
-        for button in (self.next_button, *step.findChildren(QPushButton)):
+        steps = step.findChildren(QPushButton) if step is not None else []
+        for button in (self.next_button, *steps):
             if button.isDefault() and button.isVisible() and button.isEnabled():
                 button.click()
                 return
@@ -331,10 +332,11 @@ class HqSyncPage(QWidget):
         self._go(DONE)
         self.refresh()
         if result.batch_id is not None:
-            if self.ctx is not None:  # Edit → Undo "import N" takes it back
+            undo = getattr(self.ctx, "undo", None)  # the window's stack, if it has one
+            if undo is not None:  # Edit → Undo "import N" takes it back
                 from chapterdesk.ui.undo import UndoImport
 
-                self.ctx.undo.push(UndoImport(self.ctx, result.batch_id, self.plan.path.name))
+                undo.push(UndoImport(self.ctx, result.batch_id, self.plan.path.name))
             self.data_changed.emit()
 
     def _undone(self, batch: BatchView) -> None:

@@ -85,7 +85,7 @@ class OfficersPage(Page):
         # the one member picker: a name, an e-mail or an HQ ID; the chosen member's HQ ID
         # stands in its text box (`hq_id`), which the eligibility check and Appoint read
         self.picker = MemberPicker(ctx, parent=self)
-        self.picker.picked.connect(lambda _id: self.position.setFocus())
+        self.picker.picked.connect(lambda _id: self._choose_position())
         self.hq_id = self.picker.member
         self.eligibility = QLabel(ELIGIBILITY_PROMPT)
         self.eligibility.setWordWrap(True)
@@ -255,6 +255,10 @@ class OfficersPage(Page):
             f"border: 1px solid {colours.border}; border-radius: 4px; padding: 6px 8px; }}"
         )
         self.warning.setVisible(True)
+
+    def _choose_position(self) -> None:
+        """A member was chosen: on to the position."""
+        self.position.setFocus()
 
     def check_eligibility(self) -> None:
         """Show whether the member chosen may hold office, and why not (read on the worker).
