@@ -78,7 +78,8 @@ def window_shortcuts(window: QWidget) -> list[Shortcut]:
             continue  # Alt+letter of the button's own text: see the note below the table
         where = _where(button, window)
         text = key.toString(QKeySequence.SequenceFormat.NativeText)
-        found.setdefault((where, text), Shortcut(where, _plain(button.text()), text))
+        what = button.accessibleName() or button.toolTip() or _plain(button.text())
+        found.setdefault((where, text), Shortcut(where, what, text))
     for shortcut in window.findChildren(QShortcut):
         key = shortcut.key()
         what = shortcut.whatsThis()
@@ -88,7 +89,13 @@ def window_shortcuts(window: QWidget) -> list[Shortcut]:
         where = _where(parent if isinstance(parent, QWidget) else None, window)
         text = key.toString(QKeySequence.SequenceFormat.NativeText)
         found.setdefault((where, text), Shortcut(where, what, text))
-    return sorted(found.values(), key=lambda s: (s.order, s.where, s.what))
+    merged: dict[tuple[str, str], Shortcut] = {}  # one line per action: "Return, Enter"
+    for item in found.values():
+        same = merged.get((item.where, item.what))
+        merged[(item.where, item.what)] = (
+            item if same is None else Shortcut(item.where, item.what,
+                                               f"{same.keys}, {item.keys}", same.order))
+    return sorted(merged.values(), key=lambda s: (s.order, s.where, s.what))
 
 
 class ShortcutsDialog(QDialog):
