@@ -303,8 +303,14 @@ class MainWindow(QMainWindow):
         settings.LAST_DATABASE_FOLDER.set(str(path.parent))
         return True
 
+    def may_close_chapter(self) -> bool:
+        """Whether the chapter may be left (another database, quitting): unsaved edits asked."""
+        return self.ctx is None or all(_may_leave(p) for p in self.pages.built().values())
+
     def open_existing(self) -> None:
         """File → Open database…"""
+        if not self.may_close_chapter():
+            return
         folder = settings.LAST_DATABASE_FOLDER.get() or str(data_dir())
         path = ask.open_file(self, "Open a chapter database", folder, DB_FILTER)
         if path is not None:
@@ -312,6 +318,8 @@ class MainWindow(QMainWindow):
 
     def new_database(self) -> None:
         """File → New database…: where to keep it, then the chapter's name and settings."""
+        if not self.may_close_chapter():
+            return
         folder = settings.LAST_DATABASE_FOLDER.get() or str(data_dir())
         path = ask.save_file(self, "Create a chapter database",
                              str(Path(folder) / "chapter.sqlite3"), DB_FILTER)
@@ -333,6 +341,8 @@ class MainWindow(QMainWindow):
         """Open the demo chapter (built off the UI thread the first time)."""
         from chapterdesk.ui.app import demo_database
 
+        if not self.may_close_chapter():
+            return
         self.tasks.run(
             lambda progress, _cancelled: demo_database(progress),
             title="Building the demo chapter", parent=self, on_done=self.set_database,
@@ -480,7 +490,7 @@ class MainWindow(QMainWindow):
             self.resize(1280, 800)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.ctx is not None and not all(_may_leave(p) for p in self.pages.built().values()):
+        if not self.may_close_chapter():
             event.ignore()  # the officer chose to stay with unsaved edits
             return
         settings.WINDOW_GEOMETRY.set(self.saveGeometry())

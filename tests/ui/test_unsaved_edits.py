@@ -7,6 +7,7 @@ asks to save, discard or stay. Staying keeps the member and the text.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel
@@ -101,3 +102,15 @@ def test_another_page_or_closing_the_window_asks_too(
     window.go_to("dues")
     settle(qtbot, window)
     assert window.current_page() is window.pages["dues"]
+
+
+def test_opening_another_database_asks_too(qtbot: QtBot, window: MainWindow,
+                                           asked: Asked) -> None:
+    roster_page, _hq_id = _editing(qtbot, window)
+    asked.save_answer = "cancel"
+    asked.open_path = Path("another-chapter.sqlite3")  # what the file dialog would answer
+    opened: list[bool] = []
+    window.open_path = lambda _p: opened.append(True) or True  # type: ignore[method-assign]
+    window.open_existing()
+    assert asked.texts("save_changes") and opened == []
+    assert window.pages["roster"] is roster_page and roster_page.panel.has_unsaved_edits()
