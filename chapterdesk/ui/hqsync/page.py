@@ -333,7 +333,7 @@ class HqSyncPage(QWidget):
         self.refresh()
         if result.batch_id is not None:
             undo = getattr(self.ctx, "undo", None)  # the window's stack, if it has one
-            if undo is not None:  # Edit → Undo "import N" takes it back
+            if self.ctx is not None and undo is not None:  # Edit → Undo "import N"
                 from chapterdesk.ui.undo import UndoImport
 
                 undo.push(UndoImport(self.ctx, result.batch_id, self.plan.path.name))
