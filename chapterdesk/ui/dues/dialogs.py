@@ -96,6 +96,8 @@ class PaymentDialog(ChangeDialog):
         self.finder.member.setText(hq_id)
         self.finder.picked.connect(lambda _id: self.amount.setFocus())
         self.finder.looked_up.connect(self.adjustSize)
+        # a refusal is about what was typed: typing another member takes it away
+        self.finder.member.textChanged.connect(lambda _t: self._forget_refusal())
         self.amount = QLineEdit()
         self.amount.setAccessibleName("Amount")
         self.amount.setPlaceholderText(f"e.g. 150.00 ({currency})")
@@ -154,6 +156,10 @@ class PaymentDialog(ChangeDialog):
         if hq_id:
             self.finder.look_up()
             self.amount.setFocus()
+
+    def _forget_refusal(self) -> None:
+        if not self.saving and self.message.isVisible() and not self.receipts:
+            show_message(self.message, "", error=False)
 
     def _finish(self) -> None:
         if self.receipts:

@@ -153,7 +153,6 @@ class RosterPage(Page):
         # what the officer sees when the search and filters find nobody
         self.no_match_text = QLabel()
         self.no_match_text.setAccessibleName("No member matches")
-        self.no_match_text.setWordWrap(True)
         self.clear_search_button = QPushButton("Clear search")
         self.clear_search_button.setAccessibleName("Clear the search and filters")
         self.clear_search_button.clicked.connect(self.clear_search)
