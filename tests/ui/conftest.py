@@ -47,6 +47,9 @@ class Asked:
     open_path: Path | None = None
     confirm_answer: bool = True
     dialog_handler: Callable[[QDialog], bool] | None = None
+    #: The answer to a one-line question (`ask.text`): None is Cancel.
+    text_answer: str | None = None
+    questions: list[str] = field(default_factory=list)
 
     def texts(self, kind: str) -> list[str]:
         """The messages of one kind (warn, inform, error)."""
@@ -64,6 +67,12 @@ def asked(monkeypatch: pytest.MonkeyPatch) -> Asked:
     monkeypatch.setattr(ask, "confirm", lambda *_a, **_k: record.confirm_answer)
     monkeypatch.setattr(ask, "save_file", lambda *_a, **_k: record.save_path)
     monkeypatch.setattr(ask, "open_file", lambda *_a, **_k: record.open_path)
+
+    def text(_parent: Any, label: str, *_a: Any, **_k: Any) -> str | None:
+        record.questions.append(label)
+        return record.text_answer
+
+    monkeypatch.setattr(ask, "text", text)
 
     def run_dialog(dialog: QDialog) -> bool:
         assert record.dialog_handler is not None, f"unexpected dialog {dialog.windowTitle()}"

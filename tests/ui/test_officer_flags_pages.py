@@ -43,7 +43,9 @@ def lapsed_window(
 
 
 def _row_of(officers_page, hq_id: str) -> int:  # type: ignore[no-untyped-def]
-    return next(r for r, t in enumerate(officers_page.terms) if t.hq_id == hq_id)
+    return next(
+        r for r, (_p, t) in enumerate(officers_page.rows) if t is not None and t.hq_id == hq_id
+    )
 
 
 def test_dashboard_warns_and_opens_the_officers_page(

@@ -11,22 +11,29 @@ import csv
 import datetime as dt
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from chapterdesk.audit_sentences import Names, describe, local_minute
 from chapterdesk.backup import fsync_path, write_failure
 from chapterdesk.data.audit_models import AuditEntry
 from chapterdesk.data.engine import Database
+from chapterdesk.data.models import ChapterSettings, HqMember, MembershipCategory, OfficerPosition
 from chapterdesk.errors import BadInputError
 from chapterdesk.exports.sheets import neutralise_formula
 from chapterdesk.file_kinds import require_writable_target
+from chapterdesk.names import display_name
 from chapterdesk.values import normalise_hq_id
 
 DEFAULT_LIMIT = 1000
-CSV_COLUMNS = ("id", "at_utc", "officer", "table", "row_key", "action", "hq_id", "old", "new")
+CSV_COLUMNS = (
+    "id", "at_utc", "at_local", "officer", "change", "table", "row_key", "action", "hq_id", "old",
+    "new",
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,8 @@ class AuditRecord:
     hq_id: str | None
     old: dict[str, Any] | None
     new: dict[str, Any] | None
+    #: The change in a sentence, "Dues rate for Emeritus 2027 set to $35.00 by Pat Lee".
+    sentence: str = ""
 
     def summary(self) -> str:
         """The changed fields in one line, e.g. `left_on: None → 2026-05-01`."""
@@ -90,7 +99,34 @@ def audit_log(
     if limit is not None:
         query = query.limit(limit)
     with db.reading() as session:
-        return [_record(row) for row in session.scalars(query)]
+        return described(session, [_record(row) for row in session.scalars(query)])
+
+
+def described(session: Session, records: list[AuditRecord]) -> list[AuditRecord]:
+    """The records with their sentences, naming the members, categories and positions they touch."""
+    if not records:
+        return records
+    settings = session.get(ChapterSettings, 1)
+    hq_ids = {r.hq_id for r in records if r.hq_id} | {
+        str(v["hq_id"]) for r in records for v in (r.old, r.new) if v and v.get("hq_id")
+    }
+    members: dict[str, str] = {}
+    wanted = sorted(hq_ids)
+    for start in range(0, len(wanted), 500):
+        rows = session.execute(
+            select(HqMember.hq_id, HqMember.first_name, HqMember.middle_name,
+                   HqMember.last_name, HqMember.suffix)
+            .where(HqMember.hq_id.in_(wanted[start : start + 500]))
+        )
+        for hq_id, first, middle, last, suffix in rows:
+            members[hq_id] = display_name(first, middle, last, suffix)
+    names = Names(
+        currency=settings.currency if settings is not None else "USD",
+        categories=dict(session.execute(select(MembershipCategory.id, MembershipCategory.name)).tuples()),
+        positions=dict(session.execute(select(OfficerPosition.id, OfficerPosition.name)).tuples()),
+        members=members,
+    )
+    return [replace(r, sentence=describe(r, names)) for r in records]
 
 
 def _filtered(query: Any, hq_id: str | None, since: dt.datetime | dt.date | None) -> Any:
@@ -125,10 +161,8 @@ def audit_records(db: Database, ids: list[int]) -> list[AuditRecord]:
     if not ids:
         return []
     with db.reading() as session:
-        found = {
-            row.id: _record(row)
-            for row in session.scalars(select(AuditEntry).where(AuditEntry.id.in_(ids)))
-        }
+        rows = session.scalars(select(AuditEntry).where(AuditEntry.id.in_(ids)))
+        found = {r.id: r for r in described(session, [_record(row) for row in rows])}
     return [found[i] for i in ids if i in found]
 
 
@@ -166,7 +200,9 @@ def export_audit_csv(
                     (
                         r.id,
                         r.at.isoformat(sep=" ", timespec="seconds"),
+                        local_minute(r.at),
                         neutralise_formula(r.officer),
+                        neutralise_formula(r.sentence),
                         r.table,
                         neutralise_formula(r.row_key),
                         r.action,

@@ -17,7 +17,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -46,6 +46,31 @@ from chapterdesk.ui.widgets import warning_colours
 from chapterdesk.values import parse_iso_date
 
 HEADERS = ("Position", "Member", "HQ ID", "From", "To")
+VACANT = "(vacant)"
+
+
+def in_force(term: TermView, day: dt.date) -> bool:
+    """Whether a term is held on `day` (its last day included)."""
+    return term.starts_on <= day and (term.ends_on is None or term.ends_on >= day)
+
+
+def table_rows(
+    positions: list[tuple[str, bool]], terms: list[TermView], today: dt.date
+) -> list[tuple[str, TermView | None]]:
+    """The officer table's rows, in position order: each term, and each vacant position.
+
+    A position nobody holds today is a row of its own (`None` for its term), so
+    the officer sees at once which offices need filling.
+    """
+    rows: list[tuple[str, TermView | None]] = []
+    names = [name for name, _single in positions]
+    for name in names:
+        held = [t for t in terms if t.position == name]
+        rows.extend((name, t) for t in held)
+        if not any(in_force(t, today) for t in held):
+            rows.append((name, None))
+    rows.extend((t.position, t) for t in terms if t.position not in names)
+    return rows
 
 
 class OfficersPage(Page):
@@ -59,6 +84,9 @@ class OfficersPage(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.terms: list[TermView] = []
+        self.positions: list[tuple[str, bool]] = []
+        #: The table's rows: each position with its term, or None where it is vacant.
+        self.rows: list[tuple[str, TermView | None]] = []
         self._reader: LatestRead[tuple[list[tuple[str, bool]], list[TermView]]] = LatestRead(
             ctx, self, "Reading the officers")
         self.all_terms = QCheckBox("Show &past and future terms")
@@ -77,6 +105,7 @@ class OfficersPage(Page):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.table.setWordWrap(False)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
 
         appoint = QGroupBox("Appoint an officer")
         form = QFormLayout(appoint)
@@ -117,6 +146,12 @@ class OfficersPage(Page):
         self.end_on.setAccessibleName("End the term on")
         self.end_button = QPushButton("&End term")
         self.end_button.clicked.connect(self.end_selected)
+        self.end_button.setEnabled(False)
+        self.end_on.setEnabled(False)
+        self.end_hint = QLabel("Select a term in the list to end it.")
+        self.end_hint.setWordWrap(True)
+        self.end_hint.setAccessibleName("Which term")
+        end_form.addRow(self.end_hint)
         end_form.addRow("E&nds on:", self.end_on)
         end_row = QHBoxLayout()
         end_row.addStretch(1)
@@ -155,8 +190,20 @@ class OfficersPage(Page):
             self.refresh()
 
     def _busy(self, busy: bool) -> None:
+        self._working = busy
         self.appoint_button.setEnabled(not busy)
-        self.end_button.setEnabled(not busy)
+        self._selection_changed()
+
+    def _selection_changed(self) -> None:
+        """Offer to end a term only while a term (not a vacant position) is selected."""
+        term = self.selected_term()
+        usable = term is not None and not getattr(self, "_working", False)
+        self.end_button.setEnabled(usable)
+        self.end_on.setEnabled(term is not None)
+        if term is None:
+            self.end_hint.setText("Select a term in the list to end it.")
+        else:
+            self.end_hint.setText(f"{term.name}'s term as {term.position}.")
 
     def activate(self, target: Any = None) -> None:
         """Show the terms; `target` (an HQ ID) selects that member's term in office."""
@@ -184,11 +231,12 @@ class OfficersPage(Page):
         for name, single in positions:
             self.position.addItem(name + ("" if single else " (several holders)"), name)
         self.position.setCurrentIndex(max(self.position.findData(chosen), 0))
+        self.positions = positions
         self.terms = terms
         self._show_terms()
         if select is not None:
-            for row, term in enumerate(self.terms):
-                if term.hq_id == select:
+            for row, (_position, term) in enumerate(self.rows):
+                if term is not None and term.hq_id == select:
                     self.table.selectRow(row)
                     break
 
@@ -200,10 +248,23 @@ class OfficersPage(Page):
             self._show_terms()
 
     def _show_terms(self) -> None:
-        """Fill the table from `self.terms`, flagging each officer no longer eligible."""
+        """Fill the table: each term (flagging an officer no longer eligible), each vacancy."""
         colours = warning_colours()
-        self.table.setRowCount(len(self.terms))
-        for row, term in enumerate(self.terms):
+        vacant_colour = self.palette().color(QPalette.ColorRole.PlaceholderText)
+        self.rows = table_rows(self.positions, self.terms, dt.date.today())
+        self.table.clearSelection()
+        self.table.setRowCount(len(self.rows))
+        for row, (position, term) in enumerate(self.rows):
+            if term is None:
+                for column, value in enumerate((position, VACANT, "", "", "")):
+                    item = QTableWidgetItem(value)
+                    item.setForeground(QBrush(vacant_colour))
+                    font = item.font()
+                    font.setItalic(True)
+                    item.setFont(font)
+                    item.setToolTip(f"Nobody holds {position} today: appoint someone on the right.")
+                    self.table.setItem(row, column, item)
+                continue
             values = (term.position, term.name, term.hq_id, term.starts_on.isoformat(),
                       term.ends_on.isoformat() if term.ends_on else "open")
             for column, value in enumerate(values):
@@ -223,6 +284,7 @@ class OfficersPage(Page):
                 first.setData(Qt.ItemDataRole.AccessibleTextRole,
                               f"{term.position}, not eligible: {term.ineligible}")
         self._show_warning([t for t in self.terms if not t.eligible])
+        self._selection_changed()
 
     def _show_warning(self, flagged: list[TermView]) -> None:
         """Name each sitting officer no longer eligible above the table, with what to do."""
@@ -304,8 +366,11 @@ class OfficersPage(Page):
 
     def selected_term(self) -> TermView | None:
         """The term selected in the table."""
-        row = self.table.currentRow()
-        return self.terms[row] if 0 <= row < len(self.terms) else None
+        selected = self.table.selectionModel().selectedRows()
+        if not selected:
+            return None
+        row = selected[0].row()
+        return self.rows[row][1] if 0 <= row < len(self.rows) else None
 
     def end_selected(self) -> None:
         """End the selected term on the date given (on the worker).
