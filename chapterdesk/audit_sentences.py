@@ -60,6 +60,9 @@ class Names:
     categories: Mapping[int, str] = field(default_factory=dict)
     positions: Mapping[int, str] = field(default_factory=dict)
     members: Mapping[str, str] = field(default_factory=dict)
+    #: Each changed row's values as they are now, by (table, row key): an update records
+    #: only the fields it changed, so "which rate" (its year and category) comes from here.
+    rows: Mapping[tuple[str, str], Mapping[str, Any]] = field(default_factory=dict)
 
 
 def plain_date(value: Any) -> str:
@@ -117,7 +120,8 @@ class _Entry:
         self.record, self.names = record, names
         self.old = record.old or {}
         self.new = record.new or {}
-        self.values = {**self.old, **self.new}
+        current = names.rows.get((record.table, record.row_key), {})
+        self.values = {**current, **self.old, **self.new}
         self.action = record.action
 
     def get(self, key: str) -> Any:
@@ -361,18 +365,18 @@ def _ledger(e: _Entry) -> str:
         return f"{who} charged {amount} dues for {e.get('dues_year')}"
     if kind == "payment":
         method = METHODS.get(str(e.get("method")), str(e.get("method") or "an unknown method"))
-        reference = f", reference {e.get('reference')}" if e.get("reference") else ""
-        receipt = f", receipt {e.get('receipt_no')}" if e.get("receipt_no") else ""
-        return (
-            f"Payment of {amount} by {method} from {who} on {plain_date(e.get('posted_on'))}"
-            f"{reference}{receipt}"
-        )
+        notes = [f"receipt {e.get('receipt_no')}"] if e.get("receipt_no") else []
+        if e.get("reference"):
+            notes.append(f"reference {e.get('reference')}")
+        noted = f" ({', '.join(notes)})" if notes else ""
+        return f"Payment of {amount} by {method} from {who} on {plain_date(e.get('posted_on'))}{noted}"
+    reason = _text(e.get("reason"))
     if kind == "credit":
-        return f"Credit of {amount} to {who}: {e.get('reason')}"
+        return f"Credit of {amount} to {who}, reason {reason},"
     if kind == "waiver":
-        return f"{amount} of {who}'s dues waived: {e.get('reason')}"
+        return f"{amount} of {who}'s dues waived, reason {reason},"
     if kind == "reversal":
-        return f"Ledger entry {e.get('reverses_id')} for {who} ({amount}) reversed: {e.get('reason')}"
+        return f"Ledger entry {e.get('reverses_id')} for {who} ({amount}) reversed, reason {reason},"
     return f"Ledger entry of {amount} for {who}"
 
 

@@ -78,7 +78,7 @@ def test_officers_page_flags_the_row_with_the_reason(
     qtbot: QtBot, lapsed_window: MainWindow
 ) -> None:
     officers_page = page(lapsed_window, "officers")
-    qtbot.waitUntil(lambda: officers_page.table.rowCount() == 2)
+    qtbot.waitUntil(lambda: len(officers_page.terms) == 2)
     president, treasurer = _row_of(officers_page, PRESIDENT), _row_of(officers_page, TREASURER)
     colours = DARK_WARNING if is_dark() else LIGHT_WARNING
     flagged = officers_page.table.item(president, 1)
@@ -129,7 +129,7 @@ def test_flags_stay_readable_when_the_palette_turns_dark(
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     officers_page = page(lapsed_window, "officers")
-    qtbot.waitUntil(lambda: officers_page.table.rowCount() == 2)
+    qtbot.waitUntil(lambda: len(officers_page.terms) == 2)
     row = _row_of(officers_page, PRESIDENT)
     light = app.palette()
     try:

@@ -15,14 +15,20 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Integer, select
 from sqlalchemy.orm import Session
 
 from chapterdesk.audit_sentences import Names, describe, local_minute
 from chapterdesk.backup import fsync_path, write_failure
 from chapterdesk.data.audit_models import AuditEntry
 from chapterdesk.data.engine import Database
-from chapterdesk.data.models import ChapterSettings, HqMember, MembershipCategory, OfficerPosition
+from chapterdesk.data.models import (
+    ChapterSettings,
+    HqMember,
+    MembershipCategory,
+    OfficerPosition,
+    all_models,
+)
 from chapterdesk.errors import BadInputError
 from chapterdesk.exports.sheets import neutralise_formula
 from chapterdesk.file_kinds import require_writable_target
@@ -102,6 +108,30 @@ def audit_log(
         return described(session, [_record(row) for row in session.scalars(query)])
 
 
+def _current_rows(
+    session: Session, records: list[AuditRecord]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """The rows changed or removed, as they are now, by (table, row key), for their sentences."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    keys_by_table: dict[str, set[str]] = {}
+    for r in records:
+        keys_by_table.setdefault(r.table, set()).add(r.row_key)
+    for name, keys in keys_by_table.items():
+        table = all_models().tables.get(name)
+        if table is None or len(table.primary_key.columns) != 1:
+            continue  # (composite keys: the entry's own values say enough)
+        key_column = next(iter(table.primary_key.columns))
+        wanted = sorted(keys)
+        if isinstance(key_column.type, Integer):
+            wanted = [k for k in wanted if k.isdigit()]
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            values = [int(k) for k in chunk] if isinstance(key_column.type, Integer) else chunk
+            for row in session.execute(select(table).where(key_column.in_(values))).mappings():
+                found[(name, str(row[key_column.name]))] = dict(row)
+    return found
+
+
 def described(session: Session, records: list[AuditRecord]) -> list[AuditRecord]:
     """The records with their sentences, naming the members, categories and positions they touch."""
     if not records:
@@ -121,9 +151,16 @@ def described(session: Session, records: list[AuditRecord]) -> list[AuditRecord]
         for hq_id, first, middle, last, suffix in rows:
             members[hq_id] = display_name(first, middle, last, suffix)
     names = Names(
+        rows=_current_rows(session, [r for r in records if r.action != "insert"]),
         currency=settings.currency if settings is not None else "USD",
-        categories=dict(session.execute(select(MembershipCategory.id, MembershipCategory.name)).tuples()),
-        positions=dict(session.execute(select(OfficerPosition.id, OfficerPosition.name)).tuples()),
+        categories={
+            int(i): str(n)
+            for i, n in session.execute(select(MembershipCategory.id, MembershipCategory.name))
+        },
+        positions={
+            int(i): str(n)
+            for i, n in session.execute(select(OfficerPosition.id, OfficerPosition.name))
+        },
         members=members,
     )
     return [replace(r, sentence=describe(r, names)) for r in records]
