@@ -8,6 +8,7 @@ with names, money and plain dates, never "amount_cents=3500, category_id=4".
 from __future__ import annotations
 
 import csv
+import json
 import datetime as dt
 import re
 from decimal import Decimal
@@ -186,3 +187,24 @@ def test_changes_with_no_officer_named_never_record_the_computers_account(
     newest = audit_log(demo_db, limit=1)[0]
     assert newest.officer == OFFICER_NOT_NAMED != getpass.getuser()
     assert newest.sentence.endswith(" by an officer not named")
+
+
+def test_audit_list_prints_sentences_and_its_json_stays_raw(cli, demo_path: Path) -> None:  # type: ignore[no-untyped-def]
+    said = cli("audit", "officer", "--db", str(demo_path))
+    assert said.returncode == 0
+    assert f"recorded as made by {OFFICER_NOT_NAMED}" in said.stdout
+    assert 'chapterdesk audit officer "Your Name"' in said.stdout
+    assert cli("audit", "officer", "Pat Lee", "--db", str(demo_path)).returncode == 0
+    assert cli("dues", "rate", "set", "2031", "Emeritus", "35", "--db", str(demo_path)).returncode == 0
+
+    text = cli("audit", "list", "--limit", "300", "--db", str(demo_path))
+    assert text.returncode == 0, text.stderr
+    lines = text.stdout.splitlines()
+    assert lines[0].split() == ["When", "Change"]
+    assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d  Dues rate for Emeritus 2031 set to \$35\.00 by "
+                    r"Pat Lee$", lines[2]), lines[2]
+    for line in lines[2:-1]:
+        _readable(line[18:])
+    raw = cli("audit", "list", "--limit", "1", "--json", "--db", str(demo_path))
+    (entry,) = json.loads(raw.stdout)
+    assert entry["new"]["amount_cents"] == 3500 and entry["table"] == "dues_rate"
