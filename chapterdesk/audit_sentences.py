@@ -200,7 +200,7 @@ CATEGORY_FIELDS: dict[str, tuple[str, Callable[[Any], str]]] = {
     "eligible": ("eligible for membership", _yes),
     "description": ("description", _text),
     "sort_order": ("place in lists", str),
-    "hq_types": ("HQ member types mapped to it", lambda v: _text(", ".join(str(v or "").split("\n")))),
+    "hq_types": ("HQ member types mapped to it", lambda v: _text(", ".join(str(v or "").splitlines()))),
 }
 
 
@@ -242,7 +242,9 @@ def _membership(e: _Entry) -> str:
     for key in e.changed():
         new, old = e.new.get(key), e.old.get(key)
         if key == "left_on":
-            parts.append(f"left the chapter on {plain_date(new)}" if new else "rejoined (leave undone)")
+            parts.append(
+                f"left the chapter on {plain_date(new)}" if new else "rejoined (leave undone)"
+            )
         elif key == "leave_reason":
             parts.append(f"reason for leaving {_text(new)}")
         elif key == "notes":
@@ -343,7 +345,8 @@ def _year_rule(e: _Entry) -> str:
     )
     percent = e.get("promotion_percent") or 0
     promotion = (
-        f"{percent} % off for a first-time member (or one away {_count(e.get('promotion_gap_years'), 'year')})"
+        f"{percent} % off for a first-time member (or one away "
+        f"{_count(e.get('promotion_gap_years'), 'year')})"
         if percent else "no promotion"
     )
     return f"Dues rules for {year} set: {enterprise}; {promotion}"
@@ -360,7 +363,8 @@ def _proration(e: _Entry) -> str:
 def _ledger(e: _Entry) -> str:
     kind, who, amount = e.get("kind"), e.member, e.money("amount_cents")
     if e.action != "insert":  # the database refuses this; say so if it ever happened
-        return f"Ledger entry {e.record.row_key} for {who} {'removed' if e.action == 'delete' else 'altered'}"
+        done = "removed" if e.action == "delete" else "altered"
+        return f"Ledger entry {e.record.row_key} for {who} {done}"
     if kind == "charge":
         return f"{who} charged {amount} dues for {e.get('dues_year')}"
     if kind == "payment":
@@ -369,14 +373,16 @@ def _ledger(e: _Entry) -> str:
         if e.get("reference"):
             notes.append(f"reference {e.get('reference')}")
         noted = f" ({', '.join(notes)})" if notes else ""
-        return f"Payment of {amount} by {method} from {who} on {plain_date(e.get('posted_on'))}{noted}"
+        day = plain_date(e.get("posted_on"))
+        return f"Payment of {amount} by {method} from {who} on {day}{noted}"
     reason = _text(e.get("reason"))
     if kind == "credit":
         return f"Credit of {amount} to {who}, reason {reason},"
     if kind == "waiver":
         return f"{amount} of {who}'s dues waived, reason {reason},"
     if kind == "reversal":
-        return f"Ledger entry {e.get('reverses_id')} for {who} ({amount}) reversed, reason {reason},"
+        entry = e.get("reverses_id")
+        return f"Ledger entry {entry} for {who} ({amount}) reversed, reason {reason},"
     return f"Ledger entry of {amount} for {who}"
 
 

@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from chapterdesk.audit_sentences import local_minute
 from chapterdesk.backup import automatic_backups
 from chapterdesk.cli.common import (
     add_db_option,
@@ -23,11 +24,10 @@ from chapterdesk.cli.common import (
     warn_about_storage,
 )
 from chapterdesk.cli.failures import bounded_int
+from chapterdesk.data.audit_trail import OFFICER_NOT_NAMED
 from chapterdesk.data.engine import resolve_location
 from chapterdesk.errors import BadInputError, DatabaseLockedError
 from chapterdesk.services.chapter import chapter_info, set_officer_name
-from chapterdesk.audit_sentences import local_minute
-from chapterdesk.data.audit_trail import OFFICER_NOT_NAMED
 from chapterdesk.services.safety import audit as audit
 from chapterdesk.services.safety import backups as backups
 from chapterdesk.services.safety import handover as handover

@@ -36,6 +36,7 @@ from chapterdesk.paths import data_dir
 from chapterdesk.services.roster import first_view as first_view
 from chapterdesk.standing import Standing
 from chapterdesk.ui import ask, settings
+from chapterdesk.ui.colours import scheme
 from chapterdesk.ui.connection_watch import watch_connection
 from chapterdesk.ui.icons import icon
 from chapterdesk.ui.lazy_pages import LazyPages
@@ -386,7 +387,7 @@ class MainWindow(QMainWindow):
         self.hq_age = age
         self.age_label.setText(age.describe())
         self.age_label.setStyleSheet(
-            "QLabel { color: #a4262c; font-weight: bold; }" if age.stale else ""
+            f"QLabel {{ color: {scheme().error.text}; font-weight: bold; }}" if age.stale else ""
         )
         self.age_label.setToolTip(
             "Import a newer HQ export to refresh standings." if age.stale else ""

@@ -13,8 +13,8 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from chapterdesk.services.safety.audit import AuditRecord, audit_log
 from chapterdesk.audit_sentences import local_minute
+from chapterdesk.services.safety.audit import AuditRecord, audit_log
 from chapterdesk.ui.context import AppContext, LatestRead
 
 SHOWN = 15

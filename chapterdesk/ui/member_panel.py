@@ -33,8 +33,8 @@ from chapterdesk.errors import ChapterDeskError
 from chapterdesk.services.chapter import HqDataAge, hq_data_status
 from chapterdesk.services.roster import members as roster
 from chapterdesk.services.roster.members import MemberDetail
-from chapterdesk.standing import Standing
 from chapterdesk.ui import ask
+from chapterdesk.ui.colours import scheme
 from chapterdesk.ui.context import AppContext, LatestRead, touched_member
 from chapterdesk.ui.dues.ledger_view import LedgerView
 from chapterdesk.ui.member_history import MemberHistoryBox
@@ -47,13 +47,6 @@ from chapterdesk.ui.widgets import (
     qdate,
     show_message,
 )
-
-STANDING_STYLE = {
-    Standing.GOOD: ("#1b6e3a", "#e7f4ea"),
-    Standing.GRACE: ("#7a5200", "#fff1c9"),
-    Standing.LAPSED: ("#a4262c", "#fbdcda"),
-    Standing.NOT_IN_HQ: ("#444444", "#e6e6e6"),
-}
 
 
 def _value(text: str) -> QLabel:
@@ -211,7 +204,8 @@ class MemberPanel(QScrollArea):
         self._set_sections_visible(True)
         hq = detail.hq
         self.title.setText(f"{hq.display_name}\nHQ ID {hq.hq_id}")
-        colour, background = STANDING_STYLE[detail.standing]
+        tint = scheme().badges[detail.standing]
+        colour, background = tint.text, tint.background
         self.badge.setText(detail.standing.label)
         self.badge.setStyleSheet(
             f"QLabel {{ color: {colour}; background: {background}; border-radius: 4px; "
@@ -255,7 +249,8 @@ class MemberPanel(QScrollArea):
             lines = [
                 f"Vote: <b>{'yes' if p.may_vote else 'no'}</b> &nbsp;·&nbsp; "
                 f"Hold office: <b>{'yes' if p.may_hold_office else 'no'}</b>"
-                + (" &nbsp;·&nbsp; <b style='color:#a4262c'>suspended</b>" if p.suspended else ""),
+                + (f" &nbsp;·&nbsp; <b style='color:{scheme().error.text}'>suspended</b>"
+                   if p.suspended else ""),
                 *(f"• {html.escape(reason)}" for reason in p.reasons),
             ]
             self.privileges.setText("<br>".join(lines))

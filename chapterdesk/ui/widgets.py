@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication, QDateEdit, QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDateEdit, QFrame, QLabel, QVBoxLayout, QWidget
+
+from chapterdesk.ui.colours import is_dark, scheme
 
 
 @dataclass(frozen=True)
@@ -21,12 +23,6 @@ class WarningColours:
 
 LIGHT_WARNING = WarningColours("#a4262c", "#fdecea", "#e6a19b")
 DARK_WARNING = WarningColours("#ffb4ab", "#4a1f1f", "#8c3b35")
-
-
-def is_dark(palette: QPalette | None = None) -> bool:
-    """Whether the palette (default: the application's) draws light text on a dark window."""
-    palette = palette or QApplication.palette()
-    return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 
 def warning_colours(palette: QPalette | None = None) -> WarningColours:
@@ -76,10 +72,10 @@ def message_label() -> QLabel:
 def show_message(label: QLabel, text: str, *, error: bool) -> None:
     """Show an inline message, red for a refusal, green for a confirmation."""
     label.setText(text)
-    colour = "#a4262c" if error else "#1b6e3a"
-    background = "#fdecea" if error else "#e7f4ea"
+    colours = scheme()
+    tint = colours.error if error else colours.ok
     label.setStyleSheet(
-        f"QLabel {{ color: {colour}; background: {background}; border-radius: 4px; "
+        f"QLabel {{ color: {tint.text}; background: {tint.background}; border-radius: 4px; "
         "padding: 6px 8px; }"
     )
     label.setVisible(bool(text))

@@ -8,8 +8,8 @@ with names, money and plain dates, never "amount_cents=3500, category_id=4".
 from __future__ import annotations
 
 import csv
-import json
 import datetime as dt
+import json
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -195,7 +195,8 @@ def test_audit_list_prints_sentences_and_its_json_stays_raw(cli, demo_path: Path
     assert f"recorded as made by {OFFICER_NOT_NAMED}" in said.stdout
     assert 'chapterdesk audit officer "Your Name"' in said.stdout
     assert cli("audit", "officer", "Pat Lee", "--db", str(demo_path)).returncode == 0
-    assert cli("dues", "rate", "set", "2031", "Emeritus", "35", "--db", str(demo_path)).returncode == 0
+    rate = cli("dues", "rate", "set", "2031", "Emeritus", "35", "--db", str(demo_path))
+    assert rate.returncode == 0, rate.stderr
 
     text = cli("audit", "list", "--limit", "300", "--db", str(demo_path))
     assert text.returncode == 0, text.stderr

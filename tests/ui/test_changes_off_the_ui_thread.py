@@ -421,7 +421,9 @@ def test_ending_an_ended_term_again_is_refused_and_the_term_stays_ended(
     settle(qtbot, window)
     assert f"ends on {ends.isoformat()}" in officers_page.message.text()
     # Ending it later than it now ends would reopen it for a while: refused, as the CLI does.
-    row = next(n for n, (_p, t) in enumerate(officers_page.rows) if t is not None and t.id == term.id)
+    row = next(
+        n for n, (_p, t) in enumerate(officers_page.rows) if t is not None and t.id == term.id
+    )
     officers_page.table.selectRow(row)
     later = ends + dt.timedelta(days=30)
     officers_page.end_on.setText(later.isoformat())

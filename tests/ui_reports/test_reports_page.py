@@ -8,9 +8,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import QTimer
 from PySide6.QtPrintSupport import QPrinter
-from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 

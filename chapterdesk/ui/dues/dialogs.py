@@ -40,6 +40,7 @@ from chapterdesk.services.dues.ledger import METHOD_LABELS
 from chapterdesk.services.roster import query as roster_query
 from chapterdesk.services.roster.query import RosterFilter
 from chapterdesk.ui.change_dialog import ChangeDialog
+from chapterdesk.ui.colours import scheme
 from chapterdesk.ui.context import AppContext, LatestRead
 from chapterdesk.ui.dues.tables import Money, money_in
 from chapterdesk.ui.widgets import show_message
@@ -153,7 +154,7 @@ class MemberFinder(QWidget):
             self.who.setText("")
         elif kind == "refused":
             self.who.setText(value)
-            self.who.setStyleSheet("color: #a4262c;")
+            self.who.setStyleSheet(f"color: {scheme().error.text};")
         elif kind == "balance":
             self.who.setText(
                 f"{value.name}: outstanding {self.money(value.outstanding)}, "
@@ -201,7 +202,7 @@ class PaymentDialog(ChangeDialog):
         self.amount.setPlaceholderText(f"e.g. 150.00 ({currency})")
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.amount_error = QLabel()
-        self.amount_error.setStyleSheet("color: #a4262c;")
+        self.amount_error.setStyleSheet(f"color: {scheme().error.text};")
         self.amount_error.setWordWrap(True)
         self.amount_error.setVisible(False)
         self.amount.textChanged.connect(self._check_amount)

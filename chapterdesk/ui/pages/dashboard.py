@@ -19,7 +19,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QEvent, QMargins, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -37,17 +37,12 @@ from chapterdesk.services.dues.summary import DuesYearSummary, dues_year_summary
 from chapterdesk.services.roster.members import TermView
 from chapterdesk.services.roster.query import RosterFilter
 from chapterdesk.standing import Standing
+from chapterdesk.ui.colours import scheme
 from chapterdesk.ui.icons import icon
 from chapterdesk.ui.pages.base import AppContext, Page, heading
 from chapterdesk.ui.pages.dues_card import dues_card
 from chapterdesk.ui.widgets import warning_colours
 
-STANDING_COLOURS = {
-    Standing.GOOD: "#3a8a57",
-    Standing.GRACE: "#d9a400",
-    Standing.LAPSED: "#c0392b",
-    Standing.NOT_IN_HQ: "#8a8a8a",
-}
 PIE_COLOURS = ("#2f5d8a", "#5b8fc7", "#8fb3d9", "#b9cfe6", "#d98f4e", "#a7a7a7", "#6f9f6f")
 
 
@@ -125,8 +120,15 @@ def big_number(value: int, caption: str) -> QLabel:
 
 
 def _chart_view(chart: QChart) -> QChartView:
+    """A chart drawn in the palette's colours: its labels readable on light and dark alike."""
     palette = QApplication.palette()
     chart.setBackgroundBrush(palette.base())
+    for axis in chart.axes():
+        axis.setLabelsBrush(palette.text())
+        axis.setTitleBrush(palette.text())
+        axis.setLinePenColor(palette.color(QPalette.ColorRole.Mid))
+        axis.setGridLineColor(palette.color(QPalette.ColorRole.Midlight))
+    chart.legend().setLabelBrush(palette.text())
     chart.setBackgroundRoundness(0)
     chart.setMargins(QMargins(0, 0, 0, 0))
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -265,7 +267,7 @@ class DashboardPage(Page):
             count = f.by_standing[standing]
             button = link(f"●  {count:,}  {standing.label}", f"{count} members {standing.label}")
             button.setStyleSheet(button.styleSheet() + f"QPushButton {{ color: "
-                                 f"{STANDING_COLOURS[standing]}; }}")
+                                 f"{scheme().standing[standing]}; }}")
             button.clicked.connect(
                 lambda _=False, s=standing: self._go(RosterFilter(standings=frozenset({s})))
             )
@@ -281,8 +283,8 @@ class DashboardPage(Page):
             # One set per standing, zero outside its own column: one coloured bar each.
             bar = QBarSet(standing.label)
             bar.append([f.by_standing[standing] if i == number else 0 for i in range(4)])
-            bar.setColor(QColor(STANDING_COLOURS[standing]))
-            bar.setBorderColor(QColor(STANDING_COLOURS[standing]))
+            bar.setColor(QColor(scheme().standing[standing]))
+            bar.setBorderColor(QColor(scheme().standing[standing]))
             series.append(bar)
         series.setBarWidth(0.6)
         chart = QChart()
@@ -320,7 +322,7 @@ class DashboardPage(Page):
             colours[item.name] = colour
             piece = series.append(f"{item.name} ({item.count:,})", item.count)
             piece.setColor(QColor(colour))
-            piece.setBorderColor(QColor("white"))
+            piece.setBorderColor(QApplication.palette().color(QPalette.ColorRole.Base))
         series.setHoleSize(0.45)
         chart = QChart()
         chart.addSeries(series)

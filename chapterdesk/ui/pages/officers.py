@@ -39,6 +39,7 @@ from chapterdesk.errors import ChapterDeskError
 from chapterdesk.services.roster import members as roster
 from chapterdesk.services.roster import officers as officers
 from chapterdesk.services.roster.members import TermView
+from chapterdesk.ui.colours import scheme
 from chapterdesk.ui.context import LatestRead
 from chapterdesk.ui.icons import icon
 from chapterdesk.ui.pages.base import AppContext, Page, heading, message_label, show_message
@@ -321,22 +322,22 @@ class OfficersPage(Page):
             detail = roster.member_detail(self.db, text)
         except ChapterDeskError as exc:
             self.eligibility.setText(exc.message)
-            self.eligibility.setStyleSheet("color: #a4262c;")
+            self.eligibility.setStyleSheet(f"color: {scheme().error.text};")
             return
         name = html.escape(detail.hq.display_name)
         if detail.current is None:
             self.eligibility.setText(f"{name} is not a current chapter member.")
-            self.eligibility.setStyleSheet("color: #a4262c;")
+            self.eligibility.setStyleSheet(f"color: {scheme().error.text};")
         elif detail.current.privileges.may_hold_office:
             self.eligibility.setText(f"✔ {name} may hold office ({detail.standing.label}).")
-            self.eligibility.setStyleSheet("color: #1b6e3a;")
+            self.eligibility.setStyleSheet(f"color: {scheme().ok.text};")
         else:
             reasons = "; ".join(detail.current.privileges.reasons) or (
                 f"the {detail.category.name} category may not hold office"
                 if detail.category else "their category may not hold office"
             )
             self.eligibility.setText(f"✘ {name} may not hold office: {html.escape(reasons)}.")
-            self.eligibility.setStyleSheet("color: #a4262c;")
+            self.eligibility.setStyleSheet(f"color: {scheme().error.text};")
 
     def appoint(self) -> None:
         """Give the member a term, on the worker; a refusal is shown as its sentence."""

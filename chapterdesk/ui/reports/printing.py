@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
-
 from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
@@ -58,7 +57,7 @@ class Printed:
     printer: str = ""
 
     def sentence(self) -> str:
-        """What the officer is told: `Sent 14 pages to Roster.pdf (a text PDF, as Save as writes).`"""
+        """What the officer is told: `Sent 14 pages to Roster.pdf in … (a text PDF, …).`"""
         noun = "page" if self.pages == 1 else "pages"
         if self.to_file is not None:
             return (f"Sent {self.pages:,} {noun} to {self.to_file.name} in {self.to_file.parent} "
