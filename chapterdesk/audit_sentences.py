@@ -200,7 +200,10 @@ CATEGORY_FIELDS: dict[str, tuple[str, Callable[[Any], str]]] = {
     "eligible": ("eligible for membership", _yes),
     "description": ("description", _text),
     "sort_order": ("place in lists", str),
-    "hq_types": ("HQ member types mapped to it", lambda v: _text(", ".join(str(v or "").splitlines()))),
+    "hq_types": (
+        "HQ member types mapped to it",
+        lambda v: _text(", ".join(str(v or "").splitlines())),
+    ),
 }
 
 
