@@ -60,12 +60,17 @@ def test_settings_are_validated_and_saved(qtbot: QtBot, window: MainWindow,
                                           demo_db: Database) -> None:
     settings_page = page(window, "settings")
     assert settings_page.name.text() == "Great Lakes Chapter"
-    settings_page.currency.setText("US")
-    qtbot.mouseClick(settings_page.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "'US' is not a currency code" in settings_page.message.text(),
-                    timeout=10_000)
-    assert chapter.chapter_info(demo_db).currency == "USD"
-    settings_page.currency.setText("cad")
+    # The currency is chosen from the ISO 4217 list, the year start as a month and a day.
+    assert settings_page.currency.code() == "USD"
+    assert settings_page.currency.currentText() == "USD — US Dollar"
+    assert settings_page.currency.findText("CAD — Canadian Dollar") >= 0
+    assert settings_page.currency.findData("ADP") < 0  # the peseta is history
+    assert settings_page.year_start.value() == (1, 1)
+    settings_page.year_start.month.setCurrentIndex(1)  # February: 28 days at most
+    settings_page.year_start.day.setValue(31)
+    assert settings_page.year_start.value() == (2, 28)
+    settings_page.year_start.set_value(7, 1)
+    settings_page.currency.setCurrentIndex(settings_page.currency.findData("CAD"))
     settings_page.name.setText("Great Lakes & Ontario Chapter")
     settings_page.stale.setValue(5)
     settings_page.page_size.setCurrentIndex(settings_page.page_size.findData("a4"))
@@ -74,6 +79,8 @@ def test_settings_are_validated_and_saved(qtbot: QtBot, window: MainWindow,
     info = chapter.chapter_info(demo_db)
     assert (info.name, info.currency, info.stale_after_days, info.page_size) == (
         "Great Lakes & Ontario Chapter", "CAD", 5, "a4")
+    assert (info.year_start_month, info.year_start_day) == (7, 1)
+    assert settings_page.currency.code() == "CAD" and settings_page.year_start.value() == (7, 1)
     settle(qtbot, window)
     assert "stale" in window.age_label.text() and "color" in window.age_label.styleSheet()
     assert window.windowTitle() == "Great Lakes & Ontario Chapter — ChapterDesk"
