@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -59,6 +59,16 @@ def _value(text: str) -> QLabel:
 class MemberPanel(QScrollArea):
     """Everything about the member selected in the roster."""
 
+    def minimumSizeHint(self) -> QSize:
+        """At least as wide as the details need, so the roster's splitter never cuts them."""
+        hint = super().minimumSizeHint()
+        body = self.widget()
+        if body is None:
+            return hint
+        width = (body.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+                 + 2 * self.frameWidth())
+        return QSize(max(hint.width(), width), hint.height())
+
     leave_requested = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -67,6 +77,9 @@ class MemberPanel(QScrollArea):
         self.detail: MemberDetail | None = None
         self._last_shown: str | None = None  # the member the facts message is about
         self.setWidgetResizable(True)
+        # Never cut off at the side (a sideways scroll bar hid the standing badge at
+        # 1024×640): the panel asks the splitter for its content's width instead.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setAccessibleName("Member details")
         body = QWidget()
         self.setWidget(body)
@@ -160,6 +173,7 @@ class MemberPanel(QScrollArea):
                        self.history_box, self.changes_box, self.leave_button, self.badge,
                        self.dues_box):
             widget.setVisible(visible)
+        self.updateGeometry()
 
     def show_member(self, hq_id: str | None) -> None:
         """Show one member (None: nothing selected); a re-show keeps the last message.
@@ -282,6 +296,7 @@ class MemberPanel(QScrollArea):
             or "Never a chapter member."
         )
         self.changes_box.show_member(hq.hq_id)
+        self.updateGeometry()  # the details may need more width: the splitter makes room
 
     def current_facts(self) -> ChapterFacts | None:
         """The chapter facts as stored for the member shown."""

@@ -19,7 +19,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QEvent, QMargins, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -44,6 +44,10 @@ from chapterdesk.ui.pages.dues_card import dues_card
 from chapterdesk.ui.widgets import warning_colours
 
 PIE_COLOURS = ("#2f5d8a", "#5b8fc7", "#8fb3d9", "#b9cfe6", "#d98f4e", "#a7a7a7", "#6f9f6f")
+
+
+#: The page width from which the dues card sits beside the other cards (else below them).
+WIDE_DASHBOARD = 1080
 
 
 class Card(QFrame):
@@ -154,6 +158,8 @@ class DashboardPage(Page):
         self.loading = False
         self._stale = True
         self.officers_link: QPushButton | None = None
+        self.dues_widget: QWidget | None = None
+        self._dues_beside: bool | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea()
@@ -249,10 +255,36 @@ class DashboardPage(Page):
         self.grid.addWidget(self._problems_card(f), 1, 0)
         self.grid.addWidget(self._import_card(f), 1, 1)
         self.grid.addWidget(self._officers_card(f), 1, 2)
-        if self.dues is not None:
-            self.grid.addWidget(dues_card(self.dues, self.ctx), 0, 3, 2, 1)
-        for column in range(4 if self.dues is not None else 3):
+        self.dues_widget = dues_card(self.dues, self.ctx) if self.dues is not None else None
+        self._dues_beside = None
+        self._place_dues()
+
+    def _place_dues(self) -> None:
+        """The dues card beside the others on a wide window, below them on a narrow one.
+
+        At 1024×640 four columns do not fit: the dues card would be cut off at the
+        right edge (behind a sideways scroll bar), so it moves to a row of its own.
+        """
+        card = self.dues_widget
+        beside = self.width() >= WIDE_DASHBOARD
+        if card is None or beside == self._dues_beside:
+            return
+        self._dues_beside = beside
+        self.grid.removeWidget(card)
+        if beside:
+            self.grid.addWidget(card, 0, 3, 2, 1)
+        else:
+            self.grid.addWidget(card, 2, 0, 1, 3)
+        self.grid.setRowStretch(2, 0 if beside else 3)
+        self.grid.setColumnStretch(3, 1 if beside else 0)
+        for column in range(3):
             self.grid.setColumnStretch(column, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Lay the dues card out anew when the window crosses the wide/narrow width."""
+        super().resizeEvent(event)
+        if getattr(self, "dues_widget", None) is not None:
+            self._place_dues()
 
     def _members_card(self, f: DashboardFigures) -> Card:
         card = Card("Members")
