@@ -278,6 +278,10 @@ class RosterModel(QAbstractTableModel):
         except ValueError:
             return -1
 
+    def loaded_rows(self) -> list[RosterRow]:
+        """The rows already read (no read is made): what the columns are sized to."""
+        return [row for page in self._pages.values() for row in page if row is not None]
+
     def row_at(self, row: int) -> RosterRow | None:
         """The roster row on a table row (fetching its page when needed)."""
         if not 0 <= row < len(self._ids):
