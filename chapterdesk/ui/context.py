@@ -106,17 +106,33 @@ class AppContext(QObject):
         session): the audit trail then records the officer by name, never as the
         computer's account. The name is saved, on the worker, just before the change.
         """
-        name = self._ask_officer_name(parent)
-        if name is not None:
-            db, change = self.db, work
+        first = self.before_change(parent)
+        if first is not None:
+            change = work
 
             def work() -> T:
-                from chapterdesk.services.chapter import set_officer_name
-
-                set_officer_name(db, name)
+                first()
                 return change()
 
         return self.tasks.change(parent, title, work, on_done, on_error)
+
+    def before_change(self, parent: QWidget | None) -> Callable[[], None] | None:
+        """What a change must do first on the worker: save the officer's name, if just given.
+
+        Asks for the name (once) when the database has none; returns None when there
+        is nothing to do. Changes made outside `change` (an HQ import) call it too.
+        """
+        name = self._ask_officer_name(parent)
+        if name is None:
+            return None
+        db = self.db
+
+        def save_name() -> None:
+            from chapterdesk.services.chapter import set_officer_name
+
+            set_officer_name(db, name)
+
+        return save_name
 
     def know_officer(self, name: str | None) -> None:
         """Note the officer name the chapter's settings hold (read on the worker)."""

@@ -30,9 +30,14 @@ def engine_name() -> str:
 
 
 @pytest.fixture(autouse=True)
-def fresh_settings(qapp: QApplication) -> Iterator[None]:
-    """Every UI test starts with no remembered preferences."""
+def fresh_settings(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every UI test starts with no remembered preferences, and never meets a real question.
+
+    The window asks the officer's name before a first change (`ask.text`); a test
+    that does not answer through `asked` declines it, instead of waiting on a modal.
+    """
     make_application()
+    monkeypatch.setattr(ask, "text", lambda *_a, **_k: None)
     QSettings().clear()
     yield
     QSettings().clear()

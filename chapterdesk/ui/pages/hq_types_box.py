@@ -244,7 +244,14 @@ class HqTypesBox(QGroupBox):
         show_message(self.message, "", error=False)
         self._busy = True
         self._update_buttons()
-        task = self.ctx.tasks.run(lambda _p, _c: write(), title=title, parent=self.window(),
+        first = self.ctx.before_change(self.window())
+
+        def job(_p: Any, _c: Any) -> Any:
+            if first is not None:
+                first()  # the officer's name, asked for on this first change
+            return write()
+
+        task = self.ctx.tasks.run(job, title=title, parent=self.window(),
                                   on_done=done, on_error=self._refused)
         task.done.connect(self._idle)
 
