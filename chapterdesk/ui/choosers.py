@@ -96,13 +96,21 @@ class MonthDayEdit(QWidget):
         return f"{month:02d}-{day:02d}"
 
 
+def _percent_box() -> QSpinBox:
+    """A share of the dues, 0–100 %."""
+    box = QSpinBox()
+    box.setRange(0, 100)
+    box.setSuffix(" %")
+    return box
+
+
 class ProrationTable(QWidget):
     """Proration as steps: from a day of the dues year on, a joining member pays a percent."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.table = QTableWidget(0, 2)
-        self.table.setHorizontalHeaderLabels(("From (day of the dues year)", "Pays"))
+        self.table.setHorizontalHeaderLabels(("From", "Pays"))
         self.table.setAccessibleName("Proration steps")
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -110,20 +118,24 @@ class ProrationTable(QWidget):
         self.table.setTabKeyNavigation(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        sample = _percent_box()
+        sample.setValue(100)
+        self.table.setColumnWidth(1, max(sample.sizeHint().width() + 12,
+                                         header.sectionSizeFromContents(1).width()))
         self.add_button = QPushButton("Add ste&p")
         self.add_button.clicked.connect(lambda: self.add_step(ProrationRule(7, 1, 50)))
         self.remove_button = QPushButton("Remove step")
         self.remove_button.clicked.connect(self.remove_selected)
         self.remove_button.setEnabled(False)
         self.table.itemSelectionChanged.connect(self._selection_changed)
-        buttons = QHBoxLayout()
+        buttons = QVBoxLayout()  # beside the table: the form stays short at 640 pixels high
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
-        layout = QVBoxLayout(self)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.table)
+        layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self._fit()
 
@@ -133,8 +145,8 @@ class ProrationTable(QWidget):
     def _fit(self) -> None:
         """As tall as its steps (at least two rows), so the form does not scroll inside it."""
         rows = max(self.table.rowCount(), 2)
-        row_height = max(self.table.verticalHeader().defaultSectionSize(),
-                         QSpinBox().sizeHint().height() + 2)
+        row_height = 4 + max(MonthDayEdit("").sizeHint().height(),
+                             _percent_box().sizeHint().height())
         self.table.verticalHeader().setDefaultSectionSize(row_height)
         self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height() + 4
                                   + rows * row_height)
@@ -145,9 +157,7 @@ class ProrationTable(QWidget):
         self.table.insertRow(row)
         when = MonthDayEdit(f"Step {row + 1} from")
         when.set_value(step.month, step.day)
-        percent = QSpinBox()
-        percent.setRange(0, 100)
-        percent.setSuffix(" % of the dues")
+        percent = _percent_box()
         percent.setValue(step.percent)
         percent.setAccessibleName(f"Step {row + 1} pays")
         self.table.setCellWidget(row, 0, when)

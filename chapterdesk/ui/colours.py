@@ -43,6 +43,8 @@ class Scheme:
     ok: Tint
     #: What is history rather than in force (an undone import), on the base.
     muted: str
+    #: Secondary text on the window (a page's subtitle): quieter than the text, still 4.5:1.
+    subtle: str
 
 
 LIGHT = Scheme(
@@ -69,6 +71,7 @@ LIGHT = Scheme(
     error=Tint("#a4262c", "#fdecea"),
     ok=Tint("#1b6e3a", "#e7f4ea"),
     muted="#666666",
+    subtle="#5f5f5f",
 )
 
 DARK = Scheme(
@@ -95,6 +98,7 @@ DARK = Scheme(
     error=Tint("#ffb4ab", "#4a1f1f"),
     ok=Tint("#a8e0b9", "#1f3a2a"),
     muted="#a0a0a0",
+    subtle="#b0b0b0",
 )
 
 

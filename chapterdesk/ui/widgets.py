@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QDate
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QDateEdit, QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QDate, QEvent
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QDateEdit, QFrame, QLabel, QVBoxLayout, QWidget
 
 from chapterdesk.ui.colours import is_dark, scheme
 
@@ -44,12 +44,32 @@ def heading(text: str, subtitle: str = "") -> QWidget:
     title.setObjectName("pageTitle")
     layout.addWidget(title)
     if subtitle:
-        sub = QLabel(subtitle)
+        sub = Subtitle(subtitle)
         sub.setObjectName("pageSubtitle")
         sub.setWordWrap(True)
-        sub.setEnabled(False)
         layout.addWidget(sub)
     return box
+
+
+class Subtitle(QLabel):
+    """Secondary text in the scheme's quieter colour (a disabled label's grey was 1.7:1)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self._colour()
+
+    def _colour(self) -> None:
+        wanted = QColor(scheme(QApplication.palette()).subtle)
+        palette = self.palette()
+        if palette.color(QPalette.ColorRole.WindowText) != wanted:
+            palette.setColor(QPalette.ColorRole.WindowText, wanted)
+            self.setPalette(palette)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Follow the application's palette (dark mode switched on or off)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._colour()
 
 
 def rule() -> QFrame:

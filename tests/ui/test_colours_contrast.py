@@ -56,6 +56,7 @@ def _texts_on(palette: QPalette) -> Iterator[tuple[str, str, str]]:
     yield "confirmation", colours.ok.text, colours.ok.background
     for ground, background in grounds.items():
         yield f"muted on {ground}", colours.muted, background
+        yield f"subtitle on {ground}", colours.subtle, background
         yield f"error text on {ground}", colours.error.text, background
         yield f"ok text on {ground}", colours.ok.text, background
         yield f"chart labels on {ground}", palette.color(QPalette.ColorRole.Text).name(), background
