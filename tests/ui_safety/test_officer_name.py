@@ -51,3 +51,20 @@ def test_a_declined_name_is_recorded_as_not_named_and_not_asked_again(
     recorded = {r.officer for r in audit_log(demo_db, limit=2)}
     assert recorded == {OFFICER_NOT_NAMED} and getpass.getuser() not in recorded
     assert chapter_info(demo_db).officer_name is None
+
+
+def test_an_hq_import_undone_from_the_window_asks_the_name_first(
+    qtbot: QtBot, window: MainWindow, demo_db: Database, asked: Asked
+) -> None:
+    from tests.ui.conftest import page, settle
+
+    hqsync = page(window, "hqsync")
+    asked.text_answer = "Sam Secretary"
+    asked.confirm_answer = True
+    hqsync.undo_batch(1)  # the demo chapter's import
+    settle(qtbot, window)
+    assert asked.questions == [OFFICER_QUESTION]
+    assert chapter_info(demo_db).officer_name == "Sam Secretary"
+    undone = [r for r in audit_log(demo_db, limit=50) if r.table == "import_batch"]
+    assert undone and undone[0].officer == "Sam Secretary"
+    assert undone[0].sentence == "HQ import of “demo-hq-export.xlsx” undone by Sam Secretary"
