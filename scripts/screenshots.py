@@ -56,6 +56,10 @@ def settle(app: QApplication, window: MainWindow | None = None, ms: int = 300) -
     while time.monotonic() < end or (window is not None and window.tasks.busy()):
         app.processEvents()
         time.sleep(0.01)
+    # What the last job's result asked for (a layout, a repaint) happens before the picture.
+    for _ in range(5):
+        app.processEvents()
+        time.sleep(0.02)
 
 
 def save(widget: QWidget, name: str) -> None:
