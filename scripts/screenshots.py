@@ -13,6 +13,7 @@ its own (`--scale N` runs one).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -209,8 +210,16 @@ def main() -> int:
     args = parser.parse_args()
     if args.scale is not None:
         return photograph(args.scale)
+    # Qt's offscreen screen is 800×800 pixels: at scale 2 only 400×400, and dialogs (which
+    # never grow past the screen) were cut short. A 4K screen holds every size at both scales.
+    screen = _HOME / "screen.json"
+    screen.write_text(json.dumps({"screens": [
+        {"name": "4K", "x": 0, "y": 0, "width": 3840, "height": 2160, "logicalDpi": 96}
+    ]}))
     for scale in SCALES:
         env = {**os.environ, "QT_SCALE_FACTOR": str(scale)}
+        if env.get("QT_QPA_PLATFORM") == "offscreen":
+            env["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
         done = subprocess.run([sys.executable, __file__, "--scale", str(scale)], env=env,
                               check=False)
         if done.returncode != 0:
