@@ -44,15 +44,18 @@ def heading(text: str, subtitle: str = "") -> QWidget:
     title.setObjectName("pageTitle")
     layout.addWidget(title)
     if subtitle:
-        sub = Subtitle(subtitle)
+        sub = QuietLabel(subtitle)
         sub.setObjectName("pageSubtitle")
         sub.setWordWrap(True)
         layout.addWidget(sub)
     return box
 
 
-class Subtitle(QLabel):
-    """Secondary text in the scheme's quieter colour (a disabled label's grey was 1.7:1)."""
+class QuietLabel(QLabel):
+    """Secondary text (a subtitle, a note) in the scheme's quieter colour, still 4.5:1.
+
+    A disabled label's grey, used for such notes before, was 1.7:1 on Fusion's light window.
+    """
 
     def __init__(self, text: str) -> None:
         super().__init__(text)
