@@ -174,7 +174,7 @@ def shoot_window(
             reports = window.pages[key]
             reports.choose("dues")  # type: ignore[attr-defined]
             reports.generate()  # type: ignore[attr-defined]
-            settle(app, window, 600)
+            settle(app, window, 1500)  # QtPdf draws the preview's pages after loading them
         save(window, f"{prefix}-{number:02d}-{key}")
         if key == "dues":
             dues_tabs(app, window, f"{prefix}-{number:02d}", owing, first_run)
