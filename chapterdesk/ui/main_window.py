@@ -37,6 +37,7 @@ from chapterdesk.paths import data_dir
 from chapterdesk.services.roster import first_view as first_view
 from chapterdesk.standing import Standing
 from chapterdesk.ui import ask, settings
+from chapterdesk.ui.colours import scheme
 from chapterdesk.ui.connection_watch import watch_connection
 from chapterdesk.ui.icons import icon
 from chapterdesk.ui.lazy_pages import LazyPages
@@ -48,6 +49,7 @@ from chapterdesk.ui.welcome import WelcomePage
 
 if TYPE_CHECKING:
     from chapterdesk.services.chapter import HqDataAge
+    from chapterdesk.services.chapter_values import ChapterInfo
 
 DB_FILTER = "ChapterDesk database (*.sqlite3 *.sqlite *.db);;All files (*)"
 
@@ -198,6 +200,7 @@ class MainWindow(QMainWindow):
             if old.db is not db:
                 old.db.dispose()
         self.ctx = ctx = AppContext(db, self.tasks, self)
+        ctx.know_officer(info.officer_name)
         ctx.navigate.connect(self.go_to)
         # The counts, the HQ data's age and the chapter's name (in the title).
         ctx.on_changes(ctx, ("roster", "imports", "settings"), lambda _c: self.update_status())
@@ -393,22 +396,26 @@ class MainWindow(QMainWindow):
             return
         db = self.ctx.db
 
-        def job(_progress: Any, _cancelled: Any) -> tuple[HqDataAge, dict[Standing, int], str]:
+        def job(
+            _progress: Any, _cancelled: Any
+        ) -> tuple[HqDataAge, dict[Standing, int], ChapterInfo]:
             from chapterdesk.services.chapter import chapter_info, hq_data_status
             from chapterdesk.services.roster.members import standing_counts
 
-            return hq_data_status(db), standing_counts(db), chapter_info(db).name
+            return hq_data_status(db), standing_counts(db), chapter_info(db)
 
         self.tasks.run(job, title="Counting members", parent=self, show_progress=False,
                        on_done=self._show_status)
 
-    def _show_status(self, result: tuple[HqDataAge, dict[Standing, int], str]) -> None:
-        age, counts, name = result
-        self.setWindowTitle(f"{name} — ChapterDesk")
+    def _show_status(self, result: tuple[HqDataAge, dict[Standing, int], ChapterInfo]) -> None:
+        age, counts, info = result
+        self.setWindowTitle(f"{info.name} — ChapterDesk")
+        if self.ctx is not None and info.officer_name:  # named in Settings meanwhile
+            self.ctx.know_officer(info.officer_name)
         self.hq_age = age
         self.age_label.setText(age.describe())
         self.age_label.setStyleSheet(
-            "QLabel { color: #a4262c; font-weight: bold; }" if age.stale else ""
+            f"QLabel {{ color: {scheme().error.text}; font-weight: bold; }}" if age.stale else ""
         )
         self.age_label.setToolTip(
             "Import a newer HQ export to refresh standings." if age.stale else ""

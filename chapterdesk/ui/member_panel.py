@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -33,8 +33,8 @@ from chapterdesk.errors import ChapterDeskError
 from chapterdesk.services.chapter import HqDataAge, hq_data_status
 from chapterdesk.services.roster import members as roster
 from chapterdesk.services.roster.members import MemberDetail
-from chapterdesk.standing import Standing
 from chapterdesk.ui import ask
+from chapterdesk.ui.colours import scheme
 from chapterdesk.ui.context import AppContext, LatestRead, touched_member
 from chapterdesk.ui.dues.ledger_view import LedgerView
 from chapterdesk.ui.member_history import MemberHistoryBox
@@ -48,13 +48,6 @@ from chapterdesk.ui.widgets import (
     show_message,
 )
 
-STANDING_STYLE = {
-    Standing.GOOD: ("#1b6e3a", "#e7f4ea"),
-    Standing.GRACE: ("#7a5200", "#fff1c9"),
-    Standing.LAPSED: ("#a4262c", "#fbdcda"),
-    Standing.NOT_IN_HQ: ("#444444", "#e6e6e6"),
-}
-
 
 def _value(text: str) -> QLabel:
     label = QLabel(text or "—")
@@ -66,6 +59,16 @@ def _value(text: str) -> QLabel:
 class MemberPanel(QScrollArea):
     """Everything about the member selected in the roster."""
 
+    def minimumSizeHint(self) -> QSize:
+        """At least as wide as the details need, so the roster's splitter never cuts them."""
+        hint = super().minimumSizeHint()
+        body = self.widget()
+        if body is None:
+            return hint
+        width = (body.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+                 + 2 * self.frameWidth())
+        return QSize(max(hint.width(), width), hint.height())
+
     leave_requested = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -74,6 +77,9 @@ class MemberPanel(QScrollArea):
         self.detail: MemberDetail | None = None
         self._last_shown: str | None = None  # the member the facts message is about
         self.setWidgetResizable(True)
+        # Never cut off at the side (a sideways scroll bar hid the standing badge at
+        # 1024×640): the panel asks the splitter for its content's width instead.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setAccessibleName("Member details")
         body = QWidget()
         self.setWidget(body)
@@ -168,6 +174,7 @@ class MemberPanel(QScrollArea):
                        self.history_box, self.changes_box, self.leave_button, self.badge,
                        self.dues_box):
             widget.setVisible(visible)
+        self.updateGeometry()
 
     def show_member(self, hq_id: str | None) -> None:
         """Show one member (None: nothing selected); a re-show keeps the last message.
@@ -219,7 +226,8 @@ class MemberPanel(QScrollArea):
         self._set_sections_visible(True)
         hq = detail.hq
         self.title.setText(f"{hq.display_name}\nHQ ID {hq.hq_id}")
-        colour, background = STANDING_STYLE[detail.standing]
+        tint = scheme().badges[detail.standing]
+        colour, background = tint.text, tint.background
         self.badge.setText(detail.standing.label)
         self.badge.setStyleSheet(
             f"QLabel {{ color: {colour}; background: {background}; border-radius: 4px; "
@@ -264,7 +272,8 @@ class MemberPanel(QScrollArea):
             lines = [
                 f"Vote: <b>{'yes' if p.may_vote else 'no'}</b> &nbsp;·&nbsp; "
                 f"Hold office: <b>{'yes' if p.may_hold_office else 'no'}</b>"
-                + (" &nbsp;·&nbsp; <b style='color:#a4262c'>suspended</b>" if p.suspended else ""),
+                + (f" &nbsp;·&nbsp; <b style='color:{scheme().error.text}'>suspended</b>"
+                   if p.suspended else ""),
                 *(f"• {html.escape(reason)}" for reason in p.reasons),
             ]
             self.privileges.setText("<br>".join(lines))
@@ -296,6 +305,7 @@ class MemberPanel(QScrollArea):
             or "Never a chapter member."
         )
         self.changes_box.show_member(hq.hq_id)
+        self.updateGeometry()  # the details may need more width: the splitter makes room
 
     def has_unsaved_edits(self, reread: MemberDetail | None = None) -> bool:
         """Whether the chapter facts on screen differ from the member's stored facts.

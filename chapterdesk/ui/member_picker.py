@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from chapterdesk.services import dues
 from chapterdesk.services.roster import query as roster_query
 from chapterdesk.services.roster.query import RosterFilter
+from chapterdesk.ui.colours import scheme
 from chapterdesk.ui.context import AppContext, LatestRead
 from chapterdesk.ui.dues.tables import money_in
 from chapterdesk.ui.widgets import no_match_text
@@ -158,7 +159,7 @@ class MemberPicker(QWidget):
             self.who.setText("")
         elif kind == "refused":
             self.who.setText(value)
-            self.who.setStyleSheet("color: #a4262c;")
+            self.who.setStyleSheet(f"color: {scheme().error.text};")
         elif kind == "balance" and not self.show_balance:
             self.who.setText(f"{value.name} ({value.hq_id})")
         elif kind == "balance":

@@ -70,16 +70,21 @@ def test_year_rules_and_nonprofit_toggle(qtbot: QtBot, window: MainWindow) -> No
     db = window.ctx.db
     year = dues.dues_year(db).year + 1
     page = open_tab(qtbot, window, "rates", year=year)
-    page.rates.proration.setText("07-01=50, 07-01=25")
+    # Proration is a small table of steps (a day of the year, a percent), not a mini-language.
+    steps = page.rates.proration
+    assert steps.table.rowCount() == 0
+    steps.add_button.click()
+    steps.add_button.click()  # two steps on 1 July: refused by the service, in its words
+    assert steps.steps() == (dues.ProrationRule(7, 1, 50), dues.ProrationRule(7, 1, 50))
     page.rates.save_rules()
     settle(qtbot, window)
     assert "same day" in page.rates.message.text()
-    page.rates.proration.setText("07-01=fifty")
-    assert not page.rates.save_rules()  # malformed: refused at once, nothing handed over
-    assert "07-01=fifty" in page.rates.message.text()
+    second = steps.table.cellWidget(1, 0)
+    second.month.setCurrentIndex(11)  # December
+    steps.table.cellWidget(1, 1).setValue(0)
+    assert not steps.remove_button.isEnabled()
     page.rates.enterprise.setValue(4)
     page.rates.promotion.setValue(25)
-    page.rates.proration.setText("07-01=50, 12-01=0")
     assert page.rates.save_rules()
     settle(qtbot, window)
     rules = dues.year_rules(db, year)

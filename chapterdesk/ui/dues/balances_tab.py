@@ -31,6 +31,7 @@ from chapterdesk.services import dues
 from chapterdesk.services.chapter import chapter_info
 from chapterdesk.services.dues.summary import lines_with_status
 from chapterdesk.ui import ask, settings
+from chapterdesk.ui.colours import scheme
 from chapterdesk.ui.context import AppContext
 from chapterdesk.ui.dues.models import RecordsModel
 from chapterdesk.ui.dues.tables import (
@@ -189,7 +190,7 @@ class BalancesTab(QWidget):
             self.figures[field].setText(money(getattr(t, field)))
         for _title, field in BUCKETS:
             self.figures[field].setText(money(getattr(t.aging, field)))
-        owing_red = "color: #a4262c;" if t.outstanding > 0 else ""
+        owing_red = f"color: {scheme().error.text};" if t.outstanding > 0 else ""
         self.figures["outstanding"].setStyleSheet(owing_red)
         if key == "lines":
             self.shown = lines_with_status(lines, status)

@@ -38,6 +38,7 @@ from chapterdesk.services import dues
 from chapterdesk.services.dues.ledger import METHOD_LABELS
 from chapterdesk.ui import ask
 from chapterdesk.ui.change_dialog import ChangeDialog
+from chapterdesk.ui.colours import scheme
 from chapterdesk.ui.context import AppContext, LatestRead
 from chapterdesk.ui.dues.tables import Money, money_in
 from chapterdesk.ui.member_picker import MemberPicker
@@ -103,7 +104,7 @@ class PaymentDialog(ChangeDialog):
         self.amount.setPlaceholderText(f"e.g. 150.00 ({currency})")
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.amount_error = QLabel()
-        self.amount_error.setStyleSheet("color: #a4262c;")
+        self.amount_error.setStyleSheet(f"color: {scheme().error.text};")
         self.amount_error.setWordWrap(True)
         self.amount_error.setVisible(False)
         self.amount.textChanged.connect(self._check_amount)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from chapterdesk.services import dues
 from chapterdesk.services.chapter import chapter_info
 from chapterdesk.ui import ask
+from chapterdesk.ui.colours import scheme
 from chapterdesk.ui.context import AppContext, LatestRead, touched_member
 from chapterdesk.ui.dues.dialogs import NO_POSTING_UNDO, PaymentDialog, ReasonDialog
 from chapterdesk.ui.dues.models import RecordsModel
@@ -151,7 +152,7 @@ class LedgerView(QWidget):
         elif not b.entries:
             self.summary.setText("No dues entries yet.")
         else:
-            owed = (f"<b style='color:#a4262c'>owes {money(b.outstanding)}</b>"
+            owed = (f"<b style='color:{scheme().error.text}'>owes {money(b.outstanding)}</b>"
                     if b.outstanding > 0 else "owes nothing")
             credit = f" and has {money(b.credit)} in credit" if b.credit > 0 else ""
             self.summary.setText(

@@ -241,7 +241,7 @@ class HqSyncPage(QWidget):
         ):
             return
         self._run(
-            jobs.undo_job(self.db, batch_id),
+            self._named(jobs.undo_job(self.db, batch_id)),
             f"Undoing import batch {batch_id}",
             self._undone,
             lambda text: ask.warn(self, text),
@@ -313,9 +313,9 @@ class HqSyncPage(QWidget):
         if self.plan is None:
             return
         self._run(
-            jobs.apply_job(
+            self._named(jobs.apply_job(
                 self.db, self.plan, self.review.rejected(), self.review.accepted_conflicts()
-            ),
+            )),
             f"Importing {self.plan.path.name}",
             self._applied,
             lambda text: show_message(self.review.message, text, error=True),
@@ -351,6 +351,18 @@ class HqSyncPage(QWidget):
         self.data_changed.emit()
 
     # -- navigation and the task runner ------------------------------------------------------
+
+    def _named(self, job: Job) -> Job:
+        """The job, first saving the officer's name when the window just asked for it."""
+        first = self.ctx.before_change(self) if self.ctx is not None else None
+        if first is None:
+            return job
+
+        def named(progress: Any, cancelled: Any) -> Any:
+            first()
+            return job(progress, cancelled)
+
+        return named
 
     def _run(
         self,

@@ -17,7 +17,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -39,6 +39,7 @@ from chapterdesk.errors import ChapterDeskError
 from chapterdesk.services.roster import members as roster
 from chapterdesk.services.roster import officers as officers
 from chapterdesk.services.roster.members import MemberDetail, TermView
+from chapterdesk.ui.colours import scheme
 from chapterdesk.ui.context import LatestRead
 from chapterdesk.ui.icons import icon
 from chapterdesk.ui.member_picker import MemberPicker
@@ -48,6 +49,31 @@ from chapterdesk.values import parse_iso_date
 
 HEADERS = ("Position", "Member", "HQ ID", "From", "To")
 ELIGIBILITY_PROMPT = "Choose a member (a name or an HQ ID) to see whether they may hold office."
+VACANT = "(vacant)"
+
+
+def in_force(term: TermView, day: dt.date) -> bool:
+    """Whether a term is held on `day` (its last day included)."""
+    return term.starts_on <= day and (term.ends_on is None or term.ends_on >= day)
+
+
+def table_rows(
+    positions: list[tuple[str, bool]], terms: list[TermView], today: dt.date
+) -> list[tuple[str, TermView | None]]:
+    """The officer table's rows, in position order: each term, and each vacant position.
+
+    A position nobody holds today is a row of its own (`None` for its term), so
+    the officer sees at once which offices need filling.
+    """
+    rows: list[tuple[str, TermView | None]] = []
+    names = [name for name, _single in positions]
+    for name in names:
+        held = [t for t in terms if t.position == name]
+        rows.extend((name, t) for t in held)
+        if not any(in_force(t, today) for t in held):
+            rows.append((name, None))
+    rows.extend((t.position, t) for t in terms if t.position not in names)
+    return rows
 
 
 class OfficersPage(Page):
@@ -61,6 +87,9 @@ class OfficersPage(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.terms: list[TermView] = []
+        self.positions: list[tuple[str, bool]] = []
+        #: The table's rows: each position with its term, or None where it is vacant.
+        self.rows: list[tuple[str, TermView | None]] = []
         self._reader: LatestRead[tuple[list[tuple[str, bool]], list[TermView]]] = LatestRead(
             ctx, self, "Reading the officers")
         self.all_terms = QCheckBox("Show &past and future terms")
@@ -79,6 +108,7 @@ class OfficersPage(Page):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.table.setWordWrap(False)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
 
         appoint = QGroupBox("Appoint an officer")
         form = QFormLayout(appoint)
@@ -125,6 +155,12 @@ class OfficersPage(Page):
         self.end_on.setAccessibleName("End the term on")
         self.end_button = QPushButton("En&d term")
         self.end_button.clicked.connect(self.end_selected)
+        self.end_button.setEnabled(False)
+        self.end_on.setEnabled(False)
+        self.end_hint = QLabel("Select a term in the list to end it.")
+        self.end_hint.setWordWrap(True)
+        self.end_hint.setAccessibleName("Which term")
+        end_form.addRow(self.end_hint)
         end_form.addRow("E&nds on:", self.end_on)
         end_row = QHBoxLayout()
         end_row.addStretch(1)
@@ -163,8 +199,20 @@ class OfficersPage(Page):
             self.refresh()
 
     def _busy(self, busy: bool) -> None:
+        self._working = busy
         self.appoint_button.setEnabled(not busy)
-        self.end_button.setEnabled(not busy)
+        self._selection_changed()
+
+    def _selection_changed(self) -> None:
+        """Offer to end a term only while a term (not a vacant position) is selected."""
+        term = self.selected_term()
+        usable = term is not None and not getattr(self, "_working", False)
+        self.end_button.setEnabled(usable)
+        self.end_on.setEnabled(term is not None)
+        if term is None:
+            self.end_hint.setText("Select a term in the list to end it.")
+        else:
+            self.end_hint.setText(f"{term.name}'s term as {term.position}.")
 
     def activate(self, target: Any = None) -> None:
         """Show the terms; `target` (an HQ ID) selects that member's term in office."""
@@ -192,11 +240,12 @@ class OfficersPage(Page):
         for name, single in positions:
             self.position.addItem(name + ("" if single else " (several holders)"), name)
         self.position.setCurrentIndex(max(self.position.findData(chosen), 0))
+        self.positions = positions
         self.terms = terms
         self._show_terms()
         if select is not None:
-            for row, term in enumerate(self.terms):
-                if term.hq_id == select:
+            for row, (_position, term) in enumerate(self.rows):
+                if term is not None and term.hq_id == select:
                     self.table.selectRow(row)
                     break
 
@@ -208,10 +257,23 @@ class OfficersPage(Page):
             self._show_terms()
 
     def _show_terms(self) -> None:
-        """Fill the table from `self.terms`, flagging each officer no longer eligible."""
+        """Fill the table: each term (flagging an officer no longer eligible), each vacancy."""
         colours = warning_colours()
-        self.table.setRowCount(len(self.terms))
-        for row, term in enumerate(self.terms):
+        vacant_colour = self.palette().color(QPalette.ColorRole.PlaceholderText)
+        self.rows = table_rows(self.positions, self.terms, dt.date.today())
+        self.table.clearSelection()
+        self.table.setRowCount(len(self.rows))
+        for row, (position, term) in enumerate(self.rows):
+            if term is None:
+                for column, value in enumerate((position, VACANT, "", "", "")):
+                    item = QTableWidgetItem(value)
+                    item.setForeground(QBrush(vacant_colour))
+                    font = item.font()
+                    font.setItalic(True)
+                    item.setFont(font)
+                    item.setToolTip(f"Nobody holds {position} today: appoint someone on the right.")
+                    self.table.setItem(row, column, item)
+                continue
             values = (term.position, term.name, term.hq_id, term.starts_on.isoformat(),
                       term.ends_on.isoformat() if term.ends_on else "open")
             for column, value in enumerate(values):
@@ -231,6 +293,7 @@ class OfficersPage(Page):
                 first.setData(Qt.ItemDataRole.AccessibleTextRole,
                               f"{term.position}, not eligible: {term.ineligible}")
         self._show_warning([t for t in self.terms if not t.eligible])
+        self._selection_changed()
 
     def _show_warning(self, flagged: list[TermView]) -> None:
         """Name each sitting officer no longer eligible above the table, with what to do."""
@@ -275,7 +338,7 @@ class OfficersPage(Page):
 
         def refused(exc: ChapterDeskError) -> None:
             self.eligibility.setText(exc.message)
-            self.eligibility.setStyleSheet("color: #a4262c;")
+            self.eligibility.setStyleSheet(f"color: {scheme().error.text};")
 
         self._eligibility_reader.start(lambda: roster.member_detail(db, text),
                                        self._show_eligibility, refused)
@@ -284,17 +347,17 @@ class OfficersPage(Page):
         name = html.escape(detail.hq.display_name)
         if detail.current is None:
             self.eligibility.setText(f"{name} is not a current chapter member.")
-            self.eligibility.setStyleSheet("color: #a4262c;")
+            self.eligibility.setStyleSheet(f"color: {scheme().error.text};")
         elif detail.current.privileges.may_hold_office:
             self.eligibility.setText(f"✔ {name} may hold office ({detail.standing.label}).")
-            self.eligibility.setStyleSheet("color: #1b6e3a;")
+            self.eligibility.setStyleSheet(f"color: {scheme().ok.text};")
         else:
             reasons = "; ".join(detail.current.privileges.reasons) or (
                 f"the {detail.category.name} category may not hold office"
                 if detail.category else "their category may not hold office"
             )
             self.eligibility.setText(f"✘ {name} may not hold office: {html.escape(reasons)}.")
-            self.eligibility.setStyleSheet("color: #a4262c;")
+            self.eligibility.setStyleSheet(f"color: {scheme().error.text};")
 
     def appoint(self) -> None:
         """Give the member a term, on the worker; a refusal is shown as its sentence."""
@@ -324,8 +387,11 @@ class OfficersPage(Page):
 
     def selected_term(self) -> TermView | None:
         """The term selected in the table."""
-        row = self.table.currentRow()
-        return self.terms[row] if 0 <= row < len(self.terms) else None
+        selected = self.table.selectionModel().selectedRows()
+        if not selected:
+            return None
+        row = selected[0].row()
+        return self.rows[row][1] if 0 <= row < len(self.rows) else None
 
     def end_selected(self) -> None:
         """End the selected term on the date given (on the worker).

@@ -61,6 +61,8 @@ _EXPORTED_DATES: dict[str, Callable[[RosterRow], object]] = {
     "joined": lambda r: r.chapter_joined_on,
 }
 # Typical widest values: columns open wide enough for them without reading the whole roster.
+#: The widest a column is made to fit its text (a longer one is cut, with its tooltip).
+MAX_COLUMN_CHARS = 48
 COLUMN_SAMPLES = {
     "hq_id": "1000000", "name": "MacDonald-Smith, Margaret A.", "category": "Associate",
     "standing": "not in HQ data", "paid_through": "2026-12-31", "joined": "2026-12-31",
@@ -197,7 +199,9 @@ class RosterPage(Page):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        # No column takes the leftover width: on a wide screen an almost empty Office column
+        # stretched while Employer was cut short. Columns fit what they hold instead.
+        header.setStretchLastSection(False)
         header.setSortIndicator(1, Qt.SortOrder.AscendingOrder)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
@@ -209,6 +213,7 @@ class RosterPage(Page):
             self.table.setColumnWidth(number, max(sample + 12, title))
         self._apply_hidden(settings.ROSTER_HIDDEN_COLUMNS.get())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
+        self._fitted = False  # the columns are fitted to the first rows read, once
         self.model.modelReset.connect(self._after_reset)
         copy = QAction("Copy e-mails", self.table)
         copy.setShortcut(QKeySequence.StandardKey.Copy)
@@ -484,7 +489,22 @@ class RosterPage(Page):
             self._select_row(0)
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def fit_columns(self) -> None:
+        """Size each column to its heading and the rows read (at most `MAX_COLUMN_CHARS`)."""
+        rows = self.model.loaded_rows()
+        metrics = self.table.fontMetrics()
+        header = self.table.horizontalHeader()
+        char = metrics.averageCharWidth()
+        for number, column in enumerate(COLUMNS):
+            title = header.fontMetrics().horizontalAdvance(column.title) + 3 * char + 16
+            widest = max((metrics.horizontalAdvance(column.text(r)) for r in rows), default=0)
+            self.table.setColumnWidth(number, max(min(widest + 16, MAX_COLUMN_CHARS * char),
+                                                  title))
+        self._fitted = bool(rows)
+
     def _after_reset(self) -> None:
+        if not self._fitted:
+            self.fit_columns()  # once, on the first rows: the officer's own widths then stay
         total = self.model.rowCount()
         self.shown.setText(f"{total:,} member{'s' if total != 1 else ''} shown")
         shown = self.model.filter
@@ -526,6 +546,8 @@ class RosterPage(Page):
             action.setCheckable(True)
             action.setChecked(not self.table.isColumnHidden(number))
             action.toggled.connect(lambda on, key=column.key: self.set_column_visible(key, on))
+        menu.addSeparator()
+        menu.addAction("Fit columns to their contents", self.fit_columns)
         menu.exec(self.table.horizontalHeader().mapToGlobal(point))
 
     # -- selection and actions -----------------------------------------------------------
