@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import getpass
 import json
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from chapterdesk.bulk import collector_paused
+from chapterdesk.data.audit_trail import OFFICER_NOT_NAMED
 from chapterdesk.data.engine import Database
 from chapterdesk.data.hq_models import HqLocalEdit, HqMemberChange
 from chapterdesk.data.models import (
@@ -228,7 +228,7 @@ def _apply_in(
             "HQ data changed since this preview was made (another import was applied or "
             "undone); preview the file again."
         )
-    who = officer or settings_row(session).officer_name or getpass.getuser()
+    who = officer or settings_row(session).officer_name or OFFICER_NOT_NAMED
     batch = ImportBatch(
         file_name=plan.path.name[:500],
         sha256=plan.sha256,
