@@ -49,6 +49,17 @@ def _utf8_with_a_stray_byte(tmp: Path) -> Path:
     return path
 
 
+def _ods_repeating_a_value(tmp: Path) -> Path:
+    from test_package_formats import write_ods
+
+    tail = (
+        '<table:table-row table:number-rows-repeated="1000000">'
+        '<table:table-cell table:number-columns-repeated="40" office:value-type="string">'
+        "<text:p>x</text:p></table:table-cell></table:table-row>"
+    )
+    return write_ods(tmp / "repeats.ods", table([member(1)]), tail=tail)
+
+
 def _header_only(tmp: Path) -> Path:
     return write_csv(tmp / "cut-short.csv", table([]))
 
@@ -76,6 +87,7 @@ CORPUS: dict[str, Callable[[Path], Path]] = {
     "UTF-8 with a stray byte": _utf8_with_a_stray_byte,
     "a FIFO": _fifo,
     "a header and no rows": _header_only,
+    ".ods repeating a value 40 million times": _ods_repeating_a_value,
 }
 
 
