@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from chapterdesk.bulk import collector_paused
 from chapterdesk.data.engine import Database
-from chapterdesk.data.hq_models import HqLocalEdit, HqMapping
+from chapterdesk.data.hq_models import HqConflict, HqLocalEdit, HqMapping
 from chapterdesk.data.models import ChapterMembership, ImportBatch
 from chapterdesk.errors import BadInputError
 from chapterdesk.hq_fields import DATE_FIELDS, HQ_FIELDS
@@ -75,6 +75,8 @@ class FieldChange:
     field: str
     old: str | dt.date | None
     new: str | dt.date | None
+    #: the latest batch left this same value out (field-level review, `--exclude`)
+    left_out: bool = False
 
 
 @dataclass(frozen=True)
@@ -263,6 +265,8 @@ class _Snapshot:
     edits: dict[str, dict[str, HqLocalEdit]]
     records: dict[str, Record]
     listed: set[str]
+    kept_identities: dict[str, str] = field(default_factory=dict)
+    left_out: frozenset[tuple[str, str, str]] = frozenset()
 
 
 def _read_snapshot(session: Session, abandoned: threading.Event) -> _Snapshot:
@@ -280,6 +284,19 @@ def _read_snapshot(session: Session, abandoned: threading.Event) -> _Snapshot:
     edits: dict[str, dict[str, HqLocalEdit]] = {}
     for edit in session.scalars(select(HqLocalEdit)):
         edits.setdefault(edit.hq_id, {})[edit.field] = edit
+    kept = dict(
+        session.execute(
+            select(HqConflict.hq_id, HqConflict.hq_value).where(
+                HqConflict.field == "identity", HqConflict.settled == "keep_local"
+            )
+        ).tuples()
+    )
+    left_out = frozenset(
+        (str(hq_id), str(name), str(value))
+        for hq_id, name, value in (json.loads(latest.held_json or "{}") if latest else {}).get(
+            "excluded", []
+        )
+    )
     records = load_records(session, stop=abandoned.is_set)
     return _Snapshot(
         chapter_key=normalise_key(settings.name),
@@ -290,6 +307,8 @@ def _read_snapshot(session: Session, abandoned: threading.Event) -> _Snapshot:
         edits=edits,
         records=records,
         listed={hq_id for hq_id, record in records.items() if record[PRESENT]},
+        kept_identities=kept,
+        left_out=left_out,
     )
 
 
@@ -402,7 +421,12 @@ def _diff(
         old_values = _as_stored(dict(zip(HQ_FIELDS, old[:PRESENT], strict=True)))
         member_edits = edits.get(hq_id, {})
         diffs = [
-            FieldChange(name, old_values[name], new[name])  # type: ignore[arg-type]
+            FieldChange(
+                name,
+                old_values[name],  # type: ignore[arg-type]
+                new[name],  # type: ignore[arg-type]
+                (hq_id, name, held_value(new[name])) in state.left_out,
+            )
             for name in names
             if old_values[name] != new[name]
             and not _hq_repeats_itself(member_edits.get(name), new[name])
@@ -415,6 +439,13 @@ def _diff(
         merged = {**old_values, **new}
         after = _standing(merged["paid_through"], merged["hq_status"], True, day, grace)
         conflicts = _conflicts(old_values, new, diffs, member_edits)
+        if (
+            conflicts
+            and conflicts[0].field == "identity"
+            and state.kept_identities.get(hq_id) == record_json(new)
+        ):
+            unchanged += 1  # the officer kept the chapter's record against this very one
+            continue
         if conflicts:
             kind = ChangeKind.CONFLICT
         elif before.is_current and not after.is_current:
@@ -507,6 +538,22 @@ def _tick(progress: Progress | None, cancel: Cancel | None, done: int, total: in
         raise ImportCancelled()
     if progress is not None:
         progress("comparing", done, total)
+
+
+def held_value(value: object) -> str:
+    """A field's value as a conflict or an exclusion remembers it (dates as ISO text)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def record_json(values: dict[str, object]) -> str:
+    """HQ's record for an ID as an identity conflict holds it (one text, keys sorted)."""
+    return json.dumps(
+        {name: held_value(value) for name, value in values.items()},
+        ensure_ascii=False,
+        sort_keys=True,
+    )
 
 
 def _hq_repeats_itself(edit: HqLocalEdit | None, new: object) -> bool:
