@@ -54,6 +54,8 @@ class HqLocalEdit(Base):
     hq_value: Mapped[str] = mapped_column(Text)
     edited_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: HQ's value the officer kept the chapter's against: an import repeating it is quiet
+    settled_hq_value: Mapped[str | None] = mapped_column(Text)
 
 
 class HqConflict(Base):

@@ -462,7 +462,15 @@ def held_rows(session: Session, hq_id: str) -> dict[str, list[list[object]]]:
     )
     return {
         "edits": [
-            [e.field, e.local_value, e.hq_value, e.reason, e.edited_at.isoformat()] for e in edits
+            [
+                e.field,
+                e.local_value,
+                e.hq_value,
+                e.reason,
+                e.edited_at.isoformat(),
+                e.settled_hq_value,
+            ]
+            for e in edits
         ],
         "conflicts": [
             [c.field, c.local_value, c.hq_value, c.batch_id, c.settled, c.found_at.isoformat()]
@@ -478,7 +486,7 @@ def _put_back_held(session: Session, hq_id: str, rows: dict[str, list[list[objec
     for conflict in session.scalars(select(HqConflict).where(HqConflict.hq_id == hq_id)):
         session.delete(conflict)
     session.flush()
-    for name, local, hq, reason, at in rows["edits"]:
+    for name, local, hq, reason, at, settled_hq in rows["edits"]:
         session.add(
             HqLocalEdit(
                 hq_id=hq_id,
@@ -487,6 +495,7 @@ def _put_back_held(session: Session, hq_id: str, rows: dict[str, list[list[objec
                 hq_value=hq,
                 reason=reason,
                 edited_at=dt.datetime.fromisoformat(str(at)),
+                settled_hq_value=settled_hq,
             )
         )
     for name, local, hq, batch, settled, at in rows["conflicts"]:
@@ -544,7 +553,7 @@ def _settle_in_import(
         if choice == "keep" and name != IDENTITY:
             edit = session.get(HqLocalEdit, (hq_id, name))
             if edit is not None:
-                edit.hq_value = hq_value
+                edit.hq_value = edit.settled_hq_value = hq_value
             if row is not None:
                 session.delete(row)
             continue

@@ -5,7 +5,7 @@ chapter's and from HQ's value when the correction was made), or that reuses an
 HQ ID for another person, holds that difference as an `HqConflict` and applies
 the rest. An officer settles each one:
 
-- keep the chapter's value: the correction now stands in for HQ's newest value,
+- keep the chapter's value: the correction now stands against HQ's newest value,
   so a later import repeating that value leaves it alone, and only a new HQ
   value raises a conflict again (for an identity conflict: the chapter keeps its
   record until HQ's record for the ID changes again);
@@ -132,8 +132,8 @@ def settle_conflict(db: Database, hq_id: str, field: str, *, keep_local: bool) -
         if field == IDENTITY:
             _settle_identity(session, member, conflict, keep_local)
         elif keep_local:
-            if edit is not None:
-                edit.hq_value = conflict.hq_value  # a later import repeating it is no conflict
+            if edit is not None:  # a later import repeating HQ's value is no conflict
+                edit.hq_value = edit.settled_hq_value = conflict.hq_value
             session.delete(conflict)
         else:
             setattr(member, field, conflict.hq_value)

@@ -557,8 +557,13 @@ def record_json(values: dict[str, object]) -> str:
 
 
 def _hq_repeats_itself(edit: HqLocalEdit | None, new: object) -> bool:
-    """HQ still sends the value an officer corrected locally: keep the local edit quietly."""
-    return edit is not None and str(new or "") == edit.hq_value
+    """HQ still sends the value an officer already kept the correction against: stay quiet.
+
+    A correction HQ has not confirmed is contradicted by any other value HQ
+    sends, its old one included: the officer sees that once, as a conflict, and
+    settles it; keeping the chapter's value makes later repeats of it quiet.
+    """
+    return edit is not None and str(new or "") == edit.settled_hq_value
 
 
 def _conflicts(
@@ -580,7 +585,10 @@ def _conflicts(
         )
     for change in diffs:
         edit = edits.get(change.field)
-        if edit is not None and str(change.new or "") not in (edit.local_value, edit.hq_value):
+        if edit is not None and str(change.new or "") not in (
+            edit.local_value,
+            edit.settled_hq_value,
+        ):
             found.append(
                 Conflict(
                     change.field,

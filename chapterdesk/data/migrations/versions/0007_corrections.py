@@ -1,6 +1,8 @@
 """Corrections of HQ data: the officer's reason, conflicts held for settling, what was left out.
 
-- `hq_local_edit.reason`: why an officer corrected an HQ field (shown and audited).
+- `hq_local_edit.reason`: why an officer corrected an HQ field (shown and audited);
+  `hq_local_edit.settled_hq_value`: HQ's value the officer chose to keep the
+  chapter's correction against (an import repeating it is no conflict).
 - `hq_conflict`: a difference an import held instead of applying, for an officer
   to settle field by field: HQ's value against the chapter's correction, or
   (field `identity`) an HQ ID that now names another person, with HQ's record.
@@ -31,6 +33,7 @@ def upgrade() -> None:
     op.add_column(
         "hq_local_edit", sa.Column("reason", sa.Text(), nullable=False, server_default="")
     )
+    op.add_column("hq_local_edit", sa.Column("settled_hq_value", sa.Text(), nullable=True))
     op.add_column(
         "import_batch", sa.Column("held_json", sa.Text(), nullable=False, server_default="{}")
     )
@@ -65,4 +68,5 @@ def downgrade() -> None:
     with op.batch_alter_table("import_batch") as batch:
         batch.drop_column("held_json")
     with op.batch_alter_table("hq_local_edit") as batch:
+        batch.drop_column("settled_hq_value")
         batch.drop_column("reason")
