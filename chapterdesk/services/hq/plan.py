@@ -284,13 +284,14 @@ def _read_snapshot(session: Session, abandoned: threading.Event) -> _Snapshot:
     edits: dict[str, dict[str, HqLocalEdit]] = {}
     for edit in session.scalars(select(HqLocalEdit)):
         edits.setdefault(edit.hq_id, {})[edit.field] = edit
-    kept = dict(
-        session.execute(
+    kept = {
+        str(hq_id): str(record)
+        for hq_id, record in session.execute(
             select(HqConflict.hq_id, HqConflict.hq_value).where(
                 HqConflict.field == "identity", HqConflict.settled == "keep_local"
             )
-        ).tuples()
-    )
+        )
+    }
     left_out = frozenset(
         (str(hq_id), str(name), str(value))
         for hq_id, name, value in (json.loads(latest.held_json or "{}") if latest else {}).get(
