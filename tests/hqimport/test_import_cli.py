@@ -137,4 +137,6 @@ def test_a_layout_with_unrecognised_id_and_name_headers_imports_after_mapping_an
     (member,) = report["members"]
     assert member["hq_id"] == records[0]["hq_id"]
     new_email = "next.month@example.org"
-    assert member["fields"] == [{"field": "email", "old": old_email, "new": new_email}]
+    assert member["fields"] == [
+        {"field": "email", "old": old_email, "new": new_email, "left_out_before": False}
+    ]
