@@ -86,7 +86,8 @@ def test_the_officer_keeps_a_corrected_email_in_the_window(
     assert roster.member_detail(demo_db, hq_id).hq.email == "jo.new@example.org"
     texts = [label.text() for label in panel.hq_box.findChildren(type(panel.title))]  # type: ignore[attr-defined]
     assert any(
-        "jo.new@example.org" in t and f"corrected by the chapter (HQ: {old}; told us at the AGM)" in t
+        "jo.new@example.org" in t
+        and f"corrected by the chapter (HQ: {old}; told us at the AGM)" in t
         for t in texts
     )
     shoot(panel.hq_box, "panel-correction")  # type: ignore[attr-defined]
