@@ -74,8 +74,8 @@ class ConflictsView(QWidget):
             self.caption.setText(
                 f"<b>{len(conflicts):,} conflict{'s' if len(conflicts) != 1 else ''}</b> "
                 f"{'wait' if len(conflicts) != 1 else 'waits'}: an import's value differs "
-                "from the chapter's correction, or an ID now names someone else. Keeping the chapter's value holds for later imports "
-                "until HQ's value changes again."
+                "from the chapter's correction, or an ID now names someone else. Keeping the "
+                "chapter's value holds for later imports until HQ's value changes again."
             )
         else:
             self.caption.setText("No conflicts wait to be settled.")
