@@ -131,7 +131,8 @@ class CorrectionsMachine(RuleBasedStateMachine):
         before, audits = state(self.db), self.audited()
         path = write_export(self.folder / f"m{next(self.files)}.xlsx", self.records())
         plan = plan_import(self.db, path)
-        keep = [f"{c.hq_id}:{k.field}" for c in plan.changes for k in c.conflicts] if keep_all else []
+        held = [f"{c.hq_id}:{k.field}" for c in plan.changes for k in c.conflicts]
+        keep = held if keep_all else []
         result = apply_import(self.db, plan, keep_local=keep)
         if result.batch_id is None:
             return
