@@ -241,3 +241,22 @@ def test_an_id_reused_for_another_person_is_held_and_settled(
     assert plan_import(demo_db, export(tmp_path, records)).changes == ()
     assert asked.local_value != "Zed Otherperson"
     _ = dt
+
+
+def test_a_correction_hq_takes_up_is_dropped_and_undo_brings_it_back(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    member = good_member(demo_db)
+    records = hq_records(demo_db)
+    edit_hq_field(demo_db, member, "email", "jo.new@example.org")
+    apply_import(demo_db, plan_import(demo_db, export(tmp_path, records)))  # a conflict held
+    before = held_state(demo_db)
+    next(r for r in records if r["hq_id"] == member)["email"] = "jo.new@example.org"
+    plan = plan_import(demo_db, export(tmp_path, records))
+    assert plan.changes == () and plan.agreed == ((member, "email"),)
+    result = apply_import(demo_db, plan)
+    assert roster.member_detail(demo_db, member).corrections == ()
+    assert list_conflicts(demo_db) == []
+    assert result.batch_id is not None
+    undo_batch(demo_db, result.batch_id)
+    assert held_state(demo_db) == before

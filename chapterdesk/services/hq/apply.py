@@ -207,7 +207,7 @@ def apply_import(
         set(take_hq),
         {tuple(key.split(":", 1)) for key in excluded if ":" in key},  # type: ignore[misc]
     )
-    if not plan.changes and plan.already_imported_batch is not None:
+    if not plan.changes and not plan.agreed and plan.already_imported_batch is not None:
         return ImportResult(None, plan.counts, (), plan.already_imported_batch)
     # Copied and verified on a thread while the changes are written; waited for before commit.
     backup = start_backup_before_change(db, "before-import")
@@ -256,6 +256,7 @@ def _apply_in(
         if change.hq_id in rejected_ids:
             kept.excluded += [[change.hq_id, f.field, held_value(f.new)] for f in change.fields]
     counts, held = _write_changes(session, plan, batch.id, rejected_ids, choices, kept, tick)
+    _drop_agreed(session, plan.agreed, kept)
     batch.counts_json = json.dumps(counts, sort_keys=True)
     batch.held_json = json.dumps(
         {"excluded": sorted(kept.excluded), "before": kept.before}, sort_keys=True
@@ -510,6 +511,19 @@ def _put_back_held(session: Session, hq_id: str, rows: dict[str, list[list[objec
                 found_at=dt.datetime.fromisoformat(str(at)),
             )
         )
+    session.flush()
+
+
+def _drop_agreed(session: Session, agreed: Sequence[tuple[str, str]], kept: _Kept) -> None:
+    """Corrections HQ took up are corrections no more; a conflict on them is moot."""
+    for hq_id, name in agreed:
+        kept.remember(session, hq_id)
+        edit, conflict = session.get(HqLocalEdit, (hq_id, name)), session.get(
+            HqConflict, (hq_id, name)
+        )
+        for row in (edit, conflict):
+            if row is not None:
+                session.delete(row)
     session.flush()
 
 

@@ -129,6 +129,8 @@ class ImportPlan:
     unlisted: tuple[Unlisted, ...]
     new_records: dict[str, dict[str, object]] = field(repr=False)
     already_imported_batch: int | None = None
+    #: corrections HQ now agrees with (its value is the chapter's): (HQ ID, field)
+    agreed: tuple[tuple[str, str], ...] = ()
 
     @property
     def counts(self) -> dict[str, int]:
@@ -495,7 +497,24 @@ def _diff(
         tuple(unlisted),
         records,
         state.base_batch_id if state.latest_sha == sha else None,
+        _agreed(parsed, edits),
     )
+
+
+def _agreed(
+    parsed: ParsedExport, edits: dict[str, dict[str, HqLocalEdit]]
+) -> tuple[tuple[str, str], ...]:
+    """The corrections whose value HQ's export now carries: HQ took them up."""
+    if not edits:
+        return ()
+    ids: list[str] = parsed.columns["hq_id"]  # type: ignore[assignment]
+    found = []
+    for position, hq_id in enumerate(ids):
+        for name, edit in edits.get(hq_id, {}).items():
+            column = parsed.columns.get(name)
+            if column is not None and held_value(column[position]) == edit.local_value:
+                found.append((hq_id, name))
+    return tuple(sorted(found))
 
 
 def _unlisted(
