@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt
@@ -100,6 +101,8 @@ def test_a_conflict_is_settled_field_by_field_in_the_review(
         fields.index(row, 0), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole
     )
     assert fields.index(row, 4).data() == "Take HQ's value"
+    if os.environ.get("CHAPTERDESK_SHOTS"):
+        page.review.grab().save(str(Path(os.environ["CHAPTERDESK_SHOTS"]) / "review-fields.png"))
     click(qtbot, page.next_button)
     settle(qtbot, page)
     assert roster.member_detail(demo_db, a).hq.email == "a.local@example.org"
