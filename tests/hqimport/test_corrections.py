@@ -260,3 +260,22 @@ def test_a_correction_hq_takes_up_is_dropped_and_undo_brings_it_back(
     assert result.batch_id is not None
     undo_batch(demo_db, result.batch_id)
     assert held_state(demo_db) == before
+
+
+def test_the_roster_export_writes_the_chapters_value_and_names_the_correction(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    import csv
+
+    from chapterdesk.exports.roster import write_roster_export
+
+    member = good_member(demo_db)
+    old = email_of(demo_db, member)
+    edit_hq_field(demo_db, member, "email", "jo.new@example.org", reason="AGM")
+    target = tmp_path / "roster.csv"
+    write_roster_export(demo_db, target)
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        rows = {row["Member ID"]: row for row in csv.DictReader(handle)}
+    assert rows[member]["Email"] == "jo.new@example.org"
+    assert rows[member]["Corrected by Chapter"] == f"Email (HQ: {old})"
+    assert {r["Corrected by Chapter"] for k, r in rows.items() if k != member} == {""}
