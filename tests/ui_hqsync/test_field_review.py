@@ -94,6 +94,7 @@ def test_a_conflict_is_settled_field_by_field_in_the_review(
     page.review.fields_view.selectRow(row)
     click(qtbot, page.review.keep_local_button)
     assert fields.index(row, 4).data() == "Keep the chapter's value"
+    assert page.next_button.text().replace("&", "") == "Apply 1 change"
     # b: take HQ's value by ticking the field.
     select_member(page, "conflict", b)
     row = field_row(page, "phone")

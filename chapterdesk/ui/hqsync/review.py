@@ -296,5 +296,11 @@ class ReviewStep(QWidget):
         return set(self.models[ChangeKind.CONFLICT].accepted)
 
     def accepted_count(self) -> int:
-        """How many changes will be applied as the boxes stand."""
-        return sum(len(model.accepted) for model in self.models.values())
+        """How many changes will be applied as the boxes stand.
+
+        A conflicted member counts once its whole box is ticked, or once one of
+        its fields is settled below (either way).
+        """
+        wholly = self.models[ChangeKind.CONFLICT].accepted
+        settled = {hq_id for hq_id, _field in self.field_choices.decided} - set(wholly)
+        return sum(len(model.accepted) for model in self.models.values()) + len(settled)
