@@ -126,14 +126,26 @@ class CorrectionsMachine(RuleBasedStateMachine):
     def hq_says(self, hq_id: str, field: str, pick: int) -> None:
         self.hq[hq_id][field] = pool(field)[pick]
 
-    @rule(keep_all=st.booleans())
-    def import_export(self, keep_all: bool) -> None:
+    @rule(keep_all=st.booleans(), leave_out=st.sets(st.sampled_from(MEMBERS)))
+    def import_export(self, keep_all: bool, leave_out: set[str]) -> None:
         before, audits = state(self.db), self.audited()
         path = write_export(self.folder / f"m{next(self.files)}.xlsx", self.records())
         plan = plan_import(self.db, path)
         held = [f"{c.hq_id}:{k.field}" for c in plan.changes for k in c.conflicts]
         keep = held if keep_all else []
-        result = apply_import(self.db, plan, keep_local=keep)
+        # Leave out the changes of some members: a whole one, or each plain field of another.
+        whole = sorted(leave_out)[:1]
+        fields = [
+            f"{c.hq_id}:{f.field}"
+            for c in plan.changes
+            if c.hq_id in leave_out and c.hq_id not in whole
+            for f in c.fields
+            if f.field not in {k.field for k in c.conflicts}
+        ]
+        result = apply_import(self.db, plan, keep_local=keep, excluded=[*whole, *fields])
+        for key in fields:
+            hq_id, field = key.split(":")
+            assert self.value(hq_id, field) != self.hq[hq_id][field], "a field left out was applied"
         if result.batch_id is None:
             return
         assert self.audited() > audits, "an import was not audited"
@@ -142,6 +154,8 @@ class CorrectionsMachine(RuleBasedStateMachine):
                 assert self.value(hq_id, field) == local, "a kept value was overwritten"
         for key in keep:
             hq_id, field = key.split(":")
+            if hq_id in whole:
+                continue
             self.kept[(hq_id, field)] = (self.value(hq_id, field), self.hq[hq_id][field])
         self.before_import, self.last_batch = before, result.batch_id
 
