@@ -54,13 +54,13 @@ class CorrectFieldDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Correct")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("C&orrect")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         form.addRow("&Field:", self.field_box)
         form.addRow("HQ says:", self.hq_says)
-        form.addRow("&Chapter's value:", self.value)
+        form.addRow("Chapter's &value:", self.value)
         form.addRow("&Reason:", self.reason)
         form.addRow(self.message)
         form.addRow(buttons)

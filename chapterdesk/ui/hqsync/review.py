@@ -150,7 +150,7 @@ class ReviewStep(QWidget):
             widths={0: 5, 1: 16, 2: 24, 3: 24},
             sortable=False,
         )
-        self.keep_local_button = QPushButton("Keep the c&hapter's value")
+        self.keep_local_button = QPushButton("&Keep the chapter's value")
         self.keep_local_button.setToolTip(
             "Settle the selected conflicts for the chapter: later imports repeating HQ's "
             "value leave the chapter's alone."
