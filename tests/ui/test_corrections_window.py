@@ -103,7 +103,7 @@ def test_the_officer_keeps_a_corrected_email_in_the_window(
     # The Conflicts view shows it; the officer keeps the chapter's value.
     sync.sections.setCurrentIndex(2)
     qtbot.waitUntil(lambda: sync.conflicts.model.rowCount() == 1, timeout=15_000)
-    assert sync.sections.tabText(2) == "Con&flicts (1)"
+    assert sync.sections.tabText(2) == "Conf&licts (1)"
     model = sync.conflicts.model
     assert [model.index(0, c).data() for c in range(5)] == [
         hq_id, panel.detail.hq.display_name, "Email", "jo.new@example.org", old,  # type: ignore[attr-defined]

@@ -148,7 +148,7 @@ class HqSyncPage(QWidget):
         self.sections.addTab(self.history, "Import hi&story")
         self.conflicts = ConflictsView()
         self.conflicts.settle_requested.connect(self.settle_conflicts)
-        self.sections.addTab(self.conflicts, "Con&flicts")
+        self.sections.addTab(self.conflicts, "Conf&licts")
         layout = QVBoxLayout(self)
         layout.addWidget(
             heading(
@@ -176,7 +176,7 @@ class HqSyncPage(QWidget):
     def _show_conflicts(self, conflicts: list[ConflictView]) -> None:
         self.conflicts.set_conflicts(conflicts)
         self.sections.setTabText(
-            2, f"Con&flicts ({len(conflicts):,})" if conflicts else "Con&flicts"
+            2, f"Conf&licts ({len(conflicts):,})" if conflicts else "Conf&licts"
         )
 
     def _conflicts_refused(self, exc: ChapterDeskError) -> None:
