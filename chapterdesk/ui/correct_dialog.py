@@ -80,9 +80,9 @@ class CorrectFieldDialog(QDialog):
         hq_value = fix.hq_value if fix is not None else current
         self.hq_says.setText(repr(hq_value) if hq_value else "(nothing)")
         self.value.setText(current)
-        if fix is not None and fix.reason:
-            self.reason.setText(fix.reason)
+        self.reason.setText(fix.reason if fix is not None else "")
         show_message(self.message, "", error=False)
+        self.adjustSize()
 
     def accept(self) -> None:
         """Close only on a value the service will take; otherwise say why inline."""
@@ -90,5 +90,6 @@ class CorrectFieldDialog(QDialog):
             clean_value(self.field(), self.value.text())
         except BadInputError as refused:
             show_message(self.message, refused.message, error=True)
+            self.adjustSize()  # the sentence may take two lines
             return
         super().accept()
