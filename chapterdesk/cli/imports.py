@@ -64,6 +64,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="DATE",
         help="judge standings on this date (default today)",
     )
+    take.add_argument(
+        "--exclude",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="HQ_ID[:FIELD]",
+        help="leave a member's change (or one field of it) out of this batch; remembered "
+        "and shown again next time",
+    )
     add_json_option(take)
     take.set_defaults(handler=run_import)
 
@@ -108,6 +117,49 @@ def explicit_mapping(
     return Mapping(columns=columns, headers=detected.headers)
 
 
+def exclusions(plan: ImportPlan, given: list[str]) -> list[str]:
+    """`--exclude` values as `apply_import` takes them ("HQ_ID" or "HQ_ID:FIELD").
+
+    Raises:
+        BadInputError: a value names no change this file makes, or no HQ field.
+    """
+    from chapterdesk.values import normalise_hq_id
+
+    changes = {c.hq_id: c for c in plan.changes}
+    found = []
+    for raw in given:
+        hq_text, sep, name = raw.partition(":")
+        try:
+            hq_id = normalise_hq_id(hq_text.strip())
+        except BadInputError:
+            raise BadInputError(
+                f"--exclude {raw!r} should be HQ_ID or HQ_ID:FIELD, like 104233:email."
+            ) from None
+        change = changes.get(hq_id)
+        if change is None:
+            raise BadInputError(
+                f"--exclude {raw!r}: this file changes nothing for HQ member {hq_id}; "
+                "run with --dry-run to see what it changes."
+            )
+        name = name.strip()
+        if not sep:
+            found.append(hq_id)
+            continue
+        if name not in DISPLAY_NAMES or name == "hq_id":
+            raise BadInputError(
+                f"--exclude {raw!r}: {name!r} is not an HQ field; the fields are "
+                f"{', '.join(n for n in DISPLAY_NAMES if n != 'hq_id')}."
+            )
+        if name not in {f.field for f in change.fields}:
+            changed = ", ".join(f.field for f in change.fields) or "no field (a whole record)"
+            raise BadInputError(
+                f"--exclude {raw!r}: this file does not change {name} of HQ member {hq_id}; "
+                f"it changes {changed}."
+            )
+        found.append(f"{hq_id}:{name}")
+    return found
+
+
 def change_json(change: Any) -> dict[str, Any]:
     """One member's change in the JSON shape DESIGN.md names (`hq_id`, snake_case)."""
     return {
@@ -118,7 +170,10 @@ def change_json(change: Any) -> dict[str, Any]:
         "on_roster": change.on_roster,
         "standing_before": change.standing_before.value if change.standing_before else None,
         "standing_after": change.standing_after.value,
-        "fields": [{"field": f.field, "old": f.old, "new": f.new} for f in change.fields],
+        "fields": [
+            {"field": f.field, "old": f.old, "new": f.new, "left_out_before": f.left_out}
+            for f in change.fields
+        ],
         "conflicts": [
             {"field": c.field, "local": c.local, "hq": c.hq, "reason": c.reason}
             for c in change.conflicts
@@ -143,6 +198,11 @@ def plan_json(plan: ImportPlan, batch_id: int | None, counts: dict[str, int]) ->
         "rows": parsed.total_rows,
         "counts": counts,
         "members": [change_json(c) for c in plan.changes],
+        "conflicts": [
+            {"hq_id": c.hq_id, "field": k.field, "local": k.local, "hq": k.hq}
+            for c in plan.changes
+            for k in c.conflicts
+        ],
         "unlisted_affiliates": [
             {"hq_id": u.hq_id, "name": u.name, "standing": u.standing.value} for u in plan.unlisted
         ],
@@ -180,7 +240,9 @@ def print_summary(plan: ImportPlan, counts: dict[str, int], batch_id: int | None
         print(f"\n{kind.value.capitalize()} ({len(items):,}):")
         for change in items[:DETAIL_LIMIT]:
             detail = "; ".join(
-                f"{f.field}: {f.old or '—'} → {f.new or '—'}" for f in change.fields[:4]
+                f"{f.field}: {f.old or '—'} → {f.new or '—'}"
+                + (" (left out last time)" if f.left_out else "")
+                for f in change.fields[:4]
             )
             if change.conflicts:
                 detail = "; ".join(c.reason for c in change.conflicts)
@@ -240,9 +302,10 @@ def run_import(args: argparse.Namespace) -> int:
             )
             batch_id, counts = None, plan.counts
             held: tuple[str, ...] = ()
+            excluded = exclusions(plan, args.exclude)
             if not args.dry_run:
                 result = apply_import(
-                    db, plan, progress=progress, cancel=progress.cancelled,
+                    db, plan, excluded=excluded, progress=progress, cancel=progress.cancelled,
                     allow_mass_missing=args.allow_mass_missing,
                 )  # fmt: skip
                 batch_id, counts, held = result.batch_id, result.counts, result.held
@@ -254,15 +317,20 @@ def run_import(args: argparse.Namespace) -> int:
         db.dispose()
         discard_started(path)  # taken over by the read unless it stopped before
     if args.json:
-        print_json({**plan_json(plan, batch_id, counts), "held": list(held)})
+        print_json(
+            {**plan_json(plan, batch_id, counts), "held": list(held), "excluded": excluded}
+        )
     else:
         print_summary(plan, counts, batch_id)
         if held:
             more = " …" if len(held) > DETAIL_LIMIT else ""
             print(
                 f"Held for an officer to settle ({len(held):,}; a local edit or a conflict kept "
-                f"its value): {', '.join(held[:DETAIL_LIMIT])}{more}"
+                f"its value): {', '.join(held[:DETAIL_LIMIT])}{more}. See `chapterdesk "
+                "conflicts list`."
             )
+        if excluded:
+            print(f"Left out of this batch (shown again next time): {', '.join(excluded)}")
     sys.stdout.flush()
     return 0
 

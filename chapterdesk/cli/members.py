@@ -1,4 +1,4 @@
-"""`members add|list|show|leave|voters`: the chapter roster from the command line."""
+"""`members add|list|show|correct|leave|voters`: the chapter roster from the command line."""
 
 from __future__ import annotations
 
@@ -51,6 +51,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     show.add_argument("hq_id", metavar="HQ_ID")
     add_json_option(show)
     show.set_defaults(handler=run_show)
+
+    correct = actions.add_parser(
+        "correct", help="correct an HQ contact field locally (HQ's value is kept beside it)"
+    )
+    add_db_option(correct)
+    correct.add_argument("hq_id", metavar="HQ_ID")
+    correct.add_argument("field", metavar="FIELD", help="e.g. email, phone, address1")
+    correct.add_argument("value", metavar="VALUE", help="the chapter's value ('' to clear)")
+    correct.add_argument("--reason", default="", metavar="TEXT", help="why it is corrected")
+    add_json_option(correct)
+    correct.set_defaults(handler=run_correct)
 
     leave = actions.add_parser("leave", help="end a member's chapter membership")
     add_db_option(leave)
@@ -226,6 +237,16 @@ def detail_json(detail: MemberDetail) -> dict[str, Any]:
         "current": entry_json(detail.current) if detail.current else None,
         "memberships": list(detail.history),
         "officer_terms": [term_json(t) for t in detail.terms],
+        "corrections": [
+            {
+                "field": c.field,
+                "local": c.local_value,
+                "hq": c.hq_value,
+                "reason": c.reason,
+                "hq_pending": c.pending,
+            }
+            for c in detail.corrections
+        ],
     }
 
 
@@ -252,6 +273,17 @@ def run_show(args: argparse.Namespace) -> int:
     )
     print(f"  {hq.title}, {hq.company}" if hq.title else f"  {hq.company}")
     print(f"  {hq.email}  {hq.phone}")
+    for fix in detail.corrections:
+        why = f"; {fix.reason}" if fix.reason else ""
+        print(
+            f"  Corrected by the chapter: {fix.field} {fix.local_value!r} "
+            f"(HQ: {fix.hq_value!r}{why})"
+        )
+        if fix.pending is not None:
+            print(
+                f"    HQ now says {fix.pending!r}: settle with `chapterdesk conflicts settle "
+                f"{hq.hq_id} {fix.field} --keep-local|--take-hq`"
+            )
     if detail.current:
         privileges = detail.current.privileges
         print(f"  Chapter member since {detail.current.membership.chapter_joined_on}")
@@ -274,6 +306,27 @@ def run_show(args: argparse.Namespace) -> int:
     for term in detail.terms:
         flag = eligibility_flag(term)
         print(f"  {term.position}: {term.starts_on} to {term.ends_on or 'open'}  {flag}".rstrip())
+    return 0
+
+
+def run_correct(args: argparse.Namespace) -> int:
+    """Correct one HQ field locally, or exit 2 naming what is wrong with the field or value."""
+    from chapterdesk.services.hq.edits import edit_hq_field
+
+    db = open_db(args)
+    try:
+        done = edit_hq_field(db, args.hq_id, args.field, args.value, args.reason)
+    finally:
+        db.dispose()
+    if args.json:
+        print_json(done)
+    elif done.kept:
+        print(
+            f"{done.hq_id}: {done.field} is now {done.local_value!r} for the chapter "
+            f"(HQ says {done.hq_value!r})."
+        )
+    else:
+        print(f"{done.hq_id}: {done.field} is HQ's value again, {done.hq_value!r}.")
     return 0
 
 

@@ -124,6 +124,8 @@ class ImportBatch(Base):
     counts_json: Mapped[str] = mapped_column(Text, default="{}")
     officer: Mapped[str] = mapped_column(String(200), default="")
     undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    #: what the batch left out, and the corrections and conflicts it found and left (JSON)
+    held_json: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
 
 
 class HqMember(Base):

@@ -22,7 +22,7 @@ from chapterdesk.exports.roster import ROSTER_COLUMNS, roster_rows
 from chapterdesk.exports.sheets import Column, Sheet, write_workbook
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
 from chapterdesk.services.hq.reconcile import reconcile
-from chapterdesk.services.roster.export import members_for_export
+from chapterdesk.services.roster.export import corrections_for_export, members_for_export
 from chapterdesk.services.roster.members import TermView
 from chapterdesk.services.roster.officers import list_officers
 from chapterdesk.standing import Standing
@@ -95,7 +95,7 @@ def write_hq_export(
         Sheet(
             SHEET_NAMES[0],
             ROSTER_COLUMNS,
-            roster_rows(watch.over(matched, "writing", len(matched))),
+            roster_rows(watch.over(matched, "writing", len(matched)), corrections_for_export(db)),
         ),
         Sheet(
             SHEET_NAMES[1],

@@ -44,6 +44,7 @@ TABLE_KINDS = {
     "hq_member": "roster",
     "hq_affiliation": "roster",
     "hq_local_edit": "roster",
+    "hq_conflict": "roster",
     "import_batch": "imports",
     "hq_member_change": "imports",
     "officer_term": "officers",

@@ -1,7 +1,10 @@
 """The roster's detail panel: one member's HQ facts, chapter facts, privileges, terms and history.
 
-HQ facts are read-only and labelled with the date of the HQ data they come
-from (HQ owns them). The member's dues ledger and balance are shown with
+HQ facts are labelled with the date of the HQ data they come from (HQ owns
+them); the contact facts have "Correct…" beside them: the chapter's value, with
+a reason, saved on the worker through `services.hq.edits` and shown with HQ's
+value beside it (and HQ's newer value, while an import's conflict waits).
+The member's dues ledger and balance are shown with
 "Record payment…" and "Reverse…" (postings are never undone with Ctrl+Z).
 Chapter facts are edited here and saved through
 `services.roster.members.update_chapter_facts` on the database worker; the dates are
@@ -25,6 +28,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +40,7 @@ from chapterdesk.services.roster.members import MemberDetail
 from chapterdesk.ui import ask
 from chapterdesk.ui.colours import scheme
 from chapterdesk.ui.context import AppContext, LatestRead, touched_member
+from chapterdesk.ui.correct_dialog import CorrectFieldDialog
 from chapterdesk.ui.dues.ledger_view import LedgerView
 from chapterdesk.ui.member_history import MemberHistoryBox
 from chapterdesk.ui.pages.roster import ROSTER_KINDS
@@ -47,6 +52,36 @@ from chapterdesk.ui.widgets import (
     qdate,
     show_message,
 )
+
+#: The HQ box's rows an officer may correct: label → the fields it shows (the first is offered).
+CORRECTABLE_ROWS: dict[str, tuple[str, ...]] = {
+    "Name": ("first_name", "middle_name", "last_name", "prefix", "suffix"),
+    "Employer": ("company",),
+    "Title": ("title",),
+    "E-mail": ("email",),
+    "Phone": ("phone",),
+    "Address": ("address1", "address2", "city", "state", "postal_code", "country"),
+}
+
+
+def _correction_notes(detail: MemberDetail, fields: tuple[str, ...]) -> str:
+    """What the chapter corrected among `fields`, with HQ's value beside it (HTML)."""
+    from chapterdesk.hq_fields import HEADERS
+
+    notes = []
+    for fix in (c for c in detail.corrections if c.field in fields):
+        what = f"{HEADERS[fix.field]} " if len(fields) > 1 else ""
+        why = f"; {html.escape(fix.reason)}" if fix.reason else ""
+        notes.append(
+            f"<span style='color:#7a5200'>{what}corrected by the chapter "
+            f"(HQ: {html.escape(fix.hq_value or '—')}{why})</span>"
+        )
+        if fix.pending is not None:
+            notes.append(
+                f"<b style='color:#a4262c'>HQ now says {html.escape(fix.pending or '—')}: "
+                "settle it in HQ Sync › Conflicts</b>"
+            )
+    return "<br>".join(notes)
 
 
 def _value(text: str) -> QLabel:
@@ -99,6 +134,9 @@ class MemberPanel(QScrollArea):
 
         self.hq_box = QGroupBox("From HQ")
         self.hq_form = QFormLayout(self.hq_box)
+        self.correct_buttons: dict[str, QToolButton] = {}
+        self.correction_message = message_label()
+        self._correcting = False
         self.hq_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
 
         self.facts_box = QGroupBox("Chapter facts")
@@ -234,14 +272,18 @@ class MemberPanel(QScrollArea):
             "padding: 3px 8px; font-weight: bold; }"
         )
         as_of = age.as_of.isoformat() if age.as_of else "no import yet"
-        self.hq_box.setTitle(f"From HQ, as of {as_of} (read-only)")
+        self.hq_box.setTitle(f"From HQ, as of {as_of}")
+        if self.correction_message.parent() is self.hq_box:
+            self.hq_form.removeWidget(self.correction_message)  # kept across the rows' rebuild
         while self.hq_form.rowCount():
             self.hq_form.removeRow(0)
+        self.correct_buttons = {}
         address = ", ".join(
             p for p in (hq.address1, hq.address2, hq.city, hq.state, hq.postal_code, hq.country)
             if p
         )
         rows = (
+            ("Name", hq.display_name),
             ("Member type", hq.member_type),
             ("HQ status", hq.hq_status),
             ("Paid through", hq.paid_through.isoformat() if hq.paid_through else ""),
@@ -254,7 +296,27 @@ class MemberPanel(QScrollArea):
             ("Chapters", hq.chapters),
         )
         for label, value in rows:
-            self.hq_form.addRow(f"{label}:", _value(value))
+            fields = CORRECTABLE_ROWS.get(label)
+            if fields is None:
+                self.hq_form.addRow(f"{label}:", _value(value))
+                continue
+            shown = _value(value)
+            notes = _correction_notes(detail, fields)
+            if notes:
+                shown.setTextFormat(Qt.TextFormat.RichText)
+                shown.setText(f"{html.escape(value or '—')}<br>{notes}")
+            button = QToolButton()
+            button.setText("Correct…")
+            button.setAccessibleName(f"Correct {label}")
+            button.clicked.connect(lambda _c=False, f=fields[0]: self.ask_correction(f))
+            self.correct_buttons[label] = button
+            cell = QWidget()
+            line = QHBoxLayout(cell)
+            line.setContentsMargins(0, 0, 0, 0)
+            line.addWidget(shown, 1)
+            line.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+            self.hq_form.addRow(f"{label}:", cell)
+        self.hq_form.addRow(self.correction_message)
         current = detail.current
         self.facts_box.setEnabled(current is not None)
         self.leave_button.setEnabled(current is not None)
@@ -306,6 +368,56 @@ class MemberPanel(QScrollArea):
         )
         self.changes_box.show_member(hq.hq_id)
         self.updateGeometry()  # the details may need more width: the splitter makes room
+
+    def ask_correction(self, field: str) -> None:
+        """Ask for the chapter's value of an HQ field (the dialog offers every correctable one)."""
+        if self.detail is None or self._correcting:
+            return
+        dialog = CorrectFieldDialog(self.detail.hq, self.detail.corrections, field, self)
+        if ask.run_dialog(dialog):
+            self.correct(dialog.field(), dialog.value.text(), dialog.reason.text())
+
+    def correct(self, field: str, value: str, reason: str) -> bool:
+        """Save a correction on the worker through the door; True when one was started."""
+        if self.detail is None or self._correcting:
+            return False
+        db, hq_id, name = self.ctx.db, self.detail.hq.hq_id, self.detail.hq.display_name
+
+        def work() -> Any:
+            from chapterdesk.services.hq.edits import edit_hq_field
+
+            return edit_hq_field(db, hq_id, field, value, reason)
+
+        def saved(result: Any) -> None:
+            said = (
+                f"Corrected {field} of {name} (HQ's value is kept beside it)."
+                if result.kept
+                else f"{field} of {name} is HQ's value again."
+            )
+            self.ctx.changed(said)
+            if self._showing(hq_id):
+                show_message(self.correction_message, said, error=False)
+                self.show_member(hq_id)
+
+        def refused(exc: ChapterDeskError) -> None:
+            if self._showing(hq_id):
+                show_message(self.correction_message, exc.message, error=True)
+            else:
+                ask.warn(self, f"{field} of {name} was not corrected: {exc.message}")
+
+        def ended() -> None:
+            self._correcting = False
+
+        self._correcting = True
+        show_message(self.correction_message, "", error=False)
+        self.ctx.change(self, f"Correcting {field} of {name}", work, saved,
+                        refused).done.connect(ended)
+        return True
+
+    @property
+    def correcting(self) -> bool:
+        """Whether a correction is on its way to the worker."""
+        return self._correcting
 
     def has_unsaved_edits(self, reread: MemberDetail | None = None) -> bool:
         """Whether the chapter facts on screen differ from the member's stored facts.

@@ -50,7 +50,12 @@ def test_dry_run_json_then_import_list_and_undo(cli, demo_path: Path, tmp_path: 
     assert report["counts"]["new"] == 1 and report["counts"]["changed"] == 1
     changed = next(m for m in report["members"] if m["kind"] == "changed")
     assert changed["fields"] == [
-        {"field": "title", "old": changed["fields"][0]["old"], "new": "Managing Partner"}
+        {
+            "field": "title",
+            "old": changed["fields"][0]["old"],
+            "new": "Managing Partner",
+            "left_out_before": False,
+        }
     ]
     assert content(demo_path) == before
 
@@ -132,4 +137,6 @@ def test_a_layout_with_unrecognised_id_and_name_headers_imports_after_mapping_an
     (member,) = report["members"]
     assert member["hq_id"] == records[0]["hq_id"]
     new_email = "next.month@example.org"
-    assert member["fields"] == [{"field": "email", "old": old_email, "new": new_email}]
+    assert member["fields"] == [
+        {"field": "email", "old": old_email, "new": new_email, "left_out_before": False}
+    ]

@@ -104,7 +104,7 @@ def test_an_id_whose_person_changed_is_a_conflict_held_until_accepted(
     assert change.kind is ChangeKind.CONFLICT
     assert "not transferable" in change.conflicts[0].reason
     result = apply_import(demo_db, plan)
-    assert result.held == (target,) and result.counts["conflicts"] == 0
+    assert result.held == (target,) and result.counts["conflicts"] == 1
     assert roster.member_detail(demo_db, target).hq.last_name == original.last_name
     undo_batch(demo_db, result.batch_id)  # type: ignore[arg-type]
     plan = plan_import(demo_db, write_export(tmp_path / "swap.xlsx", records))
@@ -116,24 +116,18 @@ def test_local_edits_survive_hq_repeating_itself_and_conflict_when_hq_differs(
     demo_db: Database, tmp_path: Path
 ) -> None:
     target = roster_ids(demo_db, Standing.GOOD)[0]
-    edit_hq_field(demo_db, target, "email", "officer.knows@example.org")
     records = hq_records(demo_db)
-    hq_said = roster.member_detail(demo_db, target).hq.email
-    assert hq_said == "officer.knows@example.org"
-    old_email = next(r for r in records if r["hq_id"] == target)
-    old_email["email"] = "original@example.org"
-    # HQ still has its old address: it is not an edit of HQ's, so nothing changes...
     edit_hq_field(demo_db, target, "email", "officer.knows@example.org")
-    from sqlalchemy import update
-
-    from chapterdesk.data.hq_models import HqLocalEdit
-
-    with demo_db.session() as session:
-        session.execute(update(HqLocalEdit).values(hq_value="original@example.org"))
+    # HQ still has its old address: the officer sees that once, as a conflict...
     plan = plan_import(demo_db, write_export(tmp_path / "repeat.xlsx", records))
+    (change,) = plan.changes
+    assert change.kind is ChangeKind.CONFLICT and change.conflicts[0].field == "email"
+    apply_import(demo_db, plan, keep_local=[f"{target}:email"])
+    # ...and once the chapter's value is kept against it, HQ repeating it changes nothing...
+    plan = plan_import(demo_db, write_export(tmp_path / "repeat-again.xlsx", records))
     assert plan.changes == ()
     # ...but HQ saying something new again is a conflict for the officer.
-    old_email["email"] = "third@example.org"
+    by_id(records, target)["email"] = "third@example.org"
     plan = plan_import(demo_db, write_export(tmp_path / "third.xlsx", records))
     (change,) = plan.changes
     assert change.kind is ChangeKind.CONFLICT and change.conflicts[0].field == "email"

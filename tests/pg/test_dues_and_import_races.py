@@ -237,7 +237,10 @@ def test_an_edit_made_while_the_import_applies_waits_and_remembers_hqs_new_value
     with db.reading() as session:
         remembered = session.get(HqLocalEdit, (a, "email"))
         assert remembered is not None and remembered.hq_value == "a.from.hq@example.org"
-    # HQ repeating the value the officer corrected leaves the correction alone.
+    # HQ repeating the value the officer corrected is a conflict shown once; kept, it is quiet.
+    again = plan_import(db, november, as_of=TODAY)
+    assert [c.kind for c in again.changes if c.hq_id == a] == [ChangeKind.CONFLICT]
+    apply_import(db, again, keep_local=[f"{a}:email"])
     assert all(c.hq_id != a for c in plan_import(db, november, as_of=TODAY).changes)
 
 

@@ -132,6 +132,11 @@ def test_no_dialog_has_two_controls_on_one_alt_letter(qtbot: QtBot, window: Main
     from chapterdesk.ui.shortcuts_dialog import ShortcutsDialog
 
     dialogs.append(ShortcutsDialog(window))
+    from chapterdesk.services.roster.detail import member_detail
+    from chapterdesk.ui.correct_dialog import CorrectFieldDialog
+
+    detail = member_detail(demo_db, member.hq_id)
+    dialogs.append(CorrectFieldDialog(detail.hq, detail.corrections, "email", window))
     clashes = {}
     for dialog in dialogs:
         qtbot.addWidget(dialog)

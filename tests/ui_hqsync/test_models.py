@@ -50,7 +50,7 @@ def test_the_difference_models(qtmodeltester, plan: ImportPlan) -> None:  # type
     fields = FieldChangesModel()
     fields.show_change(changed)
     qtmodeltester.check(fields)
-    dates = {fields.index(r, 0).data(): fields.index(r, 2).data() for r in range(2)}
+    dates = {fields.index(r, 1).data(): fields.index(r, 3).data() for r in range(2)}
     assert dates["Join Date"] == "2001-02-03"  # a parsed date, shown as a date
     qtmodeltester.check(ProblemsModel(plan.problems))
     assert plan.unlisted

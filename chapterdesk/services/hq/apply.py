@@ -17,6 +17,7 @@ shows HQ's value against it for the officer to settle.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -29,7 +30,7 @@ from sqlalchemy.orm import Session
 from chapterdesk.bulk import collector_paused
 from chapterdesk.data.audit_trail import OFFICER_NOT_NAMED
 from chapterdesk.data.engine import Database
-from chapterdesk.data.hq_models import HqLocalEdit, HqMemberChange
+from chapterdesk.data.hq_models import HqConflict, HqLocalEdit, HqMemberChange
 from chapterdesk.data.models import (
     ChapterMembership,
     HqAffiliation,
@@ -42,11 +43,14 @@ from chapterdesk.hq_fields import DATE_FIELDS, HQ_FIELDS
 from chapterdesk.hqsync import DISPLAY_NAMES, ImportCancelled
 from chapterdesk.services import door
 from chapterdesk.services.chapter import settings_row
+from chapterdesk.services.hq.conflicts import IDENTITY, KEEP_LOCAL
 from chapterdesk.services.hq.mass_missing import refuse_mass_missing
 from chapterdesk.services.hq.plan import (
     ChangeKind,
     ImportPlan,
     MemberChange,
+    held_value,
+    record_json,
     remember_mapping,
     stored_value,
 )
@@ -165,6 +169,9 @@ def apply_import(
     *,
     rejected: Collection[str] = (),
     accept_conflicts: Collection[str] = (),
+    excluded: Collection[str] = (),
+    keep_local: Collection[str] = (),
+    take_hq: Collection[str] = (),
     officer: str | None = None,
     progress: Callable[[str, int, int | None], None] | None = None,
     cancel: Callable[[], bool] | None = None,
@@ -176,7 +183,12 @@ def apply_import(
         rejected: HQ IDs whose changes the officer rejected (left as they are).
         accept_conflicts: HQ IDs whose conflicts the officer settled in HQ's favour;
             other conflicts are held (identity conflicts wholly, local-edit
-            conflicts field by field).
+            conflicts field by field) for `services.hq.conflicts` to settle.
+        excluded: changes left out, as "HQ_ID" (the member's whole change) or
+            "HQ_ID:FIELD"; remembered in the batch, shown as left out next time.
+        keep_local: conflicts settled in the chapter's favour, as "HQ_ID:FIELD"
+            ("HQ_ID:identity" for an ID that names another person).
+        take_hq: conflicts settled in HQ's favour, as "HQ_ID:FIELD".
         progress: called as `progress("applying", done, total)` every few thousand records.
         cancel: polled as often; returning True rolls the whole transaction back.
         allow_mass_missing: the officer confirmed a file with no member rows, or one
@@ -193,8 +205,14 @@ def apply_import(
         if progress is not None:
             progress(phase, done, total)
 
-    rejected_ids, accepted = set(rejected), set(accept_conflicts)
-    if not plan.changes and plan.already_imported_batch is not None:
+    rejected_ids = set(rejected) | {key for key in excluded if ":" not in key}
+    choices = Choices(
+        set(accept_conflicts),
+        set(keep_local),
+        set(take_hq),
+        {tuple(key.split(":", 1)) for key in excluded if ":" in key},  # type: ignore[misc]
+    )
+    if not plan.changes and not plan.agreed and plan.already_imported_batch is not None:
         return ImportResult(None, plan.counts, (), plan.already_imported_batch)
     if not allow_mass_missing:
         refuse_mass_missing(plan)
@@ -202,7 +220,7 @@ def apply_import(
     backup = start_backup_before_change(db, "before-import")
     try:
         with door.change(db, "apply HQ import") as uow:
-            result = _apply_in(uow.session, plan, officer, rejected_ids, accepted, tick)
+            result = _apply_in(uow.session, plan, officer, rejected_ids, choices, tick)
             if backup is not None:
                 backup.wait()  # no commit without the backup of what it changes
             return result
@@ -217,7 +235,7 @@ def _apply_in(
     plan: ImportPlan,
     officer: str | None,
     rejected_ids: set[str],
-    accepted: set[str],
+    choices: Choices,
     tick: Tick,
 ) -> ImportResult:
     """Record the batch and write its changes in the unit of work's session."""
@@ -240,8 +258,16 @@ def _apply_in(
     )
     session.add(batch)
     session.flush()
-    counts, held = _write_changes(session, plan, batch.id, rejected_ids, accepted, tick)
+    kept = _Kept()
+    for change in plan.changes:  # a member's whole change left out is remembered field by field
+        if change.hq_id in rejected_ids:
+            kept.excluded += [[change.hq_id, f.field, held_value(f.new)] for f in change.fields]
+    counts, held = _write_changes(session, plan, batch.id, rejected_ids, choices, kept, tick)
+    _drop_agreed(session, plan.agreed, kept)
     batch.counts_json = json.dumps(counts, sort_keys=True)
+    batch.held_json = json.dumps(
+        {"excluded": sorted(kept.excluded), "before": kept.before}, sort_keys=True
+    )
     remember_mapping(session, plan.parsed.mapping)
     return ImportResult(batch.id, counts, tuple(sorted(held)))
 
@@ -251,7 +277,8 @@ def _write_changes(
     plan: ImportPlan,
     batch_id: int,
     rejected: set[str],
-    accepted: set[str],
+    choices: Choices,
+    kept: _Kept,
     tick: Tick,
 ) -> tuple[dict[str, int], set[str]]:
     """Write the plan's changes a slice at a time; return the counts and the IDs held back.
@@ -268,7 +295,9 @@ def _write_changes(
     total = len(todo)
     for start in range(0, max(total, 1), APPLY_SLICE):
         part = todo[start : start + APPLY_SLICE]
-        _write_slice(session, plan, batch_id, part, start, total, accepted, held, counts, tick)
+        _write_slice(
+            session, plan, batch_id, part, (start, total), choices, kept, held, counts, tick
+        )
     tick("recording history", total, total)
     return counts, held
 
@@ -278,19 +307,15 @@ def _write_slice(
     plan: ImportPlan,
     batch_id: int,
     todo: list[MemberChange],
-    offset: int,
-    total: int,
-    accepted: set[str],
+    place: tuple[int, int],
+    choices: Choices,
+    kept: _Kept,
     held: set[str],
     counts: dict[str, int],
     tick: Tick,
 ) -> None:
+    offset, total = place
     existing = _current_rows(session, [c.hq_id for c in todo if c.kind is not ChangeKind.NEW])
-    edits: dict[str, list[HqLocalEdit]] = {}
-    conflicted = [c.hq_id for c in todo if c.kind is ChangeKind.CONFLICT]
-    for chunk in _chunks(conflicted):
-        for edit in session.scalars(select(HqLocalEdit).where(HqLocalEdit.hq_id.in_(chunk))):
-            edits.setdefault(edit.hq_id, []).append(edit)
     new_rows: list[dict[str, object]] = []
     updates: list[dict[str, object]] = []
     missing: list[str] = []
@@ -323,27 +348,23 @@ def _write_slice(
             history.append((change, before, {**before, "in_latest_export": False}))
             counts["missing"] += 1
             continue
-        apply_fields = _fields_to_apply(change, change.hq_id in accepted)
-        if apply_fields is None:
-            held.add(change.hq_id)
-            continue
+        decisions = choices.decisions(change)
+        apply_fields = _fields_to_apply(change, decisions)
+        left_out = choices.fields.get(change.hq_id, set()) & apply_fields
+        if left_out:
+            apply_fields -= left_out
+            kept.excluded += [
+                [change.hq_id, f.field, held_value(f.new)] for f in change.fields
+                if f.field in left_out
+            ]
         edited_since = _edited_since_plan(change, before)
         if edited_since:
             apply_fields -= edited_since
             held.add(change.hq_id)
-        if change.hq_id in accepted:
-            # the conflicts the officer settled; an edit made since the plan stays unsettled
-            settled = [e for e in edits.get(change.hq_id, []) if e.field not in edited_since]
-            before = {
-                **before,
-                "_local_edits": [[e.field, e.local_value, e.hq_value] for e in settled],
-            }
-            for edit in settled:  # through the ORM, so the audit trail records each
-                settled_row = session.get(HqLocalEdit, (change.hq_id, edit.field))
-                if settled_row is not None:
-                    session.delete(settled_row)
-        elif change.kind is ChangeKind.CONFLICT:
-            held.add(change.hq_id)
+        if change.conflicts:
+            kept.remember(session, change.hq_id)
+            if _settle_in_import(session, change, decisions, edited_since, new, batch_id):
+                held.add(change.hq_id)
         after = {name: (new[name] if name in apply_fields else before[name]) for name in HQ_FIELDS}
         updates.append(
             {
@@ -391,14 +412,191 @@ def _edited_since_plan(change: MemberChange, current: dict[str, object]) -> set[
     }
 
 
-def _fields_to_apply(change: MemberChange, accepted: bool) -> set[str] | None:
-    """The fields of a change that may be written, or None when the whole row is held."""
+@dataclass
+class Choices:
+    """What the officer chose in the review: conflicts settled, changes left out."""
+
+    accepted: set[str]  #: HQ IDs whose every conflict is settled in HQ's favour
+    keep: set[str]  #: "HQ_ID:FIELD" settled in the chapter's favour
+    take: set[str]  #: "HQ_ID:FIELD" settled in HQ's favour
+    pairs: set[tuple[str, str]]  #: (HQ ID, field) left out
+
+    @property
+    def fields(self) -> dict[str, set[str]]:
+        """The fields left out, by HQ ID."""
+        found: dict[str, set[str]] = {}
+        for hq_id, name in self.pairs:
+            found.setdefault(hq_id, set()).add(name)
+        return found
+
+    def decisions(self, change: MemberChange) -> dict[str, str]:
+        """Each conflict's settlement: "take" (HQ's), "keep" (the chapter's) or "hold"."""
+        found = {}
+        for conflict in change.conflicts:
+            key = f"{change.hq_id}:{conflict.field}"
+            if change.hq_id in self.accepted or key in self.take:
+                found[conflict.field] = "take"
+            elif key in self.keep:
+                found[conflict.field] = "keep"
+            else:
+                found[conflict.field] = "hold"
+        return found
+
+
+@dataclass
+class _Kept:
+    """What a batch remembers beside its records (`import_batch.held_json`).
+
+    `excluded` lists each change left out as [HQ ID, field, HQ's value];
+    `before` the corrections and conflicts of every member whose corrections or
+    conflicts the batch changed, as they were before it, for `undo_batch`.
+    """
+
+    excluded: list[list[str]] = dataclasses.field(default_factory=list)
+    before: dict[str, dict[str, list[list[object]]]] = dataclasses.field(default_factory=dict)
+
+    def remember(self, session: Session, hq_id: str) -> None:
+        if hq_id not in self.before:
+            self.before[hq_id] = held_rows(session, hq_id)
+
+
+def held_rows(session: Session, hq_id: str) -> dict[str, list[list[object]]]:
+    """A member's corrections and conflicts as rows of plain values (datetimes as ISO text)."""
+    edits = session.scalars(
+        select(HqLocalEdit).where(HqLocalEdit.hq_id == hq_id).order_by(HqLocalEdit.field)
+    )
+    conflicts = session.scalars(
+        select(HqConflict).where(HqConflict.hq_id == hq_id).order_by(HqConflict.field)
+    )
+    return {
+        "edits": [
+            [
+                e.field,
+                e.local_value,
+                e.hq_value,
+                e.reason,
+                e.edited_at.isoformat(),
+                e.settled_hq_value,
+            ]
+            for e in edits
+        ],
+        "conflicts": [
+            [c.field, c.local_value, c.hq_value, c.batch_id, c.settled, c.found_at.isoformat()]
+            for c in conflicts
+        ],
+    }
+
+
+def _put_back_held(session: Session, hq_id: str, rows: dict[str, list[list[object]]]) -> None:
+    """Make a member's corrections and conflicts exactly `rows` again (through the ORM: audited)."""
+    for edit in session.scalars(select(HqLocalEdit).where(HqLocalEdit.hq_id == hq_id)):
+        session.delete(edit)
+    for conflict in session.scalars(select(HqConflict).where(HqConflict.hq_id == hq_id)):
+        session.delete(conflict)
+    session.flush()
+    for name, local, hq, reason, at, settled_hq in rows["edits"]:
+        session.add(
+            HqLocalEdit(
+                hq_id=hq_id,
+                field=name,
+                local_value=local,
+                hq_value=hq,
+                reason=reason,
+                edited_at=dt.datetime.fromisoformat(str(at)),
+                settled_hq_value=settled_hq,
+            )
+        )
+    for name, local, hq, batch, settled, at in rows["conflicts"]:
+        session.add(
+            HqConflict(
+                hq_id=hq_id,
+                field=name,
+                local_value=local,
+                hq_value=hq,
+                batch_id=batch,
+                settled=settled,
+                found_at=dt.datetime.fromisoformat(str(at)),
+            )
+        )
+    session.flush()
+
+
+def _drop_agreed(session: Session, agreed: Sequence[tuple[str, str]], kept: _Kept) -> None:
+    """Corrections HQ took up are corrections no more; a conflict on them is moot."""
+    for hq_id, name in agreed:
+        kept.remember(session, hq_id)
+        edit, conflict = session.get(HqLocalEdit, (hq_id, name)), session.get(
+            HqConflict, (hq_id, name)
+        )
+        for row in (edit, conflict):
+            if row is not None:
+                session.delete(row)
+    session.flush()
+
+
+def _fields_to_apply(change: MemberChange, decisions: dict[str, str]) -> set[str]:
+    """The fields of a change that may be written (none while its identity is in question)."""
     fields = {f.field for f in change.fields}
-    if change.kind is not ChangeKind.CONFLICT or accepted:
-        return fields
-    if any(c.field == "identity" for c in change.conflicts):
-        return None
-    return fields - {c.field for c in change.conflicts}
+    if decisions.get(IDENTITY, "take") != "take":
+        return set()
+    return fields - {name for name, choice in decisions.items() if choice != "take"}
+
+
+def _settle_in_import(
+    session: Session,
+    change: MemberChange,
+    decisions: dict[str, str],
+    edited_since: set[str],
+    new: dict[str, object],
+    batch_id: int,
+) -> bool:
+    """Settle or hold each conflict of a change; whether any is held for later.
+
+    Taken: the correction goes (HQ's value is written by the caller). Kept: the
+    correction now stands in for HQ's newest value. Held: an `HqConflict` row
+    waits for an officer. A field edited since the plan stays as it is.
+    """
+    hq_id, held = change.hq_id, False
+    for conflict in change.conflicts:
+        name, choice = conflict.field, decisions[conflict.field]
+        if name in edited_since:
+            continue
+        hq_value = record_json(new) if name == IDENTITY else held_value(new.get(name))
+        row = session.get(HqConflict, (hq_id, name))
+        if choice == "take":
+            doomed = [name] if name != IDENTITY else [c.field for c in change.conflicts]
+            for gone in (session.get(HqLocalEdit, (hq_id, n)) for n in doomed):
+                if gone is not None:
+                    session.delete(gone)
+            if row is not None:
+                session.delete(row)
+            continue
+        if choice == "keep" and name != IDENTITY:
+            edit = session.get(HqLocalEdit, (hq_id, name))
+            if edit is not None:
+                edit.hq_value = edit.settled_hq_value = hq_value
+            if row is not None:
+                session.delete(row)
+            continue
+        held = held or choice == "hold"
+        settled = KEEP_LOCAL if choice == "keep" else ""
+        local = conflict.local
+        if row is None:
+            session.add(
+                HqConflict(
+                    hq_id=hq_id,
+                    field=name,
+                    local_value=local,
+                    hq_value=hq_value,
+                    batch_id=batch_id,
+                    settled=settled,
+                )
+            )
+        elif (row.hq_value, row.settled) != (hq_value, settled):
+            row.local_value, row.hq_value = local, hq_value
+            row.batch_id, row.settled, row.found_at = batch_id, settled, utcnow()
+    session.flush()
+    return held
 
 
 def _execute_writes(
@@ -500,6 +698,9 @@ def undo_batch(db: Database, batch_id: int) -> BatchView:
             raise RuleRefusedError(
                 f"Cannot undo batch {batch_id}: chapter records now refer to HQ members it created."
             ) from None
+        kept = json.loads(batch.held_json or "{}")
+        for hq_id, rows in sorted(kept.get("before", {}).items()):
+            _put_back_held(session, hq_id, rows)
         batch.undone_at = utcnow()
         session.flush()
         return _view(batch)

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from chapterdesk.bulk import collector_paused
 from chapterdesk.data.engine import Database
-from chapterdesk.data.hq_models import HqLocalEdit, HqMapping
+from chapterdesk.data.hq_models import HqConflict, HqLocalEdit, HqMapping
 from chapterdesk.data.models import ChapterMembership, ImportBatch
 from chapterdesk.errors import BadInputError
 from chapterdesk.hq_fields import DATE_FIELDS, HQ_FIELDS
@@ -76,6 +76,8 @@ class FieldChange:
     field: str
     old: str | dt.date | None
     new: str | dt.date | None
+    #: the latest batch left this same value out (field-level review, `--exclude`)
+    left_out: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,8 @@ class ImportPlan:
     already_imported_batch: int | None = None
     roster_size: int = 0  #: members of the chapter before the import
     damaged: tuple[DamagedText, ...] = ()  #: texts the file's encoding damaged (kept as stored)
+    #: corrections HQ now agrees with (its value is the chapter's): (HQ ID, field)
+    agreed: tuple[tuple[str, str], ...] = ()
 
     @property
     def counts(self) -> dict[str, int]:
@@ -266,6 +270,8 @@ class _Snapshot:
     edits: dict[str, dict[str, HqLocalEdit]]
     records: dict[str, Record]
     listed: set[str]
+    kept_identities: dict[str, str] = field(default_factory=dict)
+    left_out: frozenset[tuple[str, str, str]] = frozenset()
 
 
 def _read_snapshot(session: Session, abandoned: threading.Event) -> _Snapshot:
@@ -283,6 +289,20 @@ def _read_snapshot(session: Session, abandoned: threading.Event) -> _Snapshot:
     edits: dict[str, dict[str, HqLocalEdit]] = {}
     for edit in session.scalars(select(HqLocalEdit)):
         edits.setdefault(edit.hq_id, {})[edit.field] = edit
+    kept = {
+        str(hq_id): str(record)
+        for hq_id, record in session.execute(
+            select(HqConflict.hq_id, HqConflict.hq_value).where(
+                HqConflict.field == "identity", HqConflict.settled == "keep_local"
+            )
+        )
+    }
+    left_out = frozenset(
+        (str(hq_id), str(name), str(value))
+        for hq_id, name, value in (json.loads(latest.held_json or "{}") if latest else {}).get(
+            "excluded", []
+        )
+    )
     records = load_records(session, stop=abandoned.is_set)
     return _Snapshot(
         chapter_key=normalise_key(settings.name),
@@ -293,6 +313,8 @@ def _read_snapshot(session: Session, abandoned: threading.Event) -> _Snapshot:
         edits=edits,
         records=records,
         listed={hq_id for hq_id, record in records.items() if record[PRESENT]},
+        kept_identities=kept,
+        left_out=left_out,
     )
 
 
@@ -410,7 +432,12 @@ def _diff(
                 damaged.append(DamagedText(hq_id, name, str(old_values[name]), str(new[name])))
                 new[name] = old_values[name]
         diffs = [
-            FieldChange(name, old_values[name], new[name])  # type: ignore[arg-type]
+            FieldChange(
+                name,
+                old_values[name],  # type: ignore[arg-type]
+                new[name],  # type: ignore[arg-type]
+                (hq_id, name, held_value(new[name])) in state.left_out,
+            )
             for name in names
             if old_values[name] != new[name]
             and not _hq_repeats_itself(member_edits.get(name), new[name])
@@ -423,6 +450,13 @@ def _diff(
         merged = {**old_values, **new}
         after = _standing(merged["paid_through"], merged["hq_status"], True, day, grace)
         conflicts = _conflicts(old_values, new, diffs, member_edits)
+        if (
+            conflicts
+            and conflicts[0].field == "identity"
+            and state.kept_identities.get(hq_id) == record_json(new)
+        ):
+            unchanged += 1  # the officer kept the chapter's record against this very one
+            continue
         if conflicts:
             kind = ChangeKind.CONFLICT
         elif before.is_current and not after.is_current:
@@ -473,7 +507,24 @@ def _diff(
         state.base_batch_id if state.latest_sha == sha else None,
         len(roster),
         tuple(damaged),
+        _agreed(parsed, edits),
     )
+
+
+def _agreed(
+    parsed: ParsedExport, edits: dict[str, dict[str, HqLocalEdit]]
+) -> tuple[tuple[str, str], ...]:
+    """The corrections whose value HQ's export now carries: HQ took them up."""
+    if not edits:
+        return ()
+    ids: list[str] = parsed.columns["hq_id"]  # type: ignore[assignment]
+    found = []
+    for position, hq_id in enumerate(ids):
+        for name, edit in edits.get(hq_id, {}).items():
+            column = parsed.columns.get(name)
+            if column is not None and held_value(column[position]) == edit.local_value:
+                found.append((hq_id, name))
+    return tuple(sorted(found))
 
 
 def _unlisted(
@@ -519,9 +570,30 @@ def _tick(progress: Progress | None, cancel: Cancel | None, done: int, total: in
         progress("comparing", done, total)
 
 
+def held_value(value: object) -> str:
+    """A field's value as a conflict or an exclusion remembers it (dates as ISO text)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def record_json(values: dict[str, object]) -> str:
+    """HQ's record for an ID as an identity conflict holds it (one text, keys sorted)."""
+    return json.dumps(
+        {name: held_value(value) for name, value in values.items()},
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
 def _hq_repeats_itself(edit: HqLocalEdit | None, new: object) -> bool:
-    """HQ still sends the value an officer corrected locally: keep the local edit quietly."""
-    return edit is not None and str(new or "") == edit.hq_value
+    """HQ still sends the value an officer already kept the correction against: stay quiet.
+
+    A correction HQ has not confirmed is contradicted by any other value HQ
+    sends, its old one included: the officer sees that once, as a conflict, and
+    settles it; keeping the chapter's value makes later repeats of it quiet.
+    """
+    return edit is not None and str(new or "") == edit.settled_hq_value
 
 
 def _conflicts(
@@ -543,7 +615,10 @@ def _conflicts(
         )
     for change in diffs:
         edit = edits.get(change.field)
-        if edit is not None and str(change.new or "") not in (edit.local_value, edit.hq_value):
+        if edit is not None and str(change.new or "") not in (
+            edit.local_value,
+            edit.settled_hq_value,
+        ):
             found.append(
                 Conflict(
                     change.field,

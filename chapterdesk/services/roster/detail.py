@@ -17,6 +17,7 @@ from chapterdesk.services.roster import reader as roster_reader
 from chapterdesk.services.roster import sql as roster_sql
 from chapterdesk.services.roster.entries import (
     RECORD_FIELDS,
+    Correction,
     EntryContext,
     HqRecord,
     MemberDetail,
@@ -44,6 +45,12 @@ TERMS_SQL = (
     " WHERE cm.hq_id = :hq_id ORDER BY t.starts_on, t.id"
 )
 
+CORRECTIONS_SQL = (
+    "SELECT e.field, e.local_value, e.hq_value, e.reason, c.hq_value FROM hq_local_edit AS e"
+    " LEFT JOIN hq_conflict AS c ON c.hq_id = e.hq_id AND c.field = e.field AND c.settled = ''"
+    " WHERE e.hq_id = :hq_id ORDER BY e.field"
+)
+
 
 def _day(value: object) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
@@ -66,6 +73,7 @@ def member_detail(db: Database, hq_id: str, as_of: dt.date | None = None) -> Mem
             raise NotFoundError(f"HQ member ID {clean} is not known to this chapter or HQ data.")
         spells = reader.run(roster_sql.RosterSql(SPELLS_SQL, key))
         terms = reader.run(roster_sql.RosterSql(TERMS_SQL, key))
+        corrections = reader.run(roster_sql.RosterSql(CORRECTIONS_SQL, key))
     ctx = EntryContext(chapter.day, chapter.grace_days, chapter.info.name, chapter.index)
     record = HqRecord(*roster_sql.decoder(RECORD_FIELDS)(found[0]))
     spell = roster_sql.decoder(SPELL_COLUMNS)
@@ -87,4 +95,8 @@ def member_detail(db: Database, hq_id: str, as_of: dt.date | None = None) -> Mem
         current=ctx.entry(current, record) if current else None,
         history=history,
         terms=tuple(views),
+        corrections=tuple(
+            Correction(str(name), str(local), str(hq), str(why), pending)
+            for name, local, hq, why, pending in corrections
+        ),
     )

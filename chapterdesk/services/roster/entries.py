@@ -125,6 +125,22 @@ class TermView:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """An officer's correction of one HQ field: the chapter's value beside HQ's.
+
+    `hq_value` is HQ's value the chapter's stands in for; `pending` HQ's newer
+    value when an import contradicted the correction and no officer settled it
+    yet (None otherwise).
+    """
+
+    field: str
+    local_value: str
+    hq_value: str
+    reason: str
+    pending: str | None = None
+
+
+@dataclass(frozen=True)
 class MemberDetail:
     """Everything the chapter knows about one HQ ID: HQ facts, memberships, terms."""
 
@@ -134,6 +150,7 @@ class MemberDetail:
     current: RosterEntry | None
     history: tuple[Membership, ...]
     terms: tuple[TermView, ...] = field(default_factory=tuple)
+    corrections: tuple[Correction, ...] = field(default_factory=tuple)
 
 
 def privileges_for(

@@ -21,7 +21,9 @@ from chapterdesk.standing import Standing
 if TYPE_CHECKING:
     from chapterdesk.data.engine import Database
 
-__all__ = ["ExportMember", "members_for_export"]
+__all__ = ["ExportMember", "corrections_for_export", "members_for_export"]
+
+CORRECTIONS_SQL = "SELECT hq_id, field, hq_value FROM hq_local_edit ORDER BY hq_id, field"
 
 
 class ExportMember(NamedTuple):
@@ -75,6 +77,23 @@ class ExportMember(NamedTuple):
 
 #: The roster query's columns, in `ExportMember` order (a test checks they match its fields).
 EXPORT_COLUMNS = ("hq_id", *HQ_FACTS, "chapter_joined_on", "standing")
+
+
+def corrections_for_export(db: Database) -> dict[str, str]:
+    """The chapter's corrections of HQ data, by HQ ID, as an export's cell shows them.
+
+    The exports write the chapter's value in HQ's column; this cell says which
+    fields are the chapter's and what HQ says (`Email (HQ: jo@old.example)`).
+    """
+    from chapterdesk.hq_fields import HEADERS
+    from chapterdesk.services.roster.sql import RosterSql
+
+    with roster_reader.reading(db, None) as reader:
+        rows = reader.run(RosterSql(CORRECTIONS_SQL, {}))
+    found: dict[str, list[str]] = {}
+    for hq_id, name, hq_value in rows:
+        found.setdefault(str(hq_id), []).append(f"{HEADERS[name]} (HQ: {hq_value or '-'})")
+    return {hq_id: "; ".join(parts) for hq_id, parts in found.items()}
 
 
 def members_for_export(db: Database, as_of: dt.date | None = None) -> list[ExportMember]:

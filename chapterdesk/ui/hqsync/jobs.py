@@ -16,6 +16,7 @@ from typing import Any
 from chapterdesk.data.engine import Database
 from chapterdesk.hqsync import ImportCancelled, Mapping, read_header
 from chapterdesk.services.hq.apply import BatchView, ImportResult, apply_import, undo_batch
+from chapterdesk.services.hq.conflicts import ConflictView, list_conflicts, settle_conflict
 from chapterdesk.services.hq.plan import ImportPlan, plan_import, remembered_layouts
 from chapterdesk.ui.hqsync._framework import Cancelled, Job, Progress
 
@@ -91,9 +92,14 @@ def apply_job(
     plan: ImportPlan,
     rejected: set[str],
     accepted: set[str],
+    choices: ReviewChoices | None = None,
     allow_mass_missing: bool = False,
 ) -> Job:
-    """Apply the reviewed plan in one transaction (a cancel rolls it all back)."""
+    """Apply the reviewed plan in one transaction (a cancel rolls it all back).
+
+    `choices` carries the field-level review: fields left out, conflicts settled.
+    """
+    chosen = choices or ReviewChoices()
 
     def job(progress: Progress, cancelled: Callable[[], bool]) -> ImportResult:
         try:
@@ -102,12 +108,44 @@ def apply_job(
                 plan,
                 rejected=rejected,
                 accept_conflicts=accepted,
+                excluded=chosen.excluded,
+                keep_local=chosen.keep_local,
+                take_hq=chosen.take_hq,
                 progress=_reporter(progress),
                 cancel=cancelled,
                 allow_mass_missing=allow_mass_missing,
             )
         except ImportCancelled:
             raise Cancelled() from None
+
+    return job
+
+
+@dataclass(frozen=True)
+class ReviewChoices:
+    """The review's field-level choices, as "HQ_ID:FIELD" keys `apply_import` takes."""
+
+    excluded: frozenset[str] = frozenset()
+    keep_local: frozenset[str] = frozenset()
+    take_hq: frozenset[str] = frozenset()
+
+
+def settle_job(db: Database, conflicts: list[ConflictView], keep_local: bool) -> Job:
+    """Settle the conflicts chosen in the Conflicts view, one unit of work each."""
+
+    def job(progress: Progress, cancelled: Callable[[], bool]) -> int:
+        for conflict in conflicts:
+            settle_conflict(db, conflict.hq_id, conflict.field, keep_local=keep_local)
+        return len(conflicts)
+
+    return job
+
+
+def conflicts_job(db: Database) -> Job:
+    """Read the conflicts waiting to be settled."""
+
+    def job(progress: Progress, cancelled: Callable[[], bool]) -> list[ConflictView]:
+        return list_conflicts(db)
 
     return job
 

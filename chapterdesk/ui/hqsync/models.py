@@ -264,27 +264,154 @@ class UnlistedModel(_ListModel):
         )
 
 
-class FieldChangesModel(_ListModel):
-    """The selected member's change field by field: now in ChapterDesk, and in this export."""
+class FieldChoices:
+    """The review's field-level choices: fields left out, conflicts settled (by HQ ID, field)."""
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self) -> None:
+        self.left_out: set[tuple[str, str]] = set()
+        self.decided: dict[tuple[str, str], str] = {}  #: "take" (HQ's) or "keep" (chapter's)
+
+    def clear(self) -> None:
+        """Forget every choice (a new plan is on show)."""
+        self.left_out.clear()
+        self.decided.clear()
+
+    def decision(self, key: tuple[str, str]) -> str:
+        """A conflict's settlement in words."""
+        return {"take": "Take HQ's value", "keep": "Keep the chapter's value"}.get(
+            self.decided.get(key, ""), "Hold for later (Conflicts view)"
+        )
+
+
+class FieldRow(tuple[str, str, str, object, object, bool]):
+    """One row of the field table: HQ ID, field, label, now, in the export, is a conflict."""
+
+    __slots__ = ()
+
+
+class FieldChangesModel(_ListModel):
+    """The selected member's change field by field, each with a box: apply it, or leave it out.
+
+    For a field HQ and a correction disagree on, the box takes HQ's value;
+    unticked, the chapter's value stays and the conflict is held for the
+    Conflicts view, or kept for good with "Keep the chapter's value". The
+    choices live in a `FieldChoices` the review step shares.
+    """
+
+    choices_changed = Signal()
+
+    def __init__(self, choices: FieldChoices | None = None, parent: Any = None) -> None:
         super().__init__(
             [
-                ("Field", lambda r: r[0]),
-                ("Now in ChapterDesk", lambda r: r[1]),
-                ("In this export", lambda r: r[2]),
+                ("Apply", lambda r: ""),
+                ("Field", lambda r: r[2]),
+                ("Now in ChapterDesk", lambda r: r[3]),
+                ("In this export", lambda r: r[4]),
+                ("Decision", self._decision),
             ],
             (),
             parent,
         )
+        self.choices = choices or FieldChoices()
+
+    def _decision(self, row: FieldRow) -> str:
+        key = (row[0], row[1])
+        if row[5]:
+            return self.choices.decision(key)
+        return "Left out" if key in self.choices.left_out else "Apply"
 
     def show_change(self, change: MemberChange | None) -> None:
         """Show one member's field changes and conflicts (nothing for None)."""
-        rows: list[tuple[str, object, object]] = []
+        rows: list[FieldRow] = []
         if change is not None:
-            rows = [(field_name(f.field), f.old, f.new) for f in change.fields]
-            rows += [(f"{field_name(c.field)} (conflict)", c.local, c.hq) for c in change.conflicts]
+            held = {c.field for c in change.conflicts}
+            rows = [
+                FieldRow(
+                    (
+                        change.hq_id,
+                        f.field,
+                        field_name(f.field) + (" (left out last time)" if f.left_out else ""),
+                        f.old,
+                        f.new,
+                        False,
+                    )
+                )
+                for f in change.fields
+                if f.field not in held
+            ]
+            rows += [
+                FieldRow(
+                    (
+                        change.hq_id,
+                        c.field,
+                        f"{field_name(c.field)} (conflict)",
+                        c.local,
+                        c.hq,
+                        True,
+                    )
+                )
+                for c in change.conflicts
+            ]
         self.set_items(rows)
+
+    def is_applied(self, row: FieldRow) -> bool:
+        """Whether the row's value from HQ is written (a conflict: HQ's value taken)."""
+        key = (row[0], row[1])
+        if row[5]:
+            return self.choices.decided.get(key) == "take"
+        return key not in self.choices.left_out
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() == 0:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.items):
+            return None
+        row: FieldRow = self.items[index.row()]
+        if index.column() == 0:
+            applied = self.is_applied(row)
+            if role == Qt.ItemDataRole.CheckStateRole:
+                return Qt.CheckState.Checked if applied else Qt.CheckState.Unchecked
+            if role == Qt.ItemDataRole.AccessibleTextRole:
+                return f"{row[2]} {'applied' if applied else 'not applied'}"
+            if role == ItemRole:
+                return row
+            return None
+        return super().data(index, role)
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or index.column() != 0 or role != Qt.ItemDataRole.CheckStateRole:
+            return False
+        row: FieldRow = self.items[index.row()]
+        key = (row[0], row[1])
+        if row[5]:
+            if _checked(value):
+                self.choices.decided[key] = "take"
+            else:
+                self.choices.decided.pop(key, None)
+        elif _checked(value):
+            self.choices.left_out.discard(key)
+        else:
+            self.choices.left_out.add(key)
+        self._row_changed(index.row())
+        return True
+
+    def keep_local(self, rows: Iterable[int]) -> None:
+        """Settle the conflicts on these rows in the chapter's favour."""
+        for position in rows:
+            row: FieldRow = self.items[position]
+            if row[5]:
+                self.choices.decided[(row[0], row[1])] = "keep"
+                self._row_changed(position)
+
+    def _row_changed(self, position: int) -> None:
+        self.dataChanged.emit(self.index(position, 0), self.index(position, 4))
+        self.choices_changed.emit()
 
 
 HISTORY_COLUMNS: list[tuple[str, Callable[[Any], object]]] = [

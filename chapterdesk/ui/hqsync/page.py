@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from chapterdesk.data.engine import Database
 from chapterdesk.errors import ChapterDeskError
 from chapterdesk.services.hq.apply import BatchView, ImportResult, list_batches
+from chapterdesk.services.hq.conflicts import ConflictView
 from chapterdesk.services.hq.mass_missing import mass_missing
 from chapterdesk.services.hq.plan import ImportPlan
 from chapterdesk.ui.hqsync import jobs
@@ -54,6 +55,7 @@ from chapterdesk.ui.hqsync._framework import (
     ask,
     heading,
 )
+from chapterdesk.ui.hqsync.conflicts_view import ConflictsView
 from chapterdesk.ui.hqsync.review import ReviewStep, ValidationStep
 from chapterdesk.ui.hqsync.steps import EXPORT_FILTERS, ChooseFileStep, MappingStep
 from chapterdesk.ui.hqsync.summary import HistoryView, SummaryStep
@@ -145,6 +147,9 @@ class HqSyncPage(QWidget):
         self.sections.setAccessibleName("HQ Sync sections")
         self.sections.addTab(wizard, "&Import an export")
         self.sections.addTab(self.history, "Import hi&story")
+        self.conflicts = ConflictsView()
+        self.conflicts.settle_requested.connect(self.settle_conflicts)
+        self.sections.addTab(self.conflicts, "Conf&licts")
         layout = QVBoxLayout(self)
         layout.addWidget(
             heading(
@@ -165,6 +170,41 @@ class HqSyncPage(QWidget):
         self.tasks.run(lambda _p, _c: list_batches(db), title="Reading the import history",
                        on_done=self._show_history, parent=self,
                        on_error=self._history_refused, show_progress=False)
+        self.tasks.run(jobs.conflicts_job(db), title="Reading the conflicts",
+                       on_done=self._show_conflicts, parent=self,
+                       on_error=self._conflicts_refused, show_progress=False)
+
+    def _show_conflicts(self, conflicts: list[ConflictView]) -> None:
+        self.conflicts.set_conflicts(conflicts)
+        self.sections.setTabText(
+            2, f"Conf&licts ({len(conflicts):,})" if conflicts else "Conf&licts"
+        )
+
+    def _conflicts_refused(self, exc: ChapterDeskError) -> None:
+        show_message(self.conflicts.message, exc.message, error=True)
+
+    def settle_conflicts(self, chosen: list[ConflictView], keep_local: bool) -> None:
+        """Settle the chosen conflicts on the worker, then read the list again."""
+        if self.task is not None:
+            ask.warn(self, BUSY)
+            return
+        whose = "the chapter's value" if keep_local else "HQ's value"
+
+        def settled(count: int) -> None:
+            show_message(
+                self.conflicts.message,
+                f"Settled {count} conflict{'s' if count != 1 else ''}: {whose} kept.",
+                error=False,
+            )
+            self.refresh()
+            self.data_changed.emit()
+
+        def refused(text: str) -> None:
+            show_message(self.conflicts.message, text, error=True)
+            self.refresh()
+
+        self._run(jobs.settle_job(self.db, chosen, keep_local), "Settling conflicts", settled,
+                  refused)
 
     def _history_refused(self, exc: ChapterDeskError) -> None:
         show_message(self.history.message, exc.message, error=True)
@@ -327,6 +367,7 @@ class HqSyncPage(QWidget):
                     self.plan,
                     self.review.rejected(),
                     self.review.accepted_conflicts(),
+                    self.review.choices(),
                     allow_mass_missing=many is not None,
                 )
             ),

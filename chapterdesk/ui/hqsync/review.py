@@ -5,7 +5,11 @@ or ticks "Skip the N invalid rows" to go on with the rest. The difference
 shows one tab per kind of change (New, Changed, Lapsed, Renewed, Missing,
 Conflicts, Not on roster) with its count in the title; every change has an
 accept box (conflicts start unticked, with the reason shown), and the
-selected member's change is laid out field by field underneath.
+selected member's change is laid out field by field underneath, each field
+with its own box: untick it to leave that field out of the batch (the batch
+remembers it, and the next import marks it "left out last time"). A conflict's
+box takes HQ's value; "Keep the chapter's value" settles it for the chapter;
+left alone it is held for HQ Sync's Conflicts view.
 """
 
 from __future__ import annotations
@@ -24,9 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from chapterdesk.services.hq.plan import ChangeKind, ImportPlan, MemberChange
+from chapterdesk.ui.hqsync.jobs import ReviewChoices
 from chapterdesk.ui.hqsync.models import (
     ChangesModel,
     FieldChangesModel,
+    FieldChoices,
     ItemRole,
     ProblemsModel,
     UnlistedModel,
@@ -49,7 +55,8 @@ TABS: tuple[tuple[str, ChangeKind, str], ...] = (
         "Conflicts",
         ChangeKind.CONFLICT,
         "Changes HQ and an officer disagree on, or an ID that now names someone else. "
-        "They are held back unless you tick them; ticking accepts HQ's values.",
+        "They are held back unless you tick them; ticking accepts HQ's values. Select one "
+        "to settle it field by field below.",
     ),
 )
 CHANGE_WIDTHS = {0: 6, 1: 8, 2: 16, 3: 5, 4: 7, 5: 18}
@@ -134,10 +141,21 @@ class ReviewStep(QWidget):
             "Not on roster",
         )
         self.tabs.currentChanged.connect(lambda _i: self._show_fields(self.current_view()))
-        self.fields = FieldChangesModel(self)
+        self.field_choices = FieldChoices()
+        self.fields = FieldChangesModel(self.field_choices, self)
+        self.fields.choices_changed.connect(self.acceptance_changed)
         self.fields_view = table_view(
-            self.fields, "Selected member's changes", widths={0: 16, 1: 24}, sortable=False
+            self.fields,
+            "Selected member's changes",
+            widths={0: 5, 1: 16, 2: 24, 3: 24},
+            sortable=False,
         )
+        self.keep_local_button = QPushButton("&Keep the chapter's value")
+        self.keep_local_button.setToolTip(
+            "Settle the selected conflicts for the chapter: later imports repeating HQ's "
+            "value leave the chapter's alone."
+        )
+        self.keep_local_button.clicked.connect(self._keep_local)
         self.fields_caption = QLabel("Select a member to see the change field by field.")
         self.accept_all = QPushButton("A&ccept all in this tab")
         self.accept_all.clicked.connect(lambda: self._set_all(True))
@@ -151,7 +169,10 @@ class ReviewStep(QWidget):
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
-        lower_layout.addWidget(self.fields_caption)
+        caption_row = QHBoxLayout()
+        caption_row.addWidget(self.fields_caption, 1)
+        caption_row.addWidget(self.keep_local_button)
+        lower_layout.addLayout(caption_row)
         lower_layout.addWidget(self.fields_view)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.tabs)
@@ -197,6 +218,7 @@ class ReviewStep(QWidget):
             first = last
         self.tabs.setCurrentIndex(max(first, 0))
         self.summary.setText(self._summary(plan))
+        self.field_choices.clear()
         self.fields.show_change(None)
         self.message.setVisible(False)
         self.acceptance_changed.emit()
@@ -256,10 +278,29 @@ class ReviewStep(QWidget):
             if not model.is_accepted(c.hq_id)
         }
 
+    def _keep_local(self) -> None:
+        rows = self.fields_view.selectionModel().selectedRows()
+        self.fields.keep_local(row.row() for row in rows)
+
+    def choices(self) -> ReviewChoices:
+        """The field-level choices: fields left out, conflicts settled either way."""
+        decided = self.field_choices.decided
+        return ReviewChoices(
+            excluded=frozenset(f"{i}:{f}" for i, f in self.field_choices.left_out),
+            keep_local=frozenset(f"{i}:{f}" for (i, f), c in decided.items() if c == "keep"),
+            take_hq=frozenset(f"{i}:{f}" for (i, f), c in decided.items() if c == "take"),
+        )
+
     def accepted_conflicts(self) -> set[str]:
         """HQ IDs whose conflict the officer ticked (settled in HQ's favour)."""
         return set(self.models[ChangeKind.CONFLICT].accepted)
 
     def accepted_count(self) -> int:
-        """How many changes will be applied as the boxes stand."""
-        return sum(len(model.accepted) for model in self.models.values())
+        """How many changes will be applied as the boxes stand.
+
+        A conflicted member counts once its whole box is ticked, or once one of
+        its fields is settled below (either way).
+        """
+        wholly = self.models[ChangeKind.CONFLICT].accepted
+        settled = {hq_id for hq_id, _field in self.field_choices.decided} - set(wholly)
+        return sum(len(model.accepted) for model in self.models.values()) + len(settled)
