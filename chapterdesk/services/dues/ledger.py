@@ -48,6 +48,8 @@ METHOD_LABELS = {
     "amex": "American Express",
     "check": "Check",
     "money-order": "Money order",
+    "card": "Card",
+    "transfer": "Bank transfer",
 }
 
 
