@@ -520,6 +520,6 @@ def _read_bank(
                 row_no, key, paid_on, amount, ZERO, clip(payer, 200), "",
                 clip(f"{memo} {kind}".strip(), 500), method,
                 clip(check if method == "check" else reference, 60),
-            )  # fmt: skip
+            )
         )
     return tuple(lines), tuple(skipped)
