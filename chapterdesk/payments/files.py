@@ -377,19 +377,34 @@ def _read_csv(
             )
         remembered = recognise(headers) if recognise else None
         mapping = remembered or _bank_mapping(headers)
-        if _is_bank_header(mapping) or (overrides and any(headers)):
+        if _names_every_override(headers, overrides) or (
+            not overrides and _is_bank_header(mapping)
+        ):
             mapping = _apply_overrides(file_name, headers, mapping, overrides)
             lines, skipped = _read_bank(file_name, headers, mapping, body)
             return PaymentFile(
                 file_name, digest, "bank-csv", "bank CSV export", lines, skipped, headers,
                 row_no, mapping,
             )  # fmt: skip
+    if overrides:
+        wanted = ", ".join(repr(p.partition("=")[2].strip()) for p in overrides)
+        raise BadInputError(
+            f"{file_name} has no header row naming every column given with --map ({wanted}) "
+            f"in its first {HEADER_SEARCH_ROWS} rows; check the header texts."
+        )
     first = next((", ".join(c for c in cells if c.strip()) for _n, cells in rows if any(cells)), "")
     raise BadInputError(
         f"{file_name} has no header row ChapterDesk recognises (the first row reads "
         f"{first[:120]!r}); name its date and amount columns with --map date=HEADER "
         f"--map amount=HEADER, or {ADVICE[0].lower()}{ADVICE[1:]}"
     )
+
+
+def _names_every_override(headers: Sequence[str], overrides: Sequence[str]) -> bool:
+    """Whether a row holds every header the officer's `--map` options name (the header row)."""
+    texts = {h.strip().casefold() for h in headers if h.strip()}
+    wanted = {pair.partition("=")[2].strip().casefold() for pair in overrides}
+    return bool(overrides) and wanted <= texts
 
 
 def _apply_overrides(
