@@ -133,6 +133,10 @@ def read_payment_file(
 
 def _load(path: Path) -> bytes:
     try:
+        if path.exists() and not path.is_dir() and not path.is_file():
+            raise BadInputError(
+                f"{path} is not a regular file (a pipe or a device); give the exported file."
+            )
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise BadInputError(
