@@ -1,4 +1,4 @@
-"""Fixtures for the payments tests: a chapter whose members owe 2026 dues, written through services."""
+"""Fixtures for the payments tests: a chapter whose members owe 2026 dues, written by services."""
 
 from __future__ import annotations
 

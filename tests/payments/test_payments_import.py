@@ -46,7 +46,8 @@ def four_payers() -> list[s.Paid]:
                email_of("Renée", "O'Brien"), "", "MasterCard"),
         s.Paid("ch_3PnameLF0000003", DAY, D("150.00"), D("4.65"), "MULLER, Jorg", "", "",
                "American Express"),
-        s.Paid("ch_3Pnobody0000004", DAY, D("37.50"), D("1.39"), "Nobody Known", "", "", "Discover"),
+        s.Paid("ch_3Pnobody0000004", DAY, D("37.50"), D("1.39"), "Nobody Known", "", "",
+               "Discover"),
     ]  # fmt: skip
 
 

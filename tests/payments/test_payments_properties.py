@@ -80,10 +80,14 @@ def _import(db: Database, folder: Path, layout: str, start: int, end: int) -> in
 
 
 def _key(family: str, paid: s.Paid) -> str:
-    return f"stripe:{paid.ident}" if family == "stripe" else f"ofx:121000248:4417123456:{paid.ident}"
+    if family == "stripe":
+        return f"stripe:{paid.ident}"
+    return f"ofx:121000248:4417123456:{paid.ident}"
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(files=st.lists(windows, min_size=1, max_size=6))
 def test_any_interleaving_of_overlapping_files_posts_each_source_line_once(
     files: list[tuple[str, int, int]], members_template: Path, tmp_path: Path

@@ -52,7 +52,7 @@ from chapterdesk.services.payments.matching import (
 from chapterdesk.services.roster import reader as roster_reader
 from chapterdesk.values import normalise_hq_id
 
-Progress = Callable[[str, int, int | None], None]
+Progress = Callable[[str, int, int], None]  #: (phase, done, total; 0 when unknown)
 _CHUNK = 500
 _MEMBER_COLUMNS = ("hq_id", "first_name", "middle_name", "last_name", "suffix", "email")
 
@@ -170,12 +170,12 @@ def review_payments(
         BadInputError: the file cannot be read (see `read_payment_file`).
     """
     if progress:
-        progress("Reading the file", 0, None)
+        progress("Reading the file", 0, 0)
     payments = read_payment_file(
         path, overrides=overrides, recognise=remembered_bank_layouts(db)
     )
     if progress:
-        progress("Reading the members", 0, None)
+        progress("Reading the members", 0, 0)
     index = member_index(db, wanted_receipts(payments.lines))
     with db.reading() as session:
         currency = settings_row(session).currency
