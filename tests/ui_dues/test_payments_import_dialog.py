@@ -35,7 +35,7 @@ def demo_members(window: MainWindow) -> list[tuple[str, str, str, str]]:
 def test_import_review_choose_and_post_then_nothing_twice(
     qtbot: QtBot, window: MainWindow, asked: Asked, tmp_path: Path
 ) -> None:
-    (id1, _f1, _l1, email1), (id2, first2, last2, _e2), (id3, _f3, _l3, _e3) = demo_members(
+    (id1, _f1, _l1, email1), (_id2, first2, last2, _e2), (id3, _f3, _l3, _e3) = demo_members(
         window
     )
     day = dt.date.today() - dt.timedelta(days=3)
@@ -70,8 +70,8 @@ def test_import_review_choose_and_post_then_nothing_twice(
         seen["png"] = tmp_path / "review.png"
         with qtbot.waitSignal(dialog.accepted, timeout=15_000):
             dialog.post_button.click()
-        assert dialog.result is not None
-        seen["posted"] = [(m.hq_id, m.line.line_no) for m, _r in dialog.result.posted]
+        assert dialog.outcome is not None
+        seen["posted"] = [(m.hq_id, m.line.line_no) for m, _r in dialog.outcome.posted]
         return True
 
     asked.dialog_handler = review

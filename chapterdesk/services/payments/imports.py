@@ -132,7 +132,7 @@ def member_index(db: Database, receipts: Collection[int] = ()) -> MemberIndex:
             query = select(LedgerEntry.receipt_no, LedgerEntry.hq_id).where(
                 LedgerEntry.receipt_no.in_(wanted[start : start + _CHUNK])
             )
-            index.receipts.update({int(n): h for n, h in session.execute(query)})
+            index.receipts.update({n: h for n, h in session.execute(query) if n is not None})
     return index
 
 
@@ -403,7 +403,7 @@ def _batch_views(session: Session, ids: Sequence[int] | None = None) -> list[Pay
             PaymentImport.imported_at,
             PaymentImport.source,
             PaymentImport.file_name,
-            func.count(PaymentLine.id),
+            PaymentImport.line_count,
             func.coalesce(func.sum(PaymentLine.gross_cents), 0),
             func.coalesce(func.sum(PaymentLine.fee_cents), 0),
             PaymentImport.undone_at,

@@ -32,8 +32,12 @@ from PySide6.QtWidgets import (
 
 from chapterdesk.errors import ChapterDeskError
 from chapterdesk.money import format_money
-from chapterdesk.services.payments import PaymentReview, PostedImport, post_reviewed
-from chapterdesk.services.payments import review_payments
+from chapterdesk.services.payments import (
+    PaymentReview,
+    PostedImport,
+    post_reviewed,
+    review_payments,
+)
 from chapterdesk.ui import ask
 from chapterdesk.ui.context import AppContext
 
@@ -57,7 +61,7 @@ class PaymentsImportDialog(QDialog):
         self.setWindowTitle("Import payments")
         self.resize(980, 560)
         self.review: PaymentReview | None = None
-        self.result: PostedImport | None = None
+        self.outcome: PostedImport | None = None
         self.reading = False
         self.saving = False
         self.path: Path | None = None
@@ -164,7 +168,9 @@ class PaymentsImportDialog(QDialog):
             f"{payments.file_name}: {payments.label}. {len(payments.lines):,} payment(s) in"
             + (f", {len(payments.skipped):,} other line(s) skipped" if payments.skipped else "")
             + ". "
-            + ", ".join(f"{CLASS_LABELS[k].split(':')[0].lower()}: {n:,}" for k, n in counts.items())
+            + ", ".join(
+                f"{CLASS_LABELS[k].split(':')[0].lower()}: {n:,}" for k, n in counts.items()
+            )
         )
         table = self.table
         table.setRowCount(0)
@@ -207,7 +213,9 @@ class PaymentsImportDialog(QDialog):
             box.addItem("(choose the member)", "")
             for candidate in item.candidates:
                 box.addItem(f"{candidate.name} ({candidate.hq_id})", candidate.hq_id)
-            box.currentIndexChanged.connect(lambda _i, r=row: self._tick(r, bool(box.currentData())))
+            box.currentIndexChanged.connect(
+                lambda _i, r=row: self._tick(r, bool(box.currentData()))
+            )
             return box
         if item.status == "unmatched":
             edit = QLineEdit()
@@ -261,7 +269,7 @@ class PaymentsImportDialog(QDialog):
     def posted(self, result: PostedImport) -> None:
         """Say what was posted and close."""
         self.saving = False
-        self.result = result
+        self.outcome = result
         if result.batch_id is None:
             self.message.setText("Nothing was posted: no ticked line is still to post.")
             return
