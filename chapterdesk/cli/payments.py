@@ -52,6 +52,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="post the payment on file line LINE to member HQ_ID (repeatable)",
     )
     take.add_argument(
+        "--accept",
+        action="append",
+        default=[],
+        type=entry_number("LINE"),
+        metavar="LINE",
+        help="post an ambiguous line to its one candidate (found by the amount owed)",
+    )
+    take.add_argument(
         "--skip",
         action="append",
         default=[],
@@ -154,7 +162,7 @@ def print_review(review: PaymentReview, result: PostedImport | None) -> None:
     print("  ".join(f"{key}: {counts[key]:,}" for key in counts))
     for status, title in (
         ("matched", "Matched"),
-        ("ambiguous", "Ambiguous (choose with --assign LINE=HQ_ID)"),
+        ("ambiguous", "Ambiguous (choose with --assign LINE=HQ_ID, or --accept LINE for one)"),
         ("unmatched", "Unmatched (assign with --assign LINE=HQ_ID, or leave out)"),
         ("posted", "Already posted (never posted twice)"),
     ):
@@ -194,12 +202,14 @@ def print_review(review: PaymentReview, result: PostedImport | None) -> None:
 def run_import(args: argparse.Namespace) -> int:
     """Review, and unless --dry-run, post a payments file."""
     from chapterdesk.services.payments import post_reviewed, review_payments
+    from chapterdesk.services.payments.imports import suggested_members
 
     assign = parse_assignments(args.assign)
     db = open_db(args)
     try:
         review = review_payments(db, args.file, overrides=args.map)
         result = None
+        assign = {**suggested_members(review, args.accept), **assign}
         if not args.dry_run:
             result = post_reviewed(db, review, assign=assign, skip=set(args.skip))
     finally:

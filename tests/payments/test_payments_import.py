@@ -203,3 +203,37 @@ def test_a_bank_csv_mapping_given_once_is_remembered(chapter: Database, tmp_path
     remembered = review_payments(chapter, later)
     assert remembered.file.mapping["amount"] == "Value"
     assert remembered.lines[0].line.gross == D("37.50")
+
+
+def test_a_check_already_recorded_by_hand_is_shown_posted_not_posted_again(
+    chapter: Database, tmp_path: Path
+) -> None:
+    from chapterdesk.services import dues
+
+    dues.record_payment(chapter, "2006", "150", "check", "2207", DAY, allow_date=True)
+    lines = [s.Paid("FIT-CHK-1", DAY, D("150.00"), name="Wei Zhang", check="2207"),
+             s.Paid("FIT-CHK-2", DAY, D("150.00"), name="Jörg Müller", check="3301")]
+    review = review_payments(chapter, s.write_ofx_v1(tmp_path / "b.qfx", lines))
+    assert [(m.status, m.rule) for m in review.lines] == [
+        ("posted", "check recorded"), ("matched", "name"),
+    ]  # fmt: skip
+    result = post_reviewed(chapter, review)
+    assert [(m.hq_id, m.line.method, m.line.reference) for m, _r in result.posted] == [
+        ("2002", "check", "3301")
+    ]
+
+
+def test_accept_takes_the_one_candidate_the_amount_found(
+    chapter: Database, tmp_path: Path
+) -> None:
+    from chapterdesk.errors import BadInputError
+    from chapterdesk.services import dues
+    from chapterdesk.services.payments.imports import suggested_members
+
+    dues.record_payment(chapter, "2005", "110", "visa", "a1", DAY, allow_date=True)
+    lines = [s.Paid("ch_acc_1", DAY, D("40.00"), name="A Stranger"),
+             s.Paid("ch_acc_2", DAY, D("150.00"), name="B Stranger")]
+    review = review_payments(chapter, s.write_stripe(tmp_path / "a.csv", lines))
+    assert suggested_members(review, [2]) == {2: "2005"}
+    with pytest.raises(BadInputError, match="--accept 3: that line has 5 candidate"):
+        suggested_members(review, [3])

@@ -41,6 +41,7 @@ from chapterdesk.services.dues.payments import (
 )
 from chapterdesk.services.dues.positions import read_positions
 from chapterdesk.services.payments.matching import (
+    AMBIGUOUS,
     CLASSES,
     MATCHED,
     POSTED,
@@ -183,9 +184,57 @@ def review_payments(
     if progress:
         progress("Matching", 0, len(payments.lines))
     matched = match_lines(index, payments.lines, posted)
+    with db.reading() as session:
+        matched = _checks_recorded(session, matched)
     if progress:
         progress("Matching", len(matched), len(payments.lines))
     return PaymentReview(payments, tuple(matched), currency)
+
+
+def suggested_members(review: PaymentReview, lines: Collection[int]) -> dict[int, str]:
+    """Assignments accepting the one candidate of each ambiguous line named (`--accept LINE`).
+
+    Raises:
+        BadInputError: a line is not ambiguous with exactly one candidate.
+    """
+    by_line = {m.line.line_no: m for m in review.lines}
+    found: dict[int, str] = {}
+    for line_no in lines:
+        item = by_line.get(line_no)
+        if item is None or item.status != AMBIGUOUS or len(item.candidates) != 1:
+            shown = "no payment" if item is None else f"{len(item.candidates)} candidate(s)"
+            raise BadInputError(
+                f"--accept {line_no}: that line has {shown}; --accept takes a line whose one "
+                "candidate was found (by amount), --assign LINE=HQ_ID chooses any member."
+            )
+        found[line_no] = item.candidates[0].hq_id
+    return found
+
+
+def _checks_recorded(session: Session, lines: list[MatchedLine]) -> list[MatchedLine]:
+    """Matched check lines whose check the member's ledger already holds (`dues pay`): posted."""
+    checks = {(m.hq_id, m.line.reference) for m in lines if m.status == MATCHED
+              and m.line.method == "check"}  # fmt: skip
+    if not checks:
+        return lines
+    reversal = LedgerEntry.__table__.alias("reversal")
+    recorded: set[tuple[str, str]] = set()
+    wanted = sorted({hq_id for hq_id, _ref in checks if hq_id})
+    for start in range(0, len(wanted), _CHUNK):
+        query = (
+            select(LedgerEntry.hq_id, LedgerEntry.reference)
+            .where(LedgerEntry.kind == "payment", LedgerEntry.method == "check")
+            .where(LedgerEntry.hq_id.in_(wanted[start : start + _CHUNK]))
+            .where(~select(reversal.c.id).where(reversal.c.reverses_id == LedgerEntry.id).exists())
+        )
+        recorded.update((h, r) for h, r in session.execute(query))
+    return [
+        replace(m, status=POSTED, rule="check recorded")
+        if m.status == MATCHED and m.line.method == "check"
+        and (m.hq_id, m.line.reference) in recorded
+        else m
+        for m in lines
+    ]  # fmt: skip
 
 
 def accepted_lines(
