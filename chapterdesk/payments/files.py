@@ -16,6 +16,7 @@ is used.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import re
@@ -210,9 +211,14 @@ class Layout:
     read: LineReader
 
 
+@functools.cache
+def _key(name: str) -> str:
+    return normalise_header(name)
+
+
 def _pick(cells: Cells, *names: str) -> str:
     for name in names:
-        value = cells.get(normalise_header(name))
+        value = cells.get(_key(name))
         if value:
             return value.strip()
     return ""
@@ -441,13 +447,17 @@ def _apply_overrides(
     return chosen
 
 
-def _cells(headers: Sequence[str], row: list[str]) -> Cells:
-    cells: Cells = {}
-    for text, value in zip(headers, row, strict=False):
+def _header_keys(headers: Sequence[str]) -> list[str]:
+    """Each header normalised once per file; a repeated or blank header is not read again."""
+    keys: list[str] = []
+    for text in headers:
         key = normalise_header(text)
-        if key and key not in cells:
-            cells[key] = value
-    return cells
+        keys.append(key if key and key not in keys else "")
+    return keys
+
+
+def _cells(keys: Sequence[str], row: list[str]) -> Cells:
+    return {key: value for key, value in zip(keys, row, strict=False) if key}
 
 
 def _read_layout(
@@ -456,11 +466,12 @@ def _read_layout(
     lines: list[IncomingLine] = []
     skipped: list[tuple[int, str]] = []
     seen: set[str] = set()
+    keys = _header_keys(headers)
     for row_no, row in body:
         if not any(c.strip() for c in row):
             continue
         where = f"{file_name} line {row_no}"
-        read = layout.read(_cells(headers, row), row_no, where)
+        read = layout.read(_cells(keys, row), row_no, where)
         if isinstance(read, str):
             skipped.append((row_no, read))
         elif read.source_key.endswith(":"):
