@@ -81,3 +81,10 @@ def parse_month_day(raw: str) -> tuple[int, int]:
         f"{raw!r} is not a year start; write it as MM-DD, e.g. 01-01 or 07-01 "
         "(a day every year has)."
     )
+
+
+def check_year(year: int) -> int:
+    """A dues year as typed, refused when it is not a plausible year."""
+    if not 1900 <= year <= 2999:
+        raise BadInputError(f"{year} is not a dues year; give a year such as 2026.")
+    return year
