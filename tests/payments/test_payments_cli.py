@@ -135,6 +135,14 @@ def _html(path: Path) -> None:
     path.write_text("<html><body><table><tr><td>Date</td></tr></table></body></html>")
 
 
+def _long_line(path: Path) -> None:
+    path.write_text("Date,Description,Amount\n2026-11-03," + "x" * 30_000 + ",150.00\n")
+
+
+def _utf16_garbage(path: Path) -> None:
+    path.write_bytes(b"\xff\xfe" + b"\x00\xd8" * 40)  # a BOM, then lone surrogates
+
+
 def _empty(path: Path) -> None:
     path.write_bytes(b"")
 
@@ -151,6 +159,8 @@ HOSTILE = {
     "fraction": (_fraction, "fraction of a cent"),
     "html": (_html, "web page"),
     "empty": (_empty, "is empty"),
+    "long-line": (_long_line, "longer than 20,000 characters"),
+    "utf16-garbage": (_utf16_garbage, "binary data"),
 }
 
 
