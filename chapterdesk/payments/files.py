@@ -178,6 +178,8 @@ def _decode(path: Path, data: bytes) -> str:
 
 def _csv_rows(path: Path, text: str) -> list[tuple[int, list[str]]]:
     lines = text.splitlines(keepends=True)
+    if max(map(len, lines), default=0) <= MAX_LINE_CHARS:
+        lines = lines[:60]  # all that choosing the delimiter reads
     for number, line in enumerate(lines, start=1):
         if len(line) > MAX_LINE_CHARS:
             raise BadInputError(
@@ -197,7 +199,32 @@ def _csv_rows(path: Path, text: str) -> list[tuple[int, list[str]]]:
 
 # --- the CSV layouts --------------------------------------------------------------------------
 
-Cells = dict[str, str]
+class Columns:
+    """Where each header is in a file's rows, worked out once per file (not once per row)."""
+
+    def __init__(self, headers: Sequence[str]) -> None:
+        self.position: dict[str, int] = {}
+        for index, text in enumerate(headers):
+            key = normalise_header(text)
+            if key and key not in self.position:
+                self.position[key] = index
+        #: the columns a memo is made of: the description and any metadata
+        self.memo = [i for k, i in self.position.items() if k == "description" or "metadata" in k]
+        self._found: dict[tuple[str, ...], tuple[int, ...]] = {}
+
+    def find(self, names: tuple[str, ...]) -> tuple[int, ...]:
+        """The columns headed by any of `names`, in the order named."""
+        found = self._found.get(names)
+        if found is None:
+            found = tuple(
+                self.position[_key(n)] for n in names if _key(n) in self.position
+            )
+            self._found[names] = found
+        return found
+
+
+#: One row as a layout reads it: the file's columns and the row's cells.
+Cells = tuple[Columns, list[str]]
 LineReader = Callable[[Cells, int, str], IncomingLine | str]
 
 
@@ -217,11 +244,16 @@ def _key(name: str) -> str:
 
 
 def _pick(cells: Cells, *names: str) -> str:
-    for name in names:
-        value = cells.get(_key(name))
-        if value:
-            return value.strip()
+    columns, row = cells
+    for index in columns.find(names):
+        if index < len(row) and row[index]:
+            return row[index].strip()
     return ""
+
+
+def _memo(cells: Cells) -> str:
+    columns, row = cells
+    return " ".join(row[i] for i in columns.memo if i < len(row) and row[i])
 
 
 def _stripe_payment(cells: Cells, line_no: int, where: str) -> IncomingLine | str:
@@ -235,9 +267,7 @@ def _stripe_payment(cells: Cells, line_no: int, where: str) -> IncomingLine | st
     if gross <= 0 or refunded >= gross:
         return "refunded" if refunded else "not a payment in"
     charge = _pick(cells, "id")
-    memo = " ".join(
-        v for k, v in cells.items() if v and (k == "description" or "metadata" in k)
-    )
+    memo = _memo(cells)
     return IncomingLine(
         line_no,
         f"stripe:{charge}",
@@ -260,9 +290,7 @@ def _stripe_payout(cells: Cells, line_no: int, where: str) -> IncomingLine | str
     if gross <= 0:
         return "not a payment in"
     charge = _pick(cells, "charge_id", "source_id", "balance_transaction_id")
-    memo = " ".join(
-        v for k, v in cells.items() if v and (k == "description" or "metadata" in k)
-    )
+    memo = _memo(cells)
     return IncomingLine(
         line_no,
         f"stripe:{charge}",
@@ -447,31 +475,18 @@ def _apply_overrides(
     return chosen
 
 
-def _header_keys(headers: Sequence[str]) -> list[str]:
-    """Each header normalised once per file; a repeated or blank header is not read again."""
-    keys: list[str] = []
-    for text in headers:
-        key = normalise_header(text)
-        keys.append(key if key and key not in keys else "")
-    return keys
-
-
-def _cells(keys: Sequence[str], row: list[str]) -> Cells:
-    return {key: value for key, value in zip(keys, row, strict=False) if key}
-
-
 def _read_layout(
     file_name: str, layout: Layout, headers: tuple[str, ...], body: list[tuple[int, list[str]]]
 ) -> tuple[tuple[IncomingLine, ...], tuple[tuple[int, str], ...]]:
     lines: list[IncomingLine] = []
     skipped: list[tuple[int, str]] = []
     seen: set[str] = set()
-    keys = _header_keys(headers)
+    columns = Columns(headers)
     for row_no, row in body:
-        if not any(c.strip() for c in row):
+        if not any(row) or not "".join(row).strip():
             continue
         where = f"{file_name} line {row_no}"
-        read = layout.read(_cells(keys, row), row_no, where)
+        read = layout.read((columns, row), row_no, where)
         if isinstance(read, str):
             skipped.append((row_no, read))
         elif read.source_key.endswith(":"):

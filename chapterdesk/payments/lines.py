@@ -11,6 +11,7 @@ one), which is what keeps a re-imported line from being posted twice.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -48,12 +49,14 @@ class IncomingLine:
     reference: str  #: the check number or the source's transaction ID (≤ 60 characters)
 
 
+@functools.lru_cache(maxsize=256)
 def card_method(brand: str) -> str:
     """The ledger method for a processor's card brand ("Visa" → visa; Discover → card)."""
     key = re.sub(r"[^a-z]", "", brand.casefold())
     return CARD_BRANDS.get(key, "card")
 
 
+_PLAIN = re.compile(r"-?\d{1,12}\.\d\d\Z")
 _AMOUNT = re.compile(r"^\d{1,3}(,\d{3})*(\.\d+)?$|^\d+(\.\d+)?$")
 
 
@@ -64,6 +67,11 @@ def signed_amount(text: str, where: str) -> Decimal:
         BadInputError: not an amount, or a fraction of a cent (naming `where`).
     """
     raw = (text or "").strip()
+    if _PLAIN.match(raw):  # "150.00", "-4.65": how most exports write it
+        value = Decimal(raw)
+        if value > MAX_AMOUNT or -value > MAX_AMOUNT:
+            raise BadInputError(f"{where}: {raw[:30]!r} is more than any one payment can be.")
+        return value
     body = re.sub(r"[A-Za-z]{3}|[$€£\s+]", "", raw)
     negative = "-" in body or body.startswith("(")
     body = body.replace("-", "").strip("()")
@@ -85,10 +93,19 @@ def statement_date(text: str, where: str) -> dt.date:
     Raises:
         BadInputError: not a date ChapterDesk reads (naming `where`).
     """
+    clean = (text or "").strip()
+    if len(clean) > 10 and clean[4:5] == "-" and clean[10] in " T":
+        clean = clean[:10]  # "2026-11-03 14:22:07": the day is what is posted
     try:
-        return parse_date_text((text or "").strip())
+        return _day(clean)
     except CellProblem as problem:
         raise BadInputError(f"{where}: {problem}") from None
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(text: str) -> dt.date:
+    """`parse_date_text`, once per distinct text (an export repeats its days)."""
+    return parse_date_text(text)
 
 
 def line_hash(source: str, paid_on: dt.date, gross: Decimal, memo: str, occurrence: int) -> str:
@@ -105,4 +122,9 @@ def line_hash(source: str, paid_on: dt.date, gross: Decimal, memo: str, occurren
 
 def clip(text: object, limit: int) -> str:
     """Text tidied to one line of at most `limit` characters."""
+    if type(text) is str and len(text) <= limit and _TIDY.match(text):
+        return text
     return " ".join(str(text or "").split())[:limit]
+
+
+_TIDY = re.compile(r"(?:\S+(?: \S+)*)?\Z")

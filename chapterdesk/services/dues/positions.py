@@ -37,6 +37,7 @@ __all__ = [
     "ChargeCents",
     "LedgerRow",
     "Position",
+    "amounts_owed",
     "apply_pool",
     "charge_order",
     "day_of",
@@ -267,3 +268,25 @@ def read_positions(
     of the file (`services.roster.reader`): the same statement either way.
     """
     return [settle(hq_id, rows) for hq_id, rows in _rows_by_member(source, hq_ids).items()]
+
+
+#: Each member's balance (the signed sum of every entry; a reversal undoes the sign of the
+#: entry it reverses), for the members whose balance is owed.
+OWED_SQL = RosterSql(
+    "SELECT e.hq_id, SUM(CASE WHEN e.kind = 'charge' THEN e.amount_cents"
+    " WHEN e.kind = 'reversal' AND r.kind = 'charge' THEN -e.amount_cents"
+    " WHEN e.kind = 'reversal' THEN e.amount_cents ELSE -e.amount_cents END) AS owed"
+    " FROM ledger_entry AS e LEFT JOIN ledger_entry AS r ON r.id = e.reverses_id"
+    " GROUP BY e.hq_id"
+)
+
+
+def amounts_owed(source: Runs | Session) -> dict[str, int]:
+    """What each member who owes something owes, in cents: their balance, where positive.
+
+    One grouped query, without settling each member's charges: where the
+    balance is positive it is what `settle` calls outstanding (a credit only
+    remains once every charge is paid). For matching payments to what members
+    owe across a whole chapter. `source` as for `read_positions`.
+    """
+    return {hq_id: int(owed) for hq_id, owed in runner(source).run(OWED_SQL) if owed and owed > 0}

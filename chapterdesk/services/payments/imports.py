@@ -39,7 +39,7 @@ from chapterdesk.services.dues.payments import (
     post_payments,
     take_receipt_counter,
 )
-from chapterdesk.services.dues.positions import read_positions
+from chapterdesk.services.dues.positions import amounts_owed
 from chapterdesk.services.payments.matching import (
     AMBIGUOUS,
     CLASSES,
@@ -121,13 +121,13 @@ def remembered_bank_layouts(db: Database) -> Recognise:
 def member_index(db: Database, receipts: Collection[int] = ()) -> MemberIndex:
     """The current members (roster reader) with what each owes (dues positions)."""
     index = MemberIndex()
-    with roster_reader.reading(db) as reader:
+    with roster_reader.reading(db) as reader:  # one snapshot: the members and what they owe
         for hq_id, first, middle, last, suffix, email in roster_reader.read(
             reader, _MEMBER_COLUMNS, sort=None
         ):
             index.add(hq_id, first or "", middle or "", last or "", suffix or "", email or "")
+        index.set_owed(amounts_owed(reader))
     with db.reading() as session:
-        index.set_owed({p.hq_id: p.balance for p in read_positions(session)})
         wanted = sorted(receipts)
         for start in range(0, len(wanted), _CHUNK):
             query = select(LedgerEntry.receipt_no, LedgerEntry.hq_id).where(

@@ -18,6 +18,7 @@ source line is already in the ledger and is never posted twice).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -61,9 +62,15 @@ class MatchedLine:
 
 @dataclass
 class MemberIndex:
-    """The chapter's members, looked up every way matching needs (built once per import)."""
+    """The chapter's members, looked up every way matching needs (built once per import).
 
-    names: dict[str, str] = field(default_factory=dict)  #: hq_id → display name
+    Built for a whole chapter (50,000 members) per import, so a member costs a
+    few dictionary operations: names are folded and split once per distinct
+    name (`_name_words` is cached; names repeat) and a display name is made
+    only for the members a line names.
+    """
+
+    parts: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)  #: hq_id → name
     owed: dict[str, int] = field(default_factory=dict)  #: hq_id → cents owed
     by_email: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     by_name: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
@@ -75,13 +82,13 @@ class MemberIndex:
 
     def add(self, hq_id: str, first: str, middle: str, last: str, suffix: str, email: str) -> None:
         """Index one member."""
-        self.names[hq_id] = display_name(first, middle, last, suffix)
+        self.parts[hq_id] = (first, middle, last, suffix)
         if email:
             self.by_email[email.strip().casefold()].append(hq_id)
-        firsts = _words(first)
-        lasts = _words(last)
+        lasts = _name_words(last)
         if not lasts:
             return
+        firsts = _name_words(first)
         surname = "".join(lasts)
         if firsts:
             self.by_name[(firsts[0], surname)].append(hq_id)
@@ -89,16 +96,26 @@ class MemberIndex:
         if len(lasts) > 1:  # "Ana García López" also paid as "Ana García"
             self.by_name[(firsts[0] if firsts else "", lasts[0])].append(hq_id)
 
+    def name(self, hq_id: str) -> str:
+        """A member's name as read in a sentence."""
+        return display_name(*self.parts[hq_id])
+
     def set_owed(self, owed: Mapping[str, int]) -> None:
         """What each member owes, in cents (only those who owe something)."""
         for hq_id, cents in owed.items():
-            if cents > 0 and hq_id in self.names:
+            if cents > 0 and hq_id in self.parts:
                 self.owed[hq_id] = cents
                 self.by_owed[cents].append(hq_id)
 
 
 def _words(text: str) -> list[str]:
     return [w for w in _WORD.findall(fold(text)) if w.replace("'", "") not in _TITLES]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name_words(text: str) -> tuple[str, ...]:
+    """`_words` of a member's first or last name (cached: names repeat across a chapter)."""
+    return tuple(_words(text))
 
 
 def payer_keys(payer: str) -> list[tuple[str, str]]:
@@ -121,8 +138,8 @@ def payer_keys(payer: str) -> list[tuple[str, str]]:
 
 
 def _candidates(index: MemberIndex, ids: Iterable[str]) -> tuple[Candidate, ...]:
-    unique = sorted(set(ids), key=lambda i: (index.names.get(i, ""), i))
-    return tuple(Candidate(i, index.names[i]) for i in unique[:MOST_CANDIDATES])
+    unique = sorted(set(ids), key=lambda i: (index.name(i), i))
+    return tuple(Candidate(i, index.name(i)) for i in unique[:MOST_CANDIDATES])
 
 
 def _by_name(index: MemberIndex, payer: str) -> list[str]:
@@ -145,9 +162,10 @@ def match_line(
     done = posted.get(line.source_key)
     if done is not None:
         hq_id, batch = done
-        return MatchedLine(line, POSTED, hq_id, index.names.get(hq_id, ""), "source", (), batch)
+        name = index.name(hq_id) if hq_id in index.parts else ""
+        return MatchedLine(line, POSTED, hq_id, name, "source", (), batch)
     cents = to_cents(line.gross)
-    ids = [m for m in _ID_IN_MEMO.findall(line.memo) if m.lstrip("0") in index.names]
+    ids = [m for m in _ID_IN_MEMO.findall(line.memo) if m.lstrip("0") in index.parts]
     ids = [m.lstrip("0") for m in ids]
     rule = "memo id"
     if not ids:
@@ -167,7 +185,7 @@ def match_line(
             unique, rule = owing, f"{rule} + amount"
     if len(unique) == 1:
         hq_id = unique[0]
-        return MatchedLine(line, MATCHED, hq_id, index.names[hq_id], rule)
+        return MatchedLine(line, MATCHED, hq_id, index.name(hq_id), rule)
     if unique:
         return MatchedLine(line, AMBIGUOUS, None, "", rule, _candidates(index, unique))
     owing = index.by_owed.get(cents, [])
