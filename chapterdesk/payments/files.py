@@ -243,17 +243,25 @@ def _key(name: str) -> str:
     return normalise_header(name)
 
 
+def _at(cells: Cells, names: tuple[str, ...]) -> tuple[int, ...]:
+    """The columns headed by any of `names` (absent: -1, the empty cell every row ends with)."""
+    return cells[0].find(names) or (-1,)
+
+
 def _pick(cells: Cells, *names: str) -> str:
-    columns, row = cells
-    for index in columns.find(names):
-        if index < len(row) and row[index]:
+    """The first non-empty cell of the columns named (one of them, usually)."""
+    row = cells[1]
+    for index in _at(cells, names):
+        if row[index]:
             return row[index].strip()
     return ""
 
 
-def _memo(cells: Cells) -> str:
+def _memo(cells: Cells, *names: str) -> str:
+    """The memo: the named columns, or (none named) the description and any metadata."""
     columns, row = cells
-    return " ".join(row[i] for i in columns.memo if i < len(row) and row[i])
+    indexes = columns.memo if not names else [i for n in names for i in _at(cells, (n,))]
+    return " ".join(row[i] for i in indexes if row[i])
 
 
 def _stripe_payment(cells: Cells, line_no: int, where: str) -> IncomingLine | str:
@@ -267,7 +275,6 @@ def _stripe_payment(cells: Cells, line_no: int, where: str) -> IncomingLine | st
     if gross <= 0 or refunded >= gross:
         return "refunded" if refunded else "not a payment in"
     charge = _pick(cells, "id")
-    memo = _memo(cells)
     return IncomingLine(
         line_no,
         f"stripe:{charge}",
@@ -276,7 +283,7 @@ def _stripe_payment(cells: Cells, line_no: int, where: str) -> IncomingLine | st
         abs(signed_amount(_pick(cells, "Fee"), where)),
         clip(_pick(cells, "Card Name", "Customer Name", "Customer Description"), 200),
         clip(_pick(cells, "Customer Email"), 200),
-        clip(memo, 500),
+        clip(_memo(cells), 500),
         card_method(_pick(cells, "Card Brand")),
         charge[:60],
     )
@@ -290,7 +297,6 @@ def _stripe_payout(cells: Cells, line_no: int, where: str) -> IncomingLine | str
     if gross <= 0:
         return "not a payment in"
     charge = _pick(cells, "charge_id", "source_id", "balance_transaction_id")
-    memo = _memo(cells)
     return IncomingLine(
         line_no,
         f"stripe:{charge}",
@@ -299,7 +305,7 @@ def _stripe_payout(cells: Cells, line_no: int, where: str) -> IncomingLine | str
         abs(signed_amount(_pick(cells, "fee"), where)),
         clip(_pick(cells, "customer_name", "card_name", "customer_description"), 200),
         clip(_pick(cells, "customer_email"), 200),
-        clip(memo, 500),
+        clip(_memo(cells), 500),
         card_method(_pick(cells, "card_brand")),
         charge[:60],
     )
@@ -315,10 +321,7 @@ def _paypal(cells: Cells, line_no: int, where: str) -> IncomingLine | str:
     if gross <= 0:
         return "money out" if gross < 0 else "zero amount"
     transaction = _pick(cells, "Transaction ID")
-    memo = " ".join(
-        _pick(cells, name)
-        for name in ("Item Title", "Subject", "Note", "Invoice Number", "Custom Number")
-    )
+    memo = _memo(cells, "Item Title", "Subject", "Note", "Invoice Number", "Custom Number")
     return IncomingLine(
         line_no,
         f"paypal:{transaction}",
@@ -343,9 +346,7 @@ def _square(cells: Cells, line_no: int, where: str) -> IncomingLine | str:
     if gross <= 0:
         return "refund" if gross < 0 else "zero amount"
     transaction = _pick(cells, "Transaction ID", "Payment ID")
-    memo = " ".join(
-        _pick(cells, name) for name in ("Description", "Details", "Customer Reference ID")
-    )
+    memo = _memo(cells, "Description", "Details", "Customer Reference ID")
     return IncomingLine(
         line_no,
         f"square:{transaction}",
@@ -482,9 +483,13 @@ def _read_layout(
     skipped: list[tuple[int, str]] = []
     seen: set[str] = set()
     columns = Columns(headers)
+    width = len(headers)
     for row_no, row in body:
         if not any(row) or not "".join(row).strip():
             continue
+        if len(row) < width:
+            row.extend([""] * (width - len(row)))
+        row.append("")  # what an absent column (-1) reads
         where = f"{file_name} line {row_no}"
         read = layout.read((columns, row), row_no, where)
         if isinstance(read, str):
