@@ -35,7 +35,7 @@ from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
 from chapterdesk.money import CENT, MAX_AMOUNT, from_cents, parse_amount, to_cents
 from chapterdesk.services.chapter import settings_row
 from chapterdesk.services.door import UnitOfWork, change
-from chapterdesk.services.dues.dates import check_ledger_date
+from chapterdesk.services.dues.dates import chapter_began, check_ledger_date
 from chapterdesk.services.dues.ledger import (
     ZERO,
     EntryView,
@@ -144,11 +144,21 @@ def posting_date(day: dt.date | None, today: dt.date, what: str) -> dt.date:
 
 
 def ledger_posting_date(
-    session: Session, day: dt.date | None, today: dt.date, what: str, allow_date: bool
+    session: Session,
+    day: dt.date | None,
+    today: dt.date,
+    what: str,
+    allow_date: bool,
+    began: dt.date | None = None,
 ) -> dt.date:
     """`posting_date`, also refused before the chapter existed unless `allow_date`."""
     return check_ledger_date(
-        session, posting_date(day, today, what), what, today=today, allow_date=allow_date
+        session,
+        posting_date(day, today, what),
+        what,
+        today=today,
+        allow_date=allow_date,
+        began=began,
     )
 
 
@@ -238,6 +248,8 @@ def post_payments(
     currency = settings_row(session).currency
     take_receipt_counter(session)
     members = _members(session, [normalise_hq_id(r.hq_id) for r in requests])
+    # read once for the batch, not once a payment: it scans every membership
+    began = None if allow_date else chapter_began(session)
     prepared = []
     for request in requests:
         hq_id = normalise_hq_id(request.hq_id)
@@ -261,7 +273,9 @@ def post_payments(
                 "That reference looks like a full card number; never record card numbers, "
                 "give the last four digits or the authorisation code."
             )
-        paid_on = ledger_posting_date(session, request.paid_on, day, "payment", allow_date)
+        paid_on = ledger_posting_date(
+            session, request.paid_on, day, "payment", allow_date, began
+        )
         prepared.append((hq_id, name, membership_id, amount, method, reference, paid_on))
     ledgers = entries_for(session, [p[0] for p in prepared])
     seen_checks: set[tuple[str, str]] = set()
