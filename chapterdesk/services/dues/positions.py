@@ -270,23 +270,29 @@ def read_positions(
     return [settle(hq_id, rows) for hq_id, rows in _rows_by_member(source, hq_ids).items()]
 
 
-#: Each member's balance (the signed sum of every entry; a reversal undoes the sign of the
-#: entry it reverses), for the members whose balance is owed.
-OWED_SQL = RosterSql(
-    "SELECT e.hq_id, SUM(CASE WHEN e.kind = 'charge' THEN e.amount_cents"
-    " WHEN e.kind = 'reversal' AND r.kind = 'charge' THEN -e.amount_cents"
-    " WHEN e.kind = 'reversal' THEN e.amount_cents ELSE -e.amount_cents END) AS owed"
-    " FROM ledger_entry AS e LEFT JOIN ledger_entry AS r ON r.id = e.reverses_id"
-    " GROUP BY e.hq_id"
-)
+#: What `amounts_owed` reads: each entry's member, number, kind, cents and what it reverses.
+OWED_SQL = RosterSql("SELECT hq_id, id, kind, amount_cents, reverses_id FROM ledger_entry")
 
 
 def amounts_owed(source: Runs | Session) -> dict[str, int]:
     """What each member who owes something owes, in cents: their balance, where positive.
 
-    One grouped query, without settling each member's charges: where the
-    balance is positive it is what `settle` calls outstanding (a credit only
-    remains once every charge is paid). For matching payments to what members
-    owe across a whole chapter. `source` as for `read_positions`.
+    The balance is the signed sum of every entry (a reversal undoes the sign of
+    the entry it reverses); where it is positive it is what `settle` calls
+    outstanding (a credit only remains once every charge is paid). One plain
+    scan of five columns and a pass in integers, without settling each
+    member's charges: for matching payments to what members owe across a whole
+    chapter. `source` as for `read_positions`.
     """
-    return {hq_id: int(owed) for hq_id, owed in runner(source).run(OWED_SQL) if owed and owed > 0}
+    balance: dict[str, int] = defaultdict(int)
+    kind_of: dict[int, str] = {}
+    reversals = []
+    for hq_id, entry_id, kind, cents, reverses_id in runner(source).run(OWED_SQL):
+        kind_of[entry_id] = kind
+        if kind == "reversal":
+            reversals.append((hq_id, cents, reverses_id))
+        else:
+            balance[hq_id] += SIGN[kind] * cents
+    for hq_id, cents, reverses_id in reversals:
+        balance[hq_id] -= SIGN.get(kind_of.get(reverses_id, ""), 0) * cents
+    return {hq_id: owed for hq_id, owed in balance.items() if owed > 0}

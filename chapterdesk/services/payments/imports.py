@@ -16,9 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -31,7 +33,7 @@ from chapterdesk.data.payment_models import PaymentImport, PaymentLine, PaymentM
 from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
 from chapterdesk.money import from_cents, to_cents
 from chapterdesk.payments.files import PaymentFile, Recognise, read_payment_file
-from chapterdesk.payments.lines import ZERO
+from chapterdesk.payments.lines import ZERO, IncomingLine
 from chapterdesk.services.chapter import settings_row
 from chapterdesk.services.door import change
 from chapterdesk.services.dues.payments import (
@@ -48,6 +50,7 @@ from chapterdesk.services.payments.matching import (
     MatchedLine,
     MemberIndex,
     match_lines,
+    wanted_keys,
     wanted_receipts,
 )
 from chapterdesk.services.roster import reader as roster_reader
@@ -118,15 +121,37 @@ def remembered_bank_layouts(db: Database) -> Recognise:
     return recognise
 
 
-def member_index(db: Database, receipts: Collection[int] = ()) -> MemberIndex:
-    """The current members (roster reader) with what each owes (dues positions)."""
+@dataclass(frozen=True)
+class ChapterRows:
+    """The members and what each owes, read in one snapshot (before the index is built)."""
+
+    members: list[Any]  #: (hq_id, first, middle, last, suffix, email) rows
+    owed: dict[str, int]
+
+
+def read_chapter_rows(db: Database) -> ChapterRows:
+    """The current members (roster reader) and what each owes (dues positions), one snapshot."""
+    with roster_reader.reading(db) as reader:
+        members = reader.run(roster_reader.statement(reader, _MEMBER_COLUMNS, sort=None))
+        return ChapterRows(members, amounts_owed(reader))
+
+
+def member_index(
+    db: Database,
+    lines: Sequence[IncomingLine] = (),
+    receipts: Collection[int] = (),
+    rows: ChapterRows | None = None,
+) -> MemberIndex:
+    """The matching index of the current members with what each owes.
+
+    Indexed by e-mail and name only as far as `lines` may look them up (every
+    way when no lines are given). `rows`: the chapter as read already.
+    """
     index = MemberIndex()
-    with roster_reader.reading(db) as reader:  # one snapshot: the members and what they owe
-        for hq_id, first, middle, last, suffix, email in roster_reader.read(
-            reader, _MEMBER_COLUMNS, sort=None
-        ):
-            index.add(hq_id, first or "", middle or "", last or "", suffix or "", email or "")
-        index.set_owed(amounts_owed(reader))
+    emails, surnames = wanted_keys(lines) if lines else (None, None)
+    chapter = rows or read_chapter_rows(db)
+    index.add_all(chapter.members, emails, surnames)
+    index.set_owed(chapter.owed)
     with db.reading() as session:
         wanted = sorted(receipts)
         for start in range(0, len(wanted), _CHUNK):
@@ -171,13 +196,19 @@ def review_payments(
         BadInputError: the file cannot be read (see `read_payment_file`).
     """
     if progress:
-        progress("Reading the file", 0, 0)
-    payments = read_payment_file(
-        path, overrides=overrides, recognise=remembered_bank_layouts(db)
-    )
-    if progress:
-        progress("Reading the members", 0, 0)
-    index = member_index(db, wanted_receipts(payments.lines))
+        progress("Reading the file and the members", 0, 0)
+    recognise = remembered_bank_layouts(db)
+    # The database is read on a second thread while this one parses the file: SQLite
+    # (and the PostgreSQL driver) let go of the GIL while they fetch. Its own connection.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="payments-read") as pool:
+        chapter = pool.submit(read_chapter_rows, db)
+        try:
+            payments = read_payment_file(path, overrides=overrides, recognise=recognise)
+        except BaseException:
+            chapter.cancel()
+            raise
+        rows = chapter.result()
+    index = member_index(db, payments.lines, wanted_receipts(payments.lines), rows)
     with db.reading() as session:
         currency = settings_row(session).currency
         posted = live_posted(session, (line.source_key for line in payments.lines))

@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from chapterdesk.money import to_cents
@@ -79,26 +79,54 @@ class MemberIndex:
     )
     by_owed: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     receipts: dict[int, str] = field(default_factory=dict)  #: receipt number → hq_id
+    _names: dict[str, str] = field(default_factory=dict)  #: display names made so far
 
     def add(self, hq_id: str, first: str, middle: str, last: str, suffix: str, email: str) -> None:
-        """Index one member."""
-        self.parts[hq_id] = (first, middle, last, suffix)
-        if email:
-            self.by_email[email.strip().casefold()].append(hq_id)
-        lasts = _name_words(last)
-        if not lasts:
-            return
-        firsts = _name_words(first)
-        surname = "".join(lasts)
-        if firsts:
-            self.by_name[(firsts[0], surname)].append(hq_id)
-            self.by_initial[(firsts[0][0], surname)].append(hq_id)
-        if len(lasts) > 1:  # "Ana García López" also paid as "Ana García"
-            self.by_name[(firsts[0] if firsts else "", lasts[0])].append(hq_id)
+        """Index one member (every way, whatever the lines look for)."""
+        self.add_all([(hq_id, first, middle, last, suffix, email)])
+
+    def add_all(
+        self,
+        rows: Iterable[Sequence[str]],
+        emails: Collection[str] | None = None,
+        surnames: Collection[str] | None = None,
+    ) -> None:
+        """Index members given as (hq_id, first, middle, last, suffix, email) rows.
+
+        `emails` and `surnames` (folded), when given, are all the lines can look
+        for: a member is indexed under an e-mail or a name only if a line may
+        find them by it, which keeps a 50,000-member chapter's index small.
+        """
+        parts, by_email, by_name, by_initial = (
+            self.parts, self.by_email, self.by_name, self.by_initial
+        )
+        for hq_id, first, middle, last, suffix, email in rows:
+            parts[hq_id] = (first or "", middle or "", last or "", suffix or "")
+            if email:
+                key = email.strip().casefold()
+                if emails is None or key in emails:
+                    by_email[key].append(hq_id)
+            lasts = _name_words(last or "")
+            if not lasts:
+                continue
+            surname = "".join(lasts)
+            wanted = surnames is None or surname in surnames
+            if len(lasts) > 1 and (surnames is None or lasts[0] in surnames):
+                firsts = _name_words(first or "")
+                # "Ana García López" also paid as "Ana García"
+                by_name[(firsts[0] if firsts else "", lasts[0])].append(hq_id)
+            if wanted:
+                firsts = _name_words(first or "")
+                if firsts:
+                    by_name[(firsts[0], surname)].append(hq_id)
+                    by_initial[(firsts[0][0], surname)].append(hq_id)
 
     def name(self, hq_id: str) -> str:
         """A member's name as read in a sentence."""
-        return display_name(*self.parts[hq_id])
+        found = self._names.get(hq_id)
+        if found is None:
+            found = self._names[hq_id] = display_name(*self.parts[hq_id])
+        return found
 
     def set_owed(self, owed: Mapping[str, int]) -> None:
         """What each member owes, in cents (only those who owe something)."""
@@ -199,6 +227,13 @@ def match_lines(
 ) -> list[MatchedLine]:
     """Classify every line of a file."""
     return [match_line(index, line, posted) for line in lines]
+
+
+def wanted_keys(lines: Iterable[IncomingLine]) -> tuple[set[str], set[str]]:
+    """The e-mail addresses and folded surnames the lines may find members by."""
+    emails = {line.email.strip().casefold() for line in lines if line.email}
+    surnames = {surname for line in lines for _first, surname in payer_keys(line.payer)}
+    return emails, surnames
 
 
 def wanted_receipts(lines: Iterable[IncomingLine]) -> set[int]:
