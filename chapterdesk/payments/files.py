@@ -213,12 +213,12 @@ class Columns:
         self._found: dict[tuple[str, ...], tuple[int, ...]] = {}
 
     def find(self, names: tuple[str, ...]) -> tuple[int, ...]:
-        """The columns headed by any of `names`, in the order named."""
+        """The columns headed by any of `names`, in the order named; (-1,) for none."""
         found = self._found.get(names)
         if found is None:
             found = tuple(
                 self.position[_key(n)] for n in names if _key(n) in self.position
-            )
+            ) or (-1,)
             self._found[names] = found
         return found
 
@@ -245,13 +245,14 @@ def _key(name: str) -> str:
 
 def _at(cells: Cells, names: tuple[str, ...]) -> tuple[int, ...]:
     """The columns headed by any of `names` (absent: -1, the empty cell every row ends with)."""
-    return cells[0].find(names) or (-1,)
+    return cells[0].find(names)
 
 
 def _pick(cells: Cells, *names: str) -> str:
     """The first non-empty cell of the columns named (one of them, usually)."""
-    row = cells[1]
-    for index in _at(cells, names):
+    columns, row = cells
+    found = columns._found.get(names) or columns.find(names)
+    for index in found:
         if row[index]:
             return row[index].strip()
     return ""

@@ -70,7 +70,8 @@ class MemberIndex:
     only for the members a line names.
     """
 
-    parts: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)  #: hq_id → name
+    #: hq_id → (hq_id, first, middle, last, suffix, email), as read
+    parts: dict[str, Sequence[str]] = field(default_factory=dict)
     owed: dict[str, int] = field(default_factory=dict)  #: hq_id → cents owed
     by_email: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     by_name: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
@@ -100,10 +101,11 @@ class MemberIndex:
         parts, by_email, by_name, by_initial = (
             self.parts, self.by_email, self.by_name, self.by_initial
         )
-        for hq_id, first, middle, last, suffix, email in rows:
-            parts[hq_id] = (first or "", middle or "", last or "", suffix or "")
+        for row in rows:
+            hq_id, first, _middle, last, _suffix, email = row
+            parts[hq_id] = row  # the name is made from it only for members a line names
             if email:
-                key = email.strip().casefold()
+                key = email.casefold()
                 if emails is None or key in emails:
                     by_email[key].append(hq_id)
             lasts = _name_words(last or "")
@@ -125,7 +127,9 @@ class MemberIndex:
         """A member's name as read in a sentence."""
         found = self._names.get(hq_id)
         if found is None:
-            found = self._names[hq_id] = display_name(*self.parts[hq_id])
+            _id, first, middle, last, suffix, _email = self.parts[hq_id]
+            found = display_name(first or "", middle or "", last or "", suffix or "")
+            self._names[hq_id] = found
         return found
 
     def set_owed(self, owed: Mapping[str, int]) -> None:
@@ -166,7 +170,9 @@ def payer_keys(payer: str) -> list[tuple[str, str]]:
 
 
 def _candidates(index: MemberIndex, ids: Iterable[str]) -> tuple[Candidate, ...]:
-    unique = sorted(set(ids), key=lambda i: (index.name(i), i))
+    parts = index.parts
+    # by last and first name (a common name has many candidates: only those shown are named)
+    unique = sorted(set(ids), key=lambda i: (parts[i][3] or "", parts[i][1] or "", i))
     return tuple(Candidate(i, index.name(i)) for i in unique[:MOST_CANDIDATES])
 
 
