@@ -503,11 +503,11 @@ def report_labels(db: str, path: str) -> None:
 
 
 _LABELS = {"good": "good standing", "grace": "grace", "lapsed": "lapsed"}
-_HQ_EXPORT_COLUMNS = (
-    "hq_id prefix first_name middle_name last_name suffix company title email phone address1"
-    " address2 city state postal_code country member_type join_date paid_through hq_status"
-    " chapters"
-).split()
+_HQ_EXPORT_COLUMNS = [
+    "hq_id", "prefix", "first_name", "middle_name", "last_name", "suffix", "company", "title",
+    "email", "phone", "address1", "address2", "city", "state", "postal_code", "country",
+    "member_type", "join_date", "paid_through", "hq_status", "chapters",
+]  # fmt: skip
 _HQ_EXPORT_SQL = f"""
 SELECT {", ".join("h." + c for c in _HQ_EXPORT_COLUMNS)}, m.chapter_joined_on, c.name,
        h.in_latest_export
@@ -530,7 +530,7 @@ ORDER BY h.last_name, h.first_name
 
 
 def export_hq(db: str, path: str) -> None:
-    """`export hq`: the same four tabs of the same cells (dates as dates), xlsxwriter constant_memory.
+    """`export hq`: the same four tabs of the same cells (dates as dates), constant memory.
 
     The roster tab (HQ's 21 columns, the chapter join date, the standing and the
     category) holds the members in HQ's latest data; the others go to "Not

@@ -372,6 +372,7 @@ def run_list(args: argparse.Namespace) -> int:
                     "open": text(c.open),
                     "status": line.status,
                     "days_outstanding": line.days_outstanding,
+                    "list_name": line.list_name,
                 }
                 for line in lines
             ],

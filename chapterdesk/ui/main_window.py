@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -49,6 +50,12 @@ if TYPE_CHECKING:
     from chapterdesk.services.chapter import HqDataAge
 
 DB_FILTER = "ChapterDesk database (*.sqlite3 *.sqlite *.db);;All files (*)"
+
+
+def _may_leave(page: Any) -> bool:
+    """Whether a page lets the officer leave it (`Page.may_leave`; a page without it: yes)."""
+    leave = getattr(page, "may_leave", None)
+    return leave is None or bool(leave())
 
 
 class MainWindow(QMainWindow):
@@ -147,6 +154,9 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.copy_emails_action)
         self.view_menu = bar.addMenu("&View")
         help_menu = bar.addMenu("&Help")
+        self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts,
+                                             QKeySequence("Ctrl+/"))
+        help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self._action("&About ChapterDesk", self.about))
         self.chapter_actions = [self.find_action, self.copy_emails_action, self.import_action,
                                 self.print_action, *self.safety.chapter_actions]
@@ -272,6 +282,8 @@ class MainWindow(QMainWindow):
         """Build a page the first time it is needed and put it in the stack."""
         assert self.ctx is not None, "pages exist only while a chapter is open"
         page = entry.page_class()(self.ctx)
+        for view in page.findChildren(QAbstractItemView):
+            view.setTabKeyNavigation(False)  # Tab leaves a table for the next control
         self.stack.addWidget(page)
         return page
 
@@ -291,8 +303,14 @@ class MainWindow(QMainWindow):
         settings.LAST_DATABASE_FOLDER.set(str(path.parent))
         return True
 
+    def may_close_chapter(self) -> bool:
+        """Whether the chapter may be left (another database, quitting): unsaved edits asked."""
+        return self.ctx is None or all(_may_leave(p) for p in self.pages.built().values())
+
     def open_existing(self) -> None:
         """File → Open database…"""
+        if not self.may_close_chapter():
+            return
         folder = settings.LAST_DATABASE_FOLDER.get() or str(data_dir())
         path = ask.open_file(self, "Open a chapter database", folder, DB_FILTER)
         if path is not None:
@@ -300,6 +318,8 @@ class MainWindow(QMainWindow):
 
     def new_database(self) -> None:
         """File → New database…: where to keep it, then the chapter's name and settings."""
+        if not self.may_close_chapter():
+            return
         folder = settings.LAST_DATABASE_FOLDER.get() or str(data_dir())
         path = ask.save_file(self, "Create a chapter database",
                              str(Path(folder) / "chapter.sqlite3"), DB_FILTER)
@@ -321,6 +341,8 @@ class MainWindow(QMainWindow):
         """Open the demo chapter (built off the UI thread the first time)."""
         from chapterdesk.ui.app import demo_database
 
+        if not self.may_close_chapter():
+            return
         self.tasks.run(
             lambda progress, _cancelled: demo_database(progress),
             title="Building the demo chapter", parent=self, on_done=self.set_database,
@@ -340,6 +362,12 @@ class MainWindow(QMainWindow):
         """Open a page (optionally telling it what to show)."""
         page = self.pages.get(key)
         if page is None:
+            return
+        shown = self.current_page()
+        if shown is not None and shown is not page and not _may_leave(shown):
+            self.sidebar.blockSignals(True)  # the officer stays, with their edits
+            self.sidebar.setCurrentRow(list(self.pages).index(shown.key))
+            self.sidebar.blockSignals(False)
             return
         row = list(self.pages).index(key)
         self.sidebar.blockSignals(True)
@@ -440,6 +468,12 @@ class MainWindow(QMainWindow):
             self.go_to("reports")
         reports.print_report()  # type: ignore[attr-defined]
 
+    def show_shortcuts(self) -> None:
+        """Help → Keyboard shortcuts: every shortcut of the window, read from its actions."""
+        from chapterdesk.ui.shortcuts_dialog import ShortcutsDialog
+
+        ask.run_dialog(ShortcutsDialog(self))
+
     def about(self) -> None:
         """Help → About."""
         ask.inform(
@@ -456,6 +490,9 @@ class MainWindow(QMainWindow):
             self.resize(1280, 800)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.may_close_chapter():
+            event.ignore()  # the officer chose to stay with unsaved edits
+            return
         settings.WINDOW_GEOMETRY.set(self.saveGeometry())
         self.tasks.shutdown()
         if self.ctx is not None:

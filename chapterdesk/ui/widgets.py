@@ -56,6 +56,11 @@ def heading(text: str, subtitle: str = "") -> QWidget:
     return box
 
 
+def no_match_text(text: str) -> str:
+    """The sentence shown when a member search finds nobody (the roster and every picker)."""
+    return f"No member matches “{text}”."
+
+
 def rule() -> QFrame:
     """A thin horizontal line between sections."""
     line = QFrame()

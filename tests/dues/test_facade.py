@@ -25,6 +25,8 @@ def test_importing_the_facade_loads_neither_sqlalchemy_nor_the_writers() -> None
         "loaded = [m for m in ('sqlalchemy', 'chapterdesk.services.dues.payments') "
         "if m in sys.modules]; assert not loaded, loaded"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     assert dues.record_payment.__module__ == "chapterdesk.services.dues.payments"

@@ -46,6 +46,7 @@ class Asked:
     save_path: Path | None = None
     open_path: Path | None = None
     confirm_answer: bool = True
+    save_answer: str = "discard"  # unsaved edits: "save", "discard" or "cancel"
     dialog_handler: Callable[[QDialog], bool] | None = None
 
     def texts(self, kind: str) -> list[str]:
@@ -62,6 +63,12 @@ def asked(monkeypatch: pytest.MonkeyPatch) -> Asked:
             ask, kind, lambda _p, text, _t="", k=kind: record.messages.append((k, text))
         )
     monkeypatch.setattr(ask, "confirm", lambda *_a, **_k: record.confirm_answer)
+
+    def save_changes(_parent: Any, text: str, _title: str = "") -> str:
+        record.messages.append(("save_changes", text))
+        return record.save_answer
+
+    monkeypatch.setattr(ask, "save_changes", save_changes, raising=False)
     monkeypatch.setattr(ask, "save_file", lambda *_a, **_k: record.save_path)
     monkeypatch.setattr(ask, "open_file", lambda *_a, **_k: record.open_path)
 

@@ -228,8 +228,8 @@ def test_an_officers_session_writes_nothing_on_the_ui_thread(
         return dialog.posted
 
     asked.dialog_handler = reverse
-    ledger.table.selectRow(next(n for n, e in enumerate(ledger.model.rows)
-                                if e.id == entries[-1].id))
+    ledger.table.selectRow(next(n for n, line in enumerate(ledger.model.rows)
+                                if line.entry.id == entries[-1].id))
     qtbot.mouseClick(ledger.reverse_button, Qt.MouseButton.LeftButton)
     settle(qtbot, window)
     payment = next(e for e in dues.member_balance(db, owing.hq_id).entries
@@ -260,7 +260,7 @@ def test_an_officers_session_writes_nothing_on_the_ui_thread(
         return dialog.result() == QDialog.DialogCode.Accepted
 
     asked.dialog_handler = category
-    qtbot.mouseClick(button(settings_page, "Add categor&y…"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(button(settings_page, "&Add category…"), Qt.MouseButton.LeftButton)
     settle(qtbot, window)
     assert "LIFE" in {c.code for c in chapter.list_categories(db)}
 

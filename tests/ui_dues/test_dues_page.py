@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from chapterdesk.errors import RuleRefusedError
 from chapterdesk.services import dues
 from chapterdesk.ui.dues.dialogs import PaymentDialog, ReasonDialog
+from chapterdesk.ui.dues.tables import LEDGER_COLUMNS
 from chapterdesk.ui.dues.target import DuesTarget
 from chapterdesk.ui.main_window import MainWindow
 from tests.ui.conftest import Asked, saved, settle
@@ -202,13 +203,15 @@ def test_record_check_and_card_payments_reverse_and_refuse(
         dues.parse_method("PO")
     assert seen["po"] == refusal.value.message
     assert len(ledger.model.rows) == before + 2
-    card = ledger.model.rows[-1]
+    card = ledger.model.rows[-1].entry
     assert (card.kind, card.method, card.amount) == ("payment", "visa", Decimal("30.00"))
-    assert ledger.model.index(len(ledger.model.rows) - 1, 5).data() == str(card.receipt_no)
+    receipt_column = LEDGER_COLUMNS.index("Receipt")
+    assert ledger.model.index(len(ledger.model.rows) - 1, receipt_column).data() == str(
+        card.receipt_no)
 
     # Reverse the card payment with a reason; a second reversal is refused with its sentence.
     def select_card() -> None:
-        row = next(n for n, e in enumerate(ledger.model.rows) if e.id == card.id)
+        row = next(n for n, line in enumerate(ledger.model.rows) if line.entry.id == card.id)
         ledger.table.selectRow(row)
 
     def reverse(dialog: QDialog) -> bool:
@@ -232,7 +235,8 @@ def test_record_check_and_card_payments_reverse_and_refuse(
     entries = dues.member_balance(db, owing.hq_id).entries
     assert next(e for e in entries if e.id == card.id).reversed_by is not None
     select_card()
-    assert "Reversed by entry" in ledger.model.index(ledger.table.currentIndex().row(), 6).data()
+    assert "Reversed by entry" in ledger.model.index(ledger.table.currentIndex().row(),
+                                                        LEDGER_COLUMNS.index("Note")).data()
     ledger.reverse_button.click()
     settle(qtbot, window)
     assert seen["reverse"] is False and "already reversed" in seen["refused"]
@@ -258,4 +262,4 @@ def test_waive_a_year_with_a_reason(qtbot: QtBot, window: MainWindow, asked: Ask
     page.payments.ledger.waive_button.click()
     settle(qtbot, window)
     assert owing.hq_id not in {d.hq_id for d in dues.who_has_not_paid(db, year)}
-    assert page.payments.ledger.model.rows[-1].kind == "waiver"
+    assert page.payments.ledger.model.rows[-1].entry.kind == "waiver"

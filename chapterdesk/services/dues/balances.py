@@ -80,6 +80,8 @@ class MemberBalance:
     aging: Aging
     charges: tuple[ChargeStatus, ...]
     entries: tuple[EntryView, ...] = ()
+    #: the name as a list shows it, "Adams, Andrew J." (`names.sort_name`, the roster's form)
+    list_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,8 @@ class DuesLine:
     open: Decimal
     status: str  # "paid", "part-paid", "unpaid" or "waived"
     days_outstanding: int
+    #: the name as a list shows it, "Adams, Andrew J." (`names.sort_name`, the roster's form)
+    list_name: str = ""
 
 
 @functools.lru_cache(maxsize=8192)
@@ -169,7 +173,7 @@ def aging_cents(position: Position, as_of: dt.date) -> Cents4:
 
 
 def _member_balance(
-    position: Position, name: str, aging: Cents4, entries: tuple[EntryView, ...]
+    position: Position, names: tuple[str, str], aging: Cents4, entries: tuple[EntryView, ...]
 ) -> MemberBalance:
     charges = [
         _made(
@@ -193,7 +197,7 @@ def _member_balance(
         _MEMBER_FIELDS,
         (
             position.hq_id,
-            name,
+            names[0],
             _decimal(position.assessed),
             _decimal(position.paid),
             _decimal(position.credits),
@@ -204,6 +208,7 @@ def _member_balance(
             _aging_of(*aging),
             tuple(charges),
             entries,
+            names[1],
         ),
     )
 
@@ -222,7 +227,7 @@ def member_balance(db: Database, hq_id: str, as_of: dt.date | None = None) -> Me
             raise NotFoundError(f"HQ member ID {clean} is not known to this chapter or HQ data.")
         entries = tuple(entries_for(reader, [clean]).get(clean, []))
         (position,) = read_positions(reader, [clean]) or [settle(clean, [])]
-    return _member_balance(position, names[clean][0], aging_cents(position, day), entries)
+    return _member_balance(position, names[clean], aging_cents(position, day), entries)
 
 
 class _Names:
@@ -245,10 +250,11 @@ class _Names:
 
 
 class MemberCents(NamedTuple):
-    """One member's position in cents, their display name and their aging."""
+    """One member's position in cents, their display and list names and their aging."""
 
     position: Position
     name: str
+    list_name: str
     aging: Cents4
 
 
@@ -287,7 +293,7 @@ def balance_sheet(db: Database, as_of: dt.date | None = None) -> BalanceSheet:
         names = _Names(reader)
         currency = reader.chapter.info.currency
     positions.sort(key=lambda p: (names[p.hq_id][1].casefold(), p.hq_id))
-    members = [MemberCents(p, names[p.hq_id][0], aging_cents(p, day)) for p in positions]
+    members = [MemberCents(p, *names[p.hq_id], aging_cents(p, day)) for p in positions]
     aging = [0, 0, 0, 0]
     for m in members:
         for bucket, cents in enumerate(m.aging):
@@ -327,7 +333,9 @@ def balances(db: Database, as_of: dt.date | None = None) -> BalanceReport:
         credit=from_cents(t.credit),
         aging=Aging(*(from_cents(cents) for cents in t.aging)),
     )
-    members = tuple(_member_balance(m.position, m.name, m.aging, ()) for m in sheet.members)
+    members = tuple(
+        _member_balance(m.position, (m.name, m.list_name), m.aging, ()) for m in sheet.members
+    )
     return BalanceReport(sheet.as_of, members, totals)
 
 
@@ -342,6 +350,7 @@ class DuesLineCents(NamedTuple):
 
     hq_id: str
     name: str
+    list_name: str
     charge: ChargeCents
     status: str
     days_outstanding: int
@@ -372,7 +381,7 @@ def dues_line_cents(
     return currency, [
         DuesLineCents(
             hq_id,
-            names[hq_id][0],
+            *names[hq_id],
             charge,
             _status(charge),
             (day - charge.posted_on).days if charge.open > 0 else 0,
@@ -409,6 +418,7 @@ def dues_lines(
                 _decimal(c.open),
                 line.status,
                 line.days_outstanding,
+                line.list_name,
             ),
         )
         for line in lines

@@ -21,8 +21,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMimeData, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeySequence,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -115,6 +122,11 @@ class HqSyncPage(QWidget):
         self.next_button = QPushButton("&Next >")
         self.next_button.setDefault(True)
         self.next_button.clicked.connect(self._next)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # Enter presses the default button
+            enter = QShortcut(QKeySequence(key), self.stack)
+            enter.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            enter.setWhatsThis("Press the step's default button (Next >)")
+            enter.activated.connect(self.press_default)
         buttons = QHBoxLayout()
         buttons.addWidget(self.restart_button)
         buttons.addStretch(1)
@@ -131,7 +143,7 @@ class HqSyncPage(QWidget):
         self.sections = QTabWidget()
         self.sections.setAccessibleName("HQ Sync sections")
         self.sections.addTab(wizard, "&Import an export")
-        self.sections.addTab(self.history, "Import &history")
+        self.sections.addTab(self.history, "Import hi&story")
         layout = QVBoxLayout(self)
         layout.addWidget(
             heading(
@@ -197,6 +209,15 @@ class HqSyncPage(QWidget):
             self._layout_read,
             self.choose.show_error,
         )
+
+    def press_default(self) -> None:
+        """Enter in the wizard presses the step's default button ("Next >"), as in a dialog."""
+        step = self.stack.currentWidget()
+        steps = step.findChildren(QPushButton) if step is not None else []
+        for button in (self.next_button, *steps):
+            if button.isDefault() and button.isVisible() and button.isEnabled():
+                button.click()
+                return
 
     def restart(self) -> None:
         """Leave the import on show (nothing is written) and go back to choosing a file."""
@@ -311,6 +332,11 @@ class HqSyncPage(QWidget):
         self._go(DONE)
         self.refresh()
         if result.batch_id is not None:
+            undo = getattr(self.ctx, "undo", None)  # the window's stack, if it has one
+            if self.ctx is not None and undo is not None:  # Edit → Undo "import N"
+                from chapterdesk.ui.undo import UndoImport
+
+                undo.push(UndoImport(self.ctx, result.batch_id, self.plan.path.name))
             self.data_changed.emit()
 
     def _undone(self, batch: BatchView) -> None:

@@ -38,14 +38,16 @@ from PySide6.QtWidgets import (
 from chapterdesk.errors import ChapterDeskError
 from chapterdesk.services.roster import members as roster
 from chapterdesk.services.roster import officers as officers
-from chapterdesk.services.roster.members import TermView
+from chapterdesk.services.roster.members import MemberDetail, TermView
 from chapterdesk.ui.context import LatestRead
 from chapterdesk.ui.icons import icon
+from chapterdesk.ui.member_picker import MemberPicker
 from chapterdesk.ui.pages.base import AppContext, Page, heading, message_label, show_message
 from chapterdesk.ui.widgets import warning_colours
 from chapterdesk.values import parse_iso_date
 
 HEADERS = ("Position", "Member", "HQ ID", "From", "To")
+ELIGIBILITY_PROMPT = "Choose a member (a name or an HQ ID) to see whether they may hold office."
 
 
 class OfficersPage(Page):
@@ -80,12 +82,16 @@ class OfficersPage(Page):
 
         appoint = QGroupBox("Appoint an officer")
         form = QFormLayout(appoint)
-        self.hq_id = QLineEdit()
-        self.hq_id.setPlaceholderText("HQ member ID")
-        self.hq_id.setAccessibleName("Member's HQ ID")
-        self.eligibility = QLabel("Type a member's HQ ID to see whether they may hold office.")
+        # the one member picker: a name, an e-mail or an HQ ID; the chosen member's HQ ID
+        # stands in its text box (`hq_id`), which the eligibility check and Appoint read
+        self.picker = MemberPicker(ctx, parent=self)
+        self.picker.picked.connect(lambda _id: self._choose_position())
+        self.hq_id = self.picker.member
+        self.eligibility = QLabel(ELIGIBILITY_PROMPT)
         self.eligibility.setWordWrap(True)
         self.eligibility.setAccessibleName("Eligibility")
+        self._eligibility_reader: LatestRead[MemberDetail] = LatestRead(
+            ctx, self, "Checking the member's eligibility")
         self._check_timer = QTimer(self, singleShot=True, interval=250)
         self._check_timer.timeout.connect(self.check_eligibility)
         self.hq_id.textChanged.connect(lambda _t: self._check_timer.start())
@@ -101,10 +107,12 @@ class OfficersPage(Page):
         self.appoint_button = QPushButton("&Appoint")
         self.appoint_button.clicked.connect(self.appoint)
         self.message = message_label()
-        form.addRow("&Member (HQ ID):", self.hq_id)
+        member_label = QLabel("&Member:")
+        member_label.setBuddy(self.hq_id)
+        form.addRow(member_label, self.picker)
         form.addRow("", self.eligibility)
         form.addRow("P&osition:", self.position)
-        form.addRow("&From:", self.starts)
+        form.addRow("F&rom:", self.starts)
         form.addRow("&To:", self.ends)
         button_row = QHBoxLayout()
         button_row.addStretch(1)
@@ -115,7 +123,7 @@ class OfficersPage(Page):
         end_form = QFormLayout(end)
         self.end_on = QLineEdit(today.isoformat())
         self.end_on.setAccessibleName("End the term on")
-        self.end_button = QPushButton("&End term")
+        self.end_button = QPushButton("En&d term")
         self.end_button.clicked.connect(self.end_selected)
         end_form.addRow("E&nds on:", self.end_on)
         end_row = QHBoxLayout()
@@ -248,19 +256,31 @@ class OfficersPage(Page):
         )
         self.warning.setVisible(True)
 
+    def _choose_position(self) -> None:
+        """A member was chosen: on to the position."""
+        self.position.setFocus()
+
     def check_eligibility(self) -> None:
-        """Show whether the member typed may hold office, and why not."""
+        """Show whether the member chosen may hold office, and why not (read on the worker).
+
+        A name being typed is the picker's to look up: only an HQ ID is checked.
+        """
         text = self.hq_id.text().strip()
-        if not text:
-            self.eligibility.setText("Type a member's HQ ID to see whether they may hold office.")
+        if not text.isdigit():
+            self._eligibility_reader.cancel()
+            self.eligibility.setText(ELIGIBILITY_PROMPT)
             self.eligibility.setStyleSheet("")
             return
-        try:
-            detail = roster.member_detail(self.db, text)
-        except ChapterDeskError as exc:
+        db = self.db
+
+        def refused(exc: ChapterDeskError) -> None:
             self.eligibility.setText(exc.message)
             self.eligibility.setStyleSheet("color: #a4262c;")
-            return
+
+        self._eligibility_reader.start(lambda: roster.member_detail(db, text),
+                                       self._show_eligibility, refused)
+
+    def _show_eligibility(self, detail: MemberDetail) -> None:
         name = html.escape(detail.hq.display_name)
         if detail.current is None:
             self.eligibility.setText(f"{name} is not a current chapter member.")

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -46,6 +46,7 @@ from chapterdesk.ui.roster_model import (
     RosterModel,
 )
 from chapterdesk.ui.tasks import Cancelled
+from chapterdesk.ui.widgets import no_match_text
 
 if TYPE_CHECKING:
     from chapterdesk.ui.member_panel import MemberPanel
@@ -114,6 +115,7 @@ class RosterPage(Page):
         super().__init__(ctx, parent)
         self.model = RosterModel(ctx.db, self)
         self._search_serial = 0
+        self._settling = False  # asking about unsaved edits before another member is shown
         self._read_first_screen()  # at once: it arrives while the widgets below are built
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search name, HQ ID, e-mail or employer  (Ctrl+F)")
@@ -148,6 +150,23 @@ class RosterPage(Page):
         self.export_button = QPushButton("E&xport…")
         self.export_button.setAccessibleName("Export the list shown")
         self.export_button.clicked.connect(self.export)
+        # what the officer sees when the search and filters find nobody
+        self.no_match_text = QLabel()
+        self.no_match_text.setAccessibleName("No member matches")
+        self.clear_search_button = QPushButton("Clear search")
+        self.clear_search_button.setAccessibleName("Clear the search and filters")
+        self.clear_search_button.clicked.connect(self.clear_search)
+        self.no_match = QWidget()
+        no_match_row = QHBoxLayout(self.no_match)
+        no_match_row.setContentsMargins(0, 0, 0, 0)
+        no_match_row.addWidget(self.no_match_text)
+        no_match_row.addWidget(self.clear_search_button)
+        no_match_row.addStretch(1)
+        font = self.no_match_text.font()
+        font.setBold(True)
+        self.no_match_text.setFont(font)
+        self.no_match.setVisible(False)
+        self.search.installEventFilter(self)
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
@@ -172,6 +191,7 @@ class RosterPage(Page):
         self.table.setAlternatingRowColors(True)
         self.table.setSortingEnabled(True)
         self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table for the member panel
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -216,6 +236,7 @@ class RosterPage(Page):
         layout.addWidget(heading("Roster", "Current chapter members, with their standing at HQ."))
         layout.addLayout(filters)
         layout.addLayout(actions)
+        layout.addWidget(self.no_match)
         layout.addWidget(self.splitter, 1)
         self.setTabOrder(self.search, self.standing)
         self.setTabOrder(self.standing, self.category)
@@ -438,9 +459,45 @@ class RosterPage(Page):
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
+    def clear_search(self) -> None:
+        """Empty the search box and the filters, show everyone, and go back to the search box."""
+        self._set_filter_widgets(RosterFilter())
+        self.apply_filter()
+        self.search.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Down or Enter in the search box: to the results (Enter opens the first member)."""
+        if (watched is self.search and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            if self._search_timer.isActive():  # typed a moment ago: search now, then move
+                self.apply_filter()
+            self._to_results()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _to_results(self) -> None:
+        """Put the focus on the results table, the first member selected (and shown)."""
+        if self.model.rowCount() == 0:
+            return
+        if self.table.currentIndex().row() < 0:
+            self._select_row(0)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _after_reset(self) -> None:
         total = self.model.rowCount()
         self.shown.setText(f"{total:,} member{'s' if total != 1 else ''} shown")
+        shown = self.model.filter
+        filtered = shown != RosterFilter()
+        if total == 0 and filtered:  # say so, rather than show an empty table
+            only_search = shown.without_search() == RosterFilter()
+            self.no_match_text.setText(
+                no_match_text(shown.search.strip()) if only_search
+                else "No member matches the search and filters chosen."
+            )
+            self.clear_search_button.setText("Clear search" if only_search
+                                             else "Clear search and filters")
+        self.no_match.setVisible(total == 0 and filtered)
         if self.table.currentIndex().row() < 0 and self._panel is not None:
             self.panel.show_member(None)
 
@@ -478,7 +535,30 @@ class RosterPage(Page):
 
     def _show_current(self) -> None:
         index = self.table.currentIndex()
-        self.panel.show_member(index.data(HqIdRole) if index.isValid() else None)
+        hq_id = index.data(HqIdRole) if index.isValid() else None
+        panel = self.panel
+        detail = panel.detail
+        if (hq_id is not None and detail is not None and detail.hq.hq_id != hq_id
+                and panel.has_unsaved_edits() and not self._settling):
+            self._settling = True  # the question is asked once, whatever the selection does
+            try:
+                stay = not panel.settle_unsaved()
+                if stay and detail.current is not None:  # back to the member being edited
+                    row = self.model.row_of(detail.current.membership.id)
+                    if row >= 0:
+                        self._select_row(row)
+                    else:
+                        self.table.selectionModel().clearSelection()
+                    return
+            finally:
+                self._settling = False
+        if self._settling:
+            return
+        panel.show_member(hq_id)
+
+    def may_leave(self) -> bool:
+        """Unsaved chapter facts in the member panel: save, discard, or stay."""
+        return self._panel is None or self._panel.settle_unsaved()
 
     def copy_emails(self) -> str:
         """Copy the selected members' e-mail addresses to the clipboard; returns the text."""
