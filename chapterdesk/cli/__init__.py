@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "chapterdesk.cli.safety",
     "chapterdesk.cli.dues",
     "chapterdesk.cli.reports",
+    "chapterdesk.cli.payments",
 )
 
 #: The module that registers each top-level command, so that running one command imports
@@ -54,6 +55,7 @@ COMMAND_MODULE: dict[str, str] = {
     "dues": "chapterdesk.cli.dues",
     "report": "chapterdesk.cli.reports",
     "export": "chapterdesk.cli.reports",
+    "payments": "chapterdesk.cli.payments",
 }
 
 def command_named(argv: Sequence[str]) -> str | None:

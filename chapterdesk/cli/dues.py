@@ -50,7 +50,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_db_option(pay)
     pay.add_argument("hq_id", metavar="HQ_ID")
     pay.add_argument("amount", metavar="AMOUNT")
-    pay.add_argument("--method", required=True, help="visa, mastercard, amex, check or money-order")
+    pay.add_argument(
+        "--method",
+        required=True,
+        help="visa, mastercard, amex, card, check, money-order or transfer",
+    )
     pay.add_argument("--reference", help="the check number (required for checks), card auth, …")
     pay.add_argument("--date", type=date_arg("payment date"), metavar="DATE")
     add_allow_date_option(pay)

@@ -37,7 +37,9 @@ from chapterdesk.data.models import Base, utcnow
 LEDGER_CHECKS: dict[str, str] = {
     "kind": "kind IN ('charge', 'payment', 'credit', 'waiver', 'reversal')",
     "whole_cents": "amount_cents > 0 AND amount_cents = CAST(amount_cents AS BIGINT)",
-    "method": "method IS NULL OR method IN ('visa', 'mastercard', 'amex', 'check', 'money-order')",
+    # migration 0008 adds 'transfer' (a bank line) and 'card' (a processor's card of no brand named)
+    "method": "method IS NULL OR method IN "
+    "('visa', 'mastercard', 'amex', 'check', 'money-order', 'transfer', 'card')",
     "charge_fields": "kind <> 'charge' OR (dues_year IS NOT NULL AND charge_seq IS NOT NULL)",
     "charge_seq_only_on_charges": "kind = 'charge' OR charge_seq IS NULL",
     "payment_fields": "kind <> 'payment' OR (method IS NOT NULL AND receipt_no IS NOT NULL)",

@@ -56,6 +56,9 @@ TABLE_KINDS = {
     "dues_year_rule": "rates",
     "proration_step": "rates",
     "organisation": "rates",  # the non-profit flag changes what dues are charged
+    "payment_import": "ledger",
+    "payment_line": "ledger",
+    "payment_mapping": "settings",
     "change_batch": "",
 }
 

@@ -83,6 +83,9 @@ ARGUMENTS: dict[str, list[str]] = {
     "export roster": ["-o", "{out}", "--db", "{db}"],
     "export dues": ["-o", "{out}", "--db", "{db}"],
     "export hq": ["-o", "{out}", "--db", "{db}"],
+    "payments import": ["{file}", "--db", "{db}"],
+    "payments list": ["--db", "{db}"],
+    "payments undo": ["{n:1}", "--db", "{db}"],
 }
 OUT_SUFFIX = {"export roster": ".csv", "export dues": ".csv", "export hq": ".xlsx"}
 PLACES = ("missing", "folder", "fifo", "device", "empty", "mysql", "foo")

@@ -38,12 +38,14 @@ def check_ledger_date(
     *,
     today: dt.date,
     allow_date: bool = False,
+    began: dt.date | None = None,
 ) -> dt.date:
     """Refuse a date a ledger entry must never hold; returns `day` when it is plausible.
 
     Args:
         what: the entry, for the sentence ("payment", "assessment").
         allow_date: the officer confirmed an unusual date (still never before 1900).
+        began: `chapter_began`, when the caller read it once for many entries.
     Raises:
         BadInputError: before 1900; or, unless allowed, before the chapter existed
             or more than a year after `today`.
@@ -54,7 +56,7 @@ def check_ledger_date(
         )
     if allow_date:
         return day
-    began = chapter_began(session)
+    began = began or chapter_began(session)
     if day < began:
         raise BadInputError(
             f"The {what} date {day.isoformat()} is before the chapter existed (its records "

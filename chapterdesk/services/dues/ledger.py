@@ -50,6 +50,8 @@ METHOD_LABELS = {
     "amex": "American Express",
     "check": "Check",
     "money-order": "Money order",
+    "card": "Card",
+    "transfer": "Bank transfer",
 }
 
 

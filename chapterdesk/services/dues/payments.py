@@ -34,8 +34,8 @@ from chapterdesk.data.models import (
 from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
 from chapterdesk.money import CENT, MAX_AMOUNT, from_cents, parse_amount, to_cents
 from chapterdesk.services.chapter import settings_row
-from chapterdesk.services.door import change
-from chapterdesk.services.dues.dates import check_ledger_date
+from chapterdesk.services.door import UnitOfWork, change
+from chapterdesk.services.dues.dates import chapter_began, check_ledger_date
 from chapterdesk.services.dues.ledger import (
     ZERO,
     EntryView,
@@ -55,6 +55,12 @@ METHOD_ALIASES = {
     "cheque": "check",
     "moneyorder": "money-order",
     "mo": "money-order",
+    "transfer": "transfer",
+    "banktransfer": "transfer",
+    "wire": "transfer",
+    "ach": "transfer",
+    "eft": "transfer",
+    "card": "card",
 }
 PURCHASE_ORDER = {"po", "purchaseorder", "purchaseorders"}
 _CARD_NUMBER = re.compile(r"^\d{13,19}$")
@@ -89,7 +95,8 @@ class Receipt:
 
 
 def parse_method(text: str) -> str:
-    """A payment method as stored (`visa`, `mastercard`, `amex`, `check`, `money-order`).
+    """A payment method as stored (`visa`, `mastercard`, `amex`, `card`, `check`,
+    `money-order`, `transfer`).
 
     Raises:
         RuleRefusedError: a purchase order (the chapter does not accept them).
@@ -103,7 +110,8 @@ def parse_method(text: str) -> str:
         )
     if key not in METHOD_ALIASES:
         raise BadInputError(
-            f"{text!r} is not a payment method; use visa, mastercard, amex, check or money-order."
+            f"{text!r} is not a payment method; use visa, mastercard, amex, card, check, "
+            "money-order or transfer."
         )
     return METHOD_ALIASES[key]
 
@@ -136,11 +144,21 @@ def posting_date(day: dt.date | None, today: dt.date, what: str) -> dt.date:
 
 
 def ledger_posting_date(
-    session: Session, day: dt.date | None, today: dt.date, what: str, allow_date: bool
+    session: Session,
+    day: dt.date | None,
+    today: dt.date,
+    what: str,
+    allow_date: bool,
+    began: dt.date | None = None,
 ) -> dt.date:
     """`posting_date`, also refused before the chapter existed unless `allow_date`."""
     return check_ledger_date(
-        session, posting_date(day, today, what), what, today=today, allow_date=allow_date
+        session,
+        posting_date(day, today, what),
+        what,
+        today=today,
+        allow_date=allow_date,
+        began=began,
     )
 
 
@@ -212,121 +230,137 @@ def record_payments(
     Each is validated as `record_payment` does; receipts are numbered in order.
     `allow_date` accepts a date before the chapter's records begin.
     """
-    day = today or dt.date.today()
     with change(db, "record payments") as uow:
-        session = uow.session
-        currency = settings_row(session).currency
-        take_receipt_counter(session)
-        members = _members(session, [normalise_hq_id(r.hq_id) for r in requests])
-        prepared = []
-        for request in requests:
-            hq_id = normalise_hq_id(request.hq_id)
-            if hq_id not in members:
-                chapter_member(session, hq_id)  # raises the "never a member" refusal
-            name, membership_id = members[hq_id]
-            amount = exact_amount(request.amount, currency, "payment")
-            method = parse_method(request.method)
-            reference = " ".join((request.reference or "").split())
-            if method == "check" and not reference:
-                raise BadInputError(
-                    f"A check payment from {hq_id} needs the check number; give it with "
-                    "--reference NUMBER."
-                )
-            if len(reference) > 60:
-                raise BadInputError("The payment reference is longer than 60 characters.")
-            if method in ("visa", "mastercard", "amex") and _CARD_NUMBER.match(
-                re.sub(r"[\s-]", "", reference)
-            ):
-                raise BadInputError(
-                    "That reference looks like a full card number; never record card numbers, "
-                    "give the last four digits or the authorisation code."
-                )
-            paid_on = ledger_posting_date(session, request.paid_on, day, "payment", allow_date)
-            prepared.append((hq_id, name, membership_id, amount, method, reference, paid_on))
-        ledgers = entries_for(session, [p[0] for p in prepared])
-        seen_checks: set[tuple[str, str]] = set()
-        for hq_id, _n, _m, _a, method, reference, _d in prepared:
-            if method != "check":
-                continue
-            if (hq_id, reference) in seen_checks:
-                raise RuleRefusedError(
-                    f"Check {reference} from {hq_id} appears twice in these payments; "
-                    "record it once."
-                )
-            seen_checks.add((hq_id, reference))
-            for earlier in ledgers.get(hq_id, []):
-                if (
-                    earlier.kind == "payment"
-                    and earlier.method == "check"
-                    and earlier.reference == reference
-                    and earlier.reversed_by is None
-                ):
-                    raise RuleRefusedError(
-                        f"Check {reference} from {hq_id} was already recorded as receipt "
-                        f"{earlier.receipt_no} on {earlier.posted_on.isoformat()}; reverse that "
-                        "entry first if it was wrong."
-                    )
-        first_receipt = _next_receipt(session)
-        rows: list[dict[str, Any]] = [
-            {
-                "kind": "payment",
-                "hq_id": hq_id,
-                "membership_id": membership_id,
-                "amount_cents": to_cents(amount),
-                "posted_on": paid_on,
-                "method": method,
-                "reference": reference,
-                "receipt_no": first_receipt + index,
-                "reason": "",
-                "detail": "",
-            }
-            for index, (hq_id, _n, membership_id, amount, method, reference, paid_on) in enumerate(
-                prepared
+        return post_payments(uow, requests, today=today or dt.date.today(), allow_date=allow_date)
+
+
+def post_payments(
+    uow: UnitOfWork,
+    requests: Sequence[PaymentRequest],
+    *,
+    today: dt.date,
+    allow_date: bool = False,
+    batch_kind: str = "payments",
+) -> list[Receipt]:
+    """`record_payments` inside a unit of work already open (an imported batch adds its lines)."""
+    day = today
+    session = uow.session
+    currency = settings_row(session).currency
+    take_receipt_counter(session)
+    members = _members(session, [normalise_hq_id(r.hq_id) for r in requests])
+    # read once for the batch, not once a payment: it scans every membership
+    began = None if allow_date else chapter_began(session)
+    prepared = []
+    for request in requests:
+        hq_id = normalise_hq_id(request.hq_id)
+        if hq_id not in members:
+            chapter_member(session, hq_id)  # raises the "never a member" refusal
+        name, membership_id = members[hq_id]
+        amount = exact_amount(request.amount, currency, "payment")
+        method = parse_method(request.method)
+        reference = " ".join((request.reference or "").split())
+        if method == "check" and not reference:
+            raise BadInputError(
+                f"A check payment from {hq_id} needs the check number; give it with "
+                "--reference NUMBER."
             )
-        ]
-        try:
-            batch = uow.start_batch(
-                "payments",
-                f"{len(rows)} payment{'s' if len(rows) != 1 else ''} from "
-                f"{', '.join(sorted({str(r['hq_id']) for r in rows})[:5])}",
-                len(rows),
-            )
-            ids = uow.insert_rows(LedgerEntry, rows, batch_id=batch)
-        except IntegrityError:
-            raise RuleRefusedError(
-                f"Receipt {first_receipt} was just taken by another officer; nothing was "
-                "recorded. Record the payment again."
-            ) from None
-        receipts = []
-        for entry_id, row, (hq_id, name, _m, amount, method, reference, paid_on) in zip(
-            ids, rows, prepared, strict=True
+        if len(reference) > 60:
+            raise BadInputError("The payment reference is longer than 60 characters.")
+        if method in ("visa", "mastercard", "amex") and _CARD_NUMBER.match(
+            re.sub(r"[\s-]", "", reference)
         ):
-            ledger = ledgers.setdefault(hq_id, [])
-            before = allocate(ledger)
-            ledger.append(_payment_view(entry_id, row))
-            after = allocate(ledger)
-            paid_before = {c.entry_id: c.paid for c in before.charges}
-            applied = tuple(
-                (c.dues_year, c.paid - paid_before.get(c.entry_id, ZERO))
-                for c in after.charges
-                if c.paid != paid_before.get(c.entry_id, ZERO)
+            raise BadInputError(
+                "That reference looks like a full card number; never record card numbers, "
+                "give the last four digits or the authorisation code."
             )
-            receipts.append(
-                Receipt(
-                    entry_id,
-                    row["receipt_no"],
-                    hq_id,
-                    name,
-                    amount,
-                    method,
-                    reference,
-                    paid_on,
-                    applied,
-                    after.outstanding,
-                    after.credit,
+        paid_on = ledger_posting_date(
+            session, request.paid_on, day, "payment", allow_date, began
+        )
+        prepared.append((hq_id, name, membership_id, amount, method, reference, paid_on))
+    ledgers = entries_for(session, [p[0] for p in prepared])
+    seen_checks: set[tuple[str, str]] = set()
+    for hq_id, _n, _m, _a, method, reference, _d in prepared:
+        if method != "check":
+            continue
+        if (hq_id, reference) in seen_checks:
+            raise RuleRefusedError(
+                f"Check {reference} from {hq_id} appears twice in these payments; "
+                "record it once."
+            )
+        seen_checks.add((hq_id, reference))
+        for earlier in ledgers.get(hq_id, []):
+            if (
+                earlier.kind == "payment"
+                and earlier.method == "check"
+                and earlier.reference == reference
+                and earlier.reversed_by is None
+            ):
+                raise RuleRefusedError(
+                    f"Check {reference} from {hq_id} was already recorded as receipt "
+                    f"{earlier.receipt_no} on {earlier.posted_on.isoformat()}; reverse that "
+                    "entry first if it was wrong."
                 )
+    first_receipt = _next_receipt(session)
+    rows: list[dict[str, Any]] = [
+        {
+            "kind": "payment",
+            "hq_id": hq_id,
+            "membership_id": membership_id,
+            "amount_cents": to_cents(amount),
+            "posted_on": paid_on,
+            "method": method,
+            "reference": reference,
+            "receipt_no": first_receipt + index,
+            "reason": "",
+            "detail": "",
+        }
+        for index, (hq_id, _n, membership_id, amount, method, reference, paid_on) in enumerate(
+            prepared
+        )
+    ]
+    try:
+        batch = uow.start_batch(
+            batch_kind,
+            f"{len(rows)} payment{'s' if len(rows) != 1 else ''} from "
+            f"{', '.join(sorted({str(r['hq_id']) for r in rows})[:5])}",
+            len(rows),
+        )
+        ids = uow.insert_rows(LedgerEntry, rows, batch_id=batch)
+    except IntegrityError:
+        raise RuleRefusedError(
+            f"Receipt {first_receipt} was just taken by another officer; nothing was "
+            "recorded. Record the payment again."
+        ) from None
+    receipts = []
+    for entry_id, row, (hq_id, name, _m, amount, method, reference, paid_on) in zip(
+        ids, rows, prepared, strict=True
+    ):
+        ledger = ledgers.setdefault(hq_id, [])
+        before = allocate(ledger)
+        ledger.append(_payment_view(entry_id, row))
+        after = allocate(ledger)
+        paid_before = {c.entry_id: c.paid for c in before.charges}
+        applied = tuple(
+            (c.dues_year, c.paid - paid_before.get(c.entry_id, ZERO))
+            for c in after.charges
+            if c.paid != paid_before.get(c.entry_id, ZERO)
+        )
+        receipts.append(
+            Receipt(
+                entry_id,
+                row["receipt_no"],
+                hq_id,
+                name,
+                amount,
+                method,
+                reference,
+                paid_on,
+                applied,
+                after.outstanding,
+                after.credit,
             )
-        return receipts
+        )
+    return receipts
 
 
 def record_payment(
@@ -386,6 +420,7 @@ __all__ = [
     "PaymentRequest",
     "Receipt",
     "parse_method",
+    "post_payments",
     "record_payment",
     "record_payments",
 ]

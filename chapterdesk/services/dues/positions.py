@@ -37,6 +37,7 @@ __all__ = [
     "ChargeCents",
     "LedgerRow",
     "Position",
+    "amounts_owed",
     "apply_pool",
     "charge_order",
     "day_of",
@@ -267,3 +268,31 @@ def read_positions(
     of the file (`services.roster.reader`): the same statement either way.
     """
     return [settle(hq_id, rows) for hq_id, rows in _rows_by_member(source, hq_ids).items()]
+
+
+#: What `amounts_owed` reads: each entry's member, number, kind, cents and what it reverses.
+OWED_SQL = RosterSql("SELECT hq_id, id, kind, amount_cents, reverses_id FROM ledger_entry")
+
+
+def amounts_owed(source: Runs | Session) -> dict[str, int]:
+    """What each member who owes something owes, in cents: their balance, where positive.
+
+    The balance is the signed sum of every entry (a reversal undoes the sign of
+    the entry it reverses); where it is positive it is what `settle` calls
+    outstanding (a credit only remains once every charge is paid). One plain
+    scan of five columns and a pass in integers, without settling each
+    member's charges: for matching payments to what members owe across a whole
+    chapter. `source` as for `read_positions`.
+    """
+    balance: dict[str, int] = defaultdict(int)
+    kind_of: dict[int, str] = {}
+    reversals = []
+    for hq_id, entry_id, kind, cents, reverses_id in runner(source).run(OWED_SQL):
+        kind_of[entry_id] = kind
+        if kind == "reversal":
+            reversals.append((hq_id, cents, reverses_id))
+        else:
+            balance[hq_id] += SIGN[kind] * cents
+    for hq_id, cents, reverses_id in reversals:
+        balance[hq_id] -= SIGN.get(kind_of.get(reverses_id, ""), 0) * cents
+    return {hq_id: owed for hq_id, owed in balance.items() if owed > 0}

@@ -17,6 +17,8 @@ from chapterdesk.ui.dues.dialogs import NO_POSTING_UNDO, PaymentDialog
 from chapterdesk.ui.dues.ledger_view import LedgerView
 from chapterdesk.ui.member_picker import MemberPicker
 
+FILTERS = "Payments files (*.csv *.ofx *.qfx *.txt);;All files (*)"
+
 
 class PaymentsTab(QWidget):
     """Record payments and work on one member's ledger."""
@@ -44,8 +46,16 @@ class PaymentsTab(QWidget):
         inner = QVBoxLayout(box)
         inner.addLayout(find_row)
         inner.addWidget(self.ledger, 1)
+        self.import_button = QPushButton("&Import payments…")
+        self.import_button.setAccessibleName("Import payments")
+        self.import_button.setToolTip(
+            "Post the payments of a bank statement (OFX, QFX, CSV) or a Stripe, PayPal or "
+            "Square export as one batch, each line once."
+        )
+        self.import_button.clicked.connect(self.import_payments)
         top = QHBoxLayout()
         top.addWidget(self.record_button)
+        top.addWidget(self.import_button)
         note = QLabel("Posted entries are never edited or deleted: a mistake is corrected by "
                       "reversing the entry, with a reason.")
         note.setWordWrap(True)
@@ -85,6 +95,18 @@ class PaymentsTab(QWidget):
             self.show_member(last.hq_id)
             numbers = ", ".join(str(r.receipt_no) for r in dialog.receipts)
             self.ctx.changed(f"Recorded receipt {numbers}.")
+
+    def import_payments(self) -> None:
+        """Import a payments file: choose it, review the matches, post the chosen lines."""
+        from chapterdesk.ui.dues.payments_import import PaymentsImportDialog
+
+        dialog = PaymentsImportDialog(self.ctx, self)
+        if dialog.path is None:
+            path = ask.open_file(self, "Import payments", "", FILTERS)
+            if path is None:
+                return
+            dialog.open_path(path)
+        ask.run_dialog(dialog)
 
     def refresh(self) -> None:
         """Re-read the ledger shown."""

@@ -63,10 +63,16 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Drop the conflict table and the two columns."""
+    """Drop the conflict table and the three columns (plain ALTER, as the upgrade).
+
+    Not batch mode: rebuilding `import_batch` on SQLite means dropping a table
+    other tables' rows point at, which the enforced foreign keys refuse on any
+    chapter that has imported. SQLite drops a column in place since 3.35.
+    """
     op.drop_table("hq_conflict")
-    with op.batch_alter_table("import_batch") as batch:
-        batch.drop_column("held_json")
-    with op.batch_alter_table("hq_local_edit") as batch:
-        batch.drop_column("settled_hq_value")
-        batch.drop_column("reason")
+    for table, column in (
+        ("import_batch", "held_json"),
+        ("hq_local_edit", "settled_hq_value"),
+        ("hq_local_edit", "reason"),
+    ):
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")

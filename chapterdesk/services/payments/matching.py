@@ -1,0 +1,260 @@
+"""Matching incoming payment lines to the chapter's members.
+
+In order, the first rule that points anywhere decides:
+
+1. an HQ member ID (or "receipt N", a receipt the member was given) in the memo;
+2. the payer's e-mail address;
+3. the payer's name, accent- and case-insensitive as the roster search folds it
+   (`services.roster.sql.fold`), written "First Last", "Last, First" or with the
+   first name as an initial ("J. Smith", "Smith, J");
+4. the amount against what members owe, to choose between several people a
+   name (or e-mail) found, or to offer the one member who owes exactly that
+   amount when nothing else pointed anywhere.
+
+A line is `matched` (one member), `ambiguous` (several candidates, or only the
+amount pointed: the officer chooses), `unmatched` (nobody), or `posted` (its
+source line is already in the ledger and is never posted twice).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from chapterdesk.money import to_cents
+from chapterdesk.names import display_name
+from chapterdesk.payments.lines import IncomingLine
+from chapterdesk.services.roster.sql import fold
+
+MATCHED, AMBIGUOUS, UNMATCHED, POSTED = "matched", "ambiguous", "unmatched", "posted"
+CLASSES = (MATCHED, AMBIGUOUS, UNMATCHED, POSTED)
+MOST_CANDIDATES = 8
+
+_ID_IN_MEMO = re.compile(r"(?<![\w\-/.:,$])(\d{3,12})(?![\w\-/.:,])")
+_RECEIPT = re.compile(r"\b(?:receipt|rcpt|rct)\s*(?:no\.?|number|#)?\s*(\d{1,9})\b", re.IGNORECASE)
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "jr", "sr", "ii", "iii", "iv", "esq"})
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A member a line may be from."""
+
+    hq_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class MatchedLine:
+    """An incoming line and what matching found for it."""
+
+    line: IncomingLine
+    status: str  #: matched, ambiguous, unmatched or posted
+    hq_id: str | None  #: the member (matched, or posted: the member it was posted to)
+    name: str
+    rule: str  #: which rule decided: memo id, receipt, e-mail, name, name + amount, amount
+    candidates: tuple[Candidate, ...] = ()
+    posted_import: int | None = None  #: the batch that posted it (status posted)
+
+
+@dataclass
+class MemberIndex:
+    """The chapter's members, looked up every way matching needs (built once per import).
+
+    Built for a whole chapter (50,000 members) per import, so a member costs a
+    few dictionary operations: names are folded and split once per distinct
+    name (`_name_words` is cached; names repeat) and a display name is made
+    only for the members a line names.
+    """
+
+    #: hq_id → (hq_id, first, middle, last, suffix, email), as read
+    parts: dict[str, Sequence[str]] = field(default_factory=dict)
+    owed: dict[str, int] = field(default_factory=dict)  #: hq_id → cents owed
+    by_email: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    by_name: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    by_initial: dict[tuple[str, str], list[str]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    by_owed: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    receipts: dict[int, str] = field(default_factory=dict)  #: receipt number → hq_id
+    _names: dict[str, str] = field(default_factory=dict)  #: display names made so far
+
+    def add(self, hq_id: str, first: str, middle: str, last: str, suffix: str, email: str) -> None:
+        """Index one member (every way, whatever the lines look for)."""
+        self.add_all([(hq_id, first, middle, last, suffix, email)])
+
+    def add_all(
+        self,
+        rows: Iterable[Sequence[str]],
+        emails: Collection[str] | None = None,
+        surnames: Collection[str] | None = None,
+    ) -> None:
+        """Index members given as (hq_id, first, middle, last, suffix, email) rows.
+
+        `emails` and `surnames` (folded), when given, are all the lines can look
+        for: a member is indexed under an e-mail or a name only if a line may
+        find them by it, which keeps a 50,000-member chapter's index small.
+        """
+        parts, by_email, by_name, by_initial = (
+            self.parts, self.by_email, self.by_name, self.by_initial
+        )
+        for row in rows:
+            hq_id, first, _middle, last, _suffix, email = row
+            parts[hq_id] = row  # the name is made from it only for members a line names
+            if email:
+                key = email.casefold()
+                if emails is None or key in emails:
+                    by_email[key].append(hq_id)
+            lasts = _name_words(last or "")
+            if not lasts:
+                continue
+            surname = "".join(lasts)
+            wanted = surnames is None or surname in surnames
+            if len(lasts) > 1 and (surnames is None or lasts[0] in surnames):
+                firsts = _name_words(first or "")
+                # "Ana García López" also paid as "Ana García"
+                by_name[(firsts[0] if firsts else "", lasts[0])].append(hq_id)
+            if wanted:
+                firsts = _name_words(first or "")
+                if firsts:
+                    by_name[(firsts[0], surname)].append(hq_id)
+                    by_initial[(firsts[0][0], surname)].append(hq_id)
+
+    def name(self, hq_id: str) -> str:
+        """A member's name as read in a sentence."""
+        found = self._names.get(hq_id)
+        if found is None:
+            _id, first, middle, last, suffix, _email = self.parts[hq_id]
+            found = display_name(first or "", middle or "", last or "", suffix or "")
+            self._names[hq_id] = found
+        return found
+
+    def set_owed(self, owed: Mapping[str, int]) -> None:
+        """What each member owes, in cents (only those who owe something)."""
+        for hq_id, cents in owed.items():
+            if cents > 0 and hq_id in self.parts:
+                self.owed[hq_id] = cents
+                self.by_owed[cents].append(hq_id)
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(fold(text)) if w.replace("'", "") not in _TITLES]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name_words(text: str) -> tuple[str, ...]:
+    """`_words` of a member's first or last name (cached: names repeat across a chapter)."""
+    return tuple(_words(text))
+
+
+def payer_keys(payer: str) -> list[tuple[str, str]]:
+    """The (first word, surname) pairs a payer's name may stand for, most likely first.
+
+    "Last, First" is turned round; a surname of two or three words is tried
+    joined ("van der Berg" → "vanderberg") as the index keeps it.
+    """
+    text = payer.strip()
+    if "," in text:
+        last, _, first = text.partition(",")
+        words_first, words_last = _words(first), _words(last)
+        if words_first and words_last:
+            return [(words_first[0], "".join(words_last))]
+    words = _words(text)
+    if len(words) < 2:
+        return []
+    keys = [(words[0], "".join(words[k:])) for k in range(len(words) - 1, 0, -1)]
+    return keys
+
+
+def _candidates(index: MemberIndex, ids: Iterable[str]) -> tuple[Candidate, ...]:
+    parts = index.parts
+    # by last and first name (a common name has many candidates: only those shown are named)
+    unique = sorted(set(ids), key=lambda i: (parts[i][3] or "", parts[i][1] or "", i))
+    return tuple(Candidate(i, index.name(i)) for i in unique[:MOST_CANDIDATES])
+
+
+def _by_name(index: MemberIndex, payer: str) -> list[str]:
+    keys = payer_keys(payer)
+    for first, surname in keys:
+        found = index.by_name.get((first, surname))
+        if found:
+            return found
+    for first, surname in keys:  # "J. Smith", "Smith, J", or "Jo Smith" for "Joanne"
+        found = index.by_initial.get((first[0], surname))
+        if found:
+            return found
+    return []
+
+
+def match_line(
+    index: MemberIndex, line: IncomingLine, posted: Mapping[str, tuple[str, int]]
+) -> MatchedLine:
+    """Classify one line (see the module text)."""
+    done = posted.get(line.source_key)
+    if done is not None:
+        hq_id, batch = done
+        name = index.name(hq_id) if hq_id in index.parts else ""
+        return MatchedLine(line, POSTED, hq_id, name, "source", (), batch)
+    cents = to_cents(line.gross)
+    ids = [m for m in _ID_IN_MEMO.findall(line.memo) if m.lstrip("0") in index.parts]
+    ids = [m.lstrip("0") for m in ids]
+    rule = "memo id"
+    if not ids:
+        numbers = (int(n) for n in _RECEIPT.findall(line.memo))
+        ids = [index.receipts[n] for n in numbers if n in index.receipts]
+        rule = "receipt"
+    if not ids and line.email:
+        ids = list(index.by_email.get(line.email.strip().casefold(), ()))
+        rule = "e-mail"
+    if not ids and line.payer:
+        ids = list(_by_name(index, line.payer))
+        rule = "name"
+    unique = sorted(set(ids))
+    if len(unique) > 1:
+        owing = [i for i in unique if index.owed.get(i) == cents]
+        if len(owing) == 1:
+            unique, rule = owing, f"{rule} + amount"
+    if len(unique) == 1:
+        hq_id = unique[0]
+        return MatchedLine(line, MATCHED, hq_id, index.name(hq_id), rule)
+    if unique:
+        return MatchedLine(line, AMBIGUOUS, None, "", rule, _candidates(index, unique))
+    owing = index.by_owed.get(cents, [])
+    if 0 < len(owing) <= MOST_CANDIDATES:
+        return MatchedLine(line, AMBIGUOUS, None, "", "amount", _candidates(index, owing))
+    return MatchedLine(line, UNMATCHED, None, "", "")
+
+
+def match_lines(
+    index: MemberIndex, lines: Sequence[IncomingLine], posted: Mapping[str, tuple[str, int]]
+) -> list[MatchedLine]:
+    """Classify every line of a file."""
+    return [match_line(index, line, posted) for line in lines]
+
+
+def wanted_keys(lines: Iterable[IncomingLine]) -> tuple[set[str], set[str]]:
+    """The e-mail addresses and folded surnames the lines may find members by."""
+    emails = {line.email.strip().casefold() for line in lines if line.email}
+    surnames = {surname for line in lines for _first, surname in payer_keys(line.payer)}
+    return emails, surnames
+
+
+def wanted_receipts(lines: Iterable[IncomingLine]) -> set[int]:
+    """The receipt numbers the lines' memos name (to look up whose they are)."""
+    return {int(n) for line in lines for n in _RECEIPT.findall(line.memo)}
+
+
+__all__ = [
+    "AMBIGUOUS",
+    "CLASSES",
+    "MATCHED",
+    "POSTED",
+    "UNMATCHED",
+    "Candidate",
+    "MatchedLine",
+    "MemberIndex",
+    "match_lines",
+]

@@ -1,0 +1,124 @@
+"""The Dues page's "Import payments…": a Stripe export read on the worker, reviewed, posted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from decimal import Decimal
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from chapterdesk.services.payments import list_payment_imports
+from chapterdesk.ui.dues.payments_import import MEMBER_COLUMN, PaymentsImportDialog
+from chapterdesk.ui.dues.target import DuesTarget
+from chapterdesk.ui.main_window import MainWindow
+from tests.payments import samples as s
+from tests.ui.conftest import Asked, settle
+
+D = Decimal
+
+
+def demo_members(window: MainWindow) -> list[tuple[str, str, str, str]]:
+    path = window.ctx.db.location.path
+    assert path is not None
+    with sqlite3.connect(path) as con:
+        return con.execute(
+            "SELECT h.hq_id, h.first_name, h.last_name, h.email FROM hq_member h JOIN "
+            "chapter_membership cm ON cm.hq_id = h.hq_id WHERE cm.left_on IS NULL "
+            "ORDER BY h.hq_id LIMIT 3"
+        ).fetchall()
+
+
+def test_import_review_choose_and_post_then_nothing_twice(
+    qtbot: QtBot, window: MainWindow, asked: Asked, tmp_path: Path
+) -> None:
+    (id1, _f1, _l1, email1), (_id2, first2, last2, _e2), (id3, _f3, _l3, _e3) = demo_members(
+        window
+    )
+    day = dt.date.today() - dt.timedelta(days=3)
+    path = s.write_stripe(
+        tmp_path / "stripe.csv",
+        [
+            s.Paid("ch_ui_1", day, D("150.00"), D("4.65"), "", email1),
+            s.Paid("ch_ui_2", day, D("90.00"), D("2.91"), f"{last2}, {first2}"),
+            s.Paid("ch_ui_3", day, D("12.34"), D("0.66"), "Somebody Unknown"),
+        ],
+    )
+    window.go_to("dues", DuesTarget("payments"))
+    settle(qtbot, window)
+    tab = window.pages["dues"].payments
+    asked.open_path = path
+    seen: dict[str, object] = {}
+
+    def review(dialog: QDialog) -> bool:
+        assert isinstance(dialog, PaymentsImportDialog)
+        qtbot.waitUntil(lambda: dialog.review is not None, timeout=15_000)
+        assert dialog.review is not None
+        seen["classes"] = [m.status for m in dialog.review.lines]
+        assert "Stripe payments export" in dialog.summary.text()
+        assert dialog.table.item(0, 0).checkState() == Qt.CheckState.Checked
+        # the stranger's line gets a typed HQ ID, which ticks it
+        edit = dialog.table.cellWidget(2, MEMBER_COLUMN)
+        assert isinstance(edit, QLineEdit)
+        assert dialog.table.item(2, 0).checkState() == Qt.CheckState.Unchecked
+        edit.setText(id3)
+        assert dialog.table.item(2, 0).checkState() == Qt.CheckState.Checked
+        dialog.grab().save(str(tmp_path / "review.png"))
+        seen["png"] = tmp_path / "review.png"
+        with qtbot.waitSignal(dialog.accepted, timeout=15_000):
+            dialog.post_button.click()
+        assert dialog.outcome is not None
+        seen["posted"] = [(m.hq_id, m.line.line_no) for m, _r in dialog.outcome.posted]
+        return True
+
+    asked.dialog_handler = review
+    tab.import_button.click()
+    settle(qtbot, window)
+    assert seen["classes"][0] == "matched" and seen["classes"][2] == "unmatched"
+    posted = seen["posted"]
+    assert (id1, 2) in posted and (id3, 4) in posted  # type: ignore[operator]
+    batches = list_payment_imports(window.ctx.db)
+    assert len(batches) == 1 and batches[0].fees >= D("4.65")
+
+    def again(dialog: QDialog) -> bool:
+        assert isinstance(dialog, PaymentsImportDialog)
+        qtbot.waitUntil(lambda: dialog.review is not None, timeout=15_000)
+        assert dialog.review is not None
+        statuses = [m.status for m in dialog.review.lines]
+        seen["again"] = statuses
+        # posted lines cannot be ticked; an ambiguous one offers its candidates in a list
+        assert not dialog.table.item(0, 0).flags() & Qt.ItemFlag.ItemIsUserCheckable
+        if statuses[1] == "ambiguous":
+            assert isinstance(dialog.table.cellWidget(1, MEMBER_COLUMN), QComboBox)
+        return False
+
+    asked.dialog_handler = again
+    tab.import_button.click()
+    settle(qtbot, window)
+    assert seen["again"][0] == "posted" and seen["again"][2] == "posted"
+    assert len(list_payment_imports(window.ctx.db)) == 1
+
+
+def test_a_hostile_file_is_refused_in_the_dialog(
+    qtbot: QtBot, window: MainWindow, asked: Asked, tmp_path: Path
+) -> None:
+    path = tmp_path / "statement.pdf"
+    path.write_bytes(b"%PDF-1.4 not a statement")
+    window.go_to("dues", DuesTarget("payments"))
+    settle(qtbot, window)
+    asked.open_path = path
+
+    def review(dialog: QDialog) -> bool:
+        assert isinstance(dialog, PaymentsImportDialog)
+        qtbot.waitUntil(lambda: bool(dialog.message.text()), timeout=15_000)
+        assert "is a PDF, not a payments export" in dialog.message.text()
+        assert not dialog.post_button.isEnabled()
+        return False
+
+    asked.dialog_handler = review
+    window.pages["dues"].payments.import_button.click()
+    settle(qtbot, window)
+    assert list_payment_imports(window.ctx.db) == []
