@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "chapterdesk.cli.safety",
     "chapterdesk.cli.dues",
     "chapterdesk.cli.reports",
+    "chapterdesk.cli.mail",
 )
 
 #: The module that registers each top-level command, so that running one command imports
@@ -52,6 +53,7 @@ COMMAND_MODULE: dict[str, str] = {
     "dues": "chapterdesk.cli.dues",
     "report": "chapterdesk.cli.reports",
     "export": "chapterdesk.cli.reports",
+    "mail": "chapterdesk.cli.mail",
 }
 
 def command_named(argv: Sequence[str]) -> str | None:

@@ -55,6 +55,10 @@ TABLE_KINDS = {
     "dues_year_rule": "rates",
     "proration_step": "rates",
     "organisation": "rates",  # the non-profit flag changes what dues are charged
+    "mail_account": "settings",
+    "mail_template": "settings",
+    "mail_message": "mail",
+    "mail_content": "mail",
     "change_batch": "",
 }
 
