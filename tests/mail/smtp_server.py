@@ -9,11 +9,14 @@ connection at a chosen moment of the Nth message:
 - `drop_after_store=N`: message N+1 is stored, then the connection is closed
   before the server's 250 (the client cannot know whether it arrived);
 - `drop_in_data=N`: message N+1 is received but not stored, and the connection
-  closed before the 250 (it did not arrive; the client cannot know that either).
+  closed before the 250 (it did not arrive; the client cannot know that either);
+- `hold_after=N`: message N+1 is stored and its 250 held back until `release`
+  is set (`holding` says when), so a test can kill the client at that moment.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import email
 import email.policy
@@ -116,6 +119,10 @@ class _Handler:
         assert isinstance(parsed, EmailMessage)
         with self.lock:
             owner.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))
+        if owner.hold_after is not None and len(owner.received) > owner.hold_after:
+            owner.hold_after = None
+            owner.holding.set()
+            await asyncio.get_running_loop().run_in_executor(None, owner.release.wait, 60)
         if owner.drop_after_store is not None and len(owner.received) > owner.drop_after_store:
             owner.drop_after_store = None
             server.transport.close()
@@ -134,6 +141,10 @@ class SmtpServer:
         self.drop_at_mail: int | None = None
         self.drop_after_store: int | None = None
         self.drop_in_data: int | None = None
+        # hold message N+1's 250 until `release` is set (and set `holding`): a client killed then
+        self.hold_after: int | None = None
+        self.holding = threading.Event()
+        self.release = threading.Event()
         self._controller: Controller | None = None
 
     def _authenticate(

@@ -295,13 +295,20 @@ def queue_plan(
                 progress("rendering", done, len(plan.messages))
             pdf = member_pdf(db, item, Path(folder), day)
             built.append((item, build_message(db, item, view, pdf, day)))
+    return queue_messages(db, plan.kind, built)
+
+
+def queue_messages(
+    db: Database, kind: str, built: Sequence[tuple[PlannedMessage, EmailMessage]]
+) -> QueueResult:
+    """Write built messages to the outbox as `queued`, in one audited change; their IDs."""
     if not built:
         return QueueResult(())
     ids: list[int] = []
-    with change(db, f"queue {len(built)} {plan.kind} e-mails") as uow:
+    with change(db, f"queue {len(built)} {kind} e-mails") as uow:
         for item, message in built:
             row = MailMessage(
-                message_id=str(message["Message-ID"]),
+                message_id=str(message["Message-ID"]).strip(),
                 dedupe_key=item.dedupe_key,
                 kind=item.kind,
                 hq_id=item.hq_id,
