@@ -97,7 +97,7 @@ class _Handler:
     server: SmtpServer
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_MAIL(  # noqa: N802  (aiosmtpd calls hooks by this name)
+    async def handle_MAIL(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
     ) -> str:
         owner = self.server
@@ -109,7 +109,7 @@ class _Handler:
         envelope.mail_options.extend(options)
         return "250 OK"
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         owner = self.server
         if owner.drop_in_data is not None and len(owner.received) >= owner.drop_in_data:
             owner.drop_in_data = None
@@ -133,9 +133,9 @@ class _Handler:
 class SmtpServer:
     """aiosmtpd on 127.0.0.1 with STARTTLS required and AUTH (USER / PASSWORD)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, certificate: tuple[Path, Path] | None = None) -> None:
         self.port = free_port()
-        self.cert, self.key = self_signed_certificate(folder)
+        self.cert, self.key = certificate or self_signed_certificate(folder)
         self.received: list[Received] = []
         self.password = PASSWORD
         self.drop_at_mail: int | None = None

@@ -90,7 +90,11 @@ def test_statements_then_reminders_then_offline_queue_delivered_once(
     for line in every_year:
         owed[line["hq_id"]] = owed.get(line["hq_id"], Decimal(0)) + Decimal(line["open"])
     owing = {
-        line["hq_id"]: {**line, "owed": f"{owed[line['hq_id']]:,.2f}", "days": line["days_outstanding"]}
+        line["hq_id"]: {
+            **line,
+            "owed": f"{owed[line['hq_id']]:,.2f}",
+            "days": line["days_outstanding"],
+        }
         for line in unpaid
     }
     assert len(owing) == len(unpaid)  # one charge per member in the demo's year
@@ -107,7 +111,9 @@ def test_statements_then_reminders_then_offline_queue_delivered_once(
     assert setup["reminder_days"] == [30, 100, 400] and setup["password_in_keyring"]
     overdue = {hq: line for hq, line in owing.items() if line["days"] >= 100}
     assert 0 < len(overdue) < len(owing)
-    preview = run_json(capsys, "mail", "reminders", str(YEAR), "--level", "2", "--dry-run", "--db", db)
+    preview = run_json(
+        capsys, "mail", "reminders", str(YEAR), "--level", "2", "--dry-run", "--db", db
+    )
     assert sorted(m["hq_id"] for m in preview["messages"]) == sorted(overdue)
     assert len(smtp_server.received) == len(statements)  # a dry run sends nothing
     result = run_json(capsys, "mail", "reminders", str(YEAR), "--level", "2", "--db", db)
