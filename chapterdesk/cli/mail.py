@@ -210,11 +210,10 @@ def run_setup(args: argparse.Namespace) -> int:
             from_address=args.from_address,
             signature=signature,
             reminder_days=args.reminder_days,
+            password=password,
         )
     finally:
         db.dispose()
-    if password is not None:
-        account.store_mail_password(view, password)
     return _print_account(view, args.json, password_saved=password is not None)
 
 

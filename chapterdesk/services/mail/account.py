@@ -111,11 +111,16 @@ def set_up_account(
     from_address: str | None = None,
     signature: str | None = None,
     reminder_days: str | None = None,
+    password: str | None = None,
 ) -> AccountView:
     """Create or change the SMTP account; a value left None keeps what is there.
 
+    `password` goes into the OS keyring before the change commits: when the keyring
+    refuses it, nothing is written.
+
     Raises:
         BadInputError: a value is malformed, or a first set-up lacks host, port or From.
+        NoKeyringError: a password was given and no keyring could keep it.
     """
     if host is not None and (not host.strip() or any(c.isspace() for c in host.strip())):
         raise BadInputError(
@@ -168,7 +173,10 @@ def set_up_account(
             if days is not None:
                 row.reminder_days = ",".join(str(d) for d in days)
         uow.session.flush()
-        return _view(row)
+        view = _view(row)
+        if password is not None:
+            store_mail_password(view, password)
+        return view
 
 
 def store_mail_password(view: AccountView, password: str) -> None:
