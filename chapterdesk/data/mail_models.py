@@ -29,9 +29,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from chapterdesk.data.models import Base, utcnow
 
-MESSAGE_STATUSES = ("queued", "sending", "sent", "failed", "uncertain")
-MESSAGE_KINDS = ("statement", "reminder", "receipt", "test")
-
 
 class MailAccount(Base):
     """The one SMTP account the chapter sends from (id is always 1), without its password."""

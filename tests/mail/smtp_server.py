@@ -148,7 +148,7 @@ class SmtpServer:
         self._controller: Controller | None = None
 
     def _authenticate(
-        self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+        self, server: Any, session: Any, envelope: Any, _mechanism: str, data: Any
     ) -> AuthResult:
         ok = (
             isinstance(data, LoginPassword)
