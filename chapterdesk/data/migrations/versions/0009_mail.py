@@ -36,11 +36,9 @@ def upgrade() -> None:
         sa.Column("signature", sa.Text(), nullable=False),
         sa.Column("reminder_days", sa.String(60), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_mail_account"),
-        sa.CheckConstraint("id = 1", name="ck_mail_account_single_row"),
-        sa.CheckConstraint("port BETWEEN 1 AND 65535", name="ck_mail_account_port"),
-        sa.CheckConstraint(
-            "security IN ('none', 'starttls', 'ssl')", name="ck_mail_account_security"
-        ),
+        sa.CheckConstraint("id = 1", name="single_row"),
+        sa.CheckConstraint("port BETWEEN 1 AND 65535", name="port"),
+        sa.CheckConstraint("security IN ('none', 'starttls', 'ssl')", name="security"),
     )
     op.create_table(
         "mail_template",
@@ -74,11 +72,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("dedupe_key", name="uq_mail_message_dedupe_key"),
         sa.CheckConstraint(
             "status IN ('queued', 'sending', 'sent', 'failed', 'uncertain')",
-            name="ck_mail_message_status",
+            name="status",
         ),
-        sa.CheckConstraint(
-            "kind IN ('statement', 'reminder', 'receipt', 'test')", name="ck_mail_message_kind"
-        ),
+        sa.CheckConstraint("kind IN ('statement', 'reminder', 'receipt', 'test')", name="kind"),
     )
     op.create_index("ix_mail_message_status", "mail_message", ["status", "id"])
     op.create_index("ix_mail_message_hq_id", "mail_message", ["hq_id"])
