@@ -77,6 +77,7 @@ ARGUMENTS: dict[str, list[str]] = {
     "report voters": ["-o", "{out}", "--db", "{db}"],
     "report labels": ["-o", "{out}", "--db", "{db}"],
     "report receipt": ["{n:1}", "-o", "{out}", "--db", "{db}"],
+    "report year-end": ["{n:2026}", "-o", "{out}", "--db", "{db}"],
     "export roster": ["-o", "{out}", "--db", "{db}"],
     "export dues": ["-o", "{out}", "--db", "{db}"],
     "export hq": ["-o", "{out}", "--db", "{db}"],
