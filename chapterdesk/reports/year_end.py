@@ -55,7 +55,7 @@ def write_year_end(
         + [format_money(found.by_method[code], cur) for code in codes]
         + [format_money(found.payments_total, cur)]
     )
-    shares = [0.16] + [0.12] * len(codes) + [0.14]
+    shares = [0.16] + [0.135] * len(codes) + [0.14]
     document.add_table(
         ["Month", *METHOD_LABELS.values(), "Total"],
         rows,
