@@ -34,6 +34,7 @@ from chapterdesk.services.chapter import Category, ChapterInfo, Position
 from chapterdesk.services.roster import categories as category_service
 from chapterdesk.ui import ask
 from chapterdesk.ui.change_dialog import ChangeDialog
+from chapterdesk.ui.mail.settings_box import MailSettingsBox
 from chapterdesk.ui.pages.base import AppContext, Page, heading, message_label, show_message
 from chapterdesk.ui.pages.hq_types_box import HqTypesBox
 
@@ -252,6 +253,8 @@ class SettingsPage(Page):
         c_layout.addLayout(c_buttons)
         self.hq_types = HqTypesBox(ctx)
         self.hq_types.saved.connect(self.saved)
+        self.mail = MailSettingsBox(ctx)
+        self.mail.saved.connect(self.saved)
 
         self.position_table = _table(("Position", "Holders"), "Officer positions")
         self.position_table.doubleClicked.connect(lambda _i: self.edit_position())
@@ -272,6 +275,7 @@ class SettingsPage(Page):
         grid = QHBoxLayout(body)
         left = QVBoxLayout()
         left.addWidget(general)
+        left.addWidget(self.mail)
         left.addWidget(positions, 1)
         right = QVBoxLayout()
         right.addWidget(categories)
@@ -299,6 +303,7 @@ class SettingsPage(Page):
 
     def activate(self, target: Any = None) -> None:
         self.refresh()
+        self.mail.refresh()
 
     def refresh(self, form: bool = True) -> None:
         """Re-read the settings (unless `form` is False), categories, HQ types and positions."""
