@@ -50,7 +50,9 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(text))
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)  # a long subject or server reason is read whole here
+            table.setItem(r, c, item)
 
 
 def _sent_sentence(result: Any) -> str:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -67,7 +68,9 @@ class MailSettingsBox(QGroupBox):
         self.test_button = QPushButton("Send &test message")
         self.test_button.clicked.connect(self.send_test)
         self.message = message_label()
-        form = QFormLayout(self)
+        outer = QVBoxLayout(self)
+        form = QFormLayout()
+        outer.addLayout(form)
         form.addRow("Mail &server:", self.host)
         form.addRow("&Port:", self.port)
         form.addRow("Securit&y:", self.security)
@@ -80,8 +83,8 @@ class MailSettingsBox(QGroupBox):
         row.addStretch(1)
         row.addWidget(self.test_button)
         row.addWidget(self.save_button)
-        form.addRow(row)
-        form.addRow(self.message)
+        outer.addLayout(row)
+        outer.addWidget(self.message)
 
     def refresh(self) -> None:
         """Read the account on the worker and fill the form."""
