@@ -23,6 +23,7 @@ import email.policy
 import socket
 import ssl
 import threading
+import warnings
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -130,10 +131,30 @@ class _Handler:
         return "250 Message accepted for delivery"
 
 
+class _ImplicitTlsController(Controller):
+    """A controller whose sessions are TLS from the first byte.
+
+    aiosmtpd warns that AUTH without *STARTTLS* is insecure whenever it builds such
+    a session; here the whole connection is TLS, so the warning does not apply.
+    """
+
+    def factory(self) -> Any:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Requiring AUTH while not requiring TLS")
+            return super().factory()
+
+
 class SmtpServer:
     """aiosmtpd on 127.0.0.1 with STARTTLS required and AUTH (USER / PASSWORD)."""
 
-    def __init__(self, folder: Path, certificate: tuple[Path, Path] | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        certificate: tuple[Path, Path] | None = None,
+        *,
+        implicit_tls: bool = False,
+    ) -> None:
+        self.implicit_tls = implicit_tls  # TLS from the first byte (port 465), not STARTTLS
         self.port = free_port()
         self.cert, self.key = certificate or self_signed_certificate(folder)
         self.received: list[Received] = []
@@ -166,16 +187,27 @@ class SmtpServer:
         """Listen on the port (the same one each time)."""
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(self.cert, self.key)
-        self._controller = Controller(
-            _Handler(self),
-            hostname="127.0.0.1",
-            port=self.port,
-            tls_context=context,
-            require_starttls=True,
-            authenticator=self._authenticate,
-            auth_required=True,
-            auth_require_tls=True,
-        )
+        if self.implicit_tls:
+            self._controller = _ImplicitTlsController(
+                _Handler(self),
+                hostname="127.0.0.1",
+                port=self.port,
+                ssl_context=context,
+                authenticator=self._authenticate,
+                auth_required=True,
+                auth_require_tls=False,  # the whole connection is TLS already
+            )
+        else:
+            self._controller = Controller(
+                _Handler(self),
+                hostname="127.0.0.1",
+                port=self.port,
+                tls_context=context,
+                require_starttls=True,
+                authenticator=self._authenticate,
+                auth_required=True,
+                auth_require_tls=True,
+            )
         self._controller.start()
 
     def stop(self) -> None:

@@ -23,7 +23,7 @@ import pytest
 from chapterdesk.cli import main
 from chapterdesk.data.migrate import open_database
 from chapterdesk.services.mail.outbox import outbox, outbox_counts, send_outbox
-from tests.conftest import PROJECT
+from tests.conftest import DEMO_DAY, PROJECT
 from tests.mail.outbox_helpers import queue_small
 from tests.mail.smtp_server import PASSWORD, SmtpServer
 
@@ -167,3 +167,78 @@ from chapterdesk.services.mail.outbox import send_outbox
 db = open_database(sys.argv[1])
 send_outbox(db, password=Path(sys.argv[2]).read_text())
 """
+
+
+def test_tls_from_the_start_and_a_server_that_will_not_do_starttls(
+    tmp_path: Path,
+    demo_path: Path,
+    memory_keyring: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    server = SmtpServer(tmp_path, implicit_tls=True)
+    monkeypatch.setenv("SSL_CERT_FILE", str(server.cert))
+    server.start()
+    try:
+        secret = tmp_path / "pw"
+        secret.write_text(PASSWORD, encoding="utf-8")
+        base = ["mail", "setup", "--host", "127.0.0.1", "--port", str(server.port), "--user",
+                "treasurer", "--from", "treasurer@greatlakes.example", "--password-file",
+                str(secret), "--db", str(demo_path)]  # fmt: skip
+        # STARTTLS asked of a server that speaks TLS from the start: one clear sentence
+        assert main([*base, "--starttls"]) == 0
+        capsys.readouterr()
+        assert main(["mail", "test", "member@example.org", "--db", str(demo_path)]) == 2
+        err = capsys.readouterr().err
+        assert (
+            err.startswith("chapterdesk: The mail server 127.0.0.1") and len(err.splitlines()) == 1
+        )
+        assert main([*base, "--ssl"]) == 0
+        assert main(["mail", "test", "member@example.org", "--db", str(demo_path)]) == 0
+        db = open_database(demo_path)
+        try:
+            queue_small(db, 2)
+            assert send_outbox(db).sent == 2
+        finally:
+            db.dispose()
+        assert server.received[0].recipients == ["member@example.org"]
+        assert len(server.received) == 3
+    finally:
+        server.stop()
+
+
+def test_statements_queue_and_send_on_both_engines(
+    demo_db: Any, smtp_server: SmtpServer, memory_keyring: Any
+) -> None:
+    """The outbox on SQLite and on PostgreSQL: plan, queue (audited), send, each once."""
+    from sqlalchemy import func, select
+
+    from chapterdesk.data.audit_models import AuditEntry
+    from chapterdesk.services.mail.account import set_up_account
+    from chapterdesk.services.mail.compose import plan_statements, queue_plan
+
+    set_up_account(
+        demo_db, host="127.0.0.1", port=smtp_server.port, security="starttls",
+        username="treasurer", from_address="treasurer@greatlakes.example", password=PASSWORD,
+    )  # fmt: skip
+    plan = plan_statements(demo_db, DEMO_DAY.year)
+    assert plan.messages
+    queued = queue_plan(demo_db, plan)
+    result = send_outbox(demo_db)
+    assert result.sent == len(queued.queued) == len(plan.messages)
+    with demo_db.reading() as session:
+        audited = session.scalar(
+            select(func.count()).where(
+                AuditEntry.table_name == "mail_message", AuditEntry.action == "insert"
+            )
+        )
+        marked_sent = session.scalar(
+            select(func.count()).where(
+                AuditEntry.table_name == "mail_message",
+                AuditEntry.action == "update",
+                AuditEntry.new_values.contains('"sent"'),
+            )
+        )
+    assert audited == marked_sent == len(plan.messages)
+    ids = smtp_server.message_ids()
+    assert len(ids) == len(set(ids)) == len(plan.messages)
