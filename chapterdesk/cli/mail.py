@@ -388,6 +388,8 @@ def _run_plan(args: argparse.Namespace, make_plan: Any) -> int:
         }
         if printed_pages is not None:
             result["printed"] = {"file": str(args.print_missing), "pages": printed_pages}
+        elif args.print_missing is not None:
+            result["nothing_to_print"] = str(args.print_missing)
         if not args.dry_run:
             queued = queue_plan(db, plan, as_of=getattr(args, "as_of", None), progress=progress)
             result["queued"] = len(queued.queued)
@@ -423,6 +425,9 @@ def _print_plan(plan: Any, result: dict[str, Any]) -> None:
         )
     else:
         print(f"No {what} to send.")
+    if result.get("nothing_to_print"):
+        unwritten = result["nothing_to_print"]
+        print(f"Every member here has an e-mail address: {unwritten} was not written.")
     if plan.without_email:
         print(f"\n{len(plan.without_email)} member(s) have no e-mail address:")
         print_table(

@@ -95,23 +95,43 @@ def _sorted_into(plan: MailPlan, planned: list[PlannedMessage], db: Database) ->
     return plan
 
 
-def _values(db: Database, item: PlannedMessage, view: AccountView, day: dt.date) -> dict[str, str]:
+@dataclass(frozen=True)
+class _Shared:
+    """What every message of a run shares: read once, not once per member."""
+
+    chapter: str
+    currency: str
+    how_to_pay: str
+    signature: str
+
+
+def _shared(db: Database, view: AccountView, day: dt.date) -> _Shared:
     from chapterdesk.reports.statements import how_to_pay_paragraphs, treasurer_contact
 
     info = chapter_info(db)
     contact = treasurer_contact(db, day)
     signature = view.signature.strip() or "\n".join(line for line in (contact, info.name) if line)
+    return _Shared(
+        info.name,
+        info.currency,
+        "\n".join(how_to_pay_paragraphs(info.name, contact)),
+        signature,
+    )
+
+
+def _values(item: PlannedMessage, shared: _Shared) -> dict[str, str]:
+    cur = shared.currency
     return {
         "name": item.name,
-        "amount_due": format_money(item.amount_due, info.currency),
-        "how_to_pay": "\n".join(how_to_pay_paragraphs(info.name, contact)),
-        "signature": signature,
-        "chapter": info.name,
+        "amount_due": format_money(item.amount_due, cur),
+        "how_to_pay": shared.how_to_pay,
+        "signature": shared.signature,
+        "chapter": shared.chapter,
         "year": str(item.year or ""),
         "level": str(item.level or ""),
         "days_overdue": str(item.days_overdue or ""),
         "receipt_no": str(item.receipt_no or ""),
-        "amount_paid": format_money(item.amount_paid, info.currency) if item.amount_paid else "",
+        "amount_paid": format_money(item.amount_paid, cur) if item.amount_paid else "",
     }
 
 
@@ -122,6 +142,7 @@ def plan_statements(db: Database, year: int) -> MailPlan:
     view = required_account(db)
     template = template_for(db, "statement")
     day = dt.date.today()
+    shared = _shared(db, view, day)
     owing = statement_members(db, year)
     planned = []
     for start in range(0, len(owing), 200):
@@ -136,7 +157,7 @@ def plan_statements(db: Database, year: int) -> MailPlan:
                 dedupe_key=f"statement:{statement.hq.hq_id}:{year}:{day.isoformat()}",
                 year=year,
             )
-            planned.append(_with_subject(db, item, template, view, day))
+            planned.append(_with_subject(item, template, shared))
     return _sorted_into(MailPlan("statement"), planned, db)
 
 
@@ -160,6 +181,7 @@ def plan_reminders(
     view = required_account(db)
     template = template_for(db, "reminder")
     day = as_of or dt.date.today()
+    shared = _shared(db, view, day)
     lines = who_has_not_paid(db, year, as_of=day)
     candidates: list[tuple[int, int, int, Decimal, str]] = []  # charge, level, days, open, hq
     for line in lines:
@@ -191,7 +213,7 @@ def plan_reminders(
             level=n,
             days_overdue=days,
         )
-        planned.append(_with_subject(db, item, template, view, day))
+        planned.append(_with_subject(item, template, shared))
     return _sorted_into(MailPlan("reminder"), planned, db)
 
 
@@ -202,6 +224,7 @@ def plan_receipts(db: Database, *, since: dt.date | None = None) -> MailPlan:
     view = required_account(db)
     template = template_for(db, "receipt")
     day = dt.date.today()
+    shared = _shared(db, view, day)
     paid = receipts_since(db, since or day - dt.timedelta(days=30))
     records = {}
     ids = sorted({p.hq_id for p in paid})
@@ -222,14 +245,12 @@ def plan_receipts(db: Database, *, since: dt.date | None = None) -> MailPlan:
             receipt_no=payment.receipt_no,
             amount_paid=payment.amount,
         )
-        planned.append(_with_subject(db, item, template, view, day))
+        planned.append(_with_subject(item, template, shared))
     return _sorted_into(MailPlan("receipt"), planned, db)
 
 
-def _with_subject(
-    db: Database, item: PlannedMessage, template: Template, view: AccountView, day: dt.date
-) -> PlannedMessage:
-    subject, _, _ = render(template, _values(db, item, view, day))
+def _with_subject(item: PlannedMessage, template: Template, shared: _Shared) -> PlannedMessage:
+    subject, _, _ = render(template, _values(item, shared))
     return PlannedMessage(**{**item.__dict__, "subject": subject})
 
 
@@ -248,18 +269,16 @@ def member_pdf(db: Database, item: PlannedMessage, folder: Path, day: dt.date) -
 
 
 def build_message(
-    db: Database, item: PlannedMessage, view: AccountView, pdf: Path, day: dt.date
+    item: PlannedMessage, template: Template, view: AccountView, shared: _Shared, pdf: Path
 ) -> EmailMessage:
     """The whole message: headers with its own Message-ID, text and HTML, the PDF attached."""
-    template = template_for(db, item.kind)
-    subject, text, html_body = render(template, _values(db, item, view, day))
-    info = chapter_info(db)
+    subject, text, html_body = render(template, _values(item, shared))
     message = EmailMessage(policy=SMTP)
     domain = view.from_address.rsplit("@", 1)[1]
     message["Message-ID"] = make_msgid("chapterdesk", domain=domain)
     message["Date"] = formatdate(localtime=True)
     local, _, where = view.from_address.partition("@")
-    message["From"] = Address(info.name, local, where)
+    message["From"] = Address(shared.chapter, local, where)
     to_local, _, to_domain = item.email.partition("@")
     message["To"] = Address(item.name, to_local, to_domain)
     message["Subject"] = subject
@@ -289,12 +308,14 @@ def queue_plan(
     view = required_account(db)
     day = as_of or dt.date.today()
     built: list[tuple[PlannedMessage, EmailMessage]] = []
+    shared = _shared(db, view, day)
+    template = template_for(db, plan.kind)
     with tempfile.TemporaryDirectory(prefix="chapterdesk-mail-") as folder:
         for done, item in enumerate(plan.messages):
             if progress:
                 progress("rendering", done, len(plan.messages))
             pdf = member_pdf(db, item, Path(folder), day)
-            built.append((item, build_message(db, item, view, pdf, day)))
+            built.append((item, build_message(item, template, view, shared, pdf)))
     return queue_messages(db, plan.kind, built)
 
 
