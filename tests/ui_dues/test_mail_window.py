@@ -124,3 +124,65 @@ def test_send_dialog_previews_then_sends_and_outbox_retries(
     settle(qtbot, window)
     delivered = [r.recipients[0] for r in smtp_server.received]
     assert sorted(delivered) == sorted(seen["addresses"])  # each once
+
+
+def test_settings_templates_box_refuses_unknown_placeholders_and_saves(
+    qtbot: QtBot, window: MainWindow, demo_db: Database
+) -> None:
+    from chapterdesk.services.mail.templates import template_for
+
+    settings = page(window, "settings")
+    box = settings.mail_templates
+    box.kind.setCurrentIndex(box.kind.findData("reminder"))
+    qtbot.waitUntil(lambda: "reminder" in box.subject.text().lower(), timeout=15_000)
+    box.text_body.setPlainText("Dear $name, pay by $deadline.")
+    qtbot.mouseClick(box.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: box.message.isVisible(), timeout=15_000)
+    assert "$deadline" in box.message.text()
+    assert "$deadline" not in template_for(demo_db, "reminder").text_body
+    box.text_body.setPlainText("Dear $name, $amount_due is $days_overdue days overdue.")
+    qtbot.mouseClick(box.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Saved the reminder template" in box.message.text(), timeout=15_000)
+    assert template_for(demo_db, "reminder").text_body.endswith("days overdue.")
+    shot(box, "settings-templates")
+
+
+def test_send_dialog_saves_the_pdfs_of_members_without_email(
+    qtbot: QtBot,
+    window: MainWindow,
+    demo_db: Database,
+    asked: Asked,
+    tmp_path: Path,
+    smtp_server: SmtpServer,  # noqa: F811
+    memory_keyring: MemoryKeyring,  # noqa: F811
+) -> None:
+    from pypdf import PdfReader
+    from sqlalchemy import update
+
+    from chapterdesk.data.models import HqMember
+    from chapterdesk.services.dues.reports import statement_members
+
+    set_up(demo_db, smtp_server)
+    owing = statement_members(demo_db, dt.date.today().year)
+    with demo_db.session() as session:  # as an HQ export with no address for them leaves it
+        session.execute(update(HqMember).where(HqMember.hq_id.in_(owing[:2])).values(email=""))
+    asked.save_path = tmp_path / "to-print.pdf"
+    seen: dict[str, Any] = {}
+
+    def drive(dialog: QDialog) -> bool:
+        assert isinstance(dialog, MailDialog)
+        dialog.year.setValue(dt.date.today().year)
+        qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.print_button.isEnabled(), timeout=15_000)
+        seen["summary"] = dialog.summary.text()
+        qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "to print and post" in dialog.message.text(), timeout=15_000)
+        return True
+
+    asked.dialog_handler = drive
+    qtbot.mouseClick(page(window, "dues").mail_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert "2 member(s) have no e-mail address" in seen["summary"]
+    text = "\n".join(p.extract_text() for p in PdfReader(asked.save_path).pages)
+    assert owing[0] in text and owing[1] in text and owing[2] not in text
+    assert smtp_server.received == []  # saving the PDFs sends nothing

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from chapterdesk.services.mail import compose
 from chapterdesk.services.mail.outbox import outbox, retry_uncertain, send_outbox
+from chapterdesk.ui import ask
 from chapterdesk.ui.pages.base import AppContext, message_label, show_message
 
 KINDS = (("Statements", "statement"), ("Reminders", "reminder"), ("Receipts", "receipt"))
@@ -94,6 +95,9 @@ class MailDialog(QDialog):
         self.send_button = QPushButton("&Send")
         self.send_button.setEnabled(False)
         self.send_button.clicked.connect(self.send)
+        self.print_button = QPushButton("PDFs of members &without e-mail…")
+        self.print_button.setEnabled(False)
+        self.print_button.clicked.connect(self.print_missing)
         self.table = _table(("HQ ID", "Name", "E-mail", "Subject"), "Messages to send")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -107,6 +111,7 @@ class MailDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.preview_button)
         row.addWidget(self.send_button)
+        row.addWidget(self.print_button)
         row.addStretch(1)
         row.addWidget(buttons)
         layout = QVBoxLayout(self)
@@ -123,6 +128,7 @@ class MailDialog(QDialog):
     def _forget(self) -> None:
         self.plan = None
         self.send_button.setEnabled(False)
+        self.print_button.setEnabled(False)
         self.table.setRowCount(0)
         self.summary.clear()
 
@@ -146,12 +152,31 @@ class MailDialog(QDialog):
         _fill(self.table, [[p.hq_id, p.name, p.email, p.subject] for p in plan.messages])
         parts = [f"{len(plan.messages)} message(s) to send."]
         if plan.without_email:
-            parts.append(f"{len(plan.without_email)} member(s) have no e-mail address "
-                         "(print theirs with `chapterdesk mail … --print-missing`).")
+            parts.append(f"{len(plan.without_email)} member(s) have no e-mail address: "
+                         "save their PDFs to print and post.")
         if plan.already:
             parts.append(f"{len(plan.already)} already in the outbox.")
         self.summary.setText(" ".join(parts))
         self.send_button.setEnabled(bool(plan.messages))
+        self.print_button.setEnabled(bool(plan.without_email))
+
+    def print_missing(self) -> None:
+        """Save the PDFs of the members without an e-mail address in one file, on the worker."""
+        plan, db = self.plan, self.ctx.db
+        if plan is None or not plan.without_email:
+            return
+        target = ask.save_file(self, "Save the PDFs to print", f"to-print-{plan.kind}s.pdf",
+                               "PDF files (*.pdf)")
+        if target is None:
+            return
+        self.ctx.tasks.run(
+            lambda _p, _c: compose.print_missing(db, plan, target),
+            title="Writing the PDFs to print", parent=self,
+            on_done=lambda pages: show_message(
+                self.message, f"Wrote {target.name} ({pages} pages) to print and post.",
+                error=False),
+            on_error=lambda exc: show_message(self.message, exc.message, error=True),
+        )  # fmt: skip
 
     def send(self) -> None:
         """Queue the previewed messages and send them, on the worker with progress."""

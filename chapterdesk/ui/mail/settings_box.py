@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from chapterdesk.services.mail import account as mail_account
 from chapterdesk.services.mail.outbox import send_test_message
+from chapterdesk.services.mail.templates import PLACEHOLDERS, Template, set_template, template_for
 from chapterdesk.ui.pages.base import AppContext, message_label, show_message
 
 SECURITY_LABELS = (("STARTTLS (port 587)", "starttls"), ("TLS from the start (port 465)", "ssl"),
@@ -143,3 +145,75 @@ class MailSettingsBox(QGroupBox):
 
         self.ctx.read(self, "Sending a test message",
                       lambda: send_test_message(db, to, password=password), done, refused)
+
+
+class MailTemplatesBox(QGroupBox):
+    """Settings → E-mail templates: each kind's subject, text and HTML body, with placeholders."""
+
+    #: Saved; carries the sentence for the status bar.
+    saved = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__("E-mail templates", parent)
+        self.ctx = ctx
+        self.kind = QComboBox()
+        for label, code in (("Statement", "statement"), ("Reminder", "reminder"),
+                            ("Receipt", "receipt")):
+            self.kind.addItem(label, code)
+        self.kind.setAccessibleName("Template")
+        self.kind.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.subject = QLineEdit()
+        self.subject.setAccessibleName("Subject")
+        self.text_body = QPlainTextEdit()
+        self.text_body.setAccessibleName("Text body")
+        self.text_body.setFixedHeight(110)
+        self.html_body = QPlainTextEdit()
+        self.html_body.setAccessibleName("HTML body")
+        self.html_body.setFixedHeight(90)
+        names = ", ".join(f"${name}" for name in PLACEHOLDERS)
+        hint = QLabel(f"Placeholders: {names}. Write $$ for a dollar sign.")
+        hint.setWordWrap(True)
+        self.save_button = QPushButton("Save &template")
+        self.save_button.clicked.connect(self.save)
+        self.message = message_label()
+        outer = QVBoxLayout(self)
+        form = QFormLayout()
+        form.addRow("Te&mplate:", self.kind)
+        form.addRow("Su&bject:", self.subject)
+        form.addRow("Te&xt:", self.text_body)
+        form.addRow("&HTML:", self.html_body)
+        outer.addLayout(form)
+        outer.addWidget(hint)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.save_button)
+        outer.addLayout(row)
+        outer.addWidget(self.message)
+
+    def refresh(self) -> None:
+        """Read the chosen kind's template on the worker."""
+        db, kind = self.ctx.db, self.kind.currentData()
+        self.ctx.read(self, "Reading the template", lambda: template_for(db, kind), self._show)
+
+    def _show(self, template: Template) -> None:
+        if template.kind != self.kind.currentData():
+            return  # another kind was chosen meanwhile
+        self.subject.setText(template.subject)
+        self.text_body.setPlainText(template.text_body)
+        self.html_body.setPlainText(template.html_body)
+
+    def save(self) -> None:
+        """Save on the worker; an unknown placeholder is refused inline."""
+        db, kind = self.ctx.db, self.kind.currentData()
+        subject, text = self.subject.text(), self.text_body.toPlainText()
+        html = self.html_body.toPlainText()
+
+        def done(_template: Template) -> None:
+            show_message(self.message, f"Saved the {kind} template.", error=False)
+            self.saved.emit(f"Saved the {kind} template.")
+
+        self.ctx.change(
+            self, "Saving the template",
+            lambda: set_template(db, kind, subject=subject, text_body=text, html_body=html),
+            done, lambda exc: show_message(self.message, exc.message, error=True),
+        )  # fmt: skip
