@@ -28,6 +28,7 @@ from chapterdesk.demo import build_demo  # noqa: E402
 from chapterdesk.services import dues  # noqa: E402
 from chapterdesk.services.chapter import set_officer_name  # noqa: E402
 from chapterdesk.services.hq.reconcile import reconcile  # noqa: E402
+from chapterdesk.services.mail.account import set_up_account  # noqa: E402
 from chapterdesk.services.roster.members import list_members, update_chapter_facts  # noqa: E402
 from chapterdesk.standing import Standing  # noqa: E402
 from chapterdesk.ui.app import make_application  # noqa: E402
@@ -35,6 +36,7 @@ from chapterdesk.ui.dialogs import AddMemberDialog  # noqa: E402
 from chapterdesk.ui.dues.dialogs import PaymentDialog  # noqa: E402
 from chapterdesk.ui.dues.target import DuesTarget  # noqa: E402
 from chapterdesk.ui.handover_dialog import HandoverExportDialog  # noqa: E402
+from chapterdesk.ui.mail.dialogs import MailDialog  # noqa: E402
 from chapterdesk.ui.main_window import MainWindow  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
@@ -108,6 +110,9 @@ def main() -> int:
         update_chapter_facts(db, member.hq_id, chapter_joined_on=m.chapter_joined_on,
                              notes=notes, employment_ended_on=m.employment_ended_on)
 
+    # An e-mail account (no server needed to preview who would get what).
+    set_up_account(db, host="smtp.example.org", port=587, from_address="treasurer@example.org")
+
     welcome = MainWindow(None)
     for width, height in SIZES:
         welcome.resize(width, height)
@@ -161,6 +166,13 @@ def main() -> int:
         settle(app, window)
         save(handover, f"{width}x{height}-92-handover")
         handover.close()
+        mail = MailDialog(window.ctx, dues.dues_year(db).year, window)  # type: ignore[arg-type]
+        mail.kind.setCurrentIndex(mail.kind.findData("reminder"))
+        mail.show()
+        mail.preview()
+        settle(app, window, 600)
+        save(mail, f"{width}x{height}-93-email-preview")
+        mail.close()
         window.close()
         settle(app)
     db.dispose()
