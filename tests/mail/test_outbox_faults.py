@@ -242,3 +242,39 @@ def test_statements_queue_and_send_on_both_engines(
     assert audited == marked_sent == len(plan.messages)
     ids = smtp_server.message_ids()
     assert len(ids) == len(set(ids)) == len(plan.messages)
+
+
+@pytest.mark.postgres
+def test_two_officers_sending_one_shared_outbox_send_each_message_once(
+    pg_database: Any, smtp_server: SmtpServer, memory_keyring: Any
+) -> None:
+    """Two ChapterDesks on one PostgreSQL database run `mail send` at the same time."""
+    from chapterdesk.services.mail.account import set_up_account
+
+    url = pg_database("demo")
+    first, second = open_database(url), open_database(url)
+    try:
+        set_up_account(
+            first, host="127.0.0.1", port=smtp_server.port, security="starttls",
+            username="treasurer", from_address="treasurer@greatlakes.example", password=PASSWORD,
+        )  # fmt: skip
+        queue_small(first, 16)
+        results: list[Any] = []
+        start = threading.Barrier(2)
+
+        def send(db: Any) -> None:
+            start.wait()
+            results.append(send_outbox(db))
+
+        senders = [threading.Thread(target=send, args=(db,)) for db in (first, second)]
+        for sender in senders:
+            sender.start()
+        for sender in senders:
+            sender.join(120)
+        assert sum(r.sent for r in results) == 16
+        assert outbox_counts(first)["sent"] == 16
+    finally:
+        first.dispose()
+        second.dispose()
+    ids = smtp_server.message_ids()
+    assert len(ids) == len(set(ids)) == 16

@@ -130,6 +130,22 @@ def _set(
                 row.last_error = reason[:2000]
 
 
+def _claim(db: Database, message_pk: int) -> bool:
+    """Mark a message `sending`, unless another sender took it first; True when ours.
+
+    The row is locked while it is looked at (SELECT … FOR UPDATE on PostgreSQL; SQLite
+    has one writer), so of two officers sending the same outbox on a shared database
+    only one hands a given message to the server.
+    """
+    with change(db, "mark an e-mail sending") as uow:
+        row = uow.session.get(MailMessage, message_pk, with_for_update=True)
+        if row is None or row.status not in ("queued", "failed"):
+            return False
+        row.status = "sending"
+        row.attempts += 1
+    return True
+
+
 def settle_interrupted(db: Database) -> int:
     """Mark messages a crash left `sending` as `uncertain`; returns how many."""
     with db.reading() as session:
@@ -291,7 +307,9 @@ def send_outbox(
                 problem = server_problem(exc, view)
                 _set(db, [message_pk], "queued", problem, tried=True)
                 break
-            _set(db, [message_pk], "sending", tried=True)
+            if not _claim(db, message_pk):
+                smtp.rset()  # another officer's ChapterDesk is sending it: leave it to them
+                continue
             try:
                 code, said = smtp.data(raw)
             except smtplib.SMTPDataError as exc:
