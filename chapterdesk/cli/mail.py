@@ -11,6 +11,7 @@ or when `mail send` could not reach or use the server.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -457,7 +458,7 @@ def _print_plan(plan: Any, result: dict[str, Any]) -> None:
             line += f", waiting {result['waiting']}"
     print(line + ".")
     if result.get("problem"):
-        print(f"chapterdesk: {result['problem']}")
+        print(f"chapterdesk: {result['problem']}", file=sys.stderr)
 
 
 def run_outbox(args: argparse.Namespace) -> int:
@@ -525,6 +526,9 @@ def run_send(args: argparse.Namespace) -> int:
         "problem": result.problem,
         "outbox": counts,
     }
+    if result.problem and result.sent == 0 and (result.left_queued or result.failed):
+        # Nothing could be sent: exit 2 with the server's sentence (the messages wait).
+        raise BadInputError(result.problem)
     if args.json:
         print_json(summary)
     else:
@@ -532,8 +536,4 @@ def run_send(args: argparse.Namespace) -> int:
             f"Sent {result.sent}; failed {result.failed}; uncertain {result.uncertain}; "
             f"still waiting {counts['queued']}."
         )
-    if result.problem and result.sent == 0 and (result.left_queued or result.failed):
-        if not args.json:
-            raise BadInputError(result.problem)
-        return 2
     return 0

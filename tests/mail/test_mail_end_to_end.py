@@ -137,6 +137,9 @@ def test_statements_then_reminders_then_offline_queue_delivered_once(
     capsys.readouterr()
     assert main(["mail", "send", "--db", db]) == 2  # still down: said so, nothing lost
     assert "cannot be reached" in capsys.readouterr().err
+    assert main(["mail", "send", "--json", "--db", db]) == 2
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert error["code"] == 2 and "cannot be reached" in error["message"]
     smtp_server.start()
     sent = run_json(capsys, "mail", "send", "--db", db)
     assert sent["sent"] == len(first_level) and sent["outbox"]["queued"] == 0
