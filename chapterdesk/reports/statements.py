@@ -409,12 +409,14 @@ def write_statements(
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
     members: list[str] | None = None,
+    contact: str | None = None,
 ) -> tuple[int, int]:
     """Write a statement for every member whose `year` dues are open; returns (statements, pages).
 
     `members` (HQ IDs, in the order to print) limits the run to those members, whatever
     they owe: one member's statement attached to an e-mail, or the printed statements of
-    the members who have no e-mail address.
+    the members who have no e-mail address. `contact` (the treasurer, for questions) is
+    looked up when not given; a run of e-mails gives it once.
 
     Raises:
         BadInputError: an implausible year, or the file cannot be written.
@@ -433,7 +435,8 @@ def write_statements(
         page_size=_page_size(info.page_size),
         printed_on=printed_on,
     )
-    setting = _Setting(info.name, info.currency, year, day, _treasurer(db, day))
+    treasurer = _treasurer(db, day) if contact is None else contact
+    setting = _Setting(info.name, info.currency, year, day, treasurer)
     source = _statements(db, year, owing, watch)
     first = next(source, None)
     if first is None:

@@ -103,6 +103,7 @@ class _Shared:
     currency: str
     how_to_pay: str
     signature: str
+    contact: str
 
 
 def _shared(db: Database, view: AccountView, day: dt.date) -> _Shared:
@@ -116,6 +117,7 @@ def _shared(db: Database, view: AccountView, day: dt.date) -> _Shared:
         info.currency,
         "\n".join(how_to_pay_paragraphs(info.name, contact)),
         signature,
+        contact,
     )
 
 
@@ -254,7 +256,9 @@ def _with_subject(item: PlannedMessage, template: Template, shared: _Shared) -> 
     return PlannedMessage(**{**item.__dict__, "subject": subject})
 
 
-def member_pdf(db: Database, item: PlannedMessage, folder: Path, day: dt.date) -> Path:
+def member_pdf(
+    db: Database, item: PlannedMessage, folder: Path, day: dt.date, contact: str | None = None
+) -> Path:
     """Write the member's own PDF for `item` (its statement or receipt) into `folder`."""
     from chapterdesk.reports.receipt import write_receipt
     from chapterdesk.reports.statements import write_statements
@@ -264,7 +268,9 @@ def member_pdf(db: Database, item: PlannedMessage, folder: Path, day: dt.date) -
         write_receipt(db, item.receipt_no, target)
     else:
         target = folder / f"statement-{item.year}-{item.hq_id}.pdf"
-        write_statements(db, item.year or day.year, target, as_of=day, members=[item.hq_id])
+        write_statements(
+            db, item.year or day.year, target, as_of=day, members=[item.hq_id], contact=contact
+        )
     return target
 
 
@@ -314,7 +320,7 @@ def queue_plan(
         for done, item in enumerate(plan.messages):
             if progress:
                 progress("rendering", done, len(plan.messages))
-            pdf = member_pdf(db, item, Path(folder), day)
+            pdf = member_pdf(db, item, Path(folder), day, shared.contact)
             built.append((item, build_message(item, template, view, shared, pdf)))
     return queue_messages(db, plan.kind, built)
 
