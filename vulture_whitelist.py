@@ -110,3 +110,7 @@ Handler  # cli/common.py: a type alias nothing uses
 FieldValue  # hqsync/results.py: a type alias nothing uses
 _.is_clean  # hqsync/results.py: a property nothing reads
 members_paid  # services/dues/summary.py: computed, never shown or exported
+
+# --- aiosmtpd calls a handler's hooks by name (tests/mail/smtp_server.py) ---
+_.handle_MAIL
+_.handle_DATA

@@ -35,6 +35,7 @@ from chapterdesk.demo import build_demo  # noqa: E402
 from chapterdesk.services import dues  # noqa: E402
 from chapterdesk.services.chapter import set_officer_name  # noqa: E402
 from chapterdesk.services.hq.reconcile import reconcile  # noqa: E402
+from chapterdesk.services.mail.account import set_up_account  # noqa: E402
 from chapterdesk.services.roster.members import list_members, update_chapter_facts  # noqa: E402
 from chapterdesk.standing import Standing  # noqa: E402
 from chapterdesk.ui.app import make_application  # noqa: E402
@@ -43,6 +44,7 @@ from chapterdesk.ui.dialogs import AddMemberDialog  # noqa: E402
 from chapterdesk.ui.dues.dialogs import PaymentDialog  # noqa: E402
 from chapterdesk.ui.dues.target import DuesTarget  # noqa: E402
 from chapterdesk.ui.handover_dialog import HandoverExportDialog  # noqa: E402
+from chapterdesk.ui.mail.dialogs import MailDialog  # noqa: E402
 from chapterdesk.ui.main_window import MainWindow  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
@@ -132,6 +134,9 @@ def photograph(scale: int) -> int:
         m = member.membership
         update_chapter_facts(db, member.hq_id, chapter_joined_on=m.chapter_joined_on,
                              notes=notes, employment_ended_on=m.employment_ended_on)
+
+    # An e-mail account (no server needed to preview who would get what).
+    set_up_account(db, host="smtp.example.org", port=587, from_address="treasurer@example.org")
     first_run = True
     for theme in THEMES:
         use_theme(app, theme)
@@ -199,6 +204,13 @@ def shoot_window(
     settle(app, window)
     save(handover, f"{prefix}-94-handover")
     handover.close()
+    mail = MailDialog(window.ctx, dues.dues_year(db).year, window)  # type: ignore[arg-type]
+    mail.kind.setCurrentIndex(mail.kind.findData("reminder"))
+    mail.show()
+    mail.preview()
+    settle(app, window, 600)
+    save(mail, f"{prefix}-95-email-preview")
+    mail.close()
     window.close()
     settle(app)
 

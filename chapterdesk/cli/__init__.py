@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "chapterdesk.cli.dues",
     "chapterdesk.cli.reports",
     "chapterdesk.cli.payments",
+    "chapterdesk.cli.mail",
 )
 
 #: The module that registers each top-level command, so that running one command imports
@@ -56,6 +57,7 @@ COMMAND_MODULE: dict[str, str] = {
     "report": "chapterdesk.cli.reports",
     "export": "chapterdesk.cli.reports",
     "payments": "chapterdesk.cli.payments",
+    "mail": "chapterdesk.cli.mail",
 }
 
 def command_named(argv: Sequence[str]) -> str | None:

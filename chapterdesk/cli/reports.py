@@ -76,6 +76,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _common(statements, ".pdf")
     statements.set_defaults(handler=_handler(_statements, (".pdf",)))
 
+    year_end = reports.add_parser(
+        "year-end", help="a dues year's income by month and method, credit, reversals, waivers"
+    )
+    year_end.add_argument("year", type=year_number(), metavar="YEAR")
+    _common(year_end, ".pdf", as_of=False)
+    year_end.set_defaults(handler=_handler(_year_end, (".pdf",)))
+
     roster = reports.add_parser("roster", help="the membership directory with the officers")
     _common(roster, ".pdf")
     roster.set_defaults(handler=_handler(_roster, (".pdf",)))
@@ -200,6 +207,15 @@ def _statements(
         db, args.year, target, as_of=args.as_of, progress=progress, cancel=progress.cancelled
     )
     return {"statements": count, "pages": pages}
+
+
+def _year_end(
+    db: Database, target: Path, args: argparse.Namespace, progress: TerminalProgress
+) -> dict[str, Any]:
+    from chapterdesk.reports.year_end import write_year_end
+
+    found, pages = write_year_end(db, args.year, target)
+    return {"months_with_income": len(found.months), "pages": pages}
 
 
 def _roster(

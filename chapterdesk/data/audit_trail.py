@@ -45,6 +45,9 @@ NOT_AUDITED: frozenset[str] = frozenset(
         "hq_member",
         "hq_affiliation",
         "hq_member_change",
+        # A queued message's full text (bodies and the PDF): its `mail_message` row is
+        # audited (who, to whom, what, when); the bytes would only bloat the trail.
+        "mail_content",
     }
 )
 

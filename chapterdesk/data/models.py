@@ -266,3 +266,4 @@ class ChangeBatch(Base):
 from chapterdesk.data import audit_models as _audit_models  # noqa: E402,F401
 from chapterdesk.data import hq_models as _hq_models  # noqa: E402,F401  (registers the HQ import tables)
 from chapterdesk.data import ledger_models as _ledger_models  # noqa: E402,F401
+from chapterdesk.data import mail_models as _mail_models  # noqa: E402,F401

@@ -18,7 +18,7 @@ from contextlib import closing
 from pathlib import Path
 
 # The newest revision in chapterdesk/data/migrations/versions: move it with every new migration.
-SCHEMA_HEAD = "0008"
+SCHEMA_HEAD = "0009"
 BUSY_TIMEOUT_S = 10.0
 
 

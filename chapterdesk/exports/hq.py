@@ -1,11 +1,13 @@
 """The chapter's report back to HQ: one workbook HQ's systems can read back.
 
-Four tabs: the chapter roster in HQ's reference layout (so HQ's importer, and
+Five tabs: the chapter roster in HQ's reference layout (so HQ's importer, and
 ChapterDesk's own, map it by its headings) with the chapter join date and
 standing; the officers with their terms and whether each sitting officer may
 still hold office ("no: international membership is lapsed"); the chapter
-members the chapter could not match to HQ's latest data; and HQ's members
-affiliated with the chapter who are not on its roster.
+members the chapter could not match to HQ's latest data; HQ's members
+affiliated with the chapter who are not on its roster; and the current dues
+year's year-end figures (income by month and method, credit, reversals,
+waivers, processor fees) as `report year-end` prints them.
 
 The roster tab holds the members HQ's latest data knows, with HQ's facts as
 HQ gave them, so reading it back changes nothing; a member HQ's data lacks is
@@ -21,6 +23,8 @@ from chapterdesk.data.engine import Database
 from chapterdesk.exports.roster import ROSTER_COLUMNS, roster_rows
 from chapterdesk.exports.sheets import Column, Sheet, write_workbook
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
+from chapterdesk.services.dues.rates import dues_year
+from chapterdesk.services.dues.year_end import year_end, year_end_rows
 from chapterdesk.services.hq.reconcile import reconcile
 from chapterdesk.services.roster.export import corrections_for_export, members_for_export
 from chapterdesk.services.roster.members import TermView
@@ -29,7 +33,14 @@ from chapterdesk.standing import Standing
 
 __all__ = ["SHEET_NAMES", "write_hq_export"]
 
-SHEET_NAMES = ("Chapter roster", "Officers", "Not matched to HQ", "Affiliated, not on roster")
+SHEET_NAMES = (
+    "Chapter roster",
+    "Officers",
+    "Not matched to HQ",
+    "Affiliated, not on roster",
+    "Dues year-end",
+)
+YEAR_END_COLUMNS = [Column("Item", "text", 48), Column("Amount", "money", 14)]
 OFFICER_COLUMNS = [
     Column("Member ID", "text", 11),
     Column("Name", "text", 30),
@@ -127,6 +138,11 @@ def write_hq_export(
                 [u.hq.hq_id, u.hq.display_name, u.hq.hq_status, u.hq.paid_through, u.hq.chapters]
                 for u in found.unlisted
             ],
+        ),
+        Sheet(
+            SHEET_NAMES[4],
+            YEAR_END_COLUMNS,
+            year_end_rows(year_end(db, dues_year(db, today=day).year)),
         ),
     ]
     write_workbook(Path(target), sheets)

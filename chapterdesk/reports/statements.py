@@ -40,7 +40,13 @@ from chapterdesk.services.dues.ledger import KIND_LABELS, ZERO, EntryView
 from chapterdesk.services.dues.reports import Statement, statement_members, statements_for
 from chapterdesk.services.roster.officers import list_officers
 
-__all__ = ["address_lines", "statement_lines", "write_statements"]
+__all__ = [
+    "address_lines",
+    "how_to_pay_paragraphs",
+    "statement_lines",
+    "treasurer_contact",
+    "write_statements",
+]
 
 _CHUNK = 200
 _MIN_PAGE_HEIGHT = 400.0  # a statement always starts at the top of a page
@@ -48,6 +54,26 @@ _SIZE = 9.5
 _PITCH = 13.0
 _HEADINGS = ("Date", "Description", "Charges", "Payments", "Balance")
 _SHARES = (0.2, 0.42, 0.12, 0.13, 0.13)
+
+
+def how_to_pay_paragraphs(chapter: str, contact: str) -> list[str]:
+    """How to pay, as a statement prints it and an e-mail repeats it (one sentence each)."""
+    text = [
+        "Visa, MasterCard or American Express: call or write to the chapter treasurer.",
+        f"Check or money order: make checks payable to {chapter}, and write your "
+        "member ID (above) on it.",
+        "Purchase orders are not accepted. Chapter dues are not refundable.",
+    ]
+    if contact:
+        text.append(f"Questions about this statement: {contact}.")
+    return text
+
+
+def treasurer_contact(db: Database, day: dt.date) -> str:
+    """The treasurer's name and title, for "questions about this statement"."""
+    return _treasurer(db, day)
+
+
 
 
 class Addressee(Protocol):
@@ -341,14 +367,7 @@ class _Setting:
     def how_to_pay(self, width: float) -> list[str]:
         """The how-to-pay paragraph wrapped to the page (computed once per run)."""
         if width not in self._lines:
-            text = [
-                "Visa, MasterCard or American Express: call or write to the chapter treasurer.",
-                f"Check or money order: make checks payable to {self.chapter}, and write your "
-                "member ID (above) on it.",
-                "Purchase orders are not accepted. Chapter dues are not refundable.",
-            ]
-            if self.contact:
-                text.append(f"Questions about this statement: {self.contact}.")
+            text = how_to_pay_paragraphs(self.chapter, self.contact)
             lines: list[str] = []
             for paragraph in text:
                 lines.extend(simpleSplit(paragraph, BODY_FONT, _SIZE, width))
@@ -411,8 +430,15 @@ def write_statements(
     printed_on: dt.date | None = None,
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
+    members: list[str] | None = None,
+    contact: str | None = None,
 ) -> tuple[int, int]:
     """Write a statement for every member whose `year` dues are open; returns (statements, pages).
+
+    `members` (HQ IDs, in the order to print) limits the run to those members, whatever
+    they owe: one member's statement attached to an e-mail, or the printed statements of
+    the members who have no e-mail address. `contact` (the treasurer, for questions) is
+    looked up when not given; a run of e-mails gives it once.
 
     Raises:
         BadInputError: an implausible year, or the file cannot be written.
@@ -422,7 +448,7 @@ def write_statements(
     watch.step("reading", 0, None)
     day = as_of or dt.date.today()
     info = chapter_info(db)
-    owing = statement_members(db, year)
+    owing = statement_members(db, year) if members is None else list(members)
     document = ReportDocument(
         target,
         chapter_name=info.name,
@@ -431,7 +457,8 @@ def write_statements(
         page_size=_page_size(info.page_size),
         printed_on=printed_on,
     )
-    setting = _Setting(info.name, info.currency, year, day, _treasurer(db, day))
+    treasurer = _treasurer(db, day) if contact is None else contact
+    setting = _Setting(info.name, info.currency, year, day, treasurer)
     source = _statements(db, year, owing, watch)
     first = next(source, None)
     if first is None:

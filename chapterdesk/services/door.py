@@ -59,6 +59,10 @@ TABLE_KINDS = {
     "payment_import": "ledger",
     "payment_line": "ledger",
     "payment_mapping": "settings",
+    "mail_account": "settings",
+    "mail_template": "settings",
+    "mail_message": "mail",
+    "mail_content": "mail",
     "change_batch": "",
 }
 

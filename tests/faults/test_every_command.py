@@ -80,13 +80,27 @@ ARGUMENTS: dict[str, list[str]] = {
     "report voters": ["-o", "{out}", "--db", "{db}"],
     "report labels": ["-o", "{out}", "--db", "{db}"],
     "report receipt": ["{n:1}", "-o", "{out}", "--db", "{db}"],
+    "report year-end": ["{n:2026}", "-o", "{out}", "--db", "{db}"],
     "export roster": ["-o", "{out}", "--db", "{db}"],
     "export dues": ["-o", "{out}", "--db", "{db}"],
     "export hq": ["-o", "{out}", "--db", "{db}"],
     "payments import": ["{file}", "--db", "{db}"],
     "payments list": ["--db", "{db}"],
     "payments undo": ["{n:1}", "--db", "{db}"],
-}
+    "mail setup": [
+        "--host", "127.0.0.1", "--port", "{n:2525}", "--from", "t@chapter.example",
+        "--password-file", "{file}", "--db", "{db}",
+    ],
+    "mail show": ["--db", "{db}"],
+    "mail test": ["t@chapter.example", "--db", "{db}"],
+    "mail template show": ["statement", "--db", "{db}"],
+    "mail template set": ["statement", "--text-file", "{file}", "--db", "{db}"],
+    "mail statements": ["{n:2026}", "--dry-run", "--print-missing", "{out}", "--db", "{db}"],
+    "mail reminders": ["{n:2026}", "--dry-run", "--db", "{db}"],
+    "mail receipts": ["--dry-run", "--db", "{db}"],
+    "mail outbox": ["--db", "{db}"],
+    "mail send": ["--db", "{db}"],
+}  # fmt: skip
 OUT_SUFFIX = {"export roster": ".csv", "export dues": ".csv", "export hq": ".xlsx"}
 PLACES = ("missing", "folder", "fifo", "device", "empty", "mysql", "foo")
 

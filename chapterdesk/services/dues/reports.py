@@ -348,3 +348,38 @@ def receipt_copy(db: Database, receipt_no: int) -> ReceiptCopy:
         credit_after=after.credit,
         reversal=reversal,
     )
+
+
+@dataclass(frozen=True)
+class PaidReceipt:
+    """A payment that stands (not reversed), as a receipt e-mail names it."""
+
+    receipt_no: int
+    hq_id: str
+    amount: Decimal
+    paid_on: dt.date
+
+
+def receipts_since(db: Database, since: dt.date) -> list[PaidReceipt]:
+    """Payments posted on or after `since` and not reversed, by receipt number."""
+    reversed_ids = (
+        select(LedgerEntry.reverses_id)
+        .where(LedgerEntry.kind == "reversal", LedgerEntry.reverses_id.is_not(None))
+        .scalar_subquery()
+    )
+    with db.reading() as session:
+        rows = session.execute(
+            select(
+                LedgerEntry.receipt_no,
+                LedgerEntry.hq_id,
+                LedgerEntry.amount_cents,
+                LedgerEntry.posted_on,
+            )
+            .where(
+                LedgerEntry.kind == "payment",
+                LedgerEntry.posted_on >= since,
+                LedgerEntry.id.not_in(reversed_ids),
+            )
+            .order_by(LedgerEntry.receipt_no)
+        ).all()
+    return [PaidReceipt(int(r[0] or 0), r[1], from_cents(r[2]), r[3]) for r in rows]

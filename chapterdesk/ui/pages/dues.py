@@ -9,12 +9,14 @@ the undo stack: a posted entry is never deleted, so the way back is
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from chapterdesk.services import dues
 from chapterdesk.services.chapter import chapter_info
+from chapterdesk.ui import ask
 from chapterdesk.ui.dues.assess_tab import AssessTab
 from chapterdesk.ui.dues.balances_tab import BalancesTab
 from chapterdesk.ui.dues.payments_tab import PaymentsTab
@@ -61,10 +63,31 @@ class DuesPage(Page):
             "Chapter dues: rates per year, assessment, payments and balances. The ledger is "
             "append-only: a mistake is corrected by reversing the entry, with a reason.",
         ))
+        mail_row = QHBoxLayout()
+        mail_row.addStretch(1)
+        self.mail_button = QPushButton("E-&mail statements / reminders…")
+        self.mail_button.clicked.connect(self.open_mail)
+        self.outbox_button = QPushButton("Out&box…")
+        self.outbox_button.clicked.connect(self.open_outbox)
+        mail_row.addWidget(self.mail_button)
+        mail_row.addWidget(self.outbox_button)
+        layout.addLayout(mail_row)
         layout.addWidget(self.tabs, 1)
         self._stale = set(TABS)
         self._year_set = False
         ctx.on_changes(self, (), self._changes_made)
+
+    def open_mail(self) -> None:
+        """The e-mail dialog: preview who gets what, then send on the worker."""
+        from chapterdesk.ui.mail.dialogs import MailDialog
+
+        ask.run_dialog(MailDialog(self.ctx, dt.date.today().year, self))
+
+    def open_outbox(self) -> None:
+        """The outbox: what is queued, sent, failed or uncertain; Retry."""
+        from chapterdesk.ui.mail.dialogs import OutboxDialog
+
+        ask.run_dialog(OutboxDialog(self.ctx, self))
 
     def tab_key(self) -> str:
         """The key of the tab shown."""

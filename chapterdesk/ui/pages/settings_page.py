@@ -36,6 +36,7 @@ from chapterdesk.services.roster import categories as category_service
 from chapterdesk.ui import ask
 from chapterdesk.ui.change_dialog import ChangeDialog
 from chapterdesk.ui.choosers import CurrencyBox, MonthDayEdit
+from chapterdesk.ui.mail.settings_box import MailSettingsBox, MailTemplatesBox
 from chapterdesk.ui.pages.base import AppContext, Page, heading, message_label, show_message
 from chapterdesk.ui.pages.hq_types_box import HqTypesBox
 
@@ -252,6 +253,10 @@ class SettingsPage(Page):
         c_layout.addLayout(c_buttons)
         self.hq_types = HqTypesBox(ctx)
         self.hq_types.saved.connect(self.saved)
+        self.mail = MailSettingsBox(ctx)
+        self.mail.saved.connect(self.saved)
+        self.mail_templates = MailTemplatesBox(ctx)
+        self.mail_templates.saved.connect(self.saved)
 
         self.position_table = _table(("Position", "Holders"), "Officer positions")
         self.position_table.doubleClicked.connect(lambda _i: self.edit_position())
@@ -272,10 +277,12 @@ class SettingsPage(Page):
         grid = QHBoxLayout(body)
         left = QVBoxLayout()
         left.addWidget(general)
+        left.addWidget(self.mail)
         left.addWidget(positions, 1)
         right = QVBoxLayout()
         right.addWidget(categories)
         right.addWidget(self.hq_types, 1)
+        right.addWidget(self.mail_templates)
         grid.addLayout(left, 2)
         grid.addLayout(right, 3)
         scroll = QScrollArea()
@@ -299,6 +306,8 @@ class SettingsPage(Page):
 
     def activate(self, target: Any = None) -> None:
         self.refresh()
+        self.mail.refresh()
+        self.mail_templates.refresh()
 
     def refresh(self, form: bool = True) -> None:
         """Re-read the settings (unless `form` is False), categories, HQ types and positions."""
