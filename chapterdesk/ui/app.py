@@ -12,7 +12,7 @@ from chapterdesk.data.engine import Database
 from chapterdesk.data.lock import storage_warning
 from chapterdesk.data.migrate import open_database
 from chapterdesk.errors import ChapterDeskError, DatabaseLockedError
-from chapterdesk.paths import data_dir, default_db_path
+from chapterdesk.paths import default_db_path, demo_db_path
 from chapterdesk.ui import ask, settings
 from chapterdesk.ui.icons import icon
 
@@ -47,7 +47,7 @@ def demo_database(progress: Callable[[str, int, int], None] | None = None) -> Da
     from chapterdesk.data.models import ChapterSettings
     from chapterdesk.demo import build_demo
 
-    db = open_database(data_dir() / "demo-chapter.sqlite3", create=True)
+    db = open_database(demo_db_path(), create=True)
     with db.reading() as session:
         ready = session.get(ChapterSettings, 1) is not None
     if not ready:
@@ -91,9 +91,13 @@ def startup_database(db: str | None, demo: bool) -> tuple[Database | None, str |
 
 def run_window(db: str | None = None, demo: bool = False) -> int:
     """Open the main window on the given (or demo, or default) database and run until it closes."""
+    from chapterdesk.logs import start_logging
     from chapterdesk.ui.main_window import MainWindow
+    from chapterdesk.ui.qt_log import route_qt_messages
     from chapterdesk.ui.tasks import install_excepthook
 
+    start_logging()
+    route_qt_messages()
     app = make_application()
     warning = None
     try:
