@@ -109,7 +109,6 @@ class WelcomePage(QWidget):
         layout.setAlignment(buttons, Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(18)
         self.recent.setFixedWidth(width * 2 + 12)
-        self.recent.setMaximumHeight(self.fontMetrics().height() * 7)
         layout.addWidget(self.recent_label, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.recent, 0, Qt.AlignmentFlag.AlignHCenter)
         self.new_button.setDefault(True)
@@ -131,6 +130,9 @@ class WelcomePage(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, str(path))
             item.setToolTip(str(path))
             self.recent.addItem(item)
+        rows = min(len(paths), 6)  # as tall as the list (scrolling past six)
+        line = self.recent.sizeHintForRow(0) if paths else 0
+        self.recent.setFixedHeight(line * rows + 2 * self.recent.frameWidth() + 4)
         self.recent.setVisible(bool(paths))
         self.recent_label.setVisible(bool(paths))
 
