@@ -130,7 +130,7 @@ def main(argv: list[str]) -> int:
     stage(bundle, staging, __version__, architecture)
     target = out / f"chapterdesk_{__version__}_{architecture}.deb"
     subprocess.run(
-        ["dpkg-deb", "--root-owner-group", "-Zxz", "-z6", "--build", str(staging), str(target)],
+        ["dpkg-deb", "--root-owner-group", "-Zgzip", "-z6", "--build", str(staging), str(target)],
         check=True,
         stdout=subprocess.DEVNULL,
     )
