@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck pytest postgresql screenshots clean
+.PHONY: run test install lint typecheck pytest postgresql screenshots clean dist dist-check
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,5 +41,25 @@ pytest: $(STAMP) postgresql
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py
 
+## The Linux desktop bundle: a PyInstaller folder (packaging/chapterdesk.spec) packed as
+## dist/chapterdesk_VERSION_ARCH.deb. Windows and macOS: see packaging/README.md.
+DIST_STAMP := $(VENV)/.dist-tools
+$(DIST_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dist]'
+	touch $(DIST_STAMP)
+
+dist: $(DIST_STAMP)
+	sh scripts/ensure-dist-tools
+	VENV=$(VENV) sh scripts/ensure-qt-runtime
+	rm -rf dist/chapterdesk dist/chapterdesk_*.deb build/pyinstaller
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist \
+		--workpath build/pyinstaller packaging/chapterdesk.spec
+	QT_QPA_PLATFORM=offscreen $(PY) packaging/build_deb.py dist/chapterdesk dist
+
+## Unpack the .deb `make dist` built and run it as installed (no Python on PATH, empty HOME).
+dist-check: $(STAMP)
+	sh scripts/ensure-dist-tools
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -p no:xdist -p no:cacheprovider packaging/tests
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist

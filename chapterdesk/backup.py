@@ -161,7 +161,10 @@ def automatic_backups(source: Path, folder: Path | None = None) -> list[Path]:
     """The automatic backups of `source` in the backups folder, newest first."""
     tag = source_tag(source)
     found: list[tuple[str, Path]] = []
-    for path in (folder or backups_dir()).glob(f"{source.stem}-*-{tag}.sqlite3"):
+    where = folder or backups_dir(source, create=False)
+    if not where.is_dir():
+        return []
+    for path in where.glob(f"{source.stem}-*-{tag}.sqlite3"):
         match = _AUTOMATIC.search(path.name)
         if match and match["tag"] == tag:
             found.append((match["stamp"], path))
@@ -202,7 +205,7 @@ def rotate_backups(
 
 
 def automatic_backup(source: Path, reason: str) -> Path:
-    """Take a verified snapshot into the user's backups folder before a risky change, and rotate.
+    """Take a verified snapshot into the database's backups folder before a risky change; rotate.
 
     Args:
         source: the live database file.
@@ -218,7 +221,7 @@ def automatic_backup(source: Path, reason: str) -> Path:
 
 def _automatic_target(source: Path, reason: str) -> Path:
     stamp = dt.datetime.now().strftime(STAMP_FORMAT)
-    return backups_dir() / f"{source.stem}-{reason}-{stamp}-{source_tag(source)}.sqlite3"
+    return backups_dir(source) / f"{source.stem}-{reason}-{stamp}-{source_tag(source)}.sqlite3"
 
 
 class PendingBackup:

@@ -78,7 +78,7 @@ def test_database_at_first_revision_is_upgraded_after_a_backup(tmp_path: Path) -
             " VALUES (1, 'Old Chapter', 'CAD', 7, 1, 60, 45, '2020-01-01 00:00:00')"
         )
     raw.dispose()
-    before = set(backups_dir().glob("old-before-upgrade-0001-*"))
+    before = set(backups_dir(path).glob("old-before-upgrade-0001-*"))
     db = open_database(path)
     try:
         info = chapter_info(db)
@@ -90,7 +90,7 @@ def test_database_at_first_revision_is_upgraded_after_a_backup(tmp_path: Path) -
         )
     finally:
         db.dispose()
-    (backup,) = set(backups_dir().glob("old-before-upgrade-0001-*")) - before
+    (backup,) = set(backups_dir(path).glob("old-before-upgrade-0001-*")) - before
     assert mode(backup) == 0o600
     con = sqlite3.connect(backup)
     assert con.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)

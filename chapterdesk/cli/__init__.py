@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
-import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -114,19 +113,9 @@ def window_arguments(argv: Sequence[str]) -> argparse.Namespace | None:
 
 def log_unexpected(exc: BaseException) -> str:
     """Write an unexpected error with its traceback to the log file; return the file's path."""
-    from chapterdesk.paths import log_dir
+    from chapterdesk.logs import log_exception
 
-    path = log_dir() / "chapterdesk.log"
-    logger = logging.getLogger("chapterdesk.crash")
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-    logger.addHandler(handler)
-    try:
-        logger.error("Unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
-    finally:
-        logger.removeHandler(handler)
-        handler.close()
-    return str(path)
+    return log_exception(exc)
 
 
 def main(

@@ -27,6 +27,7 @@ from chapterdesk.cli.failures import bounded_int
 from chapterdesk.data.audit_trail import OFFICER_NOT_NAMED
 from chapterdesk.data.engine import resolve_location
 from chapterdesk.errors import BadInputError, DatabaseLockedError
+from chapterdesk.paths import backups_dir
 from chapterdesk.services.chapter import chapter_info, set_officer_name
 from chapterdesk.services.safety import audit as audit
 from chapterdesk.services.safety import backups as backups
@@ -106,7 +107,10 @@ def run_backup(args: argparse.Namespace) -> int:
         else:
             for p in found:
                 print(p)
-            print(f"{len(found)} automatic backup{'s' if len(found) != 1 else ''} of {path}.")
+            print(
+                f"{len(found)} automatic backup{'s' if len(found) != 1 else ''} of {path}, "
+                f"kept in {backups_dir(path, create=False)}."
+            )
         return 0
     if not args.output:
         raise BadInputError("Say where to write the backup: `chapterdesk backup -o FILE`.")

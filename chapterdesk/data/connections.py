@@ -72,6 +72,7 @@ def _sqlite_engine(location: Location, *, read_only: bool) -> Engine:
         max_overflow=0,
         pool_timeout=BUSY_TIMEOUT_MS / 1000 * 6,
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        hide_parameters=True,  # no member data in an error message or the log
     )
     event.listen(engine, "connect", _sqlite_pragmas(read_only=read_only))
 
@@ -88,6 +89,7 @@ def _server_engine(location: Location) -> Engine:
     return create_engine(
         url_with_stored_password(location.url),
         pool_pre_ping=True,  # a connection the server dropped is replaced, not handed out
+        hide_parameters=True,  # no member data in an error message or the log
         pool_size=4,
         max_overflow=4,
         pool_recycle=1800,

@@ -1,7 +1,7 @@
 """Fonts, paragraph styles and value formatting shared by every printed report.
 
 Members' names come from 30+ countries (Łukasz, Nguyễn, Søren, O'Brien), so
-reports print in DejaVu Sans, shipped under `resources/fonts/`, and never in the
+reports print in DejaVu Sans, shipped under `chapterdesk/resources/fonts/`, and never in the
 PDF base fonts, which cannot show most of those letters. Dates and money are
 formatted once (dates here, money by `chapterdesk.money.format_money`, as the
 window and the command line write it) so every report writes them the same way.

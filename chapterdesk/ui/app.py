@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from chapterdesk.data.engine import Database
 from chapterdesk.data.lock import storage_warning
 from chapterdesk.data.migrate import open_database
 from chapterdesk.errors import ChapterDeskError, DatabaseLockedError
-from chapterdesk.paths import data_dir, default_db_path
+from chapterdesk.paths import default_db_path, demo_db_path
 from chapterdesk.ui import ask, settings
 from chapterdesk.ui.icons import icon
 
@@ -47,7 +50,7 @@ def demo_database(progress: Callable[[str, int, int], None] | None = None) -> Da
     from chapterdesk.data.models import ChapterSettings
     from chapterdesk.demo import build_demo
 
-    db = open_database(data_dir() / "demo-chapter.sqlite3", create=True)
+    db = open_database(demo_db_path(), create=True)
     with db.reading() as session:
         ready = session.get(ChapterSettings, 1) is not None
     if not ready:
@@ -63,7 +66,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("ChapterDesk")
     app.setOrganizationName("ChapterDesk")
     app.setApplicationDisplayName("ChapterDesk")
-    app.setDesktopFileName("chapterdesk")
+    app.setDesktopFileName("org.chapterdesk.ChapterDesk")  # its .desktop file
     app.setWindowIcon(icon("app"))
     return app
 
@@ -89,11 +92,40 @@ def startup_database(db: str | None, demo: bool) -> tuple[Database | None, str |
     return None, None
 
 
+#: Set (to anything) to have the window close itself once it has opened and read what it shows,
+#: after printing one line about it: how the installed bundle's test and the start-up
+#: benchmark open the real window without a person to close it.
+QUIT_WHEN_SHOWN = "CHAPTERDESK_QUIT_WHEN_SHOWN"
+
+
+def quit_when_shown(app: QApplication, window: Any) -> None:
+    """Quit once the window is on screen and its background reads are done; say what it shows."""
+    timer = QTimer(app)
+
+    def check() -> None:
+        if not window.isVisible() or window.tasks.busy():
+            return
+        timer.stop()
+        page = window.current_page()
+        shown = type(page).__name__ if page is not None else "WelcomePage"
+        if sys.stdout is not None:  # a Windows GUI build has no console
+            print(f"window shown: {window.windowTitle()} | {shown} | "
+                  f"{window.location_label.text()}", flush=True)
+        app.quit()
+
+    timer.timeout.connect(check)
+    timer.start(20)
+
+
 def run_window(db: str | None = None, demo: bool = False) -> int:
     """Open the main window on the given (or demo, or default) database and run until it closes."""
+    from chapterdesk.logs import start_logging
     from chapterdesk.ui.main_window import MainWindow
+    from chapterdesk.ui.qt_log import route_qt_messages
     from chapterdesk.ui.tasks import install_excepthook
 
+    start_logging()
+    route_qt_messages()
     app = make_application()
     warning = None
     try:
@@ -112,6 +144,8 @@ def run_window(db: str | None = None, demo: bool = False) -> int:
     if warning:
         ask.warn(window, warning)
     window.show()
+    if os.environ.get(QUIT_WHEN_SHOWN):
+        quit_when_shown(app, window)
     status = app.exec()
     window.tasks.shutdown()  # the event loop can end without closing the window
     if window.ctx is not None:

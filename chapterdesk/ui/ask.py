@@ -10,7 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QInputDialog,
+    QMessageBox,
+    QWidget,
+)
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
@@ -28,9 +35,22 @@ def warn(parent: QWidget | None, text: str, title: str = TITLE) -> None:
     QMessageBox.warning(parent, title, text)
 
 
-def error(parent: QWidget | None, text: str, title: str = TITLE) -> None:
-    """Report an unexpected failure."""
-    QMessageBox.critical(parent, title, text)
+def error(parent: QWidget | None, text: str, title: str = TITLE, details: str = "") -> None:
+    """Report an unexpected failure; with `details` (a traceback), offer "Copy details"."""
+    if not details:
+        QMessageBox.critical(parent, title, text)
+        return
+    box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setDetailedText(details)
+    copy = box.addButton("Copy details", QMessageBox.ButtonRole.ActionRole)
+    copy.clicked.disconnect()  # copying must not close the box
+    copy.clicked.connect(lambda: copy_details(details))
+    box.exec()
+
+
+def copy_details(details: str) -> None:
+    """Put an error's details on the clipboard, for the officer to paste into a message."""
+    QApplication.clipboard().setText(details)
 
 
 def confirm(parent: QWidget | None, text: str, title: str = TITLE) -> bool:

@@ -33,7 +33,7 @@ from chapterdesk import __version__
 from chapterdesk.data.engine import Database
 from chapterdesk.data.migrate import open_database
 from chapterdesk.errors import ChapterDeskError
-from chapterdesk.paths import data_dir
+from chapterdesk.paths import data_dir, demo_db_path
 from chapterdesk.services.roster import first_view as first_view
 from chapterdesk.standing import Standing
 from chapterdesk.ui import ask, settings
@@ -43,6 +43,7 @@ from chapterdesk.ui.icons import icon
 from chapterdesk.ui.lazy_pages import LazyPages
 from chapterdesk.ui.pages import PageEntry, page_entries
 from chapterdesk.ui.pages.base import AppContext, Page
+from chapterdesk.ui.recent import recent_databases, remember_database
 from chapterdesk.ui.safety_actions import SafetyActions
 from chapterdesk.ui.tasks import TaskRunner
 from chapterdesk.ui.welcome import WelcomePage
@@ -124,6 +125,8 @@ class MainWindow(QMainWindow):
                                          QKeySequence.StandardKey.New))
         file_menu.addAction(self._action("&Open database…", self.open_existing,
                                          QKeySequence.StandardKey.Open))
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addAction(self._action("Open the &demo chapter", self.open_demo))
         file_menu.addSeparator()
         self.import_action = self._action("&Import an HQ export…", self.import_hq_export,
@@ -170,14 +173,18 @@ class MainWindow(QMainWindow):
         if self._welcome is None:
             self._welcome = WelcomePage()
             self._welcome.open_demo.connect(self.open_demo)
-            self._welcome.new_chapter.connect(self.new_database)
+            self._welcome.new_chapter.connect(self.start_chapter)
             self._welcome.open_existing.connect(self.open_existing)
+            self._welcome.open_handover.connect(self.safety.open_handover)
+            self._welcome.connect_shared.connect(self.safety.connect_shared)
+            self._welcome.open_recent.connect(lambda path: self.open_path(Path(path)))
             self.stack.insertWidget(0, self._welcome)
         return self._welcome
 
     def show_welcome(self) -> None:
         """Show the first-run page (no chapter open)."""
         self.sidebar.setVisible(False)
+        self.welcome.show_recent(recent_databases())
         self.stack.setCurrentWidget(self.welcome)
         self.setWindowTitle("ChapterDesk")
         self.location_label.setText("No chapter open")
@@ -238,6 +245,8 @@ class MainWindow(QMainWindow):
         self.location_label.setText(f"Database: {db.location.display()}")
         if db.location.path is not None:
             settings.LAST_DATABASE.set(str(db.location.path))
+            if db.location.path != demo_db_path():
+                remember_database(db.location.path)
         self.go_to(first)
         # After the page shown has read what it shows: the counts can wait a moment.
         self.tasks.when_idle(self.update_status)
@@ -319,26 +328,47 @@ class MainWindow(QMainWindow):
         if path is not None:
             self.open_path(path)
 
-    def new_database(self) -> None:
-        """File → New database…: where to keep it, then the chapter's name and settings."""
+    def new_database(self) -> bool:
+        """File → New database…: where to keep it, then the chapter's name and settings.
+
+        Returns True when the new chapter is open.
+        """
         if not self.may_close_chapter():
-            return
+            return False
         folder = settings.LAST_DATABASE_FOLDER.get() or str(data_dir())
         path = ask.save_file(self, "Create a chapter database",
                              str(Path(folder) / "chapter.sqlite3"), DB_FILTER)
         if path is None:
-            return
+            return False
         if path.suffix == "":
             path = path.with_suffix(".sqlite3")
         if path.exists() and path.stat().st_size > 0:
             ask.warn(self, f"{path} already exists; choose a new file name for a new chapter.")
-            return
+            return False
         from chapterdesk.ui.dialogs import NewChapterDialog
 
         dialog = NewChapterDialog(path, self.tasks, self)
         if ask.run_dialog(dialog) and dialog.db is not None:
             settings.LAST_DATABASE_FOLDER.set(str(path.parent))
             self.set_database(dialog.db)
+            return True
+        return False
+
+    def start_chapter(self) -> None:
+        """Welcome → Start your chapter: a new chapter, then its first HQ export in HQ Sync."""
+        if self.new_database():
+            self.import_hq_export()
+
+    def _fill_recent_menu(self) -> None:
+        """File → Open Recent: the databases opened lately (filled each time it opens)."""
+        self.recent_menu.clear()
+        paths = recent_databases()
+        for path in paths:
+            self.recent_menu.addAction(
+                self._action(str(path), lambda _=False, p=path: self.open_path(p))
+            )
+        if not paths:
+            self.recent_menu.addAction("No recent databases").setEnabled(False)
 
     def open_demo(self) -> None:
         """Open the demo chapter (built off the UI thread the first time)."""

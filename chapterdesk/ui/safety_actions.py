@@ -141,7 +141,7 @@ class SafetyActions(QObject):
             f"Replace the chapter database {path} with the backup {source} "
             f"({facts.chapter or 'no chapter name'}, {facts.members:,} members)?\n\n"
             f"Everything in the database now is replaced. It is first saved as an automatic "
-            f"backup in {backups_dir()}, so you can go back to it.",
+            f"backup in {backups_dir(path)}, so you can go back to it.",
             "Restore from backup",
         ):
             return

@@ -21,8 +21,8 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from chapterdesk.cli import log_unexpected
 from chapterdesk.errors import ChapterDeskError
@@ -38,23 +38,31 @@ class Cancelled(Exception):
 
 
 def report_unexpected(parent: QWidget | None, exc: BaseException) -> str:
-    """Log a bug with its traceback and tell the officer where the log is; returns the log path."""
+    """Log a bug with its traceback and tell the officer where the log is; returns the log path.
+
+    The dialog says what happened in one sentence, offers "Copy details" (the
+    traceback) and names the log. The data is safe: a change runs in the door's
+    one transaction, which the exception rolled back before it reached here.
+    """
+    details = "".join(traceback.format_exception(exc))
     try:
         where = log_unexpected(exc)
     except OSError:
         where = "(the log file could not be written)"
         traceback.print_exception(exc)
+    summary = (str(exc).strip().splitlines() or [""])[0][:200]
     ask.error(
         parent,
-        f"Something went wrong inside ChapterDesk ({type(exc).__name__}: {exc}). Nothing "
-        f"more was changed. The details were written to {where}; please send that file "
-        "with a note of what you were doing.",
+        f"Something went wrong inside ChapterDesk ({type(exc).__name__}: {summary}) and nothing "
+        f"more was changed; the details were written to {where}; please send that file with a "
+        "note of what you were doing.",
+        details=details,
     )
     return where
 
 
 def install_excepthook(parent: Callable[[], QWidget | None]) -> None:
-    """Report any exception that escapes a Qt slot the same way as a failed job."""
+    """Report any exception that escapes a Qt slot, or ends a thread, as a failed job is."""
 
     def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if isinstance(exc, KeyboardInterrupt):
@@ -70,7 +78,31 @@ def install_excepthook(parent: Callable[[], QWidget | None]) -> None:
         exc.__traceback__ = tb
         report_unexpected(widget, exc)
 
+    relay = _ThreadFailures(hook, QApplication.instance())
+    relay.failed.connect(relay.deliver)
+
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is None or isinstance(args.exc_value, SystemExit):
+            return
+        relay.failed.emit(args.exc_value)  # queued to the UI thread, where dialogs live
+
     sys.excepthook = hook
+    threading.excepthook = thread_hook
+
+
+class _ThreadFailures(QObject):
+    """Carries an exception that ended a plain thread to the UI thread's excepthook."""
+
+    failed = Signal(object)
+
+    def __init__(self, hook: Callable[..., None], parent: QObject | None) -> None:
+        super().__init__(parent)
+        self._hook = hook
+
+    @Slot(object)
+    def deliver(self, exc: BaseException) -> None:
+        """Report the exception on the UI thread (this object lives there)."""
+        self._hook(type(exc), exc, exc.__traceback__)
 
 
 class _Signals(QObject):

@@ -1,25 +1,44 @@
-"""The welcome page shown on first run, before any chapter database exists."""
+"""The welcome page shown on first run, before any chapter database is open.
+
+It offers every way in: start the officer's own chapter (then its first HQ
+export, straight into the HQ Sync wizard), open a database file or a handover
+package, connect to a shared database, or explore the demo chapter; and lists
+the databases opened lately.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from chapterdesk.ui.icons import pixmap
 
 
 class WelcomePage(QWidget):
-    """Offers the demo chapter, a new chapter, or an existing database."""
+    """Offers a new chapter, an existing database, a handover package, a server or the demo."""
 
     open_demo = Signal()
     new_chapter = Signal()
     open_existing = Signal()
+    open_handover = Signal()
+    connect_shared = Signal()
+    open_recent = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Welcome page")
         logo = QLabel()
-        size = self.fontMetrics().height() * 5
+        size = self.fontMetrics().height() * 4
         logo.setPixmap(pixmap("app", size * 2))
         logo.setScaledContents(True)
         logo.setFixedSize(size, size)
@@ -35,15 +54,35 @@ class WelcomePage(QWidget):
         )
         intro.setWordWrap(True)
         intro.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.demo_button = QPushButton("Open the &demo chapter")
-        self.demo_button.setToolTip("A made-up chapter of 600 members to explore safely.")
-        self.new_button = QPushButton("Start a &new chapter…")
-        self.new_button.setToolTip("Name your chapter, choose its currency and dues year.")
-        self.open_button = QPushButton("&Open an existing database…")
-        self.open_button.setToolTip("A ChapterDesk database another officer handed over.")
-        self.demo_button.clicked.connect(self.open_demo)
-        self.new_button.clicked.connect(self.new_chapter)
-        self.open_button.clicked.connect(self.open_existing)
+        self.new_button = self._button(
+            "&Start your chapter…",
+            "Name your chapter, choose its currency and dues year, then bring in HQ's export.",
+            self.new_chapter,
+        )
+        self.open_button = self._button(
+            "&Open a database…", "A ChapterDesk database file on this computer.",
+            self.open_existing,
+        )
+        self.handover_button = self._button(
+            "Open a &handover package…",
+            "The sealed package (.cdh) the previous officer handed over, and its passphrase.",
+            self.open_handover,
+        )
+        self.connect_button = self._button(
+            "&Connect to a shared database…",
+            "The chapter's PostgreSQL server, shared by its officers.",
+            self.connect_shared,
+        )
+        self.demo_button = self._button(
+            "Explore a &demo chapter",
+            "A made-up chapter of 600 members to explore safely.",
+            self.open_demo,
+        )
+        self.recent_label = QLabel("&Recent databases")
+        self.recent = QListWidget()
+        self.recent.setAccessibleName("Recent databases")
+        self.recent_label.setBuddy(self.recent)
+        self.recent.itemActivated.connect(self._recent_chosen)
         width = self.fontMetrics().averageCharWidth() * 40
         layout = QVBoxLayout(self)
         layout.addStretch(2)
@@ -55,9 +94,47 @@ class WelcomePage(QWidget):
         intro.setFixedHeight(intro.heightForWidth(width * 2))
         layout.addWidget(intro, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(18)
-        for button in (self.new_button, self.demo_button, self.open_button):
+        buttons = QGridLayout()
+        buttons.setHorizontalSpacing(12)
+        self.new_button.setMinimumWidth(width * 2 + 12)
+        buttons.addWidget(self.new_button, 0, 0, 1, 2)
+        buttons.addWidget(self.open_button, 1, 0)
+        buttons.addWidget(self.handover_button, 1, 1)
+        buttons.addWidget(self.connect_button, 2, 0)
+        buttons.addWidget(self.demo_button, 2, 1)
+        for button in (self.open_button, self.handover_button, self.connect_button,
+                       self.demo_button):
             button.setMinimumWidth(width)
-            button.setMinimumHeight(self.fontMetrics().height() * 2 + 8)
-            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(buttons)
+        layout.setAlignment(buttons, Qt.AlignmentFlag.AlignHCenter)
+        layout.addSpacing(18)
+        self.recent.setFixedWidth(width * 2 + 12)
+        layout.addWidget(self.recent_label, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.recent, 0, Qt.AlignmentFlag.AlignHCenter)
         self.new_button.setDefault(True)
         layout.addStretch(3)
+        self.show_recent([])
+
+    def _button(self, text: str, tip: str, signal: SignalInstance) -> QPushButton:
+        button = QPushButton(text)
+        button.setToolTip(tip)
+        button.setMinimumHeight(self.fontMetrics().height() * 2 + 8)
+        button.clicked.connect(signal)
+        return button
+
+    def show_recent(self, paths: list[Path]) -> None:
+        """List the databases opened lately (the list and its label hide when there are none)."""
+        self.recent.clear()
+        for path in paths:
+            item = QListWidgetItem(f"{path.name}  —  {path.parent}")
+            item.setData(Qt.ItemDataRole.UserRole, str(path))
+            item.setToolTip(str(path))
+            self.recent.addItem(item)
+        rows = min(len(paths), 6)  # as tall as the list (scrolling past six)
+        line = self.recent.sizeHintForRow(0) if paths else 0
+        self.recent.setFixedHeight(line * rows + 2 * self.recent.frameWidth() + 4)
+        self.recent.setVisible(bool(paths))
+        self.recent_label.setVisible(bool(paths))
+
+    def _recent_chosen(self, item: QListWidgetItem) -> None:
+        self.open_recent.emit(str(item.data(Qt.ItemDataRole.UserRole)))

@@ -109,7 +109,7 @@ def _write_csv(path: Path, rows: list[list[object]]) -> None:
 
 def timed_import(db: Path, export: Path, data_home: Path) -> tuple[float, float]:
     """Run a complete CLI import; returns its wall time and when its backup was finished."""
-    backups = data_home / "ChapterDesk" / "backups"
+    backups = db.parent / f"{db.name}.backups"  # automatic backups are kept beside the database
     start = time.monotonic()
     proc = subprocess.Popen(
         chapterdesk("import", str(export), "--db", str(db)),
@@ -157,7 +157,7 @@ def hq_months(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int], HqMon
         shutil.copyfile(base, after)
         seconds, applying_from = timed_import(after, export, folder / "data")
         fold_wal(after)
-        shutil.rmtree(folder / "data")  # the automatic backups
+        shutil.rmtree(after.parent / f"{after.name}.backups")  # the automatic backups
         made[rows] = HqMonths(rows, base, export, after, seconds, applying_from)
         return made[rows]
 

@@ -38,7 +38,7 @@ def run_and_kill(months: HqMonths, db: Path, data_home: Path, when: tuple[str, f
 
     Returns True when it was killed, False when it finished first.
     """
-    backups = data_home / "ChapterDesk" / "backups"
+    backups = db.parent / f"{db.name}.backups"  # automatic backups are kept beside the database
     proc = subprocess.Popen(
         chapterdesk("import", str(months.export), "--db", str(db)),
         env=cli_env(data_home),
@@ -82,7 +82,9 @@ def kill_imports(months: HqMonths, tmp_path: Path, kills: int, while_applying: i
                 for suffix in ("-wal", "-shm"):
                     Path(f"{db}{suffix}").unlink(missing_ok=True)
                 shutil.copyfile(months.base, db)
-            shutil.rmtree(data_home, ignore_errors=True)  # automatic backups: 90 MB each
+            # The automatic backups (90 MB each) and the data directory (the log).
+            shutil.rmtree(db.parent / f"{db.name}.backups", ignore_errors=True)
+            shutil.rmtree(data_home, ignore_errors=True)
             killed = run_and_kill(months, db, data_home, (anchor, delay * 0.6**attempt))
             assert sqlite_rows(db, "PRAGMA integrity_check") == [("ok",)]
             batches = sqlite_rows(db, "SELECT count(*) FROM import_batch")[0][0]

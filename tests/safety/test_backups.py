@@ -182,3 +182,21 @@ def test_an_automatic_backup_precedes_a_restore_and_is_rotated(
     assert len(automatic_backups(db_path)) == 10
     db = open_database(db_path)
     db.dispose()
+
+
+def test_automatic_backups_are_kept_beside_the_database_and_listed_with_where(
+    cli, db_path: Path, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    copy = tmp_path / "copy.sqlite3"
+    backup_database(str(db_path), copy)
+    restore_database(str(db_path), copy)  # takes an automatic backup of what it replaces
+    folder = db_path.parent / "chapter.sqlite3.backups"
+    (saved,) = automatic_backups(db_path)
+    assert saved.parent == folder
+    assert mode(folder) == 0o700 and mode(saved) == 0o600
+    listed = cli("backup", "--list", "--db", str(db_path))
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines() == [
+        str(saved),
+        f"1 automatic backup of {db_path}, kept in {folder}.",
+    ]

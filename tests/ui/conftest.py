@@ -68,7 +68,7 @@ def asked(monkeypatch: pytest.MonkeyPatch) -> Asked:
     record = Asked()
     for kind in ("inform", "warn", "error"):
         monkeypatch.setattr(
-            ask, kind, lambda _p, text, _t="", k=kind: record.messages.append((k, text))
+            ask, kind, lambda _p, text, _t="", k=kind, **_k: record.messages.append((k, text))
         )
     monkeypatch.setattr(ask, "confirm", lambda *_a, **_k: record.confirm_answer)
 

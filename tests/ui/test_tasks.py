@@ -150,6 +150,7 @@ def test_the_gui_excepthook_logs_a_bug_and_shows_a_refusal_plainly(
     from chapterdesk.ui.tasks import install_excepthook
 
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
     install_excepthook(lambda: None)
     try:
         raise KeyError("slot blew up")

@@ -58,7 +58,9 @@ def asked(monkeypatch: pytest.MonkeyPatch) -> Asked:
     record = Asked()
     for kind in ("inform", "warn", "error"):
         monkeypatch.setattr(
-            framework.ask, kind, lambda _p, text, _t="", k=kind: record.messages.append((k, text))
+            framework.ask,
+            kind,
+            lambda _p, text, _t="", k=kind, **_k: record.messages.append((k, text)),
         )
 
     def confirm(_parent: object, text: str, _title: str = "") -> bool:

@@ -173,7 +173,7 @@ def start_backup_before_change(db: Database, reason: str) -> PendingBackup | Non
 def _set_aside_damaged(target: Path, reason: str) -> Path:
     """Copy a database that cannot be backed up properly (it is damaged) into the backups."""
     stamp = dt.datetime.now().strftime(STAMP_FORMAT)
-    aside = backups_dir() / f"{target.stem}-damaged-{reason}-{stamp}.sqlite3"
+    aside = backups_dir(target) / f"{target.stem}-damaged-{reason}-{stamp}.sqlite3"
     for suffix in ("", *SIDECARS):
         source = Path(f"{target}{suffix}")
         if source.exists():
