@@ -14,7 +14,8 @@ from pathlib import Path
 
 from chapterdesk.data.engine import Database
 from chapterdesk.errors import BadInputError
-from chapterdesk.reports.labels import LABEL_SHEETS, draw_labels
+from chapterdesk.names import shorter_address_names
+from chapterdesk.reports.labels import LABEL_SHEETS, NameLine, draw_labels
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
 from chapterdesk.reports.roster import folded
 from chapterdesk.reports.statements import address_lines
@@ -35,9 +36,23 @@ def label_addresses(
     countries = Counter(r.country for r in records if r.country)
     home = countries.most_common(1)[0][0] if countries else ""
     return [
-        [line for line in address_lines(r) if not (home and line == r.country == home)]
+        [
+            _name_line(r) if number == 0 and line == r.address_name else line
+            for number, line in enumerate(address_lines(r))
+            if not (home and line == r.country == home)
+        ]
         for r in records
     ]
+
+
+def _name_line(record: HqRecord) -> NameLine:
+    """The label's first line: the name, with its shorter forms for a narrow label."""
+    return NameLine(
+        record.address_name,
+        shorter_address_names(
+            record.prefix, record.first_name, record.middle_name, record.last_name, record.suffix
+        ),
+    )
 
 
 def write_labels(

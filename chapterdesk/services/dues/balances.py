@@ -32,6 +32,7 @@ from chapterdesk.services.dues.ledger import (
     ChargeStatus,
     EntryView,
     entries_for,
+    reading_order,
     names_for,
     person_names,
 )
@@ -213,7 +214,7 @@ def member_balance(db: Database, hq_id: str, as_of: dt.date | None = None) -> Me
         names = names_for(session, [clean])
         if clean not in names:
             raise NotFoundError(f"HQ member ID {clean} is not known to this chapter or HQ data.")
-        entries = tuple(entries_for(session, [clean]).get(clean, []))
+        entries = reading_order(entries_for(session, [clean]).get(clean, []))
         (position,) = read_positions(session, [clean]) or [settle(clean, [])]
     return _member_balance(position, names[clean][0], day, entries)
 

@@ -44,6 +44,7 @@ from chapterdesk.services.dues.ledger import (
     EntryView,
     allocate,
     entries_for,
+    reading_order,
     names_for,
 )
 from chapterdesk.services.dues.rates import DuesYear, dues_year_in
@@ -271,7 +272,7 @@ def statements_for(db: Database, year: int, hq_ids: list[str]) -> list[Statement
         result.append(
             Statement(
                 hq=records[hq_id],
-                entries=tuple(entries),
+                entries=reading_order(entries),
                 outstanding=state.outstanding,
                 credit=state.credit,
                 year_open=sum((c.open for c in state.charges if c.dues_year == year), ZERO),
