@@ -31,7 +31,7 @@ from chapterdesk.services.roster.officers import list_officers
 __all__ = ["directory_entries", "folded", "index_letter", "write_directory"]
 
 DIRECTORY_HEADER = ["Name", "Organisation", "Email", "Phone"]
-DIRECTORY_WIDTHS = [0.25, 0.19, 0.41, 0.15]
+DIRECTORY_WIDTHS = [0.26, 0.2, 0.35, 0.19]  # an international phone number fits
 OFFICER_HEADER = ["Position", "Name", "Term", "Email", "Phone"]
 OFFICER_WIDTHS = [0.14, 0.2, 0.14, 0.37, 0.15]
 
