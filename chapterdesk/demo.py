@@ -273,6 +273,7 @@ def build_demo(
     day = today or dt.date.today()
     rng = random.Random(seed)
     world = random.Random(seed + 1)  # its own draws: the Latin demo stays as it was
+    abroad = 0
     init_chapter(db, DEMO_CHAPTER, currency="USD", year_start="01-01")
     hq_total = max(3000, members * 5 // 4 + 1000)
     hq_rows: list[dict[str, object]] = []
@@ -291,7 +292,8 @@ def build_demo(
             standing = rng.choices(("good", "grace", "lapsed"), weights=(80, 5, 15))[0]
         row = _hq_row(rng, hq_id, day, member_type, "good" if standing == "missing" else standing)
         if international and world.random() < WORLD_SHARE:
-            row.update(world_person(world, hq_id))
+            row.update(world_person(world, hq_id, abroad))
+            abroad += 1
         if standing == "missing":
             row["in_latest_export"] = False
         chapters: list[str] = []

@@ -31,7 +31,6 @@ class Place:
     given: tuple[str, ...]
     family: tuple[str, ...]
     firms: tuple[str, ...]
-    family_first: bool = False  # printed family name first (Chinese, Japanese, Korean)
 
 
 PLACES: tuple[Place, ...] = (
@@ -40,28 +39,24 @@ PLACES: tuple[Place, ...] = (
         ("志明", "嘉欣", "家豪", "詠詩"),
         ("陳", "黃", "李", "張"),
         ("陳氏律師事務所", "太平洋法律有限公司"),
-        family_first=True,
     ),
     Place(
         "Singapore", "", "Singapore", "+65",
         ("秀英", "伟", "丽娟", "建国"),
         ("王", "刘", "林", "郑"),
         ("新加坡法律服务公司", "狮城律师事务所"),
-        family_first=True,
     ),
     Place(
         "Tokyo", "", "Japan", "+81",
-        ("さくら", "健太", "陽菜", "翔太"),
+        ("さくら", "ゆい", "ケンタ", "陽菜"),
         ("佐藤", "高橋", "鈴木", "渡辺"),
         ("東京法律事務所", "さくら総合法務"),
-        family_first=True,
     ),
     Place(
         "Seoul", "", "South Korea", "+82",
         ("민준", "서연", "지훈", "하은"),
         ("김", "이", "박", "최"),
         ("한빛 법률사무소", "서울 법무법인"),
-        family_first=True,
     ),
     Place(
         "Mumbai", "MH", "India", "+91",
@@ -105,9 +100,12 @@ PLACES: tuple[Place, ...] = (
 _EMOJI_FIRMS = ("Smile Legal 😀", "Sunrise Counsel ☀", "Bright Minds Law 💡")
 
 
-def world_person(rng: random.Random, hq_id: int) -> dict[str, object]:
-    """The name, firm and address fields of one member from abroad (HQ record fields)."""
-    place = rng.choice(PLACES)
+def world_person(rng: random.Random, hq_id: int, number: int) -> dict[str, object]:
+    """The name, firm and address fields of member `number` from abroad (HQ record fields).
+
+    Members from abroad take the places in turn, so even a small demo has every script.
+    """
+    place = PLACES[number % len(PLACES)]
     first = rng.choice(place.given)
     last = rng.choice(place.family)
     firm = rng.choice(_EMOJI_FIRMS) if rng.random() < 0.05 else rng.choice(place.firms)

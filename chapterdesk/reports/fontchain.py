@@ -322,18 +322,36 @@ def text_width(text: str, base: str, size: float) -> float:
     return sum(float(pdfmetrics.stringWidth(t, f, size)) for f, t in runs(text, base))
 
 
+def _actual(text: str) -> str:
+    """What a PDF reader should extract for `text`: its characters in drawing order, unjoined.
+
+    Extractors (poppler, pdf.js) read right-to-left text back into reading
+    order themselves, from the order it is drawn in.
+    """
+    if text.isascii() or not any(unicodedata.bidirectional(c) in _RTL_CLASSES for c in text):
+        return text
+    return str(get_display(text))
+
+
 def draw_runs(text_object: Any, text: str, base: str, size: float, leading: float) -> None:
     """Write `text` into a reportlab text object at its cursor, switching font run by run.
 
-    The text object is left in `base`.
+    Text other than ASCII is marked with its logical text as the PDF's
+    ActualText, so that copying it or extracting it gives the name as typed
+    (right-to-left words in reading order, Arabic in its plain letters), not
+    the glyphs in the order and forms they are drawn. The text object is left
+    in `base`.
     """
     parts = runs(text, base)
-    if len(parts) == 1 and parts[0][0] == base:
+    if len(parts) == 1 and parts[0][0] == base and text.isascii():
         text_object.textOut(parts[0][1])
         return
+    code = text_object._code  # reportlab has no API for marked content inside a text object
+    code.append(f"/Span <</ActualText <FEFF{_actual(text).encode('utf-16-be').hex().upper()}>>> BDC")
     for font, part in parts:
         text_object.setFont(font, size, leading)
         text_object.textOut(part)
+    code.append("EMC")
     text_object.setFont(base, size, leading)
 
 
