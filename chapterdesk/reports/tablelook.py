@@ -197,6 +197,7 @@ class ChunkTable(Table):  # type: ignore[misc]  # reportlab is untyped
                         text.textLine(line)
                     else:
                         draw_runs(text, line, font, style.fontsize, style.leading)
+                        text._code.append("T*")  # as textLine ends a cell's line
         canvas.drawText(text)
         for value, style, position, size in flowables:
             self._drawCell(value, style, position, size)
