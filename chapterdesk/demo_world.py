@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-__all__ = ["WORLD_SHARE", "PLACES", "world_person"]
+__all__ = ["PLACES", "WORLD_SHARE", "world_person"]
 
 #: The share of chapter members whose names are not in Latin letters.
 WORLD_SHARE = 1 / 3

@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import platformdirs
+from fontTools import subset
 from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
-from fontTools import subset
 from fontTools.ttLib import TTFont, newTable
 
 from chapterdesk.atomic import atomic_path
@@ -48,7 +48,8 @@ def truetype_copy(source: Path, index: int, ranges: Sequence[tuple[int, int]]) -
     Only the characters in `ranges` (inclusive code point ranges) are kept.
     """
     stat = source.stat()
-    tag = hashlib.sha256(f"{source.resolve()}|{index}|{stat.st_size}|{stat.st_mtime_ns}|{list(ranges)}".encode())
+    key = f"{source.resolve()}|{index}|{stat.st_size}|{stat.st_mtime_ns}|{list(ranges)}"
+    tag = hashlib.sha256(key.encode())
     target = cache_folder() / f"{source.stem}-{index}-{tag.hexdigest()[:12]}.ttf"
     if target.is_file():
         return target

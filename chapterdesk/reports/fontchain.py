@@ -29,7 +29,6 @@ import shutil
 import subprocess
 import sys
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -233,7 +232,7 @@ def _load(fallback: FallbackFont) -> Any:
                 italic=fallback.name,
                 boldItalic=fallback.name,
             )
-        except Exception as error:  # noqa: BLE001 -- a broken font file must not stop a report
+        except Exception as error:
             print(f"ChapterDesk: the font {path} cannot be used: {error}", file=sys.stderr)
             font = None
     _loaded[fallback.name] = _Loaded(font)
@@ -248,9 +247,9 @@ def _in(ranges: tuple[tuple[int, int], ...], code: int) -> bool:
 def _font_for(char: str, base: str) -> str:
     """The name of the font that prints `char` when the text is set in `base`."""
     code = ord(char)
-    if not _in(ARABIC, code):  # Arabic goes to Noto, whose joined forms are complete
-        if code in pdfmetrics.getFont(base).face.charToGlyph:
-            return base
+    # Arabic goes to Noto, whose joined forms are complete
+    if not _in(ARABIC, code) and code in pdfmetrics.getFont(base).face.charToGlyph:
+        return base
     for fallback in FALLBACKS:
         if _in(fallback.ranges, code) or fallback is FALLBACKS[-1]:
             font = _load(fallback)
@@ -283,7 +282,7 @@ def _split(text: str, base: str) -> list[tuple[str, str]]:
 
 
 def is_rtl(text: str) -> bool:
-    """True when the first letter with a direction is right-to-left (the cell reads from the right)."""
+    """True when the first letter with a direction is right-to-left (read from the right)."""
     if text.isascii():
         return False
     for char in text:
@@ -336,18 +335,19 @@ def _actual(text: str) -> str:
 def draw_runs(text_object: Any, text: str, base: str, size: float, leading: float) -> None:
     """Write `text` into a reportlab text object at its cursor, switching font run by run.
 
-    Text other than ASCII is marked with its logical text as the PDF's
-    ActualText, so that copying it or extracting it gives the name as typed
-    (right-to-left words in reading order, Arabic in its plain letters), not
-    the glyphs in the order and forms they are drawn. The text object is left
-    in `base`.
+    Text set in more than one font, or reordered for right-to-left reading, is
+    marked with the PDF's ActualText, so that copying or extracting it gives
+    the letters as typed (Arabic in its plain letters, a Chinese name with
+    its space), not the glyphs in the forms they are drawn. The text object is
+    left in `base`.
     """
     parts = runs(text, base)
-    if len(parts) == 1 and parts[0][0] == base and text.isascii():
-        text_object.textOut(parts[0][1])
+    if len(parts) == 1 and parts[0][0] == base and parts[0][1] == text:
+        text_object.textOut(text)  # one font, drawn in reading order: extracts as it is
         return
     code = text_object._code  # reportlab has no API for marked content inside a text object
-    code.append(f"/Span <</ActualText <FEFF{_actual(text).encode('utf-16-be').hex().upper()}>>> BDC")
+    actual = _actual(text).encode("utf-16-be").hex().upper()
+    code.append(f"/Span <</ActualText <FEFF{actual}>>> BDC")
     for font, part in parts:
         text_object.setFont(font, size, leading)
         text_object.textOut(part)
@@ -388,8 +388,3 @@ def font_problems() -> list[str]:
         "fonts-noto-core fonts-noto-cjk fonts-symbola) and print again."
         for script in sorted(_missing_scripts)
     ]
-
-
-def iter_fonts_in_use() -> Iterator[str]:
-    """The fallback fonts loaded so far (for tests and benchmarks)."""
-    return (name for name, state in _loaded.items() if state.font is not None)

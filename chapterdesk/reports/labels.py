@@ -180,8 +180,9 @@ def _laid_out(lines: Sequence[str], sheet: LabelSheet, room: float) -> list[str]
     forms = [name, *(name.shorter if isinstance(name, NameLine) else ())]
     for form in forms:
         candidate = [*_wrapped(form, room), *rest]
+        name_lines = candidate[: len(candidate) - len(rest)]
         if _block_size(candidate, sheet) >= _MIN_FONT_SIZE and all(
-            _width(piece, _MIN_FONT_SIZE) <= room for piece in candidate[: len(candidate) - len(rest)]
+            _width(piece, _MIN_FONT_SIZE) <= room for piece in name_lines
         ):
             out = candidate
             break
@@ -212,7 +213,7 @@ def _shortened(line: str, size: float, room: float) -> str:
 def _draw_one(
     canvas: Canvas, lines: Sequence[str], box: tuple[float, float, float, float], sheet: LabelSheet
 ) -> None:
-    """One address, centred vertically inside its label (right-aligned where it reads from the right)."""
+    """One address, centred vertically in its label (right-aligned where read from the right)."""
     x, y, width, height = box
     room = width - 2 * sheet.padding
     lines = _laid_out(lines, sheet, room)

@@ -133,7 +133,7 @@ def test_an_id_amount_date_or_address_too_wide_prints_whole(tmp_path: Path) -> N
     document = ReportDocument(
         tmp_path / "narrow.pdf", chapter_name=CHAPTER, title="Narrow", as_of=dt.date(2026, 7, 1)
     )
-    row = ["142912512345", "$1,234,567.89", "2026-07-01", "ken.jackson@lakeshorelawpartners.example"]
+    row = ["142912512345", "$1,234,567.89", "2026-07-01", "ken.jackson@lakeshorelaw.example"]
     document.add_table(["ID", "Amount", "Date", "Email"], [row] * 3, [0.06, 0.07, 0.06, 0.12])
     document.build()
     text = PdfReader(tmp_path / "narrow.pdf").pages[0].extract_text()

@@ -30,7 +30,6 @@ import pytest
 
 from chapterdesk.cli import main
 from chapterdesk.data.migrate import open_database
-from chapterdesk.demo import build_demo
 from chapterdesk.names import sort_name
 from chapterdesk.reports.mailing import label_addresses
 from chapterdesk.reports.roster import directory_entries
@@ -152,7 +151,8 @@ def _expected(world: dict[str, Path], report: str) -> list[str]:
         if report == "dues":
             return [line.sort_name for line in dues_year_report(db, YEAR).lines]
         if report == "statements":
-            return [s.hq.address_name for s in statements_for(db, YEAR, statement_members(db, YEAR))]
+            owing = statement_members(db, YEAR)
+            return [s.hq.address_name for s in statements_for(db, YEAR, owing)]
         if report == "compliance":
             found = reconcile(db)
             return [p.entry.hq.sort_name for p in found.problems] + [
@@ -171,7 +171,9 @@ def test_the_international_demo_spans_the_scripts_about_a_third_not_latin(
     names = _expected(world, "roster")
     text = "".join(names)
     missing = [
-        script for script, (low, high) in _SCRIPTS.items() if not any(low <= ord(c) <= high for c in text)
+        script
+        for script, (low, high) in _SCRIPTS.items()
+        if not any(low <= ord(c) <= high for c in text)
     ]
     assert missing == []
     non_latin = [n for n in names if any(ord(c) > 0x2FF for c in n)]
@@ -203,9 +205,10 @@ def test_no_id_amount_or_date_is_cut(world: dict[str, Path], report: str) -> Non
 
 def test_no_box_is_printed_for_any_script(world: dict[str, Path]) -> None:
     """Every character of every name is in the font that prints it (no .notdef box)."""
+    from reportlab.pdfbase import pdfmetrics
+
     from chapterdesk.reports.fontchain import runs
     from chapterdesk.reports.styles import BODY_FONT, register_fonts
-    from reportlab.pdfbase import pdfmetrics
 
     register_fonts()
     lacking = set()

@@ -24,7 +24,7 @@ from tests.reports_content.conftest import TODAY, YEAR
 
 
 def _late_but_earlier(db: Database) -> int:
-    """Jones (owes $25, charged this year) gets a $10 payment posted now, dated before the charge."""
+    """Jones (owes $25 this year) gets a $10 payment posted now but dated before the charge."""
     (charge,) = [e for e in dues.member_balance(db, "200006").entries if e.kind == "charge"]
     receipt = dues.record_payment(
         db,
@@ -62,11 +62,12 @@ def test_ledger_panel_and_members_show_use_the_same_order(
     (statement,) = statements_for(ledger_db, YEAR, ["200006"])
     panel = dues.member_balance(ledger_db, "200006").entries  # what the ledger panel shows
     assert [e.id for e in panel] == [e.id for e in statement.entries]
-    assert main(["members", "show", "200006", "--db", str(ledger_path), "--read-only", "--json"]) == 0
+    db = ["--db", str(ledger_path), "--read-only"]
+    assert main(["members", "show", "200006", *db, "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)["ledger"]
     assert [line["entry_id"] for line in shown] == [e.id for e in statement.entries]
     assert [line["balance"] for line in shown] == ["-10.00", "15.00"]
-    assert main(["members", "show", "200006", "--db", str(ledger_path), "--read-only"]) == 0
+    assert main(["members", "show", "200006", *db]) == 0
     text = capsys.readouterr().out
     assert "Dues ledger, by date:" in text
     assert text.index("-$10.00") < text.index("$15.00")

@@ -49,7 +49,7 @@ def test_a_chinese_and_an_arabic_name_show_in_table_and_panel(
     chinese = next(p for p in people if any("\u4e00" <= c <= "\u9fff" for c in p.hq.last_name))
     arabic = next(p for p in people if any("\u0600" <= c <= "\u06ff" for c in p.hq.last_name))
     families = set(QFontDatabase.families())
-    assert {"Noto Sans CJK SC", "Noto Sans Arabic"} <= families, "scripts/ensure-fonts installs them"
+    assert {"Noto Sans CJK SC", "Noto Sans Arabic"} <= families, "scripts/ensure-fonts has them"
     window = MainWindow(world_db)
     qtbot.addWidget(window)
     window.resize(1280, 800)
@@ -72,8 +72,10 @@ def test_a_chinese_and_an_arabic_name_show_in_table_and_panel(
             roster_page.table.scrollTo(model.index(row, 0))
             settle(qtbot, window)
             panel = roster_page.panel
-            qtbot.waitUntil(lambda p=person: panel.detail is not None
-                            and panel.detail.hq.hq_id == p.hq_id)
+            qtbot.waitUntil(
+                lambda shown=panel, p=person: shown.detail is not None
+                and shown.detail.hq.hq_id == p.hq_id
+            )
             assert panel.title.text() == f"{person.hq.display_name}\nHQ ID {person.hq_id}"
             assert _covered(person.hq.display_name, family)
             assert window.grab().save(str(shots / f"{person.hq_id}.png"))

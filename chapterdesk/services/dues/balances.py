@@ -32,9 +32,9 @@ from chapterdesk.services.dues.ledger import (
     ChargeStatus,
     EntryView,
     entries_for,
-    reading_order,
     names_for,
     person_names,
+    reading_order,
 )
 from chapterdesk.services.dues.positions import ChargeCents, Position, read_positions, settle
 from chapterdesk.services.dues.rates import check_year

@@ -44,8 +44,8 @@ from chapterdesk.services.dues.ledger import (
     EntryView,
     allocate,
     entries_for,
-    reading_order,
     names_for,
+    reading_order,
 )
 from chapterdesk.services.dues.rates import DuesYear, dues_year_in
 from chapterdesk.services.dues.year_ledger import (
