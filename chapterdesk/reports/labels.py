@@ -151,19 +151,25 @@ def _line_size(line: str, block: float, room: float) -> float:
 
 
 def _wrapped(line: str, room: float) -> list[str]:
-    """`line` broken at spaces into pieces that fit `room` at the smallest size (one piece if it
-    fits already, or if a single word is wider than the label)."""
+    """`line` broken at spaces into pieces that fit `room` at the smallest size (one piece if
+    it fits already); a single word wider than the label is broken between letters."""
     if _width(line, _MIN_FONT_SIZE) <= room:
         return [line]
     pieces: list[str] = []
     current = ""
     for word in line.split():
         candidate = f"{current} {word}" if current else word
-        if current and _width(candidate, _MIN_FONT_SIZE) > room:
-            pieces.append(current)
-            current = word
-        else:
+        if _width(candidate, _MIN_FONT_SIZE) <= room:
             current = candidate
+            continue
+        if current:
+            pieces.append(current)
+        current = ""
+        for char in word:
+            if current and _width(current + char, _MIN_FONT_SIZE) > room:
+                pieces.append(current)
+                current = ""
+            current += char
     pieces.append(current)
     return pieces
 
