@@ -267,9 +267,15 @@ def _split(text: str, base: str) -> list[tuple[str, str]]:
     """`text` (already in visual order) as (font name, text) runs."""
     out: list[tuple[str, str]] = []
     for char in text:
-        if char in _JOINERS or (out and unicodedata.combining(char)):
-            if out:
-                out[-1] = (out[-1][0], out[-1][1] + char)
+        # a joiner or a combining mark stays with its letter, where that letter's font has it
+        if out and (
+            char in _JOINERS
+            or (
+                unicodedata.combining(char)
+                and ord(char) in pdfmetrics.getFont(out[-1][0]).face.charToGlyph
+            )
+        ):
+            out[-1] = (out[-1][0], out[-1][1] + char)
             continue
         font = base if char == " " and out else _font_for(char, base)
         if char == " " and out:
