@@ -287,6 +287,7 @@ def _split(text: str, base: str) -> list[tuple[str, str]]:
     return out
 
 
+@functools.lru_cache(maxsize=65_536)
 def is_rtl(text: str) -> bool:
     """True when the first letter with a direction is right-to-left (read from the right)."""
     if text.isascii():
@@ -318,6 +319,12 @@ def runs(text: str, base: str) -> tuple[tuple[str, str], ...]:
     if text.isascii():
         return ((base, text),)
     return tuple(_split(visual(text), base))
+
+
+def in_base_font(text: str, base: str) -> bool:
+    """True when `text` is drawn as it is, all in `base` (no fallback font, no reordering)."""
+    parts = runs(text, base)
+    return len(parts) == 1 and parts[0][0] == base and parts[0][1] == text
 
 
 def text_width(text: str, base: str, size: float) -> float:

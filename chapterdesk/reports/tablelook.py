@@ -19,7 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from reportlab.platypus.tables import CellStyle
 
-from chapterdesk.reports.fontchain import draw_runs, is_rtl, text_width
+from chapterdesk.reports.fontchain import draw_runs, in_base_font, is_rtl, text_width
 from chapterdesk.reports.styles import (
     BODY_FONT,
     BOLD_FONT,
@@ -193,7 +193,7 @@ class ChunkTable(Table):  # type: ignore[misc]  # reportlab is untyped
                     else:
                         x = col_x + style.leftPadding
                     text.setTextOrigin(x, top - number * style.leading)
-                    if line.isascii():
+                    if line.isascii() or in_base_font(line, font):
                         text.textLine(line)
                     else:
                         draw_runs(text, line, font, style.fontsize, style.leading)
