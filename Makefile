@@ -43,7 +43,7 @@ fonts: $(STAMP)
 pytest: $(STAMP) postgresql fonts
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -n 2 --dist loadfile
 
-## A PNG of every page and key dialog on a demo chapter, at 1280x800 and 1920x1080, in screenshots/.
+## A PNG of every page and key dialog on a demo chapter, light and dark, at 1024x640 and 1920x1080, at scale 1 and 2, in screenshots/.
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py
 

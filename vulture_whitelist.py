@@ -94,6 +94,7 @@ _.row_factory  # sqlite3.Connection
 _.writable  # io.TextIOBase: print() and the io stack ask a stream (cli/failures.py)
 priority  # keyring backends (tests/pg/conftest.py MemoryKeyring)
 voting_path_fixture  # a fixture imported into test modules so pytest finds it
+__getattr__  # a module's lazy attributes (PEP 562): services/dues/__init__.py
 
 # --- benchmarks run in a child process by name (bench_import.py builds a -c script;
 # cli_floors.py, on main since this list was made, picks its floor by name from globals()) ---

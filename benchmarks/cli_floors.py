@@ -502,46 +502,87 @@ def report_labels(db: str, path: str) -> None:
     canvas.save()
 
 
+_LABELS = {"good": "good standing", "grace": "grace", "lapsed": "lapsed"}
+_HQ_EXPORT_COLUMNS = [
+    "hq_id", "prefix", "first_name", "middle_name", "last_name", "suffix", "company", "title",
+    "email", "phone", "address1", "address2", "city", "state", "postal_code", "country",
+    "member_type", "join_date", "paid_through", "hq_status", "chapters",
+]  # fmt: skip
+_HQ_EXPORT_SQL = f"""
+SELECT {", ".join("h." + c for c in _HQ_EXPORT_COLUMNS)}, m.chapter_joined_on, c.name,
+       h.in_latest_export
+FROM chapter_membership m
+JOIN hq_member h ON h.hq_id = m.hq_id
+LEFT JOIN membership_category c
+  ON (',' || lower(c.hq_types) || ',') LIKE ('%,' || lower(h.member_type) || ',%')
+     OR lower(c.name) = lower(h.member_type) OR lower(c.code) = lower(h.member_type)
+WHERE m.left_on IS NULL
+ORDER BY h.last_name, h.first_name, h.hq_id
+"""
+_UNLISTED_SQL = """
+SELECT h.hq_id, h.first_name, h.middle_name, h.last_name, h.suffix, h.hq_status, h.paid_through,
+       h.chapters
+FROM hq_member h JOIN hq_affiliation a ON a.hq_id = h.hq_id
+WHERE a.chapter_key = ? AND h.in_latest_export
+  AND h.hq_id NOT IN (SELECT hq_id FROM chapter_membership WHERE left_on IS NULL)
+ORDER BY h.last_name, h.first_name
+"""
+
+
 def export_hq(db: str, path: str) -> None:
-    """`export hq`: the roster in HQ's layout and the officers (xlsxwriter constant_memory)."""
+    """`export hq`: the same four tabs of the same cells (dates as dates), constant memory.
+
+    The roster tab (HQ's 21 columns, the chapter join date, the standing and the
+    category) holds the members in HQ's latest data; the others go to "Not
+    matched to HQ"; then the officers and HQ's members affiliated with the
+    chapter who are not on its roster.
+    """
     import xlsxwriter
 
     con = sqlite3.connect(db)
+    today, grace = _today(), _grace(con)
     book = xlsxwriter.Workbook(path, {"constant_memory": True})
-    sheet = book.add_worksheet("Chapter roster")
-    columns = [
-        "hq_id",
-        "prefix",
-        "first_name",
-        "middle_name",
-        "last_name",
-        "suffix",
-        "company",
-        "title",
-        "email",
-        "phone",
-        "address1",
-        "address2",
-        "city",
-        "state",
-        "postal_code",
-        "country",
-        "member_type",
-        "join_date",
-        "paid_through",
-        "hq_status",
-    ]
-    sheet.write_row(0, 0, columns)
-    query = (
-        f"SELECT {', '.join('h.' + c for c in columns)}, m.chapter_joined_on"
-        " FROM chapter_membership m JOIN hq_member h ON h.hq_id = m.hq_id"
-        " WHERE m.left_on IS NULL ORDER BY h.last_name, h.first_name"
-    )
-    for i, row in enumerate(con.execute(query), start=1):
-        sheet.write_row(i, 0, row)
+    day_format = book.add_format({"num_format": "yyyy-mm-dd"})
+
+    def day(value: object) -> dt.date | None:
+        return dt.date.fromisoformat(str(value)) if value else None
+
+    def write(sheet: object, row: int, cells: Sequence[object], dates: Iterable[int]) -> None:
+        sheet.write_row(row, 0, cells)  # type: ignore[attr-defined]
+        for col in dates:
+            if cells[col] is not None:
+                sheet.write_datetime(row, col, cells[col], day_format)  # type: ignore[attr-defined]
+
+    roster = book.add_worksheet("Chapter roster")
+    roster.write_row(0, 0, [*_HQ_EXPORT_COLUMNS, "chapter_joined_on", "standing", "category"])
+    unmatched = []
+    seen: set[str] = set()
+    n = 0
+    for row in con.execute(_HQ_EXPORT_SQL):
+        if row[0] in seen:  # the first matching category wins, as in the app
+            continue
+        seen.add(row[0])
+        standing = _standing(row[18], row[19], row[23], today, grace)
+        if standing == "not_in_hq":
+            unmatched.append(row)
+            continue
+        n += 1
+        cells = [*row[:17], day(row[17]), day(row[18]), row[19], row[20], day(row[21]),
+                 _LABELS[standing], row[22]]
+        write(roster, n, cells, (17, 18, 21))
     officers = book.add_worksheet("Officers")
     for i, row in enumerate(con.execute("SELECT * FROM officer_term")):
         officers.write_row(i, 0, row)
+    missing = book.add_worksheet("Not matched to HQ")
+    for i, row in enumerate(unmatched, start=1):
+        cells = [row[0], " ".join(p for p in row[2:6] if p), day(row[21]), row[19], day(row[18]),
+                 "Missing from HQ's latest export: please confirm this member ID."]
+        write(missing, i, cells, (2, 4))
+    unlisted = book.add_worksheet("Affiliated, not on roster")
+    key = "".join(ch for ch in _chapter_name(con).casefold() if ch.isalnum())
+    for i, row in enumerate(con.execute(_UNLISTED_SQL, (key,)), start=1):
+        cells = [row[0], " ".join(p for p in row[1:5] if p), row[5], day(row[6]), row[7]]
+        write(unlisted, i, cells, (3,))
     book.close()
 
 

@@ -59,8 +59,13 @@ def to_jsonable(value: Any) -> Any:
     return json_scalar(value)
 
 
-def write_json(value: Any, stream: TextIO) -> None:
-    """Write a value as indented JSON (UTF-8 text, not ASCII escapes) and a newline."""
+def write_json(value: Any, stream: TextIO, *, plain: bool = False) -> None:
+    """Write a value as indented JSON (UTF-8 text, not ASCII escapes) and a newline.
+
+    `plain`: the value holds only what `json` writes as it is (money already
+    text), so the walk through `to_jsonable` is skipped.
+    """
     # dumps, not dump: with an indent, dump writes every token separately (millions of
     # writes for a 50,000-member listing); one string and one write is the same text
-    stream.write(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False) + "\n")
+    body = value if plain else to_jsonable(value)
+    stream.write(json.dumps(body, indent=2, ensure_ascii=False) + "\n")

@@ -17,9 +17,20 @@ under O, whatever the database's collation does (`folded`). Plain Python.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
-__all__ = ["address_name", "display_name", "folded", "shorter_address_names", "sort_name"]
+__all__ = [
+    "address_name",
+    "display_name",
+    "folded",
+    "searched_name",
+    "shorter_address_names",
+    "sort_name",
+]
+
+#: an initial's full stop: one letter, a stop, then a space, a comma, the end or another initial
+_INITIAL_STOP = re.compile(r"\b(\w)\.(?=[\s,]|$|\w\.)")
 
 #: letters that have no decomposition to a base letter
 _NO_DECOMPOSITION = str.maketrans(
@@ -45,6 +56,19 @@ def folded(text: str) -> str:
     """`text` without accents, case-folded: the key a printed list is sorted by."""
     plain = unicodedata.normalize("NFKD", text.translate(_NO_DECOMPOSITION))
     return "".join(c for c in plain if not unicodedata.combining(c)).casefold()
+
+
+def searched_name(text: str) -> str:
+    """A typed search with initials' stops taken off: "J. A. Baker" is searched as "J A Baker".
+
+    A member's name is kept as HQ sends it ("Joshua A. Baker", "Mary Baker"),
+    so an initial is found as the start of a name only without its stop. An
+    e-mail address (anything with "@") is searched as typed.
+    """
+    if "@" in text:
+        return text
+    plain, stops = _INITIAL_STOP.subn(r"\1 ", text)
+    return " ".join(plain.split()) if stops else text
 
 
 def _joined(*parts: str) -> str:

@@ -8,16 +8,29 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from chapterdesk.errors import BadInputError
 
-_HQ_ID = re.compile(r"^\s*0*(\d{1,18})(?:\.0*)?\s*$")
+_HQ_ID = re.compile(r"^\s*0*(\d{1,18})(?:\.0*)?\s*$", re.ASCII)
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 
 
+def ascii_digits(text: str) -> str:
+    """Text with every decimal digit made ASCII, after NFKC ('١٢٣', '１２３' → '123').
+
+    HQ IDs typed or exported in other scripts' digits (Arabic-Indic, full-width,
+    Devanagari, …) are the same IDs: one person must never be stored twice.
+    """
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+
+
 def normalise_hq_id(raw: object) -> str:
-    """An HQ member ID as digits with no leading zeros (`'00123'`, `123.0` → `'123'`).
+    """An HQ member ID as ASCII digits, no leading zeros ('00123', 123.0, '１２３' → '123').
 
     Raises:
         BadInputError: the value is not a whole number of digits.
@@ -31,13 +44,11 @@ def normalise_hq_id(raw: object) -> str:
             raise BadInputError(f"{raw!r} is not an HQ member ID; IDs are whole numbers.")
         text = str(int(raw))
     else:
-        text = str(raw)
+        text = ascii_digits(str(raw))
     match = _HQ_ID.match(text)
     if not match:
         shown = text if len(text) <= 40 else text[:40] + "…"
-        raise BadInputError(
-            f"{shown!r} is not an HQ member ID; IDs are digits, like 104233."
-        )
+        raise BadInputError(f"{shown!r} is not an HQ member ID; IDs are digits, like 104233.")
     digits = match.group(1).lstrip("0")
     return digits or "0"
 
@@ -81,3 +92,10 @@ def parse_month_day(raw: str) -> tuple[int, int]:
         f"{raw!r} is not a year start; write it as MM-DD, e.g. 01-01 or 07-01 "
         "(a day every year has)."
     )
+
+
+def check_year(year: int) -> int:
+    """A dues year as typed, refused when it is not a plausible year."""
+    if not 1900 <= year <= 2999:
+        raise BadInputError(f"{year} is not a dues year; give a year such as 2026.")
+    return year

@@ -11,6 +11,7 @@ from chapterdesk.data.engine import Database
 from chapterdesk.data.models import HqMember
 from chapterdesk.errors import BadInputError
 from chapterdesk.services import chapter
+from chapterdesk.services.chapter_values import ChapterInfo
 from chapterdesk.services.roster import first_view as first_view
 from chapterdesk.services.roster import members as roster
 from chapterdesk.services.roster import officers as officers
@@ -65,8 +66,16 @@ def test_first_screen_equals_what_the_services_read(demo_db: Database, page_size
             (), (), ("Director",))
 
 
-def test_chapter_info_equals_the_services(demo_db: Database) -> None:
-    assert first_view.chapter_info(demo_db) == chapter.chapter_info(demo_db)
+def test_chapter_info_is_the_settings_row_the_orm_reads(demo_db: Database) -> None:
+    """The one `chapter_info` (standard library on a file) reads what the ORM's row holds."""
+    assert first_view.chapter_info is chapter.chapter_info
+    with demo_db.reading() as session:
+        row = chapter.settings_row(session)
+        expected = ChapterInfo(
+            row.name, row.currency, row.year_start_month, row.year_start_day, row.grace_days,
+            row.stale_after_days, row.page_size, row.officer_name, row.quorum_percent,
+        )
+    assert chapter.chapter_info(demo_db) == expected
 
 
 def test_a_database_without_a_chapter_is_refused_the_same_way(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from chapterdesk.names import address_name, display_name, folded, sort_name
+from hypothesis import given
+from hypothesis import strategies as st
+
+from chapterdesk.names import address_name, display_name, folded, searched_name, sort_name
 from chapterdesk.reports.statements import address_lines
 from chapterdesk.services.dues.ledger import person_names
+from chapterdesk.services.roster import sql as roster_sql
 from chapterdesk.services.roster.members import RECORD_FIELDS, HqRecord
 
 
@@ -40,3 +44,35 @@ def test_letters_and_labels_carry_the_prefix_screens_do_not() -> None:
     record = HqRecord(**values)  # type: ignore[arg-type]
     assert address_lines(record)[:2] == ["Ms. Andrew Adams", "Toronto"]
     assert (record.display_name, record.sort_name) == ("Andrew Adams", "Adams, Andrew")
+
+
+# --- a typed search: initials without their stops ------------------------------------------
+
+_NAME = st.text(alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzÀÉÖØßæÆłŁ"), min_size=2,
+                max_size=12).map(str.capitalize)
+
+
+def test_initials_are_searched_without_their_stops() -> None:
+    assert searched_name("J. A. Baker") == "J A Baker"
+    assert searched_name("J.A. Baker") == "J A Baker"
+    assert searched_name("Baker, J.") == "Baker, J"
+    assert searched_name("mary.baker@example.org") == "mary.baker@example.org"
+    assert searched_name("Dr. Baker") == "Dr. Baker"  # not an initial: kept as typed
+
+
+@given(st.text(max_size=40))
+def test_searched_name_is_idempotent_and_leaves_e_mails_alone(text: str) -> None:
+    once = searched_name(text)
+    assert searched_name(once) == once
+    if "@" in text:
+        assert once == text
+
+
+@given(_NAME, _NAME, _NAME)
+def test_a_member_is_found_by_their_initials_in_any_order(first: str, middle: str,
+                                                         last: str) -> None:
+    hay = roster_sql.haystack(first, middle, last, "", "")
+    for typed in (f"{first[0]}. {middle[0]}. {last}", f"{last}, {first[0]}.",
+                  f"{first} {middle} {last}", f"{last}, {first}"):
+        words = roster_sql.search_words(searched_name(typed))
+        assert roster_sql.matches(words, roster_sql.fold(typed.strip()), hay, "0"), typed

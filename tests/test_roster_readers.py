@@ -16,8 +16,8 @@ from contextlib import closing
 from pathlib import Path
 
 from chapterdesk.cli import command_named
-from chapterdesk.cli.common import print_json, print_table
-from chapterdesk.cli.members import entry_json, write_lines_json, write_table
+from chapterdesk.cli.common import print_json, print_table, write_text_table
+from chapterdesk.cli.members import entry_json, write_lines_json
 from chapterdesk.data.engine import Database
 from chapterdesk.data.migrate import open_database
 from chapterdesk.services.chapter import list_categories
@@ -75,11 +75,16 @@ def test_the_command_is_found_after_the_options_before_it() -> None:
 
 
 def test_listing_and_showing_a_file_never_load_sqlalchemy(demo_path: Path) -> None:
+    """The roster's and the dues' read commands read a file with the standard library alone."""
     db = open_database(demo_path)
     hq_id = roster.list_members(db, as_of=DEMO_DAY)[0].hq_id
+    year = str(DEMO_DAY.year)
     db.dispose()  # lets the commands take the file
     for args in (["members", "list"], ["members", "list", "--json", "--search", "an"],
-                 ["members", "show", hq_id], ["members", "show", "--json", hq_id]):
+                 ["members", "show", hq_id], ["members", "show", "--json", hq_id],
+                 ["dues", "balance", hq_id], ["dues", "balance", "--json", hq_id],
+                 ["dues", "balance", "--json"], ["dues", "list", "--year", year],
+                 ["dues", "list", "--json"]):
         script = (
             "import sys; from chapterdesk.cli import main; "
             f"status = main({[*args, '--db', str(demo_path)]!r}); "
@@ -109,7 +114,7 @@ def test_the_lean_writers_write_what_print_table_and_print_json_write(demo_db: D
         expected = io.StringIO()
         print_table(("HQ ID", "Name", "Paid through", "Standing"), cells, expected)
         written = io.StringIO()
-        write_table(("HQ ID", "Name", "Paid through", "Standing"), cells, written)
+        write_text_table(("HQ ID", "Name", "Paid through", "Standing"), cells, written)
         assert written.getvalue() == expected.getvalue()
     empty = io.StringIO()
     write_lines_json([], empty)

@@ -13,9 +13,40 @@ from tests.helpers import add_hq
 
 TODAY = dt.date.today()
 SEARCHES = [
-    "a", "an", "AN", "  an  ", "garc", "GARCÍA", "garcía", "í", "Í", "émile", "ÉMILE", "ø", "Ø",
-    "ss", "ß", "100", "1001", "01", "%", "_", "\\", "50%", "s_i", "a%b", "ana garcía",
-    "garcía ana", "@", ".example", "llp", "LLP", "&", "whitfield", "zz-no-such-member", "o'b",
+    "a",
+    "an",
+    "AN",
+    "  an  ",
+    "garc",
+    "GARCÍA",
+    "garcía",
+    "í",
+    "Í",
+    "émile",
+    "ÉMILE",
+    "ø",
+    "Ø",
+    "ss",
+    "ß",
+    "100",
+    "1001",
+    "01",
+    "%",
+    "_",
+    "\\",
+    "50%",
+    "s_i",
+    "a%b",
+    "ana garcía",
+    "garcía ana",
+    "@",
+    ".example",
+    "llp",
+    "LLP",
+    "&",
+    "whitfield",
+    "zz-no-such-member",
+    "o'b",
 ]
 
 
@@ -55,10 +86,12 @@ def test_a_longer_search_within_the_last_matches_finds_the_same(demo_db: Databas
 
 def test_search_ignores_case_accents_and_the_order_of_names(demo_db: Database) -> None:
     _vary(demo_db)
-    add_hq(demo_db, "9900106", first="Mary", last="Baker",
-           paid_through=TODAY + dt.timedelta(days=90))
-    add_hq(demo_db, "9900107", first="Ingrid", last="Björk",
-           paid_through=TODAY + dt.timedelta(days=90))
+    add_hq(
+        demo_db, "9900106", first="Mary", last="Baker", paid_through=TODAY + dt.timedelta(days=90)
+    )
+    add_hq(
+        demo_db, "9900107", first="Ingrid", last="Björk", paid_through=TODAY + dt.timedelta(days=90)
+    )
     for hq_id in ("9900106", "9900107"):
         roster.add_member(demo_db, hq_id)
     index = roster_search.search_index(demo_db)
@@ -77,10 +110,53 @@ def test_search_ignores_case_accents_and_the_order_of_names(demo_db: Database) -
 
 def test_an_index_read_before_a_change_does_not_know_it(demo_db: Database) -> None:
     before = roster_search.search_index(demo_db)
-    add_hq(demo_db, "9900199", first="Quentin", last="Zwicky",
-           paid_through=TODAY + dt.timedelta(days=90))
+    add_hq(
+        demo_db,
+        "9900199",
+        first="Quentin",
+        last="Zwicky",
+        paid_through=TODAY + dt.timedelta(days=90),
+    )
     roster.add_member(demo_db, "9900199")
     after = roster_search.search_index(demo_db)
     assert roster_search.matching_ids(demo_db, before, "zwicky") == set()
-    assert roster_search.matching_ids(demo_db, after, "zwicky") == roster_query.matching_ids(
-        demo_db, RosterFilter(search="zwicky")) != set()
+    assert (
+        roster_search.matching_ids(demo_db, after, "zwicky")
+        == roster_query.matching_ids(demo_db, RosterFilter(search="zwicky"))
+        != set()
+    )
+
+
+def test_every_demo_name_is_found_alike_by_both_searches(demo_db: Database) -> None:
+    """Each first name, last name and "first last" of the demo chapter, typed as a search."""
+    rows = roster_query.read(demo_db, ("first_name", "last_name"), sort=None)
+    index = roster_search.search_index(demo_db)
+    texts = {text for first, last in rows for text in (first, last, f"{first} {last}")}
+    for text in sorted(texts):
+        expected = roster_query.matching_ids(demo_db, RosterFilter(search=text))
+        assert expected, text  # a member's own name finds them
+        assert roster_search.matching_ids(demo_db, index, text) == expected, text
+
+
+def test_letters_spelled_out_and_digits_of_other_scripts(demo_db: Database) -> None:
+    paid = TODAY + dt.timedelta(days=200)
+    for hq_id, first, last, company in [
+        ("9900111", "Żaneta", "Żółć", "Łódź Legal"),
+        ("9900112", "Íñigo", "Ødegård", "Æther Partners"),
+        ("9900113", "Jörg", "Straßmann", "Þórr ehf"),
+    ]:
+        add_hq(demo_db, hq_id, first=first, last=last, company=company, paid_through=paid)
+        roster.add_member(demo_db, hq_id)
+    index = roster_search.search_index(demo_db)
+
+    def found(text: str) -> set[str]:
+        keys = roster_query.matching_ids(demo_db, RosterFilter(search=text))
+        assert roster_search.matching_ids(demo_db, index, text) == keys, text
+        return {r.hq_id for r in roster_query.rows_for(demo_db, sorted(keys))}
+
+    assert "9900111" in found("Żółć") and found("Żółć") == found("zolc") == found("ZOLC")
+    assert "9900112" in found("Ødegård") and found("Ødegård") == found("odegard")
+    assert "9900112" in found("Íñigo") and found("Íñigo") == found("inigo")
+    assert found("strassmann") == found("STRASSMANN") == found("Straßmann") == {"9900113"}
+    assert "9900112" in found("aether") and "9900113" in found("thorr")
+    assert found("٩٩٠٠١١١") == found("９９００１１１") == found("9900111") == {"9900111"}

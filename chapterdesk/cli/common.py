@@ -105,26 +105,39 @@ def date_arg(what: str) -> Callable[[str], dt.date]:
     return parse
 
 
-def print_json(value: Any, out: TextIO | None = None) -> None:
-    """Print a value as indented JSON, written by the one encoder (`json_values`)."""
-    write_json(value, out or sys.stdout)
+def print_json(value: Any, out: TextIO | None = None, *, plain: bool = False) -> None:
+    """Print a value as indented JSON, written by the one encoder (`json_values`).
+
+    `plain`: the value is already made of JSON's own types (see `write_json`).
+    """
+    write_json(value, out or sys.stdout, plain=plain)
 
 
 def print_table(
     headers: Sequence[str], rows: Iterable[Sequence[object]], out: TextIO | None = None
 ) -> None:
     """Print rows as plain aligned columns, the way a terminal user reads them."""
-    stream = out or sys.stdout
-    text_rows = [["" if v is None else str(v) for v in row] for row in rows]
+    cells = [tuple("" if v is None else str(v) for v in row) for row in rows]
+    write_text_table(headers, cells, out or sys.stdout)
+
+
+def write_text_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO
+) -> None:
+    """Text cells in aligned columns, written in one piece (50,000 rows quickly)."""
     widths = [len(h) for h in headers]
-    for row in text_rows:
-        for i, cell in enumerate(row):
-            widths[i] = max(widths[i], len(cell))
-    line = "  ".join(h.ljust(widths[i]) for i, h in enumerate(headers)).rstrip()
-    stream.write(line + "\n")
-    stream.write("  ".join("-" * w for w in widths) + "\n")
-    for row in text_rows:
-        stream.write("  ".join(c.ljust(widths[i]) for i, c in enumerate(row)).rstrip() + "\n")
+    for n in range(len(headers)):
+        widths[n] = max([widths[n], *map(len, (row[n] for row in rows))])
+    last = len(headers) - 1
+    pattern = "  ".join(f"{{{n}:<{w}}}" for n, w in enumerate(widths[:last]))
+    pattern = f"{pattern}  {{{last}}}" if last else f"{{{last}}}"
+    form = pattern.format
+    text = [
+        form(*headers).rstrip(),
+        "  ".join("-" * w for w in widths),
+        *(form(*row).rstrip() for row in rows),
+    ]
+    out.write("\n".join(text) + "\n")
 
 
 class TerminalProgress:

@@ -8,6 +8,8 @@ written), 3 when a rule refuses (a purchase order, a second reversal, …).
 from __future__ import annotations
 
 import argparse
+import functools
+import sys
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -18,14 +20,15 @@ from chapterdesk.cli.common import (
     open_db,
     print_json,
     print_table,
+    write_text_table,
 )
 from chapterdesk.cli.dues_settings import register_settings
 from chapterdesk.cli.failures import entry_number, year_number
 from chapterdesk.json_values import to_jsonable
-from chapterdesk.money import format_money, money_text
+from chapterdesk.money import format_money, from_cents, money_text
 from chapterdesk.services import dues
-from chapterdesk.services.chapter import chapter_info
 from chapterdesk.services.dues.ledger import METHOD_LABELS
+from chapterdesk.services.roster.reader import chapter_info
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -103,8 +106,19 @@ def add_allow_date_option(parser: argparse.ArgumentParser) -> None:
 def money_formatter(currency: str) -> Callable[[Decimal], str]:
     """A function that formats amounts in the chapter's currency."""
 
+    @functools.lru_cache(maxsize=4096)  # a chapter's amounts repeat a lot
     def money(amount: Decimal) -> str:
         return format_money(amount, currency)
+
+    return money
+
+
+def cents_formatter(currency: str) -> Callable[[int], str]:
+    """A function that formats amounts in cents in the chapter's currency."""
+
+    @functools.lru_cache(maxsize=4096)
+    def money(cents: int) -> str:
+        return format_money(from_cents(cents), currency)
 
     return money
 
@@ -254,28 +268,29 @@ def run_credit(args: argparse.Namespace) -> int:
 
 def run_balance(args: argparse.Namespace) -> int:
     """One member's balance and ledger, or the chapter's totals and members with a balance."""
+    from chapterdesk.services.dues.balances import balance_sheet, balances, member_balance
+
     db = open_db(args)
     try:
-        currency = chapter_info(db).currency
         if args.hq_id:
-            member = dues.member_balance(db, args.hq_id, args.as_of)
-            report = None
+            member = member_balance(db, args.hq_id, args.as_of)
+            currency = "" if args.json else chapter_info(db).currency
+        elif args.json:
+            print_json(balances(db, args.as_of))
+            return 0
         else:
-            report = dues.balances(db, args.as_of)
+            sheet = balance_sheet(db, args.as_of)
     finally:
         db.dispose()
-    money = money_formatter(currency)
-    if report is None:
+    if args.hq_id:
         if args.json:
             print_json(member)
-            return 0
-        _print_member(member, money)
+        else:
+            _print_member(member, money_formatter(currency))
         return 0
-    if args.json:
-        print_json(report)
-        return 0
-    t = report.totals
-    print(f"Dues balances as of {report.as_of} ({t.members} members with ledger entries)")
+    money = cents_formatter(sheet.currency)
+    t = sheet.totals
+    print(f"Dues balances as of {sheet.as_of} ({t.members} members with ledger entries)")
     print(f"  Assessed     {money(t.assessed):>14}")
     print(f"  Paid         {money(t.paid):>14}")
     print(f"  Credits      {money(t.credits):>14}")
@@ -284,24 +299,16 @@ def run_balance(args: argparse.Namespace) -> int:
     print(f"  Credit       {money(t.credit):>14}  ({t.members_in_credit} members)")
     a = t.aging
     print(
-        f"  Aging: current {money(a.current)}, 30 days {money(a.days_30)}, "
-        f"60 days {money(a.days_60)}, 90+ days {money(a.days_90_plus)}"
+        f"  Aging: current {money(a[0])}, 30 days {money(a[1])}, "
+        f"60 days {money(a[2])}, 90+ days {money(a[3])}"
     )
-    owing = [m for m in report.members if m.balance != 0]
+    owing = [
+        (p.hq_id, m.name, money(p.outstanding), money(p.credit), money(m.aging[3]))
+        for m in sheet.members
+        if (p := m.position).balance != 0
+    ]
     if owing:
-        print_table(
-            ("HQ ID", "Name", "Outstanding", "Credit", "90+ days"),
-            (
-                (
-                    m.hq_id,
-                    m.name,
-                    money(m.outstanding),
-                    money(m.credit),
-                    money(m.aging.days_90_plus),
-                )
-                for m in owing
-            ),
-        )
+        write_text_table(("HQ ID", "Name", "Outstanding", "Credit", "90+ days"), owing, sys.stdout)
     return 0
 
 
@@ -338,32 +345,54 @@ def _print_member(member: dues.MemberBalance, money: Callable[[Decimal], str]) -
 
 def run_list(args: argparse.Namespace) -> int:
     """List dues per member and year."""
+    from chapterdesk.services.dues.balances import dues_line_cents
+
     db = open_db(args)
     try:
-        currency = chapter_info(db).currency
-        lines = dues.dues_lines(db, year=args.year, unpaid=args.unpaid)
+        currency, lines = dues_line_cents(db, year=args.year, unpaid=args.unpaid)
     finally:
         db.dispose()
     if args.json:
-        print_json(lines)
+        text = functools.lru_cache(maxsize=4096)(lambda cents: money_text(from_cents(cents)))
+        print_json(
+            [
+                {
+                    "hq_id": line.hq_id,
+                    "name": line.name,
+                    "dues_year": (c := line.charge).dues_year,
+                    "charge_id": c.entry_id,
+                    "charged_on": c.posted_on.isoformat(),
+                    "charged": text(c.charged),
+                    "waived": text(c.waived),
+                    "paid": text(c.paid),
+                    "open": text(c.open),
+                    "status": line.status,
+                    "days_outstanding": line.days_outstanding,
+                    "list_name": line.list_name,
+                }
+                for line in lines
+            ],
+            plain=True,
+        )
         return 0
-    money = money_formatter(currency)
-    print_table(
+    money = cents_formatter(currency)
+    write_text_table(
         ("Year", "HQ ID", "Name", "Charged", "Waived", "Paid", "Open", "Status"),
-        (
+        [
             (
-                line.dues_year,
+                str((c := line.charge).dues_year),
                 line.hq_id,
                 line.name,
-                money(line.charged),
-                money(line.waived),
-                money(line.paid),
-                money(line.open),
+                money(c.charged),
+                money(c.waived),
+                money(c.paid),
+                money(c.open),
                 line.status,
             )
             for line in lines
-        ),
+        ],
+        sys.stdout,
     )
-    open_total = sum((line.open for line in lines), Decimal("0.00"))
+    open_total = sum(line.charge.open for line in lines)
     print(f"{len(lines)} line(s); open {money(open_total)}.")
     return 0

@@ -9,7 +9,7 @@ from chapterdesk.cli.common import add_db_option, add_json_option, open_db, prin
 from chapterdesk.cli.failures import bounded_int, year_number
 from chapterdesk.money import format_money, money_text
 from chapterdesk.services import dues
-from chapterdesk.services.chapter import chapter_info
+from chapterdesk.services.roster.reader import chapter_info
 
 
 def register_settings(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

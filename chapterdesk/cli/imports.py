@@ -33,7 +33,9 @@ DETAIL_LIMIT = 20
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `import` and the `imports` group."""
-    take = sub.add_parser("import", help="import an HQ roster export (.xlsx, .xls or .csv)")
+    take = sub.add_parser(
+        "import", help="import an HQ roster export (.xlsx, .xlsb, .ods, .xls or .csv)"
+    )
     add_db_option(take)
     take.add_argument("file", type=Path, metavar="FILE")
     take.add_argument("--dry-run", action="store_true", help="show the difference, write nothing")
@@ -41,6 +43,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--skip-invalid",
         action="store_true",
         help="import the valid rows and list the rows skipped",
+    )
+    take.add_argument(
+        "--allow-mass-missing",
+        action="store_true",
+        help="import even a file with no member rows, or one that marks over half of the "
+        "chapter missing from HQ",
     )
     take.add_argument(
         "--map",
@@ -142,6 +150,10 @@ def plan_json(plan: ImportPlan, batch_id: int | None, counts: dict[str, int]) ->
             {"row": p.row, "column": p.column, "message": p.message} for p in parsed.problems
         ],
         "already_imported_batch": plan.already_imported_batch,
+        "damaged_encoding": [
+            {"hq_id": d.hq_id, "field": d.field, "kept": d.kept, "in_file": d.in_file}
+            for d in plan.damaged
+        ],
     }
 
 
@@ -180,6 +192,13 @@ def print_summary(plan: ImportPlan, counts: dict[str, int], batch_id: int | None
         print(f"\nAffiliated with the chapter at HQ but not on the roster ({len(plan.unlisted)}):")
         for item in plan.unlisted[:DETAIL_LIMIT]:
             print(f"  {item.hq_id} {item.name} ({item.standing.label})")
+    if plan.damaged:
+        print(
+            f"\nLetters lost to the file's encoding ({len(plan.damaged):,}; the roster's text "
+            "is kept, not changed): ask HQ for the file in UTF-8."
+        )
+        for lost in plan.damaged[:DETAIL_LIMIT]:
+            print(f"  {lost.hq_id} {lost.field}: {lost.in_file} (kept {lost.kept})")
     if parsed.problems:
         print(f"\nSkipped {parsed.invalid_rows} invalid row(s):")
         for problem in parsed.problems[:50]:
@@ -222,7 +241,10 @@ def run_import(args: argparse.Namespace) -> int:
             batch_id, counts = None, plan.counts
             held: tuple[str, ...] = ()
             if not args.dry_run:
-                result = apply_import(db, plan, progress=progress, cancel=progress.cancelled)
+                result = apply_import(
+                    db, plan, progress=progress, cancel=progress.cancelled,
+                    allow_mass_missing=args.allow_mass_missing,
+                )  # fmt: skip
                 batch_id, counts, held = result.batch_id, result.counts, result.held
     except ImportCancelled:
         print("chapterdesk: the import was cancelled; nothing was written.", file=sys.stderr)

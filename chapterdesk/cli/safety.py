@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from chapterdesk.audit_sentences import local_minute
 from chapterdesk.backup import automatic_backups
 from chapterdesk.cli.common import (
     add_db_option,
@@ -23,6 +24,7 @@ from chapterdesk.cli.common import (
     warn_about_storage,
 )
 from chapterdesk.cli.failures import bounded_int
+from chapterdesk.data.audit_trail import OFFICER_NOT_NAMED
 from chapterdesk.data.engine import resolve_location
 from chapterdesk.errors import BadInputError, DatabaseLockedError
 from chapterdesk.services.chapter import chapter_info, set_officer_name
@@ -202,19 +204,8 @@ def run_audit_list(args: argparse.Namespace) -> int:
         print_json([record_json(r) for r in records])
         return 0
     print_table(
-        ("When (UTC)", "Officer", "Action", "Table", "Key", "HQ ID", "Change"),
-        (
-            (
-                r.at.isoformat(sep=" ", timespec="seconds"),
-                r.officer,
-                r.action,
-                r.table,
-                r.row_key,
-                r.hq_id or "",
-                r.summary()[:80],
-            )
-            for r in records
-        ),
+        ("When", "Change"),
+        ((local_minute(r.at), r.sentence) for r in records),
     )
     print(f"{len(records)} change{'s' if len(records) != 1 else ''}.")
     return 0
@@ -241,5 +232,8 @@ def run_audit_officer(args: argparse.Namespace) -> int:
     if info.officer_name:
         print(f"Changes are recorded as made by {info.officer_name}.")
     else:
-        print("No officer name is set; changes are recorded under your computer account name.")
+        print(
+            f"No officer name is set; changes are recorded as made by {OFFICER_NOT_NAMED}. "
+            'Name yourself with: chapterdesk audit officer "Your Name".'
+        )
     return 0

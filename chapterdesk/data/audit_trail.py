@@ -2,7 +2,8 @@
 
 `install_audit_trail` hooks the writer sessions' flush: each inserted, updated
 or deleted ORM object of an audited table becomes one `audit_log` row with the
-time (UTC), the officer (the chapter's officer name, else the OS account), the
+time (UTC), the officer (the chapter's officer name, else `OFFICER_NOT_NAMED`: never the
+OS account, which on a shared or root session names nobody), the
 table, the row's key, the member it concerns (`hq_id`) and the old and new
 values as JSON. It is written in the same transaction as the change, so a
 change and its record commit or roll back together.
@@ -29,9 +30,11 @@ from sqlalchemy import event, insert, inspect, select, text
 from sqlalchemy.orm import InstanceState, Mapper, Session, UOWTransaction, sessionmaker
 
 from chapterdesk.data.audit_models import AuditEntry
-from chapterdesk.data.lock import os_user
 from chapterdesk.data.models import ChapterSettings, utcnow
 from chapterdesk.json_values import json_scalar
+
+#: Who a change is recorded as made by when the chapter has no officer name set.
+OFFICER_NOT_NAMED = "(officer not named)"
 
 NOT_AUDITED: frozenset[str] = frozenset(
     {
@@ -115,7 +118,7 @@ class _Recorder:
                 .execute(select(ChapterSettings.officer_name).where(ChapterSettings.id == 1))
                 .scalar()
             )
-            self._officer = name or os_user()
+            self._officer = name or OFFICER_NOT_NAMED
         return self._officer
 
     def member(self, values: dict[str, Any]) -> str | None:

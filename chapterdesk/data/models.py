@@ -162,6 +162,16 @@ class HqMember(Base):
     )
 
 
+#: An HQ record's name parts, in the order `services.dues.ledger.NAME_FIELDS` names them.
+HQ_NAME_COLUMNS = (
+    HqMember.prefix,
+    HqMember.first_name,
+    HqMember.middle_name,
+    HqMember.last_name,
+    HqMember.suffix,
+)
+
+
 class HqAffiliation(Base):
     """A chapter that HQ says an HQ member belongs to (one row per chapter named)."""
 

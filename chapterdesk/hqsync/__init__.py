@@ -1,6 +1,6 @@
 """Reading HQ's member exports: the first half of an HQ import, with no database in sight.
 
-`read_hq_export` turns the file an officer hands over (.xlsx, .xls or .csv,
+`read_hq_export` turns the file an officer hands over (.xlsx, .xlsb, .ods, .xls or .csv,
 told apart by content) into validated rows, or refuses it with one sentence
 the officer can act on. Hostile files (zip bombs, entity bombs, absurd sheet
 sizes, binary data) are refused before any parser sees them. Row-level

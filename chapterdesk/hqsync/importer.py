@@ -128,7 +128,7 @@ def read_hq_export(
     progress: ProgressCallback | None = None,
     cancel: CancelCallback | None = None,
 ) -> ParsedExport:
-    """Read an HQ export (.xlsx, .xls or .csv, told apart by content) into validated rows.
+    """Read an HQ export (.xlsx, .xlsb, .ods, .xls or .csv, told by content) into validated rows.
 
     Args:
         path: the file the officer chose.

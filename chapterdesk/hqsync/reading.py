@@ -1,6 +1,6 @@
 """Turning a checked file into rows of cell values, one sheet at a time.
 
-Workbooks (.xlsx and .xls) are read with python-calamine, which returns each
+Workbooks (.xlsx, .xlsb, .ods and .xls) are read with python-calamine, which returns each
 cell's typed value: text, a float for every number, a `datetime.date` for a
 date cell. Formulas are never evaluated: calamine returns the value Excel
 cached when the file was saved, which is what HQ saw. Rows are handed out
@@ -8,9 +8,11 @@ lazily with `iter_rows`, so only calamine's compact cell grid, not a second
 copy as Python lists, is held for a large sheet.
 
 CSV text is decoded as UTF-8 (with or without a byte-order mark), else as
-Windows-1252 (what Excel on Windows writes), or UTF-16 when it starts with a
-UTF-16 byte-order mark. The delimiter is chosen among comma, semicolon and tab
-by which one splits the first lines most consistently.
+Windows-1252 (what Excel on Windows writes) when it holds no UTF-8 at all, or
+UTF-16 when it starts with a UTF-16 byte-order mark. UTF-8 with a stray
+invalid byte is refused with its line and byte offset, never read as 1252.
+The delimiter is chosen among comma, semicolon and tab by which one splits
+the first lines most consistently.
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections import Counter
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from operator import methodcaller
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import python_calamine
 
@@ -63,6 +66,28 @@ def _is_rust_panic(exc: BaseException) -> bool:
     return type(exc).__name__ == "PanicException"
 
 
+#: the names calamine reads each format under (it picks its reader by the file's name)
+_SUFFIXES = {
+    "xlsx": (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam"),
+    "xlsb": (".xlsb",),
+    "ods": (".ods",),
+    "xls": (".xls", ".xla"),
+}
+
+
+def _open_workbook(path: Path, file_format: str) -> python_calamine.CalamineWorkbook:
+    """The workbook, read by the reader its content calls for, whatever the file is named.
+
+    A file whose name fits its content is opened by path (calamine reads it from the
+    disk); one named otherwise ("roster.xlsx" holding an .xlsb) is handed over as an
+    open file, from which calamine tells the format by the bytes.
+    """
+    if path.suffix.lower() in _SUFFIXES.get(file_format, ()):
+        return python_calamine.CalamineWorkbook.from_path(str(path))
+    with path.open("rb") as stream:
+        return python_calamine.CalamineWorkbook.from_filelike(stream)
+
+
 def open_sheets(path: Path, facts: FileFacts) -> Generator[SheetRows, None, None]:
     """The sheets worth looking at for a header, in order: visible worksheets first.
 
@@ -73,7 +98,7 @@ def open_sheets(path: Path, facts: FileFacts) -> Generator[SheetRows, None, None
         yield read_csv(path)
         return
     try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        workbook = _open_workbook(path, facts.file_format)
     except BaseException as exc:
         if isinstance(exc, Exception) or _is_rust_panic(exc):
             raise _damaged(path, exc) from None
@@ -115,33 +140,87 @@ def _sheet_rows(sheet: python_calamine.CalamineSheet) -> Iterator[tuple[int, Cel
     return chain([(offset + 1, first)], enumerate(rows, start=offset + 2))
 
 
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_DECODE_BYTES = 1024 * 1024
+
+
 def detect_encoding(path: Path) -> str:
     """The codec that decodes the whole file: "utf-8-sig", "utf-8", "utf-16" or "cp1252".
 
+    A file that is UTF-8 (it has a UTF-8 byte-order mark, or any character
+    written as UTF-8) but holds a byte that is not, is refused with the line
+    and byte offset of that byte: read as Windows-1252 every "José" would turn
+    into "JosÃ©". Only text with no UTF-8 at all is read as Windows-1252.
+
     Raises:
-        BadInputError: the text is in none of them.
+        BadInputError: the text is in none of them, or is UTF-8 with an invalid byte.
     """
     with path.open("rb") as stream:
         head = stream.read(4)
         if head.startswith((b"\xff\xfe", b"\xfe\xff")):
             return "utf-16"
         stream.seek(0)
-        for codec in ("utf-8", "cp1252"):
-            decoder = codecs.getincrementaldecoder(codec)()
-            try:
-                while chunk := stream.read(1024 * 1024):
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
-            except UnicodeDecodeError:
-                stream.seek(0)
-                continue
-            if codec == "utf-8" and head.startswith(codecs.BOM_UTF8):
-                return "utf-8-sig"
-            return codec
+        bad = _first_invalid_utf8(stream)
+        if bad is None:
+            return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+        stream.seek(0)
+        if head.startswith(codecs.BOM_UTF8) or _holds_utf8(stream):
+            offset, line = bad
+            raise BadInputError(
+                f"{path.name} was refused: it is UTF-8 text, but line {line:,} holds a byte "
+                f"that is not UTF-8 (byte offset {offset:,}), so names would be misread. "
+                "Open it in Excel and save it as 'CSV UTF-8' again, or ask HQ for a new export."
+            )
+        stream.seek(0)
+        decoder = codecs.getincrementaldecoder("cp1252")()
+        try:
+            while chunk := stream.read(_DECODE_BYTES):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            pass
+        else:
+            return "cp1252"
     raise BadInputError(
         f"{path.name} is text in an encoding ChapterDesk does not know. "
         "Open it in Excel and save it as 'CSV UTF-8', or ask HQ for the roster as .xlsx."
     )
+
+
+def _first_invalid_utf8(stream: BinaryIO) -> tuple[int, int] | None:
+    """The byte offset and line (1-based) of the first byte that is not UTF-8, or None."""
+    carry = b""
+    offset = lines = 0  # bytes and line breaks before `carry`
+    while True:
+        chunk = stream.read(_DECODE_BYTES)
+        data = carry + chunk
+        if not data:
+            return None
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            cut_short = exc.reason == "unexpected end of data" and chunk
+            if not cut_short:  # a character split between two reads is not an error
+                return offset + exc.start, lines + data.count(b"\n", 0, exc.start) + 1
+            carry, data = data[exc.start :], data[: exc.start]
+        else:
+            carry = b""
+        if not chunk:
+            return None
+        offset += len(data)
+        lines += data.count(b"\n")
+
+
+def _holds_utf8(stream: BinaryIO) -> bool:
+    """True when some character of the text is written as a UTF-8 sequence."""
+    carry = b""
+    while chunk := stream.read(_DECODE_BYTES):
+        if _UTF8_SEQUENCE.search(carry + chunk):
+            return True
+        carry = chunk[-3:]
+    return False
 
 
 def choose_delimiter(sample: str) -> str:

@@ -70,7 +70,7 @@ class ParsedExport:
 
     Attributes:
         path: the file that was read.
-        file_format: "xlsx", "xls" or "csv", decided by the file's content.
+        file_format: "xlsx", "xlsb", "ods", "xls" or "csv", decided by the file's content.
         delimiter: the CSV delimiter used ("," ";" or a tab); None for workbooks.
         encoding: the CSV text encoding ("utf-8", "utf-8-sig", "cp1252", "utf-16");
             None for workbooks.

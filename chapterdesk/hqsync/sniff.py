@@ -1,15 +1,17 @@
 """Deciding what a file handed to the importer really is, and refusing hostile ones early.
 
-The format is chosen by content, never by name: a zip holding
-`xl/workbook.xml` is an xlsx workbook, an OLE2 compound file is an old `.xls`,
-and plain text is CSV. Everything else is refused with one sentence the
-treasurer can act on.
+The format is chosen by content, never by name: a zip whose relationships
+lead to a workbook is an .xlsx (or an .xlsb when that workbook is binary
+records), a zip whose `mimetype` says so is an OpenDocument spreadsheet
+(.ods), an OLE2 compound file is an old `.xls`, and plain text is CSV.
+Everything else is refused with one sentence the treasurer can act on.
 
 Workbooks are checked before any parser sees them, with bounded memory: the
 zip directory's size and entry count, each part's declared size and
 compression ratio (a zip bomb), then every part unpacked in chunks by
 `xmlscan` (a `<!DOCTYPE`, the door to entity-expansion bombs; each sheet's
-declared `<dimension>`, from which the reader sizes its cell grid). Text
+real extent and the shared text its cells copy, which is what the reader
+allocates). Text
 files are checked for size, NUL bytes and binary content.
 """
 
@@ -27,6 +29,7 @@ from pathlib import Path
 from chapterdesk.errors import BadInputError
 from chapterdesk.file_kinds import kind_of
 from chapterdesk.hqsync import xmlscan
+from chapterdesk.hqsync.package import WorkbookParts, is_ods, workbook_parts
 from chapterdesk.hqsync.unpack import InflateError
 
 MAX_WORKBOOK_BYTES = 512 * 1024**2  #: the file itself, xlsx or xls
@@ -61,7 +64,7 @@ _CONTROL = bytes(set(range(32)) - {9, 10, 12, 13})
 class FileFacts:
     """What sniffing established about a file that may be read."""
 
-    file_format: str  #: "xlsx", "xls" or "csv"
+    file_format: str  #: "xlsx", "xlsb", "ods", "xls" or "csv"
     date1904: bool = False  #: the workbook counts serial dates from 1904 (xlsx only)
 
 
@@ -146,8 +149,11 @@ def _check_xlsx(path: Path, size: int, on_chunk: Callable[[int], None] | None) -
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-            _check_parts(path, infos)
-            return FileFacts("xlsx", date1904=xmlscan.check_package(path, archive, infos, on_chunk))
+            parts = _check_parts(path, archive, infos)
+            date1904 = xmlscan.check_package(path, archive, infos, on_chunk, parts)
+            if parts is None:
+                return FileFacts("ods")
+            return FileFacts("xlsb" if parts.binary else "xlsx", date1904=date1904)
     except (
         zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, InflateError, EOFError, OSError,
         ValueError,
@@ -159,24 +165,25 @@ def _check_xlsx(path: Path, size: int, on_chunk: Callable[[int], None] | None) -
         ) from exc
 
 
-def _check_parts(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+def _check_parts(
+    path: Path, archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]
+) -> WorkbookParts | None:
+    """Where the workbook is (None for an OpenDocument spreadsheet), once the package is sane."""
     names = {info.filename for info in infos}
-    if "xl/workbook.xml" not in names:
-        if "xl/workbook.bin" in names:
-            raise BadInputError(
-                f"{path.name} is a binary Excel workbook (.xlsb). Open it in Excel and save it "
-                "as .xlsx, or ask HQ for the roster as .xlsx or .csv."
-            )
-        if "content.xml" in names and "mimetype" in names:
-            raise BadInputError(
-                f"{path.name} is an OpenDocument spreadsheet. Save it as .xlsx or .csv first."
-            )
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise refuse(path, f"it holds {len(infos)} parts, far more than a workbook")
+    _check_sizes(path, infos)
+    ods = is_ods(archive, names)
+    parts = None if ods else workbook_parts(archive, names)
+    if parts is None and not ods:
         kind = "a Word document" if "word/document.xml" in names else "a zip archive"
         if "ppt/presentation.xml" in names:
             kind = "a PowerPoint presentation"
         raise refuse(path, f"it looks like {kind}")
-    if len(infos) > MAX_ZIP_ENTRIES:
-        raise refuse(path, f"it holds {len(infos)} parts, far more than a workbook")
+    return parts
+
+
+def _check_sizes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
     if any(info.flag_bits & 0x1 for info in infos):
         raise BadInputError(f"{path.name} is encrypted. Ask HQ for an unprotected copy.")
     total = 0

@@ -26,6 +26,7 @@ from chapterdesk.hq_fields import DATE_FIELDS, TEXT_LIMITS
 from chapterdesk.hqsync import columns as by_column
 from chapterdesk.hqsync.dates import EMPTY_REQUIRED, CellProblem, make_date_reader
 from chapterdesk.hqsync.mapping import FIELDS, REQUIRED, Mapping
+from chapterdesk.hqsync.postal import restore_zip_codes
 from chapterdesk.hqsync.results import Problem
 from chapterdesk.values import normalise_hq_id
 
@@ -301,10 +302,13 @@ class RowChecker:
         return self._first_row.keys()
 
     def finish(self) -> None:
-        """Drop valid rows that turned out to share an ID, and put problems in row order."""
+        """Drop valid rows that turned out to share an ID, put problems in row order, and
+        put back the leading zeros of US postal codes (`postal`)."""
         if self._dropped:
             keep = [number not in self._dropped for number in self.numbers]
             self.numbers = list(compress(self.numbers, keep))
             for kept in self._lists:
                 kept[:] = compress(kept, keep)
         self.problems.sort(key=attrgetter("row"))
+        if "postal_code" in self.columns and "country" in self.columns:
+            restore_zip_codes(self.columns["postal_code"], self.columns["country"])

@@ -14,12 +14,14 @@ from pathlib import Path
 
 from chapterdesk.data.engine import Database
 from chapterdesk.errors import BadInputError
-from chapterdesk.names import shorter_address_names
+from chapterdesk.names import shorter_address_names, sort_name
+from chapterdesk.policy import category_refusal
 from chapterdesk.reports.labels import LABEL_SHEETS, NameLine, draw_labels
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
 from chapterdesk.reports.roster import folded
 from chapterdesk.reports.statements import address_lines
-from chapterdesk.services.roster.members import HqRecord, list_members
+from chapterdesk.services.roster.export import ExportMember, members_in
+from chapterdesk.services.roster.reader import reading
 
 __all__ = ["label_addresses", "write_labels"]
 
@@ -28,24 +30,32 @@ def label_addresses(
     db: Database, *, everyone: bool = False, as_of: dt.date | None = None
 ) -> list[list[str]]:
     """The address of each member to label, in roster order, home country left off."""
-    entries = list_members(db, as_of=as_of)
-    if not everyone:
-        entries = [e for e in entries if not e.privileges.suspended]
-    entries.sort(key=lambda e: (folded(e.hq.sort_name), e.hq_id))
-    records: list[HqRecord] = [e.hq for e in entries]
-    countries = Counter(r.country for r in records if r.country)
+    with reading(db, as_of) as reader:
+        members = members_in(reader)
+        index = reader.chapter.index
+    if not everyone:  # privileges not suspended: standing current, category eligible
+        members = [
+            m
+            for m in members
+            if m.standing.is_current
+            and category_refusal(m.member_type, index.resolve(m.member_type)) is None
+        ]
+    members.sort(
+        key=lambda m: (folded(sort_name(m.first_name, m.middle_name, m.last_name)), m.hq_id)
+    )
+    countries = Counter(m.country for m in members if m.country)
     home = countries.most_common(1)[0][0] if countries else ""
     return [
         [
-            _name_line(r) if number == 0 and line == r.address_name else line
-            for number, line in enumerate(address_lines(r))
-            if not (home and line == r.country == home)
+            _name_line(m) if number == 0 and line == m.address_name else line
+            for number, line in enumerate(address_lines(m))
+            if not (home and line == m.country == home)
         ]
-        for r in records
+        for m in members
     ]
 
 
-def _name_line(record: HqRecord) -> NameLine:
+def _name_line(record: ExportMember) -> NameLine:
     """The label's first line: the name, with its shorter forms for a narrow label."""
     return NameLine(
         record.address_name,

@@ -16,7 +16,7 @@ import functools
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
@@ -39,7 +39,6 @@ from chapterdesk.reports.styles import (
 from chapterdesk.services.chapter import chapter_info
 from chapterdesk.services.dues.ledger import KIND_LABELS, ZERO, EntryView
 from chapterdesk.services.dues.reports import Statement, statement_members, statements_for
-from chapterdesk.services.roster.members import HqRecord
 from chapterdesk.services.roster.officers import list_officers
 
 __all__ = ["address_lines", "statement_lines", "write_statements"]
@@ -52,7 +51,28 @@ _HEADINGS = ("Date", "Description", "Charges", "Payments", "Balance")
 _SHARES = (0.2, 0.42, 0.12, 0.13, 0.13)
 
 
-def address_lines(hq: HqRecord) -> list[str]:
+class Addressee(Protocol):
+    """What an address is printed from: an HQ record, or a member as the exports read them."""
+
+    @property
+    def address_name(self) -> str: ...
+    @property
+    def company(self) -> str: ...
+    @property
+    def address1(self) -> str: ...
+    @property
+    def address2(self) -> str: ...
+    @property
+    def city(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def postal_code(self) -> str: ...
+    @property
+    def country(self) -> str: ...
+
+
+def address_lines(hq: Addressee) -> list[str]:
     """A member's mailing address as printed on an envelope or a label (blank lines dropped)."""
     city = " ".join(p for p in (hq.city + ("," if hq.city and hq.state else ""), hq.state) if p)
     city = " ".join(p for p in (city, hq.postal_code) if p)

@@ -28,6 +28,7 @@ from chapterdesk.services.chapter_values import Category as Category
 from chapterdesk.services.chapter_values import CategoryIndex as CategoryIndex
 from chapterdesk.services.chapter_values import ChapterInfo as ChapterInfo
 from chapterdesk.services.door import change
+from chapterdesk.services.roster.reader import chapter_info as chapter_info
 from chapterdesk.standing import normalise_key
 from chapterdesk.values import parse_currency, parse_month_day
 
@@ -156,12 +157,6 @@ def init_chapter(
             session.add(OfficerPosition(name=p_name, single_holder=single, sort_order=order))
         session.flush()
         return _info(row)
-
-
-def chapter_info(db: Database) -> ChapterInfo:
-    """The chapter's settings."""
-    with db.reading() as session:
-        return _info(settings_row(session))
 
 
 def list_categories(db: Database) -> list[Category]:

@@ -39,6 +39,15 @@ def confirm(parent: QWidget | None, text: str, title: str = TITLE) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
+def save_changes(parent: QWidget | None, text: str, title: str = TITLE) -> str:
+    """Ask what to do with unsaved edits: "save", "discard" or "cancel" (stay with them)."""
+    buttons = QMessageBox.StandardButton
+    answer = QMessageBox.question(
+        parent, title, text, buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save
+    )
+    return {buttons.Save: "save", buttons.Discard: "discard"}.get(answer, "cancel")
+
+
 def text(parent: QWidget | None, label: str, value: str = "", title: str = TITLE) -> str | None:
     """Ask for one line of text; None when cancelled."""
     result, ok = QInputDialog.getText(parent, title, label, text=value)

@@ -8,59 +8,43 @@ It is read-only: the trail cannot be edited through the application.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from chapterdesk.audit_sentences import local_minute
 from chapterdesk.data.engine import Database
 from chapterdesk.services.safety.audit import AuditRecord, audit_records
 
 PAGE_SIZE = 200
 KEEP_PAGES = 20
 RecordRole = Qt.ItemDataRole.UserRole + 1
-HEADERS = ("When", "Officer", "Member", "What", "Change (old → new)")
-ACTIONS = {"insert": "added", "update": "changed", "delete": "removed"}
+HEADERS = ("When", "What happened", "Member")
 _Index = QModelIndex | QPersistentModelIndex
 
 
-def local_time(at: dt.datetime) -> str:
-    """A recorded UTC time as the officer's local date and time, to the minute."""
-    aware = at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
-    return aware.astimezone().strftime("%Y-%m-%d %H:%M")
-
-
-def what_changed(record: AuditRecord) -> str:
-    """What kind of record changed, in words: `Chapter membership changed`."""
-    table = record.table.replace("_", " ").capitalize()
-    return f"{table} {ACTIONS.get(record.action, record.action)}"
+def recorded_values(record: AuditRecord) -> str:
+    """The values the trail keeps for a change, for an auditor's tooltip: `notes: A → B`."""
+    if record.action == "update":
+        old, new = record.old or {}, record.new or {}
+        return "; ".join(f"{k}: {_shown(old.get(k))} → {_shown(new.get(k))}" for k in sorted(new))
+    values = (record.new if record.action == "insert" else record.old) or {}
+    return "; ".join(f"{k}: {_shown(v)}" for k, v in sorted(values.items()) if v not in (None, ""))
 
 
 def _shown(value: Any) -> str:
     return "(empty)" if value in (None, "") else str(value)
 
 
-def change_text(record: AuditRecord) -> str:
-    """The change in one line: `notes: (empty) → New job` for an edit, the values otherwise."""
-    if record.action != "update":
-        return record.summary()
-    old, new = record.old or {}, record.new or {}
-    return "; ".join(f"{k}: {_shown(old.get(k))} → {_shown(new.get(k))}" for k in sorted(new))
-
-
 def cell_text(record: AuditRecord, column: int) -> str:
     """The text of one column for one recorded change."""
     if column == 0:
-        return local_time(record.at)
+        return local_minute(record.at)
     if column == 1:
-        return record.officer
-    if column == 2:
-        return record.hq_id or ""
-    if column == 3:
-        return what_changed(record)
-    return change_text(record)
+        return record.sentence
+    return record.hq_id or ""
 
 
 class AuditModel(QAbstractTableModel):
@@ -173,5 +157,5 @@ class AuditModel(QAbstractTableModel):
         if role == RecordRole:
             return record
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{what_changed(record)} (key {record.row_key}): {change_text(record)}"
+            return f"{record.sentence}\n\nRecorded values: {recorded_values(record)}"
         return cell_text(record, index.column())

@@ -37,6 +37,7 @@ from chapterdesk.credentials import (
 )
 from chapterdesk.errors import ChapterDeskError
 from chapterdesk.ui.background import run_off_ui_thread
+from chapterdesk.ui.colours import scheme
 
 REQUIRED = "Fill in the server, the database and the user name."
 
@@ -111,7 +112,7 @@ class ConnectDialog(QDialog):
 
     def _say(self, text: str, *, ok: bool) -> None:
         self.status.setText(text)
-        self.status.setStyleSheet("" if ok else "color: #b3261e;")
+        self.status.setStyleSheet("" if ok else f"color: {scheme().error.text};")
 
     def test_connection(self) -> None:
         """Try the connection on a worker thread; the answer arrives in the status line."""

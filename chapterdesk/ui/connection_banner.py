@@ -20,6 +20,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from chapterdesk.ui.background import run_off_ui_thread
+from chapterdesk.ui.widgets import warning_colours
 
 MESSAGE = "Lost connection to the shared database — retrying…"
 
@@ -48,7 +49,12 @@ class ConnectionBanner(QFrame):
         self._delay_ms = first_delay_ms
         self._in_flight = False
         self.setObjectName("connectionBanner")
-        self.setStyleSheet("#connectionBanner { background: #fdecea; border: 1px solid #b3261e; }")
+        warning = warning_colours()  # readable on a dark palette too
+        self.setStyleSheet(
+            f"#connectionBanner {{ background: {warning.background}; "
+            f"border: 1px solid {warning.border}; }} "
+            f"#connectionBanner QLabel {{ color: {warning.text}; }}"
+        )
         self.label = QLabel(MESSAGE)
         self.label.setAccessibleName("Connection problem")
         self.detail = QLabel()

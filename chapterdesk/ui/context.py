@@ -31,6 +31,11 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+OFFICER_QUESTION = (
+    "Your name, as the audit trail should record who made this and later changes "
+    "(asked once for this database; change it in Settings):"
+)
+
 
 class AppContext(QObject):
     """What pages share: the open database, the task runner, the undo stack, navigation."""
@@ -50,6 +55,11 @@ class AppContext(QObject):
         self.undo = QUndoStack(self)
         #: An undo or redo step is on the worker: the next one waits for it (see ui.undo).
         self.stepping = False
+        #: The officer name changes are recorded under (None: not set, or not read yet).
+        self.officer_name: str | None = None
+        #: Whether the chapter's settings were read, so an unset name is known to be unset.
+        self.officer_known = False
+        self._officer_asked = False
         self.changes_made.connect(self._tell_everyone)
         db.change_listeners.append(self._heard)
 
@@ -91,8 +101,55 @@ class AppContext(QObject):
         `work` calls a service (which writes through the door) and must not touch a
         widget. A refusal (`ChapterDeskError`) goes to `on_error`, or is shown as its
         sentence; progress shows only if the change takes over 600 ms.
+
+        The first change on a database with no officer name asks for one (once per
+        session): the audit trail then records the officer by name, never as the
+        computer's account. The name is saved, on the worker, just before the change.
         """
+        first = self.before_change(parent)
+        if first is not None:
+            change = work
+
+            def work() -> T:
+                first()
+                return change()
+
         return self.tasks.change(parent, title, work, on_done, on_error)
+
+    def before_change(self, parent: QWidget | None) -> Callable[[], None] | None:
+        """What a change must do first on the worker: save the officer's name, if just given.
+
+        Asks for the name (once) when the database has none; returns None when there
+        is nothing to do. Changes made outside `change` (an HQ import) call it too.
+        """
+        name = self._ask_officer_name(parent)
+        if name is None:
+            return None
+        db = self.db
+
+        def save_name() -> None:
+            from chapterdesk.services.chapter import set_officer_name
+
+            set_officer_name(db, name)
+
+        return save_name
+
+    def know_officer(self, name: str | None) -> None:
+        """Note the officer name the chapter's settings hold (read on the worker)."""
+        self.officer_name = name
+        self.officer_known = True
+
+    def _ask_officer_name(self, parent: QWidget | None) -> str | None:
+        """The name the officer gives on a first change when none is set; None: not asked/none."""
+        if not self.officer_known or self.officer_name or self._officer_asked:
+            return None
+        self._officer_asked = True
+        answer = ask.text(parent, OFFICER_QUESTION, title="Who is making this change?")
+        name = " ".join((answer or "").split())[:200]
+        if not name:
+            return None
+        self.officer_name = name
+        return name
 
     def read(
         self,

@@ -33,6 +33,7 @@ from chapterdesk.services.roster import members as roster
 from chapterdesk.services.roster.members import HqRecord, Membership, RosterEntry
 from chapterdesk.standing import Standing
 from chapterdesk.ui.change_dialog import ChangeDialog, Changer
+from chapterdesk.ui.colours import scheme
 from chapterdesk.ui.context import AppContext
 from chapterdesk.ui.widgets import edited_date, past_date_edit, qdate, show_message
 
@@ -43,9 +44,7 @@ def hq_record_html(record: HqRecord, standing: Standing) -> str:
     """HQ's record of a member as a short block of rich text."""
     e = html.escape
     paid = record.paid_through.isoformat() if record.paid_through else "no date"
-    colour = "#1b6e3a" if standing is Standing.GOOD else (
-        "#8a5a00" if standing is Standing.GRACE else "#a4262c"
-    )
+    colour = scheme().standing[standing]
     lines = [
         f"<b>{e(record.display_name)}</b> &nbsp;·&nbsp; HQ ID {e(record.hq_id)}",
         e(" — ".join(p for p in (record.title, record.company) if p)) or "&nbsp;",

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from chapterdesk.services.safety.handover import MIN_PASSPHRASE
 from chapterdesk.ui import ask
-from chapterdesk.ui.widgets import message_label, show_message
+from chapterdesk.ui.widgets import QuietLabel, message_label, show_message
 
 PACKAGE_FILTER = "ChapterDesk handover package (*.cdh);;All files (*)"
 DB_FILTER = "ChapterDesk database (*.sqlite3 *.sqlite *.db);;All files (*)"
@@ -51,9 +51,8 @@ def _file_row(field: QLineEdit, browse: QPushButton) -> QHBoxLayout:
 
 
 def _note(text: str) -> QLabel:
-    label = QLabel(text)
+    label = QuietLabel(text)
     label.setWordWrap(True)
-    label.setEnabled(False)
     return label
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -36,6 +37,7 @@ from chapterdesk.paths import data_dir
 from chapterdesk.services.roster import first_view as first_view
 from chapterdesk.standing import Standing
 from chapterdesk.ui import ask, settings
+from chapterdesk.ui.colours import scheme
 from chapterdesk.ui.connection_watch import watch_connection
 from chapterdesk.ui.icons import icon
 from chapterdesk.ui.lazy_pages import LazyPages
@@ -47,8 +49,15 @@ from chapterdesk.ui.welcome import WelcomePage
 
 if TYPE_CHECKING:
     from chapterdesk.services.chapter import HqDataAge
+    from chapterdesk.services.chapter_values import ChapterInfo
 
 DB_FILTER = "ChapterDesk database (*.sqlite3 *.sqlite *.db);;All files (*)"
+
+
+def _may_leave(page: Any) -> bool:
+    """Whether a page lets the officer leave it (`Page.may_leave`; a page without it: yes)."""
+    leave = getattr(page, "may_leave", None)
+    return leave is None or bool(leave())
 
 
 class MainWindow(QMainWindow):
@@ -147,6 +156,9 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.copy_emails_action)
         self.view_menu = bar.addMenu("&View")
         help_menu = bar.addMenu("&Help")
+        self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts,
+                                             QKeySequence("Ctrl+/"))
+        help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self._action("&About ChapterDesk", self.about))
         self.chapter_actions = [self.find_action, self.copy_emails_action, self.import_action,
                                 self.print_action, *self.safety.chapter_actions]
@@ -188,6 +200,7 @@ class MainWindow(QMainWindow):
             if old.db is not db:
                 old.db.dispose()
         self.ctx = ctx = AppContext(db, self.tasks, self)
+        ctx.know_officer(info.officer_name)
         ctx.navigate.connect(self.go_to)
         # The counts, the HQ data's age and the chapter's name (in the title).
         ctx.on_changes(ctx, ("roster", "imports", "settings"), lambda _c: self.update_status())
@@ -272,6 +285,8 @@ class MainWindow(QMainWindow):
         """Build a page the first time it is needed and put it in the stack."""
         assert self.ctx is not None, "pages exist only while a chapter is open"
         page = entry.page_class()(self.ctx)
+        for view in page.findChildren(QAbstractItemView):
+            view.setTabKeyNavigation(False)  # Tab leaves a table for the next control
         self.stack.addWidget(page)
         return page
 
@@ -291,8 +306,14 @@ class MainWindow(QMainWindow):
         settings.LAST_DATABASE_FOLDER.set(str(path.parent))
         return True
 
+    def may_close_chapter(self) -> bool:
+        """Whether the chapter may be left (another database, quitting): unsaved edits asked."""
+        return self.ctx is None or all(_may_leave(p) for p in self.pages.built().values())
+
     def open_existing(self) -> None:
         """File → Open database…"""
+        if not self.may_close_chapter():
+            return
         folder = settings.LAST_DATABASE_FOLDER.get() or str(data_dir())
         path = ask.open_file(self, "Open a chapter database", folder, DB_FILTER)
         if path is not None:
@@ -300,6 +321,8 @@ class MainWindow(QMainWindow):
 
     def new_database(self) -> None:
         """File → New database…: where to keep it, then the chapter's name and settings."""
+        if not self.may_close_chapter():
+            return
         folder = settings.LAST_DATABASE_FOLDER.get() or str(data_dir())
         path = ask.save_file(self, "Create a chapter database",
                              str(Path(folder) / "chapter.sqlite3"), DB_FILTER)
@@ -321,6 +344,8 @@ class MainWindow(QMainWindow):
         """Open the demo chapter (built off the UI thread the first time)."""
         from chapterdesk.ui.app import demo_database
 
+        if not self.may_close_chapter():
+            return
         self.tasks.run(
             lambda progress, _cancelled: demo_database(progress),
             title="Building the demo chapter", parent=self, on_done=self.set_database,
@@ -340,6 +365,12 @@ class MainWindow(QMainWindow):
         """Open a page (optionally telling it what to show)."""
         page = self.pages.get(key)
         if page is None:
+            return
+        shown = self.current_page()
+        if shown is not None and shown is not page and not _may_leave(shown):
+            self.sidebar.blockSignals(True)  # the officer stays, with their edits
+            self.sidebar.setCurrentRow(list(self.pages).index(shown.key))
+            self.sidebar.blockSignals(False)
             return
         row = list(self.pages).index(key)
         self.sidebar.blockSignals(True)
@@ -365,22 +396,26 @@ class MainWindow(QMainWindow):
             return
         db = self.ctx.db
 
-        def job(_progress: Any, _cancelled: Any) -> tuple[HqDataAge, dict[Standing, int], str]:
+        def job(
+            _progress: Any, _cancelled: Any
+        ) -> tuple[HqDataAge, dict[Standing, int], ChapterInfo]:
             from chapterdesk.services.chapter import chapter_info, hq_data_status
             from chapterdesk.services.roster.members import standing_counts
 
-            return hq_data_status(db), standing_counts(db), chapter_info(db).name
+            return hq_data_status(db), standing_counts(db), chapter_info(db)
 
         self.tasks.run(job, title="Counting members", parent=self, show_progress=False,
                        on_done=self._show_status)
 
-    def _show_status(self, result: tuple[HqDataAge, dict[Standing, int], str]) -> None:
-        age, counts, name = result
-        self.setWindowTitle(f"{name} — ChapterDesk")
+    def _show_status(self, result: tuple[HqDataAge, dict[Standing, int], ChapterInfo]) -> None:
+        age, counts, info = result
+        self.setWindowTitle(f"{info.name} — ChapterDesk")
+        if self.ctx is not None and info.officer_name:  # named in Settings meanwhile
+            self.ctx.know_officer(info.officer_name)
         self.hq_age = age
         self.age_label.setText(age.describe())
         self.age_label.setStyleSheet(
-            "QLabel { color: #a4262c; font-weight: bold; }" if age.stale else ""
+            f"QLabel {{ color: {scheme().error.text}; font-weight: bold; }}" if age.stale else ""
         )
         self.age_label.setToolTip(
             "Import a newer HQ export to refresh standings." if age.stale else ""
@@ -440,6 +475,12 @@ class MainWindow(QMainWindow):
             self.go_to("reports")
         reports.print_report()  # type: ignore[attr-defined]
 
+    def show_shortcuts(self) -> None:
+        """Help → Keyboard shortcuts: every shortcut of the window, read from its actions."""
+        from chapterdesk.ui.shortcuts_dialog import ShortcutsDialog
+
+        ask.run_dialog(ShortcutsDialog(self))
+
     def about(self) -> None:
         """Help → About."""
         ask.inform(
@@ -456,6 +497,9 @@ class MainWindow(QMainWindow):
             self.resize(1280, 800)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.may_close_chapter():
+            event.ignore()  # the officer chose to stay with unsaved edits
+            return
         settings.WINDOW_GEOMETRY.set(self.saveGeometry())
         self.tasks.shutdown()
         if self.ctx is not None:

@@ -13,8 +13,8 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from chapterdesk.audit_sentences import local_minute
 from chapterdesk.services.safety.audit import AuditRecord, audit_log
-from chapterdesk.ui.audit_model import change_text, local_time, what_changed
 from chapterdesk.ui.context import AppContext, LatestRead
 
 SHOWN = 15
@@ -57,8 +57,7 @@ class MemberHistoryBox(QGroupBox):
     def _show(self, records: list[AuditRecord]) -> None:
         """List the records read on the worker (the newest SHOWN of them)."""
         lines = [
-            f"<b>{html.escape(local_time(r.at))}</b> · {html.escape(r.officer)} · "
-            f"{html.escape(what_changed(r))}<br>&nbsp;&nbsp;{html.escape(change_text(r))}"
+            f"<b>{html.escape(local_minute(r.at))}</b> · {html.escape(r.sentence)}"
             for r in records[:SHOWN]
         ]
         if len(records) > SHOWN:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -33,8 +33,8 @@ from chapterdesk.errors import ChapterDeskError
 from chapterdesk.services.chapter import HqDataAge, hq_data_status
 from chapterdesk.services.roster import members as roster
 from chapterdesk.services.roster.members import MemberDetail
-from chapterdesk.standing import Standing
 from chapterdesk.ui import ask
+from chapterdesk.ui.colours import scheme
 from chapterdesk.ui.context import AppContext, LatestRead, touched_member
 from chapterdesk.ui.dues.ledger_view import LedgerView
 from chapterdesk.ui.member_history import MemberHistoryBox
@@ -48,13 +48,6 @@ from chapterdesk.ui.widgets import (
     show_message,
 )
 
-STANDING_STYLE = {
-    Standing.GOOD: ("#1b6e3a", "#e7f4ea"),
-    Standing.GRACE: ("#7a5200", "#fff1c9"),
-    Standing.LAPSED: ("#a4262c", "#fbdcda"),
-    Standing.NOT_IN_HQ: ("#444444", "#e6e6e6"),
-}
-
 
 def _value(text: str) -> QLabel:
     label = QLabel(text or "—")
@@ -66,6 +59,16 @@ def _value(text: str) -> QLabel:
 class MemberPanel(QScrollArea):
     """Everything about the member selected in the roster."""
 
+    def minimumSizeHint(self) -> QSize:
+        """At least as wide as the details need, so the roster's splitter never cuts them."""
+        hint = super().minimumSizeHint()
+        body = self.widget()
+        if body is None:
+            return hint
+        width = (body.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+                 + 2 * self.frameWidth())
+        return QSize(max(hint.width(), width), hint.height())
+
     leave_requested = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -74,6 +77,9 @@ class MemberPanel(QScrollArea):
         self.detail: MemberDetail | None = None
         self._last_shown: str | None = None  # the member the facts message is about
         self.setWidgetResizable(True)
+        # Never cut off at the side (a sideways scroll bar hid the standing badge at
+        # 1024×640): the panel asks the splitter for its content's width instead.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setAccessibleName("Member details")
         body = QWidget()
         self.setWidget(body)
@@ -117,7 +123,7 @@ class MemberPanel(QScrollArea):
         self.facts_message = message_label()
         facts.addRow("Chapter j&oined:", self.joined)
         facts.addRow("", self.worked_set)
-        facts.addRow("Last day &worked:", self.worked)
+        facts.addRow("Last &day worked:", self.worked)
         facts.addRow("&Notes:", self.notes)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -155,6 +161,7 @@ class MemberPanel(QScrollArea):
         layout.addStretch(1)
         self._set_sections_visible(False)
         self._saving = False
+        self._saved: tuple[str, ChapterFacts] | None = None  # facts saved, not yet re-read
         self._reader: LatestRead[tuple[MemberDetail, HqDataAge]] = LatestRead(
             ctx, self, "Reading the member")
         # The roster's re-read shows the member again after a change to what it lists;
@@ -167,6 +174,7 @@ class MemberPanel(QScrollArea):
                        self.history_box, self.changes_box, self.leave_button, self.badge,
                        self.dues_box):
             widget.setVisible(visible)
+        self.updateGeometry()
 
     def show_member(self, hq_id: str | None) -> None:
         """Show one member (None: nothing selected); a re-show keeps the last message.
@@ -174,6 +182,11 @@ class MemberPanel(QScrollArea):
         The roster shows nobody for a moment while it re-reads after a change: the
         message about the member ("Saved…") stays until another member is shown.
         """
+        if (self.has_unsaved_edits() and not self._saving
+                and (hq_id is None or not self._showing(hq_id))):
+            # The roster emptied its selection (a search, a re-read): keep the member being
+            # edited on screen; choosing another member asks first (`settle_unsaved`).
+            return
         if hq_id is not None and hq_id != self._last_shown:
             show_message(self.facts_message, "", error=False)
         if hq_id is not None:
@@ -205,13 +218,16 @@ class MemberPanel(QScrollArea):
 
     def _show_detail(self, detail: MemberDetail, age: HqDataAge) -> None:
         """Fill the panel with one member's detail, read on the worker."""
+        kept = self.has_unsaved_edits(detail)  # a re-read of the member being edited
         self.detail = detail
+        self._saved = None  # the fresh read holds what was saved
         hq_id = detail.hq.hq_id
         self.ledger.show_member(hq_id)
         self._set_sections_visible(True)
         hq = detail.hq
         self.title.setText(f"{hq.display_name}\nHQ ID {hq.hq_id}")
-        colour, background = STANDING_STYLE[detail.standing]
+        tint = scheme().badges[detail.standing]
+        colour, background = tint.text, tint.background
         self.badge.setText(detail.standing.label)
         self.badge.setStyleSheet(
             f"QLabel {{ color: {colour}; background: {background}; border-radius: 4px; "
@@ -247,15 +263,17 @@ class MemberPanel(QScrollArea):
         self.worked.setMaximumDate(today)
         if current is not None:
             m = current.membership
-            self.joined.setDate(qdate(m.chapter_joined_on))
-            self.worked_set.setChecked(m.employment_ended_on is not None)
-            self.worked.setDate(qdate(m.employment_ended_on or m.chapter_joined_on))
-            self.notes.setPlainText(m.notes)
+            if not kept:  # what the officer typed stays until they save or discard it
+                self.joined.setDate(qdate(m.chapter_joined_on))
+                self.worked_set.setChecked(m.employment_ended_on is not None)
+                self.worked.setDate(qdate(m.employment_ended_on or m.chapter_joined_on))
+                self.notes.setPlainText(m.notes)
             p = current.privileges
             lines = [
                 f"Vote: <b>{'yes' if p.may_vote else 'no'}</b> &nbsp;·&nbsp; "
                 f"Hold office: <b>{'yes' if p.may_hold_office else 'no'}</b>"
-                + (" &nbsp;·&nbsp; <b style='color:#a4262c'>suspended</b>" if p.suspended else ""),
+                + (f" &nbsp;·&nbsp; <b style='color:{scheme().error.text}'>suspended</b>"
+                   if p.suspended else ""),
                 *(f"• {html.escape(reason)}" for reason in p.reasons),
             ]
             self.privileges.setText("<br>".join(lines))
@@ -287,11 +305,64 @@ class MemberPanel(QScrollArea):
             or "Never a chapter member."
         )
         self.changes_box.show_member(hq.hq_id)
+        self.updateGeometry()  # the details may need more width: the splitter makes room
+
+    def has_unsaved_edits(self, reread: MemberDetail | None = None) -> bool:
+        """Whether the chapter facts on screen differ from the member's stored facts.
+
+        `reread`: a fresh read of a member; only edits to that same member count.
+        """
+        before = self.current_facts()
+        if before is None or self.detail is None:
+            return False
+        if reread is not None and reread.hq.hq_id != self.detail.hq.hq_id:
+            return False
+        return self.edited_facts() != before
+
+    def settle_unsaved(self) -> bool:
+        """Before the member shown is left: ask to save or discard unsaved edits.
+
+        Returns False when the officer cancels (they stay with their edits);
+        "Save" starts the save on the worker (Ctrl+Z undoes it as usual).
+        """
+        if not self.has_unsaved_edits() or self.detail is None:
+            return True
+        before, after = self.current_facts(), self.edited_facts()
+        changed = [what for what, old, new in (
+            ("the notes", before and before.notes, after.notes),
+            ("the chapter join date", before and before.chapter_joined_on,
+             after.chapter_joined_on),
+            ("the last day worked", before and before.employment_ended_on,
+             after.employment_ended_on),
+        ) if old != new]
+        answer = ask.save_changes(
+            self, f"You changed {' and '.join(changed)} of {self.detail.hq.display_name} "
+            "without saving. Save the changes?", "Unsaved chapter facts",
+        )
+        if answer == "save":
+            self.save_facts()
+            return True
+        if answer == "discard":
+            self.discard_edits()
+            return True
+        return False
+
+    def discard_edits(self) -> None:
+        """Put the stored chapter facts back in the form."""
+        facts = self.current_facts()
+        if facts is None:
+            return
+        self.joined.setDate(qdate(facts.chapter_joined_on))
+        self.worked_set.setChecked(facts.employment_ended_on is not None)
+        self.worked.setDate(qdate(facts.employment_ended_on or facts.chapter_joined_on))
+        self.notes.setPlainText(facts.notes)
 
     def current_facts(self) -> ChapterFacts | None:
-        """The chapter facts as stored for the member shown."""
+        """The chapter facts as stored for the member shown (as last saved here, if since)."""
         if self.detail is None or self.detail.current is None:
             return None
+        if self._saved is not None and self._saved[0] == self.detail.hq.hq_id:
+            return self._saved[1]
         m = self.detail.current.membership
         return ChapterFacts(m.chapter_joined_on, m.notes, m.employment_ended_on)
 
@@ -325,6 +396,8 @@ class MemberPanel(QScrollArea):
             )
 
         def saved(_membership: Any) -> None:
+            if self._showing(hq_id):  # stored now, before the member is read again
+                self._saved = (hq_id, after)
             self.ctx.undo.push(EditChapterFacts(self.ctx, hq_id, name, before, after))
             self.ctx.changed(f"Saved the chapter facts of {name}.")
             if self._showing(hq_id):

@@ -25,7 +25,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from chapterdesk.data.engine import Database
 from chapterdesk.services.roster.values import RosterFilter, RosterRow
-from chapterdesk.standing import Standing
+from chapterdesk.ui.colours import scheme
 
 if TYPE_CHECKING:
     from chapterdesk.services.roster.search import SearchIndex
@@ -34,12 +34,6 @@ PAGE_SIZE = 200
 KEEP_PAGES = 60
 RowRole = Qt.ItemDataRole.UserRole + 1
 HqIdRole = Qt.ItemDataRole.UserRole + 2
-STANDING_COLOURS = {
-    Standing.GOOD: None,
-    Standing.GRACE: QColor("#fff1c9"),
-    Standing.LAPSED: QColor("#fbdcda"),
-    Standing.NOT_IN_HQ: QColor("#e6e6e6"),
-}
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -284,6 +278,10 @@ class RosterModel(QAbstractTableModel):
         except ValueError:
             return -1
 
+    def loaded_rows(self) -> list[RosterRow]:
+        """The rows already read (no read is made): what the columns are sized to."""
+        return [row for page in self._pages.values() for row in page if row is not None]
+
     def row_at(self, row: int) -> RosterRow | None:
         """The roster row on a table row (fetching its page when needed)."""
         if not 0 <= row < len(self._ids):
@@ -378,6 +376,7 @@ class RosterModel(QAbstractTableModel):
         if role not in (
             Qt.ItemDataRole.DisplayRole,
             Qt.ItemDataRole.BackgroundRole,
+            Qt.ItemDataRole.ForegroundRole,
             Qt.ItemDataRole.ToolTipRole,
             Qt.ItemDataRole.AccessibleTextRole,
             RowRole,
@@ -389,9 +388,13 @@ class RosterModel(QAbstractTableModel):
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return COLUMNS[index.column()].text(row)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            colour = STANDING_COLOURS.get(row.standing)
-            return QBrush(colour) if colour is not None else None
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+            # The tint and its text for the palette in use: readable in dark mode too.
+            tint = scheme().rows.get(row.standing)
+            if tint is None:
+                return None
+            background = role == Qt.ItemDataRole.BackgroundRole
+            return QBrush(QColor(tint.background if background else tint.text))
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{row.name} ({row.hq_id}): {row.standing.label}"
         if role == RowRole:

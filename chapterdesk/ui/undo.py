@@ -24,7 +24,9 @@ from chapterdesk.services.roster import members as roster
 from chapterdesk.ui import ask
 from chapterdesk.ui.context import AppContext
 
-__all__ = ["AddMember", "ChapterFacts", "EditChapterFacts", "LeaveChapter", "ServiceCommand"]
+__all__ = [
+    "AddMember", "ChapterFacts", "EditChapterFacts", "LeaveChapter", "ServiceCommand", "UndoImport",
+]
 
 
 @dataclass(frozen=True)
@@ -174,3 +176,29 @@ class LeaveChapter(ServiceCommand):
 
     def revert(self) -> roster.Membership:
         return roster.reopen_membership(self.ctx.db, self.membership_id)
+
+
+class UndoImport(ServiceCommand):
+    """An applied HQ import: Edit → Undo "import N" puts HQ data back as it was before it.
+
+    An import is made once: once undone it is not redone (import the file
+    again), so the step leaves the stack as it is undone, and Redo never
+    offers it.
+    """
+
+    def __init__(self, ctx: AppContext, batch_id: int, file_name: str) -> None:
+        super().__init__(ctx, f"import {batch_id}")
+        self.batch_id = batch_id
+        self.file_name = file_name
+
+    def undo(self) -> None:
+        super().undo()
+        self.setObsolete(True)  # Qt takes an obsolete step off the stack once undone
+
+    def apply(self) -> None:  # pragma: no cover - never redone: obsolete once undone
+        raise AssertionError("an undone import is not redone")
+
+    def revert(self) -> Any:
+        from chapterdesk.services.hq.apply import undo_batch
+
+        return undo_batch(self.ctx.db, self.batch_id)

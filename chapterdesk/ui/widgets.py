@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QDate
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QDate, QEvent
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QDateEdit, QFrame, QLabel, QVBoxLayout, QWidget
+
+from chapterdesk.ui.colours import is_dark, scheme
 
 
 @dataclass(frozen=True)
@@ -21,12 +23,6 @@ class WarningColours:
 
 LIGHT_WARNING = WarningColours("#a4262c", "#fdecea", "#e6a19b")
 DARK_WARNING = WarningColours("#ffb4ab", "#4a1f1f", "#8c3b35")
-
-
-def is_dark(palette: QPalette | None = None) -> bool:
-    """Whether the palette (default: the application's) draws light text on a dark window."""
-    palette = palette or QApplication.palette()
-    return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 
 def warning_colours(palette: QPalette | None = None) -> WarningColours:
@@ -48,12 +44,40 @@ def heading(text: str, subtitle: str = "") -> QWidget:
     title.setObjectName("pageTitle")
     layout.addWidget(title)
     if subtitle:
-        sub = QLabel(subtitle)
+        sub = QuietLabel(subtitle)
         sub.setObjectName("pageSubtitle")
         sub.setWordWrap(True)
-        sub.setEnabled(False)
         layout.addWidget(sub)
     return box
+
+
+def no_match_text(text: str) -> str:
+    """The sentence shown when a member search finds nobody (the roster and every picker)."""
+    return f"No member matches “{text}”."
+
+
+class QuietLabel(QLabel):
+    """Secondary text (a subtitle, a note) in the scheme's quieter colour, still 4.5:1.
+
+    A disabled label's grey, used for such notes before, was 1.7:1 on Fusion's light window.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self._colour()
+
+    def _colour(self) -> None:
+        wanted = QColor(scheme(QApplication.palette()).subtle)
+        palette = self.palette()
+        if palette.color(QPalette.ColorRole.WindowText) != wanted:
+            palette.setColor(QPalette.ColorRole.WindowText, wanted)
+            self.setPalette(palette)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Follow the application's palette (dark mode switched on or off)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._colour()
 
 
 def rule() -> QFrame:
@@ -76,10 +100,10 @@ def message_label() -> QLabel:
 def show_message(label: QLabel, text: str, *, error: bool) -> None:
     """Show an inline message, red for a refusal, green for a confirmation."""
     label.setText(text)
-    colour = "#a4262c" if error else "#1b6e3a"
-    background = "#fdecea" if error else "#e7f4ea"
+    colours = scheme()
+    tint = colours.error if error else colours.ok
     label.setStyleSheet(
-        f"QLabel {{ color: {colour}; background: {background}; border-radius: 4px; "
+        f"QLabel {{ color: {tint.text}; background: {tint.background}; border-radius: 4px; "
         "padding: 6px 8px; }"
     )
     label.setVisible(bool(text))

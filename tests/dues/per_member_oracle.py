@@ -98,11 +98,12 @@ def _aging(charges: Sequence[ChargeStatus], as_of: dt.date) -> Aging:
 
 
 def _member(
-    hq_id: str, name: str, state: _Allocation, as_of: dt.date, entries: tuple[EntryView, ...]
+    hq_id: str, names: tuple[str, str], state: _Allocation, as_of: dt.date,
+    entries: tuple[EntryView, ...],
 ) -> MemberBalance:
     return MemberBalance(
         hq_id=hq_id,
-        name=name,
+        name=names[0],
         assessed=state.assessed,
         paid=state.paid,
         credits=state.credits,
@@ -113,6 +114,7 @@ def _member(
         aging=_aging(state.charges, as_of),
         charges=state.charges,
         entries=entries,
+        list_name=names[1],
     )
 
 
@@ -123,7 +125,7 @@ def old_member_balance(db: Database, hq_id: str, as_of: dt.date) -> MemberBalanc
         entries = entries_for(session, [hq_id]).get(hq_id, [])
     # allocated in posting order; listed for reading by date, then entry number (issue 16)
     listed = tuple(sorted(entries, key=lambda e: (e.posted_on, e.id)))
-    return _member(hq_id, names[hq_id][0], _allocate(entries), as_of, listed)
+    return _member(hq_id, names[hq_id], _allocate(entries), as_of, listed)
 
 
 def old_balances(db: Database, as_of: dt.date) -> BalanceReport:
@@ -133,7 +135,7 @@ def old_balances(db: Database, as_of: dt.date) -> BalanceReport:
         names = names_for(session, ledgers)
     members = sorted(
         (
-            _member(hq_id, names[hq_id][0], _allocate(entries), as_of, ())
+            _member(hq_id, names[hq_id], _allocate(entries), as_of, ())
             for hq_id, entries in ledgers.items()
         ),
         key=lambda m: (names[m.hq_id][1].casefold(), m.hq_id),
@@ -189,6 +191,7 @@ def old_dues_lines(
                     open=charge.open,
                     status=status,
                     days_outstanding=(as_of - charge.posted_on).days if charge.open > 0 else 0,
+                    list_name=names[hq_id][1],
                 )
             )
     lines.sort(key=lambda line: (line.dues_year, names[line.hq_id][1].casefold(), line.hq_id))

@@ -41,6 +41,7 @@ def test_a_treasurer_sets_rates_assesses_takes_payments_and_corrects_one(
         "proration_percent",
         "reasons",
         "entry_id",
+        "list_name",  # the name as a list shows it, "Adams, Andrew J."
     }
     assert line["entry_id"] is None and line["reasons"][0].startswith("Regular rate $160.00")
     real = json.loads(cli("dues", "assess", "2027", "--json", *db).stdout)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -119,3 +120,54 @@ def rewrite_zip(
                 data = edit(info.filename, data)
             new.writestr(info.filename, data)
     return target
+
+
+def hostile_xlsx(
+    source: Path, target: Path, far_cell: str, *, dimension: str | None = None
+) -> Path:
+    """A copy of a good roster with one more real cell at `far_cell` (and a lying `<dimension>`).
+
+    The cell is written in its own row at the sheet's end, as a spreadsheet program would.
+    """
+    row = "".join(ch for ch in far_cell if ch.isdigit())
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name != "xl/worksheets/sheet1.xml":
+            return data
+        cell = f'<row r="{row}"><c r="{far_cell}"><v>1</v></c></row>'.encode()
+        data = data.replace(b"</sheetData>", cell + b"</sheetData>")
+        if dimension is not None:
+            data = re.sub(
+                rb'<dimension ref="[^"]*"', f'<dimension ref="{dimension}"'.encode(), data
+            )
+        return data
+
+    return rewrite_zip(source, target, edit=edit)
+
+
+def shared_string_bomb(source: Path, target: Path, *, uses: int, size: int) -> Path:
+    """A copy of a good roster whose sheet gains `uses` cells all showing one `size`-byte string."""
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name == "xl/sharedStrings.xml":
+            data = re.sub(
+                rb'count="\d+" uniqueCount="(\d+)"', rb'count="\1" uniqueCount="\1"', data
+            )
+            big = b"<si><t>" + b"x" * size + b"</t></si>"
+            return data.replace(b"</sst>", big + b"</sst>")
+        if name == "xl/worksheets/sheet1.xml":
+            with zipfile.ZipFile(source) as package:
+                index = package.read("xl/sharedStrings.xml").count(b"<si>")
+            rows = b"".join(
+                f'<row r="{10 + n // 20}">'.encode()
+                + b"".join(
+                    f'<c r="{chr(65 + c)}{10 + n // 20}" t="s"><v>{index}</v></c>'.encode()
+                    for c in range(20)
+                )
+                + b"</row>"
+                for n in range(0, uses, 20)
+            )
+            return data.replace(b"</sheetData>", rows + b"</sheetData>")
+        return data
+
+    return rewrite_zip(source, target, edit=edit)

@@ -147,6 +147,7 @@ def test_csv_text_guarded_against_formulas_reads_without_its_quote(
 
 def test_xls_round_trip(tmp_path: Path) -> None:
     import xlwt  # a test dependency (pyproject.toml), so this never skips
+
     path = tmp_path / "roster.xls"
     book = xlwt.Workbook()
     sheet = book.add_sheet("Roster")

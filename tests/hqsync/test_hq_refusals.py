@@ -10,7 +10,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hqfiles import BILLION_LAUGHS, member, rewrite_zip, table
+from hqfiles import (
+    BILLION_LAUGHS,
+    hostile_xlsx,
+    member,
+    rewrite_zip,
+    shared_string_bomb,
+    table,
+)
 
 from chapterdesk.errors import BadInputError
 from chapterdesk.hqsync import ImportCancelled, read_hq_export, reading, sniff
@@ -144,17 +151,58 @@ def test_entity_bomb_is_refused(tmp_path: Path, good_xlsx: Path, part: str) -> N
 
 
 @pytest.mark.parametrize(
-    ("ref", "claim"),
-    [("A1:XFD1048576", "1,048,576 rows and 16,384 columns"), ("A1:U3000000", "3,000,000 rows")],
+    ("far_cell", "dimension", "claim"),
+    [
+        ("SF2000000", None, "row 2,000,000 and column 500"),
+        ("SF2000000", "A1:U3", "row 2,000,000 and column 500"),  # a <dimension> that lies
+        ("XFD1048576", None, "row 1,048,576 and column 16,384"),
+        ("XFD1048576", "A1:U3", "row 1,048,576 and column 16,384"),
+        ("BH2000000", None, "row 2,000,000 and column 60"),
+        ("U1048576", None, "row 1,048,576 and column 21"),  # 746 MB in calamine before
+    ],
 )
-def test_absurd_dimension_is_refused(tmp_path: Path, good_xlsx: Path, ref: str, claim: str) -> None:
+def test_a_real_cell_far_away_is_refused_by_the_grid_it_needs(
+    tmp_path: Path, good_xlsx: Path, far_cell: str, dimension: str | None, claim: str
+) -> None:
+    path = hostile_xlsx(good_xlsx, tmp_path / "far.xlsx", far_cell, dimension=dimension)
+    message = refusal(path)
+    assert f"a sheet has cells as far as {claim}" in message
+    assert "more than a roster can have" in message and "Ask HQ to export" in message
+
+
+@pytest.mark.parametrize("ref", ["A1:XFD1048576", "A1:U3000000"])
+def test_a_declared_dimension_is_only_a_hint(tmp_path: Path, good_xlsx: Path, ref: str) -> None:
     def widen(name: str, data: bytes) -> bytes:
         if name != "xl/worksheets/sheet1.xml":
             return data
         return re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="' + ref.encode() + b'"', data)
 
-    message = refusal(rewrite_zip(good_xlsx, tmp_path / "huge.xlsx", edit=widen))
-    assert f"a sheet claims {claim}" in message and "more than a roster can have" in message
+    path = rewrite_zip(good_xlsx, tmp_path / "claims.xlsx", edit=widen)
+    assert [row.values["hq_id"] for row in read_hq_export(path).rows] == ["100001", "100002"]
+
+
+def test_empty_styled_cells_far_away_cost_nothing(tmp_path: Path, good_xlsx: Path) -> None:
+    """Gnumeric writes `<c r="XFD1048576" s="0"/>`: no value, so calamine allocates nothing."""
+
+    def style(name: str, data: bytes) -> bytes:
+        if name != "xl/worksheets/sheet1.xml":
+            return data
+        empty = b'<row r="1048576"><c r="XFD1048576" s="0"/></row>'
+        return data.replace(b"</sheetData>", empty + b"</sheetData>")
+
+    path = rewrite_zip(good_xlsx, tmp_path / "styled.xlsx", edit=style)
+    assert len(read_hq_export(path).rows) == 2
+
+
+def test_shared_string_used_by_many_cells_is_refused(tmp_path: Path, good_xlsx: Path) -> None:
+    path = shared_string_bomb(good_xlsx, tmp_path / "sst.xlsx", uses=1500, size=2 * 1024**2)
+    message = refusal(path)
+    assert "its cells repeat shared text 3,000 MB long in all" in message
+
+
+def test_a_long_shared_string_used_a_few_times_is_read(tmp_path: Path, good_xlsx: Path) -> None:
+    path = shared_string_bomb(good_xlsx, tmp_path / "notes.xlsx", uses=20, size=100_000)
+    assert len(read_hq_export(path).rows) == 2
 
 
 def test_sheet_without_dimension_is_measured(tmp_path: Path, good_xlsx: Path) -> None:
@@ -165,9 +213,22 @@ def test_sheet_without_dimension_is_measured(tmp_path: Path, good_xlsx: Path) ->
     assert len(read_hq_export(path).rows) == 2
     far = rewrite_zip(
         good_xlsx, tmp_path / "far.xlsx",
-        edit=lambda name, data: drop(name, data).replace(b'r="U1"', b'r="ZZZ1"'),
+        edit=lambda name, data: drop(name, data).replace(b'r="U2"', b'r="ZZZ90000"'),
     )  # fmt: skip
     assert "more than a roster can have" in refusal(far)
+
+
+def test_cells_without_references_are_counted_row_by_row(tmp_path: Path, good_xlsx: Path) -> None:
+    def bare(name: str, data: bytes) -> bytes:
+        if name != "xl/worksheets/sheet1.xml":
+            return data
+        return data.replace(
+            b"</sheetData>", b'<row r="1000000">' + b"<c><v>1</v></c>" * 30 + b"</row></sheetData>"
+        )
+
+    assert "row 1,000,000 and column 30" in refusal(
+        rewrite_zip(good_xlsx, tmp_path / "bare.xlsx", edit=bare)
+    )
 
 
 def test_ole2_that_is_not_a_workbook(tmp_path: Path) -> None:
@@ -240,17 +301,13 @@ def test_part_that_unpacks_to_more_than_it_declares(tmp_path: Path, good_xlsx: P
 
 def test_a_sheet_under_another_name_is_still_measured(tmp_path: Path, good_xlsx: Path) -> None:
     renamed = {"xl/worksheets/sheet1.xml": "xl/data/roster.bin"}
-
-    def huge(name: str, data: bytes) -> bytes:
-        data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:ZZ9"', data)
-        return data.replace(b"worksheets/sheet1.xml", b"data/roster.bin")
-
-    source = rewrite_zip(good_xlsx, tmp_path / "huge-src.xlsx", edit=huge)
-    path = tmp_path / "huge.xlsx"
+    source = hostile_xlsx(good_xlsx, tmp_path / "far-src.xlsx", "ZZ90000", dimension="A1:B2")
+    path = tmp_path / "far.xlsx"
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
         for info in old.infolist():
-            new.writestr(renamed.get(info.filename, info.filename), old.read(info))
-    assert "a sheet claims 9 rows and 702 columns" in refusal(path)
+            data = old.read(info).replace(b"worksheets/sheet1.xml", b"data/roster.bin")
+            new.writestr(renamed.get(info.filename, info.filename), data)
+    assert "a sheet has cells as far as row 90,000 and column 702" in refusal(path)
 
 
 def test_cancel_while_checking_a_workbook(good_xlsx: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import getpass
 import json
 import sqlite3
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from chapterdesk.data.audit_trail import OFFICER_NOT_NAMED
 from chapterdesk.data.engine import Database
 from chapterdesk.services.chapter import set_officer_name
 from chapterdesk.services.roster.members import add_member, leave_chapter
@@ -36,7 +36,7 @@ def test_changes_are_recorded_with_officer_old_and_new_values(db: Database) -> N
         ("chapter_membership", "update"),
     ]
     joined, officer, left = reversed(new)
-    assert joined.officer == getpass.getuser()
+    assert joined.officer == OFFICER_NOT_NAMED  # never the computer's account name
     assert joined.hq_id == "104233" and joined.new is not None
     assert joined.new["chapter_joined_on"] == "2026-01-05" and joined.old is None
     assert officer.old == {"officer_name": None} and officer.new == {

@@ -30,9 +30,14 @@ def engine_name() -> str:
 
 
 @pytest.fixture(autouse=True)
-def fresh_settings(qapp: QApplication) -> Iterator[None]:
-    """Every UI test starts with no remembered preferences."""
+def fresh_settings(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every UI test starts with no remembered preferences, and never meets a real question.
+
+    The window asks the officer's name before a first change (`ask.text`); a test
+    that does not answer through `asked` declines it, instead of waiting on a modal.
+    """
     make_application()
+    monkeypatch.setattr(ask, "text", lambda *_a, **_k: None)
     QSettings().clear()
     yield
     QSettings().clear()
@@ -46,7 +51,11 @@ class Asked:
     save_path: Path | None = None
     open_path: Path | None = None
     confirm_answer: bool = True
+    save_answer: str = "discard"  # unsaved edits: "save", "discard" or "cancel"
     dialog_handler: Callable[[QDialog], bool] | None = None
+    #: The answer to a one-line question (`ask.text`): None is Cancel.
+    text_answer: str | None = None
+    questions: list[str] = field(default_factory=list)
 
     def texts(self, kind: str) -> list[str]:
         """The messages of one kind (warn, inform, error)."""
@@ -62,8 +71,20 @@ def asked(monkeypatch: pytest.MonkeyPatch) -> Asked:
             ask, kind, lambda _p, text, _t="", k=kind: record.messages.append((k, text))
         )
     monkeypatch.setattr(ask, "confirm", lambda *_a, **_k: record.confirm_answer)
+
+    def save_changes(_parent: Any, text: str, _title: str = "") -> str:
+        record.messages.append(("save_changes", text))
+        return record.save_answer
+
+    monkeypatch.setattr(ask, "save_changes", save_changes, raising=False)
     monkeypatch.setattr(ask, "save_file", lambda *_a, **_k: record.save_path)
     monkeypatch.setattr(ask, "open_file", lambda *_a, **_k: record.open_path)
+
+    def text(_parent: Any, label: str, *_a: Any, **_k: Any) -> str | None:
+        record.questions.append(label)
+        return record.text_answer
+
+    monkeypatch.setattr(ask, "text", text)
 
     def run_dialog(dialog: QDialog) -> bool:
         assert record.dialog_handler is not None, f"unexpected dialog {dialog.windowTitle()}"

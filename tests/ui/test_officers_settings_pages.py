@@ -21,7 +21,7 @@ from tests.ui.conftest import Asked, page, saved, settle
 def test_officer_eligibility_is_shown_and_enforced(qtbot: QtBot, window: MainWindow,
                                                    demo_db: Database) -> None:
     officers_page = page(window, "officers")
-    assert officers_page.table.rowCount() == 7
+    assert len(officers_page.terms) == 7  # (the vacant positions are rows of their own)
     lapsed = roster.list_members(demo_db, standing=Standing.LAPSED)[0]
     qtbot.keyClicks(officers_page.hq_id, lapsed.hq_id)
     qtbot.waitUntil(lambda: "may not hold office" in officers_page.eligibility.text())
@@ -30,7 +30,7 @@ def test_officer_eligibility_is_shown_and_enforced(qtbot: QtBot, window: MainWin
     qtbot.mouseClick(officers_page.appoint_button, Qt.MouseButton.LeftButton)
     settle(qtbot, window)
     assert f"({lapsed.hq_id}) cannot be Director" in officers_page.message.text()
-    assert officers_page.table.rowCount() == 7
+    assert len(officers_page.terms) == 7  # (the vacant positions are rows of their own)
 
     in_office = {t.hq_id for t in officers.list_officers(demo_db)}
     able = next(m for m in roster.list_members(demo_db)
@@ -46,7 +46,7 @@ def test_officer_eligibility_is_shown_and_enforced(qtbot: QtBot, window: MainWin
     qtbot.mouseClick(officers_page.appoint_button, Qt.MouseButton.LeftButton)
     settle(qtbot, window)
     assert f"is Director from {dt.date.today().isoformat()}" in officers_page.message.text()
-    assert officers_page.table.rowCount() == 8
+    assert len(officers_page.terms) == 8
     assert able.hq_id in {t.hq_id for t in officers.list_officers(demo_db)}
 
     officers_page.table.selectRow(0)
@@ -60,12 +60,17 @@ def test_settings_are_validated_and_saved(qtbot: QtBot, window: MainWindow,
                                           demo_db: Database) -> None:
     settings_page = page(window, "settings")
     assert settings_page.name.text() == "Great Lakes Chapter"
-    settings_page.currency.setText("US")
-    qtbot.mouseClick(settings_page.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "'US' is not a currency code" in settings_page.message.text(),
-                    timeout=10_000)
-    assert chapter.chapter_info(demo_db).currency == "USD"
-    settings_page.currency.setText("cad")
+    # The currency is chosen from the ISO 4217 list, the year start as a month and a day.
+    assert settings_page.currency.code() == "USD"
+    assert settings_page.currency.currentText() == "USD — US Dollar"
+    assert settings_page.currency.findText("CAD — Canadian Dollar") >= 0
+    assert settings_page.currency.findData("ADP") < 0  # the peseta is history
+    assert settings_page.year_start.value() == (1, 1)
+    settings_page.year_start.month.setCurrentIndex(1)  # February: 28 days at most
+    settings_page.year_start.day.setValue(31)
+    assert settings_page.year_start.value() == (2, 28)
+    settings_page.year_start.set_value(7, 1)
+    settings_page.currency.setCurrentIndex(settings_page.currency.findData("CAD"))
     settings_page.name.setText("Great Lakes & Ontario Chapter")
     settings_page.stale.setValue(5)
     settings_page.page_size.setCurrentIndex(settings_page.page_size.findData("a4"))
@@ -74,6 +79,8 @@ def test_settings_are_validated_and_saved(qtbot: QtBot, window: MainWindow,
     info = chapter.chapter_info(demo_db)
     assert (info.name, info.currency, info.stale_after_days, info.page_size) == (
         "Great Lakes & Ontario Chapter", "CAD", 5, "a4")
+    assert (info.year_start_month, info.year_start_day) == (7, 1)
+    assert settings_page.currency.code() == "CAD" and settings_page.year_start.value() == (7, 1)
     settle(qtbot, window)
     assert "stale" in window.age_label.text() and "color" in window.age_label.styleSheet()
     assert window.windowTitle() == "Great Lakes & Ontario Chapter — ChapterDesk"

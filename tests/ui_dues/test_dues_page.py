@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from chapterdesk.errors import RuleRefusedError
 from chapterdesk.services import dues
 from chapterdesk.ui.dues.dialogs import PaymentDialog, ReasonDialog
+from chapterdesk.ui.dues.tables import LEDGER_COLUMNS
 from chapterdesk.ui.dues.target import DuesTarget
 from chapterdesk.ui.main_window import MainWindow
 from tests.ui.conftest import Asked, saved, settle
@@ -69,16 +70,21 @@ def test_year_rules_and_nonprofit_toggle(qtbot: QtBot, window: MainWindow) -> No
     db = window.ctx.db
     year = dues.dues_year(db).year + 1
     page = open_tab(qtbot, window, "rates", year=year)
-    page.rates.proration.setText("07-01=50, 07-01=25")
+    # Proration is a small table of steps (a day of the year, a percent), not a mini-language.
+    steps = page.rates.proration
+    assert steps.table.rowCount() == 0
+    steps.add_button.click()
+    steps.add_button.click()  # two steps on 1 July: refused by the service, in its words
+    assert steps.steps() == (dues.ProrationRule(7, 1, 50), dues.ProrationRule(7, 1, 50))
     page.rates.save_rules()
     settle(qtbot, window)
     assert "same day" in page.rates.message.text()
-    page.rates.proration.setText("07-01=fifty")
-    assert not page.rates.save_rules()  # malformed: refused at once, nothing handed over
-    assert "07-01=fifty" in page.rates.message.text()
+    second = steps.table.cellWidget(1, 0)
+    second.month.setCurrentIndex(11)  # December
+    steps.table.cellWidget(1, 1).setValue(0)
+    assert not steps.remove_button.isEnabled()
     page.rates.enterprise.setValue(4)
     page.rates.promotion.setValue(25)
-    page.rates.proration.setText("07-01=50, 12-01=0")
     assert page.rates.save_rules()
     settle(qtbot, window)
     rules = dues.year_rules(db, year)
@@ -202,13 +208,15 @@ def test_record_check_and_card_payments_reverse_and_refuse(
         dues.parse_method("PO")
     assert seen["po"] == refusal.value.message
     assert len(ledger.model.rows) == before + 2
-    card = ledger.model.rows[-1]
+    card = ledger.model.rows[-1].entry
     assert (card.kind, card.method, card.amount) == ("payment", "visa", Decimal("30.00"))
-    assert ledger.model.index(len(ledger.model.rows) - 1, 5).data() == str(card.receipt_no)
+    receipt_column = LEDGER_COLUMNS.index("Receipt")
+    assert ledger.model.index(len(ledger.model.rows) - 1, receipt_column).data() == str(
+        card.receipt_no)
 
     # Reverse the card payment with a reason; a second reversal is refused with its sentence.
     def select_card() -> None:
-        row = next(n for n, e in enumerate(ledger.model.rows) if e.id == card.id)
+        row = next(n for n, line in enumerate(ledger.model.rows) if line.entry.id == card.id)
         ledger.table.selectRow(row)
 
     def reverse(dialog: QDialog) -> bool:
@@ -232,7 +240,8 @@ def test_record_check_and_card_payments_reverse_and_refuse(
     entries = dues.member_balance(db, owing.hq_id).entries
     assert next(e for e in entries if e.id == card.id).reversed_by is not None
     select_card()
-    assert "Reversed by entry" in ledger.model.index(ledger.table.currentIndex().row(), 6).data()
+    assert "Reversed by entry" in ledger.model.index(ledger.table.currentIndex().row(),
+                                                        LEDGER_COLUMNS.index("Note")).data()
     ledger.reverse_button.click()
     settle(qtbot, window)
     assert seen["reverse"] is False and "already reversed" in seen["refused"]
@@ -258,4 +267,4 @@ def test_waive_a_year_with_a_reason(qtbot: QtBot, window: MainWindow, asked: Ask
     page.payments.ledger.waive_button.click()
     settle(qtbot, window)
     assert owing.hq_id not in {d.hq_id for d in dues.who_has_not_paid(db, year)}
-    assert page.payments.ledger.model.rows[-1].kind == "waiver"
+    assert page.payments.ledger.model.rows[-1].entry.kind == "waiver"

@@ -55,7 +55,7 @@ def test_finding_a_member_by_id_or_name_reads_nothing_on_the_ui_thread(
     finder.member.setText(owing.hq_id)
     finder.look_up()
     qtbot.waitUntil(lambda: not finder.reading)
-    assert finder.who.text().startswith(f"{owing.name}: outstanding")
+    assert finder.who.text() == f"{owing.name} ({owing.hq_id})"  # the ledger states the balance
     last_name = owing.name.split()[-1].rstrip(",")
     finder.member.setText(last_name)
     finder.look_up()

@@ -197,7 +197,8 @@ def test_an_unexpected_error_is_logged_and_the_dialog_says_where(
 
 
 class WindowContext:
-    """What the main window's AppContext offers a page: the database, the task runner, changed()."""
+    """What the main window's AppContext offers a page: the database, the task runner, changed(),
+    and before_change() (the officer's name to save first; here one is set: nothing to do)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -206,6 +207,9 @@ class WindowContext:
 
     def changed(self, message: str = "") -> None:
         self.messages.append(message)
+
+    def before_change(self, _parent: object) -> None:
+        return None
 
 
 def test_the_page_slots_into_the_main_windows_context(

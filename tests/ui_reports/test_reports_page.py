@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import subprocess
 import time
 from pathlib import Path
 
 import openpyxl
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import QTimer
+from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from chapterdesk.data.ledger_models import LedgerEntry
 from chapterdesk.services.roster.voters import voting_list
-from chapterdesk.ui import settings
+from chapterdesk.ui import ask, settings
 from chapterdesk.ui.main_window import MainWindow
 from chapterdesk.ui.reports.models import EXPORT_ROLE, KEY_ROLE, ReportListModel
 from tests.reports_content.pdftext import pages_text
@@ -184,8 +187,53 @@ def test_print_sends_every_page_to_the_printer(
     qtbot.waitUntil(lambda: not reports.busy(), timeout=20_000)
     pages = reports.preview.page_count()
     assert pdf_pages(printer_file) == pages
-    assert f"Sent {pages} pages to the printer" in reports.message.text()
+    assert reports.message.text() == (
+        f"Sent {pages} pages to printed.pdf in {printer_file.parent} (a text PDF, as Save as "
+        "writes it)."
+    )
     assert window.print_action.shortcut().toString() == "Ctrl+P"
+    # The PDF's own vector pages, not page images: the same file Save as writes, with its text.
+    assert printer_file.read_bytes() == reports.shown.path.read_bytes()
+    assert printer_file.stat().st_size < 1_000_000
+    text = subprocess.run(["pdftotext", str(printer_file), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "Membership directory" in text and f"Page {pages} of {pages}" in text
+
+
+def test_print_to_pdf_of_a_page_range_keeps_the_text_of_those_pages(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "two pages.pdf"
+
+    def print_dialog(_parent: object, printer: QPrinter) -> bool:
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(target))
+        printer.setPrintRange(QPrinter.PrintRange.PageRange)
+        printer.setFromTo(2, 3)
+        return True
+
+    monkeypatch.setattr(ask, "print_dialog", print_dialog)
+    reports = reports_page(window)
+    generate(qtbot, reports, "directory")
+    assert reports.preview.page_count() >= 3
+    window.print_action.trigger()
+    qtbot.waitUntil(lambda: not reports.busy(), timeout=20_000)
+    assert pdf_pages(target) == 2
+    assert reports.message.text().startswith("Sent 2 pages to two pages.pdf")
+    whole = PdfReader(reports.shown.path)
+    cut = PdfReader(target)
+    assert [p.extract_text() for p in cut.pages] == [
+        whole.pages[1].extract_text(), whole.pages[2].extract_text()
+    ]
+    assert cut.pages[0].extract_text().strip()  # real text, not an image
+
+
+def test_the_system_print_command_asks_for_the_range_and_copies() -> None:
+    from chapterdesk.ui.reports.printing import lp_command
+
+    assert lp_command("Office", 2, [1, 2, 3], "Roster", Path("/tmp/r.pdf")) == [
+        "lp", "-d", "Office", "-n", "2", "-t", "Roster", "-P", "2-4", "--", "/tmp/r.pdf"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 
 from chapterdesk.data.engine import Database
@@ -46,9 +46,9 @@ def test_an_edit_in_the_roster_shows_on_the_audit_page_with_old_and_new_values(
 
     audit_page = page(window, "audit")
     newest = rows(window)[0]
-    assert newest[1] == "Pat Treasurer" and newest[2] == second.hq_id
-    assert newest[3] == "Chapter membership changed"
-    assert "notes: (empty) → Committee chair" in newest[4]
+    assert newest[2] == second.hq_id
+    assert newest[1] == (f"{second.hq.display_name} ({second.hq_id}): notes changed from (empty) "
+                         "to “Committee chair” by Pat Treasurer")
     assert audit_page.shown.text() == f"{audit_page.model.rowCount():,} changes"
 
     audit_page.member.setText(first.hq_id)
@@ -56,7 +56,7 @@ def test_an_edit_in_the_roster_shows_on_the_audit_page_with_old_and_new_values(
     settle(qtbot, window)
     shown = rows(window)
     assert shown and {row[2] for row in shown} == {first.hq_id}
-    assert any("notes: (empty) → Prefers mail to e-mail" in row[4] for row in shown)
+    assert any("to “Prefers mail to e-mail” by Pat Treasurer" in row[1] for row in shown)
 
     audit_page.use_since.setChecked(True)
     audit_page.since.setDate(QDate.currentDate().addDays(1))
@@ -119,7 +119,8 @@ def test_member_panel_lists_that_members_changes_and_links_to_the_trail(
     history = roster_page.panel.changes_box
     assert history.isVisibleTo(roster_page.panel)
     text = history.entries.text()
-    assert "Speaks at the spring meeting" in text and "Chapter membership changed" in text
+    assert "notes changed from (empty) to “Speaks at the spring meeting”" in text
+    assert "joined the chapter on" in text
     assert "Not about the first member" not in text
     history.show_all.click()
     settle(qtbot, window)
@@ -141,7 +142,8 @@ def test_audit_model_passes_the_model_tester(qtmodeltester, demo_db: Database) -
     qtmodeltester.check(model)
     last = model.index(model.rowCount() - 1, 0).data(RecordRole)
     assert last.id == ids[-1]
-    assert "notes: round 0 → round 1" in model.index(0, 4).data()
+    assert "notes changed from “round 0” to “round 1”" in model.index(0, 1).data()
+    assert "notes: round 0 → round 1" in model.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)
     model.set_ids(ids[:3])
     qtmodeltester.check(model)
     assert model.rowCount() == 3
@@ -159,7 +161,7 @@ def test_a_later_page_of_the_trail_is_read_on_the_worker_and_then_shown(
     model = audit_page.model
     assert model.rowCount() > PAGE_SIZE + 1
     assert model.index(0, 1).data()  # the first page came with the ids
-    later = model.index(PAGE_SIZE + 1, 3)
+    later = model.index(PAGE_SIZE + 1, 1)
     with qtbot.waitSignal(model.dataChanged, timeout=15_000):
         assert later.data() is None  # asked for: read on the worker
     assert later.data()

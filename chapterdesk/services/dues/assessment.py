@@ -66,6 +66,8 @@ class AssessmentLine:
     proration_percent: int
     reasons: tuple[str, ...]
     entry_id: int | None
+    #: the name as a list shows it, "Adams, Andrew J." (the roster's form)
+    list_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ class SkippedMember:
     name: str
     standing: Standing
     reason: str
+    #: the name as a list shows it, "Adams, Andrew J." (the roster's form)
+    list_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -179,7 +183,8 @@ def _assess_once(
             if reason is None and entry.hq_id in live:
                 continue
             if reason is not None:
-                skipped.append(SkippedMember(entry.hq_id, entry.name, entry.standing, reason))
+                skipped.append(SkippedMember(entry.hq_id, entry.name, entry.standing, reason,
+                                             entry.list_name))
                 continue
             assert entry.category is not None
             assessable.append((entry, rates[entry.category.code]))
@@ -226,6 +231,7 @@ def _assess_once(
                         entry.name,
                         entry.standing,
                         "nothing due: " + "; ".join(pricing.reasons),
+                        entry.list_name,
                     )
                 )
                 continue
@@ -240,6 +246,7 @@ def _assess_once(
                     pricing.proration_percent,
                     pricing.reasons,
                     None,
+                    entry.list_name,
                 )
             )
             rows.append(
@@ -297,6 +304,7 @@ class _Candidate:
     hq_id: str
     joined_on: dt.date
     name: str
+    list_name: str
     sort_key: tuple[str, str]
     company: str
     member_type: str
@@ -326,6 +334,7 @@ def _candidates(session: Session, ctx: RosterContext, day: dt.date) -> list[_Can
                 hq_id=hq_id,
                 joined_on=joined,
                 name=display,
+                list_name=sort_name,
                 sort_key=(sort_name.casefold(), hq_id),
                 company=company,
                 member_type=member_type,

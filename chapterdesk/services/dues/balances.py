@@ -17,17 +17,12 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from decimal import Decimal
-from typing import TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from chapterdesk.data.engine import Database
-from chapterdesk.data.models import HqMember
 from chapterdesk.errors import NotFoundError
 from chapterdesk.money import from_cents
 from chapterdesk.services.dues.ledger import (
-    NAME_COLUMNS,
+    NAMES_SQL,
     ZERO,
     ChargeStatus,
     EntryView,
@@ -37,8 +32,12 @@ from chapterdesk.services.dues.ledger import (
     reading_order,
 )
 from chapterdesk.services.dues.positions import ChargeCents, Position, read_positions, settle
-from chapterdesk.services.dues.rates import check_year
-from chapterdesk.values import normalise_hq_id
+from chapterdesk.services.roster.reader import Runs, reading
+from chapterdesk.services.roster.sql import RosterSql
+from chapterdesk.values import check_year, normalise_hq_id
+
+if TYPE_CHECKING:
+    from chapterdesk.data.engine import Database
 
 AGING_BUCKETS = ("current", "days_30", "days_60", "days_90_plus")
 _BUCKET_INDEX = {bucket: index for index, bucket in enumerate(AGING_BUCKETS)}
@@ -82,6 +81,8 @@ class MemberBalance:
     aging: Aging
     charges: tuple[ChargeStatus, ...]
     entries: tuple[EntryView, ...] = ()
+    #: the name as a list shows it, "Adams, Andrew J." (`names.sort_name`, the roster's form)
+    list_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,8 @@ class DuesLine:
     open: Decimal
     status: str  # "paid", "part-paid", "unpaid" or "waived"
     days_outstanding: int
+    #: the name as a list shows it, "Adams, Andrew J." (`names.sort_name`, the roster's form)
+    list_name: str = ""
 
 
 @functools.lru_cache(maxsize=8192)
@@ -158,36 +161,44 @@ def _aging_of(current: int, days_30: int, days_60: int, days_90_plus: int) -> Ag
     return Aging(_decimal(current), _decimal(days_30), _decimal(days_60), _decimal(days_90_plus))
 
 
-def _member_balance(
-    position: Position, name: str, as_of: dt.date, entries: tuple[EntryView, ...]
-) -> MemberBalance:
+Cents4 = tuple[int, int, int, int]
+
+
+def aging_cents(position: Position, as_of: dt.date) -> Cents4:
+    """What a member still owes of each charge, by the charge's age on `as_of` (`AGING_BUCKETS`)."""
     aging = [0, 0, 0, 0]
-    charges = []
     for c in position.charges:
         if c.open > 0:
             aging[_BUCKET_INDEX[aging_bucket(c.posted_on, as_of)]] += c.open
-        charges.append(
-            _made(
-                ChargeStatus,
-                _CHARGE_FIELDS,
-                (
-                    c.entry_id,
-                    c.dues_year,
-                    c.posted_on,
-                    _decimal(c.charged),
-                    _decimal(c.waived),
-                    _decimal(c.paid),
-                    _decimal(c.open),
-                    c.detail,
-                ),
-            )
+    return aging[0], aging[1], aging[2], aging[3]
+
+
+def _member_balance(
+    position: Position, names: tuple[str, str], aging: Cents4, entries: tuple[EntryView, ...]
+) -> MemberBalance:
+    charges = [
+        _made(
+            ChargeStatus,
+            _CHARGE_FIELDS,
+            (
+                c.entry_id,
+                c.dues_year,
+                c.posted_on,
+                _decimal(c.charged),
+                _decimal(c.waived),
+                _decimal(c.paid),
+                _decimal(c.open),
+                c.detail,
+            ),
         )
+        for c in position.charges
+    ]
     return _made(
         MemberBalance,
         _MEMBER_FIELDS,
         (
             position.hq_id,
-            name,
+            names[0],
             _decimal(position.assessed),
             _decimal(position.paid),
             _decimal(position.credits),
@@ -198,6 +209,7 @@ def _member_balance(
             _aging_of(*aging),
             tuple(charges),
             entries,
+            names[1],
         ),
     )
 
@@ -210,13 +222,13 @@ def member_balance(db: Database, hq_id: str, as_of: dt.date | None = None) -> Me
     """
     clean = normalise_hq_id(hq_id)
     day = as_of or dt.date.today()
-    with db.reading() as session:
-        names = names_for(session, [clean])
+    with reading(db, day) as reader:
+        names = names_for(reader, [clean])
         if clean not in names:
             raise NotFoundError(f"HQ member ID {clean} is not known to this chapter or HQ data.")
-        entries = reading_order(entries_for(session, [clean]).get(clean, []))
-        (position,) = read_positions(session, [clean]) or [settle(clean, [])]
-    return _member_balance(position, names[clean][0], day, entries)
+        entries = reading_order(entries_for(reader, [clean]).get(clean, []))
+        (position,) = read_positions(reader, [clean]) or [settle(clean, [])]
+    return _member_balance(position, names[clean], aging_cents(position, day), entries)
 
 
 class _Names:
@@ -226,9 +238,8 @@ class _Names:
     by ID, and a listing needs the names of only the members it shows.
     """
 
-    def __init__(self, session: Session) -> None:
-        query = select(HqMember.hq_id, *NAME_COLUMNS)
-        rows = session.connection().execute(query).fetchall()
+    def __init__(self, source: Runs) -> None:
+        rows = source.run(RosterSql(NAMES_SQL))
         self._parts = {row[0]: row[1:] for row in rows}
         self._names: dict[str, tuple[str, str]] = {}
 
@@ -239,24 +250,60 @@ class _Names:
         return names
 
 
-def balances(db: Database, as_of: dt.date | None = None) -> BalanceReport:
-    """Every member with a ledger entry, by name, and the chapter's totals."""
+class MemberCents(NamedTuple):
+    """One member's position in cents, their display and list names and their aging."""
+
+    position: Position
+    name: str
+    list_name: str
+    aging: Cents4
+
+
+class TotalsCents(NamedTuple):
+    """The chapter's totals in cents over every member with a ledger entry."""
+
+    members: int
+    members_owing: int
+    members_in_credit: int
+    assessed: int
+    paid: int
+    credits: int
+    waived: int
+    outstanding: int
+    credit: int
+    aging: Cents4
+
+
+class BalanceSheet(NamedTuple):
+    """Every member's position in cents by name, the totals, and the chapter's currency.
+
+    What `balances` hands out as `Decimal`s; the command line prints it as it is.
+    """
+
+    as_of: dt.date
+    currency: str
+    members: list[MemberCents]
+    totals: TotalsCents
+
+
+def balance_sheet(db: Database, as_of: dt.date | None = None) -> BalanceSheet:
+    """Every member with a ledger entry, by name, and the chapter's totals, in cents."""
     day = as_of or dt.date.today()
-    with db.reading() as session:
-        positions = read_positions(session)
-        names = _Names(session)
+    with reading(db, day) as reader:
+        positions = read_positions(reader)
+        names = _Names(reader)
+        currency = reader.chapter.info.currency
     positions.sort(key=lambda p: (names[p.hq_id][1].casefold(), p.hq_id))
-    members = tuple(_member_balance(p, names[p.hq_id][0], day, ()) for p in positions)
-    aging = dict.fromkeys(AGING_BUCKETS, 0)
-    for position in positions:
-        for charge in position.charges:
-            if charge.open > 0:
-                aging[aging_bucket(charge.posted_on, day)] += charge.open
+    members = [MemberCents(p, *names[p.hq_id], aging_cents(p, day)) for p in positions]
+    aging = [0, 0, 0, 0]
+    for m in members:
+        for bucket, cents in enumerate(m.aging):
+            aging[bucket] += cents
 
-    def total(field: str) -> Decimal:
-        return from_cents(sum(getattr(p, field) for p in positions))
+    def total(field: str) -> int:
+        return sum(getattr(p, field) for p in positions)
 
-    totals = BalanceTotals(
+    totals = TotalsCents(
         members=len(positions),
         members_owing=sum(1 for p in positions if p.outstanding > 0),
         members_in_credit=sum(1 for p in positions if p.credit > 0),
@@ -266,15 +313,85 @@ def balances(db: Database, as_of: dt.date | None = None) -> BalanceReport:
         waived=total("waived"),
         outstanding=total("outstanding"),
         credit=total("credit"),
-        aging=Aging(**{bucket: from_cents(cents) for bucket, cents in aging.items()}),
+        aging=(aging[0], aging[1], aging[2], aging[3]),
     )
-    return BalanceReport(day, members, totals)
+    return BalanceSheet(day, currency, members, totals)
+
+
+def balances(db: Database, as_of: dt.date | None = None) -> BalanceReport:
+    """Every member with a ledger entry, by name, and the chapter's totals."""
+    sheet = balance_sheet(db, as_of)
+    t = sheet.totals
+    totals = BalanceTotals(
+        members=t.members,
+        members_owing=t.members_owing,
+        members_in_credit=t.members_in_credit,
+        assessed=from_cents(t.assessed),
+        paid=from_cents(t.paid),
+        credits=from_cents(t.credits),
+        waived=from_cents(t.waived),
+        outstanding=from_cents(t.outstanding),
+        credit=from_cents(t.credit),
+        aging=Aging(*(from_cents(cents) for cents in t.aging)),
+    )
+    members = tuple(
+        _member_balance(m.position, (m.name, m.list_name), m.aging, ()) for m in sheet.members
+    )
+    return BalanceReport(sheet.as_of, members, totals)
 
 
 def _status(charge: ChargeCents) -> str:
     if charge.open == 0:
         return "paid" if charge.waived == 0 else "waived"
     return "part-paid" if charge.paid > 0 or charge.waived > 0 else "unpaid"
+
+
+class DuesLineCents(NamedTuple):
+    """One member's dues for one year in cents (`DuesLine`'s figures, as read)."""
+
+    hq_id: str
+    name: str
+    list_name: str
+    charge: ChargeCents
+    status: str
+    days_outstanding: int
+
+
+def dues_line_cents(
+    db: Database,
+    *,
+    year: int | None = None,
+    unpaid: bool = False,
+    as_of: dt.date | None = None,
+) -> tuple[str, list[DuesLineCents]]:
+    """The chapter's currency and each member's dues per year in cents, by year and name."""
+    day = as_of or dt.date.today()
+    if year is not None:
+        check_year(year)
+    with reading(db, day) as reader:
+        positions = read_positions(reader)
+        names = _Names(reader)
+        currency = reader.chapter.info.currency
+    found = [
+        (charge, position.hq_id)
+        for position in positions
+        for charge in position.charges
+        if (year is None or charge.dues_year == year) and (charge.open > 0 or not unpaid)
+    ]
+    found.sort(key=lambda f: (f[0].dues_year, names[f[1]][1].casefold(), f[1]))
+    return currency, [
+        DuesLineCents(
+            hq_id,
+            *names[hq_id],
+            charge,
+            _status(charge),
+            (day - charge.posted_on).days if charge.open > 0 else 0,
+        )
+        for charge, hq_id in found
+    ]
+
+
+_LINE_FIELDS = tuple(f.name for f in fields(DuesLine))
 
 
 def dues_lines(
@@ -285,34 +402,27 @@ def dues_lines(
     as_of: dt.date | None = None,
 ) -> list[DuesLine]:
     """Each member's dues per year (live charges), by year and name; `unpaid`: open ones only."""
-    day = as_of or dt.date.today()
-    if year is not None:
-        check_year(year)
-    with db.reading() as session:
-        positions = read_positions(session)
-        names = _Names(session)
-    found = [
-        (charge, position.hq_id)
-        for position in positions
-        for charge in position.charges
-        if (year is None or charge.dues_year == year) and (charge.open > 0 or not unpaid)
-    ]
-    found.sort(key=lambda f: (f[0].dues_year, names[f[1]][1].casefold(), f[1]))
+    _currency, lines = dues_line_cents(db, year=year, unpaid=unpaid, as_of=as_of)
     return [
-        DuesLine(
-            hq_id=hq_id,
-            name=names[hq_id][0],
-            dues_year=charge.dues_year,
-            charge_id=charge.entry_id,
-            charged_on=charge.posted_on,
-            charged=_decimal(charge.charged),
-            waived=_decimal(charge.waived),
-            paid=_decimal(charge.paid),
-            open=_decimal(charge.open),
-            status=_status(charge),
-            days_outstanding=(day - charge.posted_on).days if charge.open > 0 else 0,
+        _made(
+            DuesLine,
+            _LINE_FIELDS,
+            (
+                line.hq_id,
+                line.name,
+                (c := line.charge).dues_year,
+                c.entry_id,
+                c.posted_on,
+                _decimal(c.charged),
+                _decimal(c.waived),
+                _decimal(c.paid),
+                _decimal(c.open),
+                line.status,
+                line.days_outstanding,
+                line.list_name,
+            ),
         )
-        for charge, hq_id in found
+        for line in lines
     ]
 
 

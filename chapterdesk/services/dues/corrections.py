@@ -34,7 +34,7 @@ from chapterdesk.services.dues.payments import (
     post_entry,
     require_reason,
 )
-from chapterdesk.services.dues.rates import check_year
+from chapterdesk.values import check_year
 
 
 def post_credit(

@@ -18,21 +18,23 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from chapterdesk.data.ledger_models import LedgerEntry
-from chapterdesk.data.models import HqMember
 from chapterdesk.money import from_cents, to_cents
 from chapterdesk.names import display_name, sort_name
 from chapterdesk.services.dues.positions import (
     SIGN,
     ChargeCents,
     LedgerRow,
+    day_of,
+    of_members,
     settle,
 )
+from chapterdesk.services.roster.reader import Runs, runner
+from chapterdesk.services.roster.sql import RosterSql
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 ZERO = Decimal("0.00")
 KIND_LABELS = {
@@ -127,20 +129,9 @@ class Allocation:
 
 
 # `_views` unpacks rows of these columns by position, in this order.
-_COLUMNS = (
-    LedgerEntry.id,
-    LedgerEntry.kind,
-    LedgerEntry.hq_id,
-    LedgerEntry.dues_year,
-    LedgerEntry.amount_cents,
-    LedgerEntry.posted_on,
-    LedgerEntry.method,
-    LedgerEntry.reference,
-    LedgerEntry.receipt_no,
-    LedgerEntry.reverses_id,
-    LedgerEntry.charge_id,
-    LedgerEntry.reason,
-    LedgerEntry.detail,
+_ENTRIES_SQL = (
+    "SELECT id, kind, hq_id, dues_year, amount_cents, posted_on, method, reference, receipt_no,"
+    " reverses_id, charge_id, reason, detail FROM ledger_entry"
 )
 
 
@@ -181,7 +172,7 @@ def _views(rows: Sequence[Any]) -> list[EntryView]:
                 dues_year,
                 amount,
                 signed,
-                posted_on,
+                day_of(posted_on),
                 method,
                 reference,
                 receipt_no,
@@ -196,20 +187,21 @@ def _views(rows: Sequence[Any]) -> list[EntryView]:
 
 
 def entries_for(
-    session: Session, hq_ids: Iterable[str] | None = None
+    source: Runs | Session, hq_ids: Iterable[str] | None = None
 ) -> dict[str, list[EntryView]]:
-    """Every ledger entry of some members (or of all), by HQ ID, in posting order."""
-    by_member: dict[str, list[EntryView]] = defaultdict(list)
-    query = select(*_COLUMNS).order_by(LedgerEntry.hq_id, LedgerEntry.id)
+    """Every ledger entry of some members (or of all), by HQ ID, in posting order.
+
+    `source` is a session or a reader of the file (`services.roster.reader`).
+    """
     if hq_ids is None:
-        chunks: list[list[str] | None] = [None]
+        statements = [RosterSql(f"{_ENTRIES_SQL} ORDER BY hq_id, id")]
     else:
-        wanted = sorted(set(hq_ids))
-        chunks = [wanted[i : i + 500] for i in range(0, len(wanted), 500)]
-    for chunk in chunks:
-        chunk_query = query if chunk is None else query.where(LedgerEntry.hq_id.in_(chunk))
+        statements = of_members(_ENTRIES_SQL, "hq_id", hq_ids, "hq_id, id")
+    run = runner(source).run
+    by_member: dict[str, list[EntryView]] = defaultdict(list)
+    for statement in statements:
         by_hq: dict[str, list[Any]] = defaultdict(list)
-        for row in session.execute(chunk_query):
+        for row in run(statement):
             by_hq[row[2]].append(row)
         for hq_id, member_rows in by_hq.items():
             by_member[hq_id] = _views(member_rows)
@@ -227,12 +219,15 @@ def reading_order(entries: Iterable[EntryView]) -> tuple[EntryView, ...]:
     return tuple(sorted(entries, key=lambda entry: (entry.posted_on, entry.id)))
 
 
-def entry_by_id(session: Session, entry_id: int) -> EntryView | None:
+def entry_by_id(source: Runs | Session, entry_id: int) -> EntryView | None:
     """One entry (with what reversed it), or None."""
-    row = session.execute(select(LedgerEntry.hq_id).where(LedgerEntry.id == entry_id)).first()
-    if row is None:
+    found = runner(source).run(
+        RosterSql("SELECT hq_id FROM ledger_entry WHERE id = :entry_id", {"entry_id": entry_id})
+    )
+    if not found:
         return None
-    return next(e for e in entries_for(session, [row[0]])[row[0]] if e.id == entry_id)
+    hq_id = found[0][0]
+    return next(e for e in entries_for(source, [hq_id])[hq_id] if e.id == entry_id)
 
 
 def allocate(entries: Sequence[EntryView]) -> Allocation:
@@ -286,29 +281,28 @@ def charge_status(charge: ChargeCents) -> ChargeStatus:
 def person_names(prefix: str, first: str, middle: str, last: str, suffix: str) -> tuple[str, str]:
     """A display name and a sort name, as `HqRecord.display_name` and `sort_name` give them.
 
-    Takes the parts as `NAME_COLUMNS` reads them; neither form shows the prefix
+    Takes the parts in the order of `NAME_FIELDS`; neither form shows the prefix
     (only the address form on letters and labels does).
     """
     return display_name(first, middle, last, suffix), sort_name(first, middle, last)
 
 
-NAME_COLUMNS = (
-    HqMember.prefix,
-    HqMember.first_name,
-    HqMember.middle_name,
-    HqMember.last_name,
-    HqMember.suffix,
-)
+#: The name parts of an HQ record, in the order `person_names` takes them.
+NAME_FIELDS = ("prefix", "first_name", "middle_name", "last_name", "suffix")
+NAMES_SQL = f"SELECT hq_id, {', '.join(NAME_FIELDS)} FROM hq_member"
 
 
-def names_for(session: Session, hq_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
-    """Display and sort names of some HQ IDs (only the name columns are read)."""
-    names: dict[str, tuple[str, str]] = {}
-    wanted = sorted(set(hq_ids))
-    for start in range(0, len(wanted), 500):
-        query = select(HqMember.hq_id, *NAME_COLUMNS).where(
-            HqMember.hq_id.in_(wanted[start : start + 500])
-        )
-        for hq_id, *parts in session.execute(query):
-            names[hq_id] = person_names(*parts)
-    return names
+def names_for(
+    source: Runs | Session, hq_ids: Iterable[str] | None = None
+) -> dict[str, tuple[str, str]]:
+    """Display and sort names of some HQ IDs (or of every record); only the name columns."""
+    if hq_ids is None:
+        statements = [RosterSql(NAMES_SQL)]
+    else:
+        statements = of_members(NAMES_SQL, "hq_id", hq_ids, "hq_id")
+    run = runner(source).run
+    return {
+        hq_id: person_names(*parts)
+        for statement in statements
+        for hq_id, *parts in run(statement)
+    }

@@ -124,7 +124,8 @@ def _refuse_unknown_employer(session: Session, key: str, name: str) -> None:
     )
 
 
-def _organisation_members(session: Session) -> dict[str, int]:
+def _organisation_members(session: Session, names: dict[str, str] | None = None) -> dict[str, int]:
+    """Current members by organisation key; `names` gets a spelling of each key's employer."""
     counts: dict[str, int] = {}
     query = (
         select(HqMember.company, func.count())
@@ -136,21 +137,16 @@ def _organisation_members(session: Session) -> dict[str, int]:
         key = organisation_key(company)
         if key:
             counts[key] = counts.get(key, 0) + count
+            if names is not None:
+                names.setdefault(key, company)
     return counts
 
 
 def list_organisations(db: Database) -> list[OrganisationView]:
     """Employers of current members and any marked organisation, busiest first."""
     with db.reading() as session:
-        counts = _organisation_members(session)
         names: dict[str, str] = {}
-        for (company,) in session.execute(
-            select(HqMember.company)
-            .join(ChapterMembership, ChapterMembership.hq_id == HqMember.hq_id)
-            .where(ChapterMembership.left_on.is_(None))
-            .distinct()
-        ):
-            names.setdefault(organisation_key(company), company)
+        counts = _organisation_members(session, names)
         flagged = {row.key: row for row in session.scalars(select(Organisation))}
         keys = (set(counts) | set(flagged)) - {""}
         views = [

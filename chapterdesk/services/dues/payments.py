@@ -25,14 +25,18 @@ from sqlalchemy.orm import Session
 
 from chapterdesk.data.engine import Database
 from chapterdesk.data.ledger_models import LedgerEntry
-from chapterdesk.data.models import ChapterMembership, ChapterSettings, HqMember
+from chapterdesk.data.models import (
+    HQ_NAME_COLUMNS,
+    ChapterMembership,
+    ChapterSettings,
+    HqMember,
+)
 from chapterdesk.errors import BadInputError, NotFoundError, RuleRefusedError
 from chapterdesk.money import CENT, MAX_AMOUNT, from_cents, parse_amount, to_cents
 from chapterdesk.services.chapter import settings_row
 from chapterdesk.services.door import change
 from chapterdesk.services.dues.dates import check_ledger_date
 from chapterdesk.services.dues.ledger import (
-    NAME_COLUMNS,
     ZERO,
     EntryView,
     allocate,
@@ -147,7 +151,7 @@ def _members(session: Session, hq_ids: Sequence[str]) -> dict[str, tuple[str, in
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
         query = (
-            select(HqMember.hq_id, ChapterMembership.id, *NAME_COLUMNS)
+            select(HqMember.hq_id, ChapterMembership.id, *HQ_NAME_COLUMNS)
             .join(ChapterMembership, ChapterMembership.hq_id == HqMember.hq_id)
             .where(HqMember.hq_id.in_(chunk))
             .order_by(ChapterMembership.chapter_joined_on, ChapterMembership.id)

@@ -24,12 +24,13 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from sqlalchemy import String, select, type_coerce
-from sqlalchemy.orm import Session
+from chapterdesk.services.roster.reader import Runs, runner
+from chapterdesk.services.roster.sql import RosterSql
 
-from chapterdesk.data.ledger_models import LedgerEntry
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 __all__ = [
     "SIGN",
@@ -39,6 +40,7 @@ __all__ = [
     "apply_pool",
     "charge_order",
     "day_of",
+    "of_members",
     "read_positions",
     "settle",
 ]
@@ -220,41 +222,48 @@ def day_of(value: Any) -> dt.date:
     raise TypeError(f"not a date: {value!r}")
 
 
-# `LedgerRow`'s columns, read as the driver gives them (no per-row result processing).
-_COLUMNS = (
-    LedgerEntry.hq_id,
-    LedgerEntry.id,
-    LedgerEntry.kind,
-    LedgerEntry.dues_year,
-    type_coerce(LedgerEntry.posted_on, String),
-    LedgerEntry.amount_cents,
-    LedgerEntry.charge_id,
-    LedgerEntry.reverses_id,
-    LedgerEntry.detail,
+# `LedgerRow`'s columns, as the driver gives them (no per-row result processing).
+LEDGER_ROWS_SQL = (
+    "SELECT hq_id, id, kind, dues_year, posted_on, amount_cents, charge_id, reverses_id, detail"
+    " FROM ledger_entry"
 )
 
 
-def _rows_by_member(session: Session, hq_ids: Iterable[str] | None) -> dict[str, list[Any]]:
+def of_members(sql: str, column: str, hq_ids: Iterable[str], order: str) -> list[RosterSql]:
+    """`sql` limited to some HQ IDs, in chunks of bound parameters, each chunk in `order`."""
+    wanted = sorted(set(hq_ids))
+    statements = []
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        params = {f"h{n}": hq_id for n, hq_id in enumerate(chunk)}
+        places = ", ".join(f":{name}" for name in params)
+        statements.append(
+            RosterSql(f"{sql} WHERE {column} IN ({places}) ORDER BY {order}", params)
+        )
+    return statements
+
+
+def _rows_by_member(source: Runs | Session, hq_ids: Iterable[str] | None) -> dict[str, list[Any]]:
     """Every ledger row of some members (or of all), by HQ ID, each member's in posting order."""
     by_member: dict[str, list[Any]] = defaultdict(list)
     if hq_ids is None:
         # table order is posting order: a plain scan, no index walk
-        queries = [select(*_COLUMNS).order_by(LedgerEntry.id)]
+        statements = [RosterSql(f"{LEDGER_ROWS_SQL} ORDER BY id")]
     else:
-        wanted = sorted(set(hq_ids))
-        queries = [
-            select(*_COLUMNS)
-            .where(LedgerEntry.hq_id.in_(wanted[start : start + _CHUNK]))
-            .order_by(LedgerEntry.id)
-            for start in range(0, len(wanted), _CHUNK)
-        ]
-    connection = session.connection()  # Core rows: no ORM loading for plain columns
-    for query in queries:
-        for row in connection.execute(query).fetchall():  # one fetch, not one call a row
+        statements = of_members(LEDGER_ROWS_SQL, "hq_id", hq_ids, "id")
+    run = runner(source).run
+    for statement in statements:
+        for row in run(statement):
             by_member[row[0]].append(row)
     return by_member
 
 
-def read_positions(session: Session, hq_ids: Iterable[str] | None = None) -> list[Position]:
-    """The position of every member with a ledger entry (or of some), in no particular order."""
-    return [settle(hq_id, rows) for hq_id, rows in _rows_by_member(session, hq_ids).items()]
+def read_positions(
+    source: Runs | Session, hq_ids: Iterable[str] | None = None
+) -> list[Position]:
+    """The position of every member with a ledger entry (or of some), in no particular order.
+
+    `source` is a session (inside a unit of work, or on a server) or a reader
+    of the file (`services.roster.reader`): the same statement either way.
+    """
+    return [settle(hq_id, rows) for hq_id, rows in _rows_by_member(source, hq_ids).items()]

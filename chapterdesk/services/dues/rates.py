@@ -26,6 +26,7 @@ from chapterdesk.money import from_cents, parse_rate, to_cents
 from chapterdesk.services.chapter import categories_in, settings_row
 from chapterdesk.services.chapter_values import CategoryIndex
 from chapterdesk.services.door import change
+from chapterdesk.values import check_year
 
 
 @dataclass(frozen=True)
@@ -91,13 +92,6 @@ def dues_year_window(year: int, start_month: int = 1, start_day: int = 1) -> Due
 def dues_year_of(day: dt.date, start_month: int = 1, start_day: int = 1) -> int:
     """The dues year a date falls in."""
     return day.year if (day.month, day.day) >= (start_month, start_day) else day.year - 1
-
-
-def check_year(year: int) -> int:
-    """A dues year as typed, refused when it is not a plausible year."""
-    if not 1900 <= year <= 2999:
-        raise BadInputError(f"{year} is not a dues year; give a year such as 2026.")
-    return year
 
 
 def dues_year_in(session: Session, year: int) -> DuesYear:

@@ -28,8 +28,8 @@ from sqlalchemy import BigInteger, ColumnElement, Select, cast, exists, func, se
 from sqlalchemy.orm import Session, aliased
 
 from chapterdesk.data.ledger_models import LedgerEntry
-from chapterdesk.data.models import HqMember
-from chapterdesk.services.dues.ledger import NAME_COLUMNS, person_names
+from chapterdesk.data.models import HQ_NAME_COLUMNS, HqMember
+from chapterdesk.services.dues.ledger import person_names
 from chapterdesk.services.dues.positions import apply_pool, charge_order
 
 __all__ = [
@@ -158,7 +158,7 @@ def year_positions(session: Session, year: int) -> list[MemberPosition]:
 
 def people_charged_for(session: Session, year: int) -> dict[str, Person]:
     """Display name, sort name and HQ member type of every member with a live `year` charge."""
-    query = select(HqMember.hq_id, *NAME_COLUMNS, HqMember.member_type).where(
+    query = select(HqMember.hq_id, *HQ_NAME_COLUMNS, HqMember.member_type).where(
         HqMember.hq_id.in_(charged_for(year))
     )
     people = {}

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import getpass
 import json
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from chapterdesk.bulk import collector_paused
+from chapterdesk.data.audit_trail import OFFICER_NOT_NAMED
 from chapterdesk.data.engine import Database
 from chapterdesk.data.hq_models import HqLocalEdit, HqMemberChange
 from chapterdesk.data.models import (
@@ -42,6 +42,7 @@ from chapterdesk.hq_fields import DATE_FIELDS, HQ_FIELDS
 from chapterdesk.hqsync import DISPLAY_NAMES, ImportCancelled
 from chapterdesk.services import door
 from chapterdesk.services.chapter import settings_row
+from chapterdesk.services.hq.mass_missing import refuse_mass_missing
 from chapterdesk.services.hq.plan import (
     ChangeKind,
     ImportPlan,
@@ -167,6 +168,7 @@ def apply_import(
     officer: str | None = None,
     progress: Callable[[str, int, int | None], None] | None = None,
     cancel: Callable[[], bool] | None = None,
+    allow_mass_missing: bool = False,
 ) -> ImportResult:
     """Apply a plan in one transaction and record it as a batch.
 
@@ -177,7 +179,10 @@ def apply_import(
             conflicts field by field).
         progress: called as `progress("applying", done, total)` every few thousand records.
         cancel: polled as often; returning True rolls the whole transaction back.
+        allow_mass_missing: the officer confirmed a file with no member rows, or one
+            that marks over half the chapter missing (`mass_missing`).
     Raises:
+        BadInputError: the plan would mark most of the chapter missing, unconfirmed.
         RuleRefusedError: HQ data changed since the plan was made.
         ImportCancelled: `cancel()` returned True; nothing was written.
     """
@@ -191,6 +196,8 @@ def apply_import(
     rejected_ids, accepted = set(rejected), set(accept_conflicts)
     if not plan.changes and plan.already_imported_batch is not None:
         return ImportResult(None, plan.counts, (), plan.already_imported_batch)
+    if not allow_mass_missing:
+        refuse_mass_missing(plan)
     # Copied and verified on a thread while the changes are written; waited for before commit.
     backup = start_backup_before_change(db, "before-import")
     try:
@@ -221,7 +228,7 @@ def _apply_in(
             "HQ data changed since this preview was made (another import was applied or "
             "undone); preview the file again."
         )
-    who = officer or settings_row(session).officer_name or getpass.getuser()
+    who = officer or settings_row(session).officer_name or OFFICER_NOT_NAMED
     batch = ImportBatch(
         file_name=plan.path.name[:500],
         sha256=plan.sha256,

@@ -48,6 +48,7 @@ from chapterdesk.services.hq.compare import (
     changed_positions,
     load_records,
 )
+from chapterdesk.services.hq.damaged import DamagedText, only_lost_letters
 from chapterdesk.standing import Standing, StandingFacts, international_standing, normalise_key
 
 Progress = Callable[[str, int, int | None], None]
@@ -127,6 +128,8 @@ class ImportPlan:
     unlisted: tuple[Unlisted, ...]
     new_records: dict[str, dict[str, object]] = field(repr=False)
     already_imported_batch: int | None = None
+    roster_size: int = 0  #: members of the chapter before the import
+    damaged: tuple[DamagedText, ...] = ()  #: texts the file's encoding damaged (kept as stored)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -378,6 +381,7 @@ def _diff(
     names = [name for name in HQ_FIELDS if name in parsed.columns]
     paid_i, status_i = HQ_FIELDS.index("paid_through"), HQ_FIELDS.index("hq_status")
     changes: list[MemberChange] = []
+    damaged: list[DamagedText] = []
     records: dict[str, dict[str, object]] = {}
     ids: list[str] = parsed.columns["hq_id"]  # type: ignore[assignment]
     unlisted = _unlisted(parsed, chapter_key, roster, day, grace)
@@ -401,6 +405,10 @@ def _diff(
             continue
         old_values = _as_stored(dict(zip(HQ_FIELDS, old[:PRESENT], strict=True)))
         member_edits = edits.get(hq_id, {})
+        for name in names:  # "Nguy?n" for "Nguyễn": the file's encoding lost letters
+            if only_lost_letters(old_values[name], new[name]):
+                damaged.append(DamagedText(hq_id, name, str(old_values[name]), str(new[name])))
+                new[name] = old_values[name]
         diffs = [
             FieldChange(name, old_values[name], new[name])  # type: ignore[arg-type]
             for name in names
@@ -463,6 +471,8 @@ def _diff(
         tuple(unlisted),
         records,
         state.base_batch_id if state.latest_sha == sha else None,
+        len(roster),
+        tuple(damaged),
     )
 
 

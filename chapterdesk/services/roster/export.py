@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, NamedTuple
 
+from chapterdesk.names import address_name
 from chapterdesk.services.dues.ledger import person_names
 from chapterdesk.services.roster import reader as roster_reader
 from chapterdesk.services.roster.sql import HQ_FACTS
@@ -58,6 +59,13 @@ class ExportMember(NamedTuple):
     category: str
 
     @property
+    def address_name(self) -> str:
+        """The name on an envelope or a label, with any prefix (`names.address_name`)."""
+        return address_name(
+            self.prefix, self.first_name, self.middle_name, self.last_name, self.suffix
+        )
+
+    @property
     def display_name(self) -> str:
         """First, middle and last name with any prefix and suffix (as `HqRecord` gives it)."""
         return person_names(
@@ -76,8 +84,13 @@ def members_for_export(db: Database, as_of: dt.date | None = None) -> list[Expor
         as_of: the date standings are derived for (default today).
     """
     with roster_reader.reading(db, as_of) as reader:
-        rows = roster_reader.read(reader, EXPORT_COLUMNS)
-        index = reader.chapter.index
+        return members_in(reader)
+
+
+def members_in(reader: roster_reader.Reader) -> list[ExportMember]:
+    """Every current chapter member as `members_for_export` gives them, read by `reader`."""
+    rows = roster_reader.read(reader, EXPORT_COLUMNS)
+    index = reader.chapter.index
     standings = {s.value: s for s in Standing}
     category_of: dict[str, str] = {}
     members = []

@@ -24,6 +24,7 @@ from chapterdesk.data.engine import Database
 from chapterdesk.services.chapter_values import Category, ChapterInfo
 from chapterdesk.services.roster import reader as roster_reader
 from chapterdesk.services.roster.reader import ROW_COLUMNS, SqliteReader
+from chapterdesk.services.roster.reader import chapter_info as chapter_info
 from chapterdesk.services.roster.sql import RosterSql
 from chapterdesk.services.roster.values import RosterRow
 
@@ -40,16 +41,6 @@ class RosterStart:
     categories: list[Category]
     total: int
     first_page: list[RosterRow]
-
-
-def chapter_info(db: Database) -> ChapterInfo:
-    """The chapter's settings (as `services.chapter.chapter_info`, without SQLAlchemy on SQLite).
-
-    Raises:
-        BadInputError: the database has no chapter yet.
-    """
-    with roster_reader.reading(db) as reader:
-        return reader.chapter.info
 
 
 def roster_start(db: Database, page_size: int, today: dt.date | None = None) -> RosterStart:

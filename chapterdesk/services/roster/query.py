@@ -39,11 +39,26 @@ __all__ = [
 ]
 
 
-class SessionReader:
+class SessionRunner:
+    """Statements of the query layer run through an SQLAlchemy session, in its transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def run(self, statement: RosterSql) -> list[Any]:
+        """The raw rows of one statement, run in the session's transaction."""
+        connection = self.session.connection()
+        if connection.dialect.name == roster_sql.SQLITE:
+            driver = connection.connection.driver_connection
+            roster_sql.register_fold(driver)  # type: ignore[arg-type]
+        return list(connection.execute(text(statement.sql), statement.params).fetchall())
+
+
+class SessionReader(SessionRunner):
     """A roster read through an SQLAlchemy session (a server, or inside a unit of work)."""
 
     def __init__(self, session: Session, day: dt.date | None = None) -> None:
-        self.session = session
+        super().__init__(session)
         row = settings_row(session)
         categories = categories_in(session)
         info = ChapterInfo(
@@ -57,14 +72,6 @@ class SessionReader:
             categories,
             CategoryIndex(categories),
         )
-
-    def run(self, statement: RosterSql) -> list[Any]:
-        """The raw rows of one roster statement, run in the session's transaction."""
-        connection = self.session.connection()
-        if connection.dialect.name == roster_sql.SQLITE:
-            driver = connection.connection.driver_connection
-            roster_sql.register_fold(driver)  # type: ignore[arg-type]
-        return list(connection.execute(text(statement.sql), statement.params).fetchall())
 
 
 def read(

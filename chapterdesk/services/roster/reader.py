@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from chapterdesk.data.revision import BUSY_TIMEOUT_S, read_only_uri
 from chapterdesk.errors import BadInputError
@@ -41,6 +41,8 @@ from chapterdesk.services.roster.values import (
 )
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from chapterdesk.data.engine import Database
 
 SETTINGS_SQL = (
@@ -95,14 +97,32 @@ def categories_from(rows: Sequence[Sequence[Any]]) -> list[Category]:
     ]
 
 
-class Reader(Protocol):
+@runtime_checkable
+class Runs(Protocol):
+    """Something that runs a statement of the query layer and gives its raw rows."""
+
+    def run(self, statement: RosterSql) -> list[Any]:
+        """The raw rows of one statement (dates as the driver gives them)."""
+        ...
+
+
+class Reader(Runs, Protocol):
     """One consistent read of the roster: the chapter, and statements run in its snapshot."""
 
     chapter: Chapter
 
-    def run(self, statement: RosterSql) -> list[Any]:
-        """The raw rows of one roster statement (dates as the driver gives them)."""
-        ...
+
+def runner(source: Runs | Session) -> Runs:
+    """What runs statements for `source`: a reader as it is, a session through SQLAlchemy.
+
+    The dues readers take either, so a read inside a unit of work and a read of
+    a file with the standard library run the very same statement text.
+    """
+    if isinstance(source, Runs):
+        return source
+    from chapterdesk.services.roster.query import SessionRunner
+
+    return SessionRunner(source)
 
 
 class SqliteReader:
@@ -146,6 +166,12 @@ def reading(db: Database, as_of: dt.date | None = None) -> Iterator[Reader]:
 
     with db.reading() as session:
         yield SessionReader(session, day)
+
+
+def chapter_info(db: Database) -> ChapterInfo:
+    """The chapter's settings (on a file, read with the standard library alone)."""
+    with reading(db) as reader:
+        return reader.chapter.info
 
 
 def member_types_of(reader: Reader, category_id: int) -> list[str]:

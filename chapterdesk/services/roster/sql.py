@@ -13,10 +13,13 @@ Search is one rule for every caller: the text is split into words (commas
 count as spaces) and a member is found when every word appears in their
 folded name, e-mail or employer, or when the whole text starts their HQ ID.
 Folding (`fold`) lower-cases and takes accents off, so "bjork" and "BJÖRK"
-find "Björk", and "Baker, Mary" finds Mary Baker as "Mary Baker" does. The
-fold is one character table: Python applies it with `str.translate`,
-PostgreSQL with `translate()`, and SQLite through the same Python function
-registered on each connection as `chapterdesk_fold` (`register_fold`).
+find "Björk", and "Baker, Mary" finds Mary Baker as "Mary Baker" does; "ß",
+"æ", "œ", "þ" are spelled out ("strasse" finds "Straße"), and digits of other
+scripts are ASCII digits ("١٢٣" starts the ID 123). The fold is one
+character table: Python applies it with `str.translate`, PostgreSQL with
+`translate()` (and `replace()` for the letters spelled out), and SQLite
+through the same Python function registered on each connection as
+`chapterdesk_fold` (`register_fold`).
 """
 
 from __future__ import annotations
@@ -63,14 +66,33 @@ DATE_COLUMNS = frozenset(
 BOOL_COLUMNS = frozenset({"in_latest_export"})
 
 SORT_KEYS = (
-    "name", "hq_id", "category", "standing", "paid_through", "joined", "email", "company", "city",
+    "name",
+    "hq_id",
+    "category",
+    "standing",
+    "paid_through",
+    "joined",
+    "email",
+    "company",
+    "city",
 )
 
 # --- folding ---------------------------------------------------------------------------------
 
 _COMBINING = "".join(chr(c) for c in range(0x300, 0x370))
-_EXTRA = {"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ħ": "h", "Ħ": "h",
-          "ı": "i", "ŧ": "t", "Ŧ": "t"}
+_EXTRA = {
+    "ł": "l",
+    "Ł": "l",
+    "ø": "o",
+    "Ø": "o",
+    "đ": "d",
+    "Đ": "d",
+    "ħ": "h",
+    "Ħ": "h",
+    "ı": "i",
+    "ŧ": "t",
+    "Ŧ": "t",
+}
 
 
 def _fold_pairs() -> tuple[str, str]:
@@ -87,10 +109,20 @@ def _fold_pairs() -> tuple[str, str]:
     return "".join(source), "".join(target)
 
 
-FOLD_FROM, FOLD_TO = _fold_pairs()
+def _digit_pairs() -> tuple[str, str]:
+    """Every decimal digit of another script ('١', '１', '५', …) and the ASCII digit it is."""
+    source = [chr(c) for c in range(0x80, 0x10000) if chr(c).isdecimal()]
+    return "".join(source), "".join(str(unicodedata.decimal(c)) for c in source)
+
+
+#: Letters a reader spells with two ("Straße" is found by "strasse"): after the table,
+#: as replace() on PostgreSQL (translate() maps one character to one).
+FOLD_EXPAND = {"ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "þ": "th",
+               "Þ": "th"}  # fmt: skip
+FOLD_FROM, FOLD_TO = (a + b for a, b in zip(_fold_pairs(), _digit_pairs(), strict=True))
 #: What PostgreSQL's translate() deletes (characters past the end of FOLD_TO): combining accents.
 FOLD_DELETE = _COMBINING
-_TABLE = str.maketrans(FOLD_FROM, FOLD_TO, FOLD_DELETE)
+_TABLE = str.maketrans(FOLD_FROM, FOLD_TO, FOLD_DELETE) | str.maketrans(FOLD_EXPAND)
 
 
 def fold(text: str) -> str:
@@ -213,7 +245,10 @@ class _Builder:
             return f"chapterdesk_haystack({HAYSTACK_COLUMNS})"
         source = self.value("fold_from", FOLD_FROM + FOLD_DELETE)
         target = self.value("fold_to", FOLD_TO)
-        return f"translate(lower({HAYSTACK}), {source}, {target})"
+        folded = f"translate(lower({HAYSTACK}), {source}, {target})"
+        for n, (letter, spelled) in enumerate(FOLD_EXPAND.items()):
+            folded = f"replace({folded}, {self.value(f'fx{n}', letter)}, '{spelled}')"
+        return folded
 
     def standing(self, day: dt.date, grace_days: int) -> str:
         return standing_case(day, grace_days)
@@ -326,7 +361,11 @@ def roster_select(
 
 
 def _order(
-    b: _Builder, sort: str, descending: bool, day: dt.date, grace_days: int,
+    b: _Builder,
+    sort: str,
+    descending: bool,
+    day: dt.date,
+    grace_days: int,
     category_rank: Mapping[str, int],
 ) -> str:
     name = ["lower(h.last_name)", "lower(h.first_name)"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from chapterdesk.names import sort_name
+from chapterdesk.names import searched_name, sort_name
 from chapterdesk.services.chapter_values import CategoryIndex
 from chapterdesk.standing import Standing, StandingFacts, international_standing
 
@@ -34,6 +34,10 @@ class RosterFilter:
     category_id: int | None = None
     officer: bool | None = None
     owing: bool | None = None
+
+    def __post_init__(self) -> None:
+        # initials are searched without their stops ("J. A. Baker"), in every reader alike
+        object.__setattr__(self, "search", searched_name(self.search))
 
     def without_search(self) -> RosterFilter:
         """The same filter with no search text."""

@@ -11,22 +11,35 @@ import csv
 import datetime as dt
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Integer, select
+from sqlalchemy.orm import Session
 
+from chapterdesk.audit_sentences import Names, describe, local_minute
 from chapterdesk.backup import fsync_path, write_failure
 from chapterdesk.data.audit_models import AuditEntry
 from chapterdesk.data.engine import Database
+from chapterdesk.data.models import (
+    ChapterSettings,
+    HqMember,
+    MembershipCategory,
+    OfficerPosition,
+    all_models,
+)
 from chapterdesk.errors import BadInputError
 from chapterdesk.exports.sheets import neutralise_formula
 from chapterdesk.file_kinds import require_writable_target
+from chapterdesk.names import display_name
 from chapterdesk.values import normalise_hq_id
 
 DEFAULT_LIMIT = 1000
-CSV_COLUMNS = ("id", "at_utc", "officer", "table", "row_key", "action", "hq_id", "old", "new")
+CSV_COLUMNS = (
+    "id", "at_utc", "at_local", "officer", "change", "table", "row_key", "action", "hq_id", "old",
+    "new",
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +55,8 @@ class AuditRecord:
     hq_id: str | None
     old: dict[str, Any] | None
     new: dict[str, Any] | None
+    #: The change in a sentence, "Dues rate for Emeritus 2027 set to $35.00 by Pat Lee".
+    sentence: str = ""
 
     def summary(self) -> str:
         """The changed fields in one line, e.g. `left_on: None → 2026-05-01`."""
@@ -90,7 +105,65 @@ def audit_log(
     if limit is not None:
         query = query.limit(limit)
     with db.reading() as session:
-        return [_record(row) for row in session.scalars(query)]
+        return described(session, [_record(row) for row in session.scalars(query)])
+
+
+def _current_rows(
+    session: Session, records: list[AuditRecord]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """The rows changed or removed, as they are now, by (table, row key), for their sentences."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    keys_by_table: dict[str, set[str]] = {}
+    for r in records:
+        keys_by_table.setdefault(r.table, set()).add(r.row_key)
+    for name, keys in keys_by_table.items():
+        table = all_models().tables.get(name)
+        if table is None or len(table.primary_key.columns) != 1:
+            continue  # (composite keys: the entry's own values say enough)
+        key_column = next(iter(table.primary_key.columns))
+        wanted = sorted(keys)
+        if isinstance(key_column.type, Integer):
+            wanted = [k for k in wanted if k.isdigit()]
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            values = [int(k) for k in chunk] if isinstance(key_column.type, Integer) else chunk
+            for row in session.execute(select(table).where(key_column.in_(values))).mappings():
+                found[(name, str(row[key_column.name]))] = dict(row)
+    return found
+
+
+def described(session: Session, records: list[AuditRecord]) -> list[AuditRecord]:
+    """The records with their sentences, naming the members, categories and positions they touch."""
+    if not records:
+        return records
+    settings = session.get(ChapterSettings, 1)
+    hq_ids = {r.hq_id for r in records if r.hq_id} | {
+        str(v["hq_id"]) for r in records for v in (r.old, r.new) if v and v.get("hq_id")
+    }
+    members: dict[str, str] = {}
+    wanted = sorted(hq_ids)
+    for start in range(0, len(wanted), 500):
+        rows = session.execute(
+            select(HqMember.hq_id, HqMember.first_name, HqMember.middle_name,
+                   HqMember.last_name, HqMember.suffix)
+            .where(HqMember.hq_id.in_(wanted[start : start + 500]))
+        )
+        for hq_id, first, middle, last, suffix in rows:
+            members[hq_id] = display_name(first, middle, last, suffix)
+    names = Names(
+        rows=_current_rows(session, [r for r in records if r.action != "insert"]),
+        currency=settings.currency if settings is not None else "USD",
+        categories={
+            int(i): str(n)
+            for i, n in session.execute(select(MembershipCategory.id, MembershipCategory.name))
+        },
+        positions={
+            int(i): str(n)
+            for i, n in session.execute(select(OfficerPosition.id, OfficerPosition.name))
+        },
+        members=members,
+    )
+    return [replace(r, sentence=describe(r, names)) for r in records]
 
 
 def _filtered(query: Any, hq_id: str | None, since: dt.datetime | dt.date | None) -> Any:
@@ -125,10 +198,8 @@ def audit_records(db: Database, ids: list[int]) -> list[AuditRecord]:
     if not ids:
         return []
     with db.reading() as session:
-        found = {
-            row.id: _record(row)
-            for row in session.scalars(select(AuditEntry).where(AuditEntry.id.in_(ids)))
-        }
+        rows = session.scalars(select(AuditEntry).where(AuditEntry.id.in_(ids)))
+        found = {r.id: r for r in described(session, [_record(row) for row in rows])}
     return [found[i] for i in ids if i in found]
 
 
@@ -166,7 +237,9 @@ def export_audit_csv(
                     (
                         r.id,
                         r.at.isoformat(sep=" ", timespec="seconds"),
+                        local_minute(r.at),
                         neutralise_formula(r.officer),
+                        neutralise_formula(r.sentence),
                         r.table,
                         neutralise_formula(r.row_key),
                         r.action,

@@ -48,7 +48,7 @@ class AssessTab(QWidget):
         self.year.setAccessibleName("Dues year to assess")
         self.year.setValue(dt.date.today().year)
         self.year.valueChanged.connect(self._year_changed)
-        self.preview_button = QPushButton("&Preview the assessment")
+        self.preview_button = QPushButton("Previe&w the assessment")
         self.preview_button.clicked.connect(self.run_preview)
         self.charge_button = QPushButton("&Charge members")
         self.charge_button.setEnabled(False)

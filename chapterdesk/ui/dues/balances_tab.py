@@ -31,6 +31,7 @@ from chapterdesk.services import dues
 from chapterdesk.services.chapter import chapter_info
 from chapterdesk.services.dues.summary import lines_with_status
 from chapterdesk.ui import ask, settings
+from chapterdesk.ui.colours import scheme
 from chapterdesk.ui.context import AppContext
 from chapterdesk.ui.dues.models import RecordsModel
 from chapterdesk.ui.dues.tables import (
@@ -51,8 +52,16 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
     ("The year's dues: paid", "lines", "paid"),
     ("The year's dues: waived", "lines", "waived"),
 )
-TOTALS = (("Assessed", "assessed"), ("Paid", "paid"), ("Credits", "credits"),
-          ("Waived", "waived"), ("Outstanding", "outstanding"), ("Credit", "credit"))
+# every year's entries to date: what was charged and taken in, and where it stands today
+TOTALS = (("Assessed", "assessed"), ("Paid", "paid"), ("Credits granted", "credits"),
+          ("Waived", "waived"), ("Outstanding, all years", "outstanding"),
+          ("Held as credit", "credit"))
+TOTAL_TIPS = {
+    "credits": "Credit entries posted (goodwill, corrections), all years.",
+    "outstanding": "Every year's dues still owed today. The list below can show one "
+                   "year's open dues.",
+    "credit": "Paid ahead: payments beyond what was owed, kept for the next charge.",
+}
 BUCKETS = (("Current", "current"), ("30 days", "days_30"), ("60 days", "days_60"),
            ("90+ days", "days_90_plus"))
 
@@ -80,12 +89,15 @@ class BalancesTab(QWidget):
         self.lines: list[dues.DuesLine] = []
         self.shown: list[Any] = []
         self.figures: dict[str, QLabel] = {}
-        totals = QGroupBox("Totals")
+        totals = QGroupBox("Totals, all years, as of today")
         grid = QGridLayout(totals)
         for number, (title, key) in enumerate(TOTALS):
             row, column = 2 * (number // 3), number % 3
-            grid.addWidget(QLabel(title), row, column, Qt.AlignmentFlag.AlignRight)
+            caption = QLabel(title)
+            caption.setToolTip(TOTAL_TIPS.get(key, ""))
+            grid.addWidget(caption, row, column, Qt.AlignmentFlag.AlignRight)
             self.figures[key] = _figure()
+            self.figures[key].setToolTip(TOTAL_TIPS.get(key, ""))
             self.figures[key].setAccessibleName(f"Total {title.lower()}")
             grid.addWidget(self.figures[key], row + 1, column)
         aging = QGroupBox("Aging of what is outstanding")
@@ -106,7 +118,7 @@ class BalancesTab(QWidget):
         self.year.setAccessibleName("Dues year listed")
         self.year.setValue(dt.date.today().year)
         self.year.valueChanged.connect(lambda _v: self.refresh())
-        self.export_button = QPushButton("&Export the list…")
+        self.export_button = QPushButton("E&xport the list…")
         self.export_button.clicked.connect(self.export)
         self.caption = QLabel()
         self.caption.setAccessibleName("Members listed")
@@ -178,7 +190,7 @@ class BalancesTab(QWidget):
             self.figures[field].setText(money(getattr(t, field)))
         for _title, field in BUCKETS:
             self.figures[field].setText(money(getattr(t.aging, field)))
-        owing_red = "color: #a4262c;" if t.outstanding > 0 else ""
+        owing_red = f"color: {scheme().error.text};" if t.outstanding > 0 else ""
         self.figures["outstanding"].setStyleSheet(owing_red)
         if key == "lines":
             self.shown = lines_with_status(lines, status)
@@ -186,8 +198,10 @@ class BalancesTab(QWidget):
             total = sum((d.open for d in self.shown), Decimal("0.00"))
             n = len(self.shown)
             what = (("has" if n == 1 else "have") + " not paid") if status == "unpaid" else "listed"
-            self.caption.setText(f"{n:,} member{'s' if n != 1 else ''} {what} for {year}; "
-                                 f"open {money(total)}")
+            self.caption.setText(
+                f"{n:,} member{'s' if n != 1 else ''} {what} for {year}; {money(total)} of "
+                f"{year}'s dues still open (Outstanding above counts every year)"
+            )
         else:
             members = list(report.members)
             self.shown = members if key == "everyone" else [m for m in members if m.balance != 0]

@@ -16,16 +16,15 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLayout,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -37,11 +36,12 @@ from chapterdesk.errors import ChapterDeskError
 from chapterdesk.money import parse_amount
 from chapterdesk.services import dues
 from chapterdesk.services.dues.ledger import METHOD_LABELS
-from chapterdesk.services.roster import query as roster_query
-from chapterdesk.services.roster.query import RosterFilter
+from chapterdesk.ui import ask
 from chapterdesk.ui.change_dialog import ChangeDialog
+from chapterdesk.ui.colours import scheme
 from chapterdesk.ui.context import AppContext, LatestRead
 from chapterdesk.ui.dues.tables import Money, money_in
+from chapterdesk.ui.member_picker import MemberPicker
 from chapterdesk.ui.widgets import show_message
 
 METHODS = ("visa", "mastercard", "amex", "check", "money-order")
@@ -77,107 +77,6 @@ def _date_edit(name: str) -> QDateEdit:
     return edit
 
 
-class MemberFinder(QWidget):
-    """Find a member by HQ ID or by name: shows who an ID names, or the names that match.
-
-    `picked(hq_id)` is emitted when the officer chooses a member from the matches.
-    """
-
-    picked = Signal(str)
-    looked_up = Signal()
-
-    def __init__(self, ctx: AppContext, currency: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.money = money_in(currency)
-        self.db = ctx.db
-        self._reader: LatestRead[tuple[str, Any]] = LatestRead(ctx, self, "Finding the member")
-        self.member = QLineEdit()
-        self.member.setAccessibleName("Member: HQ ID or name")
-        self.member.setPlaceholderText("HQ ID, or type a name to search")
-        self.who = QLabel()
-        self.who.setWordWrap(True)
-        self.who.setAccessibleName("Member found")
-        self.matches = QListWidget()
-        self.matches.setAccessibleName("Members matching the name")
-        self.matches.setVisible(False)
-        self.matches.setMaximumHeight(self.fontMetrics().lineSpacing() * 7)
-        self.matches.itemActivated.connect(self._pick)
-        self.matches.itemClicked.connect(self._pick)
-        self._timer = QTimer(self, singleShot=True, interval=200)
-        self._timer.timeout.connect(self.look_up)
-        self.member.textChanged.connect(lambda _t: self._timer.start())
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.member)
-        layout.addWidget(self.who)
-        layout.addWidget(self.matches)
-
-    def text(self) -> str:
-        """What is typed (an HQ ID once a member was chosen)."""
-        return self.member.text().strip()
-
-    @property
-    def reading(self) -> bool:
-        """Whether the member typed last is still being looked up."""
-        return self._reader.pending
-
-    def look_up(self) -> None:
-        """Show the member an HQ ID names, or the current members a name matches.
-
-        Looked up on the database worker; `looked_up` is emitted once it is shown.
-        """
-        self._timer.stop()
-        text = self.text()
-        if not text or (not text.isdigit() and len(text) < 2):
-            self._reader.cancel()
-            self._show(text, ("nothing", None))
-            return
-        db = self.db
-
-        def work() -> tuple[str, Any]:
-            if text.isdigit():
-                return "balance", dues.member_balance(db, text)
-            ids = sorted(roster_query.matching_ids(db, RosterFilter(search=text)))[:200]
-            rows = roster_query.rows_for(db, ids)
-            return "rows", sorted(rows, key=lambda r: r.name.casefold())[:12]
-
-        self._reader.start(work, lambda found: self._show(text, found),
-                           lambda exc: self._show(text, ("refused", exc.message)))
-
-    def _show(self, text: str, found: tuple[str, Any]) -> None:
-        kind, value = found
-        self.matches.clear()
-        self.matches.setVisible(False)
-        self.who.setStyleSheet("")
-        if kind == "nothing":
-            self.who.setText("")
-        elif kind == "refused":
-            self.who.setText(value)
-            self.who.setStyleSheet("color: #a4262c;")
-        elif kind == "balance":
-            self.who.setText(
-                f"{value.name}: outstanding {self.money(value.outstanding)}, "
-                f"credit {self.money(value.credit)}"
-            )
-        else:
-            self.who.setText(
-                "Choose the member:" if value else f"No current member matches {text!r}."
-            )
-            for row in value:
-                item = QListWidgetItem(f"{row.name} ({row.hq_id})")
-                item.setData(Qt.ItemDataRole.UserRole, row.hq_id)
-                self.matches.addItem(item)
-            self.matches.setVisible(bool(value))
-        self.who.setVisible(bool(self.who.text()))
-        self.looked_up.emit()
-
-    def _pick(self, item: QListWidgetItem) -> None:
-        hq_id = str(item.data(Qt.ItemDataRole.UserRole))
-        self.member.setText(hq_id)
-        self.look_up()
-        self.picked.emit(hq_id)
-
-
 class PaymentDialog(ChangeDialog):
     """Record one or more payments; each shows its receipt and what it paid."""
 
@@ -191,17 +90,21 @@ class PaymentDialog(ChangeDialog):
         self.currency = currency
         self.money = money_in(currency)
         self.receipts: list[dues.Receipt] = []
+        self._balance_reader: LatestRead[dues.MemberBalance | None] = LatestRead(
+            ctx, self, "Reading the member's balance")
         self.setWindowTitle("Record a payment")
-        self.finder = MemberFinder(ctx, currency, self)
+        self.finder = MemberPicker(ctx, currency, self)
         self.finder.member.setText(hq_id)
         self.finder.picked.connect(lambda _id: self.amount.setFocus())
         self.finder.looked_up.connect(self.adjustSize)
+        # a refusal is about what was typed: typing another member takes it away
+        self.finder.member.textChanged.connect(lambda _t: self._forget_refusal())
         self.amount = QLineEdit()
         self.amount.setAccessibleName("Amount")
         self.amount.setPlaceholderText(f"e.g. 150.00 ({currency})")
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.amount_error = QLabel()
-        self.amount_error.setStyleSheet("color: #a4262c;")
+        self.amount_error.setStyleSheet(f"color: {scheme().error.text};")
         self.amount_error.setWordWrap(True)
         self.amount_error.setVisible(False)
         self.amount.textChanged.connect(self._check_amount)
@@ -238,6 +141,8 @@ class PaymentDialog(ChangeDialog):
         self.lock_while_saving(self.record_button, self.close_button, self.finder, self.amount,
                                self.method, self.reference, self.paid_on)
         layout = QVBoxLayout(self)
+        # the dialog grows with what it says (a refusal, a receipt): nothing is squeezed
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         layout.addLayout(form)
         layout.addWidget(self.message)
         note = QLabel("Purchase orders are not accepted. Dues are not refundable: an amount "
@@ -247,10 +152,15 @@ class PaymentDialog(ChangeDialog):
         layout.addWidget(note)
         layout.addWidget(buttons)
         self._method_changed(self.method.currentText())
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
+        # on the field, not the dialog: the dialog's minimum follows its layout (it grows)
+        self.finder.setMinimumWidth(self.fontMetrics().averageCharWidth() * 56)
         if hq_id:
             self.finder.look_up()
             self.amount.setFocus()
+
+    def _forget_refusal(self) -> None:
+        if not self.saving and self.message.isVisible() and not self.receipts:
+            show_message(self.message, "", error=False)
 
     def _finish(self) -> None:
         if self.receipts:
@@ -285,8 +195,11 @@ class PaymentDialog(ChangeDialog):
     def record(self) -> bool:
         """Record the payment on the worker; True when it was handed over.
 
-        A refusal is shown inline and nothing is written; once recorded, the
-        receipt is shown and the dialog is ready for the next payment.
+        The member's balance is read first (on the worker): a payment from a
+        member who owes nothing would only become credit, and the officer is
+        asked to confirm that. A refusal is shown inline and nothing is
+        written; once recorded, the receipt is shown and the dialog is ready
+        for the next payment.
         """
         if self.saving:
             return False
@@ -297,12 +210,34 @@ class PaymentDialog(ChangeDialog):
         method = self.method_code() or self.method.currentText()
         reference = self.reference.text()
         show_message(self.message, "", error=False)
-        self.save_on_worker(
-            "Recording the payment",
-            lambda: dues.record_payment(db, hq_id, amount, method, reference, paid_on),
-            self._recorded,
-        )
+
+        def post(balance: dues.MemberBalance | None) -> None:
+            if balance is not None and balance.outstanding <= 0 and not self._credit_ok(balance):
+                self._set_saving(False)
+                return
+            self.save_on_worker(
+                "Recording the payment",
+                lambda: dues.record_payment(db, hq_id, amount, method, reference, paid_on),
+                self._recorded,
+            )
+
+        def balance() -> dues.MemberBalance | None:
+            if not hq_id.isdigit() or not amount.strip():
+                return None  # recording refuses it with its own sentence
+            return dues.member_balance(db, hq_id)
+
+        self._set_saving(True)  # locked while the balance is read, as while recording
+        self._balance_reader.start(balance, post, lambda _exc: post(None))
         return True
+
+    def _credit_ok(self, balance: dues.MemberBalance) -> bool:
+        """Ask whether a payment from a member who owes nothing may be kept as credit."""
+        return ask.confirm(
+            self,
+            f"{balance.name} owes nothing at the moment, so this payment would all be kept "
+            "as credit toward their next dues (dues are not refundable). Record it as credit?",
+            "Payment with nothing owed",
+        )
 
     def _recorded(self, receipt: dues.Receipt) -> None:
         self.receipts.append(receipt)
@@ -354,7 +289,7 @@ class ReasonDialog(ChangeDialog):
         form = QFormLayout()
         if year is not None:
             form.addRow("Dues &year:", self.year)
-        form.addRow("&Reason:", self.reason)
+        form.addRow("Rea&son:", self.reason)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.post_button = buttons.addButton(action, QDialogButtonBox.ButtonRole.AcceptRole)
         self.post_button.setDefault(True)

@@ -21,10 +21,18 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from chapterdesk.services import dues
 from chapterdesk.services.chapter import chapter_info
 from chapterdesk.ui import ask
+from chapterdesk.ui.colours import scheme
 from chapterdesk.ui.context import AppContext, LatestRead, touched_member
 from chapterdesk.ui.dues.dialogs import NO_POSTING_UNDO, PaymentDialog, ReasonDialog
 from chapterdesk.ui.dues.models import RecordsModel
-from chapterdesk.ui.dues.tables import ledger_columns, money_in, table_view
+from chapterdesk.ui.dues.tables import (
+    LEDGER_COLUMNS,
+    LedgerLine,
+    ledger_columns,
+    ledger_lines,
+    money_in,
+    table_view,
+)
 
 REVERSE_TIP = (
     "Post a reversing entry for the selected entry, with a reason; the original stays in the "
@@ -32,8 +40,8 @@ REVERSE_TIP = (
 )
 
 
-def _style(entry: dues.EntryView) -> str:
-    return "muted" if entry.reversed_by is not None else ""
+def _style(line: LedgerLine) -> str:
+    return "muted" if line.entry.reversed_by is not None else ""
 
 
 class LedgerView(QWidget):
@@ -57,15 +65,16 @@ class LedgerView(QWidget):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.model = RecordsModel(ledger_columns(money_in(self.currency)), self)
         self.model.row_style = _style
-        self.table = table_view(self.model, "Dues ledger", stretch=2)
-        if compact:  # the member panel is narrow: the effect and the note are in the tooltip
-            for column in (4, 6):
-                self.table.setColumnHidden(column, True)
-        self.pay_button = QPushButton("Record &payment…")
+        self.table = table_view(self.model, "Dues ledger",
+                                stretch=LEDGER_COLUMNS.index("What" if compact else "Note"))
+        if compact:  # the member panel is narrow: entry, receipt and note are in the tooltip
+            for title in ("Entry", "Receipt", "Note"):
+                self.table.setColumnHidden(LEDGER_COLUMNS.index(title), True)
+        self.pay_button = QPushButton("Record pa&yment…")
         self.pay_button.setAccessibleName("Record payment")
         self.pay_button.setToolTip(NO_POSTING_UNDO)
         self.pay_button.clicked.connect(self.record_payment)
-        self.reverse_button = QPushButton("Re&verse…")
+        self.reverse_button = QPushButton("Reverse…")  # r, e, v and s are taken beside it
         self.reverse_button.setAccessibleName("Reverse the selected entry")
         self.reverse_button.setToolTip(REVERSE_TIP)
         self.reverse_button.clicked.connect(self.reverse_selected)
@@ -136,26 +145,27 @@ class LedgerView(QWidget):
         money = money_in(self.currency)
         self.model.columns = tuple(ledger_columns(money))
         b = self.balance
-        self.model.set_rows(b.entries if b is not None else ())
+        self.model.set_rows(ledger_lines(b.entries) if b is not None else ())
         if b is None:
             if hq_id is None:
                 self.summary.setText("Choose a member to see their dues ledger.")
         elif not b.entries:
             self.summary.setText("No dues entries yet.")
         else:
-            owed = (f"<b style='color:#a4262c'>owes {money(b.outstanding)}</b>"
+            owed = (f"<b style='color:{scheme().error.text}'>owes {money(b.outstanding)}</b>"
                     if b.outstanding > 0 else "owes nothing")
-            credit = f", credit {money(b.credit)}" if b.credit > 0 else ""
+            credit = f" and has {money(b.credit)} in credit" if b.credit > 0 else ""
             self.summary.setText(
-                f"Balance: {owed}{credit} &nbsp;·&nbsp; assessed {money(b.assessed)}, "
-                f"paid {money(b.paid)}, waived {money(b.waived)}"
+                f"{html.escape(b.name)} {owed}{credit} (all years, as of today). "
+                f"Since their first entry: assessed {money(b.assessed)}, paid "
+                f"{money(b.paid)}, waived {money(b.waived)}."
             )
         self._enable()
 
     def selected_entry(self) -> dues.EntryView | None:
         """The ledger entry selected in the table."""
-        entry = self.model.row_at(self.table.currentIndex().row())
-        return entry if isinstance(entry, dues.EntryView) else None
+        line = self.model.row_at(self.table.currentIndex().row())
+        return line.entry if isinstance(line, LedgerLine) else None
 
     def reload(self) -> None:
         """Re-read the ledger shown."""

@@ -19,12 +19,12 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from chapterdesk.ui.colours import scheme
+
 RowRole = Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-MUTED = QColor("#8a8a8a")
-OWED = QColor("#a4262c")
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,8 @@ class RecordsModel(QAbstractTableModel):
             return row
         style = self.row_style(row) if self.row_style is not None else ""
         if role == Qt.ItemDataRole.ForegroundRole and style in ("muted", "owed"):
-            return QBrush(MUTED if style == "muted" else OWED)
+            colours = scheme()
+            return QBrush(QColor(colours.muted if style == "muted" else colours.error.text))
         if role == Qt.ItemDataRole.FontRole and style in ("muted", "bold"):
             font = QFont()
             font.setStrikeOut(style == "muted")

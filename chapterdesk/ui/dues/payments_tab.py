@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from chapterdesk.ui import ask
 from chapterdesk.ui.context import AppContext
-from chapterdesk.ui.dues.dialogs import NO_POSTING_UNDO, MemberFinder, PaymentDialog
+from chapterdesk.ui.dues.dialogs import NO_POSTING_UNDO, PaymentDialog
 from chapterdesk.ui.dues.ledger_view import LedgerView
-from chapterdesk.ui.dues.tables import money_in
+from chapterdesk.ui.member_picker import MemberPicker
 
 
 class PaymentsTab(QWidget):
@@ -24,16 +24,15 @@ class PaymentsTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.record_button = QPushButton("&Record a payment…")
+        self.record_button = QPushButton("Re&cord a payment…")
         self.record_button.setAccessibleName("Record a payment")
         self.record_button.setToolTip(NO_POSTING_UNDO)
         self.record_button.clicked.connect(self.record_payment)
         # the currency is learnt on the worker when the page opens (`set_currency`)
-        self.finder = MemberFinder(ctx, "USD", self)
+        self.finder = MemberPicker(ctx, "USD", self, show_balance=False)
         self.finder.picked.connect(self.show_member)
         self.show_button = QPushButton("&Show ledger")
         self.show_button.clicked.connect(lambda: self.show_member(self.finder.text()))
-        self.finder.member.returnPressed.connect(lambda: self.show_member(self.finder.text()))
         self.ledger = LedgerView(ctx, self)
         find_row = QHBoxLayout()
         label = QLabel("&Member:")
@@ -57,7 +56,7 @@ class PaymentsTab(QWidget):
 
     def set_currency(self, currency: str) -> None:
         """Show amounts in the chapter's currency (read off the UI thread by the page)."""
-        self.finder.money = money_in(currency)
+        self.finder.set_currency(currency)
         self.ledger.currency = currency
 
     def show_member(self, hq_id: str) -> None:

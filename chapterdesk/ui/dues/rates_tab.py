@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from chapterdesk.errors import ChapterDeskError
 from chapterdesk.services import dues
 from chapterdesk.services.chapter import Category, chapter_info, list_categories
+from chapterdesk.ui.choosers import ProrationTable
 from chapterdesk.ui.context import AppContext
 from chapterdesk.ui.dues.models import CheckableModel, Col, EditableModel
 from chapterdesk.ui.dues.tables import Money, money_in, table_view
@@ -129,15 +130,17 @@ class RatesTab(QWidget):
         self.gap.setRange(1, 50)
         self.gap.setSuffix(" years")
         self.gap.setAccessibleName("Years away that count as new")
-        self.proration = QLineEdit()
-        self.proration.setAccessibleName("Proration steps")
-        self.proration.setPlaceholderText("e.g. 07-01=50, 12-01=0 (empty: everyone pays in full)")
-        self.save_rules_button = QPushButton("Save &rules")
+        self.proration = ProrationTable()
+        self.proration.setToolTip("From each day of the dues year on, a member who joins pays "
+                                  "this share of the dues. No steps: everyone pays in full.")
+        self.save_rules_button = QPushButton("Save r&ules")
         self.save_rules_button.clicked.connect(self.save_rules)
-        form.addRow("&Full rate for the first:", self.enterprise)
-        form.addRow("&Promotion:", self.promotion)
-        form.addRow("New after &away:", self.gap)
-        form.addRow("Pr&oration:", self.proration)
+        form.addRow("Full rate for the fir&st:", self.enterprise)
+        form.addRow("Pro&motion:", self.promotion)
+        form.addRow("New after a&way:", self.gap)
+        proration_label = QLabel("Pr&oration:")
+        proration_label.setBuddy(self.proration.table)
+        form.addRow(proration_label, self.proration)
         save_row = QHBoxLayout()
         save_row.addStretch(1)
         save_row.addWidget(self.save_rules_button)
@@ -219,7 +222,7 @@ class RatesTab(QWidget):
         self.enterprise.setValue(rules.enterprise_full_count or 0)
         self.promotion.setValue(rules.promotion_percent)
         self.gap.setValue(rules.promotion_gap_years)
-        self.proration.setText(", ".join(s.label() for s in rules.proration))
+        self.proration.set_steps(rules.proration)
         self.organisations = organisations
         self._show_orgs()
 
@@ -286,7 +289,7 @@ class RatesTab(QWidget):
             before = dues.year_rules(db, year)
             after = dues.YearRules(
                 year, self.enterprise.value() or None, self.promotion.value(),
-                self.gap.value(), dues.parse_proration(self.proration.text()),
+                self.gap.value(), self.proration.steps(),
             )
         except ChapterDeskError as exc:
             show_message(self.message, exc.message, error=True)

@@ -86,7 +86,13 @@ def plan_job(db: Database, path: Path, mapping: Mapping) -> Job:
     return job
 
 
-def apply_job(db: Database, plan: ImportPlan, rejected: set[str], accepted: set[str]) -> Job:
+def apply_job(
+    db: Database,
+    plan: ImportPlan,
+    rejected: set[str],
+    accepted: set[str],
+    allow_mass_missing: bool = False,
+) -> Job:
     """Apply the reviewed plan in one transaction (a cancel rolls it all back)."""
 
     def job(progress: Progress, cancelled: Callable[[], bool]) -> ImportResult:
@@ -98,6 +104,7 @@ def apply_job(db: Database, plan: ImportPlan, rejected: set[str], accepted: set[
                 accept_conflicts=accepted,
                 progress=_reporter(progress),
                 cancel=cancelled,
+                allow_mass_missing=allow_mass_missing,
             )
         except ImportCancelled:
             raise Cancelled() from None

@@ -18,6 +18,7 @@ from PySide6.QtGui import QBrush, QColor
 from chapterdesk.hqsync import DISPLAY_NAMES, Problem
 from chapterdesk.services.hq.apply import BatchView
 from chapterdesk.services.hq.plan import ChangeKind, MemberChange, Unlisted
+from chapterdesk.ui.colours import scheme
 
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -325,5 +326,5 @@ class HistoryModel(_ListModel):
             and index.isValid()
             and self.items[index.row()].undone_at is not None
         ):
-            return QBrush(QColor("#7a7a7a"))  # an undone batch is history, not in force
+            return QBrush(QColor(scheme().muted))  # an undone batch is history, not in force
         return super().data(index, role)

@@ -21,8 +21,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMimeData, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeySequence,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -36,6 +43,7 @@ from PySide6.QtWidgets import (
 from chapterdesk.data.engine import Database
 from chapterdesk.errors import ChapterDeskError
 from chapterdesk.services.hq.apply import BatchView, ImportResult, list_batches
+from chapterdesk.services.hq.mass_missing import mass_missing
 from chapterdesk.services.hq.plan import ImportPlan
 from chapterdesk.ui.hqsync import jobs
 from chapterdesk.ui.hqsync._framework import (
@@ -115,6 +123,11 @@ class HqSyncPage(QWidget):
         self.next_button = QPushButton("&Next >")
         self.next_button.setDefault(True)
         self.next_button.clicked.connect(self._next)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # Enter presses the default button
+            enter = QShortcut(QKeySequence(key), self.stack)
+            enter.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            enter.setWhatsThis("Press the step's default button (Next >)")
+            enter.activated.connect(self.press_default)
         buttons = QHBoxLayout()
         buttons.addWidget(self.restart_button)
         buttons.addStretch(1)
@@ -131,7 +144,7 @@ class HqSyncPage(QWidget):
         self.sections = QTabWidget()
         self.sections.setAccessibleName("HQ Sync sections")
         self.sections.addTab(wizard, "&Import an export")
-        self.sections.addTab(self.history, "Import &history")
+        self.sections.addTab(self.history, "Import hi&story")
         layout = QVBoxLayout(self)
         layout.addWidget(
             heading(
@@ -198,6 +211,15 @@ class HqSyncPage(QWidget):
             self.choose.show_error,
         )
 
+    def press_default(self) -> None:
+        """Enter in the wizard presses the step's default button ("Next >"), as in a dialog."""
+        step = self.stack.currentWidget()
+        steps = step.findChildren(QPushButton) if step is not None else []
+        for button in (self.next_button, *steps):
+            if button.isDefault() and button.isVisible() and button.isEnabled():
+                button.click()
+                return
+
     def restart(self) -> None:
         """Leave the import on show (nothing is written) and go back to choosing a file."""
         self.plan = None
@@ -220,7 +242,7 @@ class HqSyncPage(QWidget):
         ):
             return
         self._run(
-            jobs.undo_job(self.db, batch_id),
+            self._named(jobs.undo_job(self.db, batch_id)),
             f"Undoing import batch {batch_id}",
             self._undone,
             lambda text: ask.warn(self, text),
@@ -291,9 +313,22 @@ class HqSyncPage(QWidget):
     def _apply(self) -> None:
         if self.plan is None:
             return
+        many = mass_missing(self.plan)
+        if many is not None and not ask.confirm(
+            self,
+            many.sentence(self.plan.path.name) + " Import it anyway? Choose No if the file "
+            "may be the wrong one or cut short.",
+        ):
+            return
         self._run(
-            jobs.apply_job(
-                self.db, self.plan, self.review.rejected(), self.review.accepted_conflicts()
+            self._named(
+                jobs.apply_job(
+                    self.db,
+                    self.plan,
+                    self.review.rejected(),
+                    self.review.accepted_conflicts(),
+                    allow_mass_missing=many is not None,
+                )
             ),
             f"Importing {self.plan.path.name}",
             self._applied,
@@ -311,6 +346,11 @@ class HqSyncPage(QWidget):
         self._go(DONE)
         self.refresh()
         if result.batch_id is not None:
+            undo = getattr(self.ctx, "undo", None)  # the window's stack, if it has one
+            if self.ctx is not None and undo is not None:  # Edit → Undo "import N"
+                from chapterdesk.ui.undo import UndoImport
+
+                undo.push(UndoImport(self.ctx, result.batch_id, self.plan.path.name))
             self.data_changed.emit()
 
     def _undone(self, batch: BatchView) -> None:
@@ -325,6 +365,18 @@ class HqSyncPage(QWidget):
         self.data_changed.emit()
 
     # -- navigation and the task runner ------------------------------------------------------
+
+    def _named(self, job: Job) -> Job:
+        """The job, first saving the officer's name when the window just asked for it."""
+        first = self.ctx.before_change(self) if self.ctx is not None else None
+        if first is None:
+            return job
+
+        def named(progress: Any, cancelled: Any) -> Any:
+            first()
+            return job(progress, cancelled)
+
+        return named
 
     def _run(
         self,

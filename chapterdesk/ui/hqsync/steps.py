@@ -41,7 +41,7 @@ NEXT_STEPS = (
     "<li>The accepted changes are applied in one step and kept as a batch you can undo.</li>"
     "</ol>"
 )
-EXPORT_FILTERS = "HQ exports (*.xlsx *.xls *.csv);;All files (*)"
+EXPORT_FILTERS = "HQ exports (*.xlsx *.xlsb *.ods *.xls *.csv);;All files (*)"
 MAPPING_HELP = (
     "<b>How columns are matched</b><br>ChapterDesk recognises HQ's usual headers and their "
     "variants (ID, Member #, Paid Thru Date, Organization, E-mail Address …). A column feeds "
@@ -79,7 +79,7 @@ class ChooseFileStep(QWidget):
         prompt.setFont(font)
         prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint = QLabel(
-            "An .xlsx, .xls or .csv file as HQ sends it: report titles, extra columns and a "
+            "An .xlsx, .ods, .xls or .csv file as HQ sends it: report titles, extra columns and a "
             "totals row are fine. Nothing is written until you have reviewed every change."
         )
         hint.setWordWrap(True)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -69,11 +69,11 @@ class AuditPage(Page):
         self.since.setDisplayFormat("yyyy-MM-dd")
         self.since.setEnabled(False)
         self.since.dateChanged.connect(lambda _d: self.refresh())
-        self.filter_button = QPushButton("&Filter")
+        self.filter_button = QPushButton("Fi&lter")
         self.filter_button.clicked.connect(self.refresh)
         self.clear_button = QPushButton("Show &all")
         self.clear_button.clicked.connect(self.clear_filters)
-        self.export_button = QPushButton("&Export…")
+        self.export_button = QPushButton("E&xport…")
         self.export_button.setToolTip("Write the changes shown to a CSV file, oldest first.")
         self.export_button.clicked.connect(self.export)
         self.shown = QLabel()
@@ -86,12 +86,17 @@ class AuditPage(Page):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        # A sentence too long for the window loses its middle, not who made the change.
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        for column, width in enumerate((130, 160, 80, 200)):
-            header.resizeSection(column, width)
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # The sentence takes the room; the time and the HQ ID keep their own width.
+        when_width = self.fontMetrics().horizontalAdvance("2026-12-31 23:59") + 24
+        header.resizeSection(0, when_width)
+        header.resizeSection(2, self.fontMetrics().horizontalAdvance("HQ 0000000000") + 24)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
 
         filters = QHBoxLayout()
         member_label = QLabel("&Member HQ ID:")
@@ -111,8 +116,9 @@ class AuditPage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(heading(
             "Audit trail",
-            "Every change to the chapter's members, officers, settings and ledger: when, by "
-            "which officer, and the old and new values. Read-only; nobody can edit it.",
+            "Every change to the chapter's members, officers, settings and ledger: when, what, and "
+            "by which officer (hover a row for the recorded values). Read-only; nobody can edit "
+            "it.",
         ))
         layout.addLayout(filters)
         layout.addWidget(self.message)

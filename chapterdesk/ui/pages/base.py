@@ -40,6 +40,14 @@ class Page(QWidget):
         """The open database."""
         return self.ctx.db
 
+    def may_leave(self) -> bool:
+        """Whether the officer may leave the page (switching page, closing the window).
+
+        A page with unsaved edits asks to save or discard them first; False
+        when the officer cancels (they stay where they were).
+        """
+        return True
+
     def activate(self, target: Any = None) -> None:
         """The officer opened this page (`target`: what to show, e.g. a roster filter)."""
         self.refresh()

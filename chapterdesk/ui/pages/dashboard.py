@@ -19,7 +19,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QEvent, QMargins, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -37,18 +37,17 @@ from chapterdesk.services.dues.summary import DuesYearSummary, dues_year_summary
 from chapterdesk.services.roster.members import TermView
 from chapterdesk.services.roster.query import RosterFilter
 from chapterdesk.standing import Standing
+from chapterdesk.ui.colours import scheme
 from chapterdesk.ui.icons import icon
 from chapterdesk.ui.pages.base import AppContext, Page, heading
 from chapterdesk.ui.pages.dues_card import dues_card
 from chapterdesk.ui.widgets import warning_colours
 
-STANDING_COLOURS = {
-    Standing.GOOD: "#3a8a57",
-    Standing.GRACE: "#d9a400",
-    Standing.LAPSED: "#c0392b",
-    Standing.NOT_IN_HQ: "#8a8a8a",
-}
 PIE_COLOURS = ("#2f5d8a", "#5b8fc7", "#8fb3d9", "#b9cfe6", "#d98f4e", "#a7a7a7", "#6f9f6f")
+
+
+#: The page width from which the dues card sits beside the other cards (else below them).
+WIDE_DASHBOARD = 1080
 
 
 class Card(QFrame):
@@ -125,8 +124,15 @@ def big_number(value: int, caption: str) -> QLabel:
 
 
 def _chart_view(chart: QChart) -> QChartView:
+    """A chart drawn in the palette's colours: its labels readable on light and dark alike."""
     palette = QApplication.palette()
     chart.setBackgroundBrush(palette.base())
+    for axis in chart.axes():
+        axis.setLabelsBrush(palette.text())
+        axis.setTitleBrush(palette.text())
+        axis.setLinePenColor(palette.color(QPalette.ColorRole.Mid))
+        axis.setGridLineColor(palette.color(QPalette.ColorRole.Midlight))
+    chart.legend().setLabelBrush(palette.text())
     chart.setBackgroundRoundness(0)
     chart.setMargins(QMargins(0, 0, 0, 0))
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -152,6 +158,8 @@ class DashboardPage(Page):
         self.loading = False
         self._stale = True
         self.officers_link: QPushButton | None = None
+        self.dues_widget: QWidget | None = None
+        self._dues_beside: bool | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea()
@@ -247,10 +255,36 @@ class DashboardPage(Page):
         self.grid.addWidget(self._problems_card(f), 1, 0)
         self.grid.addWidget(self._import_card(f), 1, 1)
         self.grid.addWidget(self._officers_card(f), 1, 2)
-        if self.dues is not None:
-            self.grid.addWidget(dues_card(self.dues, self.ctx), 0, 3, 2, 1)
-        for column in range(4 if self.dues is not None else 3):
+        self.dues_widget = dues_card(self.dues, self.ctx) if self.dues is not None else None
+        self._dues_beside = None
+        self._place_dues()
+
+    def _place_dues(self) -> None:
+        """The dues card beside the others on a wide window, below them on a narrow one.
+
+        At 1024×640 four columns do not fit: the dues card would be cut off at the
+        right edge (behind a sideways scroll bar), so it moves to a row of its own.
+        """
+        card = self.dues_widget
+        beside = self.width() >= WIDE_DASHBOARD
+        if card is None or beside == self._dues_beside:
+            return
+        self._dues_beside = beside
+        self.grid.removeWidget(card)
+        if beside:
+            self.grid.addWidget(card, 0, 3, 2, 1)
+        else:
+            self.grid.addWidget(card, 2, 0, 1, 3)
+        self.grid.setRowStretch(2, 0 if beside else 3)
+        self.grid.setColumnStretch(3, 1 if beside else 0)
+        for column in range(3):
             self.grid.setColumnStretch(column, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Lay the dues card out anew when the window crosses the wide/narrow width."""
+        super().resizeEvent(event)
+        if getattr(self, "dues_widget", None) is not None:
+            self._place_dues()
 
     def _members_card(self, f: DashboardFigures) -> Card:
         card = Card("Members")
@@ -265,7 +299,7 @@ class DashboardPage(Page):
             count = f.by_standing[standing]
             button = link(f"●  {count:,}  {standing.label}", f"{count} members {standing.label}")
             button.setStyleSheet(button.styleSheet() + f"QPushButton {{ color: "
-                                 f"{STANDING_COLOURS[standing]}; }}")
+                                 f"{scheme().standing[standing]}; }}")
             button.clicked.connect(
                 lambda _=False, s=standing: self._go(RosterFilter(standings=frozenset({s})))
             )
@@ -281,8 +315,8 @@ class DashboardPage(Page):
             # One set per standing, zero outside its own column: one coloured bar each.
             bar = QBarSet(standing.label)
             bar.append([f.by_standing[standing] if i == number else 0 for i in range(4)])
-            bar.setColor(QColor(STANDING_COLOURS[standing]))
-            bar.setBorderColor(QColor(STANDING_COLOURS[standing]))
+            bar.setColor(QColor(scheme().standing[standing]))
+            bar.setBorderColor(QColor(scheme().standing[standing]))
             series.append(bar)
         series.setBarWidth(0.6)
         chart = QChart()
@@ -320,7 +354,7 @@ class DashboardPage(Page):
             colours[item.name] = colour
             piece = series.append(f"{item.name} ({item.count:,})", item.count)
             piece.setColor(QColor(colour))
-            piece.setBorderColor(QColor("white"))
+            piece.setBorderColor(QApplication.palette().color(QPalette.ColorRole.Base))
         series.setHoleSize(0.45)
         chart = QChart()
         chart.addSeries(series)

@@ -26,15 +26,16 @@ from PySide6.QtGui import QColor
 from chapterdesk.money import format_money
 from chapterdesk.services.dues.summary import DuesYearSummary
 from chapterdesk.services.roster.query import RosterFilter
+from chapterdesk.ui.colours import scheme
 from chapterdesk.ui.context import AppContext
 from chapterdesk.ui.dues.target import DuesTarget
 
-# (label, summary field, status filter on the Balances tab, colour)
+# (label, summary field, status filter on the Balances tab, its colour in `colours.Scheme.dues`)
 BARS: tuple[tuple[str, str, str, str], ...] = (
-    ("Assessed", "assessed", "all", "#2f5d8a"),
-    ("Collected", "collected", "paid", "#3a8a57"),
-    ("Waived", "waived", "waived", "#8a8a8a"),
-    ("Outstanding", "outstanding", "unpaid", "#c0392b"),
+    ("Assessed", "assessed", "all", "assessed"),
+    ("Collected", "collected", "paid", "collected"),
+    ("Waived", "waived", "waived", "waived"),
+    ("Outstanding", "outstanding", "unpaid", "outstanding"),
 )
 
 
@@ -88,8 +89,8 @@ def dues_card(summary: DuesYearSummary, ctx: AppContext) -> Any:
         # drawn in the top row.
         bar = QBarSet(label)
         bar.append([values[number] if i == last - number else 0.0 for i in range(len(BARS))])
-        bar.setColor(QColor(colour))
-        bar.setBorderColor(QColor(colour))
+        bar.setColor(QColor(scheme().dues[colour]))
+        bar.setBorderColor(QColor(scheme().dues[colour]))
         series.append(bar)
     series.setBarWidth(0.6)
     chart = QChart()
@@ -118,7 +119,8 @@ def dues_card(summary: DuesYearSummary, ctx: AppContext) -> Any:
         amount = format_money(getattr(summary, field), summary.currency)
         members = f" ({counts[field]:,} members)" if field in counts else ""
         button = link(f"●  {label} {amount}{members}", f"{label} {amount}")
-        button.setStyleSheet(button.styleSheet() + f"QPushButton {{ color: {colour}; }}")
+        button.setStyleSheet(button.styleSheet()
+                             + f"QPushButton {{ color: {scheme().dues[colour]}; }}")
         button.clicked.connect(lambda _=False, s=status: go_year(s))
         card.body.addWidget(button)
         card.figure_links[field] = button  # type: ignore[attr-defined]

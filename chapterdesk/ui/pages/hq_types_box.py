@@ -33,6 +33,7 @@ from chapterdesk.services.chapter import Category
 from chapterdesk.services.roster import categories as category_service
 from chapterdesk.services.roster.categories import UnmappedHqType
 from chapterdesk.ui import ask
+from chapterdesk.ui.colours import scheme
 from chapterdesk.ui.context import AppContext
 from chapterdesk.ui.widgets import message_label, show_message
 
@@ -88,7 +89,7 @@ class HqTypesBox(QGroupBox):
         explained = QLabel(EXPLAINED)
         explained.setWordWrap(True)
         self.all_matched = QLabel("✔ Every member type in the HQ data matches a category.")
-        self.all_matched.setStyleSheet("color: #1b6e3a;")
+        self.all_matched.setStyleSheet(f"color: {scheme().ok.text};")
         self.all_matched.setVisible(False)
         self.unmapped_table = _table(
             ("HQ member type", "In chapter", "In HQ data"),
@@ -243,7 +244,14 @@ class HqTypesBox(QGroupBox):
         show_message(self.message, "", error=False)
         self._busy = True
         self._update_buttons()
-        task = self.ctx.tasks.run(lambda _p, _c: write(), title=title, parent=self.window(),
+        first = self.ctx.before_change(self.window())
+
+        def job(_p: Any, _c: Any) -> Any:
+            if first is not None:
+                first()  # the officer's name, asked for on this first change
+            return write()
+
+        task = self.ctx.tasks.run(job, title=title, parent=self.window(),
                                   on_done=done, on_error=self._refused)
         task.done.connect(self._idle)
 

@@ -17,7 +17,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -38,14 +38,42 @@ from PySide6.QtWidgets import (
 from chapterdesk.errors import ChapterDeskError
 from chapterdesk.services.roster import members as roster
 from chapterdesk.services.roster import officers as officers
-from chapterdesk.services.roster.members import TermView
+from chapterdesk.services.roster.members import MemberDetail, TermView
+from chapterdesk.ui.colours import scheme
 from chapterdesk.ui.context import LatestRead
 from chapterdesk.ui.icons import icon
+from chapterdesk.ui.member_picker import MemberPicker
 from chapterdesk.ui.pages.base import AppContext, Page, heading, message_label, show_message
 from chapterdesk.ui.widgets import warning_colours
 from chapterdesk.values import parse_iso_date
 
 HEADERS = ("Position", "Member", "HQ ID", "From", "To")
+ELIGIBILITY_PROMPT = "Choose a member (a name or an HQ ID) to see whether they may hold office."
+VACANT = "(vacant)"
+
+
+def in_force(term: TermView, day: dt.date) -> bool:
+    """Whether a term is held on `day` (its last day included)."""
+    return term.starts_on <= day and (term.ends_on is None or term.ends_on >= day)
+
+
+def table_rows(
+    positions: list[tuple[str, bool]], terms: list[TermView], today: dt.date
+) -> list[tuple[str, TermView | None]]:
+    """The officer table's rows, in position order: each term, and each vacant position.
+
+    A position nobody holds today is a row of its own (`None` for its term), so
+    the officer sees at once which offices need filling.
+    """
+    rows: list[tuple[str, TermView | None]] = []
+    names = [name for name, _single in positions]
+    for name in names:
+        held = [t for t in terms if t.position == name]
+        rows.extend((name, t) for t in held)
+        if not any(in_force(t, today) for t in held):
+            rows.append((name, None))
+    rows.extend((t.position, t) for t in terms if t.position not in names)
+    return rows
 
 
 class OfficersPage(Page):
@@ -59,6 +87,9 @@ class OfficersPage(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.terms: list[TermView] = []
+        self.positions: list[tuple[str, bool]] = []
+        #: The table's rows: each position with its term, or None where it is vacant.
+        self.rows: list[tuple[str, TermView | None]] = []
         self._reader: LatestRead[tuple[list[tuple[str, bool]], list[TermView]]] = LatestRead(
             ctx, self, "Reading the officers")
         self.all_terms = QCheckBox("Show &past and future terms")
@@ -77,15 +108,20 @@ class OfficersPage(Page):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.table.setWordWrap(False)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
 
         appoint = QGroupBox("Appoint an officer")
         form = QFormLayout(appoint)
-        self.hq_id = QLineEdit()
-        self.hq_id.setPlaceholderText("HQ member ID")
-        self.hq_id.setAccessibleName("Member's HQ ID")
-        self.eligibility = QLabel("Type a member's HQ ID to see whether they may hold office.")
+        # the one member picker: a name, an e-mail or an HQ ID; the chosen member's HQ ID
+        # stands in its text box (`hq_id`), which the eligibility check and Appoint read
+        self.picker = MemberPicker(ctx, parent=self)
+        self.picker.picked.connect(lambda _id: self._choose_position())
+        self.hq_id = self.picker.member
+        self.eligibility = QLabel(ELIGIBILITY_PROMPT)
         self.eligibility.setWordWrap(True)
         self.eligibility.setAccessibleName("Eligibility")
+        self._eligibility_reader: LatestRead[MemberDetail] = LatestRead(
+            ctx, self, "Checking the member's eligibility")
         self._check_timer = QTimer(self, singleShot=True, interval=250)
         self._check_timer.timeout.connect(self.check_eligibility)
         self.hq_id.textChanged.connect(lambda _t: self._check_timer.start())
@@ -101,10 +137,12 @@ class OfficersPage(Page):
         self.appoint_button = QPushButton("&Appoint")
         self.appoint_button.clicked.connect(self.appoint)
         self.message = message_label()
-        form.addRow("&Member (HQ ID):", self.hq_id)
+        member_label = QLabel("&Member:")
+        member_label.setBuddy(self.hq_id)
+        form.addRow(member_label, self.picker)
         form.addRow("", self.eligibility)
         form.addRow("P&osition:", self.position)
-        form.addRow("&From:", self.starts)
+        form.addRow("F&rom:", self.starts)
         form.addRow("&To:", self.ends)
         button_row = QHBoxLayout()
         button_row.addStretch(1)
@@ -115,8 +153,14 @@ class OfficersPage(Page):
         end_form = QFormLayout(end)
         self.end_on = QLineEdit(today.isoformat())
         self.end_on.setAccessibleName("End the term on")
-        self.end_button = QPushButton("&End term")
+        self.end_button = QPushButton("En&d term")
         self.end_button.clicked.connect(self.end_selected)
+        self.end_button.setEnabled(False)
+        self.end_on.setEnabled(False)
+        self.end_hint = QLabel("Select a term in the list to end it.")
+        self.end_hint.setWordWrap(True)
+        self.end_hint.setAccessibleName("Which term")
+        end_form.addRow(self.end_hint)
         end_form.addRow("E&nds on:", self.end_on)
         end_row = QHBoxLayout()
         end_row.addStretch(1)
@@ -155,8 +199,20 @@ class OfficersPage(Page):
             self.refresh()
 
     def _busy(self, busy: bool) -> None:
+        self._working = busy
         self.appoint_button.setEnabled(not busy)
-        self.end_button.setEnabled(not busy)
+        self._selection_changed()
+
+    def _selection_changed(self) -> None:
+        """Offer to end a term only while a term (not a vacant position) is selected."""
+        term = self.selected_term()
+        usable = term is not None and not getattr(self, "_working", False)
+        self.end_button.setEnabled(usable)
+        self.end_on.setEnabled(term is not None)
+        if term is None:
+            self.end_hint.setText("Select a term in the list to end it.")
+        else:
+            self.end_hint.setText(f"{term.name}'s term as {term.position}.")
 
     def activate(self, target: Any = None) -> None:
         """Show the terms; `target` (an HQ ID) selects that member's term in office."""
@@ -184,11 +240,12 @@ class OfficersPage(Page):
         for name, single in positions:
             self.position.addItem(name + ("" if single else " (several holders)"), name)
         self.position.setCurrentIndex(max(self.position.findData(chosen), 0))
+        self.positions = positions
         self.terms = terms
         self._show_terms()
         if select is not None:
-            for row, term in enumerate(self.terms):
-                if term.hq_id == select:
+            for row, (_position, term) in enumerate(self.rows):
+                if term is not None and term.hq_id == select:
                     self.table.selectRow(row)
                     break
 
@@ -200,10 +257,23 @@ class OfficersPage(Page):
             self._show_terms()
 
     def _show_terms(self) -> None:
-        """Fill the table from `self.terms`, flagging each officer no longer eligible."""
+        """Fill the table: each term (flagging an officer no longer eligible), each vacancy."""
         colours = warning_colours()
-        self.table.setRowCount(len(self.terms))
-        for row, term in enumerate(self.terms):
+        vacant_colour = self.palette().color(QPalette.ColorRole.PlaceholderText)
+        self.rows = table_rows(self.positions, self.terms, dt.date.today())
+        self.table.clearSelection()
+        self.table.setRowCount(len(self.rows))
+        for row, (position, term) in enumerate(self.rows):
+            if term is None:
+                for column, value in enumerate((position, VACANT, "", "", "")):
+                    item = QTableWidgetItem(value)
+                    item.setForeground(QBrush(vacant_colour))
+                    font = item.font()
+                    font.setItalic(True)
+                    item.setFont(font)
+                    item.setToolTip(f"Nobody holds {position} today: appoint someone on the right.")
+                    self.table.setItem(row, column, item)
+                continue
             values = (term.position, term.name, term.hq_id, term.starts_on.isoformat(),
                       term.ends_on.isoformat() if term.ends_on else "open")
             for column, value in enumerate(values):
@@ -223,6 +293,7 @@ class OfficersPage(Page):
                 first.setData(Qt.ItemDataRole.AccessibleTextRole,
                               f"{term.position}, not eligible: {term.ineligible}")
         self._show_warning([t for t in self.terms if not t.eligible])
+        self._selection_changed()
 
     def _show_warning(self, flagged: list[TermView]) -> None:
         """Name each sitting officer no longer eligible above the table, with what to do."""
@@ -248,33 +319,45 @@ class OfficersPage(Page):
         )
         self.warning.setVisible(True)
 
+    def _choose_position(self) -> None:
+        """A member was chosen: on to the position."""
+        self.position.setFocus()
+
     def check_eligibility(self) -> None:
-        """Show whether the member typed may hold office, and why not."""
+        """Show whether the member chosen may hold office, and why not (read on the worker).
+
+        A name being typed is the picker's to look up: only an HQ ID is checked.
+        """
         text = self.hq_id.text().strip()
-        if not text:
-            self.eligibility.setText("Type a member's HQ ID to see whether they may hold office.")
+        if not text.isdigit():
+            self._eligibility_reader.cancel()
+            self.eligibility.setText(ELIGIBILITY_PROMPT)
             self.eligibility.setStyleSheet("")
             return
-        try:
-            detail = roster.member_detail(self.db, text)
-        except ChapterDeskError as exc:
+        db = self.db
+
+        def refused(exc: ChapterDeskError) -> None:
             self.eligibility.setText(exc.message)
-            self.eligibility.setStyleSheet("color: #a4262c;")
-            return
+            self.eligibility.setStyleSheet(f"color: {scheme().error.text};")
+
+        self._eligibility_reader.start(lambda: roster.member_detail(db, text),
+                                       self._show_eligibility, refused)
+
+    def _show_eligibility(self, detail: MemberDetail) -> None:
         name = html.escape(detail.hq.display_name)
         if detail.current is None:
             self.eligibility.setText(f"{name} is not a current chapter member.")
-            self.eligibility.setStyleSheet("color: #a4262c;")
+            self.eligibility.setStyleSheet(f"color: {scheme().error.text};")
         elif detail.current.privileges.may_hold_office:
             self.eligibility.setText(f"✔ {name} may hold office ({detail.standing.label}).")
-            self.eligibility.setStyleSheet("color: #1b6e3a;")
+            self.eligibility.setStyleSheet(f"color: {scheme().ok.text};")
         else:
             reasons = "; ".join(detail.current.privileges.reasons) or (
                 f"the {detail.category.name} category may not hold office"
                 if detail.category else "their category may not hold office"
             )
             self.eligibility.setText(f"✘ {name} may not hold office: {html.escape(reasons)}.")
-            self.eligibility.setStyleSheet("color: #a4262c;")
+            self.eligibility.setStyleSheet(f"color: {scheme().error.text};")
 
     def appoint(self) -> None:
         """Give the member a term, on the worker; a refusal is shown as its sentence."""
@@ -304,8 +387,11 @@ class OfficersPage(Page):
 
     def selected_term(self) -> TermView | None:
         """The term selected in the table."""
-        row = self.table.currentRow()
-        return self.terms[row] if 0 <= row < len(self.terms) else None
+        selected = self.table.selectionModel().selectedRows()
+        if not selected:
+            return None
+        row = selected[0].row()
+        return self.rows[row][1] if 0 <= row < len(self.rows) else None
 
     def end_selected(self) -> None:
         """End the selected term on the date given (on the worker).

@@ -43,7 +43,7 @@ from chapterdesk.ui.reports.catalogue import Choices, ReportKind, Written
 from chapterdesk.ui.reports.models import ReportListModel
 from chapterdesk.ui.reports.options import ReportOptions
 from chapterdesk.ui.reports.preview import PdfPreview
-from chapterdesk.ui.reports.printing import print_pdf
+from chapterdesk.ui.reports.printing import Printed, print_pdf
 from chapterdesk.ui.tasks import Task
 
 FILTERS = {
@@ -339,7 +339,6 @@ class ReportsPage(Page):
             on_done=self._printed, on_error=self._failed,
         )
 
-    def _printed(self, pages: int) -> None:
+    def _printed(self, printed: Printed) -> None:
         self._finish_task()
-        noun = "page" if pages == 1 else "pages"
-        show_message(self.message, f"Sent {pages:,} {noun} to the printer.", error=False)
+        show_message(self.message, printed.sentence(), error=False)

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -46,6 +46,7 @@ from chapterdesk.ui.roster_model import (
     RosterModel,
 )
 from chapterdesk.ui.tasks import Cancelled
+from chapterdesk.ui.widgets import no_match_text
 
 if TYPE_CHECKING:
     from chapterdesk.ui.member_panel import MemberPanel
@@ -60,6 +61,8 @@ _EXPORTED_DATES: dict[str, Callable[[RosterRow], object]] = {
     "joined": lambda r: r.chapter_joined_on,
 }
 # Typical widest values: columns open wide enough for them without reading the whole roster.
+#: The widest a column is made to fit its text (a longer one is cut, with its tooltip).
+MAX_COLUMN_CHARS = 48
 COLUMN_SAMPLES = {
     "hq_id": "1000000", "name": "MacDonald-Smith, Margaret A.", "category": "Associate",
     "standing": "not in HQ data", "paid_through": "2026-12-31", "joined": "2026-12-31",
@@ -114,6 +117,7 @@ class RosterPage(Page):
         super().__init__(ctx, parent)
         self.model = RosterModel(ctx.db, self)
         self._search_serial = 0
+        self._settling = False  # asking about unsaved edits before another member is shown
         self._read_first_screen()  # at once: it arrives while the widgets below are built
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search name, HQ ID, e-mail or employer  (Ctrl+F)")
@@ -148,6 +152,23 @@ class RosterPage(Page):
         self.export_button = QPushButton("E&xport…")
         self.export_button.setAccessibleName("Export the list shown")
         self.export_button.clicked.connect(self.export)
+        # what the officer sees when the search and filters find nobody
+        self.no_match_text = QLabel()
+        self.no_match_text.setAccessibleName("No member matches")
+        self.clear_search_button = QPushButton("Clear search")
+        self.clear_search_button.setAccessibleName("Clear the search and filters")
+        self.clear_search_button.clicked.connect(self.clear_search)
+        self.no_match = QWidget()
+        no_match_row = QHBoxLayout(self.no_match)
+        no_match_row.setContentsMargins(0, 0, 0, 0)
+        no_match_row.addWidget(self.no_match_text)
+        no_match_row.addWidget(self.clear_search_button)
+        no_match_row.addStretch(1)
+        font = self.no_match_text.font()
+        font.setBold(True)
+        self.no_match_text.setFont(font)
+        self.no_match.setVisible(False)
+        self.search.installEventFilter(self)
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
@@ -172,12 +193,15 @@ class RosterPage(Page):
         self.table.setAlternatingRowColors(True)
         self.table.setSortingEnabled(True)
         self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table for the member panel
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        # No column takes the leftover width: on a wide screen an almost empty Office column
+        # stretched while Employer was cut short. Columns fit what they hold instead.
+        header.setStretchLastSection(False)
         header.setSortIndicator(1, Qt.SortOrder.AscendingOrder)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
@@ -189,6 +213,7 @@ class RosterPage(Page):
             self.table.setColumnWidth(number, max(sample + 12, title))
         self._apply_hidden(settings.ROSTER_HIDDEN_COLUMNS.get())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
+        self._fitted = False  # the columns are fitted to the first rows read, once
         self.model.modelReset.connect(self._after_reset)
         copy = QAction("Copy e-mails", self.table)
         copy.setShortcut(QKeySequence.StandardKey.Copy)
@@ -216,6 +241,7 @@ class RosterPage(Page):
         layout.addWidget(heading("Roster", "Current chapter members, with their standing at HQ."))
         layout.addLayout(filters)
         layout.addLayout(actions)
+        layout.addWidget(self.no_match)
         layout.addWidget(self.splitter, 1)
         self.setTabOrder(self.search, self.standing)
         self.setTabOrder(self.standing, self.category)
@@ -438,9 +464,60 @@ class RosterPage(Page):
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
+    def clear_search(self) -> None:
+        """Empty the search box and the filters, show everyone, and go back to the search box."""
+        self._set_filter_widgets(RosterFilter())
+        self.apply_filter()
+        self.search.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Down or Enter in the search box: to the results (Enter opens the first member)."""
+        if (watched is self.search and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            if self._search_timer.isActive():  # typed a moment ago: search now, then move
+                self.apply_filter()
+            self._to_results()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _to_results(self) -> None:
+        """Put the focus on the results table, the first member selected (and shown)."""
+        if self.model.rowCount() == 0:
+            return
+        if self.table.currentIndex().row() < 0:
+            self._select_row(0)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def fit_columns(self) -> None:
+        """Size each column to its heading and the rows read (at most `MAX_COLUMN_CHARS`)."""
+        rows = self.model.loaded_rows()
+        metrics = self.table.fontMetrics()
+        header = self.table.horizontalHeader()
+        char = metrics.averageCharWidth()
+        for number, column in enumerate(COLUMNS):
+            title = header.fontMetrics().horizontalAdvance(column.title) + 3 * char + 16
+            widest = max((metrics.horizontalAdvance(column.text(r)) for r in rows), default=0)
+            self.table.setColumnWidth(number, max(min(widest + 16, MAX_COLUMN_CHARS * char),
+                                                  title))
+        self._fitted = bool(rows)
+
     def _after_reset(self) -> None:
+        if not self._fitted:
+            self.fit_columns()  # once, on the first rows: the officer's own widths then stay
         total = self.model.rowCount()
         self.shown.setText(f"{total:,} member{'s' if total != 1 else ''} shown")
+        shown = self.model.filter
+        filtered = shown != RosterFilter()
+        if total == 0 and filtered:  # say so, rather than show an empty table
+            only_search = shown.without_search() == RosterFilter()
+            self.no_match_text.setText(
+                no_match_text(shown.search.strip()) if only_search
+                else "No member matches the search and filters chosen."
+            )
+            self.clear_search_button.setText("Clear search" if only_search
+                                             else "Clear search and filters")
+        self.no_match.setVisible(total == 0 and filtered)
         if self.table.currentIndex().row() < 0 and self._panel is not None:
             self.panel.show_member(None)
 
@@ -469,6 +546,8 @@ class RosterPage(Page):
             action.setCheckable(True)
             action.setChecked(not self.table.isColumnHidden(number))
             action.toggled.connect(lambda on, key=column.key: self.set_column_visible(key, on))
+        menu.addSeparator()
+        menu.addAction("Fit columns to their contents", self.fit_columns)
         menu.exec(self.table.horizontalHeader().mapToGlobal(point))
 
     # -- selection and actions -----------------------------------------------------------
@@ -478,7 +557,30 @@ class RosterPage(Page):
 
     def _show_current(self) -> None:
         index = self.table.currentIndex()
-        self.panel.show_member(index.data(HqIdRole) if index.isValid() else None)
+        hq_id = index.data(HqIdRole) if index.isValid() else None
+        panel = self.panel
+        detail = panel.detail
+        if (hq_id is not None and detail is not None and detail.hq.hq_id != hq_id
+                and panel.has_unsaved_edits() and not self._settling):
+            self._settling = True  # the question is asked once, whatever the selection does
+            try:
+                stay = not panel.settle_unsaved()
+                if stay and detail.current is not None:  # back to the member being edited
+                    row = self.model.row_of(detail.current.membership.id)
+                    if row >= 0:
+                        self._select_row(row)
+                    else:
+                        self.table.selectionModel().clearSelection()
+                    return
+            finally:
+                self._settling = False
+        if self._settling:
+            return
+        panel.show_member(hq_id)
+
+    def may_leave(self) -> bool:
+        """Unsaved chapter facts in the member panel: save, discard, or stay."""
+        return self._panel is None or self._panel.settle_unsaved()
 
     def copy_emails(self) -> str:
         """Copy the selected members' e-mail addresses to the clipboard; returns the text."""

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
@@ -34,6 +35,7 @@ from chapterdesk.services.chapter import Category, ChapterInfo, Position
 from chapterdesk.services.roster import categories as category_service
 from chapterdesk.ui import ask
 from chapterdesk.ui.change_dialog import ChangeDialog
+from chapterdesk.ui.choosers import CurrencyBox, MonthDayEdit
 from chapterdesk.ui.pages.base import AppContext, Page, heading, message_label, show_message
 from chapterdesk.ui.pages.hq_types_box import HqTypesBox
 
@@ -186,12 +188,8 @@ class SettingsPage(Page):
         self.positions: list[Position] = []
         self.name = QLineEdit()
         self.name.setAccessibleName("Chapter name")
-        self.currency = QLineEdit()
-        self.currency.setAccessibleName("Currency")
-        self.currency.setMaxLength(3)
-        self.year_start = QLineEdit()
-        self.year_start.setAccessibleName("Dues year starts")
-        self.year_start.setPlaceholderText("MM-DD")
+        self.currency = CurrencyBox()
+        self.year_start = MonthDayEdit("Dues year starts")
         self.grace = QSpinBox()
         self.grace.setRange(0, 3650)
         self.grace.setSuffix(" days")
@@ -222,12 +220,14 @@ class SettingsPage(Page):
         form = QFormLayout(general)
         form.addRow("Chapter &name:", self.name)
         form.addRow("&Currency:", self.currency)
-        form.addRow("Dues &year starts (MM-DD):", self.year_start)
+        year_label = QLabel("Dues &year starts on:")
+        year_label.setBuddy(self.year_start.day)
+        form.addRow(year_label, self.year_start)
         form.addRow("&Grace after paid-through:", self.grace)
         form.addRow("HQ data is s&tale after:", self.stale)
         form.addRow("&Page size for reports:", self.page_size)
         form.addRow("&Quorum at meetings:", self.quorum)
-        form.addRow("Your name (audit t&rail):", self.officer_name)
+        form.addRow("Your name (a&udit trail):", self.officer_name)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.save_button)
@@ -238,9 +238,9 @@ class SettingsPage(Page):
             ("Code", "Name", "Eligible", "Votes", "Office", "Description"), "Membership categories"
         )
         self.category_table.doubleClicked.connect(lambda _i: self.edit_category())
-        add_category = QPushButton("Add categor&y…")
+        add_category = QPushButton("&Add category…")
         add_category.clicked.connect(lambda: self.edit_category(new=True))
-        edit_category = QPushButton("&Edit category…")
+        edit_category = QPushButton("Ed&it category…")
         edit_category.clicked.connect(lambda: self.edit_category())
         categories = QGroupBox("Membership categories")
         c_layout = QVBoxLayout(categories)
@@ -335,8 +335,8 @@ class SettingsPage(Page):
 
     def _show_form(self, info: ChapterInfo) -> None:
         self.name.setText(info.name)
-        self.currency.setText(info.currency)
-        self.year_start.setText(f"{info.year_start_month:02d}-{info.year_start_day:02d}")
+        self.currency.set_code(info.currency)
+        self.year_start.set_value(info.year_start_month, info.year_start_day)
         self.grace.setValue(info.grace_days)
         self.stale.setValue(info.stale_after_days)
         self.page_size.setCurrentIndex(max(self.page_size.findData(info.page_size), 0))
@@ -351,7 +351,7 @@ class SettingsPage(Page):
         """
         db = self.db
         values = dict(
-            name=self.name.text(), currency=self.currency.text(),
+            name=self.name.text(), currency=self.currency.code(),
             year_start=self.year_start.text(), grace_days=self.grace.value(),
             stale_after_days=self.stale.value(), page_size=self.page_size.currentData(),
             officer_name=self.officer_name.text(), quorum_percent=self.quorum.value() or None,
