@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck pytest postgresql screenshots clean dist dist-check
+.PHONY: run test install lint typecheck pytest postgresql fonts screenshots clean dist dist-check
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## Open the window on the demo chapter (built in your data directory on first run).
-run: $(STAMP)
+run: $(STAMP) fonts
 	VENV=$(VENV) sh scripts/ensure-qt-runtime
 	$(VENV)/bin/chapterdesk --demo
 
@@ -34,7 +34,13 @@ typecheck: $(STAMP)
 postgresql:
 	sh scripts/ensure-postgresql
 
-pytest: $(STAMP) postgresql
+## The Noto fonts reports print every script in (and pdftotext, which the report tests read
+## PDFs back with); Noto Sans CJK converted once to TrueType outlines, in the user's cache.
+fonts: $(STAMP)
+	sh scripts/ensure-fonts
+	$(PY) -m chapterdesk.reports.cjk
+
+pytest: $(STAMP) postgresql fonts
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -n 2 --dist loadfile
 
 ## A PNG of every page and key dialog on a demo chapter, light and dark, at 1024x640 and 1920x1080, at scale 1 and 2, in screenshots/.

@@ -105,6 +105,19 @@ report_compliance
 report_labels
 export_hq
 
+# --- fontTools reads these attributes of a table or of subsetting options (reports/cjk.py) ---
+_.layout_features
+_.hinting
+_.desubroutinize
+_.name_IDs
+_.notdef_outline
+_.glyphOrder
+_.glyphs
+_.tableVersion
+_.formatType
+_.glyphDataFormat
+_.sfntVersion
+
 # --- remove after merge: dead code in folders other branches are changing ---
 Handler  # cli/common.py: a type alias nothing uses
 FieldValue  # hqsync/results.py: a type alias nothing uses

@@ -36,7 +36,7 @@ from typing import Any
 import xlsxwriter
 from reportlab.pdfgen.canvas import Canvas
 
-from benchmarks.bench_pdf_floor import TARGET_RATIO, floor_for_cells
+from benchmarks.bench_pdf_floor import TARGET_RATIO, draw_cell, floor_for_cells, split_cells
 from chapterdesk.data.engine import Database
 from chapterdesk.data.migrate import open_database
 from chapterdesk.exports.roster import ROSTER_COLUMNS, roster_row, write_roster_export
@@ -75,7 +75,7 @@ def dues_floor(db_path: Path, out: Path, year: int) -> dict[str, Any]:
     """drawString for the dues report's member rows (the cells it prints, read beforehand)."""
     db = open_database(db_path)
     report = dues_year_report(db, year)
-    rows = [member_cells(line, report.currency) for line in report.lines]
+    rows = split_cells(member_cells(line, report.currency) for line in report.lines)
     frame = PAGE_SIZES["letter"][0] - 2 * 0.6 * 72
     widths = [w * frame for w in MEMBER_WIDTHS]
     return _measured(lambda: floor_for_cells(out, MEMBER_HEADER, widths, rows), rows=len(rows))
@@ -116,7 +116,9 @@ def statements_floor(db_path: Path, out: Path, year: int) -> dict[str, Any]:
     db = open_database(db_path)
     currency = chapter_info(db).currency
     owing = statement_members(db, year)
-    pages = list(_statement_strings(statements_for(db, year, owing), currency, year))
+    pages = split_cells(
+        _statement_strings(statements_for(db, year, owing), currency, year), size=9.5
+    )
 
     def draw() -> None:
         register_fonts()
@@ -126,7 +128,7 @@ def statements_floor(db_path: Path, out: Path, year: int) -> dict[str, Any]:
             canvas.setFont(BODY_FONT, 9.5)
             y = height - 80
             for text in page:
-                canvas.drawString(43.2, y, text)
+                draw_cell(canvas, 43.2, y, text, 9.5)
                 y -= 13
             canvas.showPage()
         canvas.save()

@@ -26,6 +26,7 @@ from chapterdesk.data.models import (
     OfficerTerm,
 )
 from chapterdesk.demo_dues import add_demo_dues
+from chapterdesk.demo_world import WORLD_SHARE, world_person
 from chapterdesk.services.chapter import init_chapter
 from chapterdesk.services.door import change
 from chapterdesk.standing import normalise_key
@@ -257,6 +258,7 @@ def build_demo(
     seed: int = 2026,
     today: dt.date | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    international: bool = False,
 ) -> None:
     """Fill an empty database with the demo chapter.
 
@@ -265,9 +267,13 @@ def build_demo(
             at least 3,000).
         seed: the random seed; the same seed and date give the same chapter.
         today: the date the demo is built around (default today).
+        international: about a third of the members live abroad and write their
+            names in their own scripts (`demo_world`).
     """
     day = today or dt.date.today()
     rng = random.Random(seed)
+    world = random.Random(seed + 1)  # its own draws: the Latin demo stays as it was
+    abroad = 0
     init_chapter(db, DEMO_CHAPTER, currency="USD", year_start="01-01")
     hq_total = max(3000, members * 5 // 4 + 1000)
     hq_rows: list[dict[str, object]] = []
@@ -285,6 +291,9 @@ def build_demo(
             member_type = _weighted(rng, OTHER_TYPES)
             standing = rng.choices(("good", "grace", "lapsed"), weights=(80, 5, 15))[0]
         row = _hq_row(rng, hq_id, day, member_type, "good" if standing == "missing" else standing)
+        if international and world.random() < WORLD_SHARE:
+            row.update(world_person(world, hq_id, abroad))
+            abroad += 1
         if standing == "missing":
             row["in_latest_export"] = False
         chapters: list[str] = []

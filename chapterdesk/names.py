@@ -20,7 +20,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["address_name", "display_name", "folded", "searched_name", "sort_name"]
+__all__ = [
+    "address_name",
+    "display_name",
+    "folded",
+    "searched_name",
+    "shorter_address_names",
+    "sort_name",
+]
 
 #: an initial's full stop: one letter, a stop, then a space, a comma, the end or another initial
 _INITIAL_STOP = re.compile(r"\b(\w)\.(?=[\s,]|$|\w\.)")
@@ -88,3 +95,33 @@ def sort_name(first: str, middle: str, last: str, suffix: str = "") -> str:
 def address_name(prefix: str, first: str, middle: str, last: str, suffix: str) -> str:
     """The name on an envelope, a label or a letter: "Ms. Andrew J. Adams, Jr."."""
     return _joined(prefix, display_name(first, middle, last, suffix))
+
+
+def _initial(name: str) -> str:
+    """"Andrew" as "A.", "Jean-Luc" as "J.-L."; a name already an initial stays as it is."""
+    parts = [p for p in name.split("-") if p]
+    return "-".join(f"{p[0]}." for p in parts) if parts else ""
+
+
+def shorter_address_names(
+    prefix: str, first: str, middle: str, last: str, suffix: str
+) -> list[str]:
+    """The address name ever shorter, for a label too narrow: the last name is always whole.
+
+    "Ms. Andrew James Adams, Jr." gives "Ms. Andrew J. Adams, Jr.", "Ms. A. J.
+    Adams, Jr.", "A. J. Adams, Jr.", then "Adams, Jr." (each once).
+    """
+    middle_initials = " ".join(_initial(m) for m in middle.split())
+    first_initials = " ".join(_initial(f) for f in first.split())
+    forms = [
+        address_name(prefix, first, middle_initials, last, suffix),
+        address_name(prefix, first_initials, middle_initials, last, suffix),
+        display_name(first_initials, middle_initials, last, suffix),
+        display_name("", "", last, suffix),
+    ]
+    full = address_name(prefix, first, middle, last, suffix)
+    out: list[str] = []
+    for form in forms:
+        if form and form != full and form not in out:
+            out.append(form)
+    return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from decimal import Decimal
 from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -253,15 +254,39 @@ def detail_json(detail: MemberDetail) -> dict[str, Any]:
 def run_show(args: argparse.Namespace) -> int:
     """Show one member."""
     from chapterdesk.cli.officers import flag as eligibility_flag
+    from chapterdesk.money import format_money
+    from chapterdesk.services.chapter import chapter_info
+    from chapterdesk.services.dues import member_balance
     from chapterdesk.services.roster.detail import member_detail
 
     db = open_db(args)
     try:
         detail = member_detail(db, args.hq_id)
+        entries = member_balance(db, detail.hq.hq_id).entries  # by date, then entry number
+        currency = chapter_info(db).currency
     finally:
         db.dispose()
+    balance = Decimal(0)
+    ledger = []
+    for entry in entries:
+        balance += entry.signed
+        ledger.append((entry, balance))
     if args.json:
-        print_json(detail_json(detail))
+        print_json(
+            {
+                **detail_json(detail),
+                "ledger": [
+                    {
+                        "entry_id": e.id,
+                        "posted_on": e.posted_on,
+                        "description": e.describe(),
+                        "effect": e.signed,
+                        "balance": running,
+                    }
+                    for e, running in ledger
+                ],
+            }
+        )
         return 0
     hq = detail.hq
     print(f"{hq.display_name}  (HQ member ID {hq.hq_id})")
@@ -306,6 +331,21 @@ def run_show(args: argparse.Namespace) -> int:
     for term in detail.terms:
         flag = eligibility_flag(term)
         print(f"  {term.position}: {term.starts_on} to {term.ends_on or 'open'}  {flag}".rstrip())
+    if ledger:
+        print("  Dues ledger, by date:")
+        print_table(
+            ("Date", "Entry", "What", "Effect", "Balance"),
+            (
+                (
+                    e.posted_on,
+                    e.id,
+                    e.describe(),
+                    format_money(e.signed, currency),
+                    format_money(running, currency),
+                )
+                for e, running in ledger
+            ),
+        )
     return 0
 
 

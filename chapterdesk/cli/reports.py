@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -178,6 +179,11 @@ def _handler(run: Run, suffixes: tuple[str, ...]) -> Callable[[argparse.Namespac
         else:
             details = ", ".join(_count(v, k) for k, v in result.items() if k != "file")
             print(f"Wrote {target} ({details}).")
+        if target.suffix.lower() == ".pdf":
+            from chapterdesk.reports.fontchain import font_problems
+
+            for problem in font_problems():  # the file is written, but some names show boxes
+                print(f"chapterdesk: warning: {problem}", file=sys.stderr)
         return 0
 
     return handle

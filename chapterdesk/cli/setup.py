@@ -37,6 +37,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=2026,
         help="random seed (default 2026)",
     )
+    demo.add_argument(
+        "--international",
+        action="store_true",
+        help="about a third of the members write their names in other scripts "
+        "(Chinese, Japanese, Korean, Devanagari, Thai, Arabic, Hebrew, Greek, Cyrillic)",
+    )
     demo.set_defaults(handler=run_demo)
 
 
@@ -69,7 +75,13 @@ def run_demo(args: argparse.Namespace) -> int:
                     f"{db.location.display()} already holds a chapter; "
                     "give a new --db for the demo."
                 )
-        build_demo(db, members=args.members, seed=args.seed, progress=progress)
+        build_demo(
+            db,
+            members=args.members,
+            seed=args.seed,
+            progress=progress,
+            international=args.international,
+        )
     finally:
         progress.finish()
         db.dispose()

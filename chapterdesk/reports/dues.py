@@ -26,7 +26,7 @@ __all__ = ["MEMBER_HEADER", "MEMBER_WIDTHS", "member_cells", "write_dues_report"
 
 MEMBER_HEADER = ["HQ ID", "Name", "Assessed", "Waived", "Paid", "Outstanding", "Credit"]
 #: shares of the page's width (Letter or A4); the category is in the summary's table
-MEMBER_WIDTHS = [0.09, 0.31, 0.12, 0.11, 0.12, 0.14, 0.11]
+MEMBER_WIDTHS = [0.11, 0.29, 0.12, 0.11, 0.12, 0.14, 0.11]  # an HQ ID of 8 digits fits whole
 AGING_LABELS = (
     ("current", "Under 30 days"),
     ("days_30", "30 to 59 days"),

@@ -4,7 +4,10 @@ Label stock is cut in advance, so the geometry must be exact: each sheet type
 is described by its published dimensions and every address is drawn inside its
 own label, in the order a mail merge fills them (left to right, then down). An
 address longer than the label is wide is printed smaller rather than cut off,
-down to a legible minimum, and only then shortened with "…".
+down to a legible 7 pt; a name still too long is wrapped onto a second line,
+then its given and middle names are abbreviated: the last name is always
+printed whole. Only an organisation or street line that fits none of those
+ways is shortened with "…".
 """
 
 from __future__ import annotations
@@ -15,16 +18,16 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import inch, mm
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from chapterdesk.atomic import atomic_path
+from chapterdesk.reports.fontchain import draw_string, is_rtl, text_width
 from chapterdesk.reports.styles import BODY_FONT, register_fonts
 
-__all__ = ["AVERY_5160", "AVERY_L7160", "LABEL_SHEETS", "LabelSheet", "draw_labels"]
+__all__ = ["AVERY_5160", "AVERY_L7160", "LABEL_SHEETS", "LabelSheet", "NameLine", "draw_labels"]
 
 MAX_LINES = 5
-_MIN_FONT_SIZE = 6.0
+_MIN_FONT_SIZE = 7.0  # the smallest a reader can read on a label
 _LEADING = 1.2  # line height as a multiple of the font size
 
 
@@ -110,29 +113,105 @@ def _address_lines(address: Sequence[str]) -> list[str]:
     return lines
 
 
+class NameLine(str):
+    """An address's name line, with the shorter forms to fall back to on a narrow label.
+
+    `shorter` holds the name with the given and middle names abbreviated, ever
+    shorter, the last name always whole (`names.shorter_address_names`).
+    """
+
+    shorter: tuple[str, ...]
+
+    def __new__(cls, name: str, shorter: Sequence[str] = ()) -> NameLine:
+        line = super().__new__(cls, name)
+        line.shorter = tuple(shorter)
+        return line
+
+
 def _block_size(lines: Sequence[str], sheet: LabelSheet) -> float:
     """The font size for the address: the sheet's own, smaller if the lines are too many."""
     room_h = sheet.label_height - sheet.padding
     return min(sheet.font_size, room_h / (max(len(lines), 1) * _LEADING))
 
 
+def _width(text: str, size: float) -> float:
+    return text_width(text, BODY_FONT, size)
+
+
 def _line_size(line: str, block: float, room: float) -> float:
-    """`block`, or the smaller size at which `line` fits `room` points (not below 6 pt).
+    """`block`, or the smaller size at which `line` fits `room` points (not below 7 pt).
 
     Only the long line shrinks, so a long firm name does not make the
     member's own name hard to read.
     """
-    width_at_one = float(pdfmetrics.stringWidth(line, BODY_FONT, 1.0))
+    width_at_one = _width(line, 1.0)
     if width_at_one * block <= room:
         return block
     return max(room / width_at_one, _MIN_FONT_SIZE)
 
 
+def _wrapped(line: str, room: float) -> list[str]:
+    """`line` broken at spaces into pieces that fit `room` at the smallest size (one piece if
+    it fits already); a single word wider than the label is broken between letters."""
+    if _width(line, _MIN_FONT_SIZE) <= room:
+        return [line]
+    pieces: list[str] = []
+    current = ""
+    for word in line.split():
+        candidate = f"{current} {word}" if current else word
+        if _width(candidate, _MIN_FONT_SIZE) <= room:
+            current = candidate
+            continue
+        if current:
+            pieces.append(current)
+        current = ""
+        for char in word:
+            if current and _width(current + char, _MIN_FONT_SIZE) > room:
+                pieces.append(current)
+                current = ""
+            current += char
+    pieces.append(current)
+    return pieces
+
+
+def _laid_out(lines: Sequence[str], sheet: LabelSheet, room: float) -> list[str]:
+    """The lines to print: a name too wide is wrapped, then its given and middle names
+    abbreviated, so that the whole last name prints at 7 pt or more.
+
+    Other lines too wide are wrapped while the label has room for more lines,
+    and otherwise shrink and, past 7 pt, are shortened with "…".
+    """
+    name = lines[0] if lines else ""
+    rest = list(lines[1:])
+    forms = [name, *(name.shorter if isinstance(name, NameLine) else ())]
+    for form in forms:
+        candidate = [*_wrapped(form, room), *rest]
+        name_lines = candidate[: len(candidate) - len(rest)]
+        if _block_size(candidate, sheet) >= _MIN_FONT_SIZE and all(
+            _width(piece, _MIN_FONT_SIZE) <= room for piece in name_lines
+        ):
+            out = candidate
+            break
+    else:
+        out = [forms[-1], *rest]
+    wrapped_rest: list[str] = []
+    head = len(out) - len(rest)
+    for index, line in enumerate(rest):
+        pieces = _wrapped(line, room)
+        if len(pieces) > 1 and _block_size(
+            [*out[:head], *wrapped_rest, *pieces, *rest[index + 1 :]], sheet
+        ) >= _MIN_FONT_SIZE:
+            wrapped_rest.extend(pieces)
+        else:
+            wrapped_rest.append(line)
+    return [*out[:head], *wrapped_rest]
+
+
 def _shortened(line: str, size: float, room: float) -> str:
     """`line` cut with "…" if it is still too wide at the smallest font size."""
-    if pdfmetrics.stringWidth(line, BODY_FONT, size) <= room:
+    if _width(line, size) <= room:
         return line
-    while line and pdfmetrics.stringWidth(line + "…", BODY_FONT, size) > room:
+    while line and _width(line + "…", size) > room:
         line = line[:-1]
     return line.rstrip() + "…"
 
@@ -140,17 +219,21 @@ def _shortened(line: str, size: float, room: float) -> str:
 def _draw_one(
     canvas: Canvas, lines: Sequence[str], box: tuple[float, float, float, float], sheet: LabelSheet
 ) -> None:
-    """One address, left-aligned and centred vertically inside its label."""
+    """One address, centred vertically in its label (right-aligned where read from the right)."""
     x, y, width, height = box
-    block = _block_size(lines, sheet)
+    room = width - 2 * sheet.padding
+    lines = _laid_out(lines, sheet, room)
+    block = max(_block_size(lines, sheet), _MIN_FONT_SIZE)
     leading = block * _LEADING
     depth = leading * (len(lines) - 1) + block
     baseline = y + (height + depth) / 2 - block * 0.8  # first line's baseline
-    room = width - 2 * sheet.padding
     for line in lines:
         size = _line_size(line, block, room)
-        canvas.setFont(BODY_FONT, size)
-        canvas.drawString(x + sheet.padding, baseline, _shortened(line, size, room))
+        text = _shortened(line, size, room)
+        left = x + sheet.padding
+        if is_rtl(text):
+            left = x + width - sheet.padding - _width(text, size)
+        draw_string(canvas, left, baseline, text, BODY_FONT, size)
         baseline -= leading
 
 

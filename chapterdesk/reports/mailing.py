@@ -14,13 +14,13 @@ from pathlib import Path
 
 from chapterdesk.data.engine import Database
 from chapterdesk.errors import BadInputError
-from chapterdesk.names import sort_name
+from chapterdesk.names import shorter_address_names, sort_name
 from chapterdesk.policy import category_refusal
-from chapterdesk.reports.labels import LABEL_SHEETS, draw_labels
+from chapterdesk.reports.labels import LABEL_SHEETS, NameLine, draw_labels
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
 from chapterdesk.reports.roster import folded
 from chapterdesk.reports.statements import address_lines
-from chapterdesk.services.roster.export import members_in
+from chapterdesk.services.roster.export import ExportMember, members_in
 from chapterdesk.services.roster.reader import reading
 
 __all__ = ["label_addresses", "write_labels"]
@@ -46,9 +46,23 @@ def label_addresses(
     countries = Counter(m.country for m in members if m.country)
     home = countries.most_common(1)[0][0] if countries else ""
     return [
-        [line for line in address_lines(m) if not (home and line == m.country == home)]
+        [
+            _name_line(m) if number == 0 and line == m.address_name else line
+            for number, line in enumerate(address_lines(m))
+            if not (home and line == m.country == home)
+        ]
         for m in members
     ]
+
+
+def _name_line(record: ExportMember) -> NameLine:
+    """The label's first line: the name, with its shorter forms for a narrow label."""
+    return NameLine(
+        record.address_name,
+        shorter_address_names(
+            record.prefix, record.first_name, record.middle_name, record.last_name, record.suffix
+        ),
+    )
 
 
 def write_labels(

@@ -25,6 +25,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Paragraph
 
 from chapterdesk.atomic import atomic_write
+from chapterdesk.reports.fontchain import draw_string, text_width
 from chapterdesk.reports.styles import (
     BODY_FONT,
     BOLD_FONT,
@@ -49,10 +50,14 @@ _HEADER_FORM = "ChapterDeskHeader"
 
 
 def _fit_text(text: str, font: str, size: float, room: float) -> str:
-    """`text` cut with "…" so that it fits `room` points (headers never overlap)."""
-    if pdfmetrics.stringWidth(text, font, size) <= room:
+    """`text` cut with "…" so that it fits `room` points (headers never overlap).
+
+    Only the page header's chapter name and title are fitted so; they are not
+    figures a reader needs, and a name too long for the line must not overlap the date.
+    """
+    if text_width(text, font, size) <= room:
         return text
-    while text and pdfmetrics.stringWidth(text + "…", font, size) > room:
+    while text and text_width(text + "…", font, size) > room:
         text = text[:-1]
     return text.rstrip() + "…"
 
@@ -259,9 +264,8 @@ class ReportDocument:
         canvas.setFont(BODY_FONT, 9)
         # drawRightString would measure the same string again on every page
         canvas.drawString(width - _SIDE - as_of_width, height - 0.5 * inch, as_of)
-        canvas.drawString(_SIDE, height - 0.5 * inch, name)
-        canvas.setFont(BOLD_FONT, 12)
-        canvas.drawString(_SIDE, height - 0.5 * inch - 16, title)
+        draw_string(canvas, _SIDE, height - 0.5 * inch, name, BODY_FONT, 9)
+        draw_string(canvas, _SIDE, height - 0.5 * inch - 16, title, BOLD_FONT, 12)
         canvas.setStrokeColor(GRID_GREY)
         canvas.setLineWidth(0.5)
         y = height - 0.5 * inch - 23

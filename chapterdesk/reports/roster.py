@@ -23,7 +23,6 @@ from chapterdesk.names import folded, sort_name
 from chapterdesk.reports.dues import _page_size
 from chapterdesk.reports.pdfdoc import ReportDocument
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
-from chapterdesk.reports.styles import escape_markup
 from chapterdesk.services.chapter import chapter_info
 from chapterdesk.services.roster.listing import RosterLine, roster_lines
 from chapterdesk.services.roster.officers import list_officers
@@ -31,9 +30,9 @@ from chapterdesk.services.roster.officers import list_officers
 __all__ = ["directory_entries", "folded", "index_letter", "write_directory"]
 
 DIRECTORY_HEADER = ["Name", "Organisation", "Email", "Phone"]
-DIRECTORY_WIDTHS = [0.25, 0.19, 0.41, 0.15]
+DIRECTORY_WIDTHS = [0.25, 0.23, 0.35, 0.17]  # an international phone number fits ("+972 7970 7415")
 OFFICER_HEADER = ["Position", "Name", "Term", "Email", "Phone"]
-OFFICER_WIDTHS = [0.14, 0.2, 0.14, 0.37, 0.15]
+OFFICER_WIDTHS = [0.16, 0.2, 0.14, 0.35, 0.15]
 
 
 @functools.lru_cache(maxsize=100_000)  # last names repeat; folding each is the costly part
@@ -116,9 +115,8 @@ def write_directory(
                         + (term.ends_on.isoformat() if term.ends_on else "open"),
                         cell,
                     ),
-                    Paragraph(escape_markup(contacts[term.hq_id].email), cell)
-                    if term.hq_id in contacts
-                    else "",
+                    # a plain cell: wraps after the "@" or a ".", never inside a word
+                    contacts[term.hq_id].email if term.hq_id in contacts else "",
                     contacts[term.hq_id].phone if term.hq_id in contacts else "",
                 ]
                 for term in officers

@@ -25,6 +25,7 @@ from reportlab.platypus import Flowable
 from chapterdesk.data.engine import Database
 from chapterdesk.money import format_money
 from chapterdesk.reports.dues import _page_size
+from chapterdesk.reports.fontchain import runs, text_width
 from chapterdesk.reports.pdfdoc import ReportDocument
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
 from chapterdesk.reports.styles import (
@@ -114,7 +115,7 @@ def _widest(font: str) -> float:
 @functools.lru_cache(maxsize=8192)
 def _width(text: str, font: str, size: float) -> float:
     """The width of a right-aligned string (amounts and dates repeat from page to page)."""
-    return float(pdfmetrics.stringWidth(text, font, size))
+    return text_width(text, font, size)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -133,9 +134,21 @@ def _fit(text: str, font: str, size: float, room: float) -> str:
     """`text` cut with "…" so it fits `room` points."""
     if _width(text, font, size) <= room:
         return text
-    while text and pdfmetrics.stringWidth(text + "…", font, size) > room:
+    while text and text_width(text + "…", font, size) > room:
         text = text[:-1]
     return text.rstrip() + "…"
+
+
+def _shrunk(text: str, font: str, size: float, room: float) -> tuple[str, float]:
+    """`text` and the size that fits it in `room`: smaller down to 7.5 pt, only then cut.
+
+    A member's name or address line is printed whole wherever it can be read.
+    """
+    width = _width(text, font, size)
+    if width <= room:
+        return text, size
+    smaller = max(7.5, size * room / width)
+    return _fit(text, font, smaller, room), smaller
 
 
 def _describe(entry: EntryView, by_id: dict[int, EntryView]) -> str:
@@ -217,8 +230,15 @@ class _Text:
             self.font = (font, size)
 
     def left(self, x: float, y: float, value: str, font: str, size: float) -> None:
-        """`value` starting at x."""
+        """`value` starting at x (text in other scripts run by run, in its fallback font)."""
         self._use(font, size)
+        if not value.isascii():
+            for run_font, run in runs(value, font):
+                self._use(run_font, size)
+                self.text.setTextOrigin(x, y)
+                self.text._code.append(self.text._formatText(run))
+                x += _width(run, run_font, size)
+            return
         self.text.setTextOrigin(x, y)
         # What textOut writes, without the width textOut measures to advance its cursor:
         # every string here gets its own origin, so that measuring (half a million
@@ -260,7 +280,8 @@ class _StatementPage(Flowable):  # type: ignore[misc]  # reportlab is untyped
         y = top - 14
         for number, line in enumerate(address_lines(s.hq)):
             font = BOLD_FONT if number == 0 else BODY_FONT
-            text.left(0, y, _fit(line, font, 10.5, half - 12), font, 10.5)
+            line, size = _shrunk(line, font, 10.5, half - 12)
+            text.left(0, y, line, font, size)
             y -= 13.5
         facts = (
             ("Statement date", long_date(self.setting.as_of)),
@@ -304,17 +325,24 @@ class _StatementPage(Flowable):  # type: ignore[misc]  # reportlab is untyped
         text.draw()
 
     def _row(self, text: _Text, cells: Sequence[str], xs: list[float], y: float, font: str) -> None:
-        """One row of the entries table: text left, amounts right."""
+        """One row of the entries table: text left, amounts right.
+
+        A date or an amount too wide for its column is printed smaller, never cut.
+        """
         for index, value in enumerate(cells):
             if not value:
                 continue
             room = xs[index + 1] - xs[index] - 6
+            size = _SIZE
             if not value.isascii() or len(value) * _widest(font) > room:  # else it surely fits
-                value = _fit(value, font, _SIZE, room)
+                if index == 1:
+                    value = _fit(value, font, _SIZE, room)
+                else:
+                    size = min(_SIZE, _SIZE * room / _width(value, font, _SIZE))
             if index < 2:
-                text.left(xs[index], y, value, font, _SIZE)
+                text.left(xs[index], y, value, font, size)
             else:
-                text.right(xs[index + 1], y, value, font, _SIZE)
+                text.right(xs[index + 1], y, value, font, size)
 
     def _slip(self, text: _Text) -> None:
         """A return slip along the bottom: cut here, send with the payment."""
@@ -328,8 +356,8 @@ class _StatementPage(Flowable):  # type: ignore[misc]  # reportlab is untyped
         canvas.line(0, y, width, y)
         canvas.restoreState()
         text.left(0, y + 3, "Please return this part with your payment", BODY_FONT, 7.5)
-        name = _fit(s.hq.address_name, BOLD_FONT, 10, width * 0.55)
-        text.left(0, y - 16, name, BOLD_FONT, 10)
+        name, size = _shrunk(s.hq.address_name, BOLD_FONT, 10, width * 0.55)
+        text.left(0, y - 16, name, BOLD_FONT, size)
         due = f"Amount due: {_money(s.outstanding, self.setting.currency)}"
         text.right(width, y - 16, due, BOLD_FONT, 10)
         slip_id = f"Member ID {s.hq.hq_id} · {self.setting.year} chapter dues"

@@ -2,7 +2,9 @@
 
 Members' names come from 30+ countries (Łukasz, Nguyễn, Søren, O'Brien), so
 reports print in DejaVu Sans, shipped under `chapterdesk/resources/fonts/`, and never in the
-PDF base fonts, which cannot show most of those letters. Dates and money are
+PDF base fonts, which cannot show most of those letters; what DejaVu Sans has
+no glyph for (Arabic, Chinese, Thai, ...) prints in a Noto fallback font
+(`fontchain`). Dates and money are
 formatted once (dates here, money by `chapterdesk.money.format_money`, as the
 window and the command line write it) so every report writes them the same way.
 """
@@ -19,6 +21,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from chapterdesk.paths import resource
+from chapterdesk.reports.fontchain import markup
 
 __all__ = [
     "BODY_FONT",
@@ -92,8 +95,13 @@ def report_styles() -> ReportStyles:
 
 
 def escape_markup(text: str) -> str:
-    """Plain text made safe to put in a Paragraph, whose mini-markup reads `<`, `>` and `&`."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Plain text made safe to put in a Paragraph, whose mini-markup reads `<`, `>` and `&`.
+
+    Text in a script DejaVu Sans lacks is tagged with its fallback font, and
+    right-to-left text is put in visual order (`fontchain.markup`).
+    """
+    register_fonts()
+    return markup(text, BODY_FONT)
 
 
 def long_date(day: dt.date) -> str:

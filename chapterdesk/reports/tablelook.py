@@ -19,6 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from reportlab.platypus.tables import CellStyle
 
+from chapterdesk.reports.fontchain import draw_runs, in_base_font, is_rtl, text_width
 from chapterdesk.reports.styles import (
     BODY_FONT,
     BOLD_FONT,
@@ -170,37 +171,33 @@ class ChunkTable(Table):  # type: ignore[misc]  # reportlab is untyped
                 if style.fontname is not font:
                     font = style.fontname
                     text.setFont(font, style.fontsize, style.leading)
-                if "\n" in value:  # a `tables.Wrapped` cell, already broken into lines
-                    lines = value.split("\n")
-                    top = (
-                        row_y
-                        + (
-                            style.bottomPadding + row_height - style.topPadding
-                            + len(lines) * style.leading
-                        ) / 2.0
-                        - style.fontsize
-                    )
-                    for number, line in enumerate(lines):
-                        text.setTextOrigin(col_x + style.leftPadding, top - number * style.leading)
-                        text.textLine(line)
-                    continue
-                # the baseline Table uses for valign MIDDLE, one line of text
-                y = (
+                lines = value.split("\n")  # a wrapped cell is already broken into lines
+                # the first baseline, as Table places it for valign MIDDLE
+                top = (
                     row_y
-                    + (style.bottomPadding + row_height - style.topPadding + style.leading) / 2.0
+                    + (
+                        style.bottomPadding + row_height - style.topPadding
+                        + len(lines) * style.leading
+                    ) / 2.0
                     - style.fontsize
                 )
-                if style.alignment == "RIGHT":
-                    x = (
-                        col_x
-                        + col_width
-                        - style.rightPadding
-                        - pdfmetrics.stringWidth(value, font, style.fontsize)
-                    )
-                else:
-                    x = col_x + style.leftPadding
-                text.setTextOrigin(x, y)
-                text.textLine(value)
+                right = style.alignment == "RIGHT"
+                for number, line in enumerate(lines):
+                    if right or is_rtl(line):  # amounts, and text read from the right
+                        x = (
+                            col_x
+                            + col_width
+                            - style.rightPadding
+                            - text_width(line, font, style.fontsize)
+                        )
+                    else:
+                        x = col_x + style.leftPadding
+                    text.setTextOrigin(x, top - number * style.leading)
+                    if line.isascii() or in_base_font(line, font):
+                        text.textLine(line)
+                    else:
+                        draw_runs(text, line, font, style.fontsize, style.leading)
+                        text._code.append("T*")  # as textLine ends a cell's line
         canvas.drawText(text)
         for value, style, position, size in flowables:
             self._drawCell(value, style, position, size)

@@ -7,9 +7,9 @@ layout asks for the next piece, `_StreamedTable` takes exactly the rows that
 fit in the space left on the page and returns one small `Table` for them (with
 the column headings repeated), followed by itself for the rest.
 
-The fast path is plain strings: their row height is known without measuring,
-they are cut short with "…" when too wide for their column rather than
-spilling into the next one, every chunk shares the same cell and table styles
+The fast path is plain strings: their row height is known without measuring
+when they fit, they are broken into lines when too wide for their column (never
+cut: an ID, an amount or a date is printed whole), every chunk shares the same cell and table styles
 (`tablelook.TableLook`), and each page's strings are drawn in one PDF text
 object (`tablelook.ChunkTable`). Text that must wrap is a `Wrapped` string:
 it is broken into lines at spaces (each distinct text once per column) and
@@ -21,12 +21,14 @@ taller than a whole page is not supported.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
+from chapterdesk.reports.fontchain import text_width
 from chapterdesk.reports.styles import BODY_FONT, BOLD_FONT
 from chapterdesk.reports.tablelook import (
     FONT_SIZE,
@@ -41,9 +43,6 @@ from chapterdesk.reports.tablelook import (
 
 __all__ = ["Cell", "Wrapped", "add_table"]
 
-_ELLIPSIS = "…"
-
-
 class Wrapped(str):
     """A plain-text cell broken into lines to fit its column (not cut short like a `str`)."""
 
@@ -53,42 +52,59 @@ class Wrapped(str):
 #: How much a space may shrink to keep a word on its line, as reportlab's `Paragraph` allows.
 _SPACE_SHRINKAGE = 0.05
 
+#: Where a word too long for its column may break: after these (an e-mail after "@" or ".").
+_BREAK_AFTER = re.compile(r"(?<=[@./_+-])")
+
+
+def _width(text: str, font: Any) -> float:
+    """The width of `text` at the table's size, each script in its own font."""
+    return text_width(text, font.fontName, FONT_SIZE)
+
 
 def _wrap(text: str, room: float, font: Any) -> list[str]:
-    """`text` broken at spaces into lines that fit `room` points (a too-long word is cut).
+    """`text` broken at spaces into lines that fit `room` points; nothing is ever cut.
 
     Lines break where a `Paragraph` in the same column would break them: each
-    space already on a line may shrink by `_SPACE_SHRINKAGE` of its width.
+    space already on a line may shrink by `_SPACE_SHRINKAGE` of its width. A
+    word wider than the column is broken at a sensible point (an e-mail
+    address after its "@" or a "."), else between characters.
     """
     shrink = _SPACE_SHRINKAGE * font.stringWidth(" ", FONT_SIZE)
     lines: list[str] = []
     line, words = "", 0
     for word in text.split():
         candidate = f"{line} {word}" if line else word
-        if font.stringWidth(candidate, FONT_SIZE) <= room + shrink * words:
+        if _width(candidate, font) <= room + shrink * words:
             line, words = candidate, words + 1
             continue
         if line:
             lines.append(line)
-        line = word if font.stringWidth(word, FONT_SIZE) <= room else _fit(word, room, font)
-        words = 1
+        pieces = [word] if _width(word, font) <= room else _break_word(word, room, font)
+        lines.extend(pieces[:-1])
+        line, words = pieces[-1], 1
     if line or not lines:
         lines.append(line)
     return lines
 
 
-def _fit(text: str, room: float, font: Any) -> str:
-    """`text` cut short with an ellipsis so that it fits `room` points."""
-    if font.stringWidth(text, FONT_SIZE) <= room:
-        return text
-    low, high = 0, len(text)
-    while low < high:  # the longest prefix that fits beside the ellipsis
-        middle = (low + high + 1) // 2
-        if font.stringWidth(text[:middle] + _ELLIPSIS, FONT_SIZE) <= room:
-            low = middle
-        else:
-            high = middle - 1
-    return text[:low].rstrip() + _ELLIPSIS
+def _break_word(word: str, room: float, font: Any) -> list[str]:
+    """A word too wide for `room` as pieces that fit, broken after "@", ".", "-"... if possible."""
+    pieces: list[str] = []
+    line = ""
+    for part in _BREAK_AFTER.split(word):
+        if _width(line + part, font) <= room:
+            line += part
+            continue
+        if line:
+            pieces.append(line)
+            line = ""
+        for char in part:  # a part wider than the column: between characters
+            if line and _width(line + char, font) > room:
+                pieces.append(line)
+                line = ""
+            line += char
+    pieces.append(line)
+    return pieces
 
 
 def _prepared_rows(
@@ -126,7 +142,17 @@ def _prepared_rows(
                 cells.append(found[0])
             elif isinstance(value, str):
                 if len(value) > safe[index] or not value.isascii() or "\n" in value:
-                    value = _fit(value.replace("\n", " "), room[index], font)
+                    flat = value.replace("\n", " ")
+                    if _width(flat, font) <= room[index]:
+                        value = flat
+                    else:  # never cut: an ID, amount or date is printed whole
+                        key = (flat, index, is_totals)
+                        found = wrapped.get(key)
+                        if found is None:
+                            lines = _wrap(flat, room[index], font)
+                            found = wrapped[key] = ("\n".join(lines), len(lines))
+                        height = max(height, found[1] * LEADING + 2 * PAD_Y)
+                        value = found[0]
                 cells.append(value)
             else:
                 _, needed = value.wrap(room[index], 100_000)
@@ -247,8 +273,8 @@ def add_table(
     Args:
         story: the flowables of the document being written.
         header: the column headings.
-        rows: the cells of each row: plain strings (fast; cut with "…" when too
-            wide), None for empty, or a `Paragraph` where text must wrap.
+        rows: the cells of each row: plain strings (fast; broken into lines when
+            too wide), None for empty, or a `Paragraph` for marked-up text.
         col_widths: each column's width in points.
         numeric_cols: indexes of the columns to right-align (amounts, counts).
         totals_row: a last row printed bold under a rule, e.g. the sums.

@@ -14,11 +14,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph
 
 from chapterdesk.data.engine import Database
 from chapterdesk.reports.dues import _page_size
+from chapterdesk.reports.fontchain import text_width
 from chapterdesk.reports.pdfdoc import ReportDocument
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
 from chapterdesk.reports.styles import BODY_FONT, escape_markup, long_date
@@ -53,7 +53,7 @@ class _Wrapping:
 
     def cell(self, text: str, column: int) -> Cell:
         """`text` for `column`, never cut short."""
-        if pdfmetrics.stringWidth(text, BODY_FONT, FONT_SIZE) <= self.room[column]:
+        if text_width(text, BODY_FONT, FONT_SIZE) <= self.room[column]:
             return text
         return Paragraph(escape_markup(text), self.style)
 

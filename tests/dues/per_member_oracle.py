@@ -123,7 +123,9 @@ def old_member_balance(db: Database, hq_id: str, as_of: dt.date) -> MemberBalanc
     with db.reading() as session:
         names = names_for(session, [hq_id])
         entries = entries_for(session, [hq_id]).get(hq_id, [])
-    return _member(hq_id, names[hq_id], _allocate(entries), as_of, tuple(entries))
+    # allocated in posting order; listed for reading by date, then entry number (issue 16)
+    listed = tuple(sorted(entries, key=lambda e: (e.posted_on, e.id)))
+    return _member(hq_id, names[hq_id], _allocate(entries), as_of, listed)
 
 
 def old_balances(db: Database, as_of: dt.date) -> BalanceReport:

@@ -137,3 +137,36 @@ def test_no_addresses_gives_one_blank_sheet(tmp_path: Path) -> None:
     path = tmp_path / "none.pdf"
     assert draw_labels(path, [], AVERY_5160, outlines=True) == 1
     assert len(PdfReader(path).pages) == 1
+
+
+def test_a_name_too_long_keeps_its_whole_last_name_at_seven_points_or_more(
+    tmp_path: Path,
+) -> None:
+    """Issue 16: wrap, then abbreviate the given and middle names; the last name is whole."""
+    from chapterdesk.names import address_name, shorter_address_names
+    from chapterdesk.reports.labels import NameLine
+
+    parts = ("Dr.", "Maximiliana-Josephine", "Anastasia Bartholomea", "Featherstonehaugh", "III")
+    long_name = NameLine(address_name(*parts), shorter_address_names(*parts))
+    single = NameLine("Wolfeschlegelsteinhausenbergerdorffvoralternwarengewissenhaftschaferswessen")
+    path = tmp_path / "names.pdf"
+    draw_labels(
+        path,
+        [
+            [long_name, "Very Long Organisation Name of the Greater Lakeshore Area", "1 Main St.",
+             "Suite 2400", "Toledo, OH 43604", "United States"],
+            [single, "1 Main St.", "Toledo, OH 43604"],
+        ],
+        AVERY_5160,
+    )
+    placed = _placed(PdfReader(path).pages[0])
+    first = [line for line in placed if line.x < 0.1875 * INCH + 2.75 * INCH]
+    text = " ".join(line.text for line in first)
+    assert "Featherstonehaugh" in text and "…" not in text.split("Organisation")[0]
+    assert all(line.size >= 7.0 for line in first)
+    _inside(first, 0.1875 * INCH, 792 - 0.5 * INCH, 2.625 * INCH, 1.0 * INCH)
+    # a last name longer than the label at 7 pt is broken over two lines, still whole
+    second = [line for line in placed if line.x >= 0.1875 * INCH + 2.75 * INCH]
+    assert str(single) in "".join(line.text for line in second)
+    assert all(line.size >= 7.0 for line in second)
+    _inside(second, 0.1875 * INCH + 2.75 * INCH, 792 - 0.5 * INCH, 2.625 * INCH, 1.0 * INCH)

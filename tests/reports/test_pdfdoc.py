@@ -118,13 +118,32 @@ def test_page_size(
     assert float(box.height) == pytest.approx(height, abs=0.01)
 
 
-def test_too_long_text_is_shortened_not_spilled(tmp_path: Path) -> None:
+def test_too_long_text_wraps_whole_in_its_cell_never_cut(tmp_path: Path) -> None:
+    """Issue 16: a name too wide for its column wraps onto more lines; nothing is cut with "…"."""
     path = tmp_path / "long.pdf"
     long_name = "Bartholomew Featherstonehaugh-Cholmondeley of Greater Wickhamshire III"
     _report(path, [long_name], 3).build()
     text = PdfReader(path).pages[0].extract_text()
-    assert long_name not in text
-    assert "Bartholomew Featherstonehaugh" in text and "…" in text
+    assert " ".join(text.split()).count(long_name) == 3
+    assert "…" not in text
+
+
+def test_an_id_amount_date_or_address_too_wide_prints_whole(tmp_path: Path) -> None:
+    """IDs, amounts and dates in columns too narrow for them: broken over lines, never cut."""
+    document = ReportDocument(
+        tmp_path / "narrow.pdf", chapter_name=CHAPTER, title="Narrow", as_of=dt.date(2026, 7, 1)
+    )
+    row = ["142912512345", "$1,234,567.89", "2026-07-01", "ken.jackson@lakeshorelaw.example"]
+    document.add_table(["ID", "Amount", "Date", "Email"], [row] * 3, [0.06, 0.07, 0.06, 0.12])
+    document.build()
+    text = PdfReader(tmp_path / "narrow.pdf").pages[0].extract_text()
+    assert "…" not in text
+    joined = "".join(text.split())
+    for value in row:
+        assert joined.count(value) == 3
+    lines = text.splitlines()
+    # the e-mail address breaks after its "@" or a ".", not inside a word
+    assert any(line.rstrip().endswith(("@", ".")) for line in lines)
 
 
 def test_paragraph_cells_wrap_and_rows_still_all_print(tmp_path: Path) -> None:

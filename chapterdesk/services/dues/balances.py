@@ -29,6 +29,7 @@ from chapterdesk.services.dues.ledger import (
     entries_for,
     names_for,
     person_names,
+    reading_order,
 )
 from chapterdesk.services.dues.positions import ChargeCents, Position, read_positions, settle
 from chapterdesk.services.roster.reader import Runs, reading
@@ -225,7 +226,7 @@ def member_balance(db: Database, hq_id: str, as_of: dt.date | None = None) -> Me
         names = names_for(reader, [clean])
         if clean not in names:
             raise NotFoundError(f"HQ member ID {clean} is not known to this chapter or HQ data.")
-        entries = tuple(entries_for(reader, [clean]).get(clean, []))
+        entries = reading_order(entries_for(reader, [clean]).get(clean, []))
         (position,) = read_positions(reader, [clean]) or [settle(clean, [])]
     return _member_balance(position, names[clean], aging_cents(position, day), entries)
 

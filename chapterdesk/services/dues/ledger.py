@@ -210,6 +210,17 @@ def entries_for(
     return by_member
 
 
+def reading_order(entries: Iterable[EntryView]) -> tuple[EntryView, ...]:
+    """A member's entries as a statement lists them: by date, then by entry number.
+
+    Entries are posted in entry-number order but may be dated earlier (a charge
+    entered late for the start of the year); listed by date, a running balance
+    moves only by each line's amount and still ends at the member's balance.
+    Allocation keeps to posting order (`allocate`); this order is for reading.
+    """
+    return tuple(sorted(entries, key=lambda entry: (entry.posted_on, entry.id)))
+
+
 def entry_by_id(source: Runs | Session, entry_id: int) -> EntryView | None:
     """One entry (with what reversed it), or None."""
     found = runner(source).run(

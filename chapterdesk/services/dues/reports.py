@@ -45,6 +45,7 @@ from chapterdesk.services.dues.ledger import (
     allocate,
     entries_for,
     names_for,
+    reading_order,
 )
 from chapterdesk.services.dues.rates import DuesYear, dues_year_in
 from chapterdesk.services.dues.year_ledger import (
@@ -271,7 +272,7 @@ def statements_for(db: Database, year: int, hq_ids: list[str]) -> list[Statement
         result.append(
             Statement(
                 hq=records[hq_id],
-                entries=tuple(entries),
+                entries=reading_order(entries),
                 outstanding=state.outstanding,
                 credit=state.credit,
                 year_open=sum((c.open for c in state.charges if c.dues_year == year), ZERO),

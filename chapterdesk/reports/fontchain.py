@@ -1,0 +1,403 @@
+"""Which font prints each character of a name, and in which order the characters are laid out.
+
+A chapter's members write their names in Latin, Greek, Cyrillic, Arabic,
+Hebrew, Devanagari, Thai, Chinese, Japanese and Korean, and now and then with
+an emoji. No one font covers all of that, so text is cut into runs, each in
+the first font of a fallback chain that has a glyph for its characters:
+DejaVu Sans (shipped under `chapterdesk/resources/fonts/`: Latin, Greek, Cyrillic), then
+Noto Sans Arabic, Hebrew, Devanagari, Thai, Noto Sans CJK and Symbola (for
+monochrome emoji). Those are found through fontconfig (`fc-list`), or in the
+usual font folders where there is no fontconfig; `scripts/ensure-fonts`
+installs Debian's packages of them. Noto Sans CJK ships with CFF outlines,
+which reportlab cannot embed, so it is converted once to TrueType outlines
+with fontTools (`cjk.py`) and kept in the user's cache folder.
+
+Right-to-left text (Arabic, Hebrew) is put into visual order with the Unicode
+bidi algorithm (python-bidi) after Arabic letters are given their joined forms
+(arabic-reshaper), so a multi-word name reads right to left and a mixed
+Latin-and-Arabic name keeps each part in its own order.
+
+Every fallback font is loaded only when a character first needs it: a
+Latin-only chapter never reads one, and its PDFs embed DejaVu Sans alone.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import arabic_reshaper
+from bidi import get_display
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+__all__ = [
+    "FALLBACKS",
+    "FallbackFont",
+    "draw_runs",
+    "draw_string",
+    "font_problems",
+    "is_rtl",
+    "markup",
+    "runs",
+    "text_width",
+    "visual",
+]
+
+
+@dataclass(frozen=True)
+class FallbackFont:
+    """One font of the fallback chain: where to find it and which characters it is for.
+
+    `ranges` are the code points (inclusive) it is asked for; a character is
+    printed in it only when its character map has the character too.
+    """
+
+    name: str  # the reportlab font name
+    family: str  # the fontconfig family
+    files: tuple[str, ...]  # file names to look for where there is no fontconfig
+    script: str  # what a reader calls the script, for messages
+    ranges: tuple[tuple[int, int], ...]
+    cff: bool = False  # CFF outlines: converted to TrueType before use
+
+
+ARABIC = (
+    (0x0600, 0x06FF),
+    (0x0750, 0x077F),
+    (0x08A0, 0x08FF),
+    (0xFB50, 0xFDFF),
+    (0xFE70, 0xFEFF),
+)
+CJK = (
+    (0x1100, 0x11FF),  # Hangul Jamo
+    (0x2E80, 0x2FDF),  # radicals
+    (0x3000, 0x30FF),  # CJK punctuation, Hiragana, Katakana
+    (0x3100, 0x31FF),  # Bopomofo, Hangul compatibility Jamo, Katakana extension
+    (0x3200, 0x4DBF),  # enclosed, compatibility, extension A
+    (0x4E00, 0x9FFF),  # unified ideographs
+    (0xA960, 0xA97F),
+    (0xAC00, 0xD7FF),  # Hangul syllables
+    (0xF900, 0xFAFF),  # compatibility ideographs
+    (0xFE30, 0xFE4F),
+    (0xFF00, 0xFFEF),  # full-width and half-width forms
+    (0x20000, 0x3134F),
+)
+
+FALLBACKS: tuple[FallbackFont, ...] = (
+    FallbackFont(
+        "NotoSansArabic", "Noto Sans Arabic", ("NotoSansArabic-Regular.ttf",), "Arabic", ARABIC
+    ),
+    FallbackFont(
+        "NotoSansHebrew",
+        "Noto Sans Hebrew",
+        ("NotoSansHebrew-Regular.ttf",),
+        "Hebrew",
+        ((0x0590, 0x05FF), (0xFB1D, 0xFB4F)),
+    ),
+    FallbackFont(
+        "NotoSansDevanagari",
+        "Noto Sans Devanagari",
+        ("NotoSansDevanagari-Regular.ttf",),
+        "Devanagari",
+        ((0x0900, 0x097F), (0xA8E0, 0xA8FF), (0x1CD0, 0x1CFF)),
+    ),
+    FallbackFont(
+        "NotoSansThai", "Noto Sans Thai", ("NotoSansThai-Regular.ttf",), "Thai", ((0x0E00, 0x0E7F),)
+    ),
+    FallbackFont(
+        "NotoSansCJK",
+        "Noto Sans CJK SC",
+        ("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf"),
+        "Chinese, Japanese and Korean",
+        CJK,
+        cff=True,
+    ),
+    FallbackFont(
+        "Symbola",
+        "Symbola",
+        ("Symbola_hint.ttf", "Symbola.ttf"),
+        "emoji and symbols",
+        ((0x2000, 0x2BFF), (0x1F000, 0x1FAFF)),
+    ),
+)
+
+#: Where fonts are looked for when there is no fontconfig (Windows, macOS, a bare container).
+_FONT_FOLDERS = (
+    "/usr/share/fonts",
+    "/usr/local/share/fonts",
+    "~/.local/share/fonts",
+    "~/.fonts",
+    "/Library/Fonts",
+    "~/Library/Fonts",
+    "C:/Windows/Fonts",
+)
+
+_RTL_CLASSES = {"R", "AL"}
+_LTR_CLASSES = {"L"}
+
+
+@dataclass
+class _Loaded:
+    """A fallback font once looked for: its reportlab font, or None when it is missing."""
+
+    font: Any
+
+
+_loaded: dict[str, _Loaded] = {}
+_missing_scripts: set[str] = set()
+
+
+def _fc_file(family: str) -> tuple[Path, int] | None:
+    """The (file, face index) fontconfig lists for exactly `family`, if it has one."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return None
+    try:
+        listed = subprocess.run(
+            [fc_list, f"{family}:style=Regular", "file", "index", "family"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    for line in sorted(listed.splitlines()):
+        # "/usr/share/fonts/x.ttc: Noto Sans CJK SC,Noto Sans CJK SC Regular:index=2"
+        path, _, rest = line.partition(": ")
+        families, _, index = rest.rpartition(":index=")
+        if family in [f.strip() for f in families.split(",")] and index.strip().isdigit():
+            return Path(path), int(index)
+    return None
+
+
+def _folder_file(names: tuple[str, ...]) -> Path | None:
+    """The first of `names` found under the usual font folders."""
+    for folder in _FONT_FOLDERS:
+        root = Path(folder).expanduser()
+        if not root.is_dir():
+            continue
+        for name in names:
+            found = next(root.rglob(name), None)
+            if found is not None:
+                return found
+    return None
+
+
+def locate(fallback: FallbackFont) -> tuple[Path, int] | None:
+    """Where `fallback` is on this machine: (file, face index), or None.
+
+    CHAPTERDESK_FONT_DIRS (folders separated by the path separator) is looked
+    in first, so a packaged application can carry its own copies.
+    """
+    for folder in filter(None, os.environ.get("CHAPTERDESK_FONT_DIRS", "").split(os.pathsep)):
+        for name in fallback.files:
+            if (Path(folder) / name).is_file():
+                return Path(folder) / name, 0
+    found = _fc_file(fallback.family)
+    if found is not None:
+        return found
+    path = _folder_file(fallback.files)
+    return (path, 0) if path is not None else None
+
+
+def _load(fallback: FallbackFont) -> Any:
+    """The registered reportlab font for `fallback`, or None when it cannot be had."""
+    state = _loaded.get(fallback.name)
+    if state is not None:
+        return state.font
+    font = None
+    where = locate(fallback)
+    if where is not None:
+        path, index = where
+        try:
+            if fallback.cff:
+                from chapterdesk.reports.cjk import truetype_copy
+
+                path, index = truetype_copy(path, index, fallback.ranges), 0
+            font = TTFont(fallback.name, str(path), subfontIndex=index)
+            pdfmetrics.registerFont(font)
+            # one face for every style, so a fallback run inside bold text still prints
+            pdfmetrics.registerFontFamily(
+                fallback.name,
+                normal=fallback.name,
+                bold=fallback.name,
+                italic=fallback.name,
+                boldItalic=fallback.name,
+            )
+        except Exception as error:
+            print(f"ChapterDesk: the font {path} cannot be used: {error}", file=sys.stderr)
+            font = None
+    _loaded[fallback.name] = _Loaded(font)
+    return font
+
+
+def _in(ranges: tuple[tuple[int, int], ...], code: int) -> bool:
+    return any(low <= code <= high for low, high in ranges)
+
+
+@functools.lru_cache(maxsize=4096)
+def _font_for(char: str, base: str) -> str:
+    """The name of the font that prints `char` when the text is set in `base`."""
+    code = ord(char)
+    # Arabic goes to Noto, whose joined forms are complete
+    if not _in(ARABIC, code) and code in pdfmetrics.getFont(base).face.charToGlyph:
+        return base
+    for fallback in FALLBACKS:
+        if _in(fallback.ranges, code) or fallback is FALLBACKS[-1]:
+            font = _load(fallback)
+            if font is not None and code in font.face.charToGlyph:
+                return str(font.fontName)
+            if _in(fallback.ranges, code) and font is None:
+                _missing_scripts.add(fallback.script)
+    return base  # nothing has it: the base font's empty box shows something is there
+
+
+_JOINERS = {"\u200d", "\ufe0f", "\ufe0e"}  # stay with the character before them
+
+
+def _split(text: str, base: str) -> list[tuple[str, str]]:
+    """`text` (already in visual order) as (font name, text) runs."""
+    out: list[tuple[str, str]] = []
+    for char in text:
+        # a joiner or a combining mark stays with its letter, where that letter's font has it
+        if out and (
+            char in _JOINERS
+            or (
+                unicodedata.combining(char)
+                and ord(char) in pdfmetrics.getFont(out[-1][0]).face.charToGlyph
+            )
+        ):
+            out[-1] = (out[-1][0], out[-1][1] + char)
+            continue
+        font = base if char == " " and out else _font_for(char, base)
+        if char == " " and out:
+            font = out[-1][0]
+        if out and out[-1][0] == font:
+            out[-1] = (font, out[-1][1] + char)
+        else:
+            out.append((font, char))
+    return out
+
+
+@functools.lru_cache(maxsize=65_536)
+def is_rtl(text: str) -> bool:
+    """True when the first letter with a direction is right-to-left (read from the right)."""
+    if text.isascii():
+        return False
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in _RTL_CLASSES:
+            return True
+        if kind in _LTR_CLASSES:
+            return False
+    return False
+
+
+@functools.lru_cache(maxsize=65_536)
+def visual(text: str) -> str:
+    """`text` in the order its characters are drawn left to right (Arabic letters joined)."""
+    if text.isascii() or not any(
+        unicodedata.bidirectional(c) in _RTL_CLASSES for c in text
+    ):
+        return text
+    if any(_in(ARABIC, ord(c)) for c in text):
+        text = arabic_reshaper.reshape(text)
+    return str(get_display(text))
+
+
+@functools.lru_cache(maxsize=65_536)
+def runs(text: str, base: str) -> tuple[tuple[str, str], ...]:
+    """`text` as (font name, text) runs in visual order, `base` wherever it has the glyph."""
+    if text.isascii():
+        return ((base, text),)
+    return tuple(_split(visual(text), base))
+
+
+def in_base_font(text: str, base: str) -> bool:
+    """True when `text` is drawn as it is, all in `base` (no fallback font, no reordering)."""
+    parts = runs(text, base)
+    return len(parts) == 1 and parts[0][0] == base and parts[0][1] == text
+
+
+def text_width(text: str, base: str, size: float) -> float:
+    """The width of `text` in points, each run measured in its own font."""
+    if text.isascii():
+        return float(pdfmetrics.stringWidth(text, base, size))
+    return sum(float(pdfmetrics.stringWidth(t, f, size)) for f, t in runs(text, base))
+
+
+def _actual(text: str) -> str:
+    """What a PDF reader should extract for `text`: its characters in drawing order, unjoined.
+
+    Extractors (poppler, pdf.js) read right-to-left text back into reading
+    order themselves, from the order it is drawn in.
+    """
+    if text.isascii() or not any(unicodedata.bidirectional(c) in _RTL_CLASSES for c in text):
+        return text
+    return str(get_display(text))
+
+
+def draw_runs(text_object: Any, text: str, base: str, size: float, leading: float) -> None:
+    """Write `text` into a reportlab text object at its cursor, switching font run by run.
+
+    Text set in more than one font, or reordered for right-to-left reading, is
+    marked with the PDF's ActualText, so that copying or extracting it gives
+    the letters as typed (Arabic in its plain letters, a Chinese name with
+    its space), not the glyphs in the forms they are drawn. The text object is
+    left in `base`.
+    """
+    parts = runs(text, base)
+    if len(parts) == 1 and parts[0][0] == base and parts[0][1] == text:
+        text_object.textOut(text)  # one font, drawn in reading order: extracts as it is
+        return
+    code = text_object._code  # reportlab has no API for marked content inside a text object
+    actual = _actual(text).encode("utf-16-be").hex().upper()
+    code.append(f"/Span <</ActualText <FEFF{actual}>>> BDC")
+    for font, part in parts:
+        text_object.setFont(font, size, leading)
+        text_object.textOut(part)
+    code.append("EMC")
+    text_object.setFont(base, size, leading)
+
+
+def draw_string(canvas: Any, x: float, y: float, text: str, base: str, size: float) -> None:
+    """`text` on `canvas` with its left end at (x, y), run by run; the canvas font is `base`."""
+    canvas.setFont(base, size)
+    if text.isascii():
+        canvas.drawString(x, y, text)
+        return
+    text_object = canvas.beginText(x, y)
+    text_object.setFont(base, size)
+    draw_runs(text_object, text, base, size, size * 1.2)
+    canvas.drawText(text_object)
+
+
+def markup(text: str, base: str) -> str:
+    """`text` as Paragraph markup: escaped, in visual order, runs in fallback fonts tagged."""
+    def escape(part: str) -> str:
+        return part.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    if text.isascii():
+        return escape(text)
+    return "".join(
+        escape(part) if font == base else f'<font face="{font}">{escape(part)}</font>'
+        for font, part in runs(text, base)
+    )
+
+
+def font_problems() -> list[str]:
+    """One sentence per script that was asked for and printed as boxes, saying what to install."""
+    return [
+        f"Names in {script} print as empty boxes: its Noto font is missing. Install the Noto "
+        "fonts (on Debian or Ubuntu: sh scripts/ensure-fonts, or apt-get install "
+        "fonts-noto-core fonts-noto-cjk fonts-symbola) and print again."
+        for script in sorted(_missing_scripts)
+    ]
