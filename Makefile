@@ -40,8 +40,9 @@ fonts: $(STAMP)
 	sh scripts/ensure-fonts
 	$(PY) -m chapterdesk.reports.cjk
 
+## The installed-wheel test (builds and installs the wheel: a whole-product check) runs in dist-check.
 pytest: $(STAMP) postgresql fonts
-	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -n 2 --dist loadfile
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -n 2 --dist loadfile -m "not installed"
 
 ## A PNG of every page and key dialog on a demo chapter, light and dark, at 1024x640 and 1920x1080, at scale 1 and 2, in screenshots/.
 screenshots: $(STAMP)
@@ -63,9 +64,11 @@ dist: $(DIST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) packaging/build_deb.py dist/chapterdesk dist
 
 ## Unpack the .deb `make dist` built and run it as installed (no Python on PATH, empty HOME).
-dist-check: $(STAMP)
+## Then the wheel, installed into a fresh venv outside the checkout, does the same round.
+dist-check: $(STAMP) fonts
 	sh scripts/ensure-dist-tools
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -p no:xdist -p no:cacheprovider packaging/tests
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -p no:xdist -m installed tests/test_installed_wheel.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist

@@ -389,6 +389,81 @@ def _ledger(e: _Entry) -> str:
     return f"Ledger entry of {amount} for {who}"
 
 
+def _conflict(e: _Entry) -> str:
+    what = str(e.get("field") or "a field").replace("_", " ")
+    if e.action == "insert":
+        return (
+            f"HQ's {what} for {e.member} ({_text(e.get('hq_value'))}) held against the "
+            f"chapter's {_text(e.get('local_value'))} for an officer to settle"
+        )
+    if e.action == "delete":
+        return f"Conflict over {e.member}'s {what} cleared"
+    settled = {"keep_local": "the chapter's value kept", "take_hq": "HQ's value taken"}
+    choice = settled.get(str(e.get("settled")), f"settled as {_text(e.get('settled'))}")
+    return f"Conflict over {e.member}'s {what}: {choice}"
+
+
+def _mail_account(e: _Entry) -> str:
+    if e.action == "delete":
+        return "E-mail account removed"
+    return (
+        f"E-mail account set to send as {_text(e.get('from_address'))} through "
+        f"{_text(e.get('host'))}, port {e.get('port')}"
+    )
+
+
+def _mail_template(e: _Entry) -> str:
+    kind = str(e.get("kind") or "an e-mail").replace("_", " ")
+    verbs = {"insert": "set", "update": "changed", "delete": "reset to the default"}
+    return f"The {kind} e-mail template {verbs.get(e.action, 'changed')}"
+
+
+_MAIL_STATES = {
+    "queued": "queued",
+    "sending": "being sent",
+    "sent": "sent",
+    "failed": "refused by the mail server",
+    "uncertain": "of unknown delivery (the connection was lost)",
+}
+
+
+def _mail_message(e: _Entry) -> str:
+    kind = str(e.get("kind") or "an e-mail").replace("_", " ")
+    to = _text(e.get("recipient"))
+    state = _MAIL_STATES.get(str(e.get("status")), _text(e.get("status")))
+    if e.action == "insert":
+        return f"A {kind} e-mail to {e.member} at {to} queued"
+    if e.action == "delete":
+        return f"A {kind} e-mail to {to} removed from the outbox"
+    return f"The {kind} e-mail to {e.member} at {to} {state}"
+
+
+def _payment_import(e: _Entry) -> str:
+    source = _text(e.get("source"))
+    name = _text(e.get("file_name"))
+    if e.action == "insert":
+        return f"Payments imported from {name} ({source}, {_count(e.get('line_count'), 'line')})"
+    if e.get("undone_at"):
+        return f"Payments imported from {name} ({source}) undone"
+    return f"Payments import of {name} ({source}) changed"
+
+
+def _payment_line(e: _Entry) -> str:
+    amount = e.money("gross_cents")
+    fee = e.money("fee_cents")
+    if e.action == "delete":
+        return f"An imported payment line of {amount} from {e.member} removed"
+    return (
+        f"Imported payment of {amount} (processor fee {fee}) from {e.member}, paid "
+        f"{plain_date(e.get('paid_on'))}, line {e.get('line_no')} of the file"
+    )
+
+
+def _payment_mapping(e: _Entry) -> str:
+    verbs = {"insert": "remembered", "update": "changed", "delete": "forgotten"}
+    return f"Column mapping for a bank's payments file {verbs.get(e.action, 'changed')}"
+
+
 DESCRIBERS: dict[str, Callable[[_Entry], str]] = {
     "chapter_settings": _settings,
     "membership_category": _category,
@@ -404,6 +479,13 @@ DESCRIBERS: dict[str, Callable[[_Entry], str]] = {
     "dues_year_rule": _year_rule,
     "dues_proration_step": _proration,
     "ledger_entry": _ledger,
+    "hq_conflict": _conflict,
+    "mail_account": _mail_account,
+    "mail_template": _mail_template,
+    "mail_message": _mail_message,
+    "payment_import": _payment_import,
+    "payment_line": _payment_line,
+    "payment_mapping": _payment_mapping,
 }
 
 

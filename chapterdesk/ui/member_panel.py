@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QDate, QSize, Qt, Signal
+from PySide6.QtCore import QDate, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -368,6 +369,28 @@ class MemberPanel(QScrollArea):
         )
         self.changes_box.show_member(hq.hq_id)
         self.updateGeometry()  # the details may need more width: the splitter makes room
+        QTimer.singleShot(0, self, self._claim_width)  # once the new rows are laid out
+
+    def _claim_width(self) -> None:
+        """Widen this panel in its splitter to what its details need (the roster gives way).
+
+        A splitter reads its children's minimum widths when it is laid out, not
+        when the details shown inside a scroll area grow (the correction buttons
+        beside the HQ facts), so the panel asks for its room itself.
+        """
+        splitter = self.parentWidget()
+        if not isinstance(splitter, QSplitter):
+            return
+        index = splitter.indexOf(self)
+        sizes = splitter.sizes()
+        need = self.minimumSizeHint().width()
+        if index < 0 or sizes[index] >= need or len(sizes) < 2:
+            return
+        other = 1 - index if len(sizes) == 2 else 0
+        give = min(need - sizes[index], max(sizes[other] - 1, 0))
+        sizes[index] += give
+        sizes[other] -= give
+        splitter.setSizes(sizes)
 
     def ask_correction(self, field: str) -> None:
         """Ask for the chapter's value of an HQ field (the dialog offers every correctable one)."""
