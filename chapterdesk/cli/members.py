@@ -255,9 +255,9 @@ def run_show(args: argparse.Namespace) -> int:
     """Show one member."""
     from chapterdesk.cli.officers import flag as eligibility_flag
     from chapterdesk.money import format_money
-    from chapterdesk.services.roster.reader import chapter_info
     from chapterdesk.services.dues import member_balance
     from chapterdesk.services.roster.detail import member_detail
+    from chapterdesk.services.roster.reader import chapter_info
 
     db = open_db(args)
     try:
