@@ -10,11 +10,13 @@ the window (offscreen), each checked by reading back what it wrote.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -93,6 +95,18 @@ def check_installed(app: Installed, export: Path, members: int) -> None:
     finally:
         book.close()
     assert len(rows) == 41, len(rows)  # the header and the demo's 40 members
+    # a bank statement (OFX: ofxtools) and a card processor's CSV, matched without posting
+    from tests.payments import samples
+
+    paid = [samples.Paid("FIT-1", dt.date.today(), Decimal("150.00"), memo="Dues 999999")]
+    for name, write in (("bank.ofx", samples.write_ofx_v2), ("stripe.csv", samples.write_stripe)):
+        write(app.workdir / name, paid)
+        found = json.loads(
+            app.run("payments", "import", name, "--dry-run", "--json", "--db", "demo.sqlite3")
+        )
+        assert found["lines"], found
+    app.run("report", "year-end", year, "-o", "year-end.pdf", "--db", "demo.sqlite3")
+    assert "Year-end report" in PdfReader(app.workdir / "year-end.pdf").pages[0].extract_text()
     shown = app.run("--db", db, env={"CHAPTERDESK_QUIT_WHEN_SHOWN": "1"})
     assert shown.startswith("window shown: Lakes Chapter — ChapterDesk |"), shown
     log_folder = Path(app.env["HOME"]) / ".local" / "share" / "ChapterDesk" / "logs"
