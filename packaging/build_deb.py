@@ -28,6 +28,9 @@ DEPENDS = (
     "libxcb-keysyms1, libxcb-randr0, libxcb-render-util0, libxcb-shape0, libxcb-xinerama0, "
     "libxcb-xkb1, libxcb-xfixes0, libegl1, libgl1, libfontconfig1, libdbus-1-3, libglib2.0-0"
 )
+# The fonts reports fall back to for names DejaVu Sans cannot print (Arabic, Hebrew,
+# Devanagari, Thai, CJK, emoji: reports/fontchain.py finds them through fontconfig).
+RECOMMENDS = "fontconfig, fonts-noto-core, fonts-noto-cjk, fonts-symbola"
 
 
 def render_pngs(svg: Path, sizes: tuple[int, ...]) -> dict[int, bytes]:
@@ -95,6 +98,7 @@ def stage(bundle: Path, root: Path, version: str, architecture: str) -> None:
         f"Maintainer: ChapterDesk <support@chapterdesk.org>\n"
         f"Installed-Size: {installed_size_kib(root)}\n"
         f"Depends: {DEPENDS}\n"
+        f"Recommends: {RECOMMENDS}\n"
         f"Section: misc\n"
         f"Priority: optional\n"
         f"Homepage: https://chapterdesk.org/\n"
