@@ -127,12 +127,21 @@ def test_an_index_read_before_a_change_does_not_know_it(demo_db: Database) -> No
     )
 
 
-def test_every_demo_name_is_found_alike_by_both_searches(demo_db: Database) -> None:
-    """Each first name, last name and "first last" of the demo chapter, typed as a search."""
+def test_every_demo_name_is_found_alike_by_both_searches(
+    demo_db: Database, engine_name: str
+) -> None:
+    """Each first name, last name and "first last" of the demo chapter, typed as a search.
+
+    On SQLite every one; on PostgreSQL (a round trip each, over a minute for all) every
+    name with a letter outside ASCII, where the two engines' folding could differ, and
+    every seventh of the rest.
+    """
     rows = roster_query.read(demo_db, ("first_name", "last_name"), sort=None)
     index = roster_search.search_index(demo_db)
-    texts = {text for first, last in rows for text in (first, last, f"{first} {last}")}
-    for text in sorted(texts):
+    texts = sorted({text for first, last in rows for text in (first, last, f"{first} {last}")})
+    if engine_name != "sqlite":
+        texts = [t for t in texts if not t.isascii()] + [t for t in texts if t.isascii()][::7]
+    for text in texts:
         expected = roster_query.matching_ids(demo_db, RosterFilter(search=text))
         assert expected, text  # a member's own name finds them
         assert roster_search.matching_ids(demo_db, index, text) == expected, text
