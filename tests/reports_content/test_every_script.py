@@ -57,9 +57,9 @@ _SCRIPTS = {
     "Cyrillic": (0x0400, 0x04FF),
 }
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("pdftotext") is None, reason="poppler-utils (scripts/ensure-fonts) is missing"
-)
+# pdftotext comes with poppler-utils, which `make fonts` (scripts/ensure-fonts) installs:
+# without it these tests fail (never skip), saying so.
+PDFTOTEXT = shutil.which("pdftotext")
 
 
 def _plain(text: str) -> str:
@@ -69,8 +69,9 @@ def _plain(text: str) -> str:
 
 
 def _pdf_text(path: Path) -> str:
+    assert PDFTOTEXT, "pdftotext is missing: run `make fonts` (it installs poppler-utils)"
     done = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"],
+        [PDFTOTEXT, "-enc", "UTF-8", str(path), "-"],
         capture_output=True,
         text=True,
         check=True,
