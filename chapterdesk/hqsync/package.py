@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
-from defusedxml import ElementTree
+from defusedxml import DefusedXmlException, ElementTree
 
 MAX_RELS_BYTES = 1024 * 1024  #: a relationships part (a real one is under 2 KB)
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -43,7 +44,9 @@ def _relationships(archive: zipfile.ZipFile, names: set[str], source: str) -> li
         return []
     try:
         root = ElementTree.fromstring(archive.read(rels))
-    except Exception:
+    except (ElementTree.ParseError, DefusedXmlException, zipfile.BadZipFile, zlib.error, OSError):
+        # unreadable relationships: the workbook is looked for where Excel puts it, and a
+        # package without one is refused there with its own sentence
         return []
     return [element for element in root if element.tag.endswith("Relationship")]
 
