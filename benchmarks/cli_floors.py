@@ -229,10 +229,21 @@ def _accounts(con: sqlite3.Connection, year: int | None = None) -> dict[str, _Ac
     return accounts
 
 
-def _names(con: sqlite3.Connection) -> dict[str, tuple[str, str]]:
-    """Each HQ ID's display name and sort key (last name, first name)."""
+def _list_name(first: str, middle: str, last: str, suffix: str) -> str:
+    """ "Adams, Andrew J." (", Jr." with a suffix), as the dues JSON's `list_name` carries it."""
+    given = " ".join(p for p in (first, middle) if p)
+    name = f"{last}, {given}" if given and last else (last or given)
+    return f"{name}, {suffix}" if suffix else name
+
+
+def _names(con: sqlite3.Connection) -> dict[str, tuple[str, str, str]]:
+    """Each HQ ID's display name, sort key (last name, first name) and list name."""
     return {
-        r[0]: (" ".join(p for p in r[2:] if p), f"{r[4].casefold()}\0{r[2].casefold()}")
+        r[0]: (
+            " ".join(p for p in r[2:] if p),
+            f"{r[4].casefold()}\0{r[2].casefold()}",
+            _list_name(r[2], r[3], r[4], r[5]),
+        )
         for r in con.execute(
             "SELECT hq_id, prefix, first_name, middle_name, last_name, suffix FROM hq_member"
         )
@@ -294,6 +305,7 @@ def dues_balance(db: str, out: Callable[[str], object], as_json: bool) -> None:
                         for c in a.charges
                     ],
                     "entries": [],
+                    "list_name": names[h][2],
                 }
                 for h, a, b, g in members
             ],
@@ -376,6 +388,7 @@ def dues_list(
                         "open": _plain(o),
                         "status": s,
                         "days_outstanding": (today - dt.date.fromisoformat(str(c[2]))).days,
+                        "list_name": n[2],
                     }
                     for n, h, c, o, s in rows
                 ],

@@ -272,7 +272,11 @@ def run_credit(args: argparse.Namespace) -> int:
 
 def run_balance(args: argparse.Namespace) -> int:
     """One member's balance and ledger, or the chapter's totals and members with a balance."""
-    from chapterdesk.services.dues.balances import balance_sheet, balances, member_balance
+    from chapterdesk.services.dues.balances import (
+        balance_sheet,
+        balances_jsonable,
+        member_balance,
+    )
 
     db = open_db(args)
     try:
@@ -280,7 +284,7 @@ def run_balance(args: argparse.Namespace) -> int:
             member = member_balance(db, args.hq_id, args.as_of)
             currency = "" if args.json else chapter_info(db).currency
         elif args.json:
-            print_json(balances(db, args.as_of))
+            print_json(balances_jsonable(db, args.as_of), plain=True)
             return 0
         else:
             sheet = balance_sheet(db, args.as_of)

@@ -17,10 +17,10 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from decimal import Decimal
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from chapterdesk.errors import NotFoundError
-from chapterdesk.money import from_cents
+from chapterdesk.money import from_cents, money_text
 from chapterdesk.services.dues.ledger import (
     NAMES_SQL,
     ZERO,
@@ -338,6 +338,72 @@ def balances(db: Database, as_of: dt.date | None = None) -> BalanceReport:
         _member_balance(m.position, (m.name, m.list_name), m.aging, ()) for m in sheet.members
     )
     return BalanceReport(sheet.as_of, members, totals)
+
+
+def balances_jsonable(db: Database, as_of: dt.date | None = None) -> dict[str, Any]:
+    """`to_jsonable(balances(db, as_of))`, built straight from the cents.
+
+    The same keys in the same order, money written by `money_text` ("150.00"),
+    dates as ISO text, so `write_json(..., plain=True)` prints exactly what the
+    generic walk over `BalanceReport` prints. At 50,000 members that report is
+    1.5 million values: making a `Decimal` dataclass of each and walking them
+    back into JSON's types took longer than writing the JSON itself.
+    """
+    sheet = balance_sheet(db, as_of)
+    text = functools.lru_cache(maxsize=8192)(lambda cents: money_text(_decimal(cents)))
+
+    @functools.lru_cache(maxsize=4096)
+    def aging(cents: Cents4) -> dict[str, str]:
+        # shared between members with the same figures: json writes a shared dict each time
+        return {bucket: text(c) for bucket, c in zip(AGING_BUCKETS, cents, strict=True)}
+
+    members = [
+        {
+            "hq_id": (p := m.position).hq_id,
+            "name": m.name,
+            "assessed": text(p.assessed),
+            "paid": text(p.paid),
+            "credits": text(p.credits),
+            "waived": text(p.waived),
+            "outstanding": text(p.outstanding),
+            "credit": text(p.credit),
+            "balance": text(p.balance),
+            "aging": aging(m.aging),
+            "charges": [
+                {
+                    "entry_id": c.entry_id,
+                    "dues_year": c.dues_year,
+                    "posted_on": c.posted_on.isoformat(),
+                    "charged": text(c.charged),
+                    "waived": text(c.waived),
+                    "paid": text(c.paid),
+                    "open": text(c.open),
+                    "detail": c.detail,
+                }
+                for c in p.charges
+            ],
+            "entries": [],
+            "list_name": m.list_name,
+        }
+        for m in sheet.members
+    ]
+    t = sheet.totals
+    return {
+        "as_of": sheet.as_of.isoformat(),
+        "members": members,
+        "totals": {
+            "members": t.members,
+            "members_owing": t.members_owing,
+            "members_in_credit": t.members_in_credit,
+            "assessed": text(t.assessed),
+            "paid": text(t.paid),
+            "credits": text(t.credits),
+            "waived": text(t.waived),
+            "outstanding": text(t.outstanding),
+            "credit": text(t.credit),
+            "aging": dict(aging(t.aging)),
+        },
+    }
 
 
 def _status(charge: ChargeCents) -> str:
