@@ -27,19 +27,15 @@ from chapterdesk.cli.common import (
 from chapterdesk.cli.failures import entry_number, year_number
 from chapterdesk.data.engine import Database
 from chapterdesk.errors import BadInputError
-from chapterdesk.exports.dues import write_dues_export
-from chapterdesk.exports.hq import write_hq_export
-from chapterdesk.exports.roster import write_roster_export
-from chapterdesk.reports.compliance import write_compliance_report
-from chapterdesk.reports.dues import write_dues_report
-from chapterdesk.reports.labels import LABEL_SHEETS
-from chapterdesk.reports.mailing import write_labels
-from chapterdesk.reports.receipt import write_receipt
-from chapterdesk.reports.roster import write_directory
-from chapterdesk.reports.statements import write_statements
-from chapterdesk.reports.voters import write_voting_list
+
+# Each report's and export's writer is imported by the command that runs it: one
+# command does not pay for every other's modules (SQLAlchemy, xlsxwriter, reportlab).
 
 Run = Callable[[Database, Path, argparse.Namespace, TerminalProgress], dict[str, Any]]
+
+#: The Avery sheets `report labels --sheet` offers: `reports.labels.LABEL_SHEETS`'s codes
+#: (held equal by a test), named here so that building the parser imports no reportlab.
+LABEL_SHEET_CODES = ("5160", "L7160")
 
 
 def _common(parser: argparse.ArgumentParser, suffixes: str, *, as_of: bool = True) -> None:
@@ -105,7 +101,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--sheet",
         default="5160",
         type=str.upper,
-        choices=sorted(LABEL_SHEETS),
+        choices=LABEL_SHEET_CODES,
         help="the Avery label stock (default 5160)",
     )
     labels.add_argument(
@@ -200,6 +196,8 @@ def _count(number: int, key: str) -> str:
 def _dues(
     db: Database, target: Path, args: argparse.Namespace, progress: TerminalProgress
 ) -> dict[str, Any]:
+    from chapterdesk.reports.dues import write_dues_report
+
     pages = write_dues_report(
         db, args.year, target, as_of=args.as_of, progress=progress, cancel=progress.cancelled
     )
@@ -209,6 +207,8 @@ def _dues(
 def _statements(
     db: Database, target: Path, args: argparse.Namespace, progress: TerminalProgress
 ) -> dict[str, Any]:
+    from chapterdesk.reports.statements import write_statements
+
     count, pages = write_statements(
         db, args.year, target, as_of=args.as_of, progress=progress, cancel=progress.cancelled
     )
@@ -227,6 +227,8 @@ def _year_end(
 def _roster(
     db: Database, target: Path, args: argparse.Namespace, progress: TerminalProgress
 ) -> dict[str, Any]:
+    from chapterdesk.reports.roster import write_directory
+
     count, pages = write_directory(
         db, target, as_of=args.as_of, progress=progress, cancel=progress.cancelled
     )
@@ -236,6 +238,8 @@ def _roster(
 def _compliance(
     db: Database, target: Path, args: argparse.Namespace, progress: TerminalProgress
 ) -> dict[str, Any]:
+    from chapterdesk.reports.compliance import write_compliance_report
+
     count, pages = write_compliance_report(
         db, target, as_of=args.as_of, progress=progress, cancel=progress.cancelled
     )
@@ -245,6 +249,8 @@ def _compliance(
 def _voters(
     db: Database, target: Path, args: argparse.Namespace, progress: TerminalProgress
 ) -> dict[str, Any]:
+    from chapterdesk.reports.voters import write_voting_list
+
     count, pages = write_voting_list(
         db, target, as_of=args.as_of, progress=progress, cancel=progress.cancelled
     )
@@ -254,6 +260,8 @@ def _voters(
 def _labels(
     db: Database, target: Path, args: argparse.Namespace, progress: TerminalProgress
 ) -> dict[str, Any]:
+    from chapterdesk.reports.mailing import write_labels
+
     count, pages = write_labels(
         db, target, sheet=args.sheet, everyone=args.everyone, as_of=args.as_of, progress=progress
     )
@@ -263,12 +271,16 @@ def _labels(
 def _receipt(
     db: Database, target: Path, args: argparse.Namespace, progress: TerminalProgress
 ) -> dict[str, Any]:
+    from chapterdesk.reports.receipt import write_receipt
+
     return {"pages": write_receipt(db, args.receipt_no, target)}
 
 
 def _export_roster(
     db: Database, target: Path, args: argparse.Namespace, progress: TerminalProgress
 ) -> dict[str, Any]:
+    from chapterdesk.exports.roster import write_roster_export
+
     return {
         "rows": write_roster_export(
             db, target, as_of=args.as_of, progress=progress, cancel=progress.cancelled
@@ -279,6 +291,8 @@ def _export_roster(
 def _export_dues(
     db: Database, target: Path, args: argparse.Namespace, progress: TerminalProgress
 ) -> dict[str, Any]:
+    from chapterdesk.exports.dues import write_dues_export
+
     return {
         "rows": write_dues_export(
             db,
@@ -294,6 +308,8 @@ def _export_dues(
 def _export_hq(
     db: Database, target: Path, args: argparse.Namespace, progress: TerminalProgress
 ) -> dict[str, Any]:
+    from chapterdesk.exports.hq import write_hq_export
+
     return {
         "rows": write_hq_export(
             db, target, as_of=args.as_of, progress=progress, cancel=progress.cancelled
