@@ -12,16 +12,18 @@ ways is shortened with "…".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import inch, mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from chapterdesk.atomic import atomic_path
-from chapterdesk.reports.fontchain import draw_string, is_rtl, text_width
+from chapterdesk.reports.fontchain import draw_runs, in_base_font, is_rtl, text_width
 from chapterdesk.reports.styles import BODY_FONT, register_fonts
 
 __all__ = ["AVERY_5160", "AVERY_L7160", "LABEL_SHEETS", "LabelSheet", "NameLine", "draw_labels"]
@@ -117,15 +119,26 @@ class NameLine(str):
     """An address's name line, with the shorter forms to fall back to on a narrow label.
 
     `shorter` holds the name with the given and middle names abbreviated, ever
-    shorter, the last name always whole (`names.shorter_address_names`).
+    shorter, the last name always whole (`names.shorter_address_names`). It may
+    be given as a function, called only when a label is too narrow for the name
+    (most names fit: working out every member's shorter forms is wasted).
     """
 
-    shorter: tuple[str, ...]
+    _shorter: tuple[str, ...] | Callable[[], Sequence[str]]
 
-    def __new__(cls, name: str, shorter: Sequence[str] = ()) -> NameLine:
+    def __new__(
+        cls, name: str, shorter: Sequence[str] | Callable[[], Sequence[str]] = ()
+    ) -> NameLine:
         line = super().__new__(cls, name)
-        line.shorter = tuple(shorter)
+        line._shorter = shorter if callable(shorter) else tuple(shorter)
         return line
+
+    @property
+    def shorter(self) -> tuple[str, ...]:
+        """The shorter forms, worked out when first asked for."""
+        if callable(self._shorter):
+            self._shorter = tuple(self._shorter())
+        return self._shorter
 
 
 def _block_size(lines: Sequence[str], sheet: LabelSheet) -> float:
@@ -136,6 +149,21 @@ def _block_size(lines: Sequence[str], sheet: LabelSheet) -> float:
 
 def _width(text: str, size: float) -> float:
     return text_width(text, BODY_FONT, size)
+
+
+@functools.cache
+def _widest_ascii() -> float:
+    """The advance of the body font's widest printable ASCII character, at size 1."""
+    return max(float(pdfmetrics.stringWidth(chr(c), BODY_FONT, 1.0)) for c in range(32, 127))
+
+
+def _fits_surely(line: str, size: float, room: float) -> bool:
+    """True when `line` fits `room` at `size` even if every letter were the widest one.
+
+    Most address lines are short ASCII: they need no measuring at all (the
+    thousandth taken off covers the rounding of a measured width).
+    """
+    return line.isascii() and len(line) * _widest_ascii() * size <= room * 0.999
 
 
 def _line_size(line: str, block: float, room: float) -> float:
@@ -153,7 +181,7 @@ def _line_size(line: str, block: float, room: float) -> float:
 def _wrapped(line: str, room: float) -> list[str]:
     """`line` broken at spaces into pieces that fit `room` at the smallest size (one piece if
     it fits already); a single word wider than the label is broken between letters."""
-    if _width(line, _MIN_FONT_SIZE) <= room:
+    if _fits_surely(line, _MIN_FONT_SIZE, room) or _width(line, _MIN_FONT_SIZE) <= room:
         return [line]
     pieces: list[str] = []
     current = ""
@@ -183,24 +211,34 @@ def _laid_out(lines: Sequence[str], sheet: LabelSheet, room: float) -> list[str]
     """
     name = lines[0] if lines else ""
     rest = list(lines[1:])
-    forms = [name, *(name.shorter if isinstance(name, NameLine) else ())]
-    for form in forms:
+
+    def forms() -> Iterator[str]:
+        yield name
+        if isinstance(name, NameLine):
+            yield from name.shorter  # worked out only when the name does not fit as it is
+
+    last = name
+    for form in forms():
+        last = form
         candidate = [*_wrapped(form, room), *rest]
         name_lines = candidate[: len(candidate) - len(rest)]
         if _block_size(candidate, sheet) >= _MIN_FONT_SIZE and all(
-            _width(piece, _MIN_FONT_SIZE) <= room for piece in name_lines
+            _fits_surely(piece, _MIN_FONT_SIZE, room) or _width(piece, _MIN_FONT_SIZE) <= room
+            for piece in name_lines
         ):
             out = candidate
             break
     else:
-        out = [forms[-1], *rest]
+        out = [last, *rest]
     wrapped_rest: list[str] = []
     head = len(out) - len(rest)
     for index, line in enumerate(rest):
         pieces = _wrapped(line, room)
-        if len(pieces) > 1 and _block_size(
-            [*out[:head], *wrapped_rest, *pieces, *rest[index + 1 :]], sheet
-        ) >= _MIN_FONT_SIZE:
+        if (
+            len(pieces) > 1
+            and _block_size([*out[:head], *wrapped_rest, *pieces, *rest[index + 1 :]], sheet)
+            >= _MIN_FONT_SIZE
+        ):
             wrapped_rest.extend(pieces)
         else:
             wrapped_rest.append(line)
@@ -216,8 +254,34 @@ def _shortened(line: str, size: float, room: float) -> str:
     return line.rstrip() + "…"
 
 
+class _PageText:
+    """One PDF text object for a page's labels, changing the font size only when it changes.
+
+    A text object per line (`canvas.drawString`) costs more than placing each
+    line in one object; what is printed, and where, is the same.
+    """
+
+    def __init__(self, canvas: Canvas) -> None:
+        self.text = canvas.beginText()
+        self._size = 0.0
+
+    def line(self, x: float, y: float, line: str, size: float) -> None:
+        """`line` with its left end at (x, y), in the body font at `size`, run by run."""
+        if size != self._size:
+            self._size = size
+            self.text.setFont(BODY_FONT, size, size * 1.2)
+        self.text.setTextOrigin(x, y)
+        if line.isascii() or in_base_font(line, BODY_FONT):
+            self.text.textLine(line)  # not textOut, which measures the line to move on
+        else:
+            draw_runs(self.text, line, BODY_FONT, size, size * 1.2)
+
+
 def _draw_one(
-    canvas: Canvas, lines: Sequence[str], box: tuple[float, float, float, float], sheet: LabelSheet
+    page: _PageText,
+    lines: Sequence[str],
+    box: tuple[float, float, float, float],
+    sheet: LabelSheet,
 ) -> None:
     """One address, centred vertically in its label (right-aligned where read from the right)."""
     x, y, width, height = box
@@ -228,12 +292,16 @@ def _draw_one(
     depth = leading * (len(lines) - 1) + block
     baseline = y + (height + depth) / 2 - block * 0.8  # first line's baseline
     for line in lines:
+        if _fits_surely(line, block, room):  # at its size, whole, from the left
+            page.line(x + sheet.padding, baseline, line, block)
+            baseline -= leading
+            continue
         size = _line_size(line, block, room)
         text = _shortened(line, size, room)
         left = x + sheet.padding
         if is_rtl(text):
             left = x + width - sheet.padding - _width(text, size)
-        draw_string(canvas, left, baseline, text, BODY_FONT, size)
+        page.line(left, baseline, text, size)
         baseline -= leading
 
 
@@ -272,13 +340,19 @@ def draw_labels(
         canvas.setTitle(f"Mailing labels — {sheet.name}")
         canvas.setCreator("ChapterDesk")
         index = -1
+        page: _PageText | None = None
         for index, address in enumerate(addresses):
             if index % sheet.per_page == 0:
-                if index:
+                if page is not None:
+                    canvas.drawText(page.text)
                     canvas.showPage()
                 if outlines:
                     _draw_outlines(canvas, sheet)
-            _draw_one(canvas, _address_lines(address), sheet.label_box(index), sheet)
+                page = _PageText(canvas)
+            assert page is not None  # made at index 0
+            _draw_one(page, _address_lines(address), sheet.label_box(index), sheet)
+        if page is not None:
+            canvas.drawText(page.text)
         if index < 0 and outlines:
             _draw_outlines(canvas, sheet)
         pages = index // sheet.per_page + 1 if index >= 0 else 1

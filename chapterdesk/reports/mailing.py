@@ -9,17 +9,17 @@ members live in) is left off, as domestic post needs no country line.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from pathlib import Path
 
 from chapterdesk.data.engine import Database
 from chapterdesk.errors import BadInputError
-from chapterdesk.names import shorter_address_names, sort_name
+from chapterdesk.names import folded, shorter_address_names, sort_name
 from chapterdesk.policy import category_refusal
+from chapterdesk.reports.addresses import address_lines
 from chapterdesk.reports.labels import LABEL_SHEETS, NameLine, draw_labels
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
-from chapterdesk.reports.roster import folded
-from chapterdesk.reports.statements import address_lines
 from chapterdesk.services.roster.export import ExportMember, members_in
 from chapterdesk.services.roster.reader import reading
 
@@ -45,22 +45,30 @@ def label_addresses(
     )
     countries = Counter(m.country for m in members if m.country)
     home = countries.most_common(1)[0][0] if countries else ""
-    return [
-        [
-            _name_line(m) if number == 0 and line == m.address_name else line
-            for number, line in enumerate(address_lines(m))
-            if not (home and line == m.country == home)
-        ]
-        for m in members
-    ]
+    labels = []
+    for m in members:
+        name = m.address_name  # worked out once: the lines are compared with it
+        labels.append(
+            [
+                _name_line(m, name) if number == 0 and line == name else line
+                for number, line in enumerate(address_lines(m, name))
+                if not (home and line == m.country == home)
+            ]
+        )
+    return labels
 
 
-def _name_line(record: ExportMember) -> NameLine:
+def _name_line(record: ExportMember, name: str) -> NameLine:
     """The label's first line: the name, with its shorter forms for a narrow label."""
     return NameLine(
-        record.address_name,
-        shorter_address_names(
-            record.prefix, record.first_name, record.middle_name, record.last_name, record.suffix
+        name,
+        functools.partial(
+            shorter_address_names,
+            record.prefix,
+            record.first_name,
+            record.middle_name,
+            record.last_name,
+            record.suffix,
         ),
     )
 

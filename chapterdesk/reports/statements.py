@@ -16,7 +16,7 @@ import functools
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
@@ -24,6 +24,7 @@ from reportlab.platypus import Flowable
 
 from chapterdesk.data.engine import Database
 from chapterdesk.money import format_money
+from chapterdesk.reports.addresses import address_lines
 from chapterdesk.reports.dues import _page_size
 from chapterdesk.reports.fontchain import runs, text_width
 from chapterdesk.reports.pdfdoc import ReportDocument
@@ -73,37 +74,6 @@ def how_to_pay_paragraphs(chapter: str, contact: str) -> list[str]:
 def treasurer_contact(db: Database, day: dt.date) -> str:
     """The treasurer's name and title, for "questions about this statement"."""
     return _treasurer(db, day)
-
-
-
-
-class Addressee(Protocol):
-    """What an address is printed from: an HQ record, or a member as the exports read them."""
-
-    @property
-    def address_name(self) -> str: ...
-    @property
-    def company(self) -> str: ...
-    @property
-    def address1(self) -> str: ...
-    @property
-    def address2(self) -> str: ...
-    @property
-    def city(self) -> str: ...
-    @property
-    def state(self) -> str: ...
-    @property
-    def postal_code(self) -> str: ...
-    @property
-    def country(self) -> str: ...
-
-
-def address_lines(hq: Addressee) -> list[str]:
-    """A member's mailing address as printed on an envelope or a label (blank lines dropped)."""
-    city = " ".join(p for p in (hq.city + ("," if hq.city and hq.state else ""), hq.state) if p)
-    city = " ".join(p for p in (city, hq.postal_code) if p)
-    lines = [hq.address_name, hq.company, hq.address1, hq.address2, city, hq.country]
-    return [line for line in lines if line.strip()]
 
 
 @functools.cache
