@@ -30,7 +30,7 @@ from chapterdesk.data.engine import Database
 from chapterdesk.data.migrate import open_database
 from chapterdesk.json_values import to_jsonable
 from chapterdesk.services import dues
-from chapterdesk.services.dues.balances import balances_jsonable
+from chapterdesk.services.dues.balances import balances_jsonable, credit_held
 from chapterdesk.services.dues.reports import dues_year_report
 from tests.dues.per_member_oracle import old_balances, old_dues_lines, old_member_balance
 from tests.helpers import add_hq
@@ -165,6 +165,7 @@ def test_set_based_reads_equal_the_per_member_computation(
     db: Database = open_database(path)
     try:
         assert dues.balances(db, AS_OF) == old_balances(db, AS_OF)
+        assert credit_held(db, AS_OF) == old_balances(db, AS_OF).totals.credit
         # `dues balance --json` writes the report built straight from the cents: the same
         # text (keys in the same order) as the walk over the old report's dataclasses
         assert json.dumps(balances_jsonable(db, AS_OF)) == json.dumps(

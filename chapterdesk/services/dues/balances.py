@@ -318,6 +318,19 @@ def balance_sheet(db: Database, as_of: dt.date | None = None) -> BalanceSheet:
     return BalanceSheet(day, currency, members, totals)
 
 
+def credit_held(db: Database, as_of: dt.date | None = None) -> Decimal:
+    """What members have paid beyond their charges, in total: `balances(...).totals.credit`.
+
+    Only the ledger is read and each member's charges settled: no names,
+    aging or per-member values (the report to HQ's year-end tab asks for it
+    twice). Not the balance's negative part (`positions.amounts_owed`'s short
+    cut): a waiver larger than what it waives makes those differ.
+    """
+    with reading(db, as_of or dt.date.today()) as reader:
+        positions = read_positions(reader)
+    return from_cents(sum(p.credit for p in positions))
+
+
 def balances(db: Database, as_of: dt.date | None = None) -> BalanceReport:
     """Every member with a ledger entry, by name, and the chapter's totals."""
     sheet = balance_sheet(db, as_of)

@@ -25,7 +25,7 @@ from chapterdesk.data.ledger_models import LedgerEntry
 from chapterdesk.data.payment_models import PaymentImport, PaymentLine
 from chapterdesk.money import from_cents
 from chapterdesk.services.chapter import settings_row
-from chapterdesk.services.dues.balances import balances
+from chapterdesk.services.dues.balances import credit_held
 from chapterdesk.services.dues.ledger import KIND_LABELS, METHOD_LABELS, ZERO
 from chapterdesk.services.dues.rates import DuesYear, dues_year_in
 
@@ -169,8 +169,8 @@ def year_end(db: Database, year: int) -> YearEnd:
     reversed_kinds: dict[str, list[int]] = defaultdict(list)
     for kind, cents in reversals:
         reversed_kinds[kind].append(cents)
-    opening = balances(db, as_of=window.starts_on - dt.timedelta(days=1)).totals.credit
-    closing = balances(db, as_of=window.ends_on).totals.credit
+    opening = credit_held(db, as_of=window.starts_on - dt.timedelta(days=1))
+    closing = credit_held(db, as_of=window.ends_on)
     return YearEnd(
         year=window,
         currency=currency,
