@@ -60,6 +60,11 @@ class AppContext(QObject):
         #: Whether the chapter's settings were read, so an unset name is known to be unset.
         self.officer_known = False
         self._officer_asked = False
+        #: What a page will show when first opened, read ahead on the worker while the
+        #: window was idle (by page key; see `MainWindow._warm_up`). Any change drops it.
+        self.prefetched: dict[str, Any] = {}
+        #: Changes heard so far: a read ahead that saw one happen meanwhile is not kept.
+        self.changes_seen = 0
         self.changes_made.connect(self._tell_everyone)
         db.change_listeners.append(self._heard)
 
@@ -71,6 +76,8 @@ class AppContext(QObject):
             self.changes_made.emit(changes)
 
     def _tell_everyone(self, _changes: Changes) -> None:
+        self.changes_seen += 1
+        self.prefetched.clear()
         self.data_changed.emit()
 
     def detach(self) -> None:

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from chapterdesk.data.engine import Database
 from chapterdesk.services import dues
+from chapterdesk.services.chapter import chapter_info, update_settings
 from chapterdesk.ui.dues.target import DuesTarget
 from chapterdesk.ui.main_window import MainWindow
 from tests.ui.conftest import settle
@@ -62,3 +63,50 @@ def test_finding_a_member_by_id_or_name_reads_nothing_on_the_ui_thread(
     qtbot.waitUntil(lambda: not finder.reading)
     assert finder.matches.count() >= 1 and finder.who.text() == "Choose the member:"
     assert ui_thread_statements == []
+
+
+def test_the_first_opening_shows_the_figures_read_ahead_at_once(
+    qtbot: QtBot, window: MainWindow, ui_thread_statements: list[str]
+) -> None:
+    """Once the window is idle after start-up, the worker reads the Dues page's first figures
+    (issue 14: the page's first opening painted its figures after two worker reads); opening
+    the page then shows them without waiting for the worker, and they are what a read gives."""
+    qtbot.waitUntil(lambda: "dues" in window.ctx.prefetched, timeout=15_000)
+    settle(qtbot, window)
+    ui_thread_statements.clear()
+    window.go_to("dues")
+    page = window.pages["dues"]
+    assert page.rates.rates.rowCount() > 0, "the rates are shown as the page opens"
+    assert not window.tasks.busy(), "nothing is left to read for the first opening"
+    assert "dues" not in window.ctx.prefetched, "read ahead once, used once"
+    rates = page.rates
+
+    def shown() -> tuple[str, int, int]:
+        return rates.window_label.text(), rates.rates.rowCount(), rates.orgs.rowCount()
+
+    before = shown()
+    rates.refresh()
+    settle(qtbot, window)
+    assert shown() == before
+    assert ui_thread_statements == []
+
+
+def test_a_change_drops_the_figures_read_ahead(
+    qtbot: QtBot, window: MainWindow, demo_db: Database
+) -> None:
+    qtbot.waitUntil(lambda: "dues" in window.ctx.prefetched, timeout=15_000)
+    settle(qtbot, window)
+    info = chapter_info(demo_db)
+    update_settings(
+        demo_db,
+        name=info.name,
+        currency="CAD",
+        year_start=f"{info.year_start_month:02d}-{info.year_start_day:02d}",
+        grace_days=info.grace_days,
+        stale_after_days=info.stale_after_days,
+        page_size=info.page_size,
+    )
+    qtbot.waitUntil(lambda: "dues" not in window.ctx.prefetched, timeout=15_000)
+    window.go_to("dues")
+    settle(qtbot, window)
+    assert "CAD" in window.pages["dues"].rates.window_label.text()

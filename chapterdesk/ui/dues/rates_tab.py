@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chapterdesk.data.engine import Database
 from chapterdesk.errors import ChapterDeskError
 from chapterdesk.services import dues
 from chapterdesk.services.chapter import Category, chapter_info, list_categories
@@ -192,19 +193,25 @@ class RatesTab(QWidget):
         else:
             self.refresh()
 
+    @staticmethod
+    def figures(db: Database, year: int) -> tuple[Any, ...]:
+        """What the tab shows for `year`, read on the worker: currency, rates, rules, employers."""
+        return (chapter_info(db).currency, dues.dues_year(db, year), list_categories(db),
+                dues.list_rates(db, year), dues.year_rules(db, year),
+                dues.list_organisations(db))
+
     def refresh(self) -> None:
         """Re-read the year's rates, rules and the organisations off the UI thread."""
         db, year = self.ctx.db, self.year.value()
 
         def job(_p: Any, _c: Any) -> tuple[Any, ...]:
-            return (chapter_info(db).currency, dues.dues_year(db, year), list_categories(db),
-                    dues.list_rates(db, year), dues.year_rules(db, year),
-                    dues.list_organisations(db))
+            return self.figures(db, year)
 
-        self.ctx.tasks.run(job, title="Reading the dues rates", parent=self, on_done=self._show,
-                           show_progress=False)
+        self.ctx.tasks.run(job, title="Reading the dues rates", parent=self,
+                           on_done=self.show_figures, show_progress=False)
 
-    def _show(self, result: tuple[Any, ...]) -> None:
+    def show_figures(self, result: tuple[Any, ...]) -> None:
+        """Show what `figures` read (a year no longer chosen is ignored)."""
         currency, window, categories, rates, rules, organisations = result
         if window.year != self.year.value():
             return  # the officer chose another year meanwhile

@@ -14,8 +14,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
+from chapterdesk.data.engine import Database
 from chapterdesk.services import dues
-from chapterdesk.services.chapter import chapter_info
 from chapterdesk.ui import ask
 from chapterdesk.ui.dues.assess_tab import AssessTab
 from chapterdesk.ui.dues.balances_tab import BalancesTab
@@ -32,6 +32,14 @@ TAB_KINDS = {
     "rates": ("rates", "settings", "ledger"),
     "balances": ("ledger", "roster", "imports", "settings"),
 }
+
+
+def read_opening(db: Database) -> tuple[int, str, tuple[Any, ...]]:
+    """What the page shows when first opened (on the worker): the dues year, the currency
+    and the Rates tab's figures for that year, in one read."""
+    year = dues.dues_year(db).year
+    figures = RatesTab.figures(db, year)
+    return year, figures[0], figures
 
 
 class DuesPage(Page):
@@ -114,28 +122,34 @@ class DuesPage(Page):
         """Open the page, on a tab and year when another page asks (a `DuesTarget`).
 
         The first time, the current dues year is read on the worker first (the
-        tabs start on it); nothing is read on the UI thread.
+        tabs start on it) with the Rates tab's figures, in one read, unless the
+        window read them ahead (`read_opening`); nothing is read on the UI thread.
         """
         if self._year_set:
             self._open(target)
             return
         self._year_set = True
+        ready = self.ctx.prefetched.pop("dues", None)
+        if ready is not None:  # read ahead while the window was idle, nothing changed since
+            self._opened(ready, target)
+            return
         db = self.db
-
-        def job(_p: Any, _c: Any) -> tuple[int, str]:
-            return dues.dues_year(db).year, chapter_info(db).currency
-
-        def read(result: tuple[int, str]) -> None:
-            year, currency = result
-            self.payments.set_currency(currency)
-            for spin in (self.rates.year, self.assess.year, self.balances.year):
-                spin.blockSignals(True)
-                spin.setValue(year)
-                spin.blockSignals(False)
-            self._open(target)
-
-        self.ctx.tasks.run(job, title="Reading the dues year", parent=self, on_done=read,
+        self.ctx.tasks.run(lambda _p, _c: read_opening(db), title="Reading the dues year",
+                           parent=self, on_done=lambda found: self._opened(found, target),
                            show_progress=False)
+
+    def _opened(self, found: tuple[int, str, tuple[Any, ...]], target: Any) -> None:
+        """The year and currency set, the Rates tab filled when it is the tab opened, then open."""
+        year, currency, figures = found
+        self.payments.set_currency(currency)
+        for spin in (self.rates.year, self.assess.year, self.balances.year):
+            spin.blockSignals(True)
+            spin.setValue(year)
+            spin.blockSignals(False)
+        if not isinstance(target, DuesTarget) and self.tab_key() == "rates":
+            self._stale.discard("rates")
+            self.rates.show_figures(figures)
+        self._open(target)
 
     def _open(self, target: Any) -> None:
         if not isinstance(target, DuesTarget):
