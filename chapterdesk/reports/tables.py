@@ -120,6 +120,8 @@ def _prepared_rows(
     widest = max(_widest_ascii(BODY_FONT), _widest_ascii(BOLD_FONT)) * FONT_SIZE
     safe = [int(r // widest) for r in room]
     wrapped: dict[tuple[str, int, bool], tuple[str, int]] = {}  # (text, column, bold) -> lines
+    # widths of body text measured so far (organisations, cities and names repeat)
+    measured: dict[str, float] = {}
     source: Iterable[tuple[Sequence[Cell | None], bool]] = ((row, False) for row in rows)
     if totals is not None:
         source = _chain(source, [(totals, True)])
@@ -142,8 +144,19 @@ def _prepared_rows(
                 cells.append(found[0])
             elif isinstance(value, str):
                 if len(value) > safe[index] or not value.isascii() or "\n" in value:
-                    flat = value.replace("\n", " ")
-                    if _width(flat, font) <= room[index]:
+                    flat = value.replace("\n", " ") if "\n" in value else value
+                    width = None if is_totals else measured.get(flat)
+                    if width is None:
+                        # ASCII is all in the base font: measured there directly
+                        # (`text_width`'s own first step), one call instead of three
+                        width = (
+                            font.stringWidth(flat, FONT_SIZE)
+                            if flat.isascii()
+                            else _width(flat, font)
+                        )
+                        if not is_totals:
+                            measured[flat] = width
+                    if width <= room[index]:
                         value = flat
                     else:  # never cut: an ID, amount or date is printed whole
                         key = (flat, index, is_totals)
