@@ -9,6 +9,7 @@ SQLAlchemy, and write exactly what `print_table` and `print_json` would.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import subprocess
 import sys
@@ -119,3 +120,37 @@ def test_the_lean_writers_write_what_print_table_and_print_json_write(demo_db: D
     empty = io.StringIO()
     write_lines_json([], empty)
     assert empty.getvalue() == "[]\n"
+
+
+def test_the_directory_lists_the_officers_list_officers_gives(demo_db: Database) -> None:
+    """`listing.officer_lines` (the printed directory's, through the reader) is
+    `officers.list_officers` without the eligibility, on days before, during and after terms."""
+    from chapterdesk.services.roster.officers import list_officers
+
+    terms = list_officers(demo_db, all_terms=True)
+    assert terms, "the demo chapter has officer terms"
+    days = {DEMO_DAY, *(t.starts_on for t in terms), *(t.ends_on for t in terms if t.ends_on)}
+    for day in sorted(days):
+        for day_seen in (day, day - dt.timedelta(days=1), day + dt.timedelta(days=1)):
+            expected = [
+                (t.position, t.name, t.hq_id, t.starts_on, t.ends_on)
+                for t in list_officers(demo_db, as_of=day_seen)
+            ]
+            assert [tuple(o) for o in listing.officer_lines(demo_db, day_seen)] == expected
+
+
+def test_printing_the_directory_of_a_file_never_loads_sqlalchemy(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "directory.pdf"
+    script = (
+        "import sys; from chapterdesk.cli import main; "
+        f"status = main(['report', 'roster', '-o', {str(target)!r}, '--db', {str(demo_path)!r}]); "
+        "assert status == 0, status; "
+        "assert 'sqlalchemy' not in sys.modules, 'SQLAlchemy was imported'"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert target.stat().st_size > 0

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from chapterdesk.data.engine import Database
 from chapterdesk.money import format_money
-from chapterdesk.reports.pdfdoc import PageSize, ReportDocument
+from chapterdesk.reports.pdfdoc import PageSize, ReportDocument, page_size_of
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
 from chapterdesk.reports.styles import long_date
 from chapterdesk.services.chapter import chapter_info
@@ -186,5 +186,5 @@ def write_dues_report(
 
 
 def _page_size(setting: str) -> PageSize:
-    """The chapter's paper size setting as the document wants it."""
-    return "a4" if setting.lower() == "a4" else "letter"
+    """The chapter's paper size setting as the document wants it (`pdfdoc.page_size_of`)."""
+    return page_size_of(setting)

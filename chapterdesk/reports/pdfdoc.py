@@ -38,10 +38,15 @@ from chapterdesk.reports.styles import (
 )
 from chapterdesk.reports.tables import Cell, add_table
 
-__all__ = ["PAGE_SIZES", "PageSize", "ReportDocument"]
+__all__ = ["PAGE_SIZES", "PageSize", "ReportDocument", "page_size_of"]
 
 PageSize = Literal["letter", "a4"]
 PAGE_SIZES: dict[str, tuple[float, float]] = {"letter": LETTER, "a4": A4}
+
+
+def page_size_of(setting: str) -> PageSize:
+    """The chapter's paper size setting as the document wants it."""
+    return "a4" if setting.lower() == "a4" else "letter"
 
 _SIDE = 0.6 * inch
 _TOP = 0.95 * inch  # room for the two header lines and their rule

@@ -20,12 +20,10 @@ from reportlab.platypus import Paragraph
 
 from chapterdesk.data.engine import Database
 from chapterdesk.names import folded, sort_name
-from chapterdesk.reports.dues import _page_size
-from chapterdesk.reports.pdfdoc import ReportDocument
+from chapterdesk.reports.pdfdoc import ReportDocument, page_size_of
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
-from chapterdesk.services.chapter import chapter_info
-from chapterdesk.services.roster.listing import RosterLine, roster_lines
-from chapterdesk.services.roster.officers import list_officers
+from chapterdesk.services.roster.listing import RosterLine, officer_lines, roster_lines
+from chapterdesk.services.roster.reader import chapter_info
 
 __all__ = ["directory_entries", "folded", "index_letter", "write_directory"]
 
@@ -92,13 +90,13 @@ def write_directory(
     info = chapter_info(db)
     entries = directory_entries(db, day)
     contacts = {e.hq_id: e for e in entries}
-    officers = list_officers(db, as_of=day)
+    officers = officer_lines(db, as_of=day)
     document = ReportDocument(
         target,
         chapter_name=info.name,
         title="Membership directory",
         as_of=day,
-        page_size=_page_size(info.page_size),
+        page_size=page_size_of(info.page_size),
         printed_on=printed_on,
     )
     cell = document.styles.table_cell

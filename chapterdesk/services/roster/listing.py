@@ -145,3 +145,54 @@ def roster_lines(
             phone,
         ))
     return lines
+
+
+class OfficerLine(NamedTuple):
+    """An officer term in force, as the membership directory lists it."""
+
+    position: str
+    name: str
+    hq_id: str
+    starts_on: dt.date
+    ends_on: dt.date | None
+
+
+#: The terms in force on a day, in `officers.list_officers`' order (a test holds them equal).
+_OFFICERS_SQL = (
+    "SELECT p.name, h.hq_id, h.first_name, h.middle_name, h.last_name, h.suffix,"
+    " t.starts_on, t.ends_on"
+    " FROM officer_term AS t JOIN officer_position AS p ON p.id = t.position_id"
+    " JOIN chapter_membership AS m ON m.id = t.membership_id"
+    " JOIN hq_member AS h ON h.hq_id = m.hq_id"
+    " WHERE t.starts_on <= {day} AND (t.ends_on IS NULL OR t.ends_on >= {day})"
+    " ORDER BY p.sort_order, t.starts_on, lower(h.last_name)"
+)
+
+
+def officer_lines(db: Database, as_of: dt.date | None = None) -> list[OfficerLine]:
+    """The officer terms in force on `as_of` (today): who holds which office, since when.
+
+    What `officers.list_officers` lists, without whether each holder may still
+    hold office, read with the roster's reader (no SQLAlchemy): for the
+    printed directory.
+    """
+    with roster_reader.reading(db, as_of) as reader:
+        day = reader.chapter.day
+        place = ":day" if reader.chapter.dialect == roster_sql.SQLITE else "CAST(:day AS DATE)"
+        rows = reader.run(
+            roster_sql.RosterSql(_OFFICERS_SQL.format(day=place), {"day": day.isoformat()})
+        )
+
+    def day_of(value: object) -> dt.date:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else value  # type: ignore[return-value]
+
+    return [
+        OfficerLine(
+            position,
+            names.display_name(first, middle, last, suffix),
+            hq_id,
+            day_of(starts_on),
+            None if ends_on is None else day_of(ends_on),
+        )
+        for position, hq_id, first, middle, last, suffix, starts_on, ends_on in rows
+    ]
