@@ -54,6 +54,8 @@ _NO_DECOMPOSITION = str.maketrans(
 
 def folded(text: str) -> str:
     """`text` without accents, case-folded: the key a printed list is sorted by."""
+    if text.isascii():  # nothing to take off (most names): a 50k-member list sorts faster
+        return text.casefold()
     plain = unicodedata.normalize("NFKD", text.translate(_NO_DECOMPOSITION))
     return "".join(c for c in plain if not unicodedata.combining(c)).casefold()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -76,3 +78,10 @@ def test_a_member_is_found_by_their_initials_in_any_order(first: str, middle: st
                   f"{first} {middle} {last}", f"{last}, {first}"):
         words = roster_sql.search_words(searched_name(typed))
         assert roster_sql.matches(words, roster_sql.fold(typed.strip()), hay, "0"), typed
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_an_ascii_name_folds_as_the_full_folding_would(text: str) -> None:
+    """`folded`'s short cut for ASCII text (nothing to take off) gives the full folding's key."""
+    plain = unicodedata.normalize("NFKD", text)
+    assert folded(text) == "".join(c for c in plain if not unicodedata.combining(c)).casefold()
