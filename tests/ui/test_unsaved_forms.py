@@ -227,7 +227,7 @@ def _rates(qtbot: QtBot, window: MainWindow) -> Any:
     window.go_to("dues", DuesTarget("rates"))
     settle(qtbot, window)
     tab = window.pages["dues"].rates
-    qtbot.waitUntil(lambda: tab._rules is not None)
+    qtbot.waitUntil(lambda: tab.rates.rowCount() > 0)  # the year's rates and rules are shown
     return tab
 
 
