@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -172,7 +173,9 @@ class RatesTab(QWidget):
         top.addWidget(year_label)
         top.addWidget(self.year)
         top.addWidget(self.window_label, 1)
-        left = QVBoxLayout()
+        rates_and_rules = QWidget()
+        left = QVBoxLayout(rates_and_rules)
+        left.setContentsMargins(0, 0, 0, 0)
         hint = QLabel("Double-click an amount to change it. Ctrl+Z undoes a change.")
         hint.setWordWrap(True)
         left.addWidget(hint)
@@ -180,8 +183,20 @@ class RatesTab(QWidget):
         left.addWidget(self.message)
         left.addWidget(rules)
         left.addStretch(1)
+        # At 1024×640 the rules' proration steps were cut off below: the rates and the
+        # rules scroll instead when the window is too short for them.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(rates_and_rules)
+        scroll.viewport().setAutoFillBackground(False)
+        rates_and_rules.setAutoFillBackground(False)
+        scroll.setMinimumWidth(rates_and_rules.minimumSizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width())
+        self.rates_scroll = scroll
         columns = QHBoxLayout()
-        columns.addLayout(left, 3)
+        columns.addWidget(scroll, 3)
         columns.addWidget(orgs, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(top)

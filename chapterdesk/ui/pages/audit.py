@@ -105,6 +105,8 @@ class AuditPage(Page):
         filters = QHBoxLayout()
         member_label = QLabel("&Member:")
         member_label.setBuddy(self.member)
+        # Level with the text box it names (the matches open below both).
+        member_label.setMinimumHeight(self.member.sizeHint().height())
         top = Qt.AlignmentFlag.AlignTop
         filters.addWidget(member_label, 0, top)
         # As wide as a long name and its HQ ID; the matches open under it.
