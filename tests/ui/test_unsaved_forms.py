@@ -269,3 +269,23 @@ def test_saving_the_rules_reads_nothing_on_the_ui_thread(
     settle(qtbot, window)
     assert [s for s in ui_thread_statements if s != "BEGIN"] == []
     assert dues.year_rules(demo_db, year) == before  # (the test's own read, on this thread)
+
+
+def test_rules_refused_when_saved_on_another_year_stay_on_screen(
+    qtbot: QtBot, window: MainWindow, asked: Asked, demo_db: Database
+) -> None:
+    tab = _rates(qtbot, window)
+    year = tab.year.value()
+    before = dues.year_rules(demo_db, year)
+    steps = tab.proration.table.rowCount()
+    tab.proration.add_button.click()  # a step on 1 July, as the first one: refused
+    tab.proration.add_button.click()
+    assert tab.proration.table.rowCount() == steps + 2
+    asked.save_answer = "save"
+    tab.year.setValue(year + 1)
+    settle(qtbot, window)
+    assert tab.year.value() == year  # back to the year whose rules were refused
+    assert tab.proration.table.rowCount() == steps + 2  # what was typed is still there
+    assert tab.message.text() == "Two proration steps fall on the same day; give each day once."
+    assert dues.year_rules(demo_db, year) == before
+    assert tab.unsaved_edits() == [f"the {year} dues rules"]

@@ -360,6 +360,11 @@ class RatesTab(QWidget):
             self.ctx.changed(f"Saved the {year} dues rules.")
 
         def refused(exc: ChapterDeskError) -> None:
+            if self.year.value() != year:  # saved on choosing another year: back to this one
+                self.year.blockSignals(True)  # (the other year's read is dropped when it comes)
+                self.year.setValue(year)
+                self.year.blockSignals(False)
+                self.refresh()  # keeps the rules typed (`_show`)
             self._refused(exc)
             if not self.isVisible():  # saved on leaving the page
                 ask.warn(self, f"The {year} dues rules were not saved: {exc.message} Your "

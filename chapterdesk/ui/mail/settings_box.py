@@ -297,8 +297,12 @@ class MailTemplatesBox(QGroupBox):
             self.saved.emit(f"Saved the {kind} template.")
 
         def refused(exc: Any) -> None:
+            if self.kind.currentData() != kind:  # saved on choosing another: back to this one
+                self.kind.blockSignals(True)  # (the other's read, queued after, is dropped)
+                self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
+                self.kind.blockSignals(False)
             show_message(self.message, exc.message, error=True)
-            if not self.isVisible():  # saved on leaving the page or the template
+            if not self.isVisible():  # saved on leaving the page
                 ask.warn(self, f"The {kind} e-mail template was not saved: {exc.message}")
 
         self.ctx.change(
