@@ -137,8 +137,8 @@ class AuditPage(Page):
         ctx.on_changes(self, (), lambda _c: self._data_changed())  # every change is audited
 
     def _data_changed(self) -> None:
-        if self.isVisible():
-            self.refresh()
+        if self.isVisible():  # the trail shown, again (a name being typed waits for its choice)
+            self._read(self._filtered_member)
 
     def _since_toggled(self, on: bool) -> None:
         self.since.setEnabled(on)
@@ -206,7 +206,11 @@ class AuditPage(Page):
         if text and not text.isdigit():
             self._choose_member()
             return
-        hq_id, since = self.filters()
+        self._read(self.filters()[0])
+
+    def _read(self, hq_id: str | None) -> None:
+        """Read the changes of `hq_id` (None: everyone's) since the date asked for, if any."""
+        since = self.filters()[1]
         self._filtered_member = hq_id
         db = self.db
         self._serial += 1
