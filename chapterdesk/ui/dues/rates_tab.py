@@ -194,7 +194,6 @@ class RatesTab(QWidget):
         rates_and_rules.setAutoFillBackground(False)
         scroll.setMinimumWidth(rates_and_rules.minimumSizeHint().width()
                                + scroll.verticalScrollBar().sizeHint().width())
-        self.rates_scroll = scroll
         columns = QHBoxLayout()
         columns.addWidget(scroll, 3)
         columns.addWidget(orgs, 2)
