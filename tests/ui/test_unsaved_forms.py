@@ -2,8 +2,8 @@
 
 Settings (the chapter form, the e-mail settings and templates), Officers (an
 appointment typed, a term's end typed) and the Dues page's rates rules ask to
-save, discard or stay when the officer leaves the page by the sidebar, by the
-View menu (Ctrl+digit), opens another database or closes the window. Cancel
+save, discard or stay when the officer leaves the page by the sidebar, the View
+menu or Ctrl+digit, opens another database or closes the window. Cancel
 keeps them where they were, edits and all; nothing changed, or a change typed
 and then taken back, asks nothing.
 """
@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from chapterdesk.data.engine import Database
@@ -31,9 +32,13 @@ def _leave_by(window: MainWindow, how: str, to: str = "roster") -> None:
     """Leave the page shown the way an officer would."""
     if how == "sidebar":
         window.sidebar.setCurrentRow(list(window.pages).index(to))
-    elif how == "menu":  # View → "1 Dashboard" …, the action Ctrl+digit triggers
+    elif how == "menu":  # View → "1 Dashboard" …
         number = list(window.pages).index(to)
         window.view_menu.actions()[number].trigger()
+    elif how == "ctrl+digit":
+        number = list(window.pages).index(to) + 1
+        key = Qt.Key(Qt.Key.Key_0.value + number)
+        QTest.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
     else:
         raise AssertionError(how)
 
@@ -44,7 +49,7 @@ def _still_on(window: MainWindow, key: str) -> bool:
             and window.sidebar.currentRow() == list(window.pages).index(key))
 
 
-@pytest.mark.parametrize("how", ["sidebar", "menu"])
+@pytest.mark.parametrize("how", ["sidebar", "menu", "ctrl+digit"])
 def test_settings_typed_and_not_saved_ask_and_cancel_stays(
     qtbot: QtBot, window: MainWindow, asked: Asked, demo_db: Database, how: str
 ) -> None:
