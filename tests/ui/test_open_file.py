@@ -33,6 +33,7 @@ def test_a_handover_package_given_to_open_goes_straight_to_its_dialog(
     def unseal(dialog: QDialog) -> bool:
         assert isinstance(dialog, HandoverImportDialog)
         shown.append(dialog.package.text())
+        assert dialog.focusWidget() is dialog.passphrase  # what is left to type
         dialog.passphrase.setText(PASSPHRASE)
         dialog.file.setText(str(new_db))
         dialog.buttons.accepted.emit()
