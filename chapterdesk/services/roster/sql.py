@@ -159,7 +159,7 @@ def search_words(text: str) -> list[str]:
 
 #: What stands between the haystack's name and its e-mail and employer, and for each space in
 #: those two: a character `str.split` takes as a space, so no search word ever contains it.
-SEPARATOR = "\x1f"
+SEPARATOR = "\x1f"  # written out in `haystack`, the hot path
 
 #: What a member's search words are looked for in, before folding (`:sep` is `SEPARATOR`).
 HAYSTACK = (
@@ -191,9 +191,11 @@ def haystack(first: str, middle: str, last: str, email: str, company: str) -> st
     gives what folding the joined text gives; the parts repeat from member to
     member, and a cache folds each distinct one once.
     """
-    part, sep = _fold_part, SEPARATOR
-    mail = fold(email).replace(" ", sep)
-    return f" {part(first)} {part(middle)} {part(last)}{sep}{mail}{sep}{_fold_other(company)}"
+    part = _fold_part
+    mail = fold(email)
+    if " " in mail:  # seldom: an address has no spaces
+        mail = mail.replace(" ", SEPARATOR)
+    return f" {part(first)} {part(middle)} {part(last)}\x1f{mail}\x1f{_fold_other(company)}"
 
 
 def initial(word: str) -> str | None:
