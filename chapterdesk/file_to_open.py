@@ -63,6 +63,11 @@ def file_to_open(given: str) -> FileToOpen:
         BadInputError: missing, not a regular file, unreadable, or not a kind
             ChapterDesk opens (by its suffix and its first bytes).
     """
+    if "://" in given:  # not echoed: an address may carry a password
+        raise BadInputError(
+            "That is a database server's address, not a file; open a shared database with "
+            "`chapterdesk --db URL` (or File → Connect to a shared database…)."
+        )
     path = Path(given).expanduser().absolute()
     require_readable_file(path, _WHAT)
     suffix = path.suffix.lower()

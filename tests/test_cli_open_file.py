@@ -108,6 +108,23 @@ def test_what_cannot_be_opened_is_refused_in_a_message_box_and_exit_2(
     assert done.stdout.splitlines() == [f"message shown: {line.removeprefix('chapterdesk: ')}"]
 
 
+def test_another_program_s_sqlite_file_is_refused_by_the_window_and_left_as_it_was(
+    tmp_path: Path,
+) -> None:
+    foreign = tmp_path / "places.sqlite"
+    with sqlite3.connect(foreign) as connection:
+        connection.execute("CREATE TABLE moz_places (url TEXT)")
+    connection.close()
+    before = foreign.read_bytes()
+    done = start(tmp_path, foreign.name)
+    assert done.returncode == 2, done.stderr
+    assert done.stdout.splitlines() == [
+        f"message shown: {foreign} is not a ChapterDesk database (it holds other tables: "
+        "moz_places). Choose another file."
+    ]
+    assert foreign.read_bytes() == before
+
+
 def test_with_no_display_a_refusal_is_one_line_and_exit_2(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("minutes", encoding="utf-8")
     done = start(tmp_path, "notes.txt", display=False, quit_when_shown=False)
@@ -179,6 +196,9 @@ def test_file_to_open_tells_the_kinds_and_refuses_the_rest(
     (tmp_path / "folder.cdh").mkdir()
     with pytest.raises(BadInputError, match="is a folder, not a file"):
         file_to_open(str(tmp_path / "folder.cdh"))
+    with pytest.raises(BadInputError, match="address, not a file") as refused:
+        file_to_open("postgresql://pat:s3cret@db.example.org/lakes")
+    assert "s3cret" not in refused.value.message
     cut = tmp_path / "cut.sqlite3"  # a copy that lost its end
     cut.write_bytes(db_path.read_bytes()[:5000])
     with pytest.raises(BadInputError, match=r"is cut short \(5,000 of "):
