@@ -49,8 +49,8 @@ from chapterdesk.services.payments.matching import (
     POSTED,
     MatchedLine,
     MemberIndex,
+    build_index,
     match_lines,
-    wanted_keys,
     wanted_receipts,
 )
 from chapterdesk.services.roster import reader as roster_reader
@@ -147,18 +147,16 @@ def member_index(
     Indexed by e-mail and name only as far as `lines` may look them up (every
     way when no lines are given). `rows`: the chapter as read already.
     """
-    index = MemberIndex()
-    emails, surnames = wanted_keys(lines) if lines else (None, None)
     chapter = rows or read_chapter_rows(db)
-    index.add_all(chapter.members, emails, surnames)
-    index.set_owed(chapter.owed)
+    found: dict[int, str] = {}
     with db.reading() as session:
         wanted = sorted(receipts)
         for start in range(0, len(wanted), _CHUNK):
             query = select(LedgerEntry.receipt_no, LedgerEntry.hq_id).where(
                 LedgerEntry.receipt_no.in_(wanted[start : start + _CHUNK])
             )
-            index.receipts.update({n: h for n, h in session.execute(query) if n is not None})
+            found.update({n: h for n, h in session.execute(query) if n is not None})
+    index = build_index(chapter.members, chapter.owed, lines, found)
     return index
 
 

@@ -235,6 +235,27 @@ def match_lines(
     return [match_line(index, line, posted) for line in lines]
 
 
+def build_index(
+    members: Iterable[Sequence[str]],
+    owed: Mapping[str, int],
+    lines: Sequence[IncomingLine] = (),
+    receipts: Mapping[int, str] | None = None,
+) -> MemberIndex:
+    """The index of `members` ((hq_id, first, middle, last, suffix, email) rows) for `lines`.
+
+    Indexed by e-mail and name only as far as `lines` may look members up
+    (every way when no lines are given); `owed` is what each owes in cents,
+    `receipts` whose each receipt number is (current members only count).
+    """
+    index = MemberIndex()
+    emails, surnames = wanted_keys(lines) if lines else (None, None)
+    index.add_all(members, emails, surnames)
+    index.set_owed(owed)
+    # a receipt given to someone who has since left the chapter points nowhere (as their ID)
+    index.receipts.update({n: h for n, h in (receipts or {}).items() if h in index.parts})
+    return index
+
+
 def wanted_keys(lines: Iterable[IncomingLine]) -> tuple[set[str], set[str]]:
     """The e-mail addresses and folded surnames the lines may find members by."""
     emails = {line.email.strip().casefold() for line in lines if line.email}
@@ -256,5 +277,6 @@ __all__ = [
     "Candidate",
     "MatchedLine",
     "MemberIndex",
+    "build_index",
     "match_lines",
 ]
