@@ -81,6 +81,8 @@ class MemberIndex:
     by_owed: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     receipts: dict[int, str] = field(default_factory=dict)  #: receipt number → hq_id
     _names: dict[str, str] = field(default_factory=dict)  #: display names made so far
+    #: the candidates shown for each set of members found (sorted IDs), made so far
+    shown: dict[tuple[str, ...], tuple[Candidate, ...]] = field(default_factory=dict)
 
     def add(self, hq_id: str, first: str, middle: str, last: str, suffix: str, email: str) -> None:
         """Index one member (every way, whatever the lines look for)."""
@@ -96,32 +98,39 @@ class MemberIndex:
 
         `emails` and `surnames` (folded), when given, are all the lines can look
         for: a member is indexed under an e-mail or a name only if a line may
-        find them by it, which keeps a 50,000-member chapter's index small.
+        find them by it, which keeps a 50,000-member chapter's index small. The
+        test is made once per distinct last name (names repeat), so a member the
+        lines cannot find by name costs a set lookup, not a fold.
         """
-        parts, by_email, by_name, by_initial = (
-            self.parts, self.by_email, self.by_name, self.by_initial
-        )
+        rows = rows if isinstance(rows, list) else list(rows)
+        self.parts.update({row[0]: row for row in rows})  # names made only for those shown
+        by_email, by_name, by_initial = self.by_email, self.by_name, self.by_initial
         for row in rows:
-            hq_id, first, _middle, last, _suffix, email = row
-            parts[hq_id] = row  # the name is made from it only for members a line names
+            email = row[5]
             if email:
                 key = email.casefold()
                 if emails is None or key in emails:
-                    by_email[key].append(hq_id)
+                    by_email[key].append(row[0])
+        named = rows
+        if surnames is not None:
+            wanted = {last for last in {row[3] for row in rows} if _wanted(last, surnames)}
+            named = [row for row in rows if row[3] in wanted]
+        # names are folded once per distinct (first, last): a chapter repeats its names
+        same_name: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for hq_id, first, _middle, last, _suffix, _email in named:
+            same_name[(first, last)].append(hq_id)
+        for (first, last), ids in same_name.items():
             lasts = _name_words(last or "")
             if not lasts:
                 continue
             surname = "".join(lasts)
-            wanted = surnames is None or surname in surnames
+            firsts = _name_words(first or "")
             if len(lasts) > 1 and (surnames is None or lasts[0] in surnames):
-                firsts = _name_words(first or "")
                 # "Ana García López" also paid as "Ana García"
-                by_name[(firsts[0] if firsts else "", lasts[0])].append(hq_id)
-            if wanted:
-                firsts = _name_words(first or "")
-                if firsts:
-                    by_name[(firsts[0], surname)].append(hq_id)
-                    by_initial[(firsts[0][0], surname)].append(hq_id)
+                by_name[(firsts[0] if firsts else "", lasts[0])].extend(ids)
+            if firsts and (surnames is None or surname in surnames):
+                by_name[(firsts[0], surname)].extend(ids)
+                by_initial[(firsts[0][0], surname)].extend(ids)
 
     def name(self, hq_id: str) -> str:
         """A member's name as read in a sentence."""
@@ -150,34 +159,54 @@ def _name_words(text: str) -> tuple[str, ...]:
     return tuple(_words(text))
 
 
+def _wanted(last: str | None, surnames: Collection[str]) -> bool:
+    """Whether a member of this last name may be found by a line naming one of `surnames`."""
+    lasts = _name_words(last or "")
+    return bool(lasts) and ("".join(lasts) in surnames or (len(lasts) > 1 and lasts[0] in surnames))
+
+
 def payer_keys(payer: str) -> list[tuple[str, str]]:
     """The (first word, surname) pairs a payer's name may stand for, most likely first.
 
     "Last, First" is turned round; a surname of two or three words is tried
     joined ("van der Berg" → "vanderberg") as the index keeps it.
     """
+    return list(_payer_keys(payer))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _payer_keys(payer: str) -> tuple[tuple[str, str], ...]:
+    """`payer_keys`, once per distinct payer text (read twice per line: index, then match)."""
     text = payer.strip()
     if "," in text:
         last, _, first = text.partition(",")
         words_first, words_last = _words(first), _words(last)
         if words_first and words_last:
-            return [(words_first[0], "".join(words_last))]
+            return ((words_first[0], "".join(words_last)),)
     words = _words(text)
     if len(words) < 2:
-        return []
-    keys = [(words[0], "".join(words[k:])) for k in range(len(words) - 1, 0, -1)]
-    return keys
+        return ()
+    return tuple((words[0], "".join(words[k:])) for k in range(len(words) - 1, 0, -1))
 
 
-def _candidates(index: MemberIndex, ids: Iterable[str]) -> tuple[Candidate, ...]:
-    parts = index.parts
-    # by last and first name (a common name has many candidates: only those shown are named)
-    unique = sorted(set(ids), key=lambda i: (parts[i][3] or "", parts[i][1] or "", i))
-    return tuple(Candidate(i, index.name(i)) for i in unique[:MOST_CANDIDATES])
+def _candidates(index: MemberIndex, ids: Sequence[str]) -> tuple[Candidate, ...]:
+    """The first candidates by last and first name (only those shown are named).
+
+    Lines naming a common name share its candidates: they are sorted once per
+    set of members (`ids` sorted and without repeats), not once per line.
+    """
+    key = tuple(ids)
+    found = index.shown.get(key)
+    if found is None:
+        parts = index.parts
+        order = sorted(key, key=lambda i: (parts[i][3] or "", parts[i][1] or "", i))
+        found = tuple(Candidate(i, index.name(i)) for i in order[:MOST_CANDIDATES])
+        index.shown[key] = found
+    return found
 
 
 def _by_name(index: MemberIndex, payer: str) -> list[str]:
-    keys = payer_keys(payer)
+    keys = _payer_keys(payer)
     for first, surname in keys:
         found = index.by_name.get((first, surname))
         if found:
@@ -224,7 +253,9 @@ def match_line(
         return MatchedLine(line, AMBIGUOUS, None, "", rule, _candidates(index, unique))
     owing = index.by_owed.get(cents, [])
     if 0 < len(owing) <= MOST_CANDIDATES:
-        return MatchedLine(line, AMBIGUOUS, None, "", "amount", _candidates(index, owing))
+        return MatchedLine(
+            line, AMBIGUOUS, None, "", "amount", _candidates(index, sorted(set(owing)))
+        )
     return MatchedLine(line, UNMATCHED, None, "", "")
 
 
@@ -259,7 +290,7 @@ def build_index(
 def wanted_keys(lines: Iterable[IncomingLine]) -> tuple[set[str], set[str]]:
     """The e-mail addresses and folded surnames the lines may find members by."""
     emails = {line.email.strip().casefold() for line in lines if line.email}
-    surnames = {surname for line in lines for _first, surname in payer_keys(line.payer)}
+    surnames = {surname for line in lines for _first, surname in _payer_keys(line.payer)}
     return emails, surnames
 
 
