@@ -81,8 +81,8 @@ class MemberIndex:
     by_owed: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     receipts: dict[int, str] = field(default_factory=dict)  #: receipt number → hq_id
     _names: dict[str, str] = field(default_factory=dict)  #: display names made so far
-    #: the candidates shown for each set of members found (sorted IDs), made so far
-    shown: dict[tuple[str, ...], tuple[Candidate, ...]] = field(default_factory=dict)
+    #: (table, key) → the members found under it, shared by the lines that look it up
+    found: dict[tuple[str, object], _Found] = field(default_factory=dict)
 
     def add(self, hq_id: str, first: str, middle: str, last: str, suffix: str, email: str) -> None:
         """Index one member (every way, whatever the lines look for)."""
@@ -189,33 +189,59 @@ def _payer_keys(payer: str) -> tuple[tuple[str, str], ...]:
     return tuple((words[0], "".join(words[k:])) for k in range(len(words) - 1, 0, -1))
 
 
-def _candidates(index: MemberIndex, ids: Sequence[str]) -> tuple[Candidate, ...]:
-    """The first candidates by last and first name (only those shown are named).
+class _Found:
+    """Members a line points to (sorted, no repeats), with what is worked out from them.
 
-    Lines naming a common name share its candidates: they are sorted once per
-    set of members (`ids` sorted and without repeats), not once per line.
+    An index key's members are one `_Found` shared by every line that looks
+    them up (a common name, an initial with a common surname), so sorting
+    them, choosing by amount and naming the candidates happen once per key.
     """
-    key = tuple(ids)
-    found = index.shown.get(key)
+
+    __slots__ = ("exact", "ids", "shown")
+
+    def __init__(self, ids: tuple[str, ...]) -> None:
+        self.ids = ids
+        self.exact: dict[int, tuple[str, ...]] = {}  #: cents → those who owe exactly that
+        self.shown: tuple[Candidate, ...] | None = None
+
+    def owing(self, index: MemberIndex, cents: int) -> tuple[str, ...]:
+        """Those of the members who owe exactly `cents`."""
+        found = self.exact.get(cents)
+        if found is None:
+            owed = index.owed
+            found = self.exact[cents] = tuple(i for i in self.ids if owed.get(i) == cents)
+        return found
+
+    def candidates(self, index: MemberIndex) -> tuple[Candidate, ...]:
+        """The first candidates by last and first name (only those shown are named)."""
+        if self.shown is None:
+            parts = index.parts
+            order = sorted(self.ids, key=lambda i: (parts[i][3] or "", parts[i][1] or "", i))
+            self.shown = tuple(Candidate(i, index.name(i)) for i in order[:MOST_CANDIDATES])
+        return self.shown
+
+
+_NOBODY = _Found(())
+
+
+def _found(index: MemberIndex, table: str, key: tuple[str, str] | str | int) -> _Found:
+    """The members an index table holds under `key` (one `_Found` per key)."""
+    found = index.found.get((table, key))
     if found is None:
-        parts = index.parts
-        order = sorted(key, key=lambda i: (parts[i][3] or "", parts[i][1] or "", i))
-        found = tuple(Candidate(i, index.name(i)) for i in order[:MOST_CANDIDATES])
-        index.shown[key] = found
+        members = getattr(index, table).get(key, ())
+        found = index.found[(table, key)] = _Found(tuple(sorted(set(members))))
     return found
 
 
-def _by_name(index: MemberIndex, payer: str) -> list[str]:
+def _by_name(index: MemberIndex, payer: str) -> _Found:
     keys = _payer_keys(payer)
     for first, surname in keys:
-        found = index.by_name.get((first, surname))
-        if found:
-            return found
+        if (first, surname) in index.by_name:
+            return _found(index, "by_name", (first, surname))
     for first, surname in keys:  # "J. Smith", "Smith, J", or "Jo Smith" for "Joanne"
-        found = index.by_initial.get((first[0], surname))
-        if found:
-            return found
-    return []
+        if (first[0], surname) in index.by_initial:
+            return _found(index, "by_initial", (first[0], surname))
+    return _NOBODY
 
 
 def match_line(
@@ -228,34 +254,38 @@ def match_line(
         name = index.name(hq_id) if hq_id in index.parts else ""
         return MatchedLine(line, POSTED, hq_id, name, "source", (), batch)
     cents = to_cents(line.gross)
-    ids = [m for m in _ID_IN_MEMO.findall(line.memo) if m.lstrip("0") in index.parts]
-    ids = [m.lstrip("0") for m in ids]
-    rule = "memo id"
-    if not ids:
-        numbers = (int(n) for n in _RECEIPT.findall(line.memo))
-        ids = [index.receipts[n] for n in numbers if n in index.receipts]
-        rule = "receipt"
-    if not ids and line.email:
-        ids = list(index.by_email.get(line.email.strip().casefold(), ()))
-        rule = "e-mail"
-    if not ids and line.payer:
-        ids = list(_by_name(index, line.payer))
-        rule = "name"
-    unique = sorted(set(ids))
+    memo, found, rule = line.memo, _NOBODY, ""
+    if memo:
+        in_memo = _ID_IN_MEMO.findall(memo)
+        if in_memo:
+            parts = index.parts
+            found = _Found(tuple(sorted({i for m in in_memo if (i := m.lstrip("0")) in parts})))
+            rule = "memo id"
+        if not found.ids and index.receipts:
+            receipts = index.receipts
+            numbers = [int(n) for n in _RECEIPT.findall(memo)]
+            found = _Found(tuple(sorted({receipts[n] for n in numbers if n in receipts})))
+            rule = "receipt"
+    if not found.ids and line.email:
+        key = line.email.strip().casefold()
+        if key in index.by_email:
+            found, rule = _found(index, "by_email", key), "e-mail"
+    if not found.ids and line.payer:
+        found, rule = _by_name(index, line.payer), "name"
+    unique = found.ids
     if len(unique) > 1:
-        owing = [i for i in unique if index.owed.get(i) == cents]
+        owing = found.owing(index, cents)
         if len(owing) == 1:
             unique, rule = owing, f"{rule} + amount"
     if len(unique) == 1:
         hq_id = unique[0]
         return MatchedLine(line, MATCHED, hq_id, index.name(hq_id), rule)
     if unique:
-        return MatchedLine(line, AMBIGUOUS, None, "", rule, _candidates(index, unique))
-    owing = index.by_owed.get(cents, [])
-    if 0 < len(owing) <= MOST_CANDIDATES:
-        return MatchedLine(
-            line, AMBIGUOUS, None, "", "amount", _candidates(index, sorted(set(owing)))
-        )
+        return MatchedLine(line, AMBIGUOUS, None, "", rule, found.candidates(index))
+    by_amount = index.by_owed.get(cents)
+    if by_amount and len(by_amount) <= MOST_CANDIDATES:
+        found = _found(index, "by_owed", cents)
+        return MatchedLine(line, AMBIGUOUS, None, "", "amount", found.candidates(index))
     return MatchedLine(line, UNMATCHED, None, "", "")
 
 
