@@ -544,8 +544,8 @@ def _read_layout(
     read_row = layout.reader(fields)
     width = len(headers)
     for row_no, row in body:
-        if not any(row) or not "".join(row).strip():
-            continue
+        if not (row and row[0].strip()) and not "".join(row).strip():
+            continue  # a blank row (the first cell decides for all but a few)
         if len(row) < width:
             row.extend([""] * (width - len(row)))
         row.append("")  # what an absent column (-1) reads

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import random
 import re
 from collections import defaultdict
@@ -303,3 +304,19 @@ def test_a_review_of_a_real_export_gives_every_line_the_plain_outcome(
     assert got == reference_match(members, owed, {}, [m.line for m in review.lines], {})
     counts = review.counts
     assert counts["matched"] > 100 and counts["ambiguous"] > 10 and counts["unmatched"] > 0
+
+
+def test_a_review_pauses_the_cycle_collector_and_leaves_it_as_it_found_it(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    export = _stripe_export(tmp_path / "stripe.csv", _members(demo_db), 20)
+    seen: list[bool] = []
+    review_payments(demo_db, export, progress=lambda *_args: seen.append(gc.isenabled()))
+    assert seen and not any(seen)  # paused while it reads and matches
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        review_payments(demo_db, export)
+        assert not gc.isenabled()  # paused by someone else: left paused
+    finally:
+        gc.enable()

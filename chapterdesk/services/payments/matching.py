@@ -23,6 +23,7 @@ import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from chapterdesk.money import to_cents
 from chapterdesk.names import display_name
@@ -83,6 +84,7 @@ class MemberIndex:
     _names: dict[str, str] = field(default_factory=dict)  #: display names made so far
     #: (table, key) → the members found under it, shared by the lines that look it up
     found: dict[tuple[str, object], _Found] = field(default_factory=dict)
+    cents: dict[Decimal, int] = field(default_factory=dict)  #: amounts paid, in cents
 
     def add(self, hq_id: str, first: str, middle: str, last: str, suffix: str, email: str) -> None:
         """Index one member (every way, whatever the lines look for)."""
@@ -105,12 +107,11 @@ class MemberIndex:
         rows = rows if isinstance(rows, list) else list(rows)
         self.parts.update({row[0]: row for row in rows})  # names made only for those shown
         by_email, by_name, by_initial = self.by_email, self.by_name, self.by_initial
-        for row in rows:
-            email = row[5]
-            if email:
-                key = email.casefold()
-                if emails is None or key in emails:
-                    by_email[key].append(row[0])
+        for key, hq_id in [
+            (key, row[0]) for row in rows
+            if row[5] and ((key := row[5].casefold()) in emails if emails is not None else True)
+        ]:  # fmt: skip
+            by_email[key].append(hq_id)
         named = rows
         if surnames is not None:
             wanted = {last for last in {row[3] for row in rows} if _wanted(last, surnames)}
@@ -253,7 +254,9 @@ def match_line(
         hq_id, batch = done
         name = index.name(hq_id) if hq_id in index.parts else ""
         return MatchedLine(line, POSTED, hq_id, name, "source", (), batch)
-    cents = to_cents(line.gross)
+    cents = index.cents.get(line.gross)
+    if cents is None:
+        cents = index.cents[line.gross] = to_cents(line.gross)
     memo, found, rule = line.memo, _NOBODY, ""
     if memo:
         in_memo = _ID_IN_MEMO.findall(memo)
