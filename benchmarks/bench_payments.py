@@ -144,6 +144,8 @@ def main() -> int:
     review_wall, review_cpu = min(w for w, _c in reviews), min(c for _w, c in reviews)
     print(f"floor (csv + sqlite3):  {floor_wall:.3f} s wall, {floor_cpu:.3f} s CPU")
     print(f"review (read + match):  {review_wall:.3f} s wall, {review_cpu:.3f} s CPU")
+    # the first review of the process folds every name afresh (later ones find them cached)
+    print(f"first review (cold):    {reviews[0][0]:.3f} s wall, {reviews[0][1]:.3f} s CPU")
     ratio = review_wall / floor_wall
     print(f"ratio: {ratio:.2f}x wall, {review_cpu / floor_cpu:.2f}x CPU (target <= 2.00x)")
     return 0 if ratio <= 2.0 else 1

@@ -67,8 +67,10 @@ class MemberIndex:
 
     Built for a whole chapter (50,000 members) per import, so a member costs a
     few dictionary operations: names are folded and split once per distinct
-    name (`_name_words` is cached; names repeat) and a display name is made
-    only for the members a line names.
+    first and last name (names repeat), only members a line can find by name
+    or e-mail are indexed so, and a display name is made only for the members
+    a line names. What a key finds is worked out once and shared by every
+    line that looks it up (`found`).
     """
 
     #: hq_id → (hq_id, first, middle, last, suffix, email), as read
