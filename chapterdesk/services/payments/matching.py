@@ -168,18 +168,14 @@ def _wanted(last: str | None, surnames: Collection[str]) -> bool:
     return bool(lasts) and ("".join(lasts) in surnames or (len(lasts) > 1 and lasts[0] in surnames))
 
 
-def payer_keys(payer: str) -> list[tuple[str, str]]:
+@functools.lru_cache(maxsize=1 << 14)
+def payer_keys(payer: str) -> tuple[tuple[str, str], ...]:
     """The (first word, surname) pairs a payer's name may stand for, most likely first.
 
     "Last, First" is turned round; a surname of two or three words is tried
-    joined ("van der Berg" → "vanderberg") as the index keeps it.
+    joined ("van der Berg" → "vanderberg") as the index keeps it. Cached: each
+    line's payer is read twice (for the index's keys, then to match).
     """
-    return list(_payer_keys(payer))
-
-
-@functools.lru_cache(maxsize=1 << 14)
-def _payer_keys(payer: str) -> tuple[tuple[str, str], ...]:
-    """`payer_keys`, once per distinct payer text (read twice per line: index, then match)."""
     text = payer.strip()
     if "," in text:
         last, _, first = text.partition(",")
@@ -237,7 +233,7 @@ def _found(index: MemberIndex, table: str, key: tuple[str, str] | str | int) -> 
 
 
 def _by_name(index: MemberIndex, payer: str) -> _Found:
-    keys = _payer_keys(payer)
+    keys = payer_keys(payer)
     for first, surname in keys:
         if (first, surname) in index.by_name:
             return _found(index, "by_name", (first, surname))
@@ -325,7 +321,7 @@ def build_index(
 def wanted_keys(lines: Iterable[IncomingLine]) -> tuple[set[str], set[str]]:
     """The e-mail addresses and folded surnames the lines may find members by."""
     emails = {line.email.strip().casefold() for line in lines if line.email}
-    surnames = {surname for line in lines for _first, surname in _payer_keys(line.payer)}
+    surnames = {surname for line in lines for _first, surname in payer_keys(line.payer)}
     return emails, surnames
 
 
