@@ -320,3 +320,17 @@ def test_a_review_pauses_the_cycle_collector_and_leaves_it_as_it_found_it(
         assert not gc.isenabled()  # paused by someone else: left paused
     finally:
         gc.enable()
+
+
+def test_a_member_row_without_a_name_sorts_among_candidates_as_an_empty_name() -> None:
+    # the columns are NOT NULL; a row read some other way with None is still shown, not raised
+    members: list[Row] = [
+        ("1003", "John", "", "Smith", "", "same@example.org"),
+        ("1001", None, "", None, "", "same@example.org"),  # type: ignore[list-item]
+        ("1002", "Ann", "", "Smith", "", "same@example.org"),
+    ]
+    line = IncomingLine(2, "stripe:ch_1", dt.date(2026, 11, 3), Decimal("5.00"), Decimal("0"),
+                        "", "SAME@example.org", "", "visa", "ch_1")  # fmt: skip
+    expected = reference_match(members, {}, {}, [line], {})
+    assert expected[0][4] == (("1001", ""), ("1002", "Ann Smith"), ("1003", "John Smith"))
+    assert fast_match(members, {}, {}, [line], {}) == expected

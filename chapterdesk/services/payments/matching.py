@@ -19,6 +19,7 @@ source line is already in the ledger and is never posted twice).
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -215,12 +216,18 @@ class _Found:
         """The first candidates by last and first name (only those shown are named)."""
         if self.shown is None:
             parts = index.parts
-            order = sorted(self.ids, key=lambda i: (parts[i][3] or "", parts[i][1] or "", i))
-            self.shown = tuple(Candidate(i, index.name(i)) for i in order[:MOST_CANDIDATES])
+            rows = [parts[i] for i in self.ids]
+            try:
+                rows.sort(key=_LAST_FIRST_ID)
+            except TypeError:  # a name missing (None): sorted as empty, as it is shown
+                rows.sort(key=lambda r: (r[3] or "", r[1] or "", r[0]))
+            self.shown = tuple(Candidate(r[0], index.name(r[0])) for r in rows[:MOST_CANDIDATES])
         return self.shown
 
 
 _NOBODY = _Found(())
+#: a member's row → its place among candidates: by last name, first name, then HQ ID
+_LAST_FIRST_ID = operator.itemgetter(3, 1, 0)
 
 
 def _found(index: MemberIndex, table: str, key: tuple[str, str] | str | int) -> _Found:
