@@ -190,7 +190,7 @@ def payer_keys(payer: str) -> tuple[tuple[str, str], ...]:
 
 
 class _Found:
-    """Members a line points to (sorted, no repeats), with what is worked out from them.
+    """Members a line points to (no repeats), with what is worked out from them.
 
     An index key's members are one `_Found` shared by every line that looks
     them up (a common name, an initial with a common surname), so sorting
@@ -235,7 +235,9 @@ def _found(index: MemberIndex, table: str, key: tuple[str, str] | str | int) -> 
     found = index.found.get((table, key))
     if found is None:
         members = getattr(index, table).get(key, ())
-        found = index.found[(table, key)] = _Found(tuple(sorted(set(members))))
+        # without repeats, in the index's order: the order decides nothing (candidates are
+        # sorted by name and ID, a choice by amount counts the members who owe it)
+        found = index.found[(table, key)] = _Found(tuple(dict.fromkeys(members)))
     return found
 
 
