@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit
+from PySide6.QtWidgets import QComboBox, QDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from chapterdesk.services.payments import list_payment_imports
@@ -35,8 +35,8 @@ def demo_members(window: MainWindow) -> list[tuple[str, str, str, str]]:
 def test_import_review_choose_and_post_then_nothing_twice(
     qtbot: QtBot, window: MainWindow, asked: Asked, tmp_path: Path
 ) -> None:
-    (id1, _f1, _l1, email1), (_id2, first2, last2, _e2), (id3, _f3, _l3, _e3) = demo_members(
-        window
+    (id1, _f1, _l1, email1), (_id2, first2, last2, _e2), (id3, first3, last3, _e3) = (
+        demo_members(window)
     )
     day = dt.date.today() - dt.timedelta(days=3)
     path = s.write_stripe(
@@ -60,12 +60,30 @@ def test_import_review_choose_and_post_then_nothing_twice(
         seen["classes"] = [m.status for m in dialog.review.lines]
         assert "Stripe payments export" in dialog.summary.text()
         assert dialog.table.item(0, 0).checkState() == Qt.CheckState.Checked
-        # the stranger's line gets a typed HQ ID, which ticks it
-        edit = dialog.table.cellWidget(2, MEMBER_COLUMN)
-        assert isinstance(edit, QLineEdit)
+        # the stranger's line is given a member with the one member picker: select the
+        # line, find the member by name, choose them in the matches; that ticks the line
+        member = dialog.table.cellWidget(2, MEMBER_COLUMN)
+        assert isinstance(member, QLabel)
         assert dialog.table.item(2, 0).checkState() == Qt.CheckState.Unchecked
-        edit.setText(id3)
+        picker = dialog.picker
+        dialog.table.setCurrentCell(0, 1)
+        assert not picker.isEnabled()  # a matched line has its member
+        dialog.table.setCurrentCell(2, 1)
+        assert picker.isEnabled() and "Line 4" in dialog.picker_label.text()
+        with qtbot.waitSignal(picker.looked_up, timeout=15_000):
+            qtbot.keyClicks(picker.member, f"{first3} {last3}")
+        qtbot.waitUntil(lambda: picker.matches.count() > 0, timeout=15_000)
+        found = [picker.matches.item(i) for i in range(picker.matches.count())]
+        chosen = next(i for i in found if i.data(Qt.ItemDataRole.UserRole) == id3)
+        picker.matches.setCurrentItem(chosen)
+        with qtbot.waitSignal(picker.looked_up, timeout=15_000):
+            qtbot.keyClick(picker.matches, Qt.Key.Key_Return)  # the picker's, not "Post"
+        assert dialog.outcome is None and not dialog.saving  # Enter did not press "Post"
         assert dialog.table.item(2, 0).checkState() == Qt.CheckState.Checked
+        said = member.text()  # named as the picker found them (a middle name too)
+        assert said.startswith(f" {first3} ") and said.endswith(f"{last3} ({id3}) [chosen]")
+        assert dialog.choices()[0] == {4: id3}
+        dialog.resize(1100, 700)
         dialog.grab().save(str(tmp_path / "review.png"))
         seen["png"] = tmp_path / "review.png"
         with qtbot.waitSignal(dialog.accepted, timeout=15_000):

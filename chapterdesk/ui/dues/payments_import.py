@@ -4,9 +4,11 @@ Steps, in one dialog: choose the file (a bank CSV whose columns are not
 recognised takes `FIELD=HEADER` pairs, as the command line's `--map`); the file
 is read and matched on the worker (progress after 600 ms); the review lists
 every line with its class; matched lines are ticked, an ambiguous line offers
-its candidates and an unmatched one takes a typed HQ ID, and any line can be
-left out; Post sends the ticked lines to the worker, where they are posted in
-one transaction as one batch (`payments undo` reverses it).
+its candidates, an unmatched one is given a member with the one member picker
+below the table (select the line, then find the member by name, e-mail or HQ
+ID as everywhere else; choosing ticks the line), and any line can be left
+out; Post sends the ticked lines to the worker, where they are posted in one
+transaction as one batch (`payments undo` reverses it).
 """
 
 from __future__ import annotations
@@ -40,13 +42,14 @@ from chapterdesk.services.payments import (
 )
 from chapterdesk.ui import ask
 from chapterdesk.ui.context import AppContext
+from chapterdesk.ui.member_picker import MemberPicker
 
 FILTERS = "Payments files (*.csv *.ofx *.qfx *.txt);;All files (*)"
 COLUMNS = ("Post", "Line", "Class", "Date", "Amount", "Fee", "Payer", "Member")
 CLASS_LABELS = {
     "matched": "Matched",
     "ambiguous": "Ambiguous: choose",
-    "unmatched": "Unmatched: type an HQ ID",
+    "unmatched": "Unmatched: choose below",
     "posted": "Already posted",
 }
 MEMBER_COLUMN = COLUMNS.index("Member")
@@ -89,6 +92,14 @@ class PaymentsImportDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(
             MEMBER_COLUMN, QHeaderView.ResizeMode.Stretch
         )
+        self.table.currentCellChanged.connect(lambda row, *_rest: self._line_selected(row))
+        #: row → the member the officer chose for an unmatched line with the picker
+        self.assigned: dict[int, str] = {}
+        self.picker_label = QLabel("Select an unmatched line to choose its member.")
+        self.picker = MemberPicker(ctx, "USD", self, show_balance=False)
+        self.picker.setEnabled(False)
+        self.picker.picked.connect(self._assign)
+        self.picker.looked_up.connect(self._name_assigned)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.post_button = self.buttons.addButton(
             "&Post ticked payments", QDialogButtonBox.ButtonRole.AcceptRole
@@ -111,6 +122,10 @@ class PaymentsImportDialog(QDialog):
         layout.addLayout(columns_row)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
+        picker_row = QHBoxLayout()
+        picker_row.addWidget(self.picker_label, 0, Qt.AlignmentFlag.AlignTop)
+        picker_row.addWidget(self.picker, 1)
+        layout.addLayout(picker_row)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
 
@@ -172,6 +187,9 @@ class PaymentsImportDialog(QDialog):
                 f"{CLASS_LABELS[k].split(':')[0].lower()}: {n:,}" for k, n in counts.items()
             )
         )
+        self.assigned = {}
+        self.picker.set_currency(review.currency)
+        self._line_selected(-1)
         table = self.table
         table.setRowCount(0)
         table.setRowCount(len(review.lines))
@@ -218,11 +236,48 @@ class PaymentsImportDialog(QDialog):
             )
             return box
         if item.status == "unmatched":
-            edit = QLineEdit()
-            edit.setPlaceholderText("HQ ID")
-            edit.textChanged.connect(lambda text, r=row: self._tick(r, bool(text.strip())))
-            return edit
+            return QLabel(" (select the line, then choose the member below)")
         return QLabel(f" {item.name} ({item.hq_id})" + (f" [{item.rule}]" if item.rule else ""))
+
+    def _unmatched(self, row: int) -> bool:
+        return (
+            self.review is not None
+            and 0 <= row < len(self.review.lines)
+            and self.review.lines[row].status == "unmatched"
+        )
+
+    def _line_selected(self, row: int) -> None:
+        """The picker serves the unmatched line selected (and only such a line)."""
+        if not self._unmatched(row):
+            self.picker.setEnabled(False)
+            self.picker_label.setText("Select an unmatched line to choose its member.")
+            return
+        assert self.review is not None
+        line = self.review.lines[row].line
+        self.picker_label.setText(f"Line {line.line_no} is from:")
+        self.picker.setEnabled(True)
+        self.picker.set_text(self.assigned.get(row, ""))
+
+    def _assign(self, hq_id: str) -> None:
+        """The member chosen in the picker pays the selected unmatched line; it is ticked."""
+        row = self.table.currentRow()
+        if not self._unmatched(row) or not hq_id:
+            return
+        self.assigned[row] = hq_id
+        cell = self.table.cellWidget(row, MEMBER_COLUMN)
+        if isinstance(cell, QLabel):
+            cell.setText(f" {hq_id} [chosen]")
+        self._tick(row, True)
+
+    def _name_assigned(self) -> None:
+        """Once the picker has looked the chosen member up, name them in the line's row."""
+        balance = self.picker.balance
+        row = self.table.currentRow()
+        if balance is None or self.assigned.get(row) != balance.hq_id:
+            return
+        cell = self.table.cellWidget(row, MEMBER_COLUMN)
+        if isinstance(cell, QLabel):
+            cell.setText(f" {balance.name} ({balance.hq_id}) [chosen]")
 
     def _tick(self, row: int, on: bool) -> None:
         cell = self.table.item(row, 0)
@@ -244,8 +299,8 @@ class PaymentsImportDialog(QDialog):
             chosen = ""
             if isinstance(widget, QComboBox):
                 chosen = str(widget.currentData() or "")
-            elif isinstance(widget, QLineEdit):
-                chosen = widget.text().strip()
+            elif item.status == "unmatched":
+                chosen = self.assigned.get(row, "")
             if item.status == "matched" and not ticked:
                 skip.add(line_no)
             elif item.status in ("ambiguous", "unmatched") and ticked and chosen:
