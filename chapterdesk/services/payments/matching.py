@@ -89,10 +89,6 @@ class MemberIndex:
     found: dict[tuple[str, object], _Found] = field(default_factory=dict)
     cents: dict[Decimal, int] = field(default_factory=dict)  #: amounts paid, in cents
 
-    def add(self, hq_id: str, first: str, middle: str, last: str, suffix: str, email: str) -> None:
-        """Index one member (every way, whatever the lines look for)."""
-        self.add_all([(hq_id, first, middle, last, suffix, email)])
-
     def add_all(
         self,
         rows: Iterable[Sequence[str]],
