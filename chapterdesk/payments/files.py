@@ -490,11 +490,38 @@ def _read_csv(
             f"in its first {HEADER_SEARCH_ROWS} rows; check the header texts."
         )
     first = next((", ".join(c for c in cells if c.strip()) for _n, cells in rows if any(cells)), "")
-    raise BadInputError(
+    message = (
         f"{file_name} has no header row ChapterDesk recognises (the first row reads "
         f"{first[:120]!r}); name its date and amount columns with --map date=HEADER "
         f"--map amount=HEADER, or {ADVICE[0].lower()}{ADVICE[1:]}"
     )
+    choices = header_choices(rows)
+    if choices:
+        raise ColumnsNotRecognised(message, choices)
+    raise BadInputError(message)
+
+
+class ColumnsNotRecognised(BadInputError):
+    """A CSV file whose columns no known layout or bank header names: the officer maps them.
+
+    `rows` are the file's first non-empty rows (each a candidate header row),
+    so a window can offer their cells to choose the date and amount columns from.
+    """
+
+    def __init__(self, message: str, rows: tuple[tuple[str, ...], ...]) -> None:
+        super().__init__(message)
+        self.rows = rows
+
+
+def header_choices(rows: Sequence[tuple[int, list[str]]]) -> tuple[tuple[str, ...], ...]:
+    """The rows a header could be on: the first non-empty ones, cells stripped, blanks kept."""
+    found = [tuple(c.strip() for c in cells) for _n, cells in rows[:HEADER_SEARCH_ROWS]]
+    return tuple(row for row in found if sum(1 for c in row if c) >= 2)
+
+
+def guess_bank_mapping(headers: Sequence[str]) -> dict[str, str]:
+    """The bank fields ChapterDesk recognises among `headers` (field → header text)."""
+    return _bank_mapping(headers)
 
 
 def _names_every_override(headers: Sequence[str], overrides: Sequence[str]) -> bool:

@@ -1,7 +1,8 @@
 """The "Import payments…" dialog: a bank or card-processor file, reviewed, then posted once.
 
 Steps, in one dialog: choose the file (a bank CSV whose columns are not
-recognised takes `FIELD=HEADER` pairs, as the command line's `--map`); the file
+recognised has them chosen from its own headings, `bank_columns.py`: the same
+`FIELD=HEADER` pairs as the command line's `--map`); the file
 is read and matched on the worker (progress after 600 ms); the review lists
 every line with its class; matched lines are ticked, an ambiguous line offers
 its candidates, an unmatched one is given a member with the one member picker
@@ -24,7 +25,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from chapterdesk.errors import ChapterDeskError
 from chapterdesk.money import format_money
 from chapterdesk.services.payments import (
+    ColumnsNotRecognised,
     PaymentReview,
     PostedImport,
     post_reviewed,
@@ -42,6 +43,7 @@ from chapterdesk.services.payments import (
 )
 from chapterdesk.ui import ask
 from chapterdesk.ui.context import AppContext
+from chapterdesk.ui.dues.bank_columns import BankColumns
 from chapterdesk.ui.member_picker import MemberPicker
 
 FILTERS = "Payments files (*.csv *.ofx *.qfx *.txt);;All files (*)"
@@ -53,6 +55,15 @@ CLASS_LABELS = {
     "posted": "Already posted",
 }
 MEMBER_COLUMN = COLUMNS.index("Member")
+UNRECOGNISED = (
+    "ChapterDesk does not recognise this file's columns. Choose the row that holds the "
+    "headings and the column of each field (at least the date and the amount), then "
+    "Read with these columns."
+)
+RECOGNISED = (
+    "Read as a bank export with the columns below; if one is wrong, choose the right "
+    "column and Read with these columns. They are remembered once the payments are posted."
+)
 
 
 class PaymentsImportDialog(QDialog):
@@ -72,9 +83,7 @@ class PaymentsImportDialog(QDialog):
         self.file_label.setWordWrap(True)
         self.choose_button = QPushButton("&Choose file…")
         self.choose_button.clicked.connect(self.choose_file)
-        self.columns = QLineEdit()
-        self.columns.setPlaceholderText("e.g. date=Booked; amount=Value; payer=Counterparty")
-        self.columns.setAccessibleName("Bank CSV columns")
+        self.bank = BankColumns(self)
         self.reread_button = QPushButton("&Read again")
         self.reread_button.clicked.connect(self.read_file)
         self.reread_button.setEnabled(False)
@@ -111,15 +120,10 @@ class PaymentsImportDialog(QDialog):
         file_row = QHBoxLayout()
         file_row.addWidget(self.choose_button)
         file_row.addWidget(self.file_label, 1)
-        columns_row = QHBoxLayout()
-        label = QLabel("Bank CSV &columns (only if not recognised):")
-        label.setBuddy(self.columns)
-        columns_row.addWidget(label)
-        columns_row.addWidget(self.columns, 1)
-        columns_row.addWidget(self.reread_button)
+        file_row.addWidget(self.reread_button)
         layout = QVBoxLayout(self)
         layout.addLayout(file_row)
-        layout.addLayout(columns_row)
+        layout.addWidget(self.bank)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         picker_row = QHBoxLayout()
@@ -142,15 +146,19 @@ class PaymentsImportDialog(QDialog):
         self.path = path
         self.file_label.setText(str(path))
         self.reread_button.setEnabled(True)
+        self.bank.withdraw()  # another file: its columns are its own
         self.read_file()
 
     def overrides(self) -> list[str]:
-        """The typed `FIELD=HEADER` pairs."""
-        return [p.strip() for p in self.columns.text().replace(",", ";").split(";") if p.strip()]
+        """The chosen bank columns as `FIELD=HEADER` pairs (none until they are offered)."""
+        return self.bank.overrides()
 
     def read_file(self) -> None:
         """(Re)read the chosen file with the typed column mapping, off the UI thread."""
         if self.path is None:
+            return
+        if self.bank.rows and (missing := self.bank.missing()):
+            self.message.setText(missing)
             return
         path, overrides, db = self.path, self.overrides(), self.ctx.db
         self.reading = True
@@ -171,6 +179,11 @@ class PaymentsImportDialog(QDialog):
     def refused(self, exc: ChapterDeskError) -> None:
         """Say why the file or the posting was refused, in the dialog."""
         self.reading = self.saving = False
+        if isinstance(exc, ColumnsNotRecognised):
+            self.bank.offer(exc.rows, note=UNRECOGNISED)
+            self.reread_button.setText("&Read with these columns")
+            self.message.setText(self.bank.missing())
+            return
         self.message.setText(exc.message)
 
     def show_review(self, review: PaymentReview) -> None:
@@ -179,6 +192,13 @@ class PaymentsImportDialog(QDialog):
         self.review = review
         counts = review.counts
         payments = review.file
+        if payments.source == "bank-csv" and payments.mapping:
+            rows = self.bank.rows or (payments.headers,)
+            self.bank.offer(rows, payments.mapping, note=RECOGNISED)
+            self.reread_button.setText("&Read with these columns")
+        else:
+            self.bank.withdraw()
+            self.reread_button.setText("&Read again")
         self.summary.setText(
             f"{payments.file_name}: {payments.label}. {len(payments.lines):,} payment(s) in"
             + (f", {len(payments.skipped):,} other line(s) skipped" if payments.skipped else "")
