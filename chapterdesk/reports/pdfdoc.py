@@ -38,7 +38,7 @@ from chapterdesk.reports.styles import (
 )
 from chapterdesk.reports.tables import Cell, add_table
 
-__all__ = ["PAGE_SIZES", "PageSize", "ReportDocument"]
+__all__ = ["PAGE_SIZES", "Lines", "PageSize", "ReportDocument"]
 
 PageSize = Literal["letter", "a4"]
 PAGE_SIZES: dict[str, tuple[float, float]] = {"letter": LETTER, "a4": A4}
@@ -47,6 +47,34 @@ _SIDE = 0.6 * inch
 _TOP = 0.95 * inch  # room for the two header lines and their rule
 _BOTTOM = 0.75 * inch  # room for the footer
 _HEADER_FORM = "ChapterDeskHeader"
+
+
+class Lines(Flowable):  # type: ignore[misc]  # reportlab is untyped
+    """Short lines of plain text (an address), each drawn whole with `fontchain.draw_string`.
+
+    Unlike a `Paragraph`, whose words are drawn as reportlab's own frag words,
+    each line goes through the fallback chain as one text: shaped where its
+    script needs it, right-to-left lines from the right, and extracted as typed.
+    """
+
+    def __init__(self, lines: Sequence[str], style: Any) -> None:
+        super().__init__()
+        self.lines = list(lines)
+        self.font = style.fontName
+        self.size = float(style.fontSize)
+        self.leading = float(style.leading)
+        self.spaceAfter = style.spaceAfter
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """As wide as the frame, a leading per line."""
+        self.width = availWidth
+        return availWidth, self.leading * len(self.lines)
+
+    def draw(self) -> None:
+        """Each line from the top, its first baseline a font size down."""
+        top = self.leading * len(self.lines) - self.size
+        for number, line in enumerate(self.lines):
+            draw_string(self.canv, 0, top - number * self.leading, line, self.font, self.size)
 
 
 def _fit_text(text: str, font: str, size: float, room: float) -> str:
