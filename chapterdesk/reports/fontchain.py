@@ -253,7 +253,6 @@ def _in(ranges: tuple[tuple[int, int], ...], code: int) -> bool:
     return any(low <= code <= high for low, high in ranges)
 
 
-@functools.lru_cache(maxsize=4096)
 def _font_for(char: str, base: str) -> str:
     """The name of the font that prints `char` when the text is set in `base`."""
     code = ord(char)
@@ -270,31 +269,41 @@ def _font_for(char: str, base: str) -> str:
     return base  # nothing has it: the base font's empty box shows something is there
 
 
+#: base font -> character -> the font that prints it (a chapter uses a few thousand characters)
+_char_fonts: dict[str, dict[str, str]] = {}
+
 _JOINERS = {"\u200d", "\ufe0f", "\ufe0e"}  # stay with the character before them
 
 
 def _split(text: str, base: str) -> list[tuple[str, str]]:
     """`text` (already in visual order) as (font name, text) runs."""
-    out: list[tuple[str, str]] = []
+    fonts = _char_fonts.setdefault(base, {})
+    names: list[str] = []
+    parts: list[list[str]] = []
+    last = ""
     for char in text:
         # a joiner or a combining mark stays with its letter, where that letter's font has it
-        if out and (
+        if last and (
             char in _JOINERS
             or (
                 unicodedata.combining(char)
-                and ord(char) in pdfmetrics.getFont(out[-1][0]).face.charToGlyph
+                and ord(char) in pdfmetrics.getFont(last).face.charToGlyph
             )
         ):
-            out[-1] = (out[-1][0], out[-1][1] + char)
+            parts[-1].append(char)
             continue
-        font = base if char == " " and out else _font_for(char, base)
-        if char == " " and out:
-            font = out[-1][0]
-        if out and out[-1][0] == font:
-            out[-1] = (font, out[-1][1] + char)
+        if char == " " and last:
+            font = last  # a space stays in the run it is in
         else:
-            out.append((font, char))
-    return out
+            found = fonts.get(char)
+            font = found if found is not None else fonts.setdefault(char, _font_for(char, base))
+        if font == last:
+            parts[-1].append(char)
+        else:
+            names.append(font)
+            parts.append([char])
+            last = font
+    return [(font, "".join(part)) for font, part in zip(names, parts, strict=True)]
 
 
 @functools.lru_cache(maxsize=65_536)
