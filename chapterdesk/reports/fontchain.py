@@ -429,7 +429,9 @@ def _actual(text: str) -> str:
     left-to-right letter or number, wherever it lies. So each such stretch of
     the typed text is given reversed, and the stretches in the typed order:
     "לוי, מיכל" (last name, comma, first name) is extracted as typed, whole,
-    where the plain visual order would come back as "מיכל,לוי".
+    where the plain visual order would come back as "מיכל,לוי". A space
+    between such a stretch and a Latin word or a number that follows it is
+    given as a no-break space (poppler would move a plain one to the front).
     """
     if text.isascii() or not any(unicodedata.bidirectional(c) in _RTL_CLASSES for c in text):
         return text
@@ -443,7 +445,11 @@ def _actual(text: str) -> str:
         start = end
         while end < length and _poppler_class(text[end]) != "L":
             end += 1
-        out.append(text[start:end][::-1])
+        stretch = text[start:end].rstrip()
+        out.append(stretch[::-1])
+        # a space between the stretch and a following Latin word or number would come back
+        # before the stretch: a no-break space, read as part of the word, stays in place
+        out.append("\u00a0" * (end - start - len(stretch)) if end < length else "")
         start = end
     return "".join(out)
 
