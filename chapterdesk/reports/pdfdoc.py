@@ -47,6 +47,7 @@ _SIDE = 0.6 * inch
 _TOP = 0.95 * inch  # room for the two header lines and their rule
 _BOTTOM = 0.75 * inch  # room for the footer
 _HEADER_FORM = "ChapterDeskHeader"
+_FOOTER_FORM = "ChapterDeskFooter"
 
 
 class Lines(Flowable):  # type: ignore[misc]  # reportlab is untyped
@@ -114,14 +115,23 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
         Canvas.save(self)
 
     def _draw_footer(self, total: int) -> None:
-        """The print date at the left and "Page k of N" at the right, under a rule."""
+        """The print date at the left and "Page k of N" at the right, under a rule.
+
+        The rule and the date are the same on every page: drawn once into a PDF
+        form that each page shows, as the header is.
+        """
         width, _height = self._pagesize
+        if not self.hasForm(_FOOTER_FORM):
+            self.beginForm(_FOOTER_FORM)
+            self.setStrokeColor(GRID_GREY)
+            self.setLineWidth(0.5)
+            self.line(_SIDE, 0.62 * inch, width - _SIDE, 0.62 * inch)
+            self.setFont(BODY_FONT, 8)
+            self.drawString(_SIDE, 0.45 * inch, self.footer_left)
+            self.endForm()
         self.saveState()
-        self.setStrokeColor(GRID_GREY)
-        self.setLineWidth(0.5)
-        self.line(_SIDE, 0.62 * inch, width - _SIDE, 0.62 * inch)
+        self.doForm(_FOOTER_FORM)
         self.setFont(BODY_FONT, 8)
-        self.drawString(_SIDE, 0.45 * inch, self.footer_left)
         self.drawRightString(width - _SIDE, 0.45 * inch, f"Page {self._pageNumber} of {total}")
         self.restoreState()
 
