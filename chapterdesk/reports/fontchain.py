@@ -461,7 +461,9 @@ def draw_runs(text_object: Any, text: str, base: str, size: float, leading: floa
     reading, is marked with the PDF's ActualText, so that copying or extracting
     it gives the letters as typed (Arabic in its plain letters, a Devanagari
     conjunct as its letters, a Chinese name with its space), not the glyphs in
-    the forms they are drawn. The text object is left in `base`.
+    the forms they are drawn. The text object is left in `base`, its cursor
+    after the text in the PDF (reportlab's own record of it, used by nothing
+    here, is not moved: every caller sets the origin of each text).
     """
     laid = laid_out(text, base)
     if not laid.actual:
@@ -470,10 +472,9 @@ def draw_runs(text_object: Any, text: str, base: str, size: float, leading: floa
     # reportlab has no API for marked content inside a text object
     code = text_object._code
     code.append(laid.actual)
-    for font, glyphs, width in laid.parts:
+    for font, glyphs, _ in laid.parts:
         text_object.setFont(font, size, leading)
         code.append(text_object._formatText(glyphs))  # what textOut writes, without re-measuring
-        text_object._x += width * size
     code.append("EMC")
     text_object.setFont(base, size, leading)
 
