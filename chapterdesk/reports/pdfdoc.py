@@ -65,16 +65,30 @@ class Lines(Flowable):  # type: ignore[misc]  # reportlab is untyped
         self.size = float(style.fontSize)
         self.leading = float(style.leading)
         self.spaceAfter = style.spaceAfter
+        self._drawn = self.lines
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        """As wide as the frame, a leading per line."""
+        """As wide as the frame, a leading per line (a line too long for it broken at spaces)."""
         self.width = availWidth
-        return availWidth, self.leading * len(self.lines)
+        self._drawn = [part for line in self.lines for part in self._broken(line, availWidth)]
+        return availWidth, self.leading * len(self._drawn)
+
+    def _broken(self, line: str, room: float) -> list[str]:
+        """`line` broken at spaces into pieces that fit `room` (a longer word stays whole)."""
+        pieces: list[str] = []
+        current = ""
+        for word in line.split(" "):
+            candidate = f"{current} {word}" if current else word
+            if current and text_width(candidate, self.font, self.size) > room:
+                pieces.append(current)
+                candidate = word
+            current = candidate
+        return [*pieces, current]
 
     def draw(self) -> None:
         """Each line from the top, its first baseline a font size down."""
-        top = self.leading * len(self.lines) - self.size
-        for number, line in enumerate(self.lines):
+        top = self.leading * len(self._drawn) - self.size
+        for number, line in enumerate(self._drawn):
             draw_string(self.canv, 0, top - number * self.leading, line, self.font, self.size)
 
 
