@@ -13,15 +13,15 @@ which reportlab cannot embed, so it is converted once to TrueType outlines
 with fontTools (`cjk.py`) and kept in the user's cache folder.
 
 Right-to-left text (Arabic, Hebrew) is put into visual order with the Unicode
-bidi algorithm (python-bidi) after Arabic letters are given their joined forms
-(arabic-reshaper), so a multi-word name reads right to left and a mixed
-Latin-and-Arabic name keeps each part in its own order.
+bidi algorithm (python-bidi), so a multi-word name reads right to left and a
+mixed Latin-and-Arabic name keeps each part in its own order.
 
-Devanagari and Thai runs are shaped with HarfBuzz (uharfbuzz, through
-reportlab's `shapeFragWord`): conjuncts become their ligature glyphs, vowel
-signs move before or above their consonant, Thai marks stack. Shaped glyphs
-have no character of their own, so such text is marked with the PDF's
-ActualText: a reader copying it gets the letters as typed.
+Arabic, Devanagari and Thai runs are shaped with HarfBuzz (uharfbuzz, through
+reportlab's `shapeFragWord`): Arabic letters join and keep the vowel marks
+typed over them, conjuncts become their ligature glyphs, vowel signs move
+before or above their consonant, Thai marks stack. Shaped glyphs have no
+character of their own, so such text is marked with the PDF's ActualText: a
+reader copying it gets the letters as typed.
 
 Every fallback font is loaded only when a character first needs it: a
 Latin-only chapter never reads one, and its PDFs embed DejaVu Sans alone.
@@ -39,7 +39,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import arabic_reshaper
 from bidi import get_display
 from reportlab.lib.abag import ABag
 from reportlab.pdfbase import pdfmetrics
@@ -322,13 +321,11 @@ def is_rtl(text: str) -> bool:
 
 @functools.lru_cache(maxsize=65_536)
 def visual(text: str) -> str:
-    """`text` in the order its characters are drawn left to right (Arabic letters joined)."""
+    """`text` in the order its characters are drawn left to right (HarfBuzz joins Arabic)."""
     if text.isascii() or not any(
         unicodedata.bidirectional(c) in _RTL_CLASSES for c in text
     ):
         return text
-    if any(_in(ARABIC, ord(c)) for c in text):
-        text = arabic_reshaper.reshape(text)
     return str(get_display(text))
 
 
@@ -341,7 +338,10 @@ def runs(text: str, base: str) -> tuple[tuple[str, str], ...]:
 
 
 #: The fallback fonts whose runs HarfBuzz shapes (letters that change form and place).
-SHAPED_FONTS = frozenset({"NotoSansDevanagari", "NotoSansThai"})
+SHAPED_FONTS = frozenset({"NotoSansArabic", "NotoSansDevanagari", "NotoSansThai"})
+#: Of those, the ones whose runs are right to left: a run comes in drawing order (reversed),
+#: and is shaped in the order it was typed (HarfBuzz gives the glyphs in drawing order).
+_RIGHT_TO_LEFT = frozenset({"NotoSansArabic"})
 #: HarfBuzz's default features (marks, conjuncts, contextual forms) plus kerning and the
 #: standard ligatures; not the discretionary ones, which would print what nobody typed.
 _FEATURES = {"kern": True, "liga": True}
@@ -358,14 +358,17 @@ def _shaped(part: str, font: str) -> tuple[str, float]:
     plain = float(pdfmetrics.stringWidth(part, font, 1.0))
     if font not in SHAPED_FONTS:
         return part, plain
+    typed = part[::-1] if font in _RIGHT_TO_LEFT else part
     try:
         word = shapeFragWord(
-            [plain * 1000.0, (ABag(fontName=font, fontSize=1000.0), part)], _FEATURES
+            [plain * 1000.0, (ABag(fontName=font, fontSize=1000.0), typed)], _FEATURES
         )
     except (ImportError, OSError, ValueError) as error:  # HarfBuzz missing or unusable
         print(f"ChapterDesk: {font} text is printed unshaped: {error}", file=sys.stderr)
         return part, plain
     glyphs = word[1][1]
+    if glyphs is typed:  # HarfBuzz changed nothing (or is not installed): as it comes
+        return part, plain
     return glyphs, float(word[0]) / 1000.0
 
 
