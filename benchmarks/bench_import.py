@@ -253,6 +253,15 @@ FLOOR_CSV = (
     "    for _row in csv.reader(stream, delimiter=';'):\n"
     "        pass\n"
 )
+#: The least an import of a CSV file can do: read it, and read the stored HQ records it is
+#: compared with (every column the comparison needs), with the standard library alone.
+FLOOR_CSV_AND_RECORDS = (
+    FLOOR_CSV + "import sqlite3\n"
+    "db = sqlite3.connect(f'file:{sys.argv[2]}?mode=ro', uri=True)\n"
+    "for _record in db.execute('SELECT " + ", ".join(FIELDS) + ", in_latest_export "
+    "FROM hq_member'):\n"
+    "    pass\n"
+)
 
 
 def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -327,6 +336,8 @@ def main() -> None:
             cases.append((layout_key, mix, path))
     del month1
     floors: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    #: CSV only: csv.reader plus the sqlite3 read of the stored records (`FLOOR_CSV_AND_RECORDS`)
+    record_floors: dict[tuple[str, str], list[tuple[float, float]]] = {}
     imports: dict[tuple[str, str], list[tuple[float, float]]] = {}
     before: dict[tuple[str, str], list[tuple[float, float]]] = {}
     run_db = folder / "run.sqlite3"
@@ -337,6 +348,12 @@ def main() -> None:
                 timed([sys.executable, "-c", code, str(path)], env)
             )
             fresh_copy(base, run_db)
+            if LAYOUTS[layout_key].kind == "csv":
+                record_floors.setdefault((layout_key, mix), []).append(
+                    timed(
+                        [sys.executable, "-c", FLOOR_CSV_AND_RECORDS, str(path), str(run_db)], env
+                    )
+                )
             imports.setdefault((layout_key, mix), []).append(
                 timed([*chapterdesk_command(), "import", "--db", str(run_db), str(path)], env)
             )
@@ -364,6 +381,18 @@ def main() -> None:
             line += f" {bw:.2f} s ({bc:.2f}) | {bw / fw:.2f}× ({bc / fc:.2f}×) |"
         print(line)
     print(f"\nworst ratio {max(ratios):.2f}×, median {sorted(ratios)[len(ratios) // 2]:.2f}×")
+    if record_floors:
+        print(
+            "\nCSV against the second floor (csv.reader + the sqlite3 read of the stored records):"
+        )
+        print("\n| layout | change | floor 2 wall (CPU) | import wall (CPU) | ratio wall (CPU) |")
+        print("|---|---|---:|---:|---:|")
+        for key, runs in record_floors.items():
+            (fw, fc), (iw, ic) = min(runs), min(imports[key])
+            print(
+                f"| {LAYOUTS[key[0]].name} | {MIXES[key[1]]} | {fw:.2f} s ({fc:.2f}) | "
+                f"{iw:.2f} s ({ic:.2f}) | **{iw / fw:.2f}×** ({ic / fc:.2f}×) |"
+            )
     if args.keep is None:
         shutil.rmtree(folder, ignore_errors=True)
 

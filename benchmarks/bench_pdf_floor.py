@@ -69,9 +69,10 @@ def split_cells(rows: Iterable[Sequence[str]], size: float = 9.0) -> list[list[s
     """The cells with text in other scripts split into font runs, done before the clock starts.
 
     A floor that prints names in their own scripts must switch font run by run
-    (issue 16); it is given the runs, so that only the drawing is timed.
+    (issue 16), and draw Devanagari and Thai as HarfBuzz shapes them; it is
+    given the runs, shaped, so that only the drawing is timed.
     """
-    from chapterdesk.reports.fontchain import runs, text_width
+    from chapterdesk.reports.fontchain import laid_out
 
     register_fonts()
     out: list[list[str | Piece]] = []
@@ -83,9 +84,9 @@ def split_cells(rows: Iterable[Sequence[str]], size: float = 9.0) -> list[list[s
                 continue
             pieces = []
             x = 0.0
-            for font, part in runs(text, BODY_FONT):
-                pieces.append((x, font, part))
-                x += text_width(part, font, size)
+            for font, glyphs, width in laid_out(text, BODY_FONT).parts:
+                pieces.append((x, font, glyphs))
+                x += width * size
             cells.append(tuple(pieces))
         out.append(cells)
     return out

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import sys
 
+from chapterdesk.file_to_open import WindowRequest
 
-def open_window(db: str | None, demo: bool) -> int:
+
+def open_window(request: WindowRequest) -> int:
     """Open the desktop window (Qt is imported only now)."""
     from chapterdesk.ui.app import run_window
 
-    return run_window(db=db, demo=demo)
+    return run_window(request)
 
 
 def main() -> None:

@@ -74,7 +74,7 @@ def searched_name(text: str) -> str:
 
 
 def _joined(*parts: str) -> str:
-    return " ".join(p for p in parts if p)
+    return " ".join(filter(None, parts))  # the parts that are not empty
 
 
 def display_name(first: str, middle: str, last: str, suffix: str = "") -> str:

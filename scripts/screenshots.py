@@ -181,6 +181,15 @@ def shoot_window(
             reports.generate()  # type: ignore[attr-defined]
             settle(app, window, 1500)  # QtPdf draws the preview's pages after loading them
         save(window, f"{prefix}-{number:02d}-{key}")
+        if key == "audit":  # the member filter: a name typed, the picker's matches under it
+            audit = window.pages[key]
+            first = list_members(window.ctx.db)[0].hq  # type: ignore[union-attr]
+            audit.member.setText(first.last_name)  # type: ignore[attr-defined]
+            audit.picker.look_up()  # type: ignore[attr-defined]
+            settle(app, window)
+            save(window, f"{prefix}-{number:02d}-audit-member")
+            audit.clear_filters()  # type: ignore[attr-defined]
+            settle(app, window)
         if key == "dues":
             dues_tabs(app, window, f"{prefix}-{number:02d}", owing, first_run)
     dialog = AddMemberDialog(window.ctx, window)  # type: ignore[arg-type]

@@ -25,8 +25,13 @@ def add_hq(
     in_latest: bool = True,
     chapters: tuple[str, ...] = (),
     company: str = "Baker & Whitfield LLP",
+    middle: str = "",
+    email: str | None = None,
 ) -> None:
-    """Write one HQ record as an import would, with its chapter affiliations."""
+    """Write one HQ record as an import would, with its chapter affiliations.
+
+    The e-mail is first and last name at example.org unless `email` is given.
+    """
     with db.session() as session:
         session.execute(
             insert(HqMember),
@@ -35,12 +40,14 @@ def add_hq(
                     "hq_id": hq_id,
                     "prefix": "",
                     "first_name": first,
-                    "middle_name": "",
+                    "middle_name": middle,
                     "last_name": last,
                     "suffix": "",
                     "company": company,
                     "title": "",
-                    "email": f"{normalise_key(first + last)}@example.org",
+                    "email": email
+                    if email is not None
+                    else f"{normalise_key(first + last)}@example.org",
                     "phone": "",
                     "address1": "",
                     "address2": "",

@@ -109,6 +109,16 @@ def check_installed(app: Installed, export: Path, members: int) -> None:
     assert "Year-end report" in PdfReader(app.workdir / "year-end.pdf").pages[0].extract_text()
     shown = app.run("--db", db, env={"CHAPTERDESK_QUIT_WHEN_SHOWN": "1"})
     assert shown.startswith("window shown: Lakes Chapter — ChapterDesk |"), shown
+    # what the file manager does (Exec=chapterdesk %f): a database, then a handover package
+    shown = app.run(str(app.workdir / db), env={"CHAPTERDESK_QUIT_WHEN_SHOWN": "1"})
+    assert shown.startswith("window shown: Lakes Chapter — ChapterDesk |"), shown
+    (app.workdir / "passphrase").write_text("a long enough passphrase\n", encoding="utf-8")
+    app.run("handover", "export", "-o", "lakes.cdh", "--passphrase-file", "passphrase",
+            "--db", db)
+    shown = app.run(str(app.workdir / "lakes.cdh"), env={"CHAPTERDESK_QUIT_WHEN_SHOWN": "1"})
+    assert shown.rstrip().endswith(
+        f"| dialog: Open a handover package ({app.workdir / 'lakes.cdh'})"
+    ), shown
     log_folder = Path(app.env["HOME"]) / ".local" / "share" / "ChapterDesk" / "logs"
     for log in log_folder.glob("*.log*"):
         assert os.stat(log).st_mode & 0o077 == 0, log

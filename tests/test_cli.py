@@ -182,16 +182,17 @@ def test_a_closed_pipe_is_not_an_error(demo_path: Path) -> None:
 
 def test_only_db_and_demo_open_the_window_without_the_full_parser() -> None:
     from chapterdesk.cli import main, window_arguments
+    from chapterdesk.file_to_open import WindowRequest
 
-    opened: list[tuple[str | None, bool]] = []
+    opened: list[WindowRequest] = []
 
-    def open_window(db: str | None, demo: bool) -> int:
-        opened.append((db, demo))
+    def open_window(request: WindowRequest) -> int:
+        opened.append(request)
         return 0
 
     assert main(["--db", "x.sqlite3"], open_window=open_window) == 0
     assert main(["--demo"], open_window=open_window) == 0
-    assert opened == [("x.sqlite3", False), (None, True)]
+    assert opened == [WindowRequest("x.sqlite3", False), WindowRequest(None, True)]
     for command in (["--db", "x", "members", "list"], ["--help"], ["--version"], ["--db"]):
         assert window_arguments(command) is None  # the full parser answers these
 

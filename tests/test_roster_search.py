@@ -8,6 +8,7 @@ from chapterdesk.data.engine import Database
 from chapterdesk.services.roster import members as roster
 from chapterdesk.services.roster import query as roster_query
 from chapterdesk.services.roster import search as roster_search
+from chapterdesk.services.roster import sql as roster_sql
 from chapterdesk.services.roster.query import RosterFilter
 from tests.helpers import add_hq
 
@@ -47,6 +48,15 @@ SEARCHES = [
     "whitfield",
     "zz-no-such-member",
     "o'b",
+    "j",
+    "J baker",
+    "j. baker",
+    "baker, j",
+    "e o",
+    "b j",
+    "ø",
+    "é g",
+    "s l",
 ]
 
 
@@ -77,7 +87,10 @@ def test_every_search_finds_what_sql_finds(demo_db: Database) -> None:
 def test_a_longer_search_within_the_last_matches_finds_the_same(demo_db: Database) -> None:
     _vary(demo_db)
     index = roster_search.search_index(demo_db)
-    for short, longer in [("a", "an"), ("gar", "garcía"), ("1", "100"), ("", "ana ")]:
+    pairs = [("an", "ana"), ("gar", "garcía"), ("1", "100"), ("", "ana "), ("a", "a garc"),
+             ("a.", "a. g"), ("ana g", "ana g."), ("ana ga", "ana gar")]  # fmt: skip
+    for short, longer in pairs:
+        assert roster_sql.narrows(short, longer), (short, longer)
         within = roster_query.matching_ids(demo_db, RosterFilter(search=short)) if short else None
         assert roster_search.matching_ids(demo_db, index, longer, within) == (
             roster_query.matching_ids(demo_db, RosterFilter(search=longer))
@@ -169,3 +182,50 @@ def test_letters_spelled_out_and_digits_of_other_scripts(demo_db: Database) -> N
     assert found("strassmann") == found("STRASSMANN") == found("Straßmann") == {"9900113"}
     assert "9900112" in found("aether") and "9900113" in found("thorr")
     assert found("٩٩٠٠١١١") == found("９９００１１１") == found("9900111") == {"9900111"}
+
+
+def test_an_initial_is_the_start_of_a_name_word(demo_db: Database) -> None:
+    """"J Baker" finds Joshua Baker, not Benjamin Ojala of Baker & Jones (issue 19's note)."""
+    paid = TODAY + dt.timedelta(days=200)
+    people = [
+        ("9900121", "Joshua", "A.", "Baker", "Acme", "josh@example.org"),
+        ("9900122", "Benjamin", "", "Ojala", "Baker & Jones", "ben@example.org"),
+        ("9900123", "Mary", "Jo", "Baker", "Acme", "mary@example.org"),
+        ("9900124", "Anna", "", "Baker", "Acme", "jbaker@example.org"),
+        ("9900125", "Éva", "", "Marie Baker", "Acme", "eva@example.org"),
+        ("9900126", "Rajesh", "", "Bakerman", "Acme", "raj@example.org"),
+    ]
+    for hq_id, first, middle, last, company, email in people:
+        add_hq(demo_db, hq_id, first=first, middle=middle, last=last, company=company,
+               email=email, paid_through=paid)  # fmt: skip
+        roster.add_member(demo_db, hq_id)
+    index = roster_search.search_index(demo_db)
+
+    def found(text: str) -> set[str]:
+        keys = roster_query.matching_ids(demo_db, RosterFilter(search=text))
+        assert roster_search.matching_ids(demo_db, index, text) == keys, text
+        return {r.hq_id for r in roster_query.rows_for(demo_db, sorted(keys))} & {
+            p[0] for p in people
+        }
+
+    # first or middle name's first letter, either order, stop or not, any case
+    assert found("J Baker") == found("j. baker") == found("Baker, J.") == {"9900121", "9900123"}
+    assert found("Joshua A. Baker") == found("J. A. Baker") == found("a baker j") == {"9900121"}
+    # a later word of a last name is a name word too; accents fold
+    assert found("M Baker") == {"9900123", "9900125"} and found("e baker") == {"9900125"}
+    assert found("É. M. Baker") == {"9900125"}
+    # never the middle of a name, an employer's word or an e-mail
+    assert found("j ojala") == found("a jones") == set() and found("o jones") == {"9900122"}
+    assert found("r bakerman") == {"9900126"} and found("j bakerman") == set()
+    # a word longer than one letter is still found anywhere
+    assert found("jbaker") == {"9900124"} and found("jones") == {"9900122"}
+    assert found("ja ojala") == {"9900122"}  # benJAmin
+
+
+def test_an_initial_typed_on_is_looked_for_among_everyone() -> None:
+    """"j" finds fewer than "jo" may (Major), so the window must not narrow from it."""
+    assert not roster_sql.narrows("j", "jo")
+    assert not roster_sql.narrows("baker j", "baker jo")
+    assert not roster_sql.narrows("jo", "j")
+    assert roster_sql.narrows("j", "j.") and roster_sql.narrows("j", "j baker")
+    assert roster_sql.narrows("jo", "jos") and roster_sql.narrows("", "j")

@@ -18,6 +18,7 @@ from pathlib import Path
 from chapterdesk import __version__
 from chapterdesk.cli.failures import CommandParser, ParserError, prepare_output, report, wants_json
 from chapterdesk.errors import ChapterDeskError
+from chapterdesk.file_to_open import WindowRequest, names_a_file, window_can_open, window_request
 
 # Each module has `register(subparsers)`; a new command group adds its module here.
 COMMAND_MODULES = (
@@ -82,6 +83,9 @@ def build_parser(command: str | None = None) -> CommandParser:
         prog="chapterdesk",
         description="Run a chapter: the roster, HQ sync, dues and reports. "
         "With no command, opens the window.",
+        epilog="`chapterdesk FILE` opens a chapter database (.sqlite3, .sqlite, .db) in the "
+        "window, or a handover package (.cdh) in its Open a handover package dialog. A command "
+        "wins over a file of the same name: write ./members to open a file called members.",
     )
     parser.add_argument("--version", action="version", version=f"ChapterDesk {__version__}")
     parser.add_argument("--demo", action="store_true", help="open the window on a demo chapter")
@@ -94,21 +98,33 @@ def build_parser(command: str | None = None) -> CommandParser:
 
 
 def window_arguments(argv: Sequence[str]) -> argparse.Namespace | None:
-    """`--db` and `--demo` when they are all the arguments (the window opens), else None.
+    """`--db`, `--demo` and a FILE when they are all the arguments (the window opens), else None.
 
     Opening the window does not build the whole parser: that imports every
     command module and with them SQLAlchemy, which the window's first screen
     does without. Anything else (a command, --help, --version, a malformed
-    argument) is left to the full parser, which answers it as it always has.
+    argument) is left to the full parser, which answers it as it always has. A
+    lone word is a command when it names one, even if a file of that name
+    exists (`file_to_open.names_a_file`).
     """
     parser = argparse.ArgumentParser(prog="chapterdesk", add_help=False, exit_on_error=False)
     parser.add_argument("--demo", action="store_true")
     parser.add_argument("--db")
+    parser.add_argument("file", nargs="?")
     try:
         found, rest = parser.parse_known_args(argv)
     except argparse.ArgumentError:
         return None
-    return None if rest else found
+    if rest or (found.file is not None and not names_a_file(found.file, COMMAND_MODULE)):
+        return None
+    return found
+
+
+NO_DISPLAY = (
+    "There is no display to open {file} on (DISPLAY and WAYLAND_DISPLAY are not set); open it "
+    "from the desktop, or work on a database with a command such as `chapterdesk members list "
+    "--db FILE`."
+)
 
 
 def log_unexpected(exc: BaseException) -> str:
@@ -120,19 +136,29 @@ def log_unexpected(exc: BaseException) -> str:
 
 def main(
     argv: Sequence[str] | None = None,
-    open_window: Callable[[str | None, bool], int] | None = None,
+    open_window: Callable[[WindowRequest], int] | None = None,
 ) -> int:
     """Run the command line; return the exit status.
 
     Args:
         argv: the arguments (default: the process's).
-        open_window: what to do with no command: open the window on `--db` (or the
-            demo). The entry point supplies it, so this package never imports Qt.
+        open_window: what to do with no command: open the window on `--db`, the
+            demo or the FILE named. The entry point supplies it, so this package
+            never imports Qt.
     """
     arguments = sys.argv[1:] if argv is None else list(argv)
     window = window_arguments(arguments)
     if window is not None and open_window is not None:
-        return open_window(window.db, window.demo)
+        request = window_request(window.db, window.demo, window.file)
+        if request.refused is not None:
+            # Said on stderr in any case; in a message box too when a window can be shown
+            # (the file manager has no terminal to read it in).
+            status = report(request.refused, 2, as_json=False)
+            if not window_can_open():
+                return status
+        elif request.file is not None and not window_can_open():
+            return report(NO_DISPLAY.format(file=request.file.path), 2, as_json=False)
+        return open_window(request)
     undo = [prepare_output("stdout"), prepare_output("stderr")]
     try:
         status = _run(arguments, open_window)
@@ -168,7 +194,7 @@ def _flushed(status: int) -> int:
     return status
 
 
-def _run(arguments: list[str], open_window: Callable[[str | None, bool], int] | None) -> int:
+def _run(arguments: list[str], open_window: Callable[[WindowRequest], int] | None) -> int:
     """Parse and run one command, turning every failure into one line and an exit status."""
     as_json = wants_json(arguments)
     parser = build_parser(command_named(arguments))
@@ -181,7 +207,7 @@ def _run(arguments: list[str], open_window: Callable[[str | None, bool], int] | 
         if open_window is None:
             parser.print_help()
             return 0
-        return open_window(args.db, args.demo)
+        return open_window(WindowRequest(args.db, args.demo))
     as_json = bool(getattr(args, "json", False))
     try:
         status: int = args.handler(args)

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from chapterdesk.cli.common import (
     TerminalProgress,
-    add_db_option,
     add_json_option,
     date_arg,
     interrupt_cancels,
@@ -17,13 +16,23 @@ from chapterdesk.cli.common import (
     print_json,
     print_table,
 )
-from chapterdesk.cli.failures import entry_number
+from chapterdesk.cli.import_summary import (
+    add_file_arguments,
+    add_history_actions,
+    add_map_option,
+    minute,
+    print_counts,
+    print_dry_run,
+    print_section,
+    read_and_show,
+)
 from chapterdesk.errors import BadInputError
 from chapterdesk.hqsync import DISPLAY_NAMES, ImportCancelled, Mapping, Recognise, read_header
 from chapterdesk.hqsync.early import discard_started, start_reading
 
 if TYPE_CHECKING:
-    from chapterdesk.services.hq.plan import ImportPlan
+    from chapterdesk.services.hq.apply import BatchView
+    from chapterdesk.services.hq.plan import ImportPlan, MemberChange
 
 # The services (and SQLAlchemy with them) are imported where they are used: `import FILE`
 # starts reading the file first, so calamine parses it on one core while they load.
@@ -36,9 +45,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     take = sub.add_parser(
         "import", help="import an HQ roster export (.xlsx, .xlsb, .ods, .xls or .csv)"
     )
-    add_db_option(take)
-    take.add_argument("file", type=Path, metavar="FILE")
-    take.add_argument("--dry-run", action="store_true", help="show the difference, write nothing")
+    add_file_arguments(take, "show the difference, write nothing")
     take.add_argument(
         "--skip-invalid",
         action="store_true",
@@ -50,12 +57,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="import even a file with no member rows, or one that marks over half of the "
         "chapter missing from HQ",
     )
-    take.add_argument(
-        "--map",
-        action="append",
-        default=[],
-        metavar="FIELD=HEADER",
-        help="read FIELD from the column headed HEADER (repeatable), e.g. "
+    add_map_option(
+        take,
+        "read FIELD from the column headed HEADER (repeatable), e.g. "
         "--map 'paid_through=Dues Expire'",
     )
     take.add_argument(
@@ -78,15 +82,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     group = sub.add_parser("imports", help="the history of HQ imports")
     actions = group.add_subparsers(dest="action", required=True, metavar="ACTION")
-    listing = actions.add_parser("list", help="every import batch, newest first")
-    add_db_option(listing)
-    add_json_option(listing)
-    listing.set_defaults(handler=run_list)
-    undo = actions.add_parser("undo", help="put HQ data back as it was before the latest batch")
-    add_db_option(undo)
-    undo.add_argument("batch_id", type=entry_number("BATCH_ID"), metavar="BATCH_ID")
-    add_json_option(undo)
-    undo.set_defaults(handler=run_undo)
+    add_history_actions(
+        actions,
+        list_help="every import batch, newest first",
+        undo_help="put HQ data back as it was before the latest batch",
+        run_list=run_list,
+        run_undo=run_undo,
+    )
 
 
 def explicit_mapping(
@@ -217,6 +219,19 @@ def plan_json(plan: ImportPlan, batch_id: int | None, counts: dict[str, int]) ->
     }
 
 
+def describe_change(change: MemberChange) -> str:
+    """One member's change as the summary lists it: the fields (four at most) or conflicts."""
+    detail = "; ".join(
+        f"{f.field}: {f.old or '—'} → {f.new or '—'}"
+        + (" (left out last time)" if f.left_out else "")
+        for f in change.fields[:4]
+    )
+    if change.conflicts:
+        detail = "; ".join(c.reason for c in change.conflicts)
+    roster = " [on roster]" if change.on_roster else ""
+    return f"{change.hq_id} {change.name}{roster}" + (f"  {detail}" if detail else "")
+
+
 def print_summary(plan: ImportPlan, counts: dict[str, int], batch_id: int | None) -> None:
     """The difference as a treasurer reads it."""
     from chapterdesk.services.hq.plan import ChangeKind
@@ -232,24 +247,10 @@ def print_summary(plan: ImportPlan, counts: dict[str, int], batch_id: int | None
     )
     if parsed.unmapped_headers:
         print(f"Columns not used: {', '.join(parsed.unmapped_headers)}")
-    print("  ".join(f"{key}: {counts[key]:,}" for key in counts))
+    print_counts(counts)
     for kind in ChangeKind:
         items = [c for c in plan.changes if c.kind is kind]
-        if not items:
-            continue
-        print(f"\n{kind.value.capitalize()} ({len(items):,}):")
-        for change in items[:DETAIL_LIMIT]:
-            detail = "; ".join(
-                f"{f.field}: {f.old or '—'} → {f.new or '—'}"
-                + (" (left out last time)" if f.left_out else "")
-                for f in change.fields[:4]
-            )
-            if change.conflicts:
-                detail = "; ".join(c.reason for c in change.conflicts)
-            roster = " [on roster]" if change.on_roster else ""
-            print(f"  {change.hq_id} {change.name}{roster}" + (f"  {detail}" if detail else ""))
-        if len(items) > DETAIL_LIMIT:
-            print(f"  … and {len(items) - DETAIL_LIMIT:,} more (use --json for all)")
+        print_section(kind.value.capitalize(), items, describe_change, DETAIL_LIMIT)
     if plan.unlisted:
         print(f"\nAffiliated with the chapter at HQ but not on the roster ({len(plan.unlisted)}):")
         for item in plan.unlisted[:DETAIL_LIMIT]:
@@ -271,7 +272,7 @@ def print_summary(plan: ImportPlan, counts: dict[str, int], batch_id: int | None
             "nothing to change."
         )
     elif batch_id is None:
-        print("\nDry run: nothing was written.")
+        print_dry_run("written")
     else:
         print(f"\nImported as batch {batch_id}. Undo with `chapterdesk imports undo {batch_id}`.")
 
@@ -339,47 +340,35 @@ def run_list(args: argparse.Namespace) -> int:
     """Show the import history."""
     from chapterdesk.services.hq.apply import list_batches
 
-    db = open_db(args)
-    try:
-        batches = list_batches(db)
-    finally:
-        db.dispose()
-    if args.json:
-        print_json(batches)
-        return 0
-    print_table(
-        ("Batch", "Imported", "File", "Rows", "New", "Changed", "Missing", "Undone"),
-        (
+    def show(batches: list[BatchView]) -> None:
+        print_table(
+            ("Batch", "Imported", "File", "Rows", "New", "Changed", "Missing", "Undone"),
             (
-                b.batch_id,
-                f"{b.imported_at:%Y-%m-%d %H:%M}",
-                b.file_name,
-                b.row_count,
-                b.counts.get("new", 0),
-                b.counts.get("changed", 0),
-                b.counts.get("missing", 0),
-                f"{b.undone_at:%Y-%m-%d %H:%M}" if b.undone_at else "",
-            )
-            for b in batches
-        ),
-    )
-    return 0
+                (
+                    b.batch_id,
+                    minute(b.imported_at),
+                    b.file_name,
+                    b.row_count,
+                    b.counts.get("new", 0),
+                    b.counts.get("changed", 0),
+                    b.counts.get("missing", 0),
+                    minute(b.undone_at),
+                )
+                for b in batches
+            ),
+        )
+
+    return read_and_show(args, list_batches, lambda batches: batches, show)
 
 
 def run_undo(args: argparse.Namespace) -> int:
     """Undo the latest batch."""
     from chapterdesk.services.hq.apply import undo_batch
 
-    db = open_db(args)
-    try:
-        batch = undo_batch(db, args.batch_id)
-    finally:
-        db.dispose()
-    if args.json:
-        print_json(batch)
-    else:
+    def show(batch: BatchView) -> None:
         print(
             f"Undid import batch {batch.batch_id} ({batch.file_name}); HQ data is as it was "
             "before it."
         )
-    return 0
+
+    return read_and_show(args, lambda db: undo_batch(db, args.batch_id), lambda b: b, show)

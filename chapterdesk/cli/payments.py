@@ -11,11 +11,20 @@ refuses (a check already recorded, a race lost to another officer).
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from chapterdesk.cli.common import add_db_option, add_json_option, open_db, print_json, print_table
+from chapterdesk.cli.common import add_json_option, open_db, print_json, print_table
 from chapterdesk.cli.failures import entry_number
+from chapterdesk.cli.import_summary import (
+    add_file_arguments,
+    add_history_actions,
+    add_map_option,
+    minute,
+    print_counts,
+    print_dry_run,
+    print_section,
+    read_and_show,
+)
 from chapterdesk.errors import BadInputError
 from chapterdesk.money import format_money, money_text
 
@@ -33,15 +42,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     take = actions.add_parser(
         "import", help="match and post a bank (OFX/QFX, CSV) or Stripe/PayPal/Square file"
     )
-    add_db_option(take)
-    take.add_argument("file", type=Path, metavar="FILE")
-    take.add_argument("--dry-run", action="store_true", help="show every line's match, post none")
-    take.add_argument(
-        "--map",
-        action="append",
-        default=[],
-        metavar="FIELD=HEADER",
-        help="bank CSV: read FIELD (date, amount, credit, payer, memo, check_number, reference, "
+    add_file_arguments(take, "show every line's match, post none")
+    add_map_option(
+        take,
+        "bank CSV: read FIELD (date, amount, credit, payer, memo, check_number, reference, "
         "type) from the column headed HEADER (repeatable)",
     )
     take.add_argument(
@@ -69,17 +73,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     add_json_option(take)
     take.set_defaults(handler=run_import)
-
-    listing = actions.add_parser("list", help="every imported payments batch, newest first")
-    add_db_option(listing)
-    add_json_option(listing)
-    listing.set_defaults(handler=run_list)
-
-    undo = actions.add_parser("undo", help="reverse every payment of an imported batch")
-    add_db_option(undo)
-    undo.add_argument("batch_id", type=entry_number("BATCH_ID"), metavar="BATCH_ID")
-    add_json_option(undo)
-    undo.set_defaults(handler=run_undo)
+    add_history_actions(
+        actions,
+        list_help="every imported payments batch, newest first",
+        undo_help="reverse every payment of an imported batch",
+        run_list=run_list,
+        run_undo=run_undo,
+    )
 
 
 def parse_assignments(pairs: list[str]) -> dict[int, str]:
@@ -159,7 +159,22 @@ def print_review(review: PaymentReview, result: PostedImport | None) -> None:
         + (f", {len(payments.skipped):,} other line(s) skipped" if payments.skipped else "")
         + "."
     )
-    print("  ".join(f"{key}: {counts[key]:,}" for key in counts))
+    print_counts(counts)
+
+    def describe(item: MatchedLine) -> str:
+        line, status = item.line, item.status
+        who = f"{item.hq_id} {item.name}" if item.hq_id else ""
+        if item.candidates:
+            who = "one of " + "; ".join(f"{c.hq_id} {c.name}" for c in item.candidates)
+        how = f" [{item.rule}]" if item.rule and status == "matched" else ""
+        fee = f" (fee {format_money(line.fee, currency)})" if line.fee else ""
+        return (
+            f"line {line.line_no}: {line.paid_on.isoformat()} "
+            f"{format_money(line.gross, currency)}{fee} from {line.payer or line.email or '?'}"
+            + (f" → {who}" if who else "")
+            + how
+        )
+
     for status, title in (
         ("matched", "Matched"),
         ("ambiguous", "Ambiguous (choose with --assign LINE=HQ_ID, or --accept LINE for one)"),
@@ -167,26 +182,9 @@ def print_review(review: PaymentReview, result: PostedImport | None) -> None:
         ("posted", "Already posted (never posted twice)"),
     ):
         items = [m for m in review.lines if m.status == status]
-        if not items:
-            continue
-        print(f"\n{title} ({len(items):,}):")
-        for item in items[:DETAIL_LIMIT]:
-            line = item.line
-            who = f"{item.hq_id} {item.name}" if item.hq_id else ""
-            if item.candidates:
-                who = "one of " + "; ".join(f"{c.hq_id} {c.name}" for c in item.candidates)
-            how = f" [{item.rule}]" if item.rule and status == "matched" else ""
-            fee = f" (fee {format_money(line.fee, currency)})" if line.fee else ""
-            print(
-                f"  line {line.line_no}: {line.paid_on.isoformat()} "
-                f"{format_money(line.gross, currency)}{fee} from {line.payer or line.email or '?'}"
-                + (f" → {who}" if who else "")
-                + how
-            )
-        if len(items) > DETAIL_LIMIT:
-            print(f"  … and {len(items) - DETAIL_LIMIT:,} more (use --json for all)")
+        print_section(title, items, describe, DETAIL_LIMIT)
     if result is None:
-        print("\nDry run: nothing was posted.")
+        print_dry_run("posted")
     elif result.batch_id is None:
         print("\nNothing to post.")
     else:
@@ -239,47 +237,39 @@ def run_list(args: argparse.Namespace) -> int:
     """Show the imported payments batches."""
     from chapterdesk.services.payments import list_payment_imports
 
-    db = open_db(args)
-    try:
-        batches = list_payment_imports(db)
-    finally:
-        db.dispose()
-    if args.json:
-        print_json([batch_json(b) for b in batches])
-        return 0
-    print_table(
-        ("Batch", "Imported", "Source", "File", "Payments", "Gross", "Fees", "Undone"),
-        (
+    def show(batches: list[PaymentBatch]) -> None:
+        print_table(
+            ("Batch", "Imported", "Source", "File", "Payments", "Gross", "Fees", "Undone"),
             (
-                b.batch_id,
-                f"{b.imported_at:%Y-%m-%d %H:%M}",
-                b.source,
-                b.file_name,
-                b.lines,
-                money_text(b.gross),
-                money_text(b.fees),
-                f"{b.undone_at:%Y-%m-%d %H:%M}" if b.undone_at else "",
-            )
-            for b in batches
-        ),
+                (
+                    b.batch_id,
+                    minute(b.imported_at),
+                    b.source,
+                    b.file_name,
+                    b.lines,
+                    money_text(b.gross),
+                    money_text(b.fees),
+                    minute(b.undone_at),
+                )
+                for b in batches
+            ),
+        )
+
+    return read_and_show(
+        args, list_payment_imports, lambda batches: [batch_json(b) for b in batches], show
     )
-    return 0
 
 
 def run_undo(args: argparse.Namespace) -> int:
     """Reverse an imported batch."""
     from chapterdesk.services.payments import undo_payment_import
 
-    db = open_db(args)
-    try:
-        batch = undo_payment_import(db, args.batch_id)
-    finally:
-        db.dispose()
-    if args.json:
-        print_json(batch_json(batch))
-    else:
+    def show(batch: PaymentBatch) -> None:
         print(
             f"Undid payments batch {batch.batch_id} ({batch.file_name}): {batch.lines} payment(s) "
             f"of {money_text(batch.gross)} reversed. Its lines may be imported again."
         )
-    return 0
+
+    return read_and_show(
+        args, lambda db: undo_payment_import(db, args.batch_id), batch_json, show
+    )

@@ -95,12 +95,15 @@ def text_column(
 def date_column(convert: Converter) -> ColumnConverter:
     """Date cells as they are (equal dates shared); anything else through the cell converter."""
     shared: dict[dt.date, dt.date] = {}
+    parsed: dict[object, object] = {}  #: date texts already read, in this block or before
 
     def dates(column: Sequence[object]) -> list[object] | None:
         kinds = set(map(type, column))
         if kinds == _STR:  # dates written as text (CSV): each distinct text parsed once
+            known = parsed if len(parsed) < _SHARE_LIMIT else {}
             try:
-                known = {text: convert(text) for text in set(column)}
+                for text in set(column).difference(known):
+                    known[text] = convert(text)
             except CellProblem:
                 return None
             return list(map(known.__getitem__, column))

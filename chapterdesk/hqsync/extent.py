@@ -17,6 +17,10 @@ allocate is computed from the cells that are really there:
 * every use of a shared string costs its length: the long ones (over
   `LONG_STRING_BYTES`) are counted use by use, the rest at their longest.
 
+A sheet is written in order, so each scanned piece is taken at its last
+cells and only searched, in one pass, for a reference that goes further; a
+piece where one does is measured reference by reference (`measure_sheet`).
+
 `SheetExtent.cost()` is what the reader may spend; over `MAX_GRID_CELLS` or
 `MAX_STRING_BYTES` the file is refused before any parser allocates anything.
 """
@@ -146,6 +150,13 @@ def measure_sheet(
 ) -> SheetExtent:
     """Measure one worksheet from its `tag_aligned` pieces.
 
+    A sheet as spreadsheets write it is in order: a piece's furthest cell is
+    among its last. So each piece is first taken at its tail's furthest cell
+    (and the furthest column seen before), and one search (`_beyond`) asks
+    whether any reference in it goes further; only a piece where one does (or
+    whose cells lack references) is measured reference by reference. Either
+    way the result is the exact extent of the cells the references name.
+
     Args:
         pieces: the part's bytes, tidied and cut between tags.
         strings: the workbook's shared strings, measured first.
@@ -153,23 +164,25 @@ def measure_sheet(
     """
     extent = SheetExtent()
     cell_open, cell_bare = b"<" + prefix + b"c ", b"<" + prefix + b"c>"
+    row_open = b"<" + prefix + b"row "
     long_needles = {i: b">" + str(i).encode() + b"<" for i in strings.long}
     refless = False
     row_cells = row_number = 0  # for a sheet with cells without references
     for piece in pieces:
-        found = _CELL_REF.findall(piece)
-        if found:  # (map and itemgetter: `zip(*found)` unpacks 20,000 arguments, 8 times slower)
-            letters, digits = set(map(_LETTERS, found)), set(map(_DIGITS, found))
-            extent.columns = max(extent.columns, *map(column_number, letters))
-            extent.rows = max(extent.rows, *map(int, digits))
-        # A cell tag the references did not count is empty (`<c r="B2" s="1"/>`) or has none.
-        if refless or piece.count(cell_open) + piece.count(cell_bare) > len(found):
-            tags = piece.count(cell_open) + piece.count(cell_bare)
-            if refless or tags > piece.count(b' r="') - piece.count(b"<" + prefix + b"row "):
+        tags = piece.count(cell_open) + piece.count(cell_bare)
+        if refless or not _in_order(piece, tags, extent, row_open):
+            found = _CELL_REF.findall(piece)
+            _reach(extent, found)
+            # A cell tag the references did not count is empty (`<c r="B2" s="1"/>`) or has none.
+            if refless or (
+                tags > len(found) and tags > piece.count(b' r="') - piece.count(row_open)
+            ):
                 refless = True
                 row_cells, row_number = _measure_refless(
                     piece, extent, prefix, row_cells, row_number
                 )
+        if not strings.longest:  # no shared text: a use costs nothing (calamine refuses it)
+            continue
         uses = piece.count(b't="s"')
         extent.shared_uses += uses
         if uses and long_needles:
@@ -177,6 +190,85 @@ def measure_sheet(
                 if (count := piece.count(needle)) > 0:
                     extent.long_uses[index] = extent.long_uses.get(index, 0) + count
     return extent
+
+
+def _reach(extent: SheetExtent, found: list[tuple[bytes, bytes]]) -> None:
+    """Stretch `extent` to the furthest of `found` references (letters, digits)."""
+    if found:  # (map and itemgetter: `zip(*found)` unpacks 20,000 arguments, 8 times slower)
+        letters, digits = set(map(_LETTERS, found)), set(map(_DIGITS, found))
+        extent.columns = max(extent.columns, *map(column_number, letters))
+        extent.rows = max(extent.rows, *map(int, digits))
+
+
+def _in_order(piece: bytes, tags: int, extent: SheetExtent, row_open: bytes) -> bool:
+    """Take an in-order piece's extent from its tail; False when it must be measured in full.
+
+    True only when every cell tag has a reference and no reference anywhere in
+    the piece (value cell or not) goes beyond the furthest row and column that
+    real cells in its tail, or earlier pieces, reach: then those are its extent.
+    """
+    if tags > piece.count(b' r="') - piece.count(row_open):
+        return False  # cells without references: measured row by row
+    tail = piece.find(b"<", max(len(piece) - _TAIL_BYTES, 0))
+    found = _CELL_REF.findall(piece, tail) if tail >= 0 else []
+    if not found:
+        return False
+    reached = SheetExtent(extent.rows, extent.columns)
+    _reach(reached, found)
+    if _beyond(reached.columns, reached.rows).search(piece) is not None:
+        return False
+    extent.rows, extent.columns = reached.rows, reached.columns
+    return True
+
+
+_TAIL_BYTES = 8192  #: the end of a piece its furthest cell is looked for in
+
+
+def column_letters(number: int) -> str:
+    """A column's letters from its 1-based number (1 → "A", 21 → "U", 27 → "AA")."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _greater_digits(digits: str) -> str | None:
+    """A pattern for the digit strings as long as `digits` and greater, else None."""
+    choices = []
+    if digits[0] != "9":
+        choices.append(f"[{int(digits[0]) + 1}-9][0-9]{{{len(digits) - 1}}}")
+    if len(digits) > 1 and (rest := _greater_digits(digits[1:])) is not None:
+        choices.append(f"{digits[0]}(?:{rest})")
+    return "|".join(choices) or None
+
+
+def _greater_letters(letters: str) -> str | None:
+    """A pattern for the column letters (either case) as many as `letters` and further."""
+    choices = []
+    first = letters[0]
+    if first != "Z":
+        after = chr(ord(first) + 1)
+        choices.append(f"[{after}-Z{after.lower()}-z][A-Za-z]{{{len(letters) - 1}}}")
+    if len(letters) > 1 and (rest := _greater_letters(letters[1:])) is not None:
+        choices.append(f"[{first}{first.lower()}](?:{rest})")
+    return "|".join(choices) or None
+
+
+def _beyond(columns: int, rows: int) -> re.Pattern[bytes]:
+    """A search for any cell reference past column `columns` or row `rows`.
+
+    It finds more than `_CELL_REF` would count (a reference with four letters, an
+    empty cell's): finding anything only sends the piece to the full measure.
+    """
+    letters, digits = column_letters(columns) or "A", str(rows)
+    further = f"[A-Za-z]{{{len(letters) + 1}}}"
+    if (greater := _greater_letters(letters)) is not None:
+        further += f"|(?:{greater})[0-9]"
+    lower = f"[0-9]{{{len(digits) + 1}}}"
+    if (greater := _greater_digits(digits)) is not None:
+        lower += f'|(?:{greater})"'
+    return re.compile(f' r="(?:{further}|[A-Za-z]{{1,3}}(?:{lower}))'.encode())
 
 
 def measure_shared_uses(pieces: Iterable[bytes], strings: SharedStrings) -> int:

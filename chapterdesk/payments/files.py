@@ -16,12 +16,14 @@ is used.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 import hashlib
 import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from chapterdesk.errors import BadInputError
@@ -223,9 +225,79 @@ class Columns:
         return found
 
 
-#: One row as a layout reads it: the file's columns and the row's cells.
-Cells = tuple[Columns, list[str]]
-LineReader = Callable[[Cells, int, str], IncomingLine | str]
+#: How a layout reads one row (its cells, its line number): a payment in, or why it is skipped.
+RowReader = Callable[[list[str], int], "IncomingLine | str"]
+Text = Callable[[list[str]], str]
+Number = Callable[[list[str], int], Decimal]
+Day = Callable[[list[str], int], dt.date]
+
+
+class Fields:
+    """A file's columns turned into readers of one field each, worked out once per file.
+
+    A layout asks for its fields by header name once; each reader then takes a
+    row's cells straight from the columns found (a name absent reads the empty
+    cell every row ends with). Amounts and dates are parsed once per distinct
+    text (an export repeats its amounts and days); the file and line are named
+    only in the sentence of a cell that cannot be read.
+    """
+
+    def __init__(self, columns: Columns, file_name: str) -> None:
+        self.columns = columns
+        self.file_name = file_name
+        self._amounts: dict[str, Decimal] = {}
+        self._days: dict[str, dt.date] = {}
+
+    def where(self, line_no: int) -> str:
+        """How a line is named in a sentence."""
+        return f"{self.file_name} line {line_no}"
+
+    def text(self, *names: str) -> Text:
+        """The first non-empty cell of the columns named (one of them, usually), stripped."""
+        found = self.columns.find(names)
+        if len(found) == 1:
+            only = found[0]
+            return lambda row: row[only].strip()
+
+        def first(row: list[str]) -> str:
+            for index in found:
+                if row[index]:
+                    return row[index].strip()
+            return ""
+
+        return first
+
+    def memo(self, *names: str) -> Text:
+        """The memo: the named columns, or (none named) the description and any metadata."""
+        columns = self.columns
+        indexes = columns.memo if not names else [i for n in names for i in columns.find((n,))]
+        return lambda row: " ".join(row[i] for i in indexes if row[i])
+
+    def amount(self, *names: str) -> Number:
+        """The amount in the columns named (`signed_amount`, blank = 0)."""
+        cell, known, where = self.text(*names), self._amounts, self.where
+
+        def read(row: list[str], line_no: int) -> Decimal:
+            raw = cell(row)
+            value = known.get(raw)
+            if value is None:
+                value = known[raw] = signed_amount(raw, where(line_no))
+            return value
+
+        return read
+
+    def day(self, *names: str) -> Day:
+        """The date in the columns named (`statement_date`)."""
+        cell, known, where = self.text(*names), self._days, self.where
+
+        def read(row: list[str], line_no: int) -> dt.date:
+            raw = cell(row)
+            value = known.get(raw)
+            if value is None:
+                value = known[raw] = statement_date(raw, where(line_no))
+            return value
+
+        return read
 
 
 @dataclass(frozen=True)
@@ -235,7 +307,7 @@ class Layout:
     source: str
     label: str
     needs: frozenset[str]  #: normalised headers that must all be present
-    read: LineReader
+    reader: Callable[[Fields], RowReader]  #: the row reader for a file's columns
 
 
 @functools.cache
@@ -243,123 +315,108 @@ def _key(name: str) -> str:
     return normalise_header(name)
 
 
-def _at(cells: Cells, names: tuple[str, ...]) -> tuple[int, ...]:
-    """The columns headed by any of `names` (absent: -1, the empty cell every row ends with)."""
-    return cells[0].find(names)
+def _stripe_payment(f: Fields) -> RowReader:
+    status, captured, charge_id = f.text("Status"), f.text("Captured"), f.text("id")
+    amount, refunded, fee = f.amount("Amount"), f.amount("Amount Refunded"), f.amount("Fee")
+    created = f.day("Created date (UTC)", "Created (UTC)", "Created")
+    payer = f.text("Card Name", "Customer Name", "Customer Description")
+    email, memo, brand = f.text("Customer Email"), f.memo(), f.text("Card Brand")
+
+    def read(row: list[str], line_no: int) -> IncomingLine | str:
+        state = status(row).casefold()
+        if state and state not in ("paid", "succeeded", "available", "pending"):
+            return f"status {state}"
+        if captured(row).casefold() == "false":
+            return "not captured"
+        gross, back = amount(row, line_no), refunded(row, line_no)
+        if gross <= 0 or back >= gross:
+            return "refunded" if back else "not a payment in"
+        charge = charge_id(row)
+        return IncomingLine(
+            line_no, f"stripe:{charge}", created(row, line_no), gross, abs(fee(row, line_no)),
+            clip(payer(row), 200), clip(email(row), 200), clip(memo(row), 500),
+            card_method(brand(row)), charge[:60],
+        )  # fmt: skip
+
+    return read
 
 
-def _pick(cells: Cells, *names: str) -> str:
-    """The first non-empty cell of the columns named (one of them, usually)."""
-    columns, row = cells
-    found = columns._found.get(names) or columns.find(names)
-    for index in found:
-        if row[index]:
-            return row[index].strip()
-    return ""
+def _stripe_payout(f: Fields) -> RowReader:
+    category = f.text("reporting_category")
+    amount, fee = f.amount("gross"), f.amount("fee")
+    charge_id = f.text("charge_id", "source_id", "balance_transaction_id")
+    created = f.day("created_utc", "created")
+    payer = f.text("customer_name", "card_name", "customer_description")
+    email, memo, brand = f.text("customer_email"), f.memo(), f.text("card_brand")
+
+    def read(row: list[str], line_no: int) -> IncomingLine | str:
+        kind = category(row).casefold()
+        if kind not in ("charge", "payment"):
+            return kind or "not a charge"
+        gross = amount(row, line_no)
+        if gross <= 0:
+            return "not a payment in"
+        charge = charge_id(row)
+        return IncomingLine(
+            line_no, f"stripe:{charge}", created(row, line_no), gross, abs(fee(row, line_no)),
+            clip(payer(row), 200), clip(email(row), 200), clip(memo(row), 500),
+            card_method(brand(row)), charge[:60],
+        )  # fmt: skip
+
+    return read
 
 
-def _memo(cells: Cells, *names: str) -> str:
-    """The memo: the named columns, or (none named) the description and any metadata."""
-    columns, row = cells
-    indexes = columns.memo if not names else [i for n in names for i in _at(cells, (n,))]
-    return " ".join(row[i] for i in indexes if row[i])
+def _paypal(f: Fields) -> RowReader:
+    status, impact = f.text("Status"), f.text("Balance Impact")
+    transaction_id = f.text("Transaction ID")
+    amount, fee, date = f.amount("Gross"), f.amount("Fee"), f.day("Date")
+    memo = f.memo("Item Title", "Subject", "Note", "Invoice Number", "Custom Number")
+    payer, email = f.text("Name"), f.text("From Email Address")
+
+    def read(row: list[str], line_no: int) -> IncomingLine | str:
+        state = status(row).casefold()
+        if state and state != "completed":
+            return f"status {state}"
+        if impact(row).casefold() == "debit":
+            return "money out"
+        gross = amount(row, line_no)
+        if gross <= 0:
+            return "money out" if gross < 0 else "zero amount"
+        transaction = transaction_id(row)
+        return IncomingLine(
+            line_no, f"paypal:{transaction}", date(row, line_no), gross,
+            abs(fee(row, line_no)), clip(payer(row), 200), clip(email(row), 200),
+            clip(memo(row), 500), "card", transaction[:60],
+        )  # fmt: skip
+
+    return read
 
 
-def _stripe_payment(cells: Cells, line_no: int, where: str) -> IncomingLine | str:
-    status = _pick(cells, "Status").casefold()
-    if status and status not in ("paid", "succeeded", "available", "pending"):
-        return f"status {status}"
-    if _pick(cells, "Captured").casefold() == "false":
-        return "not captured"
-    gross = signed_amount(_pick(cells, "Amount"), where)
-    refunded = signed_amount(_pick(cells, "Amount Refunded"), where)
-    if gross <= 0 or refunded >= gross:
-        return "refunded" if refunded else "not a payment in"
-    charge = _pick(cells, "id")
-    return IncomingLine(
-        line_no,
-        f"stripe:{charge}",
-        statement_date(_pick(cells, "Created date (UTC)", "Created (UTC)", "Created"), where),
-        gross,
-        abs(signed_amount(_pick(cells, "Fee"), where)),
-        clip(_pick(cells, "Card Name", "Customer Name", "Customer Description"), 200),
-        clip(_pick(cells, "Customer Email"), 200),
-        clip(_memo(cells), 500),
-        card_method(_pick(cells, "Card Brand")),
-        charge[:60],
-    )
+def _square(f: Fields) -> RowReader:
+    status, brand = f.text("Transaction Status"), f.text("Card Brand")
+    cash, fee = f.amount("Cash"), f.amount("Fees")
+    amount = f.amount("Total Collected", "Gross Sales")
+    transaction_id, date = f.text("Transaction ID", "Payment ID"), f.day("Date")
+    memo = f.memo("Description", "Details", "Customer Reference ID")
+    payer, email = f.text("Customer Name"), f.text("Customer Email", "Email")
 
+    def read(row: list[str], line_no: int) -> IncomingLine | str:
+        state = status(row).casefold()
+        if state and state not in ("complete", "completed"):
+            return f"status {state}"
+        if cash(row, line_no) > 0 and not brand(row):
+            return "cash (record it with dues pay)"
+        gross = amount(row, line_no)
+        if gross <= 0:
+            return "refund" if gross < 0 else "zero amount"
+        transaction = transaction_id(row)
+        return IncomingLine(
+            line_no, f"square:{transaction}", date(row, line_no), gross,
+            abs(fee(row, line_no)), clip(payer(row), 200), clip(email(row), 200),
+            clip(memo(row), 500), card_method(brand(row)), transaction[:60],
+        )  # fmt: skip
 
-def _stripe_payout(cells: Cells, line_no: int, where: str) -> IncomingLine | str:
-    category = _pick(cells, "reporting_category").casefold()
-    if category not in ("charge", "payment"):
-        return category or "not a charge"
-    gross = signed_amount(_pick(cells, "gross"), where)
-    if gross <= 0:
-        return "not a payment in"
-    charge = _pick(cells, "charge_id", "source_id", "balance_transaction_id")
-    return IncomingLine(
-        line_no,
-        f"stripe:{charge}",
-        statement_date(_pick(cells, "created_utc", "created"), where),
-        gross,
-        abs(signed_amount(_pick(cells, "fee"), where)),
-        clip(_pick(cells, "customer_name", "card_name", "customer_description"), 200),
-        clip(_pick(cells, "customer_email"), 200),
-        clip(_memo(cells), 500),
-        card_method(_pick(cells, "card_brand")),
-        charge[:60],
-    )
-
-
-def _paypal(cells: Cells, line_no: int, where: str) -> IncomingLine | str:
-    status = _pick(cells, "Status").casefold()
-    if status and status != "completed":
-        return f"status {status}"
-    if _pick(cells, "Balance Impact").casefold() == "debit":
-        return "money out"
-    gross = signed_amount(_pick(cells, "Gross"), where)
-    if gross <= 0:
-        return "money out" if gross < 0 else "zero amount"
-    transaction = _pick(cells, "Transaction ID")
-    memo = _memo(cells, "Item Title", "Subject", "Note", "Invoice Number", "Custom Number")
-    return IncomingLine(
-        line_no,
-        f"paypal:{transaction}",
-        statement_date(_pick(cells, "Date"), where),
-        gross,
-        abs(signed_amount(_pick(cells, "Fee"), where)),
-        clip(_pick(cells, "Name"), 200),
-        clip(_pick(cells, "From Email Address"), 200),
-        clip(memo, 500),
-        "card",
-        transaction[:60],
-    )
-
-
-def _square(cells: Cells, line_no: int, where: str) -> IncomingLine | str:
-    status = _pick(cells, "Transaction Status").casefold()
-    if status and status not in ("complete", "completed"):
-        return f"status {status}"
-    if signed_amount(_pick(cells, "Cash"), where) > 0 and not _pick(cells, "Card Brand"):
-        return "cash (record it with dues pay)"
-    gross = signed_amount(_pick(cells, "Total Collected", "Gross Sales"), where)
-    if gross <= 0:
-        return "refund" if gross < 0 else "zero amount"
-    transaction = _pick(cells, "Transaction ID", "Payment ID")
-    memo = _memo(cells, "Description", "Details", "Customer Reference ID")
-    return IncomingLine(
-        line_no,
-        f"square:{transaction}",
-        statement_date(_pick(cells, "Date"), where),
-        gross,
-        abs(signed_amount(_pick(cells, "Fees"), where)),
-        clip(_pick(cells, "Customer Name"), 200),
-        clip(_pick(cells, "Customer Email", "Email"), 200),
-        clip(memo, 500),
-        card_method(_pick(cells, "Card Brand")),
-        transaction[:60],
-    )
+    return read
 
 
 def _needs(*headers: str) -> frozenset[str]:
@@ -433,11 +490,38 @@ def _read_csv(
             f"in its first {HEADER_SEARCH_ROWS} rows; check the header texts."
         )
     first = next((", ".join(c for c in cells if c.strip()) for _n, cells in rows if any(cells)), "")
-    raise BadInputError(
+    message = (
         f"{file_name} has no header row ChapterDesk recognises (the first row reads "
         f"{first[:120]!r}); name its date and amount columns with --map date=HEADER "
         f"--map amount=HEADER, or {ADVICE[0].lower()}{ADVICE[1:]}"
     )
+    choices = header_choices(rows)
+    if choices:
+        raise ColumnsNotRecognised(message, choices)
+    raise BadInputError(message)
+
+
+class ColumnsNotRecognised(BadInputError):
+    """A CSV file whose columns no known layout or bank header names: the officer maps them.
+
+    `rows` are the file's first non-empty rows (each a candidate header row),
+    so a window can offer their cells to choose the date and amount columns from.
+    """
+
+    def __init__(self, message: str, rows: tuple[tuple[str, ...], ...]) -> None:
+        super().__init__(message)
+        self.rows = rows
+
+
+def header_choices(rows: Sequence[tuple[int, list[str]]]) -> tuple[tuple[str, ...], ...]:
+    """The rows a header could be on: the first non-empty ones, cells stripped, blanks kept."""
+    found = [tuple(c.strip() for c in cells) for _n, cells in rows[:HEADER_SEARCH_ROWS]]
+    return tuple(row for row in found if sum(1 for c in row if c) >= 2)
+
+
+def guess_bank_mapping(headers: Sequence[str]) -> dict[str, str]:
+    """The bank fields ChapterDesk recognises among `headers` (field → header text)."""
+    return _bank_mapping(headers)
 
 
 def _names_every_override(headers: Sequence[str], overrides: Sequence[str]) -> bool:
@@ -483,20 +567,22 @@ def _read_layout(
     lines: list[IncomingLine] = []
     skipped: list[tuple[int, str]] = []
     seen: set[str] = set()
-    columns = Columns(headers)
+    fields = Fields(Columns(headers), file_name)
+    read_row = layout.reader(fields)
     width = len(headers)
     for row_no, row in body:
-        if not any(row) or not "".join(row).strip():
-            continue
+        if not (row and row[0].strip()) and not "".join(row).strip():
+            continue  # a blank row (the first cell decides for all but a few)
         if len(row) < width:
             row.extend([""] * (width - len(row)))
         row.append("")  # what an absent column (-1) reads
-        where = f"{file_name} line {row_no}"
-        read = layout.read((columns, row), row_no, where)
+        read = read_row(row, row_no)
         if isinstance(read, str):
             skipped.append((row_no, read))
         elif read.source_key.endswith(":"):
-            raise BadInputError(f"{where} has no transaction ID; export the file again.")
+            raise BadInputError(
+                f"{fields.where(row_no)} has no transaction ID; export the file again."
+            )
         elif read.source_key in seen:
             skipped.append((row_no, "the same transaction again"))
         else:

@@ -11,7 +11,44 @@ reportlab with this package.
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import sys
 from typing import TYPE_CHECKING, Any
+
+
+def _defer_harfbuzz() -> None:
+    """Load HarfBuzz (uharfbuzz) when a text is first shaped, not when reportlab is imported.
+
+    reportlab imports uharfbuzz as it is imported itself, to shape text when
+    asked; only Devanagari and Thai runs are (`fontchain.SHAPED_FONTS`). Here
+    the package is put in `sys.modules` unexecuted, with a module `__getattr__`
+    (PEP 562) that runs it on the first use of one of its names (reportlab's
+    `uharfbuzz.Blob`), so a chapter whose names need no shaping never loads
+    its 5 MB library. (The standard library's `LazyLoader` does not do here:
+    the `import` statement itself reads the module's `__spec__`, which loads it.)
+    """
+    if "uharfbuzz" in sys.modules or "reportlab.pdfbase.ttfonts" in sys.modules:
+        return
+    spec = importlib.util.find_spec("uharfbuzz")
+    if spec is None or spec.loader is None:
+        return  # not installed: reportlab prints everything unshaped
+    loader = spec.loader
+    module = importlib.util.module_from_spec(spec)
+
+    def load(name: str) -> object:
+        del module.__dict__["__getattr__"]
+        try:
+            loader.exec_module(module)
+        except BaseException:
+            del sys.modules["uharfbuzz"]
+            raise
+        return getattr(module, name)
+
+    module.__dict__["__getattr__"] = load
+    sys.modules["uharfbuzz"] = module
+
+
+_defer_harfbuzz()  # before reportlab is first imported, by the modules below
 
 if TYPE_CHECKING:
     from chapterdesk.reports.labels import (

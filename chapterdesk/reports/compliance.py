@@ -15,13 +15,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from reportlab.platypus import Paragraph
-
 from chapterdesk.data.engine import Database
 from chapterdesk.reports.dues import _page_size
 from chapterdesk.reports.pdfdoc import ReportDocument
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
-from chapterdesk.reports.styles import escape_markup, long_date
+from chapterdesk.reports.styles import long_date
 from chapterdesk.reports.tables import Wrapped
 from chapterdesk.services.chapter import chapter_info, hq_data_status
 from chapterdesk.services.hq.reconcile import reconcile
@@ -96,7 +94,6 @@ def write_compliance_report(
     else:
         advice = " Import a newer HQ export before acting on this report." if age.stale else ""
         document.add_paragraph(age.describe() + "." + advice)
-    cell = document.styles.table_cell
     standings = {p.entry.hq_id: p.entry.standing for p in found.problems}
     _officers_section(document, flagged, standings, day)
     document.add_heading("Chapter members not in good standing")
@@ -130,7 +127,7 @@ def write_compliance_report(
             UNLISTED_HEADER,
             (
                 [
-                    Paragraph(escape_markup(u.hq.sort_name), cell),
+                    Wrapped(u.hq.sort_name),
                     u.hq.hq_id,
                     u.standing.label,
                     u.hq.paid_through.isoformat() if u.hq.paid_through else "",
@@ -165,19 +162,16 @@ def _officers_section(
         "are in office but no longer eligible.",
         small=True,
     )
-    cell = document.styles.table_cell
     document.add_table(
         OFFICER_HEADER,
         (
             [
-                Paragraph(escape_markup(t.position), cell),
-                Paragraph(escape_markup(t.name), cell),
+                Wrapped(t.position),
+                Wrapped(t.name),
                 t.hq_id,
                 t.starts_on.isoformat(),
-                Paragraph(escape_markup(t.ineligible or ""), cell),
-                Paragraph(
-                    escape_markup(officer_next_step(standings.get(t.hq_id, Standing.GOOD))), cell
-                ),
+                Wrapped(t.ineligible or ""),
+                Wrapped(officer_next_step(standings.get(t.hq_id, Standing.GOOD))),
             ]
             for t in flagged
         ),

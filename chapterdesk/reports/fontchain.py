@@ -13,9 +13,15 @@ which reportlab cannot embed, so it is converted once to TrueType outlines
 with fontTools (`cjk.py`) and kept in the user's cache folder.
 
 Right-to-left text (Arabic, Hebrew) is put into visual order with the Unicode
-bidi algorithm (python-bidi) after Arabic letters are given their joined forms
-(arabic-reshaper), so a multi-word name reads right to left and a mixed
-Latin-and-Arabic name keeps each part in its own order.
+bidi algorithm (python-bidi), so a multi-word name reads right to left and a
+mixed Latin-and-Arabic name keeps each part in its own order.
+
+Arabic, Devanagari and Thai runs are shaped with HarfBuzz (uharfbuzz, through
+reportlab's `shapeFragWord`): Arabic letters join and keep the vowel marks
+typed over them, conjuncts become their ligature glyphs, vowel signs move
+before or above their consonant, Thai marks stack. Shaped glyphs have no
+character of their own, so such text is marked with the PDF's ActualText: a
+reader copying it gets the letters as typed.
 
 Every fallback font is loaded only when a character first needs it: a
 Latin-only chapter never reads one, and its PDFs embed DejaVu Sans alone.
@@ -33,18 +39,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import arabic_reshaper
 from bidi import get_display
+from reportlab.lib.abag import ABag
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFont, shapeFragWord
 
 __all__ = [
     "FALLBACKS",
+    "SHAPED_FONTS",
     "FallbackFont",
+    "Laid",
     "draw_runs",
     "draw_string",
     "font_problems",
     "is_rtl",
+    "laid_out",
     "markup",
     "runs",
     "text_width",
@@ -243,7 +252,6 @@ def _in(ranges: tuple[tuple[int, int], ...], code: int) -> bool:
     return any(low <= code <= high for low, high in ranges)
 
 
-@functools.lru_cache(maxsize=4096)
 def _font_for(char: str, base: str) -> str:
     """The name of the font that prints `char` when the text is set in `base`."""
     code = ord(char)
@@ -260,31 +268,41 @@ def _font_for(char: str, base: str) -> str:
     return base  # nothing has it: the base font's empty box shows something is there
 
 
+#: base font -> character -> the font that prints it (a chapter uses a few thousand characters)
+_char_fonts: dict[str, dict[str, str]] = {}
+
 _JOINERS = {"\u200d", "\ufe0f", "\ufe0e"}  # stay with the character before them
 
 
 def _split(text: str, base: str) -> list[tuple[str, str]]:
     """`text` (already in visual order) as (font name, text) runs."""
-    out: list[tuple[str, str]] = []
+    fonts = _char_fonts.setdefault(base, {})
+    names: list[str] = []
+    parts: list[list[str]] = []
+    last = ""
     for char in text:
         # a joiner or a combining mark stays with its letter, where that letter's font has it
-        if out and (
+        if last and (
             char in _JOINERS
             or (
                 unicodedata.combining(char)
-                and ord(char) in pdfmetrics.getFont(out[-1][0]).face.charToGlyph
+                and ord(char) in pdfmetrics.getFont(last).face.charToGlyph
             )
         ):
-            out[-1] = (out[-1][0], out[-1][1] + char)
+            parts[-1].append(char)
             continue
-        font = base if char == " " and out else _font_for(char, base)
-        if char == " " and out:
-            font = out[-1][0]
-        if out and out[-1][0] == font:
-            out[-1] = (font, out[-1][1] + char)
+        if char == " " and last:
+            font = last  # a space stays in the run it is in
         else:
-            out.append((font, char))
-    return out
+            found = fonts.get(char)
+            font = found if found is not None else fonts.setdefault(char, _font_for(char, base))
+        if font == last:
+            parts[-1].append(char)
+        else:
+            names.append(font)
+            parts.append([char])
+            last = font
+    return [(font, "".join(part)) for font, part in zip(names, parts, strict=True)]
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -303,13 +321,11 @@ def is_rtl(text: str) -> bool:
 
 @functools.lru_cache(maxsize=65_536)
 def visual(text: str) -> str:
-    """`text` in the order its characters are drawn left to right (Arabic letters joined)."""
+    """`text` in the order its characters are drawn left to right (HarfBuzz joins Arabic)."""
     if text.isascii() or not any(
         unicodedata.bidirectional(c) in _RTL_CLASSES for c in text
     ):
         return text
-    if any(_in(ARABIC, ord(c)) for c in text):
-        text = arabic_reshaper.reshape(text)
     return str(get_display(text))
 
 
@@ -321,49 +337,147 @@ def runs(text: str, base: str) -> tuple[tuple[str, str], ...]:
     return tuple(_split(visual(text), base))
 
 
+#: The fallback fonts whose runs HarfBuzz shapes (letters that change form and place).
+SHAPED_FONTS = frozenset({"NotoSansArabic", "NotoSansDevanagari", "NotoSansThai"})
+#: Of those, the ones whose runs are right to left: a run comes in drawing order (reversed),
+#: and is shaped in the order it was typed (HarfBuzz gives the glyphs in drawing order).
+_RIGHT_TO_LEFT = frozenset({"NotoSansArabic"})
+#: HarfBuzz's default features (marks, conjuncts, contextual forms) plus kerning and the
+#: standard ligatures; not the discretionary ones, which would print what nobody typed.
+_FEATURES = {"kern": True, "liga": True}
+
+
+@functools.lru_cache(maxsize=65_536)
+def _shaped(part: str, font: str) -> tuple[str, float]:
+    """`part` as drawn in `font`, and its width at 1 pt: HarfBuzz's glyphs where it shapes.
+
+    The glyphs come back as reportlab's `ShapedStr` (each glyph with HarfBuzz's
+    advance and offset; glyphs that no character maps to get a private-use
+    code in the embedded subset), which `PDFTextObject` draws glyph by glyph.
+    """
+    plain = float(pdfmetrics.stringWidth(part, font, 1.0))
+    if font not in SHAPED_FONTS:
+        return part, plain
+    typed = part[::-1] if font in _RIGHT_TO_LEFT else part
+    try:
+        word = shapeFragWord(
+            [plain * 1000.0, (ABag(fontName=font, fontSize=1000.0), typed)], _FEATURES
+        )
+    except (ImportError, OSError, ValueError) as error:  # HarfBuzz missing or unusable
+        print(f"ChapterDesk: {font} text is printed unshaped: {error}", file=sys.stderr)
+        return part, plain
+    glyphs = word[1][1]
+    if glyphs is typed:  # HarfBuzz changed nothing (or is not installed): as it comes
+        return part, plain
+    return glyphs, float(word[0]) / 1000.0
+
+
+@dataclass(frozen=True)
+class Laid:
+    """A text ready to draw: its runs, its width, and what a reader copying it should get.
+
+    `parts` are (font name, string to draw, width at 1 pt) in drawing order (left to
+    right); `actual` is the PDF marked-content operator that gives the text as
+    typed, or "" when the text is drawn as it is, in one font.
+    """
+
+    parts: tuple[tuple[str, str, float], ...]
+    width: float  # at 1 pt
+    actual: str
+
+
+@functools.lru_cache(maxsize=65_536)
+def laid_out(text: str, base: str) -> Laid:
+    """`text` split, reordered, shaped and measured once (names recur on every report)."""
+    parts = tuple((font, *_shaped(part, font)) for font, part in runs(text, base))
+    width = sum(part[2] for part in parts)
+    if len(parts) == 1 and parts[0][0] == base and parts[0][1] == text:
+        return Laid(parts, width, "")
+    actual = _actual(text).encode("utf-16-be").hex().upper()
+    return Laid(parts, width, f"/Span <</ActualText <FEFF{actual}>>> BDC")
+
+
 def in_base_font(text: str, base: str) -> bool:
     """True when `text` is drawn as it is, all in `base` (no fallback font, no reordering)."""
-    parts = runs(text, base)
-    return len(parts) == 1 and parts[0][0] == base and parts[0][1] == text
+    return text.isascii() or not laid_out(text, base).actual
 
 
 def text_width(text: str, base: str, size: float) -> float:
-    """The width of `text` in points, each run measured in its own font."""
+    """The width of `text` in points, each run measured in its own font, shaped runs as shaped."""
     if text.isascii():
         return float(pdfmetrics.stringWidth(text, base, size))
-    return sum(float(pdfmetrics.stringWidth(t, f, size)) for f, t in runs(text, base))
+    return laid_out(text, base).width * size
+
+
+def _poppler_class(char: str) -> str:
+    """How PDF text extractors (poppler) class a character when they order a line: R, L or N.
+
+    Digits and the separators around them (",", ".", ":", "-", "+", "/") end a
+    right-to-left stretch, as letters written left to right do.
+    """
+    kind = unicodedata.bidirectional(char)
+    if kind in _RTL_CLASSES:
+        return "R"
+    if kind in _LTR_CLASSES or kind in ("EN", "AN", "CS", "ES", "ET"):
+        return "L"
+    return "N"
 
 
 def _actual(text: str) -> str:
-    """What a PDF reader should extract for `text`: its characters in drawing order, unjoined.
+    """What the PDF says `text` is, so that a reader extracting it gets it as typed.
 
-    Extractors (poppler, pdf.js) read right-to-left text back into reading
-    order themselves, from the order it is drawn in.
+    Extractors read right-to-left letters back into reading order themselves:
+    on a left-to-right line (the page's usual one) poppler reverses each
+    stretch that starts at a right-to-left letter and runs up to the next
+    left-to-right letter or number, wherever it lies. So each such stretch of
+    the typed text is given reversed, and the stretches in the typed order:
+    "לוי, מיכל" (last name, comma, first name) is extracted as typed, whole,
+    where the plain visual order would come back as "מיכל,לוי". A space
+    between such a stretch and a Latin word or a number that follows it is
+    given as a no-break space (poppler would move a plain one to the front).
     """
     if text.isascii() or not any(unicodedata.bidirectional(c) in _RTL_CLASSES for c in text):
         return text
-    return str(get_display(text))
+    out: list[str] = []
+    start, length = 0, len(text)
+    while start < length:
+        end = start
+        while end < length and _poppler_class(text[end]) != "R":
+            end += 1
+        out.append(text[start:end])
+        start = end
+        while end < length and _poppler_class(text[end]) != "L":
+            end += 1
+        stretch = text[start:end].rstrip()
+        out.append(stretch[::-1])
+        # a space between the stretch and a following Latin word or number would come back
+        # before the stretch: a no-break space, read as part of the word, stays in place
+        out.append("\u00a0" * (end - start - len(stretch)) if end < length else "")
+        start = end
+    return "".join(out)
 
 
 def draw_runs(text_object: Any, text: str, base: str, size: float, leading: float) -> None:
     """Write `text` into a reportlab text object at its cursor, switching font run by run.
 
-    Text set in more than one font, or reordered for right-to-left reading, is
-    marked with the PDF's ActualText, so that copying or extracting it gives
-    the letters as typed (Arabic in its plain letters, a Chinese name with
-    its space), not the glyphs in the forms they are drawn. The text object is
-    left in `base`.
+    Text set in more than one font, shaped, or reordered for right-to-left
+    reading, is marked with the PDF's ActualText, so that copying or extracting
+    it gives the letters as typed (Arabic in its plain letters, a Devanagari
+    conjunct as its letters, a Chinese name with its space), not the glyphs in
+    the forms they are drawn. The text object is left in `base`, its cursor
+    after the text in the PDF (reportlab's own record of it, used by nothing
+    here, is not moved: every caller sets the origin of each text).
     """
-    parts = runs(text, base)
-    if len(parts) == 1 and parts[0][0] == base and parts[0][1] == text:
+    laid = laid_out(text, base)
+    if not laid.actual:
         text_object.textOut(text)  # one font, drawn in reading order: extracts as it is
         return
-    code = text_object._code  # reportlab has no API for marked content inside a text object
-    actual = _actual(text).encode("utf-16-be").hex().upper()
-    code.append(f"/Span <</ActualText <FEFF{actual}>>> BDC")
-    for font, part in parts:
+    # reportlab has no API for marked content inside a text object
+    code = text_object._code
+    code.append(laid.actual)
+    for font, glyphs, _ in laid.parts:
         text_object.setFont(font, size, leading)
-        text_object.textOut(part)
+        code.append(text_object._formatText(glyphs))  # what textOut writes, without re-measuring
     code.append("EMC")
     text_object.setFont(base, size, leading)
 

@@ -38,7 +38,7 @@ from chapterdesk.reports.styles import (
 )
 from chapterdesk.reports.tables import Cell, add_table
 
-__all__ = ["PAGE_SIZES", "PageSize", "ReportDocument", "page_size_of"]
+__all__ = ["PAGE_SIZES", "Lines", "PageSize", "ReportDocument", "page_size_of"]
 
 PageSize = Literal["letter", "a4"]
 PAGE_SIZES: dict[str, tuple[float, float]] = {"letter": LETTER, "a4": A4}
@@ -52,6 +52,49 @@ _SIDE = 0.6 * inch
 _TOP = 0.95 * inch  # room for the two header lines and their rule
 _BOTTOM = 0.75 * inch  # room for the footer
 _HEADER_FORM = "ChapterDeskHeader"
+_FOOTER_FORM = "ChapterDeskFooter"
+
+
+class Lines(Flowable):  # type: ignore[misc]  # reportlab is untyped
+    """Short lines of plain text (an address), each drawn whole with `fontchain.draw_string`.
+
+    Unlike a `Paragraph`, whose words are drawn as reportlab's own frag words,
+    each line goes through the fallback chain as one text: shaped where its
+    script needs it, right-to-left lines from the right, and extracted as typed.
+    """
+
+    def __init__(self, lines: Sequence[str], style: Any) -> None:
+        super().__init__()
+        self.lines = list(lines)
+        self.font = style.fontName
+        self.size = float(style.fontSize)
+        self.leading = float(style.leading)
+        self.spaceAfter = style.spaceAfter
+        self._drawn = self.lines
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """As wide as the frame, a leading per line (a line too long for it broken at spaces)."""
+        self.width = availWidth
+        self._drawn = [part for line in self.lines for part in self._broken(line, availWidth)]
+        return availWidth, self.leading * len(self._drawn)
+
+    def _broken(self, line: str, room: float) -> list[str]:
+        """`line` broken at spaces into pieces that fit `room` (a longer word stays whole)."""
+        pieces: list[str] = []
+        current = ""
+        for word in line.split(" "):
+            candidate = f"{current} {word}" if current else word
+            if current and text_width(candidate, self.font, self.size) > room:
+                pieces.append(current)
+                candidate = word
+            current = candidate
+        return [*pieces, current]
+
+    def draw(self) -> None:
+        """Each line from the top, its first baseline a font size down."""
+        top = self.leading * len(self._drawn) - self.size
+        for number, line in enumerate(self._drawn):
+            draw_string(self.canv, 0, top - number * self.leading, line, self.font, self.size)
 
 
 def _fit_text(text: str, font: str, size: float, room: float) -> str:
@@ -91,14 +134,23 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
         Canvas.save(self)
 
     def _draw_footer(self, total: int) -> None:
-        """The print date at the left and "Page k of N" at the right, under a rule."""
+        """The print date at the left and "Page k of N" at the right, under a rule.
+
+        The rule and the date are the same on every page: drawn once into a PDF
+        form that each page shows, as the header is.
+        """
         width, _height = self._pagesize
+        if not self.hasForm(_FOOTER_FORM):
+            self.beginForm(_FOOTER_FORM)
+            self.setStrokeColor(GRID_GREY)
+            self.setLineWidth(0.5)
+            self.line(_SIDE, 0.62 * inch, width - _SIDE, 0.62 * inch)
+            self.setFont(BODY_FONT, 8)
+            self.drawString(_SIDE, 0.45 * inch, self.footer_left)
+            self.endForm()
         self.saveState()
-        self.setStrokeColor(GRID_GREY)
-        self.setLineWidth(0.5)
-        self.line(_SIDE, 0.62 * inch, width - _SIDE, 0.62 * inch)
+        self.doForm(_FOOTER_FORM)
         self.setFont(BODY_FONT, 8)
-        self.drawString(_SIDE, 0.45 * inch, self.footer_left)
         self.drawRightString(width - _SIDE, 0.45 * inch, f"Page {self._pageNumber} of {total}")
         self.restoreState()
 

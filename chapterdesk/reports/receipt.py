@@ -10,14 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from reportlab.platypus import Paragraph
-
 from chapterdesk.data.engine import Database
 from chapterdesk.money import format_money
 from chapterdesk.reports.dues import _page_size
-from chapterdesk.reports.pdfdoc import ReportDocument
+from chapterdesk.reports.pdfdoc import Lines, ReportDocument
 from chapterdesk.reports.statements import address_lines
-from chapterdesk.reports.styles import escape_markup, long_date
+from chapterdesk.reports.styles import long_date
 from chapterdesk.services.chapter import chapter_info
 from chapterdesk.services.dues.reports import receipt_copy
 
@@ -44,8 +42,7 @@ def write_receipt(
         page_size=_page_size(info.page_size),
         printed_on=printed_on,
     )
-    address = "<br/>".join(escape_markup(line) for line in address_lines(receipt.hq))
-    document.story.append(Paragraph(address, document.styles.body))
+    document.story.append(Lines(address_lines(receipt.hq), document.styles.body))
     document.add_heading(f"Received with thanks: {format_money(receipt.amount, cur)}")
     rows = [
         ["Receipt number", str(receipt.receipt_no)],

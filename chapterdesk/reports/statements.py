@@ -26,7 +26,7 @@ from chapterdesk.data.engine import Database
 from chapterdesk.money import format_money
 from chapterdesk.reports.addresses import address_lines
 from chapterdesk.reports.dues import _page_size
-from chapterdesk.reports.fontchain import runs, text_width
+from chapterdesk.reports.fontchain import laid_out, text_width
 from chapterdesk.reports.pdfdoc import ReportDocument
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
 from chapterdesk.reports.styles import (
@@ -203,12 +203,16 @@ class _Text:
         """`value` starting at x (text in other scripts run by run, in its fallback font)."""
         self._use(font, size)
         if not value.isascii():
-            for run_font, run in runs(value, font):
-                self._use(run_font, size)
+            laid = laid_out(value, font)
+            if laid.actual:  # other scripts: run by run, shaped, marked with the typed text
                 self.text.setTextOrigin(x, y)
-                self.text._code.append(self.text._formatText(run))
-                x += _width(run, run_font, size)
-            return
+                code = self.text._code
+                code.append(laid.actual)
+                for run_font, glyphs, _ in laid.parts:
+                    self._use(run_font, size)
+                    code.append(self.text._formatText(glyphs))
+                code.append("EMC")
+                return
         self.text.setTextOrigin(x, y)
         # What textOut writes, without the width textOut measures to advance its cursor:
         # every string here gets its own origin, so that measuring (half a million

@@ -23,7 +23,7 @@ from chapterdesk.reports.pdfdoc import ReportDocument
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
 from chapterdesk.reports.styles import BODY_FONT, escape_markup, long_date
 from chapterdesk.reports.tablelook import FONT_SIZE, PAD_X
-from chapterdesk.reports.tables import Cell
+from chapterdesk.reports.tables import Cell, Wrapped
 from chapterdesk.services.chapter import HqDataAge, chapter_info, hq_data_status
 from chapterdesk.services.roster.voters import VotingList, voting_list
 
@@ -45,17 +45,16 @@ def _sentence(text: str) -> str:
 
 
 class _Wrapping:
-    """Plain strings where they fit their column (fast), a wrapping Paragraph where not."""
+    """Plain strings where they fit their column, `Wrapped` (broken into lines) where not."""
 
     def __init__(self, document: ReportDocument, fractions: list[float]) -> None:
-        self.style = document.styles.table_cell
         self.room = [f * document.frame_width - 2 * PAD_X - 1 for f in fractions]
 
     def cell(self, text: str, column: int) -> Cell:
         """`text` for `column`, never cut short."""
         if text_width(text, BODY_FONT, FONT_SIZE) <= self.room[column]:
             return text
-        return Paragraph(escape_markup(text), self.style)
+        return Wrapped(text)
 
 
 def _summary(document: ReportDocument, found: VotingList, age: HqDataAge) -> None:

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
 
 from chapterdesk.data.engine import Database
 from chapterdesk.data.lock import storage_warning
 from chapterdesk.data.migrate import open_database
 from chapterdesk.errors import ChapterDeskError, DatabaseLockedError
+from chapterdesk.file_to_open import FileKind, WindowRequest
 from chapterdesk.paths import default_db_path, demo_db_path
 from chapterdesk.ui import ask, settings
 from chapterdesk.ui.icons import icon
@@ -98,38 +99,94 @@ def startup_database(db: str | None, demo: bool) -> tuple[Database | None, str |
 QUIT_WHEN_SHOWN = "CHAPTERDESK_QUIT_WHEN_SHOWN"
 
 
-def quit_when_shown(app: QApplication, window: Any) -> None:
-    """Quit once the window is on screen and its background reads are done; say what it shows."""
+def _say(line: str) -> None:
+    if sys.stdout is not None:  # a Windows GUI build has no console
+        print(line, flush=True)
+
+
+def _dialog_text(dialog: QWidget) -> str:
+    """A dialog as the quit-when-shown line names it: its title (and the package it opens)."""
+    package = getattr(dialog, "package", None)
+    detail = f" ({package.text()})" if isinstance(package, QLineEdit) else ""
+    return f"{dialog.windowTitle()}{detail}"
+
+
+def quit_when_shown(app: QApplication, window: Any, *, dialog: bool = False) -> None:
+    """Quit once the window is on screen and its background reads are done; say what it shows.
+
+    Args:
+        dialog: a dialog is about to open over the window (a handover package given
+            to open): wait for it and name it too.
+    """
     timer = QTimer(app)
 
     def check() -> None:
-        if not window.isVisible() or window.tasks.busy():
+        modal = QApplication.activeModalWidget()
+        if not window.isVisible() or window.tasks.busy() or (dialog and modal is None):
             return
         timer.stop()
         page = window.current_page()
         shown = type(page).__name__ if page is not None else "WelcomePage"
-        if sys.stdout is not None:  # a Windows GUI build has no console
-            print(f"window shown: {window.windowTitle()} | {shown} | "
-                  f"{window.location_label.text()}", flush=True)
-        app.quit()
+        over = f" | dialog: {_dialog_text(modal)}" if modal is not None else ""
+        _say(f"window shown: {window.windowTitle()} | {shown} | "
+             f"{window.location_label.text()}{over}")
+        app.quit()  # every event loop ends, a dialog's too
 
     timer.timeout.connect(check)
     timer.start(20)
 
 
-def run_window(db: str | None = None, demo: bool = False) -> int:
-    """Open the main window on the given (or demo, or default) database and run until it closes."""
+def close_messages_when_shown(app: QApplication) -> None:
+    """Say and close each message box as it appears (no one is there to press OK)."""
+    timer = QTimer(app)
+
+    def check() -> None:
+        modal = QApplication.activeModalWidget()
+        if isinstance(modal, QMessageBox):
+            _say(f"message shown: {modal.text()}")
+            modal.done(0)
+
+    timer.timeout.connect(check)
+    timer.start(20)
+
+
+def open_given_file(window: Any, request: WindowRequest) -> None:
+    """Open a handover package named on the command line in the window's handover flow.
+
+    (A database named is opened as the window's database, as `--db` is.)
+    """
+    given = request.file
+    if given is not None and given.kind is FileKind.HANDOVER:
+        window.safety.open_handover_package(given.path)
+
+
+def run_window(request: WindowRequest | None = None) -> int:
+    """Open the main window as asked (a database, the demo, a file named) and run until it closes.
+
+    A file that cannot be opened (`request.refused`) is refused in a message
+    box, and nothing else opens (exit status 2).
+    """
     from chapterdesk.logs import start_logging
     from chapterdesk.ui.main_window import MainWindow
     from chapterdesk.ui.qt_log import route_qt_messages
     from chapterdesk.ui.tasks import install_excepthook
 
+    request = request or WindowRequest()
     start_logging()
     route_qt_messages()
     app = make_application()
+    quitting = bool(os.environ.get(QUIT_WHEN_SHOWN))
+    if quitting:
+        close_messages_when_shown(app)
+    if request.refused is not None:
+        ask.warn(None, request.refused)
+        return 2
+    db = request.db
+    if request.file is not None and request.file.kind is FileKind.DATABASE:
+        db = str(request.file.path)
     warning = None
     try:
-        database, warning = startup_database(db, demo)
+        database, warning = startup_database(db, request.demo)
     except ChapterDeskError as exc:
         ask.warn(None, exc.message)
         return exc.exit_status
@@ -144,8 +201,11 @@ def run_window(db: str | None = None, demo: bool = False) -> int:
     if warning:
         ask.warn(window, warning)
     window.show()
-    if os.environ.get(QUIT_WHEN_SHOWN):
-        quit_when_shown(app, window)
+    handover = request.file is not None and request.file.kind is FileKind.HANDOVER
+    if handover:  # once the window is up, so the dialog opens over it
+        QTimer.singleShot(0, lambda: open_given_file(window, request))
+    if quitting:
+        quit_when_shown(app, window, dialog=handover)
     status = app.exec()
     window.tasks.shutdown()  # the event loop can end without closing the window
     if window.ctx is not None:

@@ -167,6 +167,8 @@ class HandoverImportDialog(_FileDialog):
             "the database open now is left as it is.",
             "A wrong passphrase or an altered file is refused and nothing is written.",
         )
+        if str(package).strip():  # chosen already (a file chooser, the file manager's Open)
+            self.passphrase.setFocus()
 
     def _browse_package(self) -> None:
         path = ask.open_file(self, "Open a handover package", self.package.text(), PACKAGE_FILTER)

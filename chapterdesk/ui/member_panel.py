@@ -38,7 +38,7 @@ from chapterdesk.errors import ChapterDeskError
 from chapterdesk.services.chapter import HqDataAge, hq_data_status
 from chapterdesk.services.roster import members as roster
 from chapterdesk.services.roster.members import MemberDetail
-from chapterdesk.ui import ask
+from chapterdesk.ui import ask, unsaved
 from chapterdesk.ui.colours import scheme
 from chapterdesk.ui.context import AppContext, LatestRead, touched_member
 from chapterdesk.ui.correct_dialog import CorrectFieldDialog
@@ -460,27 +460,27 @@ class MemberPanel(QScrollArea):
         Returns False when the officer cancels (they stay with their edits);
         "Save" starts the save on the worker (Ctrl+Z undoes it as usual).
         """
-        if not self.has_unsaved_edits() or self.detail is None:
+        if self.detail is None:
             return True
+        return unsaved.settle(self, [self], f"of {self.detail.hq.display_name}",
+                              "Unsaved chapter facts")
+
+    def unsaved_edits(self) -> list[str]:
+        """The chapter facts changed on screen and not saved ("the notes", …)."""
+        if not self.has_unsaved_edits():
+            return []
         before, after = self.current_facts(), self.edited_facts()
-        changed = [what for what, old, new in (
+        return [what for what, old, new in (
             ("the notes", before and before.notes, after.notes),
             ("the chapter join date", before and before.chapter_joined_on,
              after.chapter_joined_on),
             ("the last day worked", before and before.employment_ended_on,
              after.employment_ended_on),
         ) if old != new]
-        answer = ask.save_changes(
-            self, f"You changed {' and '.join(changed)} of {self.detail.hq.display_name} "
-            "without saving. Save the changes?", "Unsaved chapter facts",
-        )
-        if answer == "save":
-            self.save_facts()
-            return True
-        if answer == "discard":
-            self.discard_edits()
-            return True
-        return False
+
+    def save_edits(self) -> bool:
+        """Save the edited chapter facts (`save_facts`)."""
+        return self.save_facts()
 
     def discard_edits(self) -> None:
         """Put the stored chapter facts back in the form."""

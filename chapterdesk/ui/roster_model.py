@@ -7,7 +7,7 @@ A search typed into the roster is answered from an in-memory search index
 (`services.roster.search`, read once on the worker thread and dropped when the
 data changes), keeping the already-ordered keys that match: a keystroke costs
 no query and no re-sort, and one that extends the last search looks only
-among its matches. A new view's
+among its matches (unless an initial grew into a word: `sql.narrows`). A new view's
 first page is read with its keys (on the worker thread, when the page loads it
 there), so showing it reads nothing on the UI thread.
 """
@@ -24,6 +24,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from chapterdesk.data.engine import Database
+from chapterdesk.services.roster.sql import narrows
 from chapterdesk.services.roster.values import RosterFilter, RosterRow
 from chapterdesk.ui.colours import scheme
 
@@ -152,7 +153,7 @@ class RosterModel(QAbstractTableModel):
         text = wanted.search.strip()
         previous = self._last_search
         within = None
-        if text and not need_base and previous is not None and text.startswith(previous[0]):
+        if text and not need_base and previous is not None and narrows(previous[0], text):
             within = previous[1]  # never changed once made: safe to read on the worker
         index = None if force else self._search_index
         db = self.db

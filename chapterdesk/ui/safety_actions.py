@@ -219,14 +219,18 @@ class SafetyActions(QObject):
 
     def open_handover(self) -> None:
         """File → Open a handover package…: unseal it as a new database file, then open it."""
-        from chapterdesk.services.safety import handover as handover
-        from chapterdesk.ui.handover_dialog import HandoverImportDialog
-
         folder = settings.LAST_EXPORT_FOLDER.get() or str(Path.home())
         package = ask.open_file(self.window, "Open a handover package", folder,
                                 "ChapterDesk handover package (*.cdh);;All files (*)")
-        if package is None:
-            return
+        if package is not None:
+            self.open_handover_package(package)
+
+    def open_handover_package(self, package: Path) -> None:
+        """The handover dialog on a package already chosen (`chapterdesk FILE.cdh`, the file
+        manager's Open), then the new database it is unsealed as."""
+        from chapterdesk.services.safety import handover as handover
+        from chapterdesk.ui.handover_dialog import HandoverImportDialog
+
         home = settings.LAST_DATABASE_FOLDER.get() or str(data_dir())
         dialog = HandoverImportDialog(package, Path(home) / f"{_slug(package.stem)}.sqlite3",
                                       self.window)

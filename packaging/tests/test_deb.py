@@ -50,7 +50,12 @@ def test_the_package_lays_out_the_command_desktop_entry_icons_mime_type_and_meta
     assert os.access(unpacked / "opt" / "chapterdesk" / "chapterdesk", os.X_OK)
     share = unpacked / "usr" / "share"
     desktop = (share / "applications" / f"{APP_ID}.desktop").read_text(encoding="utf-8")
-    assert "Exec=chapterdesk\n" in desktop and f"Icon={APP_ID}" in desktop
+    assert "Exec=chapterdesk %f\n" in desktop and f"Icon={APP_ID}" in desktop
+    # the file manager opens a handover package (and offers ChapterDesk for a .sqlite3) with it
+    (types,) = [line for line in desktop.splitlines() if line.startswith("MimeType=")]
+    assert types.removeprefix("MimeType=").split(";") == [
+        "application/x-chapterdesk-handover", "application/vnd.sqlite3", "",
+    ]  # fmt: skip
     icons = share / "icons" / "hicolor"
     assert (icons / "scalable" / "apps" / f"{APP_ID}.svg").is_file()
     for size in (16, 24, 32, 48, 64, 128, 256, 512):

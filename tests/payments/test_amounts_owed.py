@@ -8,6 +8,7 @@ from chapterdesk.data.engine import Database
 from chapterdesk.data.ledger_models import LedgerEntry
 from chapterdesk.services import dues
 from chapterdesk.services.dues.positions import amounts_owed, read_positions
+from chapterdesk.services.roster import reader as roster_reader
 
 
 def test_amounts_owed_is_what_settle_calls_outstanding(demo_db: Database) -> None:
@@ -26,4 +27,6 @@ def test_amounts_owed_is_what_settle_calls_outstanding(demo_db: Database) -> Non
     with demo_db.reading() as session:
         expected = {p.hq_id: p.outstanding for p in read_positions(session) if p.balance > 0}
         assert amounts_owed(session) == expected
+    with roster_reader.reading(demo_db) as reader:  # the file read with sqlite3, as a review does
+        assert amounts_owed(reader) == expected
     assert expected  # the demo chapter has members who owe

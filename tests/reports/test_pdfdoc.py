@@ -230,3 +230,23 @@ def test_columns_wider_than_the_page_are_refused(tmp_path: Path) -> None:
 
 def test_long_date_cannot_be_misread() -> None:
     assert long_date(dt.date(2026, 7, 1)) == "1 July 2026"
+
+
+def test_address_lines_too_long_for_the_page_are_broken_at_spaces_never_cut(
+    tmp_path: Path,
+) -> None:
+    from chapterdesk.reports.pdfdoc import Lines
+
+    long_line = " ".join(["Lakeshore Law Professional Association of Counsellors"] * 3)
+    document = ReportDocument(
+        tmp_path / "address.pdf", chapter_name="Great Lakes", title="Receipt 1",
+        as_of=dt.date(2026, 12, 6),
+    )  # fmt: skip
+    lines = Lines([long_line, "172 Harbour Road"], document.styles.body)
+    _, height = lines.wrap(document.frame_width, 1000)
+    assert height == 3 * document.styles.body.leading  # the long line takes two
+    document.story.append(lines)
+    document.build()
+    text = PdfReader(str(tmp_path / "address.pdf")).pages[0].extract_text()
+    assert " ".join(text.split()).count(long_line) == 1
+    assert "172 Harbour Road" in text

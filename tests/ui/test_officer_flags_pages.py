@@ -82,7 +82,7 @@ def test_officers_page_flags_the_row_with_the_reason(
     president, treasurer = _row_of(officers_page, PRESIDENT), _row_of(officers_page, TREASURER)
     colours = DARK_WARNING if is_dark() else LIGHT_WARNING
     flagged = officers_page.table.item(president, 1)
-    assert flagged.text() == "Ana Presidente"
+    assert flagged.text() == "Presidente, Ana"  # listed as the roster lists her
     assert REASON in flagged.toolTip() and "end the term" in flagged.toolTip()
     assert flagged.background().color() == QColor(colours.background)
     assert flagged.foreground().color() == QColor(colours.text)

@@ -325,3 +325,28 @@ def test_showing_every_column_is_remembered_too(qtbot: QtBot, window: MainWindow
     qtbot.addWidget(again)
     settle(qtbot, again)
     assert again.pages["roster"].hidden_columns() == []
+
+
+def test_an_initial_typed_on_into_a_word_finds_everyone_the_word_finds(
+    qtbot: QtBot, window: MainWindow, demo_db: Database
+) -> None:
+    """A one-letter search finds name words starting with it; one more letter looks anywhere.
+
+    So the page must not look for "jo" only among what "j" found (a "Major" would be missed).
+    """
+
+    def keys(text: str) -> set[int]:
+        return roster_query.matching_ids(demo_db, RosterFilter(search=text))
+
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    first, second = next(
+        (a, b) for a in letters for b in letters if keys(a + b) - keys(a) and keys(a)
+    )
+    roster_page = page(window, "roster")
+    qtbot.keyClicks(roster_page.search, first)
+    qtbot.waitUntil(lambda: roster_page.model.rowCount() == len(keys(first)))
+    qtbot.keyClicks(roster_page.search, second)
+    wanted = keys(first + second)
+    qtbot.waitUntil(lambda: roster_page.model.rowCount() == len(wanted))
+    shown = {roster_page.model.index(r, 0).data() for r in range(roster_page.model.rowCount())}
+    assert shown == {r.hq_id for r in roster_query.rows_for(demo_db, sorted(wanted))}

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit
+from PySide6.QtWidgets import QComboBox, QDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from chapterdesk.services.payments import list_payment_imports
@@ -35,8 +35,8 @@ def demo_members(window: MainWindow) -> list[tuple[str, str, str, str]]:
 def test_import_review_choose_and_post_then_nothing_twice(
     qtbot: QtBot, window: MainWindow, asked: Asked, tmp_path: Path
 ) -> None:
-    (id1, _f1, _l1, email1), (_id2, first2, last2, _e2), (id3, _f3, _l3, _e3) = demo_members(
-        window
+    (id1, _f1, _l1, email1), (_id2, first2, last2, _e2), (id3, first3, last3, _e3) = (
+        demo_members(window)
     )
     day = dt.date.today() - dt.timedelta(days=3)
     path = s.write_stripe(
@@ -60,12 +60,30 @@ def test_import_review_choose_and_post_then_nothing_twice(
         seen["classes"] = [m.status for m in dialog.review.lines]
         assert "Stripe payments export" in dialog.summary.text()
         assert dialog.table.item(0, 0).checkState() == Qt.CheckState.Checked
-        # the stranger's line gets a typed HQ ID, which ticks it
-        edit = dialog.table.cellWidget(2, MEMBER_COLUMN)
-        assert isinstance(edit, QLineEdit)
+        # the stranger's line is given a member with the one member picker: select the
+        # line, find the member by name, choose them in the matches; that ticks the line
+        member = dialog.table.cellWidget(2, MEMBER_COLUMN)
+        assert isinstance(member, QLabel)
         assert dialog.table.item(2, 0).checkState() == Qt.CheckState.Unchecked
-        edit.setText(id3)
+        picker = dialog.picker
+        dialog.table.setCurrentCell(0, 1)
+        assert not picker.isEnabled()  # a matched line has its member
+        dialog.table.setCurrentCell(2, 1)
+        assert picker.isEnabled() and "Line 4" in dialog.picker_label.text()
+        with qtbot.waitSignal(picker.looked_up, timeout=15_000):
+            qtbot.keyClicks(picker.member, f"{first3} {last3}")
+        qtbot.waitUntil(lambda: picker.matches.count() > 0, timeout=15_000)
+        found = [picker.matches.item(i) for i in range(picker.matches.count())]
+        chosen = next(i for i in found if i.data(Qt.ItemDataRole.UserRole) == id3)
+        picker.matches.setCurrentItem(chosen)
+        with qtbot.waitSignal(picker.looked_up, timeout=15_000):
+            qtbot.keyClick(picker.matches, Qt.Key.Key_Return)  # the picker's, not "Post"
+        assert dialog.outcome is None and not dialog.saving  # Enter did not press "Post"
         assert dialog.table.item(2, 0).checkState() == Qt.CheckState.Checked
+        said = member.text()  # named as the picker found them (a middle name too)
+        assert said.startswith(f" {first3} ") and said.endswith(f"{last3} ({id3}) [chosen]")
+        assert dialog.choices()[0] == {4: id3}
+        dialog.resize(1100, 700)
         dialog.grab().save(str(tmp_path / "review.png"))
         seen["png"] = tmp_path / "review.png"
         with qtbot.waitSignal(dialog.accepted, timeout=15_000):
@@ -122,3 +140,100 @@ def test_a_hostile_file_is_refused_in_the_dialog(
     window.pages["dues"].payments.import_button.click()
     settle(qtbot, window)
     assert list_payment_imports(window.ctx.db) == []
+
+
+def test_a_bank_csv_with_unknown_headings_has_its_columns_chosen_then_remembered(
+    qtbot: QtBot, window: MainWindow, asked: Asked, tmp_path: Path
+) -> None:
+    (id1, first1, last1, _e1), *_rest = demo_members(window)
+    day = dt.date.today() - dt.timedelta(days=2)
+    path = s.write_bank_csv(
+        tmp_path / "bank.csv",
+        [s.Paid("b1", day, D("75.00"), name=f"{first1} {last1}", memo=f"Dues {id1}")],
+        headers=["Booked", "Text", "Counterparty", "Cheque", "Value"],
+    )
+    window.go_to("dues", DuesTarget("payments"))
+    settle(qtbot, window)
+    asked.open_path = path
+    seen: dict[str, object] = {}
+
+    def choose(dialog: QDialog) -> bool:
+        assert isinstance(dialog, PaymentsImportDialog)
+        bank = dialog.bank
+        qtbot.waitUntil(lambda: bool(dialog.message.text()), timeout=15_000)
+        assert not bank.isHidden(), dialog.message.text()
+        assert "does not recognise this file's columns" in bank.note.text()
+        # the title line is not offered as a header row; the heading row is, and is chosen
+        assert bank.header_row.currentText().startswith("1: Booked, Text, Counterparty")
+        assert bank.fields["payer"].currentText() == "Counterparty"  # a heading it knows
+        assert bank.fields["date"].currentData() == ""
+        assert dialog.message.text() == "Choose the column that holds each payment's date."
+        assert dialog.review is None and not dialog.post_button.isEnabled()
+        dialog.reread_button.click()  # still no date: refused in the dialog, nothing read
+        assert dialog.message.text() == "Choose the column that holds each payment's date."
+        bank.fields["date"].setCurrentIndex(bank.fields["date"].findText("Booked"))
+        bank.fields["amount"].setCurrentIndex(bank.fields["amount"].findText("Value"))
+        bank.fields["memo"].setCurrentIndex(bank.fields["memo"].findText("Text"))
+        assert dialog.reread_button.text() == "&Read with these columns"
+        dialog.reread_button.click()
+        qtbot.waitUntil(lambda: dialog.review is not None, timeout=15_000)
+        assert dialog.review is not None
+        assert "bank CSV export" in dialog.summary.text()
+        assert [(m.status, m.hq_id) for m in dialog.review.lines] == [("matched", id1)]
+        assert "Read as a bank export" in bank.note.text()  # the mapping stays on view
+        dialog.resize(1000, 760)
+        dialog.grab().save(str(tmp_path / "bank-columns.png"))
+        with qtbot.waitSignal(dialog.accepted, timeout=15_000):
+            dialog.post_button.click()
+        return True
+
+    asked.dialog_handler = choose
+    window.pages["dues"].payments.import_button.click()
+    settle(qtbot, window)
+    assert len(list_payment_imports(window.ctx.db)) == 1
+
+    # The same bank's next download is read with the columns chosen last time.
+    later = s.write_bank_csv(
+        tmp_path / "bank-december.csv",
+        [s.Paid("b2", day, D("20.00"), name="Nobody Known")],
+        headers=["Booked", "Text", "Counterparty", "Cheque", "Value"],
+    )
+    asked.open_path = later
+
+    def remembered(dialog: QDialog) -> bool:
+        assert isinstance(dialog, PaymentsImportDialog)
+        qtbot.waitUntil(
+            lambda: dialog.review is not None or bool(dialog.message.text()), timeout=15_000
+        )
+        assert dialog.review is not None, dialog.message.text()
+        chosen = dialog.bank.mapping()
+        seen["mapping"] = chosen
+        return False
+
+    asked.dialog_handler = remembered
+    window.pages["dues"].payments.import_button.click()
+    settle(qtbot, window)
+    assert seen["mapping"] == {
+        "date": "Booked", "amount": "Value", "payer": "Counterparty", "memo": "Text"
+    }  # fmt: skip
+
+
+def test_a_stripe_export_needs_no_columns(
+    qtbot: QtBot, window: MainWindow, asked: Asked, tmp_path: Path
+) -> None:
+    path = s.write_stripe(
+        tmp_path / "stripe.csv", [s.Paid("ch_x", dt.date.today(), D("10.00"), D("0.59"), "A B")]
+    )
+    window.go_to("dues", DuesTarget("payments"))
+    settle(qtbot, window)
+    asked.open_path = path
+
+    def look(dialog: QDialog) -> bool:
+        assert isinstance(dialog, PaymentsImportDialog)
+        qtbot.waitUntil(lambda: dialog.review is not None, timeout=15_000)
+        assert dialog.bank.isHidden() and dialog.overrides() == []
+        return False
+
+    asked.dialog_handler = look
+    window.pages["dues"].payments.import_button.click()
+    settle(qtbot, window)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
@@ -165,3 +166,73 @@ def test_a_later_page_of_the_trail_is_read_on_the_worker_and_then_shown(
     with qtbot.waitSignal(model.dataChanged, timeout=15_000):
         assert later.data() is None  # asked for: read on the worker
     assert later.data()
+
+
+def _filter_by(qtbot: QtBot, window: MainWindow, audit_page: Any, typed: str, hq_id: str) -> None:
+    """Type into the member filter as an officer does, go to the member meant, press Enter."""
+    audit_page.member.clear()
+    settle(qtbot, window)
+    audit_page.member.setFocus()
+    audit_page.member.setText(typed)  # as typed (keyClicks takes ASCII only)
+    with qtbot.waitSignal(audit_page.picker.looked_up, timeout=10_000):
+        audit_page.picker.look_up()
+    matches = audit_page.picker.matches
+    found = [matches.item(i).data(Qt.ItemDataRole.UserRole) for i in range(matches.count())]
+    if found:  # a name: the member meant is among the matches (↓ to it)
+        matches.setCurrentRow(found.index(hq_id))
+    qtbot.keyClick(audit_page.member, Qt.Key.Key_Return)
+    settle(qtbot, window)
+
+
+def test_the_member_filter_is_the_one_member_picker(
+    qtbot: QtBot, window: MainWindow, demo_db: Database
+) -> None:
+    members = list_members(demo_db)
+    member = next(m for m in members if m.hq.middle_name and m.hq.email)
+    hq = member.hq
+    update_chapter_facts(demo_db, hq.hq_id, notes="Chairs the spring meeting",
+                         chapter_joined_on=member.membership.chapter_joined_on,
+                         employment_ended_on=member.membership.employment_ended_on)
+    audit_page = page(window, "audit")
+    assert audit_page.picker.findChild(type(audit_page.member)) is audit_page.member
+    for typed in (
+        f"{hq.last_name}, {hq.first_name}",  # as the roster lists her
+        f"{hq.first_name[0]}. {hq.middle_name[0]}. {hq.last_name}",  # initials
+        f"{hq.first_name} {hq.last_name}".upper(),
+        hq.email,
+        hq.hq_id,
+    ):
+        _filter_by(qtbot, window, audit_page, typed, hq.hq_id)
+        assert audit_page.member.text() == hq.hq_id, typed
+        shown = rows(window)
+        assert shown and {row[2] for row in shown} == {hq.hq_id}, typed
+        assert any("Chairs the spring meeting" in row[1] for row in shown)
+        assert hq.display_name in audit_page.picker.who.text()  # who the filter is
+    # Clearing the filter shows the whole trail again.
+    audit_page.picker.clear()
+    settle(qtbot, window)
+    assert audit_page.model.rowCount() == len(audit_ids(demo_db))
+
+
+def test_a_name_matching_several_asks_which_and_filter_waits(
+    qtbot: QtBot, window: MainWindow, demo_db: Database
+) -> None:
+    by_last: dict[str, list[Any]] = {}
+    for m in list_members(demo_db):
+        by_last.setdefault(m.hq.last_name, []).append(m)
+    shared = next(name for name, ms in by_last.items() if len(ms) > 1)
+    audit_page = page(window, "audit")
+    everything = audit_page.model.rowCount()
+    audit_page.member.setText(shared)
+    audit_page.filter_button.click()
+    settle(qtbot, window)
+    assert f"“{shared}” matches" in audit_page.message.text()
+    assert audit_page.model.rowCount() == everything  # not filtered by a guess
+    assert audit_page.picker.matches.isVisibleTo(audit_page)
+    audit_page.picker.matches.setCurrentRow(1)
+    chosen = audit_page.picker.matches.item(1).data(Qt.ItemDataRole.UserRole)
+    qtbot.keyClick(audit_page.picker.matches, Qt.Key.Key_Return)
+    settle(qtbot, window)
+    assert audit_page.member.text() == chosen
+    assert {row[2] for row in rows(window)} <= {chosen}
+    assert audit_page.message.text() == ""

@@ -22,8 +22,10 @@ import datetime as dt
 import json
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, text, update
+from sqlalchemy import Insert, Update, bindparam, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -129,16 +131,15 @@ def _chunks(items: list[str]) -> Iterable[list[str]]:
 
 def _current_rows(session: Session, ids: list[str]) -> dict[str, dict[str, object]]:
     """The records the apply will change, locked against other officers until it commits."""
-    columns = [
-        getattr(HqMember, n) for n in ("hq_id", *HQ_FIELDS, "in_latest_export", "last_batch_id")
-    ]
+    names = (*HQ_FIELDS, "in_latest_export", "last_batch_id")
+    columns = [getattr(HqMember, n) for n in ("hq_id", *names)]
     found: dict[str, dict[str, object]] = {}
+    session.flush()  # read through the connection (Core rows, no ORM loading): flush first
+    connection = session.connection()
     for chunk in _chunks(ids):
         query = select(*columns).where(HqMember.hq_id.in_(chunk)).with_for_update()
-        for row in session.execute(query):
-            found[row[0]] = dict(
-                zip((*HQ_FIELDS, "in_latest_export", "last_batch_id"), row[1:], strict=True)
-            )
+        for row in connection.execute(query):
+            found[row[0]] = dict(zip(names, row[1:], strict=True))
     return found
 
 
@@ -317,7 +318,7 @@ def _write_slice(
     offset, total = place
     existing = _current_rows(session, [c.hq_id for c in todo if c.kind is not ChangeKind.NEW])
     new_rows: list[dict[str, object]] = []
-    updates: list[dict[str, object]] = []
+    updates: list[tuple[object, ...]] = []  #: `_UPDATED` values, the HQ ID last
     missing: list[str] = []
     history: list[tuple[MemberChange, dict[str, object] | None, dict[str, object]]] = []
     affiliations: list[dict[str, object]] = []
@@ -354,7 +355,8 @@ def _write_slice(
         if left_out:
             apply_fields -= left_out
             kept.excluded += [
-                [change.hq_id, f.field, held_value(f.new)] for f in change.fields
+                [change.hq_id, f.field, held_value(f.new)]
+                for f in change.fields
                 if f.field in left_out
             ]
         edited_since = _edited_since_plan(change, before)
@@ -366,14 +368,7 @@ def _write_slice(
             if _settle_in_import(session, change, decisions, edited_since, new, batch_id):
                 held.add(change.hq_id)
         after = {name: (new[name] if name in apply_fields else before[name]) for name in HQ_FIELDS}
-        updates.append(
-            {
-                "b_id": change.hq_id,
-                **after,
-                "in_latest_export": True,
-                "last_batch_id": batch_id,
-            }
-        )
+        updates.append((*after.values(), True, batch_id, change.hq_id))
         if "chapters" in apply_fields:
             replaced_affiliations.append(change.hq_id)
             affiliations += _affiliations(change.hq_id, after["chapters"])
@@ -383,19 +378,13 @@ def _write_slice(
     tick("writing", offset, total)
     _execute_writes(session, new_rows, updates, missing, replaced_affiliations, affiliations)
     rows = [
-        {
-            "batch_id": batch_id,
-            "hq_id": c.hq_id,
-            "kind": c.kind.value,
-            "before_json": None if b is None else _json_record(b),
-            "after_json": _json_record(a),
-        }
+        (batch_id, c.hq_id, c.kind.value, None if b is None else _json_record(b), _json_record(a))
         for c, b, a in history
     ]
-    connection = session.connection()  # a Core executemany: no ORM bookkeeping per row
+    recording = insert(HqMemberChange).values({name: bindparam(name) for name in _HISTORY})
     for start in range(0, len(rows), CHUNK):
         tick("recording history", offset + start, total)
-        connection.execute(insert(HqMemberChange), rows[start : start + CHUNK])
+        driver_executemany(session, recording, _HISTORY, rows[start : start + CHUNK])
 
 
 def _edited_since_plan(change: MemberChange, current: dict[str, object]) -> set[str]:
@@ -525,8 +514,9 @@ def _drop_agreed(session: Session, agreed: Sequence[tuple[str, str]], kept: _Kep
     """Corrections HQ took up are corrections no more; a conflict on them is moot."""
     for hq_id, name in agreed:
         kept.remember(session, hq_id)
-        edit, conflict = session.get(HqLocalEdit, (hq_id, name)), session.get(
-            HqConflict, (hq_id, name)
+        edit, conflict = (
+            session.get(HqLocalEdit, (hq_id, name)),
+            session.get(HqConflict, (hq_id, name)),
         )
         for row in (edit, conflict):
             if row is not None:
@@ -599,10 +589,58 @@ def _settle_in_import(
     return held
 
 
+#: What a history row and an updated record are written with, in order.
+_HISTORY = ("batch_id", "hq_id", "kind", "before_json", "after_json")
+_UPDATED = (*HQ_FIELDS, "in_latest_export", "last_batch_id", "b_id")
+
+
+def driver_executemany(
+    session: Session,
+    statement: Insert | Update,
+    names: Sequence[str],
+    rows: Sequence[Sequence[object]],
+) -> None:
+    """Execute `statement` once per row of plain values (in `names` order) in one executemany.
+
+    The rows go to the database driver as it takes them (tuples, or dicts for a
+    driver with named parameters), compiled once for the session's database:
+    SQLAlchemy's executemany builds a parameter dict per row, most of the cost of
+    writing thousands of records. Values are converted only where the column's
+    type has a bind processor for this database (dates on SQLite).
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    compiled = statement.compile(dialect=dialect)
+    kinds = {bind.key: bind.type for bind in compiled.binds.values()}
+    convert = [
+        (i, processor)
+        for i, name in enumerate(names)
+        if (processor := kinds[name].dialect_impl(dialect).bind_processor(dialect)) is not None
+    ]
+    if convert:
+        converted = []
+        for row in rows:
+            values = list(row)
+            for i, processor in convert:
+                values[i] = processor(values[i])
+            converted.append(values)
+        rows = converted
+    if compiled.positional:
+        order = itemgetter(*(names.index(key) for key in compiled.positiontup or ()))
+        params: list[Any] = [order(row) for row in rows]
+        if len(names) == 1:
+            params = [(value,) for value in params]
+    else:
+        params = [dict(zip(names, row, strict=True)) for row in rows]
+    connection.exec_driver_sql(compiled.string, params)
+
+
 def _execute_writes(
     session: Session,
     new_rows: list[dict[str, object]],
-    updates: list[dict[str, object]],
+    updates: list[tuple[object, ...]],
     missing: list[str],
     replaced: list[str],
     affiliations: list[dict[str, object]],
@@ -614,14 +652,9 @@ def _execute_writes(
         statement = (
             update(HqMember)
             .where(HqMember.hq_id == bindparam("b_id"))
-            .values(
-                {
-                    name: bindparam(name)
-                    for name in (*HQ_FIELDS, "in_latest_export", "last_batch_id")
-                }
-            )
+            .values({name: bindparam(name) for name in _UPDATED[:-1]})
         )
-        session.connection().execute(statement, updates)
+        driver_executemany(session, statement, _UPDATED, updates)
     for chunk in _chunks(missing):
         session.execute(
             update(HqMember).where(HqMember.hq_id.in_(chunk)).values(in_latest_export=False)

@@ -427,7 +427,8 @@ def _diff(
             continue
         old_values = _as_stored(dict(zip(HQ_FIELDS, old[:PRESENT], strict=True)))
         member_edits = edits.get(hq_id, {})
-        for name in names:  # "Nguy?n" for "Nguyễn": the file's encoding lost letters
+        differing = [name for name in names if old_values[name] != new[name]]
+        for name in differing:  # "Nguy?n" for "Nguyễn": the file's encoding lost letters
             if only_lost_letters(old_values[name], new[name]):
                 damaged.append(DamagedText(hq_id, name, str(old_values[name]), str(new[name])))
                 new[name] = old_values[name]
@@ -438,7 +439,7 @@ def _diff(
                 new[name],  # type: ignore[arg-type]
                 (hq_id, name, held_value(new[name])) in state.left_out,
             )
-            for name in names
+            for name in differing
             if old_values[name] != new[name]
             and not _hq_repeats_itself(member_edits.get(name), new[name])
         ]

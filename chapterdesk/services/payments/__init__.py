@@ -6,6 +6,7 @@ one batch; `undo_payment_import` reverses a batch; `list_payment_imports` lists
 them. The command line and the window call these same functions.
 """
 
+from chapterdesk.payments.files import BANK_FIELDS, ColumnsNotRecognised, guess_bank_mapping
 from chapterdesk.services.payments.imports import (
     PaymentBatch,
     PaymentReview,
@@ -17,9 +18,12 @@ from chapterdesk.services.payments.imports import (
 )
 
 __all__ = [
+    "BANK_FIELDS",
+    "ColumnsNotRecognised",
     "PaymentBatch",
     "PaymentReview",
     "PostedImport",
+    "guess_bank_mapping",
     "list_payment_imports",
     "post_reviewed",
     "review_payments",

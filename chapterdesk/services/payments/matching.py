@@ -19,10 +19,12 @@ source line is already in the ledger and is never posted twice).
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from chapterdesk.money import to_cents
 from chapterdesk.names import display_name
@@ -66,8 +68,10 @@ class MemberIndex:
 
     Built for a whole chapter (50,000 members) per import, so a member costs a
     few dictionary operations: names are folded and split once per distinct
-    name (`_name_words` is cached; names repeat) and a display name is made
-    only for the members a line names.
+    first and last name (names repeat), only members a line can find by name
+    or e-mail are indexed so, and a display name is made only for the members
+    a line names. What a key finds is worked out once and shared by every
+    line that looks it up (`found`).
     """
 
     #: hq_id → (hq_id, first, middle, last, suffix, email), as read
@@ -81,10 +85,9 @@ class MemberIndex:
     by_owed: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     receipts: dict[int, str] = field(default_factory=dict)  #: receipt number → hq_id
     _names: dict[str, str] = field(default_factory=dict)  #: display names made so far
-
-    def add(self, hq_id: str, first: str, middle: str, last: str, suffix: str, email: str) -> None:
-        """Index one member (every way, whatever the lines look for)."""
-        self.add_all([(hq_id, first, middle, last, suffix, email)])
+    #: (table, key) → the members found under it, shared by the lines that look it up
+    found: dict[tuple[str, object], _Found] = field(default_factory=dict)
+    cents: dict[Decimal, int] = field(default_factory=dict)  #: amounts paid, in cents
 
     def add_all(
         self,
@@ -96,32 +99,38 @@ class MemberIndex:
 
         `emails` and `surnames` (folded), when given, are all the lines can look
         for: a member is indexed under an e-mail or a name only if a line may
-        find them by it, which keeps a 50,000-member chapter's index small.
+        find them by it, which keeps a 50,000-member chapter's index small. The
+        test is made once per distinct last name (names repeat), so a member the
+        lines cannot find by name costs a set lookup, not a fold.
         """
-        parts, by_email, by_name, by_initial = (
-            self.parts, self.by_email, self.by_name, self.by_initial
-        )
-        for row in rows:
-            hq_id, first, _middle, last, _suffix, email = row
-            parts[hq_id] = row  # the name is made from it only for members a line names
-            if email:
-                key = email.casefold()
-                if emails is None or key in emails:
-                    by_email[key].append(hq_id)
+        rows = rows if isinstance(rows, list) else list(rows)
+        self.parts.update({row[0]: row for row in rows})  # names made only for those shown
+        by_email, by_name, by_initial = self.by_email, self.by_name, self.by_initial
+        for key, hq_id in [
+            (key, row[0]) for row in rows
+            if row[5] and ((key := row[5].casefold()) in emails if emails is not None else True)
+        ]:  # fmt: skip
+            by_email[key].append(hq_id)
+        named = rows
+        if surnames is not None:
+            wanted = {last for last in {row[3] for row in rows} if _wanted(last, surnames)}
+            named = [row for row in rows if row[3] in wanted]
+        # names are folded once per distinct (first, last): a chapter repeats its names
+        same_name: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for hq_id, first, _middle, last, _suffix, _email in named:
+            same_name[(first, last)].append(hq_id)
+        for (first, last), ids in same_name.items():
             lasts = _name_words(last or "")
             if not lasts:
                 continue
             surname = "".join(lasts)
-            wanted = surnames is None or surname in surnames
+            firsts = _name_words(first or "")
             if len(lasts) > 1 and (surnames is None or lasts[0] in surnames):
-                firsts = _name_words(first or "")
                 # "Ana García López" also paid as "Ana García"
-                by_name[(firsts[0] if firsts else "", lasts[0])].append(hq_id)
-            if wanted:
-                firsts = _name_words(first or "")
-                if firsts:
-                    by_name[(firsts[0], surname)].append(hq_id)
-                    by_initial[(firsts[0][0], surname)].append(hq_id)
+                by_name[(firsts[0] if firsts else "", lasts[0])].extend(ids)
+            if firsts and (surnames is None or surname in surnames):
+                by_name[(firsts[0], surname)].extend(ids)
+                by_initial[(firsts[0][0], surname)].extend(ids)
 
     def name(self, hq_id: str) -> str:
         """A member's name as read in a sentence."""
@@ -150,43 +159,93 @@ def _name_words(text: str) -> tuple[str, ...]:
     return tuple(_words(text))
 
 
-def payer_keys(payer: str) -> list[tuple[str, str]]:
+def _wanted(last: str | None, surnames: Collection[str]) -> bool:
+    """Whether a member of this last name may be found by a line naming one of `surnames`."""
+    lasts = _name_words(last or "")
+    return bool(lasts) and ("".join(lasts) in surnames or (len(lasts) > 1 and lasts[0] in surnames))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def payer_keys(payer: str) -> tuple[tuple[str, str], ...]:
     """The (first word, surname) pairs a payer's name may stand for, most likely first.
 
     "Last, First" is turned round; a surname of two or three words is tried
-    joined ("van der Berg" → "vanderberg") as the index keeps it.
+    joined ("van der Berg" → "vanderberg") as the index keeps it. Cached: each
+    line's payer is read twice (for the index's keys, then to match).
     """
     text = payer.strip()
     if "," in text:
         last, _, first = text.partition(",")
         words_first, words_last = _words(first), _words(last)
         if words_first and words_last:
-            return [(words_first[0], "".join(words_last))]
+            return ((words_first[0], "".join(words_last)),)
     words = _words(text)
     if len(words) < 2:
-        return []
-    keys = [(words[0], "".join(words[k:])) for k in range(len(words) - 1, 0, -1)]
-    return keys
+        return ()
+    return tuple((words[0], "".join(words[k:])) for k in range(len(words) - 1, 0, -1))
 
 
-def _candidates(index: MemberIndex, ids: Iterable[str]) -> tuple[Candidate, ...]:
-    parts = index.parts
-    # by last and first name (a common name has many candidates: only those shown are named)
-    unique = sorted(set(ids), key=lambda i: (parts[i][3] or "", parts[i][1] or "", i))
-    return tuple(Candidate(i, index.name(i)) for i in unique[:MOST_CANDIDATES])
+class _Found:
+    """Members a line points to (no repeats), with what is worked out from them.
+
+    An index key's members are one `_Found` shared by every line that looks
+    them up (a common name, an initial with a common surname), so sorting
+    them, choosing by amount and naming the candidates happen once per key.
+    """
+
+    __slots__ = ("exact", "ids", "shown")
+
+    def __init__(self, ids: tuple[str, ...]) -> None:
+        self.ids = ids
+        self.exact: dict[int, tuple[str, ...]] = {}  #: cents → those who owe exactly that
+        self.shown: tuple[Candidate, ...] | None = None
+
+    def owing(self, index: MemberIndex, cents: int) -> tuple[str, ...]:
+        """Those of the members who owe exactly `cents`."""
+        found = self.exact.get(cents)
+        if found is None:
+            owed = index.owed
+            found = self.exact[cents] = tuple(i for i in self.ids if owed.get(i) == cents)
+        return found
+
+    def candidates(self, index: MemberIndex) -> tuple[Candidate, ...]:
+        """The first candidates by last and first name (only those shown are named)."""
+        if self.shown is None:
+            parts = index.parts
+            rows = [parts[i] for i in self.ids]
+            try:
+                rows.sort(key=_LAST_FIRST_ID)
+            except TypeError:  # a name missing (None): sorted as empty, as it is shown
+                rows.sort(key=lambda r: (r[3] or "", r[1] or "", r[0]))
+            self.shown = tuple(Candidate(r[0], index.name(r[0])) for r in rows[:MOST_CANDIDATES])
+        return self.shown
 
 
-def _by_name(index: MemberIndex, payer: str) -> list[str]:
+_NOBODY = _Found(())
+#: a member's row → its place among candidates: by last name, first name, then HQ ID
+_LAST_FIRST_ID = operator.itemgetter(3, 1, 0)
+
+
+def _found(index: MemberIndex, table: str, key: tuple[str, str] | str | int) -> _Found:
+    """The members an index table holds under `key` (one `_Found` per key)."""
+    found = index.found.get((table, key))
+    if found is None:
+        members = getattr(index, table).get(key, ())
+        # without repeats, in the index's order: the order decides nothing (candidates are
+        # sorted by name and ID, a choice by amount counts the members who owe it)
+        found = index.found[(table, key)] = _Found(tuple(dict.fromkeys(members)))
+    return found
+
+
+def _by_name(index: MemberIndex, payer: str) -> _Found:
     keys = payer_keys(payer)
     for first, surname in keys:
-        found = index.by_name.get((first, surname))
-        if found:
-            return found
+        if (first, surname) in index.by_name:
+            return _found(index, "by_name", (first, surname))
     for first, surname in keys:  # "J. Smith", "Smith, J", or "Jo Smith" for "Joanne"
-        found = index.by_initial.get((first[0], surname))
-        if found:
-            return found
-    return []
+        if (first[0], surname) in index.by_initial:
+            return _found(index, "by_initial", (first[0], surname))
+    return _NOBODY
 
 
 def match_line(
@@ -198,33 +257,41 @@ def match_line(
         hq_id, batch = done
         name = index.name(hq_id) if hq_id in index.parts else ""
         return MatchedLine(line, POSTED, hq_id, name, "source", (), batch)
-    cents = to_cents(line.gross)
-    ids = [m for m in _ID_IN_MEMO.findall(line.memo) if m.lstrip("0") in index.parts]
-    ids = [m.lstrip("0") for m in ids]
-    rule = "memo id"
-    if not ids:
-        numbers = (int(n) for n in _RECEIPT.findall(line.memo))
-        ids = [index.receipts[n] for n in numbers if n in index.receipts]
-        rule = "receipt"
-    if not ids and line.email:
-        ids = list(index.by_email.get(line.email.strip().casefold(), ()))
-        rule = "e-mail"
-    if not ids and line.payer:
-        ids = list(_by_name(index, line.payer))
-        rule = "name"
-    unique = sorted(set(ids))
+    cents = index.cents.get(line.gross)
+    if cents is None:
+        cents = index.cents[line.gross] = to_cents(line.gross)
+    memo, found, rule = line.memo, _NOBODY, ""
+    if memo:
+        in_memo = _ID_IN_MEMO.findall(memo)
+        if in_memo:
+            parts = index.parts
+            found = _Found(tuple(sorted({i for m in in_memo if (i := m.lstrip("0")) in parts})))
+            rule = "memo id"
+        if not found.ids and index.receipts:
+            receipts = index.receipts
+            numbers = [int(n) for n in _RECEIPT.findall(memo)]
+            found = _Found(tuple(sorted({receipts[n] for n in numbers if n in receipts})))
+            rule = "receipt"
+    if not found.ids and line.email:
+        key = line.email.strip().casefold()
+        if key in index.by_email:
+            found, rule = _found(index, "by_email", key), "e-mail"
+    if not found.ids and line.payer:
+        found, rule = _by_name(index, line.payer), "name"
+    unique = found.ids
     if len(unique) > 1:
-        owing = [i for i in unique if index.owed.get(i) == cents]
+        owing = found.owing(index, cents)
         if len(owing) == 1:
             unique, rule = owing, f"{rule} + amount"
     if len(unique) == 1:
         hq_id = unique[0]
         return MatchedLine(line, MATCHED, hq_id, index.name(hq_id), rule)
     if unique:
-        return MatchedLine(line, AMBIGUOUS, None, "", rule, _candidates(index, unique))
-    owing = index.by_owed.get(cents, [])
-    if 0 < len(owing) <= MOST_CANDIDATES:
-        return MatchedLine(line, AMBIGUOUS, None, "", "amount", _candidates(index, owing))
+        return MatchedLine(line, AMBIGUOUS, None, "", rule, found.candidates(index))
+    by_amount = index.by_owed.get(cents)
+    if by_amount and len(by_amount) <= MOST_CANDIDATES:
+        found = _found(index, "by_owed", cents)
+        return MatchedLine(line, AMBIGUOUS, None, "", "amount", found.candidates(index))
     return MatchedLine(line, UNMATCHED, None, "", "")
 
 
@@ -233,6 +300,27 @@ def match_lines(
 ) -> list[MatchedLine]:
     """Classify every line of a file."""
     return [match_line(index, line, posted) for line in lines]
+
+
+def build_index(
+    members: Iterable[Sequence[str]],
+    owed: Mapping[str, int],
+    lines: Sequence[IncomingLine] = (),
+    receipts: Mapping[int, str] | None = None,
+) -> MemberIndex:
+    """The index of `members` ((hq_id, first, middle, last, suffix, email) rows) for `lines`.
+
+    Indexed by e-mail and name only as far as `lines` may look members up
+    (every way when no lines are given); `owed` is what each owes in cents,
+    `receipts` whose each receipt number is (current members only count).
+    """
+    index = MemberIndex()
+    emails, surnames = wanted_keys(lines) if lines else (None, None)
+    index.add_all(members, emails, surnames)
+    index.set_owed(owed)
+    # a receipt given to someone who has since left the chapter points nowhere (as their ID)
+    index.receipts.update({n: h for n, h in (receipts or {}).items() if h in index.parts})
+    return index
 
 
 def wanted_keys(lines: Iterable[IncomingLine]) -> tuple[set[str], set[str]]:
@@ -256,5 +344,6 @@ __all__ = [
     "Candidate",
     "MatchedLine",
     "MemberIndex",
+    "build_index",
     "match_lines",
 ]

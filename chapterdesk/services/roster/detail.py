@@ -86,7 +86,8 @@ def member_detail(db: Database, hq_id: str, as_of: dt.date | None = None) -> Mem
         assert starts_on is not None, "starts_on is NOT NULL"
         why = ctx.term_ineligibility(record, by_key[membership_id], starts_on, ends_on)
         views.append(
-            TermView(term_id, position, clean, record.display_name, starts_on, ends_on, why)
+            TermView(term_id, position, clean, record.display_name, starts_on, ends_on, why,
+                     record.sort_name)
         )
     return MemberDetail(
         hq=record,

@@ -117,6 +117,9 @@ class TermView:
     #: None while the holder may hold office; else why not (a sitting officer who
     #: lapsed, say), so every list of officers can flag them.
     ineligible: str | None = None
+    #: The holder's name as lists show it, last name first ("Adams, Andrew J."), as the
+    #: roster does (`names.sort_name`); `name` is the form read in a sentence.
+    sort_name: str = ""
 
     @property
     def eligible(self) -> bool:

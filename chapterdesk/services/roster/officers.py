@@ -102,9 +102,9 @@ def set_officer(
         )
         session.add(term)
         session.flush()
-        return TermView(
-            term.id, post.name, clean, hq_record(hq_row).display_name, starts_on, ends_on
-        )
+        holder = hq_record(hq_row)
+        return TermView(term.id, post.name, clean, holder.display_name, starts_on, ends_on,
+                        sort_name=holder.sort_name)
 
 
 def end_term(db: Database, term_id: int, ends_on: dt.date) -> TermView:
@@ -202,7 +202,8 @@ def _term_views(
         record = hq_record(h)
         why = ctx.term_ineligibility(record, membership_view(m), t.starts_on, t.ends_on)
         views.append(
-            TermView(t.id, p.name, h.hq_id, record.display_name, t.starts_on, t.ends_on, why)
+            TermView(t.id, p.name, h.hq_id, record.display_name, t.starts_on, t.ends_on, why,
+                     record.sort_name)
         )
     return views
 

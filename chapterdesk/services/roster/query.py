@@ -116,7 +116,8 @@ def matching_ids(
 
     Args:
         within: only look among these keys (the matches of the text typed so far,
-            when the officer keeps typing: a longer search can only match fewer).
+            when the officer keeps typing and `sql.narrows` says the longer search
+            can only match fewer).
     """
     few = within is not None and len(within) <= MOST_PARAMETERS
     keys = sorted(within) if few and within is not None else None

@@ -7,8 +7,8 @@ of milliseconds at 50,000 members. A roster table instead reads a
 in a few milliseconds; it drops the index when the data changes and reads a
 new one. The index holds what the query searches, folded by the same
 function (`sql.haystack`, `sql.fold`) and matched by the same rule
-(`sql.matches`), so it finds exactly what the query finds; a test holds the
-two together.
+(`sql.needles`, `sql.matches`), so it finds exactly what the query finds; a
+test holds the two together.
 """
 
 from __future__ import annotations
@@ -38,9 +38,10 @@ class SearchIndex:
 
         Args:
             text: the search text as typed.
-            within: only look among these keys (the matches of a shorter search).
+            within: only look among these keys (the matches of a shorter search that
+                `sql.narrows` to this one).
         """
-        words = roster_sql.search_words(text)
+        words = roster_sql.needles(roster_sql.search_words(text))
         prefix = roster_sql.fold(text.strip())
         if not prefix:
             return set(self.members if within is None else within)

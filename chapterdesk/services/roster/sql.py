@@ -12,6 +12,13 @@ both understand.
 Search is one rule for every caller: the text is split into words (commas
 count as spaces) and a member is found when every word appears in their
 folded name, e-mail or employer, or when the whole text starts their HQ ID.
+A word of one letter ("J", or "J." as typed) is an initial: it is found only
+at the start of a word of the member's first, middle or last name, so
+"J Baker" finds Joshua Baker and not Benjamin Ojala of Baker & Co. The
+haystack makes that one substring test on both paths: it starts with a space,
+its name words are separated by spaces, and the spaces of the e-mail and
+employer are the unit separator (U+001F, which no search word can contain),
+so " j" occurs only where a name word starts with "j".
 Folding (`fold`) lower-cases and takes accents off, so "bjork" and "BJÖRK"
 find "Björk", and "Baker, Mary" finds Mary Baker as "Mary Baker" does; "ß",
 "æ", "œ", "þ" are spelled out ("strasse" finds "Straße"), and digits of other
@@ -150,10 +157,14 @@ def search_words(text: str) -> list[str]:
     return fold(text.replace(",", " ")).split()
 
 
-#: What a member's search words are looked for in, before folding.
+#: What stands between the haystack's name and its e-mail and employer, and for each space in
+#: those two: a character `str.split` takes as a space, so no search word ever contains it.
+SEPARATOR = "\x1f"  # written out in `haystack`, the hot path
+
+#: What a member's search words are looked for in, before folding (`:sep` is `SEPARATOR`).
 HAYSTACK = (
-    "h.first_name || ' ' || h.middle_name || ' ' || h.last_name || ' ' || h.email || ' '"
-    " || h.company"
+    "' ' || h.first_name || ' ' || h.middle_name || ' ' || h.last_name || :sep"
+    " || replace(h.email, ' ', :sep) || :sep || replace(h.company, ' ', :sep)"
 )
 
 
@@ -167,6 +178,12 @@ def _fold_part(text: str) -> str:
     return fold(text)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _fold_other(text: str) -> str:
+    """`fold` of an employer with its spaces made `SEPARATOR` (no initial is found in it)."""
+    return fold(text).replace(" ", SEPARATOR)
+
+
 def haystack(first: str, middle: str, last: str, email: str, company: str) -> str:
     """A member's folded search text: `fold` of `HAYSTACK`, a field at a time.
 
@@ -175,12 +192,57 @@ def haystack(first: str, middle: str, last: str, email: str, company: str) -> st
     member, and a cache folds each distinct one once.
     """
     part = _fold_part
-    return f"{part(first)} {part(middle)} {part(last)} {fold(email)} {part(company)}"
+    mail = fold(email)
+    if " " in mail:  # seldom: an address has no spaces
+        mail = mail.replace(" ", SEPARATOR)
+    return f" {part(first)} {part(middle)} {part(last)}\x1f{mail}\x1f{_fold_other(company)}"
 
 
-def matches(words: Sequence[str], id_prefix: str, hay: str, hq_id_folded: str) -> bool:
-    """Whether a member is found: every word in their haystack, or the text starts their ID."""
-    return (bool(words) and all(w in hay for w in words)) or hq_id_folded.startswith(id_prefix)
+def initial(word: str) -> str | None:
+    """The letter a search word stands for when it is an initial ("j" or "j."), else None."""
+    letter = word[:-1] if word.endswith(".") else word
+    return letter if len(letter) == 1 and letter.isalpha() else None
+
+
+def needles(words: Sequence[str]) -> list[str]:
+    """What each folded search word is looked for as, in a member's haystack.
+
+    An initial is a space and its letter (the start of a name word: see the
+    module text); any other word is itself, anywhere.
+    """
+    found = []
+    for word in words:
+        letter = initial(word)
+        found.append(word if letter is None else f" {letter}")
+    return found
+
+
+def matches(needles: Sequence[str], id_prefix: str, hay: str, hq_id_folded: str) -> bool:
+    """Whether a member is found: every needle in their haystack, or the text starts their ID.
+
+    Args:
+        needles: `needles` of the search's words.
+    """
+    return (bool(needles) and all(w in hay for w in needles)) or hq_id_folded.startswith(
+        id_prefix
+    )
+
+
+def narrows(shorter: str, longer: str) -> bool:
+    """Whether every member `longer` finds is one `shorter` finds (a search typed on).
+
+    A search typed on usually finds fewer, so the window looks for the longer
+    one among the shorter one's matches. Not when an initial grows into a word:
+    "j" finds only names with a word starting with "j", "jo" also finds
+    "Major", so "jo" must be looked for among everyone.
+    """
+    if not longer.startswith(shorter):
+        return False
+    grown = search_words(longer)
+    return all(
+        initial(word) is None or initial(word) == initial(grown[n])
+        for n, word in enumerate(search_words(shorter))
+    )
 
 
 def _like_escape(text: str) -> str:
@@ -243,6 +305,7 @@ class _Builder:
     def haystack_sql(self) -> str:
         if self.dialect == SQLITE:
             return f"chapterdesk_haystack({HAYSTACK_COLUMNS})"
+        self.value("sep", SEPARATOR)
         source = self.value("fold_from", FOLD_FROM + FOLD_DELETE)
         target = self.value("fold_to", FOLD_TO)
         folded = f"translate(lower({HAYSTACK}), {source}, {target})"
@@ -263,7 +326,7 @@ class _Builder:
             hay = self.haystack_sql()
             found = [
                 f"{hay} LIKE {self.value(f'w{n}', f'%{_like_escape(w)}%')} ESCAPE '\\'"
-                for n, w in enumerate(words)
+                for n, w in enumerate(needles(words))
             ]
             tests.append("(" + " AND ".join(found) + ")")
         id_prefix = self.value("id_prefix", _like_escape(prefix) + "%")

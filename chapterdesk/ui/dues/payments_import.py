@@ -1,12 +1,15 @@
 """The "Import payments…" dialog: a bank or card-processor file, reviewed, then posted once.
 
 Steps, in one dialog: choose the file (a bank CSV whose columns are not
-recognised takes `FIELD=HEADER` pairs, as the command line's `--map`); the file
+recognised has them chosen from its own headings, `bank_columns.py`: the same
+`FIELD=HEADER` pairs as the command line's `--map`); the file
 is read and matched on the worker (progress after 600 ms); the review lists
 every line with its class; matched lines are ticked, an ambiguous line offers
-its candidates and an unmatched one takes a typed HQ ID, and any line can be
-left out; Post sends the ticked lines to the worker, where they are posted in
-one transaction as one batch (`payments undo` reverses it).
+its candidates, an unmatched one is given a member with the one member picker
+below the table (select the line, then find the member by name, e-mail or HQ
+ID as everywhere else; choosing ticks the line), and any line can be left
+out; Post sends the ticked lines to the worker, where they are posted in one
+transaction as one batch (`payments undo` reverses it).
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -33,6 +35,7 @@ from PySide6.QtWidgets import (
 from chapterdesk.errors import ChapterDeskError
 from chapterdesk.money import format_money
 from chapterdesk.services.payments import (
+    ColumnsNotRecognised,
     PaymentReview,
     PostedImport,
     post_reviewed,
@@ -40,16 +43,27 @@ from chapterdesk.services.payments import (
 )
 from chapterdesk.ui import ask
 from chapterdesk.ui.context import AppContext
+from chapterdesk.ui.dues.bank_columns import BankColumns
+from chapterdesk.ui.member_picker import MemberPicker
 
 FILTERS = "Payments files (*.csv *.ofx *.qfx *.txt);;All files (*)"
 COLUMNS = ("Post", "Line", "Class", "Date", "Amount", "Fee", "Payer", "Member")
 CLASS_LABELS = {
     "matched": "Matched",
     "ambiguous": "Ambiguous: choose",
-    "unmatched": "Unmatched: type an HQ ID",
+    "unmatched": "Unmatched: choose below",
     "posted": "Already posted",
 }
 MEMBER_COLUMN = COLUMNS.index("Member")
+UNRECOGNISED = (
+    "ChapterDesk does not recognise this file's columns. Choose the row that holds the "
+    "headings and the column of each field (at least the date and the amount), then "
+    "Read with these columns."
+)
+RECOGNISED = (
+    "Read as a bank export with the columns below; if one is wrong, choose the right "
+    "column and Read with these columns. They are remembered once the payments are posted."
+)
 
 
 class PaymentsImportDialog(QDialog):
@@ -69,9 +83,7 @@ class PaymentsImportDialog(QDialog):
         self.file_label.setWordWrap(True)
         self.choose_button = QPushButton("&Choose file…")
         self.choose_button.clicked.connect(self.choose_file)
-        self.columns = QLineEdit()
-        self.columns.setPlaceholderText("e.g. date=Booked; amount=Value; payer=Counterparty")
-        self.columns.setAccessibleName("Bank CSV columns")
+        self.bank = BankColumns(self)
         self.reread_button = QPushButton("&Read again")
         self.reread_button.clicked.connect(self.read_file)
         self.reread_button.setEnabled(False)
@@ -89,6 +101,14 @@ class PaymentsImportDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(
             MEMBER_COLUMN, QHeaderView.ResizeMode.Stretch
         )
+        self.table.currentCellChanged.connect(lambda row, *_rest: self._line_selected(row))
+        #: row → the member the officer chose for an unmatched line with the picker
+        self.assigned: dict[int, str] = {}
+        self.picker_label = QLabel("Select an unmatched line to choose its member.")
+        self.picker = MemberPicker(ctx, "USD", self, show_balance=False)
+        self.picker.setEnabled(False)
+        self.picker.picked.connect(self._assign)
+        self.picker.looked_up.connect(self._name_assigned)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.post_button = self.buttons.addButton(
             "&Post ticked payments", QDialogButtonBox.ButtonRole.AcceptRole
@@ -100,17 +120,16 @@ class PaymentsImportDialog(QDialog):
         file_row = QHBoxLayout()
         file_row.addWidget(self.choose_button)
         file_row.addWidget(self.file_label, 1)
-        columns_row = QHBoxLayout()
-        label = QLabel("Bank CSV &columns (only if not recognised):")
-        label.setBuddy(self.columns)
-        columns_row.addWidget(label)
-        columns_row.addWidget(self.columns, 1)
-        columns_row.addWidget(self.reread_button)
+        file_row.addWidget(self.reread_button)
         layout = QVBoxLayout(self)
         layout.addLayout(file_row)
-        layout.addLayout(columns_row)
+        layout.addWidget(self.bank)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
+        picker_row = QHBoxLayout()
+        picker_row.addWidget(self.picker_label, 0, Qt.AlignmentFlag.AlignTop)
+        picker_row.addWidget(self.picker, 1)
+        layout.addLayout(picker_row)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
 
@@ -127,15 +146,19 @@ class PaymentsImportDialog(QDialog):
         self.path = path
         self.file_label.setText(str(path))
         self.reread_button.setEnabled(True)
+        self.bank.withdraw()  # another file: its columns are its own
         self.read_file()
 
     def overrides(self) -> list[str]:
-        """The typed `FIELD=HEADER` pairs."""
-        return [p.strip() for p in self.columns.text().replace(",", ";").split(";") if p.strip()]
+        """The chosen bank columns as `FIELD=HEADER` pairs (none until they are offered)."""
+        return self.bank.overrides()
 
     def read_file(self) -> None:
         """(Re)read the chosen file with the typed column mapping, off the UI thread."""
         if self.path is None:
+            return
+        if self.bank.rows and (missing := self.bank.missing()):
+            self.message.setText(missing)
             return
         path, overrides, db = self.path, self.overrides(), self.ctx.db
         self.reading = True
@@ -156,6 +179,11 @@ class PaymentsImportDialog(QDialog):
     def refused(self, exc: ChapterDeskError) -> None:
         """Say why the file or the posting was refused, in the dialog."""
         self.reading = self.saving = False
+        if isinstance(exc, ColumnsNotRecognised):
+            self.bank.offer(exc.rows, note=UNRECOGNISED)
+            self.reread_button.setText("&Read with these columns")
+            self.message.setText(self.bank.missing())
+            return
         self.message.setText(exc.message)
 
     def show_review(self, review: PaymentReview) -> None:
@@ -164,6 +192,13 @@ class PaymentsImportDialog(QDialog):
         self.review = review
         counts = review.counts
         payments = review.file
+        if payments.source == "bank-csv" and payments.mapping:
+            rows = self.bank.rows or (payments.headers,)
+            self.bank.offer(rows, payments.mapping, note=RECOGNISED)
+            self.reread_button.setText("&Read with these columns")
+        else:
+            self.bank.withdraw()
+            self.reread_button.setText("&Read again")
         self.summary.setText(
             f"{payments.file_name}: {payments.label}. {len(payments.lines):,} payment(s) in"
             + (f", {len(payments.skipped):,} other line(s) skipped" if payments.skipped else "")
@@ -172,6 +207,9 @@ class PaymentsImportDialog(QDialog):
                 f"{CLASS_LABELS[k].split(':')[0].lower()}: {n:,}" for k, n in counts.items()
             )
         )
+        self.assigned = {}
+        self.picker.set_currency(review.currency)
+        self._line_selected(-1)
         table = self.table
         table.setRowCount(0)
         table.setRowCount(len(review.lines))
@@ -218,11 +256,48 @@ class PaymentsImportDialog(QDialog):
             )
             return box
         if item.status == "unmatched":
-            edit = QLineEdit()
-            edit.setPlaceholderText("HQ ID")
-            edit.textChanged.connect(lambda text, r=row: self._tick(r, bool(text.strip())))
-            return edit
+            return QLabel(" (select the line, then choose the member below)")
         return QLabel(f" {item.name} ({item.hq_id})" + (f" [{item.rule}]" if item.rule else ""))
+
+    def _unmatched(self, row: int) -> bool:
+        return (
+            self.review is not None
+            and 0 <= row < len(self.review.lines)
+            and self.review.lines[row].status == "unmatched"
+        )
+
+    def _line_selected(self, row: int) -> None:
+        """The picker serves the unmatched line selected (and only such a line)."""
+        if not self._unmatched(row):
+            self.picker.setEnabled(False)
+            self.picker_label.setText("Select an unmatched line to choose its member.")
+            return
+        assert self.review is not None
+        line = self.review.lines[row].line
+        self.picker_label.setText(f"Line {line.line_no} is from:")
+        self.picker.setEnabled(True)
+        self.picker.set_text(self.assigned.get(row, ""))
+
+    def _assign(self, hq_id: str) -> None:
+        """The member chosen in the picker pays the selected unmatched line; it is ticked."""
+        row = self.table.currentRow()
+        if not self._unmatched(row) or not hq_id:
+            return
+        self.assigned[row] = hq_id
+        cell = self.table.cellWidget(row, MEMBER_COLUMN)
+        if isinstance(cell, QLabel):
+            cell.setText(f" {hq_id} [chosen]")
+        self._tick(row, True)
+
+    def _name_assigned(self) -> None:
+        """Once the picker has looked the chosen member up, name them in the line's row."""
+        balance = self.picker.balance
+        row = self.table.currentRow()
+        if balance is None or self.assigned.get(row) != balance.hq_id:
+            return
+        cell = self.table.cellWidget(row, MEMBER_COLUMN)
+        if isinstance(cell, QLabel):
+            cell.setText(f" {balance.name} ({balance.hq_id}) [chosen]")
 
     def _tick(self, row: int, on: bool) -> None:
         cell = self.table.item(row, 0)
@@ -244,8 +319,8 @@ class PaymentsImportDialog(QDialog):
             chosen = ""
             if isinstance(widget, QComboBox):
                 chosen = str(widget.currentData() or "")
-            elif isinstance(widget, QLineEdit):
-                chosen = widget.text().strip()
+            elif item.status == "unmatched":
+                chosen = self.assigned.get(row, "")
             if item.status == "matched" and not ticked:
                 skip.add(line_no)
             elif item.status in ("ambiguous", "unmatched") and ticked and chosen:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -30,6 +31,7 @@ from chapterdesk.data.engine import Database
 from chapterdesk.errors import ChapterDeskError
 from chapterdesk.services import dues
 from chapterdesk.services.chapter import Category, chapter_info, list_categories
+from chapterdesk.ui import ask, unsaved
 from chapterdesk.ui.choosers import ProrationTable
 from chapterdesk.ui.context import AppContext
 from chapterdesk.ui.dues.models import CheckableModel, Col, EditableModel
@@ -102,7 +104,8 @@ class RatesTab(QWidget):
         self.year.setRange(1900, 2999)
         self.year.setAccessibleName("Dues year")
         self.year.setValue(dt.date.today().year)
-        self.year.valueChanged.connect(lambda _v: self.refresh())
+        self.year.valueChanged.connect(lambda _v: self._year_changed())
+        self._rules: dues.YearRules | None = None  # the rules form as last read or saved
         self.window_label = QLabel()
         self.window_label.setWordWrap(True)
         self.rates = EditableModel(rate_columns(money_in(self.currency)), {1, 2, 3},
@@ -171,7 +174,9 @@ class RatesTab(QWidget):
         top.addWidget(year_label)
         top.addWidget(self.year)
         top.addWidget(self.window_label, 1)
-        left = QVBoxLayout()
+        rates_and_rules = QWidget()
+        left = QVBoxLayout(rates_and_rules)
+        left.setContentsMargins(0, 0, 0, 0)
         hint = QLabel("Double-click an amount to change it. Ctrl+Z undoes a change.")
         hint.setWordWrap(True)
         left.addWidget(hint)
@@ -179,8 +184,19 @@ class RatesTab(QWidget):
         left.addWidget(self.message)
         left.addWidget(rules)
         left.addStretch(1)
+        # At 1024×640 the rules' proration steps were cut off below: the rates and the
+        # rules scroll instead when the window is too short for them.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(rates_and_rules)
+        scroll.viewport().setAutoFillBackground(False)
+        rates_and_rules.setAutoFillBackground(False)
+        scroll.setMinimumWidth(rates_and_rules.minimumSizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width())
         columns = QHBoxLayout()
-        columns.addLayout(left, 3)
+        columns.addWidget(scroll, 3)
         columns.addWidget(orgs, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -213,7 +229,8 @@ class RatesTab(QWidget):
     def show_figures(self, result: tuple[Any, ...]) -> None:
         """Show what `figures` read (a year no longer chosen is ignored)."""
         currency, window, categories, rates, rules, organisations = result
-        if window.year != self.year.value():
+        year = window.year
+        if year != self.year.value():
             return  # the officer chose another year meanwhile
         self.currency = currency
         self.window_label.setText(
@@ -226,10 +243,8 @@ class RatesTab(QWidget):
         rows = max(self.rates.rowCount(), 3)
         view.setFixedHeight(view.horizontalHeader().height() + 4
                             + rows * view.verticalHeader().defaultSectionSize())
-        self.enterprise.setValue(rules.enterprise_full_count or 0)
-        self.promotion.setValue(rules.promotion_percent)
-        self.gap.setValue(rules.promotion_gap_years)
-        self.proration.set_steps(rules.proration)
+        if self._rules is None or self._rules.year != year or not self.unsaved_edits():
+            self._fill_rules(rules)  # never over rules being typed (a re-read after a change)
         self.organisations = organisations
         self._show_orgs()
 
@@ -285,24 +300,64 @@ class RatesTab(QWidget):
             if row.category.code == code:
                 self.rates.replace_row(number, RateRow(row.category, rate))
 
+    def _form_rules(self, year: int) -> dues.YearRules:
+        """The rules as the form shows them, for `year`."""
+        return dues.YearRules(year, self.enterprise.value() or None, self.promotion.value(),
+                              self.gap.value(), self.proration.steps())
+
+    def unsaved_edits(self) -> list[str]:
+        """"the 2027 dues rules" when the rules form differs from the rules last read or saved."""
+        stored = self._rules
+        if stored is None or self._form_rules(stored.year) == stored:
+            return []
+        return [f"the {stored.year} dues rules"]
+
+    def save_edits(self) -> bool:
+        """Save the rules form (`save_rules`)."""
+        return self.save_rules()
+
+    def discard_edits(self) -> None:
+        """Put the stored rules back in the form."""
+        if self._rules is not None:
+            self._fill_rules(self._rules)
+        show_message(self.message, "", error=False)
+
+    def _fill_rules(self, rules: dues.YearRules) -> None:
+        self.enterprise.setValue(rules.enterprise_full_count or 0)
+        self.promotion.setValue(rules.promotion_percent)
+        self.gap.setValue(rules.promotion_gap_years)
+        self.proration.set_steps(rules.proration)
+        self._rules = self._form_rules(rules.year)  # as the form holds them (steps in order)
+
+    def _year_changed(self) -> None:
+        """Another year chosen: unsaved rules of the year shown are asked about first."""
+        shown = self._rules
+        if (shown is not None and shown.year != self.year.value()
+                and not unsaved.settle(self, [self], "", "Unsaved dues rules")):
+            self.year.blockSignals(True)  # Cancel: back to the year being edited
+            self.year.setValue(shown.year)
+            self.year.blockSignals(False)
+            return
+        self.refresh()
+
     def save_rules(self) -> bool:
         """Save the year's enterprise schedule, promotion and proration (on the worker).
 
-        Returns whether the rules were handed to the worker; a malformed proration
-        is refused at once, a refusal by the services shown when it comes.
+        The rules they replace are read on the worker too, just before (for Ctrl+Z);
+        a refusal by the services is shown when it comes. Returns whether the rules
+        were handed to the worker.
         """
-        year, db = self.year.value(), self.ctx.db
-        try:
-            before = dues.year_rules(db, year)
-            after = dues.YearRules(
-                year, self.enterprise.value() or None, self.promotion.value(),
-                self.gap.value(), self.proration.steps(),
-            )
-        except ChapterDeskError as exc:
-            show_message(self.message, exc.message, error=True)
-            return False
+        year = self._rules.year if self._rules is not None else self.year.value()
+        db, after = self.ctx.db, self._form_rules(year)
 
-        def saved(rules: dues.YearRules) -> None:
+        def work() -> tuple[dues.YearRules, dues.YearRules]:
+            before = dues.year_rules(db, year)
+            return before, dues.set_year_rules(db, after)
+
+        def saved(result: tuple[dues.YearRules, dues.YearRules]) -> None:
+            before, rules = result
+            if self._rules is not None and self._rules.year == year:
+                self._rules = after  # stored now: nothing left unsaved
             self.ctx.undo.push(SettingChange(
                 self.ctx, f"change of the {year} dues rules",
                 lambda: dues.set_year_rules(db, rules), lambda: dues.set_year_rules(db, before),
@@ -310,8 +365,18 @@ class RatesTab(QWidget):
             show_message(self.message, f"Saved the {year} rules. Ctrl+Z undoes it.", error=False)
             self.ctx.changed(f"Saved the {year} dues rules.")
 
-        self.ctx.change(self, f"Saving the {year} dues rules",
-                        lambda: dues.set_year_rules(db, after), saved, self._refused)
+        def refused(exc: ChapterDeskError) -> None:
+            if self.year.value() != year:  # saved on choosing another year: back to this one
+                self.year.blockSignals(True)  # (the other year's read is dropped when it comes)
+                self.year.setValue(year)
+                self.year.blockSignals(False)
+                self.refresh()  # keeps the rules typed (`_show`)
+            self._refused(exc)
+            if not self.isVisible():  # saved on leaving the page
+                ask.warn(self, f"The {year} dues rules were not saved: {exc.message} Your "
+                         "changes are still on the Dues page's Rates tab.")
+
+        self.ctx.change(self, f"Saving the {year} dues rules", work, saved, refused)
         return True
 
     def toggle_nonprofit(self, org: dues.OrganisationView, on: bool) -> bool:

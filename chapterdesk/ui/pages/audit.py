@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -33,8 +32,9 @@ from chapterdesk.paths import data_dir
 from chapterdesk.services.safety import audit as audit
 from chapterdesk.ui import ask, settings
 from chapterdesk.ui.audit_model import PAGE_SIZE, AuditModel
+from chapterdesk.ui.member_picker import MemberPicker
 from chapterdesk.ui.pages.base import AppContext, Page, heading, message_label, show_message
-from chapterdesk.ui.widgets import edited_date
+from chapterdesk.ui.widgets import edited_date, no_match_text
 
 CSV_FILTER = "CSV file (*.csv);;All files (*)"
 
@@ -56,11 +56,15 @@ class AuditPage(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.model = AuditModel(ctx.db, self, run=self._read_page)
-        self.member = QLineEdit()
-        self.member.setAccessibleName("Member HQ ID filter")
-        self.member.setPlaceholderText("any member")
-        self.member.setClearButtonEnabled(True)
-        self.member.returnPressed.connect(self.refresh)
+        # The one member picker: a name ("Baker, Mary", "M. Baker", any case or accents),
+        # an e-mail or an HQ ID; the member chosen stands in its text box as an HQ ID.
+        self.picker = MemberPicker(ctx, parent=self, show_balance=False)
+        self.picker.picked.connect(lambda _id: self.refresh())
+        self.picker.looked_up.connect(self._member_looked_up)
+        self.member = self.picker.member
+        self.member.setAccessibleName("Member filter: a name, an e-mail or an HQ ID")
+        self.member.setPlaceholderText("any member (a name, an e-mail or an HQ ID)")
+        self.member.textChanged.connect(self._member_typed)
         self.use_since = QCheckBox("&Since:")
         self.use_since.toggled.connect(self._since_toggled)
         self.since = QDateEdit(QDate.currentDate().addMonths(-1))
@@ -99,15 +103,18 @@ class AuditPage(Page):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
 
         filters = QHBoxLayout()
-        member_label = QLabel("&Member HQ ID:")
+        member_label = QLabel("&Member:")
         member_label.setBuddy(self.member)
-        filters.addWidget(member_label)
-        filters.addWidget(self.member)
+        # Level with the text box it names (the matches open below both).
+        member_label.setMinimumHeight(self.member.sizeHint().height())
+        top = Qt.AlignmentFlag.AlignTop
+        filters.addWidget(member_label, 0, top)
+        # As wide as a long name and its HQ ID; the matches open under it.
+        self.picker.setFixedWidth(self.fontMetrics().horizontalAdvance("M" * 34))
+        filters.addWidget(self.picker, 0, top)
         filters.addSpacing(12)
-        filters.addWidget(self.use_since)
-        filters.addWidget(self.since)
-        filters.addWidget(self.filter_button)
-        filters.addWidget(self.clear_button)
+        for widget in (self.use_since, self.since, self.filter_button, self.clear_button):
+            filters.addWidget(widget, 0, top)
         filters.addStretch(1)
         below = QHBoxLayout()
         below.addWidget(self.shown)
@@ -125,11 +132,13 @@ class AuditPage(Page):
         layout.addWidget(self.table, 1)
         layout.addLayout(below)
         self._serial = 0
+        self._filtered_member: str | None = None  # the HQ ID the trail shown is filtered by
+        self._choosing = False  # Filter pressed on a name: choose once it is looked up
         ctx.on_changes(self, (), lambda _c: self._data_changed())  # every change is audited
 
     def _data_changed(self) -> None:
-        if self.isVisible():
-            self.refresh()
+        if self.isVisible():  # the trail shown, again (a name being typed waits for its choice)
+            self._read(self._filtered_member)
 
     def _since_toggled(self, on: bool) -> None:
         self.since.setEnabled(on)
@@ -141,9 +150,39 @@ class AuditPage(Page):
             self.member.setText(target)
         self.refresh()
 
+    def _member_typed(self, text: str) -> None:
+        """The member filter emptied (its clear button): the whole trail again."""
+        if not text.strip() and self._filtered_member is not None:
+            self.refresh()
+
+    def _member_looked_up(self) -> None:
+        """What was typed is looked up: after Filter on a name, choose its one match or ask."""
+        if not self._choosing:
+            return
+        self._choosing = False
+        text = self.picker.text()
+        if not text or text.isdigit():
+            self.refresh()
+            return
+        matches = self.picker.matches
+        if matches.count() == 1:  # one member: that is who the officer means
+            self.member.setText(str(matches.item(0).data(Qt.ItemDataRole.UserRole)))
+            self.refresh()
+        elif not matches.count():
+            show_message(self.message, no_match_text(text), error=True)
+        else:
+            show_message(self.message, f"“{text}” matches {matches.count():,} members: choose "
+                         "one in the list under the search (↓ then Enter), or type an HQ ID.",
+                         error=True)
+
     def filters(self) -> tuple[str | None, dt.datetime | None]:
-        """The member and the start time the officer asked for (None: no such filter)."""
-        hq_id = self.member.text().strip() or None
+        """The member and the start time the officer asked for (None: no such filter).
+
+        The member is the one chosen in the picker (an HQ ID); a name not yet
+        chosen from the matches is no filter (`refresh` asks for the choice).
+        """
+        text = self.picker.text()
+        hq_id = text if text.isdigit() else None
         since = utc_start_of(edited_date(self.since)) if self.use_since.isChecked() else None
         return hq_id, since
 
@@ -157,8 +196,22 @@ class AuditPage(Page):
         self.refresh()
 
     def refresh(self) -> None:
-        """Re-read which changes match the filters, off the UI thread."""
-        hq_id, since = self.filters()
+        """Re-read which changes match the filters, off the UI thread.
+
+        A name typed and not yet chosen: the one member it matches is chosen, or the
+        officer is asked to choose among the matches (the trail is not filtered by a
+        guess).
+        """
+        text = self.picker.text()
+        if text and not text.isdigit():
+            self._choose_member()
+            return
+        self._read(self.filters()[0])
+
+    def _read(self, hq_id: str | None) -> None:
+        """Read the changes of `hq_id` (None: everyone's) since the date asked for, if any."""
+        since = self.filters()[1]
+        self._filtered_member = hq_id
         db = self.db
         self._serial += 1
         serial = self._serial
@@ -176,6 +229,11 @@ class AuditPage(Page):
             title="Reading the audit trail", parent=self, on_done=shown,
             on_error=self._refused, show_progress=False,
         )
+
+    def _choose_member(self) -> None:
+        """Filter by a name typed: look it up, then choose its one match (`_member_looked_up`)."""
+        self._choosing = True
+        self.picker.look_up()
 
     def _read_page(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
         """The model's page reads, on the database worker."""
@@ -201,7 +259,7 @@ class AuditPage(Page):
             return
         if path.suffix == "":
             path = path.with_suffix(".csv")
-        hq_id, since = self.filters()
+        hq_id, since = self._filtered_member, self.filters()[1]  # the trail shown
         db = self.db
         settings.LAST_EXPORT_FOLDER.set(str(path.parent))
 

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from chapterdesk.data.engine import Database
+from chapterdesk.ui import unsaved
 from chapterdesk.ui.context import AppContext
 from chapterdesk.ui.widgets import heading, message_label, rule, show_message
 
@@ -43,10 +44,15 @@ class Page(QWidget):
     def may_leave(self) -> bool:
         """Whether the officer may leave the page (switching page, closing the window).
 
-        A page with unsaved edits asks to save or discard them first; False
-        when the officer cancels (they stay where they were).
+        A page with unsaved edits (in its `forms`) asks to save or discard them
+        first; False when the officer cancels (they stay where they were).
         """
-        return True
+        return unsaved.settle(self, self.forms(), f"on the {self.title} page",
+                              f"Unsaved changes: {self.title}")
+
+    def forms(self) -> list[unsaved.UnsavedForm]:
+        """The forms on the page the officer types into (none unless a page says so)."""
+        return []
 
     def activate(self, target: Any = None) -> None:
         """The officer opened this page (`target`: what to show, e.g. a roster filter)."""

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout,
 
 from chapterdesk.data.engine import Database
 from chapterdesk.services import dues
-from chapterdesk.ui import ask
+from chapterdesk.ui import ask, unsaved
 from chapterdesk.ui.dues.assess_tab import AssessTab
 from chapterdesk.ui.dues.balances_tab import BalancesTab
 from chapterdesk.ui.dues.payments_tab import PaymentsTab
@@ -96,6 +96,10 @@ class DuesPage(Page):
         from chapterdesk.ui.mail.dialogs import OutboxDialog
 
         ask.run_dialog(OutboxDialog(self.ctx, self))
+
+    def forms(self) -> list[unsaved.UnsavedForm]:
+        """The Rates tab's rules (a rate or a non-profit tick is saved as it is made)."""
+        return [self.rates]
 
     def tab_key(self) -> str:
         """The key of the tab shown."""

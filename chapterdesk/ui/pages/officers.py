@@ -39,6 +39,7 @@ from chapterdesk.errors import ChapterDeskError
 from chapterdesk.services.roster import members as roster
 from chapterdesk.services.roster import officers as officers
 from chapterdesk.services.roster.members import MemberDetail, TermView
+from chapterdesk.ui import ask, unsaved
 from chapterdesk.ui.colours import scheme
 from chapterdesk.ui.context import LatestRead
 from chapterdesk.ui.icons import icon
@@ -191,8 +192,58 @@ class OfficersPage(Page):
             "one holder at a time.",
         ))
         layout.addLayout(columns, 1)
+        # The forms as they stand with nothing typed (or as last appointed / ended).
+        self._appoint_stored = (self.hq_id.text(), self.starts.text(), self.ends.text())
+        self._end_stored = self.end_on.text()
         ctx.on_changes(self, ("officers", "roster", "imports", "settings"),
                        lambda _c: self._data_changed())
+
+    def forms(self) -> list[unsaved.UnsavedForm]:
+        """The appointment and the end of a term, typed and not yet made."""
+        return [self]
+
+    def _appointment(self) -> tuple[str, str, str]:
+        return self.hq_id.text().strip(), self.starts.text(), self.ends.text()
+
+    def _unsaved_appointment(self) -> bool:
+        """A member is typed and the appointment differs from the one last made."""
+        return bool(self._appointment()[0]) and self._appointment() != self._appoint_stored
+
+    def _unsaved_end(self) -> TermView | None:
+        """The term selected, when its end date was typed and the term not yet ended."""
+        term = self.selected_term()
+        return term if term is not None and self.end_on.text() != self._end_stored else None
+
+    def unsaved_edits(self) -> list[str]:
+        """The appointment typed and not made, the end date typed and not applied."""
+        changed = []
+        if self._unsaved_appointment():
+            changed.append(f"the appointment of “{self._appointment()[0]}” as "
+                           f"{self.position.currentData() or 'an officer'}")
+        term = self._unsaved_end()
+        if term is not None:
+            changed.append(f"the end of {term.name}'s term as {term.position}")
+        return changed
+
+    def save_edits(self) -> bool:
+        """Appoint the member typed, end the term selected (whichever was typed)."""
+        started = False
+        if self._unsaved_end() is not None:
+            self.end_selected()
+            started = True
+        if self._unsaved_appointment():
+            self.appoint()
+            started = True
+        return started
+
+    def discard_edits(self) -> None:
+        """Empty the appointment form and put back the end date."""
+        member, starts, ends = self._appoint_stored
+        self.picker.set_text(member)
+        self.starts.setText(starts)
+        self.ends.setText(ends)
+        self.end_on.setText(self._end_stored)
+        show_message(self.message, "", error=False)
 
     def _data_changed(self) -> None:
         if self.isVisible():  # otherwise opening the page re-reads it
@@ -274,7 +325,8 @@ class OfficersPage(Page):
                     item.setToolTip(f"Nobody holds {position} today: appoint someone on the right.")
                     self.table.setItem(row, column, item)
                 continue
-            values = (term.position, term.name, term.hq_id, term.starts_on.isoformat(),
+            # the roster's form of a name ("Baker, Mary"), as every list of members shows it
+            values = (term.position, term.sort_name, term.hq_id, term.starts_on.isoformat(),
                       term.ends_on.isoformat() if term.ends_on else "open")
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
@@ -366,11 +418,13 @@ class OfficersPage(Page):
             ends_text = self.ends.text().strip()
             ends = parse_iso_date(ends_text, "term end") if ends_text else None
         except ChapterDeskError as exc:
-            show_message(self.message, exc.message, error=True)
+            self._refused(exc)
             return
         db, hq_id, position = self.db, self.hq_id.text(), self.position.currentData() or ""
+        typed = self._appointment()
 
         def appointed(term: TermView) -> None:
+            self._appoint_stored = typed  # made: nothing left unsaved
             show_message(self.message, f"{term.name} is {term.position} from "
                          f"{term.starts_on.isoformat()}.", error=False)
             self.ctx.changed(f"Appointed {term.name} as {term.position}.")
@@ -384,6 +438,8 @@ class OfficersPage(Page):
 
     def _refused(self, exc: ChapterDeskError) -> None:
         show_message(self.message, exc.message, error=True)
+        if not self.isVisible():  # made on leaving the page: say so where the officer is
+            ask.warn(self, f"{exc.message} What you typed is still on the Officers page.")
 
     def selected_term(self) -> TermView | None:
         """The term selected in the table."""
@@ -406,11 +462,12 @@ class OfficersPage(Page):
         try:
             ends = parse_iso_date(self.end_on.text(), "end date")
         except ChapterDeskError as exc:
-            show_message(self.message, exc.message, error=True)
+            self._refused(exc)
             return
-        db, term_id = self.db, term.id
+        db, term_id, typed = self.db, term.id, self.end_on.text()
 
         def ended(view: TermView) -> None:
+            self._end_stored = typed
             show_message(self.message, f"{view.name}'s term as {view.position} ends on "
                          f"{ends.isoformat()}.", error=False)
             self.ctx.changed(f"Ended {view.name}'s term as {view.position}.")

@@ -30,10 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chapterdesk.errors import ChapterDeskError
 from chapterdesk.services import chapter
 from chapterdesk.services.chapter import Category, ChapterInfo, Position
 from chapterdesk.services.roster import categories as category_service
-from chapterdesk.ui import ask
+from chapterdesk.ui import ask, unsaved
 from chapterdesk.ui.change_dialog import ChangeDialog
 from chapterdesk.ui.choosers import CurrencyBox, MonthDayEdit
 from chapterdesk.ui.mail.settings_box import MailSettingsBox, MailTemplatesBox
@@ -41,6 +42,12 @@ from chapterdesk.ui.pages.base import AppContext, Page, heading, message_label, 
 from chapterdesk.ui.pages.hq_types_box import HqTypesBox
 
 SIMPLE_MAJORITY = "Simple majority"
+#: The chapter form's fields, as the question about unsaved edits names them.
+FORM_FIELDS = {
+    "name": "the chapter name", "currency": "the currency", "year_start": "the dues year start",
+    "grace": "the grace days", "stale": "when HQ data is stale", "page_size": "the page size",
+    "quorum": "the quorum", "officer_name": "your name for the audit trail",
+}
 
 
 def _table(headers: tuple[str, ...], name: str) -> QTableWidget:
@@ -187,6 +194,7 @@ class SettingsPage(Page):
         super().__init__(ctx, parent)
         self.categories: list[Category] = []
         self.positions: list[Position] = []
+        self._stored: dict[str, Any] | None = None  # the chapter form as last read or saved
         self.name = QLineEdit()
         self.name.setAccessibleName("Chapter name")
         self.currency = CurrencyBox()
@@ -323,7 +331,7 @@ class SettingsPage(Page):
 
     def _show(self, result: tuple[Any, ...]) -> None:
         info, self.categories, unmapped, self.positions = result
-        if info is not None:
+        if info is not None and not self.unsaved_edits():  # never over what is being typed
             self._show_form(info)
         self.category_table.setRowCount(len(self.categories))
         yes = {True: "yes", False: "no"}
@@ -351,6 +359,47 @@ class SettingsPage(Page):
         self.page_size.setCurrentIndex(max(self.page_size.findData(info.page_size), 0))
         self.quorum.setValue(info.quorum_percent or 0)
         self.officer_name.setText(info.officer_name or "")
+        self._stored = self._form_values()
+
+    def _form_values(self) -> dict[str, Any]:
+        """The chapter form as it stands on screen."""
+        return {
+            "name": self.name.text(), "currency": self.currency.code(),
+            "year_start": self.year_start.value(), "grace": self.grace.value(),
+            "stale": self.stale.value(), "page_size": self.page_size.currentData(),
+            "quorum": self.quorum.value(), "officer_name": self.officer_name.text(),
+        }
+
+    def forms(self) -> list[unsaved.UnsavedForm]:
+        """The chapter form, the e-mail settings and the e-mail template being edited."""
+        return [self, self.mail, self.mail_templates]
+
+    def unsaved_edits(self) -> list[str]:
+        """The chapter settings changed on the form and not saved."""
+        if self._stored is None:
+            return []
+        now = self._form_values()
+        return [FORM_FIELDS[key] for key, value in self._stored.items() if now[key] != value]
+
+    def save_edits(self) -> bool:
+        """Save the chapter form (`save`)."""
+        self.save()
+        return True
+
+    def discard_edits(self) -> None:
+        """Put the stored settings back in the chapter form."""
+        stored = self._stored
+        if stored is None:
+            return
+        self.name.setText(stored["name"])
+        self.currency.set_code(stored["currency"])
+        self.year_start.set_value(*stored["year_start"])
+        self.grace.setValue(stored["grace"])
+        self.stale.setValue(stored["stale"])
+        self.page_size.setCurrentIndex(max(self.page_size.findData(stored["page_size"]), 0))
+        self.quorum.setValue(stored["quorum"])
+        self.officer_name.setText(stored["officer_name"])
+        show_message(self.message, "", error=False)
 
     def save(self) -> None:
         """Save the chapter settings on the worker thread; a refusal is shown inline.
@@ -373,12 +422,17 @@ class SettingsPage(Page):
             self.saved.emit(text)
             self.ctx.changed(text)
 
+        def refused(exc: ChapterDeskError) -> None:
+            show_message(self.message, exc.message, error=True)
+            if not self.isVisible():  # saved on leaving the page: say so where the officer is
+                ask.warn(self, f"The settings were not saved: {exc.message} Your changes are "
+                         "still on the Settings page.")
+
         show_message(self.message, "", error=False)
         self.save_button.setEnabled(False)
         task = self.ctx.tasks.run(
             lambda _p, _c: chapter.update_settings(db, **values),
-            title="Saving the settings", parent=self, on_done=done,
-            on_error=lambda exc: show_message(self.message, exc.message, error=True),
+            title="Saving the settings", parent=self, on_done=done, on_error=refused,
         )
         task.done.connect(lambda: self.save_button.setEnabled(True))
 

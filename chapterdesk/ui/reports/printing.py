@@ -1,16 +1,21 @@
 """Print a generated PDF as the PDF's own vector pages, never as page images when avoidable.
 
-Three paths, chosen by where the print dialog sends the job:
+Where the job goes is chosen by `print_path`, a small pure function of the
+platform and of what the print dialog chose:
 
-- **Print to PDF** (the dialog's PDF file "printer"): the generated PDF itself
-  is written there (only the pages asked for, cut with pypdf), so the file is
-  the same searchable text PDF "Save as" writes, not 300-dpi page images.
-- **A printer, on a system with CUPS** (Linux, macOS): the PDF goes to the
-  system's print path, `lp -d PRINTER`, which prints its vector pages.
-- **Otherwise** (Windows): each page is rendered by QtPdf at the printer's
-  resolution (capped at `MAX_DPI`) and drawn into the printer's painter,
-  centred, keeping its shape. QtPdf renders only to images; a physical printer
-  then gets the page at its own resolution.
+- **Print to PDF** (the dialog's PDF file "printer"), on every system: the
+  generated PDF itself is written there (only the pages asked for, cut with
+  pypdf), so the file is the same searchable text PDF "Save as" writes.
+- **Linux and macOS** (CUPS): the PDF goes to the system's print path,
+  `lp -d PRINTER`, which prints its vector pages.
+- **Windows**: the PDF (the pages and copies asked for) goes to the program
+  Windows prints PDF files with, through the shell's "print" verb
+  (`os.startfile(path, "print")`; "printto" with the printer's name when the
+  officer chose a printer other than the default). With no PDF program set up
+  to print, the officer is told so in one sentence, and what to do.
+- **Otherwise** (a Linux without `lp`): each page is rendered by QtPdf at the
+  printer's resolution (capped at `MAX_DPI`) and drawn into the printer's
+  painter. QtPdf renders only to images; this is the last resort.
 
 The job runs on the task runner's worker thread (Qt allows a QPainter on a
 QPrinter outside the GUI thread), so a long statements run prints with a
@@ -19,17 +24,21 @@ progress dialog and Cancel while the window stays responsive.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from pypdf import PdfReader, PdfWriter
 from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from chapterdesk.atomic import atomic_write
 from chapterdesk.errors import BadInputError
@@ -37,6 +46,34 @@ from chapterdesk.reports.progress import ReportCancelled
 
 MAX_DPI = 300
 Progress = Callable[[str, int, int], None]
+#: Where a print job goes: a PDF file, CUPS's `lp`, the Windows shell, or painted page images.
+PrintPath = Literal["file", "lp", "shell", "paint"]
+
+
+def print_path(platform: str, *, to_file: bool, printer: str, lp_found: bool) -> PrintPath:
+    """Where a job goes on `platform` (`sys.platform`) for what the print dialog chose.
+
+    `to_file`: the dialog's "Print to PDF" with a file name; `printer`: the
+    printer's name; `lp_found`: whether CUPS's `lp` is on the PATH.
+    """
+    if to_file:
+        return "file"
+    if platform == "win32":
+        return "shell"
+    if platform == "darwin" or (lp_found and printer):
+        return "lp"  # macOS always has CUPS; `lp` with no printer prints to the default
+    return "paint"
+
+
+def shell_print_call(printer: str, default_printer: str) -> tuple[str, str]:
+    """The Windows shell verb and its argument that print a PDF on `printer`.
+
+    The "print" verb prints on Windows' default printer; another printer is
+    named to the "printto" verb (quoted, as the shell passes it to the program).
+    """
+    if not printer or printer == default_printer:
+        return "print", ""
+    return "printto", f'"{printer}"'
 
 
 def pages_to_print(printer: QPrinter, page_count: int) -> list[int]:
@@ -67,8 +104,12 @@ class Printed:
 
 
 def lp_command(printer: str, copies: int, pages: list[int], title: str, path: Path) -> list[str]:
-    """The CUPS command that prints `pages` (0-based, consecutive) of the PDF at `path`."""
-    command = ["lp", "-d", printer, "-n", str(max(copies, 1)), "-t", title]
+    """The CUPS command that prints `pages` (0-based, consecutive) of the PDF at `path`.
+
+    No `printer`: CUPS's default printer.
+    """
+    command = ["lp", *(["-d", printer] if printer else []), "-n", str(max(copies, 1)),
+               "-t", title]
     if pages:
         command += ["-P", f"{pages[0] + 1}-{pages[-1] + 1}"]
     return [*command, "--", str(path)]
@@ -83,11 +124,81 @@ def print_pdf(
         BadInputError: the file cannot be read or the printer cannot be started.
         ReportCancelled: the officer cancelled; the print job is aborted.
     """
-    if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
+    to_file = (printer.outputFormat() == QPrinter.OutputFormat.PdfFormat
+               and bool(printer.outputFileName()))
+    where = print_path(sys.platform, to_file=to_file, printer=printer.printerName(),
+                       lp_found=shutil.which("lp") is not None)
+    if where == "file":
         return _write_pdf(path, printer, progress)
-    if shutil.which("lp") and printer.printerName():
+    if where == "lp":
         return _send_to_cups(path, printer, progress)
+    if where == "shell":
+        return send_to_shell(path, printer, progress)
     return Printed(_paint_pages(path, printer, progress, cancelled), printer=printer.printerName())
+
+
+def _pages_as_asked(path: Path, printer: QPrinter, target: Path) -> int:
+    """Write the pages the dialog asked for, each copy in turn, to `target`; how many pages.
+
+    Raises:
+        OSError: `target` could not be written.
+    """
+    reader = PdfReader(path)
+    pages = pages_to_print(printer, len(reader.pages))
+    copies = max(printer.copyCount(), 1)  # the program prints the file once
+    writer = PdfWriter()
+    for _copy in range(copies):
+        for page in pages:
+            writer.add_page(reader.pages[page])
+    with atomic_write(target) as out:
+        writer.write(out)
+    return len(pages)
+
+
+def send_to_shell(path: Path, printer: QPrinter, progress: Progress,
+                  default_printer: str | None = None) -> Printed:
+    """Windows: the PDF goes to the program the shell prints PDF files with (its vector pages).
+
+    The pages and copies asked for are written to a file in the temporary
+    folder, which the shell hands to that program (it reads the file after this
+    returns, so the file stays until the next print job replaces it).
+
+    Raises:
+        BadInputError: no program is set up to print PDF files, or the file
+            could not be written.
+    """
+    name = printer.printerName()
+    if default_printer is None:
+        default_printer = QPrinterInfo.defaultPrinterName()
+    verb, argument = shell_print_call(name, default_printer)
+    folder = Path(tempfile.gettempdir()) / "ChapterDesk printing"
+    target = folder / f"{printer.docName() or path.stem}.pdf"
+    progress("pages", 0, 1)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        count = _pages_as_asked(path, printer, target)
+    except OSError as exc:
+        raise BadInputError(
+            f"Could not prepare the pages to print ({exc.strerror or exc}); use Save as and "
+            "print the PDF from there."
+        ) from None
+    startfile = getattr(os, "startfile", None)  # Windows only
+    try:
+        if startfile is None:
+            raise OSError("os.startfile is Windows only")
+        if argument:
+            startfile(str(target), verb, argument)
+        else:
+            startfile(str(target), verb)
+    except OSError:
+        where = f"on {name}" if argument else "on the default printer"
+        raise BadInputError(
+            f"Windows has no program set up to print PDF files {where}; install a PDF reader "
+            "(Adobe Acrobat Reader, SumatraPDF) and make it the program for PDF files, or "
+            "use Save as and print the PDF from there."
+        ) from None
+    progress("pages", 1, 1)
+    return Printed(count, printer=name)
 
 
 def _write_pdf(path: Path, printer: QPrinter, progress: Progress) -> Printed:
@@ -127,8 +238,9 @@ def _send_to_cups(path: Path, printer: QPrinter, progress: Progress) -> Printed:
         done = None
     if done is None or done.returncode != 0:
         said = (done.stderr.strip().splitlines() or [""])[-1] if done is not None else ""
+        which = f"The printer {printer.printerName()}" if printer.printerName() else "The printer"
         raise BadInputError(
-            f"The printer {printer.printerName()} did not take the job{': ' + said if said else ''}"
+            f"{which} did not take the job{': ' + said if said else ''}"
             "; check that it is connected and try again."
         )
     progress("pages", len(pages), len(pages))
