@@ -481,7 +481,7 @@ def report_compliance(db: str, path: str) -> None:
 
 
 def report_labels(db: str, path: str) -> None:
-    """`report labels`: an address per member in good standing, on Avery 5160."""
+    """`report labels`: an address per member whose privileges stand (good, grace), Avery 5160."""
     from reportlab.pdfgen.canvas import Canvas
 
     from chapterdesk.reports.labels import AVERY_5160 as sheet
@@ -500,7 +500,7 @@ def report_labels(db: str, path: str) -> None:
         "FROM chapter_membership m JOIN hq_member h ON h.hq_id = m.hq_id WHERE m.left_on IS NULL "
         "ORDER BY h.last_name, h.first_name"
     ):
-        if _standing(r[12], r[13], r[14], today, grace) != "good":
+        if _standing(r[12], r[13], r[14], today, grace) not in ("good", "grace"):
             continue
         if index and index % sheet.per_page == 0:
             canvas.showPage()
