@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
+from chapterdesk.collector import collector_paused
 from chapterdesk.data.engine import Database
 from chapterdesk.money import format_money
 from chapterdesk.reports.pdfdoc import PageSize, ReportDocument, page_size_of
@@ -139,6 +140,7 @@ def _member_rows(report: DuesYearReport, watch: Watch) -> Iterator[list[str]]:
         yield member_cells(line, cur)
 
 
+@collector_paused()  # many objects built and freed: see chapterdesk/collector.py
 def write_dues_report(
     db: Database,
     year: int,

@@ -13,6 +13,7 @@ import functools
 from collections import Counter
 from pathlib import Path
 
+from chapterdesk.collector import collector_paused
 from chapterdesk.data.engine import Database
 from chapterdesk.errors import BadInputError
 from chapterdesk.names import folded, shorter_address_names, sort_name
@@ -73,6 +74,7 @@ def _name_line(record: ExportMember, name: str) -> NameLine:
     )
 
 
+@collector_paused()  # many objects built and freed: see chapterdesk/collector.py
 def write_labels(
     db: Database,
     target: Path,

@@ -22,6 +22,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
+from chapterdesk.collector import collector_paused
 from chapterdesk.data.engine import Database
 from chapterdesk.money import format_money
 from chapterdesk.reports.addresses import address_lines
@@ -423,6 +424,7 @@ def _treasurer(db: Database, day: dt.date) -> str:
     return ""
 
 
+@collector_paused()  # many objects built and freed: see chapterdesk/collector.py
 def write_statements(
     db: Database,
     year: int,

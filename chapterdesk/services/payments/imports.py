@@ -14,10 +14,8 @@ once; the UNIQUE (source_key, seq) constraint is the last guard.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from chapterdesk.collector import collector_paused
 from chapterdesk.data.engine import Database
 from chapterdesk.data.ledger_models import LedgerEntry
 from chapterdesk.data.models import utcnow
@@ -219,25 +218,6 @@ def review_payments(
         if progress:
             progress("Matching", len(matched), len(payments.lines))
         return PaymentReview(payments, tuple(matched), currency)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused for a review (then running again if it was).
-
-    A review holds a whole chapter's rows and a file's lines at once (some
-    300,000 objects for 50,000 members and 10,000 lines), freed by reference
-    counting; each collection its allocations set off walked every one of them
-    again, a fifth of the review's time (measured). Any cycle it leaves is
-    collected as usual afterwards.
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def suggested_members(review: PaymentReview, lines: Collection[int]) -> dict[int, str]:
