@@ -315,12 +315,35 @@ def _key(name: str) -> str:
     return normalise_header(name)
 
 
+def _stripe_line(
+    charge_id: Callable[[list[str]], str],
+    created: Callable[[list[str], int], dt.date],
+    fee: Callable[[list[str], int], Decimal],
+    payer: Callable[[list[str]], str],
+    email: Callable[[list[str]], str],
+    memo: Callable[[list[str]], str],
+    brand: Callable[[list[str]], str],
+) -> Callable[[list[str], int, Decimal], IncomingLine]:
+    """A Stripe row paid in, as a line: the same fields from a payments or a payouts export."""
+
+    def line(row: list[str], line_no: int, gross: Decimal) -> IncomingLine:
+        charge = charge_id(row)
+        return IncomingLine(
+            line_no, f"stripe:{charge}", created(row, line_no), gross, abs(fee(row, line_no)),
+            clip(payer(row), 200), clip(email(row), 200), clip(memo(row), 500),
+            card_method(brand(row)), charge[:60],
+        )  # fmt: skip
+
+    return line
+
+
 def _stripe_payment(f: Fields) -> RowReader:
     status, captured, charge_id = f.text("Status"), f.text("Captured"), f.text("id")
     amount, refunded, fee = f.amount("Amount"), f.amount("Amount Refunded"), f.amount("Fee")
     created = f.day("Created date (UTC)", "Created (UTC)", "Created")
     payer = f.text("Card Name", "Customer Name", "Customer Description")
     email, memo, brand = f.text("Customer Email"), f.memo(), f.text("Card Brand")
+    stripe_line = _stripe_line(charge_id, created, fee, payer, email, memo, brand)
 
     def read(row: list[str], line_no: int) -> IncomingLine | str:
         state = status(row).casefold()
@@ -331,12 +354,7 @@ def _stripe_payment(f: Fields) -> RowReader:
         gross, back = amount(row, line_no), refunded(row, line_no)
         if gross <= 0 or back >= gross:
             return "refunded" if back else "not a payment in"
-        charge = charge_id(row)
-        return IncomingLine(
-            line_no, f"stripe:{charge}", created(row, line_no), gross, abs(fee(row, line_no)),
-            clip(payer(row), 200), clip(email(row), 200), clip(memo(row), 500),
-            card_method(brand(row)), charge[:60],
-        )  # fmt: skip
+        return stripe_line(row, line_no, gross)
 
     return read
 
@@ -348,6 +366,7 @@ def _stripe_payout(f: Fields) -> RowReader:
     created = f.day("created_utc", "created")
     payer = f.text("customer_name", "card_name", "customer_description")
     email, memo, brand = f.text("customer_email"), f.memo(), f.text("card_brand")
+    stripe_line = _stripe_line(charge_id, created, fee, payer, email, memo, brand)
 
     def read(row: list[str], line_no: int) -> IncomingLine | str:
         kind = category(row).casefold()
@@ -356,12 +375,7 @@ def _stripe_payout(f: Fields) -> RowReader:
         gross = amount(row, line_no)
         if gross <= 0:
             return "not a payment in"
-        charge = charge_id(row)
-        return IncomingLine(
-            line_no, f"stripe:{charge}", created(row, line_no), gross, abs(fee(row, line_no)),
-            clip(payer(row), 200), clip(email(row), 200), clip(memo(row), 500),
-            card_method(brand(row)), charge[:60],
-        )  # fmt: skip
+        return stripe_line(row, line_no, gross)
 
     return read
 
