@@ -236,13 +236,12 @@ def narrows(shorter: str, longer: str) -> bool:
     "j" finds only names with a word starting with "j", "jo" also finds
     "Major", so "jo" must be looked for among everyone.
     """
-    typed = search_words(shorter)
-    if not typed or not longer.startswith(shorter):
-        return False  # a search of no words (",") found no one to look among
+    if not longer.startswith(shorter):
+        return False
     grown = search_words(longer)
     return all(
         initial(word) is None or initial(word) == initial(grown[n])
-        for n, word in enumerate(typed)
+        for n, word in enumerate(search_words(shorter))
     )
 
 
