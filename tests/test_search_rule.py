@@ -8,7 +8,7 @@ included.
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from chapterdesk.services.roster import sql as roster_sql
@@ -44,6 +44,7 @@ def test_an_initial_finds_exactly_the_names_with_a_word_starting_with_it(
 
 
 @given(_FIELD, _FIELD, _FIELD, _FIELD, _FIELD, _TYPED, _TYPED)
+@example("", "", "A", "", "", ",", "a")  # "," finds no one; ",a" finds "A"
 def test_typing_on_finds_no_one_the_shorter_search_missed_when_narrows_says_so(
     first: str, middle: str, last: str, email: str, company: str, typed: str, more: str
 ) -> None:

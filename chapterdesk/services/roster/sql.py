@@ -238,6 +238,10 @@ def narrows(shorter: str, longer: str) -> bool:
     """
     if not longer.startswith(shorter):
         return False
+    if shorter.strip() and not search_words(shorter):
+        # Text with no search words (",") finds no one, not everyone: what the
+        # longer one finds was never among its matches.
+        return False
     grown = search_words(longer)
     return all(
         initial(word) is None or initial(word) == initial(grown[n])
