@@ -28,7 +28,7 @@ from chapterdesk.cli.import_summary import (
 )
 from chapterdesk.errors import BadInputError
 from chapterdesk.hqsync import DISPLAY_NAMES, ImportCancelled, Mapping, Recognise, read_header
-from chapterdesk.hqsync.early import discard_started, start_reading
+from chapterdesk.hqsync.early import discard_started, start_reading, wait_until_checked
 
 if TYPE_CHECKING:
     from chapterdesk.services.hq.apply import BatchView
@@ -281,6 +281,7 @@ def run_import(args: argparse.Namespace) -> int:
     """Plan, and unless --dry-run, apply an HQ export."""
     path: Path = args.file
     start_reading(path)  # calamine parses it while the services load and the database is read
+    wait_until_checked(path)  # after the file's check, which needs the interpreter to itself
     from chapterdesk.services.hq.apply import apply_import
     from chapterdesk.services.hq.plan import plan_import, remembered_layouts
 

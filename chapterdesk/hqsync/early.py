@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from chapterdesk.hqsync.reading import SheetRows, open_sheets
@@ -39,6 +39,9 @@ class _Started:
     sheets: Generator[SheetRows, None, None] | None = None
     first: SheetRows | None = None
     failed: bool = False
+    #: set once the file is checked (or the check failed): calamine's load, which needs no
+    #: interpreter lock, is all that is left on the thread
+    checked: threading.Event = field(default_factory=threading.Event)
     finished: bool = False  #: the thread is done with it (set under `_LOCK`)
     discarded: bool = False  #: no one will take it over (set under `_LOCK`)
 
@@ -78,7 +81,10 @@ def start_reading(path: Path) -> None:
 
 def _read_ahead(started: _Started, path: Path) -> None:
     try:
-        started.facts = sniff_export(path)
+        try:
+            started.facts = sniff_export(path)
+        finally:
+            started.checked.set()
         if started.facts.file_format == "csv":
             return
         started.sheets = open_sheets(path, started.facts)
@@ -90,6 +96,21 @@ def _read_ahead(started: _Started, path: Path) -> None:
         close = started.failed or started.discarded
     if close and started.sheets is not None:
         started.sheets.close()
+
+
+def wait_until_checked(path: Path) -> None:
+    """Wait until an early read of `path` has checked the file (at once when none was started).
+
+    The check is Python's own work and holds the interpreter's lock; calamine's
+    load after it does not. An import that waits here before loading its
+    services and reading the database lets the check run alone, so calamine
+    starts sooner and that other work runs beside its load instead.
+    """
+    with _LOCK:
+        started = _STARTED.get(str(Path(path).resolve()))
+    while started is not None and not started.checked.wait(_WAIT_SLICE):
+        if not started.thread or not started.thread.is_alive():
+            return
 
 
 def discard_started(path: Path) -> None:

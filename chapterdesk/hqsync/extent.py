@@ -164,19 +164,25 @@ def measure_sheet(
     """
     extent = SheetExtent()
     cell_open, cell_bare = b"<" + prefix + b"c ", b"<" + prefix + b"c>"
+    any_c, cell_ref = b"<" + prefix + b"c", b"<" + prefix + b'c r="'
     row_open = b"<" + prefix + b"row "
     long_needles = {i: b">" + str(i).encode() + b"<" for i in strings.long}
     refless = False
     row_cells = row_number = 0  # for a sheet with cells without references
     for piece in pieces:
-        tags = piece.count(cell_open) + piece.count(cell_bare)
-        if refless or not _in_order(piece, tags, extent, row_open):
+        # As spreadsheets write it, every tag starting "<c" is a cell whose reference
+        # comes first: then all of them have one, and two counts tell it. Otherwise a
+        # cell tag has none when there are more of them than references that are not rows'.
+        tags = piece.count(any_c)
+        all_referenced = tags == piece.count(cell_ref)
+        if not all_referenced:
+            tags = piece.count(cell_open) + piece.count(cell_bare)
+            all_referenced = tags <= piece.count(b' r="') - piece.count(row_open)
+        if refless or not _in_order(piece, all_referenced, extent):
             found = _CELL_REF.findall(piece)
             _reach(extent, found)
             # A cell tag the references did not count is empty (`<c r="B2" s="1"/>`) or has none.
-            if refless or (
-                tags > len(found) and tags > piece.count(b' r="') - piece.count(row_open)
-            ):
+            if refless or (tags > len(found) and not all_referenced):
                 refless = True
                 row_cells, row_number = _measure_refless(
                     piece, extent, prefix, row_cells, row_number
@@ -200,14 +206,14 @@ def _reach(extent: SheetExtent, found: list[tuple[bytes, bytes]]) -> None:
         extent.rows = max(extent.rows, *map(int, digits))
 
 
-def _in_order(piece: bytes, tags: int, extent: SheetExtent, row_open: bytes) -> bool:
+def _in_order(piece: bytes, all_referenced: bool, extent: SheetExtent) -> bool:
     """Take an in-order piece's extent from its tail; False when it must be measured in full.
 
     True only when every cell tag has a reference and no reference anywhere in
     the piece (value cell or not) goes beyond the furthest row and column that
     real cells in its tail, or earlier pieces, reach: then those are its extent.
     """
-    if tags > piece.count(b' r="') - piece.count(row_open):
+    if not all_referenced:
         return False  # cells without references: measured row by row
     tail = piece.find(b"<", max(len(piece) - _TAIL_BYTES, 0))
     found = _CELL_REF.findall(piece, tail) if tail >= 0 else []

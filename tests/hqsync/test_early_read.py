@@ -10,8 +10,13 @@ import pytest
 from hqfiles import member, table
 
 from chapterdesk.errors import BadInputError
-from chapterdesk.hqsync import read_hq_export
-from chapterdesk.hqsync.early import discard_started, start_reading, take_started
+from chapterdesk.hqsync import early, read_hq_export
+from chapterdesk.hqsync.early import (
+    discard_started,
+    start_reading,
+    take_started,
+    wait_until_checked,
+)
 
 
 def _never() -> bool:
@@ -67,3 +72,23 @@ def test_an_early_read_no_one_takes_is_let_go(roster_xlsx: Callable[..., Path]) 
     discard_started(path)
     assert take_started(path, _never) is None
     assert read_hq_export(path).total_rows == 1
+
+
+def test_waiting_for_the_check_returns_with_the_file_checked(
+    roster_xlsx: Callable[..., Path], tmp_path: Path
+) -> None:
+    path = roster_xlsx(table([member(1), member(2)]))
+    wait_until_checked(path)  # nothing started: returns at once
+    start_reading(path)
+    wait_until_checked(path)
+    started = early._STARTED[str(path.resolve())]
+    assert started.checked.is_set() and started.facts is not None
+    assert started.facts.file_format == "xlsx"
+    assert read_hq_export(path).total_rows == 2  # and it is still taken over as before
+
+    hostile = tmp_path / "hostile.xlsx"
+    hostile.write_bytes(b"%PDF-1.4 not a roster")
+    start_reading(hostile)
+    wait_until_checked(hostile)  # a check that fails ends the wait too
+    with pytest.raises(BadInputError, match="PDF"):
+        read_hq_export(hostile)
