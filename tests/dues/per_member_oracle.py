@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from chapterdesk.data.engine import Database
@@ -196,3 +196,21 @@ def old_dues_lines(
             )
     lines.sort(key=lambda line: (line.dues_year, names[line.hq_id][1].casefold(), line.hq_id))
     return lines
+
+
+def old_credit_held(db: Database, as_of: dt.date) -> Decimal:
+    """The credit members held at the end of `as_of`: every ledger as it stood that day."""
+    with db.reading() as session:
+        ledgers = entries_for(session)
+    total = ZERO
+    for entries in ledgers.values():
+        posted = {e.id for e in entries if e.posted_on <= as_of}
+        then = [
+            e
+            for e in entries
+            if e.id in posted and (e.kind != "reversal" or e.reverses_id in posted)
+        ]
+        gone = {e.reverses_id for e in then if e.kind == "reversal"}
+        total += _allocate([replace(e, reversed_by=e.id if e.id in gone else None)
+                            for e in then]).credit  # fmt: skip
+    return total

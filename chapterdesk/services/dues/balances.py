@@ -319,15 +319,17 @@ def balance_sheet(db: Database, as_of: dt.date | None = None) -> BalanceSheet:
 
 
 def credit_held(db: Database, as_of: dt.date | None = None) -> Decimal:
-    """What members have paid beyond their charges, in total: `balances(...).totals.credit`.
+    """What members had paid beyond their charges, in total, at the end of `as_of` (today).
 
-    Only the ledger is read and each member's charges settled: no names,
-    aging or per-member values (the report to HQ's year-end tab asks for it
-    twice). Not the balance's negative part (`positions.amounts_owed`'s short
-    cut): a waiver larger than what it waives makes those differ.
+    Only the ledger's entries posted by that day are read and each member's
+    charges settled: no names, aging or per-member values (the report to HQ's
+    year-end tab asks for it twice: the day before the year and its last day).
+    Not the balance's negative part (`positions.amounts_owed`'s short cut): a
+    waiver larger than what it waives makes those differ.
     """
-    with reading(db, as_of or dt.date.today()) as reader:
-        positions = read_positions(reader)
+    day = as_of or dt.date.today()
+    with reading(db, day) as reader:
+        positions = read_positions(reader, posted_by=day)
     return from_cents(sum(p.credit for p in positions))
 
 

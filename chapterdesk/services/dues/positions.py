@@ -260,14 +260,32 @@ def _rows_by_member(source: Runs | Session, hq_ids: Iterable[str] | None) -> dic
 
 
 def read_positions(
-    source: Runs | Session, hq_ids: Iterable[str] | None = None
+    source: Runs | Session,
+    hq_ids: Iterable[str] | None = None,
+    posted_by: dt.date | None = None,
 ) -> list[Position]:
     """The position of every member with a ledger entry (or of some), in no particular order.
 
     `source` is a session (inside a unit of work, or on a server) or a reader
     of the file (`services.roster.reader`): the same statement either way.
+    With `posted_by`, positions as they stood at the end of that day: entries
+    posted after it (a reversal among them) are left out.
     """
-    return [settle(hq_id, rows) for hq_id, rows in _rows_by_member(source, hq_ids).items()]
+    by_member = _rows_by_member(source, hq_ids)
+    if posted_by is not None:
+        by_member = {
+            hq_id: kept
+            for hq_id, rows in by_member.items()
+            if (kept := _posted_by(rows, posted_by))
+        }
+    return [settle(hq_id, rows) for hq_id, rows in by_member.items()]
+
+
+def _posted_by(rows: list[Any], day: dt.date) -> list[Any]:
+    """A member's rows posted by the end of `day`, less reversals of entries posted after it."""
+    kept = [row for row in rows if day_of(row[4]) <= day]
+    ids = {row[1] for row in kept}
+    return [row for row in kept if row[2] != "reversal" or row[7] in ids]
 
 
 #: What `amounts_owed` reads: each entry's member and its signed cents (`SIGN`; a reversal
