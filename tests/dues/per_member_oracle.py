@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from sqlalchemy.orm import Session
+
 from chapterdesk.data.engine import Database
 from chapterdesk.services.dues.balances import (
     AGING_BUCKETS,
@@ -29,7 +31,7 @@ from chapterdesk.services.dues.balances import (
 )
 from chapterdesk.services.dues.ledger import ZERO, ChargeStatus, EntryView, entries_for, names_for
 
-__all__ = ["old_balances", "old_dues_lines", "old_member_balance"]
+__all__ = ["old_balances", "old_credit_held", "old_dues_lines", "old_member_balance"]
 
 
 @dataclass(frozen=True)
@@ -122,16 +124,16 @@ def old_member_balance(db: Database, hq_id: str, as_of: dt.date) -> MemberBalanc
     """One member's balance the old way (the HQ ID must be known)."""
     with db.reading() as session:
         names = names_for(session, [hq_id])
-        entries = entries_for(session, [hq_id]).get(hq_id, [])
+        entries = _ledgers(session, as_of, [hq_id]).get(hq_id, [])
     # allocated in posting order; listed for reading by date, then entry number (issue 16)
     listed = tuple(sorted(entries, key=lambda e: (e.posted_on, e.id)))
     return _member(hq_id, names[hq_id], _allocate(entries), as_of, listed)
 
 
 def old_balances(db: Database, as_of: dt.date) -> BalanceReport:
-    """Every member's balance and the totals, the old way."""
+    """Every member's balance and the totals as of a day, the old way."""
     with db.reading() as session:
-        ledgers = entries_for(session)
+        ledgers = _ledgers(session, as_of)
         names = names_for(session, ledgers)
     members = sorted(
         (
@@ -163,7 +165,7 @@ def old_balances(db: Database, as_of: dt.date) -> BalanceReport:
 def old_dues_lines(
     db: Database, *, year: int | None, unpaid: bool, as_of: dt.date
 ) -> list[DuesLine]:
-    """Each member's dues per year, the old way (every member's ledger allocated)."""
+    """Each member's dues per year, the old way (every member's whole ledger allocated)."""
     with db.reading() as session:
         ledgers = entries_for(session)
         names = names_for(session, ledgers)
@@ -198,19 +200,26 @@ def old_dues_lines(
     return lines
 
 
+def _as_it_stood(entries: Sequence[EntryView], day: dt.date) -> list[EntryView]:
+    """A member's entries posted by the end of `day`, reversed only by reversals posted by then."""
+    posted = {e.id for e in entries if e.posted_on <= day}
+    then = [
+        e for e in entries if e.id in posted and (e.kind != "reversal" or e.reverses_id in posted)
+    ]
+    reverser = {e.reverses_id: e.id for e in then if e.kind == "reversal"}
+    return [replace(e, reversed_by=reverser.get(e.id)) for e in then]
+
+
+def _ledgers(session: Session, as_of: dt.date, hq_ids: list[str] | None = None) -> dict[
+    str, list[EntryView]
+]:
+    """Every member's (or some members') entries as they stood at the end of `as_of`."""
+    found = entries_for(session) if hq_ids is None else entries_for(session, hq_ids)
+    return {hq_id: then for hq_id, es in found.items() if (then := _as_it_stood(es, as_of))}
+
+
 def old_credit_held(db: Database, as_of: dt.date) -> Decimal:
     """The credit members held at the end of `as_of`: every ledger as it stood that day."""
     with db.reading() as session:
-        ledgers = entries_for(session)
-    total = ZERO
-    for entries in ledgers.values():
-        posted = {e.id for e in entries if e.posted_on <= as_of}
-        then = [
-            e
-            for e in entries
-            if e.id in posted and (e.kind != "reversal" or e.reverses_id in posted)
-        ]
-        gone = {e.reverses_id for e in then if e.kind == "reversal"}
-        total += _allocate([replace(e, reversed_by=e.id if e.id in gone else None)
-                            for e in then]).credit  # fmt: skip
-    return total
+        ledgers = _ledgers(session, as_of)
+    return sum((_allocate(entries).credit for entries in ledgers.values()), ZERO)

@@ -171,7 +171,7 @@ def test_set_based_reads_equal_the_per_member_computation(
     db: Database = open_database(path)
     try:
         assert dues.balances(db, AS_OF) == old_balances(db, AS_OF)
-        assert credit_held(db, LAST_DAY) == old_balances(db, AS_OF).totals.credit
+        assert credit_held(db, LAST_DAY) == old_balances(db, LAST_DAY).totals.credit
         for day in (FIRST_DAY - dt.timedelta(days=1), AS_OF, dt.date(2025, 12, 31)):
             assert credit_held(db, day) == old_credit_held(db, day)
         # `dues balance --json` writes the report built straight from the cents: the same

@@ -1,4 +1,4 @@
-"""The year-end report reads processor fees and deposits from the payments imports."""
+"""The year-end report (processor fees, deposits, members' credit) and balances as of a day."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from chapterdesk.services import dues
 from chapterdesk.services.dues.year_end import year_end
 from chapterdesk.services.payments import post_reviewed, review_payments, undo_payment_import
 from tests.payments import samples as s
+from tests.payments.conftest import DAY
 from tests.payments.test_payments_import import four_payers
 
 D = Decimal
@@ -51,3 +52,19 @@ def test_the_credit_members_hold_is_read_at_each_end_of_the_year(chapter: Databa
     following = year_end(chapter, 2027)
     assert following.opening_credit == D("50.00")
     assert following.closing_credit == D("30.00")  # Jörg's credit; Renée's payment is gone
+
+
+def test_a_balance_as_of_a_day_leaves_out_what_was_posted_after_it(chapter: Database) -> None:
+    paid = dues.record_payment(
+        chapter, "2001", "150", "check", "502", dt.date(2026, 3, 1), today=DAY
+    )
+    dues.reverse_entry(chapter, paid.entry_id, "Bounced", on=dt.date(2026, 4, 1), today=DAY)
+    before, between, now = dt.date(2026, 2, 28), dt.date(2026, 3, 31), DAY
+    assert dues.member_balance(chapter, "2001", before).outstanding == D("150.00")
+    assert [e.kind for e in dues.member_balance(chapter, "2001", before).entries] == ["charge"]
+    stood = dues.member_balance(chapter, "2001", between)
+    assert stood.outstanding == D("0.00")
+    assert [(e.kind, e.reversed_by) for e in stood.entries] == [("charge", None), ("payment", None)]
+    assert dues.member_balance(chapter, "2001", now).outstanding == D("150.00")  # it bounced
+    owed = {day: dues.balances(chapter, day).totals.outstanding for day in (before, between, now)}
+    assert owed == {before: D("900.00"), between: D("750.00"), now: D("900.00")}

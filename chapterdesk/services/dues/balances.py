@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -227,7 +227,14 @@ def member_balance(db: Database, hq_id: str, as_of: dt.date | None = None) -> Me
         if clean not in names:
             raise NotFoundError(f"HQ member ID {clean} is not known to this chapter or HQ data.")
         entries = reading_order(entries_for(reader, [clean]).get(clean, []))
-        (position,) = read_positions(reader, [clean]) or [settle(clean, [])]
+        (position,) = read_positions(reader, [clean], posted_by=as_of) or [settle(clean, [])]
+    if as_of is not None:  # the ledger as it stood that day: later entries not yet posted
+        posted = {e.id for e in entries if e.posted_on <= as_of}
+        entries = tuple(
+            e if e.reversed_by is None or e.reversed_by in posted else replace(e, reversed_by=None)
+            for e in entries
+            if e.id in posted and (e.reverses_id is None or e.reverses_id in posted)
+        )
     return _member_balance(position, names[clean], aging_cents(position, day), entries)
 
 
@@ -290,7 +297,7 @@ def balance_sheet(db: Database, as_of: dt.date | None = None) -> BalanceSheet:
     """Every member with a ledger entry, by name, and the chapter's totals, in cents."""
     day = as_of or dt.date.today()
     with reading(db, day) as reader:
-        positions = read_positions(reader)
+        positions = read_positions(reader, posted_by=as_of)  # the ledger as it stood that day
         names = _Names(reader)
         currency = reader.chapter.info.currency
     positions.sort(key=lambda p: (names[p.hq_id][1].casefold(), p.hq_id))
