@@ -11,6 +11,10 @@ export calls these:
 - `address_name` "Ms. Andrew J. Adams, Jr.": the name on an envelope, a
   mailing label, a statement or a receipt, the only form with the prefix.
 
+A name set into an on-screen sentence goes in `in_sentence`: a right-to-left
+name (Arabic, Hebrew) is isolated, so the sentence keeps its own direction and
+its full stop stays at its end.
+
 A printed list is looked up by eye, so Żółć is found under Z and Ødegård
 under O, whatever the database's collation does (`folded`). Plain Python.
 """
@@ -24,10 +28,28 @@ __all__ = [
     "address_name",
     "display_name",
     "folded",
+    "in_sentence",
     "searched_name",
     "shorter_address_names",
     "sort_name",
 ]
+
+#: Unicode's first-strong isolate and its end: text between them takes its own direction
+#: without turning what is around it (UAX #9). Qt lays the line out by them but finds a
+#: paragraph's direction from its first strong letter, isolated or not, so a left-to-right
+#: mark goes first: a sentence that begins with the name is still read left to right.
+_ISOLATE, _END_ISOLATE = "\u200e\u2068", "\u2069"
+
+
+def in_sentence(name: str) -> str:
+    """A name to set into a sentence on screen: isolated, so its script cannot turn the sentence.
+
+    "محمد الأحمد owes 150.00." would be laid out right to left from its first
+    letter, right-aligned with the full stop at the front; isolated, the name
+    reads right to left inside a sentence that stays left to right.
+    """
+    return f"{_ISOLATE}{name}{_END_ISOLATE}" if name else name
+
 
 #: an initial's full stop: one letter, a stop, then a space, a comma, the end or another initial
 _INITIAL_STOP = re.compile(r"\b(\w)\.(?=[\s,]|$|\w\.)")

@@ -85,3 +85,13 @@ def test_an_ascii_name_folds_as_the_full_folding_would(text: str) -> None:
     """`folded`'s short cut for ASCII text (nothing to take off) gives the full folding's key."""
     plain = unicodedata.normalize("NFKD", text)
     assert folded(text) == "".join(c for c in plain if not unicodedata.combining(c)).casefold()
+
+
+def test_a_name_in_a_sentence_is_isolated_and_otherwise_untouched() -> None:
+    from chapterdesk.names import in_sentence
+
+    assert in_sentence("") == ""
+    for name in ("Andrew J. Adams, Jr.", "عبد الله العلي", "לוי מיכל", "佐藤 さくら"):
+        isolated = in_sentence(name)
+        assert isolated.startswith("\u200e\u2068") and isolated.endswith("\u2069")
+        assert isolated.strip("\u200e\u2068\u2069") == name

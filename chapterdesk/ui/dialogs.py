@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from chapterdesk.data.engine import Database
 from chapterdesk.errors import ChapterDeskError
+from chapterdesk.names import in_sentence
 from chapterdesk.services.chapter import ChapterInfo, init_chapter
 from chapterdesk.services.roster import members as roster
 from chapterdesk.services.roster.members import HqRecord, Membership, RosterEntry
@@ -131,8 +132,8 @@ class AddMemberDialog(ChangeDialog):
         if not standing.is_current:
             show_message(
                 self.message,
-                f"{record.display_name} is {standing.label} at HQ; the bylaws do not allow "
-                "adding them until HQ shows them in good standing.",
+                f"{in_sentence(record.display_name)} is {standing.label} at HQ; the bylaws do "
+                "not allow adding them until HQ shows them in good standing.",
                 error=True,
             )
         self.add_button.setEnabled(True)
@@ -181,9 +182,9 @@ class LeaveDialog(ChangeDialog):
         self.reason_text = ""
         self.membership: Membership | None = None
         intro = QLabel(
-            f"{html.escape(name)} will leave the chapter. Nothing is deleted: the membership "
-            "stays in their history, and any officer term ends on the same day. A leave is "
-            "recorded on or after its day."
+            f"{in_sentence(html.escape(name))} will leave the chapter. Nothing is deleted: the "
+            "membership stays in their history, and any officer term ends on the same day. A "
+            "leave is recorded on or after its day."
         )
         intro.setWordWrap(True)
         self.date = past_date_edit("Leave date")

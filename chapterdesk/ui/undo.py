@@ -20,6 +20,7 @@ import shiboken6
 from PySide6.QtGui import QUndoCommand
 
 from chapterdesk.errors import ChapterDeskError
+from chapterdesk.names import in_sentence
 from chapterdesk.services.roster import members as roster
 from chapterdesk.ui import ask
 from chapterdesk.ui.context import AppContext
@@ -166,7 +167,7 @@ class LeaveChapter(ServiceCommand):
         self, ctx: AppContext, hq_id: str, name: str, membership_id: int, left_on: dt.date,
         reason: str,
     ) -> None:
-        super().__init__(ctx, f"{name} leaving the chapter")
+        super().__init__(ctx, f"{in_sentence(name)} leaving the chapter")
         self.hq_id, self.membership_id = hq_id, membership_id
         self.left_on, self.reason = left_on, reason
 

@@ -22,6 +22,7 @@ from sqlalchemy import event, update
 
 from chapterdesk.data.engine import Database
 from chapterdesk.data.models import HqMember
+from chapterdesk.names import in_sentence
 from chapterdesk.services import chapter, dues
 from chapterdesk.services.hq.reconcile import reconcile
 from chapterdesk.services.roster import members as roster
@@ -332,8 +333,8 @@ def test_a_refused_undo_is_told_and_dropped_from_the_stack(
     assert len(asked.texts("warn")) == 1, (asked.messages, stack.count(), stack.index(),
                                            roster.member_detail(db, hq_id).current)
     (warning,) = asked.texts("warn")
-    assert warning.startswith(f"Undo of {roster.member_detail(db, hq_id).hq.display_name} "
-                              "leaving the chapter was refused: Cannot make")
+    name = in_sentence(roster.member_detail(db, hq_id).hq.display_name)
+    assert warning.startswith(f"Undo of {name} leaving the chapter was refused: Cannot make")
     assert "lapsed" in warning
     assert roster.member_detail(db, hq_id).current is None  # still left
     assert (stack.count(), stack.index()) == (0, 0)  # the step is gone, nothing to redo

@@ -3,7 +3,8 @@
 Qt shapes Arabic and lays out right-to-left text itself; what the window must
 do is hand it the name untouched and have a font for it. One Chinese and one
 Arabic name from the international demo are found in the roster table, chosen,
-and shown in the member panel; a screenshot of each is saved for a person to
+and shown in the member panel, whose Dues sentence begins with the name and must
+still read left to right; a screenshot of each is saved for a person to
 look at (the test's temporary folder, `screens/`).
 """
 
@@ -13,13 +14,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel
-from PySide6.QtGui import QFontDatabase, QRawFont
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QFontDatabase, QRawFont, QTextDocument
 from pytestqt.qtbot import QtBot
 
 from chapterdesk.data.engine import Database
 from chapterdesk.data.migrate import open_database
 from chapterdesk.demo import build_demo
+from chapterdesk.names import in_sentence
 from chapterdesk.services.roster import members as roster
 from chapterdesk.ui.main_window import MainWindow
 from tests.ui.conftest import Asked, page, settle
@@ -78,6 +80,16 @@ def test_a_chinese_and_an_arabic_name_show_in_table_and_panel(
             )
             assert panel.title.text() == f"{person.hq.display_name}\nHQ ID {person.hq_id}"
             assert _covered(person.hq.display_name, family)
+            ledger = panel.ledger
+            qtbot.waitUntil(
+                lambda shown=ledger, p=person: p.hq.display_name in shown.summary.text()
+            )
+            # the Dues sentence starts with the name and still reads left to right, its full
+            # stop at its end: the name is isolated (`names.in_sentence`)
+            sentence = QTextDocument()
+            sentence.setHtml(ledger.summary.text())
+            assert sentence.firstBlock().textDirection() == Qt.LayoutDirection.LeftToRight
+            assert sentence.toPlainText().startswith(in_sentence(person.hq.display_name))
             assert window.grab().save(str(shots / f"{person.hq_id}.png"))
     finally:
         window.tasks.shutdown()

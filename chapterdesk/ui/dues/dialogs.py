@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from chapterdesk.errors import ChapterDeskError
 from chapterdesk.money import parse_amount
+from chapterdesk.names import in_sentence
 from chapterdesk.services import dues
 from chapterdesk.services.dues.ledger import METHOD_LABELS
 from chapterdesk.ui import ask
@@ -234,8 +235,9 @@ class PaymentDialog(ChangeDialog):
         """Ask whether a payment from a member who owes nothing may be kept as credit."""
         return ask.confirm(
             self,
-            f"{balance.name} owes nothing at the moment, so this payment would all be kept "
-            "as credit toward their next dues (dues are not refundable). Record it as credit?",
+            f"{in_sentence(balance.name)} owes nothing at the moment, so this payment would all "
+            "be kept as credit toward their next dues (dues are not refundable). Record it as "
+            "credit?",
             "Payment with nothing owed",
         )
 

@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from chapterdesk.names import in_sentence
 from chapterdesk.services import dues
 from chapterdesk.services.chapter import chapter_info
 from chapterdesk.ui import ask
@@ -156,7 +157,7 @@ class LedgerView(QWidget):
                     if b.outstanding > 0 else "owes nothing")
             credit = f" and has {money(b.credit)} in credit" if b.credit > 0 else ""
             self.summary.setText(
-                f"{html.escape(b.name)} {owed}{credit} (all years, as of today). "
+                f"{in_sentence(html.escape(b.name))} {owed}{credit} (all years, as of today). "
                 f"Since their first entry: assessed {money(b.assessed)}, paid "
                 f"{money(b.paid)}, waived {money(b.waived)}."
             )

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from chapterdesk.errors import ChapterDeskError
+from chapterdesk.names import in_sentence
 from chapterdesk.services.roster import members as roster
 from chapterdesk.services.roster import officers as officers
 from chapterdesk.services.roster.members import MemberDetail, TermView
@@ -334,9 +335,9 @@ class OfficersPage(Page):
                 if not term.eligible:
                     item.setBackground(QBrush(QColor(colours.background)))
                     item.setForeground(QBrush(QColor(colours.text)))
-                    item.setToolTip(f"{term.name} is no longer eligible to hold office: "
-                                    f"{term.ineligible}. Ask them to renew with HQ, or end "
-                                    "the term.")
+                    item.setToolTip(f"{in_sentence(term.name)} is no longer eligible to hold "
+                                    f"office: {term.ineligible}. Ask them to renew with HQ, "
+                                    "or end the term.")
                 self.table.setItem(row, column, item)
             if not term.eligible:
                 first = self.table.item(row, 0)
@@ -396,7 +397,7 @@ class OfficersPage(Page):
                                        self._show_eligibility, refused)
 
     def _show_eligibility(self, detail: MemberDetail) -> None:
-        name = html.escape(detail.hq.display_name)
+        name = in_sentence(html.escape(detail.hq.display_name))
         if detail.current is None:
             self.eligibility.setText(f"{name} is not a current chapter member.")
             self.eligibility.setStyleSheet(f"color: {scheme().error.text};")
@@ -425,9 +426,9 @@ class OfficersPage(Page):
 
         def appointed(term: TermView) -> None:
             self._appoint_stored = typed  # made: nothing left unsaved
-            show_message(self.message, f"{term.name} is {term.position} from "
+            show_message(self.message, f"{in_sentence(term.name)} is {term.position} from "
                          f"{term.starts_on.isoformat()}.", error=False)
-            self.ctx.changed(f"Appointed {term.name} as {term.position}.")
+            self.ctx.changed(f"Appointed {in_sentence(term.name)} as {term.position}.")
 
         self._busy(True)
         self.ctx.change(

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chapterdesk.names import in_sentence
 from chapterdesk.services.chapter_values import Category
 from chapterdesk.services.roster import first_view as first_view
 from chapterdesk.services.roster.values import RosterFilter, RosterRow
@@ -653,7 +654,7 @@ class RosterPage(Page):
             left_on = membership.left_on
             self.ctx.undo.push(LeaveChapter(self.ctx, hq_id, name, membership.id, left_on,
                                             dialog.reason_text))
-            self.ctx.changed(f"{name} left the chapter on {left_on.isoformat()}.")
+            self.ctx.changed(f"{in_sentence(name)} left the chapter on {left_on.isoformat()}.")
 
         dialog.left.connect(left)
         ask.run_dialog(dialog)
