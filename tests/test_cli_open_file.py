@@ -123,6 +123,7 @@ def test_another_program_s_sqlite_file_is_refused_by_the_window_and_left_as_it_w
         "moz_places). Choose another file."
     ]
     assert foreign.read_bytes() == before
+    assert not (tmp_path / "places.sqlite.lock").exists()  # nothing left beside it
 
 
 def test_with_no_display_a_refusal_is_one_line_and_exit_2(tmp_path: Path) -> None:

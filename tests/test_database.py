@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,20 @@ def test_database_from_a_newer_version_is_refused_untouched(db_path: Path) -> No
     with pytest.raises(DatabaseError, match=r"newer version of ChapterDesk.*nothing was changed"):
         open_database(db_path)
     assert db_path.read_bytes() == before
+
+
+def test_a_refused_file_gets_no_lock_file_and_keeps_one_it_had(tmp_path: Path) -> None:
+    foreign = tmp_path / "notes.sqlite"
+    with closing(sqlite3.connect(foreign)) as connection, connection:
+        connection.execute("CREATE TABLE notes (body TEXT)")
+    with pytest.raises(DatabaseError, match="not a ChapterDesk database"):
+        open_database(foreign)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.sqlite"]
+    lock = tmp_path / "notes.sqlite.lock"
+    lock.write_bytes(b"")  # one made by an earlier ChapterDesk: not this open's to remove
+    with pytest.raises(DatabaseError, match="not a ChapterDesk database"):
+        open_database(foreign)
+    assert lock.exists()
 
 
 @pytest.mark.parametrize(

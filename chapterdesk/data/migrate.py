@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from chapterdesk.backup import automatic_backup, latest_automatic_backup
 from chapterdesk.data.engine import Database, Location, resolve_location
+from chapterdesk.data.lock import lock_path_for
 from chapterdesk.data.revision import BUSY_TIMEOUT_S, SCHEMA_HEAD, sqlite_revision
 from chapterdesk.errors import DatabaseError
 from chapterdesk.file_kinds import is_plain_or_absent, kind_of
@@ -206,12 +207,17 @@ def open_database(
                 f"into it with `chapterdesk restore FILE --db {location.path}`."
             )
         check_sqlite_file(location.path)
+    # A file this open refuses (another program's, a newer version's) is left as it was
+    # found: a lock file made for it goes again. One that was there already stays.
+    made_lock = location.path is not None and not lock_path_for(location.path).exists()
     db = Database(location, read_only=read_only, lock_wait=lock_wait)
     try:
         _bring_schema_up_to_date(db)
         _name_the_lock_holder(db)
     except BaseException as exc:
         db.dispose()
+        if made_lock and location.path is not None:
+            lock_path_for(location.path).unlink(missing_ok=True)
         problem = _opening_problem(exc, location)
         if problem is None:
             raise
