@@ -68,6 +68,7 @@ def _sample(column: Any, table: str, variant: int) -> Any:
 
 
 def _record(table: str, action: str, officer: str = "Pat Lee", **fixed: Any) -> AuditRecord:
+    all_models()  # every model's table registered, whichever tests ran before in this process
     columns = Base.metadata.tables[table].columns
     old = {c.name: _sample(c, table, 0) for c in columns} | fixed
     new = {c.name: _sample(c, table, 1) for c in columns} | fixed
