@@ -11,6 +11,7 @@ file is created 0600 in a 0700 folder: a laptop's other accounts cannot read it.
 
 from __future__ import annotations
 
+import atexit
 import faulthandler
 import logging
 import logging.handlers
@@ -81,6 +82,13 @@ def _start_faulthandler(path: Path) -> None:
         return  # the log folder cannot be written: the crash still reaches stderr
     _state["faults"] = stream  # kept open for the process's life, as faulthandler requires
     faulthandler.enable(file=stream, all_threads=True)
+    atexit.register(_stop_faulthandler, stream)  # closed at exit, not left to the collector
+
+
+def _stop_faulthandler(stream: IO[str]) -> None:
+    """At the process's end: stop dumping into `faults.log`, then close it."""
+    faulthandler.disable()
+    stream.close()
 
 
 def _log_thread_exception(args: threading.ExceptHookArgs) -> None:
