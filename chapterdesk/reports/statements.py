@@ -4,9 +4,11 @@ Each page has the member's mailing address where a window envelope shows
 it, the account's entries with a running balance, the amount due, how to pay
 (the methods the chapter accepts, who checks are payable to) and a slip to
 return with the payment. A chapter of 50,000 can have thousands of
-statements, so they are read from the ledger a few hundred at a time and each
-page is one flowable drawn straight onto the canvas: the story never holds
-more than the page being laid out.
+statements: who owes and what each statement lists are read together in one
+pass over the ledger (`services.dues.reports.owing_statements`; a few chosen
+members are read a few hundred at a time), and each page is one flowable drawn
+straight onto the canvas: the story never holds more than the page being laid
+out.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from chapterdesk.reports.styles import (
 )
 from chapterdesk.services.chapter import chapter_info
 from chapterdesk.services.dues.ledger import KIND_LABELS, ZERO, EntryView
-from chapterdesk.services.dues.reports import Statement, statement_members, statements_for
+from chapterdesk.services.dues.reports import Statement, owing_statements, statements_for
 from chapterdesk.services.roster.officers import list_officers
 
 __all__ = [
@@ -188,12 +190,18 @@ def statement_lines(
 
 
 class _Text:
-    """All of a page's strings in one PDF text object (not one per string, as drawString does)."""
+    """All of a page's strings in one PDF text object (not one per string, as drawString does).
 
-    def __init__(self, canvas: Any) -> None:
+    `formatted` remembers, for one document, the PDF operators each string was
+    written as (`_Setting.formatted`): most of a statement's strings (labels, dates,
+    amounts, how to pay) recur on thousands of pages.
+    """
+
+    def __init__(self, canvas: Any, formatted: dict[tuple[Any, ...], tuple[str, int]]) -> None:
         self.canvas = canvas
         self.text = canvas.beginText()
         self.font = ("", 0.0)
+        self.formatted = formatted
 
     def _use(self, font: str, size: float) -> None:
         if self.font != (font, size):
@@ -214,12 +222,18 @@ class _Text:
                     code.append(self.text._formatText(glyphs))
                 code.append("EMC")
                 return
-        self.text.setTextOrigin(x, y)
+        text = self.text
+        text.setTextOrigin(x, y)
         # What textOut writes, without the width textOut measures to advance its cursor:
         # every string here gets its own origin, so that measuring (half a million
         # strings in a chapter's statements) would never be used. Not textLine: its
         # line break after each string splits a line's words when the PDF is read back.
-        self.text._code.append(self.text._formatText(value))
+        key = (text._fontname, text._fontsize, text._leading, text._curSubset, value)
+        known = self.formatted.get(key)
+        if known is None:
+            known = self.formatted[key] = (text._formatText(value), text._curSubset)
+        text._code.append(known[0])
+        text._curSubset = known[1]
 
     def right(self, x: float, y: float, value: str, font: str, size: float) -> None:
         """`value` ending at x."""
@@ -251,7 +265,7 @@ class _StatementPage(Flowable):  # type: ignore[misc]  # reportlab is untyped
         cur = self.setting.currency
         width, top = self.width, self.height
         half = width * 0.55
-        text = _Text(canvas)
+        text = _Text(canvas, self.setting.formatted(canvas))
         y = top - 14
         for number, line in enumerate(address_lines(s.hq)):
             font = BOLD_FONT if number == 0 else BODY_FONT
@@ -356,6 +370,22 @@ class _Setting:
         self.footer_height = 58.0 + 120.0  # the slip and the how-to-pay block under the table
         self._lines: dict[float, list[str]] = {}
         self._payee: dict[float, str] = {}
+        self._document: Any = None
+        self._formatted: dict[tuple[Any, ...], tuple[str, int]] = {}
+
+    def formatted(self, canvas: Any) -> dict[tuple[Any, ...], tuple[str, int]]:
+        """The strings already written into this canvas's document, as their PDF operators.
+
+        A string's operators depend on the font, its size and leading, and the
+        font subset in use before it (`_formatText` switches subsets), which the
+        key holds; and on the codes the document's font subsets gave its
+        characters, which never change once given. So they are reused within
+        one document only: another document starts afresh.
+        """
+        if canvas._doc is not self._document:
+            self._document = canvas._doc
+            self._formatted = {}
+        return self._formatted
 
     def columns(self, width: float) -> list[float]:
         """The x of each entries-table column edge, for a page `width` wide."""
@@ -406,7 +436,7 @@ class _StatementStream(Flowable):  # type: ignore[misc]  # reportlab is untyped
 
 
 def _statements(db: Database, year: int, hq_ids: list[str], watch: Watch) -> Iterator[Statement]:
-    """Statements read from the ledger `_CHUNK` members at a time."""
+    """The statements of some members, read from the ledger `_CHUNK` members at a time."""
     done = 0
     for start in range(0, len(hq_ids), _CHUNK):
         watch.step("statements", done, len(hq_ids))
@@ -414,6 +444,14 @@ def _statements(db: Database, year: int, hq_ids: list[str], watch: Watch) -> Ite
             done += 1
             yield statement
     watch.step("statements", done, len(hq_ids))
+
+
+def _watched(statements: list[Statement], watch: Watch) -> Iterator[Statement]:
+    """Statements already read, reporting progress (and checking for cancel) as they are drawn."""
+    for start in range(0, len(statements), _CHUNK):
+        watch.step("statements", start, len(statements))
+        yield from statements[start : start + _CHUNK]
+    watch.step("statements", len(statements), len(statements))
 
 
 def _treasurer(db: Database, day: dt.date) -> str:
@@ -452,7 +490,13 @@ def write_statements(
     watch.step("reading", 0, None)
     day = as_of or dt.date.today()
     info = chapter_info(db)
-    owing = statement_members(db, year) if members is None else list(members)
+    if members is None:  # everyone who owes: the whole ledger read in one pass
+        owing = owing_statements(db, year)
+        count = len(owing)
+        source = _watched(owing, watch)
+    else:
+        count = len(members)
+        source = _statements(db, year, list(members), watch)
     document = ReportDocument(
         target,
         chapter_name=info.name,
@@ -463,10 +507,9 @@ def write_statements(
     )
     treasurer = _treasurer(db, day) if contact is None else contact
     setting = _Setting(info.name, info.currency, year, day, treasurer)
-    source = _statements(db, year, owing, watch)
     first = next(source, None)
     if first is None:
         document.add_paragraph(f"No member owes {year} dues: there are no statements to send.")
     else:
         document.story.append(_StatementStream(source, first, setting))
-    return len(owing), document.build()
+    return count, document.build()
