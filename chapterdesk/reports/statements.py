@@ -32,6 +32,7 @@ from chapterdesk.reports.dues import _page_size
 from chapterdesk.reports.fontchain import laid_out, text_width
 from chapterdesk.reports.pdfdoc import ReportDocument
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
+from chapterdesk.reports.recurring import Recurring
 from chapterdesk.reports.styles import (
     BODY_FONT,
     BOLD_FONT,
@@ -192,16 +193,15 @@ def statement_lines(
 class _Text:
     """All of a page's strings in one PDF text object (not one per string, as drawString does).
 
-    `formatted` remembers, for one document, the PDF operators each string was
-    written as (`_Setting.formatted`): most of a statement's strings (labels, dates,
-    amounts, how to pay) recur on thousands of pages.
+    Most of a statement's strings (labels, dates, amounts, how to pay) recur on
+    thousands of pages: `recurring` writes each as it was written before.
     """
 
-    def __init__(self, canvas: Any, formatted: dict[tuple[Any, ...], tuple[str, int]]) -> None:
+    def __init__(self, canvas: Any, recurring: Recurring) -> None:
         self.canvas = canvas
         self.text = canvas.beginText()
         self.font = ("", 0.0)
-        self.formatted = formatted
+        self.recurring = recurring
 
     def _use(self, font: str, size: float) -> None:
         if self.font != (font, size):
@@ -222,18 +222,12 @@ class _Text:
                     code.append(self.text._formatText(glyphs))
                 code.append("EMC")
                 return
-        text = self.text
-        text.setTextOrigin(x, y)
+        self.text.setTextOrigin(x, y)
         # What textOut writes, without the width textOut measures to advance its cursor:
         # every string here gets its own origin, so that measuring (half a million
         # strings in a chapter's statements) would never be used. Not textLine: its
         # line break after each string splits a line's words when the PDF is read back.
-        key = (text._fontname, text._fontsize, text._leading, text._curSubset, value)
-        known = self.formatted.get(key)
-        if known is None:
-            known = self.formatted[key] = (text._formatText(value), text._curSubset)
-        text._code.append(known[0])
-        text._curSubset = known[1]
+        self.recurring.write(self.text, value)
 
     def right(self, x: float, y: float, value: str, font: str, size: float) -> None:
         """`value` ending at x."""
@@ -265,7 +259,7 @@ class _StatementPage(Flowable):  # type: ignore[misc]  # reportlab is untyped
         cur = self.setting.currency
         width, top = self.width, self.height
         half = width * 0.55
-        text = _Text(canvas, self.setting.formatted(canvas))
+        text = _Text(canvas, self.setting.recurring)
         y = top - 14
         for number, line in enumerate(address_lines(s.hq)):
             font = BOLD_FONT if number == 0 else BODY_FONT
@@ -370,22 +364,7 @@ class _Setting:
         self.footer_height = 58.0 + 120.0  # the slip and the how-to-pay block under the table
         self._lines: dict[float, list[str]] = {}
         self._payee: dict[float, str] = {}
-        self._document: Any = None
-        self._formatted: dict[tuple[Any, ...], tuple[str, int]] = {}
-
-    def formatted(self, canvas: Any) -> dict[tuple[Any, ...], tuple[str, int]]:
-        """The strings already written into this canvas's document, as their PDF operators.
-
-        A string's operators depend on the font, its size and leading, and the
-        font subset in use before it (`_formatText` switches subsets), which the
-        key holds; and on the codes the document's font subsets gave its
-        characters, which never change once given. So they are reused within
-        one document only: another document starts afresh.
-        """
-        if canvas._doc is not self._document:
-            self._document = canvas._doc
-            self._formatted = {}
-        return self._formatted
+        self.recurring = Recurring()  # the strings every page repeats, written once
 
     def columns(self, width: float) -> list[float]:
         """The x of each entries-table column edge, for a page `width` wide."""
