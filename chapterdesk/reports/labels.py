@@ -148,7 +148,10 @@ def _block_size(lines: Sequence[str], sheet: LabelSheet) -> float:
     return min(sheet.font_size, room_h / (max(len(lines), 1) * _LEADING))
 
 
+@functools.lru_cache(maxsize=16384)
 def _width(text: str, size: float) -> float:
+    """The width of a line at `size` (remembered: firm names and city lines recur, and
+    laying out a label measures a line that may not fit at more than one step)."""
     return text_width(text, BODY_FONT, size)
 
 
