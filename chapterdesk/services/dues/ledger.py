@@ -24,6 +24,7 @@ from chapterdesk.money import from_cents, to_cents
 from chapterdesk.names import display_name, sort_name
 from chapterdesk.services.dues.positions import (
     SIGN,
+    SIGNED_CENTS_SQL,
     ChargeCents,
     LedgerRow,
     Position,
@@ -211,26 +212,31 @@ def entries_for(
     return by_member
 
 
-def ledger_by_member(source: Runs | Session) -> dict[str, list[Any]]:
-    """Every ledger entry's raw row, by HQ ID, each member's in posting order.
+def debtors_ledger(source: Runs | Session) -> dict[str, list[Any]]:
+    """Every ledger entry's raw row of the members who owe something, by HQ ID, in posting order.
 
-    One plain scan of the whole ledger in table order (no index walk, no
-    per-member query): for readers that go on to pick some members out of the
-    whole chapter. The rows are what `entry_views` and `settle_entries` take.
+    A member owes something when the signed sum of their entries, their
+    balance, is positive: it is what they owe less their credit, and a credit
+    remains only once every charge is paid. The database sums each member's
+    entries (`positions.SIGNED_CENTS_SQL`) and returns the rows of those in
+    debt, in one statement, so a chapter where most members have paid is not
+    read whole into Python. The rows are what `entry_views` and `settle_entries` take.
     """
+    in_debt = f"SELECT hq_id FROM ledger_entry GROUP BY hq_id HAVING SUM({SIGNED_CENTS_SQL}) > 0"
+    statement = RosterSql(f"{_ENTRIES_SQL} WHERE hq_id IN ({in_debt}) ORDER BY id")
     by_member: dict[str, list[Any]] = defaultdict(list)
-    for row in runner(source).run(RosterSql(f"{_ENTRIES_SQL} ORDER BY id")):
+    for row in runner(source).run(statement):
         by_member[row[2]].append(row)
     return by_member
 
 
 def entry_views(rows: Sequence[Any]) -> list[EntryView]:
-    """The entry views of one member's raw rows (from `ledger_by_member`), in posting order."""
+    """The entry views of one member's raw rows (from `debtors_ledger`), in posting order."""
     return _views(rows)
 
 
 def settle_entries(hq_id: str, rows: Sequence[Any]) -> Position:
-    """`positions.settle` over one member's raw rows (from `ledger_by_member`), in cents.
+    """`positions.settle` over one member's raw rows (from `debtors_ledger`), in cents.
 
     The figures `allocate` gives for the same entries, without building their views first.
     """

@@ -43,9 +43,9 @@ from chapterdesk.services.dues.ledger import (
     ZERO,
     EntryView,
     allocate,
+    debtors_ledger,
     entries_for,
     entry_views,
-    ledger_by_member,
     names_for,
     reading_order,
     settle_entries,
@@ -292,38 +292,22 @@ def owing_statements(db: Database, year: int) -> list[Statement]:
     """The statement of every member whose dues for `year` are still open, by last name.
 
     The members and their statements are those of `statement_members` and
-    `statements_for`, read in one pass: the whole ledger in one scan, each
-    member's position settled once from the rows read (`ledger.settle_entries`,
-    the rule `allocate` applies), and only the members who owe the year get
-    entry views and their HQ record. A member whose entries sum to no debt
-    cannot have an open charge (their balance is what they owe less their
-    credit), so only those in debt, or with a reversal, are settled at all.
+    `statements_for`, read in one pass: the ledger rows of every member in debt
+    in one statement (`ledger.debtors_ledger`), each one's position settled once
+    from the rows read (`ledger.settle_entries`, the rule `allocate` applies),
+    and only those who owe the year get entry views and their HQ record.
 
     Raises:
         BadInputError: the year is not plausible.
     """
     with db.reading() as session:
         dues_year_in(session, year)
-        ledgers = ledger_by_member(session)
         owing: list[tuple[str, list[Any], Position, int]] = []
-        for hq_id, rows in ledgers.items():
-            debt = 0
-            for row in rows:
-                kind = row[1]
-                if kind == "charge":
-                    debt += row[4]
-                elif kind == "reversal":
-                    debt = 1  # settle it: a reversal turns an entry's sign round
-                    break
-                else:
-                    debt -= row[4]
-            if debt <= 0:
-                continue
+        for hq_id, rows in debtors_ledger(session).items():
             position = settle_entries(hq_id, rows)
             year_open = sum(c.open for c in position.charges if c.dues_year == year)
             if year_open > 0:
                 owing.append((hq_id, rows, position, year_open))
-        del ledgers
         records = _hq_records(session, [hq_id for hq_id, *_ in owing])
     statements = [
         Statement(
