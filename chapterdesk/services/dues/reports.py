@@ -3,10 +3,12 @@
 The dues report for a year, the member statements and a receipt's copy are
 built from the same derived figures as the rest of the dues services:
 nothing here stores money or applies payments a second way, so the report's
-grand totals are the ledger's. A whole year (the dues report, and who gets a
-statement) is read with `services.dues.year_ledger`, which applies payments with
-`ledger.allocate`'s own rule to the whole chapter in a few queries; a
-statement or a receipt, which print every entry, read the member's entries
+grand totals are the ledger's. A whole year's dues report is read with
+`services.dues.year_ledger`, which applies payments with `ledger.allocate`'s
+own rule to the whole chapter in a few queries. The statements of everyone who
+owes are read in one pass (`owing_statements`: the entries of the members in
+debt, each settled once by that rule); a few members' statements or a
+receipt, which print every entry, read the member's entries
 (`ledger.entries_for`) and allocate them.
 
 A year's figures are those of its charges: per member what was assessed for
