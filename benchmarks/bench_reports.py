@@ -52,7 +52,7 @@ from chapterdesk.reports.statements import (
 )
 from chapterdesk.reports.styles import BODY_FONT, long_date, register_fonts
 from chapterdesk.services.chapter import chapter_info
-from chapterdesk.services.dues.reports import dues_year_report, statement_members, statements_for
+from chapterdesk.services.dues.reports import dues_year_report, owing_statements
 from chapterdesk.services.roster.export import members_for_export
 
 Measure = Callable[[Path, Path, int], dict[str, Any]]
@@ -115,10 +115,7 @@ def statements_floor(db_path: Path, out: Path, year: int) -> dict[str, Any]:
     """drawString for every string of every statement, a page each (read beforehand)."""
     db = open_database(db_path)
     currency = chapter_info(db).currency
-    owing = statement_members(db, year)
-    pages = split_cells(
-        _statement_strings(statements_for(db, year, owing), currency, year), size=9.5
-    )
+    pages = split_cells(_statement_strings(owing_statements(db, year), currency, year), size=9.5)
 
     def draw() -> None:
         register_fonts()
@@ -139,7 +136,7 @@ def statements_floor(db_path: Path, out: Path, year: int) -> dict[str, Any]:
 def statements_ours(db_path: Path, out: Path, year: int) -> dict[str, Any]:
     """The real statements, end to end."""
     db = open_database(db_path)
-    read = _timed(lambda: statements_for(db, year, statement_members(db, year)))
+    read = _timed(lambda: owing_statements(db, year))  # what write_statements reads
     result: list[tuple[int, int]] = []
     run = _measured(lambda: result.append(write_statements(db, year, out)))
     return {**run, "writing": run["seconds"] - read, "read": read, "pages": result[0][1]}

@@ -24,6 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from chapterdesk.atomic import atomic_path
 from chapterdesk.reports.fontchain import draw_runs, in_base_font, is_rtl, text_width
+from chapterdesk.reports.recurring import Recurring
 from chapterdesk.reports.styles import BODY_FONT, register_fonts
 
 __all__ = ["AVERY_5160", "AVERY_L7160", "LABEL_SHEETS", "LabelSheet", "NameLine", "draw_labels"]
@@ -147,7 +148,10 @@ def _block_size(lines: Sequence[str], sheet: LabelSheet) -> float:
     return min(sheet.font_size, room_h / (max(len(lines), 1) * _LEADING))
 
 
+@functools.lru_cache(maxsize=16384)
 def _width(text: str, size: float) -> float:
+    """The width of a line at `size` (remembered: firm names and city lines recur, and
+    laying out a label measures a line that may not fit at more than one step)."""
     return text_width(text, BODY_FONT, size)
 
 
@@ -258,12 +262,15 @@ class _PageText:
     """One PDF text object for a page's labels, changing the font size only when it changes.
 
     A text object per line (`canvas.drawString`) costs more than placing each
-    line in one object; what is printed, and where, is the same.
+    line in one object; what is printed, and where, is the same. Firm names and
+    city lines recur on thousands of labels: `recurring` writes each line as it
+    was written before.
     """
 
-    def __init__(self, canvas: Canvas) -> None:
+    def __init__(self, canvas: Canvas, recurring: Recurring) -> None:
         self.text = canvas.beginText()
         self._size = 0.0
+        self.recurring = recurring
 
     def line(self, x: float, y: float, line: str, size: float) -> None:
         """`line` with its left end at (x, y), in the body font at `size`, run by run."""
@@ -272,7 +279,8 @@ class _PageText:
             self.text.setFont(BODY_FONT, size, size * 1.2)
         self.text.setTextOrigin(x, y)
         if line.isascii() or in_base_font(line, BODY_FONT):
-            self.text.textLine(line)  # not textOut, which measures the line to move on
+            # what textLine writes (not textOut, which measures the line to move on)
+            self.recurring.write(self.text, line, " T*")
         else:
             draw_runs(self.text, line, BODY_FONT, size, size * 1.2)
 
@@ -341,6 +349,7 @@ def draw_labels(
         canvas.setCreator("ChapterDesk")
         index = -1
         page: _PageText | None = None
+        recurring = Recurring()
         for index, address in enumerate(addresses):
             if index % sheet.per_page == 0:
                 if page is not None:
@@ -348,7 +357,7 @@ def draw_labels(
                     canvas.showPage()
                 if outlines:
                     _draw_outlines(canvas, sheet)
-                page = _PageText(canvas)
+                page = _PageText(canvas, recurring)
             assert page is not None  # made at index 0
             _draw_one(page, _address_lines(address), sheet.label_box(index), sheet)
         if page is not None:

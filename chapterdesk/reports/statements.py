@@ -4,9 +4,11 @@ Each page has the member's mailing address where a window envelope shows
 it, the account's entries with a running balance, the amount due, how to pay
 (the methods the chapter accepts, who checks are payable to) and a slip to
 return with the payment. A chapter of 50,000 can have thousands of
-statements, so they are read from the ledger a few hundred at a time and each
-page is one flowable drawn straight onto the canvas: the story never holds
-more than the page being laid out.
+statements: who owes and what each statement lists are read together in one
+pass over the ledger (`services.dues.reports.owing_statements`; a few chosen
+members are read a few hundred at a time), and each page is one flowable drawn
+straight onto the canvas: the story never holds more than the page being laid
+out.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from chapterdesk.reports.dues import _page_size
 from chapterdesk.reports.fontchain import laid_out, text_width
 from chapterdesk.reports.pdfdoc import ReportDocument
 from chapterdesk.reports.progress import CancelFn, ProgressFn, Watch
+from chapterdesk.reports.recurring import Recurring
 from chapterdesk.reports.styles import (
     BODY_FONT,
     BOLD_FONT,
@@ -40,7 +43,7 @@ from chapterdesk.reports.styles import (
 )
 from chapterdesk.services.chapter import chapter_info
 from chapterdesk.services.dues.ledger import KIND_LABELS, ZERO, EntryView
-from chapterdesk.services.dues.reports import Statement, statement_members, statements_for
+from chapterdesk.services.dues.reports import Statement, owing_statements, statements_for
 from chapterdesk.services.roster.officers import list_officers
 
 __all__ = [
@@ -188,12 +191,17 @@ def statement_lines(
 
 
 class _Text:
-    """All of a page's strings in one PDF text object (not one per string, as drawString does)."""
+    """All of a page's strings in one PDF text object (not one per string, as drawString does).
 
-    def __init__(self, canvas: Any) -> None:
+    Most of a statement's strings (labels, dates, amounts, how to pay) recur on
+    thousands of pages: `recurring` writes each as it was written before.
+    """
+
+    def __init__(self, canvas: Any, recurring: Recurring) -> None:
         self.canvas = canvas
         self.text = canvas.beginText()
         self.font = ("", 0.0)
+        self.recurring = recurring
 
     def _use(self, font: str, size: float) -> None:
         if self.font != (font, size):
@@ -219,7 +227,7 @@ class _Text:
         # every string here gets its own origin, so that measuring (half a million
         # strings in a chapter's statements) would never be used. Not textLine: its
         # line break after each string splits a line's words when the PDF is read back.
-        self.text._code.append(self.text._formatText(value))
+        self.recurring.write(self.text, value)
 
     def right(self, x: float, y: float, value: str, font: str, size: float) -> None:
         """`value` ending at x."""
@@ -251,7 +259,7 @@ class _StatementPage(Flowable):  # type: ignore[misc]  # reportlab is untyped
         cur = self.setting.currency
         width, top = self.width, self.height
         half = width * 0.55
-        text = _Text(canvas)
+        text = _Text(canvas, self.setting.recurring)
         y = top - 14
         for number, line in enumerate(address_lines(s.hq)):
             font = BOLD_FONT if number == 0 else BODY_FONT
@@ -356,6 +364,7 @@ class _Setting:
         self.footer_height = 58.0 + 120.0  # the slip and the how-to-pay block under the table
         self._lines: dict[float, list[str]] = {}
         self._payee: dict[float, str] = {}
+        self.recurring = Recurring()  # the strings every page repeats, written once
 
     def columns(self, width: float) -> list[float]:
         """The x of each entries-table column edge, for a page `width` wide."""
@@ -406,7 +415,7 @@ class _StatementStream(Flowable):  # type: ignore[misc]  # reportlab is untyped
 
 
 def _statements(db: Database, year: int, hq_ids: list[str], watch: Watch) -> Iterator[Statement]:
-    """Statements read from the ledger `_CHUNK` members at a time."""
+    """The statements of some members, read from the ledger `_CHUNK` members at a time."""
     done = 0
     for start in range(0, len(hq_ids), _CHUNK):
         watch.step("statements", done, len(hq_ids))
@@ -414,6 +423,14 @@ def _statements(db: Database, year: int, hq_ids: list[str], watch: Watch) -> Ite
             done += 1
             yield statement
     watch.step("statements", done, len(hq_ids))
+
+
+def _watched(statements: list[Statement], watch: Watch) -> Iterator[Statement]:
+    """Statements already read, reporting progress (and checking for cancel) as they are drawn."""
+    for start in range(0, len(statements), _CHUNK):
+        watch.step("statements", start, len(statements))
+        yield from statements[start : start + _CHUNK]
+    watch.step("statements", len(statements), len(statements))
 
 
 def _treasurer(db: Database, day: dt.date) -> str:
@@ -452,7 +469,13 @@ def write_statements(
     watch.step("reading", 0, None)
     day = as_of or dt.date.today()
     info = chapter_info(db)
-    owing = statement_members(db, year) if members is None else list(members)
+    if members is None:  # everyone who owes: the whole ledger read in one pass
+        owing = owing_statements(db, year)
+        count = len(owing)
+        source = _watched(owing, watch)
+    else:
+        count = len(members)
+        source = _statements(db, year, list(members), watch)
     document = ReportDocument(
         target,
         chapter_name=info.name,
@@ -463,10 +486,9 @@ def write_statements(
     )
     treasurer = _treasurer(db, day) if contact is None else contact
     setting = _Setting(info.name, info.currency, year, day, treasurer)
-    source = _statements(db, year, owing, watch)
     first = next(source, None)
     if first is None:
         document.add_paragraph(f"No member owes {year} dues: there are no statements to send.")
     else:
         document.story.append(_StatementStream(source, first, setting))
-    return len(owing), document.build()
+    return count, document.build()

@@ -1,10 +1,11 @@
-"""Property test: random sequences of assess / pay / reverse / waive keep the ledger honest.
+"""Property test: random assess / pay / credit / reverse / waive steps keep the ledger honest.
 
 After every step: each member's balance is the sum of their entries (summed here
 straight from the rows, independently of the services) and equals outstanding
 minus credit; no posted row ever changes; receipts run 1..n without gaps; cash
 received equals the payments recorded less those reversed; the dues report's
-line for each member (read for the whole year at once) is their own balance.
+line for each member (read for the whole year at once) is their own balance; the
+statements read for everyone who owes in one pass are those read member by member.
 """
 
 from __future__ import annotations
@@ -24,7 +25,12 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from chapterdesk.data.migrate import open_database
 from chapterdesk.errors import RuleRefusedError
 from chapterdesk.services import dues
-from chapterdesk.services.dues.reports import dues_year_report, statement_members
+from chapterdesk.services.dues.reports import (
+    dues_year_report,
+    owing_statements,
+    statement_members,
+    statements_for,
+)
 from chapterdesk.services.roster import members as roster
 from tests.helpers import TODAY, add_hq
 
@@ -94,6 +100,12 @@ class LedgerMachine(RuleBasedStateMachine):
         )
         assert receipt.amount == amount
         self.payments[receipt.entry_id] = cents
+
+    @rule(hq_id=st.sampled_from(MEMBERS), cents=st.integers(min_value=1, max_value=20_000))
+    def credit(self, hq_id: str, cents: int) -> None:
+        amount = Decimal(cents) / 100
+        entry = dues.post_credit(self.db, hq_id, f"{amount:,.2f}", "Board decision", today=TODAY)
+        assert (entry.kind, entry.amount) == ("credit", amount)
 
     @rule(data=st.data(), reason=st.sampled_from(["Keyed in twice", "Bounced", "Wrong member"]))
     def reverse(self, data: st.DataObject, reason: str) -> None:
@@ -176,6 +188,12 @@ class LedgerMachine(RuleBasedStateMachine):
             for hq_id in set(MEMBERS) - listed:
                 state = dues.member_balance(self.db, hq_id, TODAY)
                 assert all(c.dues_year != year for c in state.charges)
+
+    @invariant()
+    def statements_read_in_one_pass_are_each_members(self) -> None:
+        for year in YEARS:
+            owing = statement_members(self.db, year)
+            assert owing_statements(self.db, year) == statements_for(self.db, year, owing)
 
     @invariant()
     def cash_received_is_payments_less_reversed_ones(self) -> None:

@@ -19,7 +19,12 @@ from chapterdesk.data.engine import Database
 from chapterdesk.money import to_cents
 from chapterdesk.services import dues
 from chapterdesk.services.dues.ledger import allocate, entries_for, names_for
-from chapterdesk.services.dues.reports import dues_year_report, statement_members
+from chapterdesk.services.dues.reports import (
+    dues_year_report,
+    owing_statements,
+    statement_members,
+    statements_for,
+)
 from chapterdesk.services.dues.year_ledger import people_charged_for, year_positions
 from tests.dues.conftest import AddMember
 from tests.helpers import TODAY
@@ -135,6 +140,29 @@ def test_demo_chapter_years_agree(demo_db: Database) -> None:
     year = dues.dues_year(demo_db).year
     for each in (year - 1, year, year + 1):
         assert _whole_year(demo_db, each) == _per_member(demo_db, each)
+
+
+@pytest.mark.parametrize("year", [2025, 2026, 2027])
+def test_statements_in_one_pass_are_each_members(
+    db: Database, corrected_ledger: dict[str, str], year: int
+) -> None:
+    owing = statement_members(db, year)
+    statements = owing_statements(db, year)
+    assert statements == statements_for(db, year, owing)
+    assert bool(statements) == (year != 2027), "nobody is charged for 2027"
+    m = corrected_ledger
+    if year == 2026:
+        by_id = {s.hq.hq_id: s for s in statements}
+        assert m["in_credit"] not in by_id and m["left_out"] not in by_id
+        assert by_id[m["bounced"]].outstanding == Decimal("250.50"), "the bounced check undone"
+        assert any(e.kind == "reversal" for e in by_id[m["bounced"]].entries)
+
+
+def test_demo_chapter_statements_in_one_pass(demo_db: Database) -> None:
+    year = dues.dues_year(demo_db).year
+    owing = statement_members(demo_db, year)
+    assert owing, "the demo chapter has members who owe"
+    assert owing_statements(demo_db, year) == statements_for(demo_db, year, owing)
 
 
 def test_dues_report_lines_are_each_members_balance(

@@ -24,8 +24,10 @@ from chapterdesk.money import from_cents, to_cents
 from chapterdesk.names import display_name, sort_name
 from chapterdesk.services.dues.positions import (
     SIGN,
+    SIGNED_CENTS_SQL,
     ChargeCents,
     LedgerRow,
+    Position,
     day_of,
     of_members,
     settle,
@@ -208,6 +210,43 @@ def entries_for(
         for hq_id, member_rows in by_hq.items():
             by_member[hq_id] = _views(member_rows)
     return by_member
+
+
+def debtors_ledger(source: Runs | Session) -> dict[str, list[Any]]:
+    """Every ledger entry's raw row of the members who owe something, by HQ ID, in posting order.
+
+    A member owes something when the signed sum of their entries, their
+    balance, is positive: it is what they owe less their credit, and a credit
+    remains only once every charge is paid. The database sums each member's
+    entries (`positions.SIGNED_CENTS_SQL`) and returns the rows of those in
+    debt, in one statement, so a chapter where most members have paid is not
+    read whole into Python. The rows are what `entry_views` and `settle_entries` take.
+    """
+    in_debt = f"SELECT hq_id FROM ledger_entry GROUP BY hq_id HAVING SUM({SIGNED_CENTS_SQL}) > 0"
+    statement = RosterSql(f"{_ENTRIES_SQL} WHERE hq_id IN ({in_debt}) ORDER BY id")
+    by_member: dict[str, list[Any]] = defaultdict(list)
+    for row in runner(source).run(statement):
+        by_member[row[2]].append(row)
+    return by_member
+
+
+def entry_views(rows: Sequence[Any]) -> list[EntryView]:
+    """The entry views of one member's raw rows (from `debtors_ledger`), in posting order."""
+    return _views(rows)
+
+
+def settle_entries(hq_id: str, rows: Sequence[Any]) -> Position:
+    """`positions.settle` over one member's raw rows (from `debtors_ledger`), in cents.
+
+    The figures `allocate` gives for the same entries, without building their views first.
+    """
+    return settle(
+        hq_id,
+        [
+            (hq_id, r[0], r[1], r[3], r[5], r[4], r[10], r[9], r[12])  # `LedgerRow`'s order
+            for r in rows
+        ],
+    )
 
 
 def reading_order(entries: Iterable[EntryView]) -> tuple[EntryView, ...]:

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SIGN",
+    "SIGNED_CENTS_SQL",
     "ChargeCents",
     "LedgerRow",
     "Position",
@@ -288,17 +289,18 @@ def _posted_by(rows: list[Any], day: dt.date) -> list[Any]:
     return [row for row in kept if row[2] != "reversal" or row[7] in ids]
 
 
-#: What `amounts_owed` reads: each entry's member and its signed cents (`SIGN`; a reversal
-#: the opposite of the entry it reverses, nothing for a reversal of a reversal). Worked out by
-#: the database in the scan, so Python sees two columns and adds them up.
-OWED_SQL = RosterSql(
-    "SELECT hq_id, CASE kind WHEN 'charge' THEN amount_cents"
+#: SQL: a `ledger_entry` row's signed cents (`SIGN`; a reversal the opposite of the entry it
+#: reverses, nothing for a reversal of a reversal): its effect on what the member owes.
+SIGNED_CENTS_SQL = (
+    "CASE kind WHEN 'charge' THEN amount_cents"
     " WHEN 'reversal' THEN -amount_cents * COALESCE(("
     "SELECT CASE r.kind WHEN 'charge' THEN 1 WHEN 'reversal' THEN 0 ELSE -1 END"
     " FROM ledger_entry AS r WHERE r.id = ledger_entry.reverses_id), 0)"
     " ELSE -amount_cents END"
-    " FROM ledger_entry"
 )
+#: What `amounts_owed` reads: each entry's member and its signed cents. Worked out by the
+#: database in the scan, so Python sees two columns and adds them up.
+OWED_SQL = RosterSql(f"SELECT hq_id, {SIGNED_CENTS_SQL} FROM ledger_entry")
 
 
 def amounts_owed(source: Runs | Session) -> dict[str, int]:

@@ -3,10 +3,12 @@
 The dues report for a year, the member statements and a receipt's copy are
 built from the same derived figures as the rest of the dues services:
 nothing here stores money or applies payments a second way, so the report's
-grand totals are the ledger's. A whole year (the dues report, and who gets a
-statement) is read with `services.dues.year_ledger`, which applies payments with
-`ledger.allocate`'s own rule to the whole chapter in a few queries; a
-statement or a receipt, which print every entry, read the member's entries
+grand totals are the ledger's. A whole year's dues report is read with
+`services.dues.year_ledger`, which applies payments with `ledger.allocate`'s
+own rule to the whole chapter in a few queries. The statements of everyone who
+owes are read in one pass (`owing_statements`: the entries of the members in
+debt, each settled once by that rule); a few members' statements or a
+receipt, which print every entry, read the member's entries
 (`ledger.entries_for`) and allocate them.
 
 A year's figures are those of its charges: per member what was assessed for
@@ -26,13 +28,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from chapterdesk.data.engine import Database
 from chapterdesk.data.ledger_models import LedgerEntry
-from chapterdesk.data.models import HqMember
 from chapterdesk.errors import NotFoundError
 from chapterdesk.money import from_cents
 from chapterdesk.services.chapter import categories_in, settings_row
@@ -43,10 +45,14 @@ from chapterdesk.services.dues.ledger import (
     ZERO,
     EntryView,
     allocate,
+    debtors_ledger,
     entries_for,
+    entry_views,
     names_for,
     reading_order,
+    settle_entries,
 )
+from chapterdesk.services.dues.positions import Position, of_members
 from chapterdesk.services.dues.rates import DuesYear, dues_year_in
 from chapterdesk.services.dues.year_ledger import (
     live_entry,
@@ -55,8 +61,8 @@ from chapterdesk.services.dues.year_ledger import (
     year_positions,
 )
 from chapterdesk.services.roster.members import RECORD_FIELDS, HqRecord
-
-_CHUNK = 500
+from chapterdesk.services.roster.reader import runner
+from chapterdesk.services.roster.sql import decoder
 
 
 @dataclass(frozen=True)
@@ -111,18 +117,21 @@ class DuesYearReport:
     totals: DuesTotal
 
 
-_HQ_COLUMNS = tuple(getattr(HqMember, name) for name in RECORD_FIELDS)
+_HQ_RECORDS_SQL = f"SELECT {', '.join(RECORD_FIELDS)} FROM hq_member"
 
 
 def _hq_records(session: Session, hq_ids: Iterable[str]) -> dict[str, HqRecord]:
-    """Plain HQ records of some IDs, read in chunks (columns only, no ORM objects)."""
-    wanted = sorted(set(hq_ids))
-    records: dict[str, HqRecord] = {}
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start : start + _CHUNK]
-        for row in session.execute(select(*_HQ_COLUMNS).where(HqMember.hq_id.in_(chunk))):
-            records[row[0]] = HqRecord(*row)
-    return records
+    """Plain HQ records of some IDs: raw rows looked up by key, a few hundred a statement.
+
+    Looking up a chapter's debtors by key reads less than a scan of every record.
+    """
+    decode = decoder(RECORD_FIELDS)
+    run = runner(session).run
+    return {
+        row[0]: HqRecord(*decode(row))
+        for statement in of_members(_HQ_RECORDS_SQL, "hq_id", hq_ids, "hq_id")
+        for row in run(statement)
+    }
 
 
 def _sum(lines: Iterable[DuesReportLine], label: str) -> DuesTotal:
@@ -279,6 +288,41 @@ def statements_for(db: Database, year: int, hq_ids: list[str]) -> list[Statement
             )
         )
     return result
+
+
+def owing_statements(db: Database, year: int) -> list[Statement]:
+    """The statement of every member whose dues for `year` are still open, by last name.
+
+    The members and their statements are those of `statement_members` and
+    `statements_for`, read in one pass: the ledger rows of every member in debt
+    in one statement (`ledger.debtors_ledger`), each one's position settled once
+    from the rows read (`ledger.settle_entries`, the rule `allocate` applies),
+    and only those who owe the year get entry views and their HQ record.
+
+    Raises:
+        BadInputError: the year is not plausible.
+    """
+    with db.reading() as session:
+        dues_year_in(session, year)
+        owing: list[tuple[str, list[Any], Position, int]] = []
+        for hq_id, rows in debtors_ledger(session).items():
+            position = settle_entries(hq_id, rows)
+            year_open = sum(c.open for c in position.charges if c.dues_year == year)
+            if year_open > 0:
+                owing.append((hq_id, rows, position, year_open))
+        records = _hq_records(session, [hq_id for hq_id, *_ in owing])
+    statements = [
+        Statement(
+            hq=records[hq_id],
+            entries=reading_order(entry_views(rows)),
+            outstanding=from_cents(position.outstanding),
+            credit=from_cents(position.credit),
+            year_open=from_cents(year_open),
+        )
+        for hq_id, rows, position, year_open in owing
+    ]
+    statements.sort(key=lambda s: (s.hq.sort_name.casefold(), s.hq.hq_id))
+    return statements
 
 
 @dataclass(frozen=True)

@@ -139,27 +139,25 @@ def _values(item: PlannedMessage, shared: _Shared) -> dict[str, str]:
 
 def plan_statements(db: Database, year: int) -> MailPlan:
     """A statement for every member whose `year` dues are open."""
-    from chapterdesk.services.dues.reports import statement_members, statements_for
+    from chapterdesk.services.dues.reports import owing_statements
 
     view = required_account(db)
     template = template_for(db, "statement")
     day = dt.date.today()
     shared = _shared(db, view, day)
-    owing = statement_members(db, year)
     planned = []
-    for start in range(0, len(owing), 200):
-        for statement in statements_for(db, year, owing[start : start + 200]):
-            item = PlannedMessage(
-                kind="statement",
-                hq_id=statement.hq.hq_id,
-                name=statement.hq.address_name,
-                email=statement.hq.email.strip(),
-                subject="",
-                amount_due=statement.outstanding,
-                dedupe_key=f"statement:{statement.hq.hq_id}:{year}:{day.isoformat()}",
-                year=year,
-            )
-            planned.append(_with_subject(item, template, shared))
+    for statement in owing_statements(db, year):  # who owes, read with their statements
+        item = PlannedMessage(
+            kind="statement",
+            hq_id=statement.hq.hq_id,
+            name=statement.hq.address_name,
+            email=statement.hq.email.strip(),
+            subject="",
+            amount_due=statement.outstanding,
+            dedupe_key=f"statement:{statement.hq.hq_id}:{year}:{day.isoformat()}",
+            year=year,
+        )
+        planned.append(_with_subject(item, template, shared))
     return _sorted_into(MailPlan("statement"), planned, db)
 
 
