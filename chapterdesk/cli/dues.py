@@ -85,7 +85,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     balance = actions.add_parser("balance", help="balances and aging (one member or all)")
     add_db_option(balance)
     balance.add_argument("hq_id", nargs="?", metavar="HQ_ID")
-    balance.add_argument("--as-of", type=date_arg("as-of date"), metavar="DATE")
+    balance.add_argument(
+        "--as-of",
+        type=date_arg("as-of date"),
+        metavar="DATE",
+        help="the balances as the ledger stood at the end of this day, aged on it (default today)",
+    )
     add_json_option(balance)
     balance.set_defaults(handler=run_balance)
 
