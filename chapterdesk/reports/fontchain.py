@@ -322,9 +322,7 @@ def is_rtl(text: str) -> bool:
 @functools.lru_cache(maxsize=65_536)
 def visual(text: str) -> str:
     """`text` in the order its characters are drawn left to right (HarfBuzz joins Arabic)."""
-    if text.isascii() or not any(
-        unicodedata.bidirectional(c) in _RTL_CLASSES for c in text
-    ):
+    if text.isascii() or not any(unicodedata.bidirectional(c) in _RTL_CLASSES for c in text):
         return text
     return str(get_display(text))
 
@@ -395,6 +393,21 @@ def laid_out(text: str, base: str) -> Laid:
         return Laid(parts, width, "")
     actual = _actual(text).encode("utf-16-be").hex().upper()
     return Laid(parts, width, f"/Span <</ActualText <FEFF{actual}>>> BDC")
+
+
+def drawn_line_by_line(text: str, base: str) -> bool:
+    """True when a paragraph of `text` must be laid out line by line through the chain.
+
+    reportlab's `Paragraph` draws its words as they come: it cannot shape a run
+    (Arabic letters would not join, a Devanagari conjunct would fall apart) and
+    it would wrap right-to-left text after reordering the whole of it, so its
+    lines would come in the wrong order. Text with such runs goes to `Lines`.
+    """
+    if text.isascii():
+        return False
+    if any(unicodedata.bidirectional(char) in _RTL_CLASSES for char in text):
+        return True
+    return any(font in SHAPED_FONTS for font, _ in runs(text, base))
 
 
 def in_base_font(text: str, base: str) -> bool:
@@ -496,6 +509,7 @@ def draw_string(canvas: Any, x: float, y: float, text: str, base: str, size: flo
 
 def markup(text: str, base: str) -> str:
     """`text` as Paragraph markup: escaped, in visual order, runs in fallback fonts tagged."""
+
     def escape(part: str) -> str:
         return part.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 

@@ -25,7 +25,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Paragraph
 
 from chapterdesk.atomic import atomic_write
-from chapterdesk.reports.fontchain import draw_string, text_width
+from chapterdesk.reports.fontchain import draw_string, drawn_line_by_line, is_rtl, text_width
 from chapterdesk.reports.styles import (
     BODY_FONT,
     BOLD_FONT,
@@ -48,6 +48,7 @@ def page_size_of(setting: str) -> PageSize:
     """The chapter's paper size setting as the document wants it."""
     return "a4" if setting.lower() == "a4" else "letter"
 
+
 _SIDE = 0.6 * inch
 _TOP = 0.95 * inch  # room for the two header lines and their rule
 _BOTTOM = 0.75 * inch  # room for the footer
@@ -56,20 +57,29 @@ _FOOTER_FORM = "ChapterDeskFooter"
 
 
 class Lines(Flowable):  # type: ignore[misc]  # reportlab is untyped
-    """Short lines of plain text (an address), each drawn whole with `fontchain.draw_string`.
+    """Lines of plain text (an address, or a paragraph that `Paragraph` would misprint: see
+    `fontchain.drawn_line_by_line`), each drawn whole with `fontchain.draw_string`.
 
     Unlike a `Paragraph`, whose words are drawn as reportlab's own frag words,
     each line goes through the fallback chain as one text: shaped where its
     script needs it, right-to-left lines from the right, and extracted as typed.
     """
 
-    def __init__(self, lines: Sequence[str], style: Any) -> None:
+    def __init__(self, lines: Sequence[str], style: Any, *, prose: bool = False) -> None:
+        """`prose`: a heading or a paragraph, not an address: it takes the style's space
+        before and keep-with-next, and a line read from the right is set against the right
+        edge, as a reader of that script expects a paragraph of it."""
         super().__init__()
         self.lines = list(lines)
+        self.style = style
         self.font = style.fontName
         self.size = float(style.fontSize)
         self.leading = float(style.leading)
         self.spaceAfter = style.spaceAfter
+        self.prose = prose
+        if prose:
+            self.spaceBefore = style.spaceBefore
+            self.keepWithNext = getattr(style, "keepWithNext", 0)
         self._drawn = self.lines
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
@@ -77,6 +87,23 @@ class Lines(Flowable):  # type: ignore[misc]  # reportlab is untyped
         self.width = availWidth
         self._drawn = [part for line in self.lines for part in self._broken(line, availWidth)]
         return availWidth, self.leading * len(self._drawn)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        """A paragraph (`prose`) taller than the room left: the lines that fit, then the rest.
+
+        An address is never split (it moves to the next page whole).
+        """
+        if not self.prose:
+            return []
+        self.wrap(availWidth, availHeight)
+        fit = int((availHeight + 1e-6) // self.leading)
+        if fit <= 0 or fit >= len(self._drawn):
+            return []
+        first = Lines(self._drawn[:fit], self.style, prose=True)
+        rest = Lines(self._drawn[fit:], self.style, prose=True)
+        first.spaceAfter = rest.spaceBefore = 0
+        first.keepWithNext = 0
+        return [first, rest]
 
     def _broken(self, line: str, room: float) -> list[str]:
         """`line` broken at spaces into pieces that fit `room` (a longer word stays whole)."""
@@ -94,7 +121,18 @@ class Lines(Flowable):  # type: ignore[misc]  # reportlab is untyped
         """Each line from the top, its first baseline a font size down."""
         top = self.leading * len(self._drawn) - self.size
         for number, line in enumerate(self._drawn):
-            draw_string(self.canv, 0, top - number * self.leading, line, self.font, self.size)
+            x = 0.0
+            if self.prose and is_rtl(line):
+                x = self.width - text_width(line, self.font, self.size)
+            draw_string(self.canv, x, top - number * self.leading, line, self.font, self.size)
+
+
+def _prose(text: str, style: Any) -> Flowable:
+    """A heading or paragraph of plain text: a `Paragraph`, unless its letters must be
+    shaped or read from the right (then `Lines`, which lays out each line whole)."""
+    if drawn_line_by_line(text, style.fontName):
+        return Lines([text], style, prose=True)
+    return Paragraph(escape_markup(text), style)
 
 
 def _fit_text(text: str, font: str, size: float, room: float) -> str:
@@ -199,12 +237,11 @@ class ReportDocument:
 
     def add_heading(self, text: str) -> None:
         """A section heading, kept on the same page as what follows it."""
-        self.story.append(Paragraph(escape_markup(text), self.styles.heading))
+        self.story.append(_prose(text, self.styles.heading))
 
     def add_paragraph(self, text: str, *, small: bool = False) -> None:
         """A paragraph of plain text (no markup is interpreted)."""
-        style = self.styles.small if small else self.styles.body
-        self.story.append(Paragraph(escape_markup(text), style))
+        self.story.append(_prose(text, self.styles.small if small else self.styles.body))
 
     def add_table(
         self,

@@ -1,0 +1,159 @@
+"""Headings and paragraphs in Arabic, Hebrew or Devanagari print shaped and in reading order.
+
+A report's headings and paragraphs carry text an officer typed: the chapter's
+name on every receipt ("Paid to …"), a payment's reversal reason, a processor
+note. reportlab's `Paragraph` drew such text letter by letter in the order
+typed: Arabic came out with its letters unjoined and reversed, a Devanagari
+conjunct fell apart, and a Hebrew paragraph of several lines was reordered
+as a whole before it was wrapped, so its lines came in the wrong order. Here
+a document is written with such headings and paragraphs and read back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import unicodedata
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from reportlab.platypus import Paragraph
+
+from chapterdesk.reports.fontchain import _actual
+from chapterdesk.reports.pdfdoc import Lines, ReportDocument
+from tests.reports_content.test_shaped_scripts import (
+    _MARKS,
+    PDFTOTEXT,
+    _gid_by_outline,
+    _harfbuzz,
+    _original,
+    _spans,
+)
+
+ARABIC = "مُحَمَّد"  # joined letters, with the vowel marks typed over them
+CHAPTER = "نقابة المحامين في الخليج"
+HEBREW_SENTENCE = "שלום לכל חברי הסניף, הישיבה הבאה תתקיים ביום שלישי."
+DEVANAGARI = "श्रीनिवास क्षत्रिय paid in full."
+
+
+def _words(text: str) -> list[str]:
+    """Words as a reader gets them: bidi marks pdftotext adds dropped, NFC."""
+    return re.findall(r"\S+", unicodedata.normalize("NFC", _MARKS.sub("", text)))
+
+
+def _pdftotext(pdf: Path, page: int | None = None) -> str:
+    assert PDFTOTEXT, "pdftotext is missing: run `make fonts` (it installs poppler-utils)"
+    pages = () if page is None else ("-f", str(page), "-l", str(page))
+    return subprocess.run(
+        [PDFTOTEXT, *pages, "-enc", "UTF-8", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+
+
+@pytest.fixture(scope="module")
+def document(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[type]]:
+    """The PDF, and the kinds of flowable its headings and paragraphs became."""
+    target = tmp_path_factory.mktemp("paragraphs") / "receipt.pdf"
+    document = ReportDocument(target, chapter_name=CHAPTER, title="Receipt 12",
+                              as_of=dt.date(2026, 12, 6))  # fmt: skip
+    document.add_heading(ARABIC)
+    document.add_paragraph(f"Questions: {ARABIC}, Treasurer")
+    document.add_paragraph(
+        f"Paid to {CHAPTER}. Chapter dues are separate from international dues and are not "
+        "refundable. Keep this receipt for your records.",
+        small=True,
+    )
+    document.add_paragraph(" ".join([HEBREW_SENTENCE] * 4))
+    document.add_paragraph(DEVANAGARI)
+    document.add_heading("Zoë Ødegård")
+    document.add_paragraph("A Latin paragraph stays a Paragraph.")
+    kinds = [type(flowable) for flowable in document.story]
+    document.build()
+    return target, kinds
+
+
+def test_only_text_that_needs_it_leaves_paragraph(
+    document: tuple[Path, list[type]],
+) -> None:
+    assert document[1] == [Lines, Lines, Lines, Lines, Lines, Paragraph, Paragraph]
+
+
+def test_arabic_in_a_heading_and_a_paragraph_is_drawn_as_harfbuzz_shapes_it(
+    document: tuple[Path, list[type]],
+) -> None:
+    original = _original("NotoSansArabic")
+    by_outline = _gid_by_outline(original)
+    shaped = _harfbuzz(original, ARABIC)
+    heading = [glyphs for text, glyphs in _spans(document[0]) if text == _actual(ARABIC)]
+    assert len(heading) == 1
+    in_line = [
+        [key for font, key in glyphs if font == "NotoSansArabic"]
+        for text, glyphs in _spans(document[0])
+        if text == _actual(f"Questions: {ARABIC}, Treasurer")
+    ]
+    assert len(in_line) == 1
+    for keys in ([key for _, key in heading[0]], in_line[0]):
+        ids = [by_outline.get(key, set()) for key in keys]
+        assert len(ids) == len(shaped)
+        assert all(gid in found for gid, found in zip(shaped, ids, strict=True)), (ids, shaped)
+
+
+def test_every_paragraph_reads_back_as_typed(document: tuple[Path, list[type]]) -> None:
+    words = _words(_pdftotext(document[0]))
+    text = " ".join(words)
+    for typed in (
+        f"Questions: {ARABIC}, Treasurer",
+        f"Paid to {CHAPTER}. Chapter dues are separate",
+        DEVANAGARI,
+        " ".join([HEBREW_SENTENCE] * 4),  # its lines in reading order, each read from the right
+    ):
+        assert " ".join(_words(typed)) in text, typed
+
+
+def test_a_right_to_left_paragraph_is_set_against_the_right_edge(
+    document: tuple[Path, list[type]],
+) -> None:
+    assert PDFTOTEXT
+    boxes = subprocess.run(
+        [PDFTOTEXT, "-bbox", "-enc", "UTF-8", str(document[0]), "-"],
+        capture_output=True, text=True, check=True, timeout=60,
+    ).stdout  # fmt: skip
+    words = [
+        (float(y), float(x0), float(x1), word)
+        for x0, y, x1, word in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+            boxes,
+        )
+    ]
+    right = max(x1 for _, _, x1, _ in words)  # the frame's right edge, at most
+    lines: dict[float, list[tuple[float, float]]] = {}
+    for y, x0, x1, word in words:
+        if any("\u05d0" <= char <= "\u05ea" for char in word):
+            lines.setdefault(round(y), []).append((x0, x1))
+    assert len(lines) >= 2, "the Hebrew paragraph did not wrap"
+    for spans in lines.values():
+        assert max(x1 for _, x1 in spans) == pytest.approx(right, abs=3.0)
+    latin = [x0 for _, x0, _, word in words if word == "Latin"]
+    assert latin and latin[0] < right / 4  # a left-to-right paragraph stays at the left
+
+
+def test_a_paragraph_longer_than_a_page_continues_on_the_next(tmp_path: Path) -> None:
+    target = tmp_path / "long.pdf"
+    document = ReportDocument(target, chapter_name="Tel Aviv", title="Minutes",
+                              as_of=dt.date(2026, 12, 6))  # fmt: skip
+    numbered = " ".join(f"{HEBREW_SENTENCE} {n}." for n in range(1, 121))
+    document.add_paragraph(numbered)
+    document.build()
+    assert document.page_count >= 2
+    pages = [
+        [int(n) for n in re.findall(r"\b(\d+)\.", " ".join(_words(_pdftotext(target, page))))]
+        for page in range(1, document.page_count + 1)
+    ]
+    # (pdftotext may give two sentences of one right-to-left line in either order)
+    assert sorted(n for page in pages for n in page) == list(range(1, 121))
+    assert all(max(a) < min(b) for a, b in pairwise(pages) if a and b)
