@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from chapterdesk.errors import ChapterDeskError
+from chapterdesk.names import in_sentence
 from chapterdesk.services.chapter import HqDataAge, hq_data_status
 from chapterdesk.services.roster import members as roster
 from chapterdesk.services.roster.members import MemberDetail
@@ -413,7 +414,7 @@ class MemberPanel(QScrollArea):
 
         def saved(result: Any) -> None:
             said = (
-                f"Corrected {field} of {name} (HQ's value is kept beside it)."
+                f"Corrected {field} of {in_sentence(name)} (HQ's value is kept beside it)."
                 if result.kept
                 else f"{field} of {name} is HQ's value again."
             )

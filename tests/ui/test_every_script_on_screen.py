@@ -23,8 +23,10 @@ from chapterdesk.data.migrate import open_database
 from chapterdesk.demo import build_demo
 from chapterdesk.names import in_sentence
 from chapterdesk.services.roster import members as roster
+from chapterdesk.ui.dues.dialogs import PaymentDialog
 from chapterdesk.ui.main_window import MainWindow
 from tests.ui.conftest import Asked, page, settle
+from tests.ui.test_find_anyone import _picker_found
 
 
 @pytest.fixture
@@ -91,5 +93,38 @@ def test_a_chinese_and_an_arabic_name_show_in_table_and_panel(
             assert sentence.firstBlock().textDirection() == Qt.LayoutDirection.LeftToRight
             assert sentence.toPlainText().startswith(in_sentence(person.hq.display_name))
             assert window.grab().save(str(shots / f"{person.hq_id}.png"))
+    finally:
+        window.tasks.shutdown()
+
+
+def _reads_left_to_right(text: str) -> bool:
+    document = QTextDocument()
+    document.setPlainText(text)
+    return document.firstBlock().textDirection() == Qt.LayoutDirection.LeftToRight
+
+
+def test_a_right_to_left_name_leaves_its_tooltip_and_choices_left_to_right(
+    qtbot: QtBot, world_db: Database, asked: Asked
+) -> None:
+    """"محمد الأحمد (100123): good standing" would be laid out from the right, its ID and
+    standing at the front; the name is isolated in the roster's tooltip and in the picker."""
+    people = roster.list_members(world_db)
+    arabic = next(p for p in people if any("\u0600" <= c <= "\u06ff" for c in p.hq.last_name))
+    window = MainWindow(world_db)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    settle(qtbot, window)
+    try:
+        model = page(window, "roster").model
+        row = next(r for r in range(model.rowCount()) if model.row_at(r).hq_id == arabic.hq_id)
+        tip = model.index(row, 1).data(Qt.ItemDataRole.ToolTipRole)
+        assert f"({arabic.hq_id}): " in tip and _reads_left_to_right(tip)
+        dialog = PaymentDialog(window.ctx, "USD", window)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        found = _picker_found(qtbot, dialog.finder, arabic.hq.last_name)
+        assert [text for text in found if text.endswith(f"({arabic.hq_id})")]
+        assert all(_reads_left_to_right(text) for text in found), found
     finally:
         window.tasks.shutdown()

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from chapterdesk.data.engine import Database
-from chapterdesk.names import folded
+from chapterdesk.names import folded, in_sentence
 from chapterdesk.services.roster import members as roster
 from chapterdesk.ui.dues.dialogs import PaymentDialog
 from chapterdesk.ui.main_window import MainWindow
@@ -125,11 +125,11 @@ def test_the_payment_dialog_picker_finds_by_name_and_enter_never_submits(
     picker = dialog.finder
     assert isinstance(picker, MemberPicker)
     found = _picker_found(qtbot, picker, f"{hq.first_name[0]}. {hq.last_name}")
-    assert f"{hq.sort_name} ({hq.hq_id})" in found  # the roster's form of the name
+    assert f"{in_sentence(hq.sort_name)} ({hq.hq_id})" in found  # the roster's form of the name
     recorded: list[bool] = []
     dialog.record_button.clicked.connect(lambda: recorded.append(True))
     picker.member.setFocus()
-    picker.matches.setCurrentRow(found.index(f"{hq.sort_name} ({hq.hq_id})"))
+    picker.matches.setCurrentRow(found.index(f"{in_sentence(hq.sort_name)} ({hq.hq_id})"))
     qtbot.keyClick(picker.member, Qt.Key.Key_Return)  # picks the match, does not record
     assert picker.text() == hq.hq_id
     assert recorded == []
@@ -175,7 +175,7 @@ def test_the_same_picker_chooses_the_member_everywhere(
         picker = page(window, "officers").picker
     assert isinstance(picker, MemberPicker)
     found = _picker_found(qtbot, picker, f"{member.hq.last_name}, {member.hq.first_name}")
-    assert f"{member.hq.sort_name} ({member.hq.hq_id})" in found
+    assert f"{in_sentence(member.hq.sort_name)} ({member.hq.hq_id})" in found
 
 
 def test_officers_are_appointed_by_name(qtbot: QtBot, window: MainWindow,

@@ -14,6 +14,7 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 
 from chapterdesk.data.engine import Database
+from chapterdesk.names import in_sentence
 from chapterdesk.services import dues
 from chapterdesk.services.chapter import chapter_info, update_settings
 from chapterdesk.ui.dues.target import DuesTarget
@@ -56,7 +57,7 @@ def test_finding_a_member_by_id_or_name_reads_nothing_on_the_ui_thread(
     finder.member.setText(owing.hq_id)
     finder.look_up()
     qtbot.waitUntil(lambda: not finder.reading)
-    assert finder.who.text() == f"{owing.name} ({owing.hq_id})"  # the ledger states the balance
+    assert finder.who.text() == f"{in_sentence(owing.name)} ({owing.hq_id})"  # the ledger: balance
     last_name = owing.name.split()[-1].rstrip(",")
     finder.member.setText(last_name)
     finder.look_up()

@@ -81,7 +81,8 @@ def test_import_review_choose_and_post_then_nothing_twice(
         assert dialog.outcome is None and not dialog.saving  # Enter did not press "Post"
         assert dialog.table.item(2, 0).checkState() == Qt.CheckState.Checked
         said = member.text()  # named as the picker found them (a middle name too)
-        assert said.startswith(f" {first3} ") and said.endswith(f"{last3} ({id3}) [chosen]")
+        assert said.startswith(f" \u200e\u2068{first3} ")  # the name isolated: `in_sentence`
+        assert said.endswith(f"{last3}\u2069 ({id3}) [chosen]")
         assert dialog.choices()[0] == {4: id3}
         dialog.resize(1100, 700)
         dialog.grab().save(str(tmp_path / "review.png"))

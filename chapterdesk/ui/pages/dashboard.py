@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chapterdesk.names import in_sentence
 from chapterdesk.services.dashboard import DashboardFigures, dashboard_figures
 from chapterdesk.services.dues.summary import DuesYearSummary, dues_year_summary
 from chapterdesk.services.roster.members import TermView
@@ -416,10 +417,12 @@ class DashboardPage(Page):
             card.body.addWidget(QLabel("No officer is in office today."))
         for term in f.officers:
             if term.eligible:
-                button = link(f"{term.position}: {term.name}", f"{term.position}, {term.name}")
+                button = link(
+                    f"{term.position}: {in_sentence(term.name)}", f"{term.position}, {term.name}"
+                )
             else:
                 button = link(
-                    f"{term.position}: {term.name} (not eligible)",
+                    f"{term.position}: {in_sentence(term.name)} (not eligible)",
                     f"{term.position}, {term.name}, not eligible: {term.ineligible}",
                 )
                 button.setIcon(icon("warning"))

@@ -613,7 +613,7 @@ class RosterPage(Page):
                       entry.membership.chapter_joined_on)
         )
         self._select_after_load = entry.membership.id
-        self.ctx.changed(f"Added {name} ({entry.hq_id}) to the chapter.")
+        self.ctx.changed(f"Added {in_sentence(name)} ({entry.hq_id}) to the chapter.")
 
     def _select_row(self, row: int) -> None:
         index = self.model.index(row, 0)
