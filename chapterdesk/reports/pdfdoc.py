@@ -14,6 +14,7 @@ halfway through a thousand-page roster leaves the previous PDF untouched.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
@@ -67,8 +68,8 @@ class Lines(Flowable):  # type: ignore[misc]  # reportlab is untyped
 
     def __init__(self, lines: Sequence[str], style: Any, *, prose: bool = False) -> None:
         """`prose`: a heading or a paragraph, not an address: it takes the style's space
-        before and keep-with-next, and a line read from the right is set against the right
-        edge, as a reader of that script expects a paragraph of it."""
+        before and keep-with-next, a paragraph read from the right is set against the right
+        edge (as a reader of that script expects), and a word too long for a line is cut."""
         super().__init__()
         self.lines = list(lines)
         self.style = style
@@ -77,6 +78,9 @@ class Lines(Flowable):  # type: ignore[misc]  # reportlab is untyped
         self.leading = float(style.leading)
         self.spaceAfter = style.spaceAfter
         self.prose = prose
+        #: a paragraph read from the right (its first letter with a direction says so): every
+        #: line of it is set against the right edge, a Latin paragraph's every line at the left
+        self.from_right = prose and is_rtl(" ".join(self.lines))
         if prose:
             self.spaceBefore = style.spaceBefore
             self.keepWithNext = getattr(style, "keepWithNext", 0)
@@ -102,6 +106,7 @@ class Lines(Flowable):  # type: ignore[misc]  # reportlab is untyped
         first = Lines(self._drawn[:fit], self.style, prose=True)
         rest = Lines(self._drawn[fit:], self.style, prose=True)
         first.spaceAfter = rest.spaceBefore = 0
+        first.from_right = rest.from_right = self.from_right
         first.keepWithNext = 0
         return [first, rest]
 
@@ -115,14 +120,38 @@ class Lines(Flowable):  # type: ignore[misc]  # reportlab is untyped
                 pieces.append(current)
                 candidate = word
             current = candidate
-        return [*pieces, current]
+        if not self.prose:
+            return [*pieces, current]
+        return [part for piece in (*pieces, current) for part in self._cut(piece, room)]
+
+    def _cut(self, piece: str, room: float) -> list[str]:
+        """A piece of prose too wide for `room` (one very long word) cut between letters.
+
+        Each part is the longest that fits (found by halving), never cut before a
+        combining mark, so a vowel sign stays on its letter; an address keeps its words.
+        """
+        parts: list[str] = []
+        while text_width(piece, self.font, self.size) > room and len(piece) > 1:
+            low, high = 1, len(piece) - 1  # the longest prefix that fits is piece[:low]
+            while low < high:
+                middle = (low + high + 1) // 2
+                if text_width(piece[:middle], self.font, self.size) <= room:
+                    low = middle
+                else:
+                    high = middle - 1
+            cut = low
+            while cut > 1 and unicodedata.category(piece[cut])[0] == "M":
+                cut -= 1
+            parts.append(piece[:cut])
+            piece = piece[cut:]
+        return [*parts, piece]
 
     def draw(self) -> None:
         """Each line from the top, its first baseline a font size down."""
         top = self.leading * len(self._drawn) - self.size
         for number, line in enumerate(self._drawn):
             x = 0.0
-            if self.prose and is_rtl(line):
+            if self.from_right:
                 x = self.width - text_width(line, self.font, self.size)
             draw_string(self.canv, x, top - number * self.leading, line, self.font, self.size)
 

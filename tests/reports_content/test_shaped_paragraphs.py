@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from reportlab.platypus import Paragraph
 
-from chapterdesk.reports.fontchain import _actual
+from chapterdesk.reports.fontchain import _actual, text_width
 from chapterdesk.reports.pdfdoc import Lines, ReportDocument
 from tests.reports_content.test_shaped_scripts import (
     _MARKS,
@@ -157,3 +157,27 @@ def test_a_paragraph_longer_than_a_page_continues_on_the_next(tmp_path: Path) ->
     # (pdftotext may give two sentences of one right-to-left line in either order)
     assert sorted(n for page in pages for n in page) == list(range(1, 121))
     assert all(max(a) < min(b) for a, b in pairwise(pages) if a and b)
+
+
+def test_a_word_longer_than_the_line_is_cut_between_letters_not_before_a_mark(
+    tmp_path: Path,
+) -> None:
+    """A reversal reason pasted without spaces would run off the page; it is cut to fit,
+    and a vowel mark is never separated from the letter it sits on."""
+    word = ARABIC * 60  # 480 letters and marks, no space
+    document = ReportDocument(tmp_path / "long-word.pdf", chapter_name="Doha",
+                              title="Receipt 7", as_of=dt.date(2026, 12, 6))  # fmt: skip
+    document.add_paragraph(f"Reversed: {word}")
+    lines = document.story[-1]
+    assert isinstance(lines, Lines)
+    room = document.frame_width
+    lines.wrap(room, 10_000)
+    assert len(lines._drawn) > 2
+    assert lines._drawn[0] == "Reversed:"  # the word does not fit beside it
+    assert "".join(lines._drawn[1:]) == word
+    for line in lines._drawn:
+        assert text_width(line, lines.font, lines.size) <= room
+        assert unicodedata.category(line[0])[0] != "M"  # no line starts with a lone mark
+    document.build()  # each part extracts as typed: together, the whole word
+    extracted = "".join(_words(_pdftotext(tmp_path / "long-word.pdf")))
+    assert unicodedata.normalize("NFC", word) in extracted
