@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from reportlab.pdfbase import pdfmetrics
 
 from chapterdesk.reports.fontchain import is_rtl, runs, text_width, visual
-from chapterdesk.reports.styles import BODY_FONT, register_fonts
+from chapterdesk.reports.pdfdoc import Lines
+from chapterdesk.reports.styles import BODY_FONT, register_fonts, report_styles
 from chapterdesk.reports.tables import _wrap
 
 #: Letters from every script the reports print, and the punctuation names carry.
@@ -58,3 +59,21 @@ def test_a_wrapped_cell_keeps_every_character_and_each_line_fits(text: str, room
 def test_right_to_left_is_told_by_the_first_strong_letter() -> None:
     assert is_rtl("כהן, דוד") and is_rtl("الهاشمي, Omar")
     assert not is_rtl("Omar الفاروق") and not is_rtl("100257")
+
+
+_MARKED = _LETTERS + "\u064f\u0651\u093f\u094d\u0e34\u0e4c"  # Arabic, Devanagari, Thai marks
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=_MARKED, min_size=1, max_size=300), st.floats(min_value=40, max_value=500))
+def test_a_paragraph_laid_out_line_by_line_keeps_every_character_and_each_line_fits(
+    text: str, room: float
+) -> None:
+    """What an officer types into a paragraph (`pdfdoc.Lines`): nothing lost, nothing too wide
+    (a word longer than the line is cut between letters)."""
+    register_fonts()
+    lines = Lines([text], report_styles().body, prose=True)
+    lines.wrap(room, 10_000)
+    assert " ".join(lines._drawn).replace(" ", "") == text.replace(" ", "")
+    for line in lines._drawn:
+        assert text_width(line, BODY_FONT, 10) <= room + 0.01 or len(line.strip()) <= 1, line
