@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
-import subprocess
 import unicodedata
 from pathlib import Path
 
@@ -40,6 +38,7 @@ from chapterdesk.services.dues.reports import (
 )
 from chapterdesk.services.hq.reconcile import reconcile
 from chapterdesk.services.roster.voters import voting_list
+from tests.reports_content.pdftext import pdftotext
 
 YEAR = dt.date.today().year
 _BIDI_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -56,11 +55,6 @@ _SCRIPTS = {
     "Cyrillic": (0x0400, 0x04FF),
 }
 
-# pdftotext comes with poppler-utils, which `make fonts` (scripts/ensure-fonts) installs:
-# without it these tests fail (never skip), saying so.
-PDFTOTEXT = shutil.which("pdftotext")
-
-
 def _plain(text: str) -> str:
     """Text as compared: NFKC, no bidi marks, runs of white space as one space."""
     text = _BIDI_MARKS.sub("", unicodedata.normalize("NFKC", text))
@@ -68,15 +62,7 @@ def _plain(text: str) -> str:
 
 
 def _pdf_text(path: Path, *mode: str) -> str:
-    assert PDFTOTEXT, "pdftotext is missing: run `make fonts` (it installs poppler-utils)"
-    done = subprocess.run(
-        [PDFTOTEXT, *mode, "-enc", "UTF-8", str(path), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    return _plain(done.stdout)
+    return _plain(pdftotext(path, *mode))
 
 
 def _rtl(text: str) -> bool:

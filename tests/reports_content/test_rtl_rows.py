@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
-import subprocess
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -29,8 +27,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chapterdesk.reports.pdfdoc import ReportDocument
+from tests.reports_content.pdftext import PDFTOTEXT, pdftotext
 
-PDFTOTEXT = shutil.which("pdftotext")
 _MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 _HEBREW = st.text(alphabet="אבגדהוזחטיכלמנסעפצקרשתםןףךץ", min_size=2, max_size=8)
@@ -84,14 +82,6 @@ def test_every_right_to_left_name_in_a_row_extracts_whole(names: list[str]) -> N
         )
         document.build()
         for mode in ((), ("-layout",)):
-            text = _plain(
-                subprocess.run(
-                    [PDFTOTEXT, *mode, "-enc", "UTF-8", str(target), "-"],
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                    timeout=60,
-                ).stdout
-            )
+            text = _plain(pdftotext(target, *mode))
             missing = [name for name in names if _plain(name) not in text]
             assert missing == [], f"pdftotext {' '.join(mode)}"

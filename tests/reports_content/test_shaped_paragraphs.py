@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
 import unicodedata
 from itertools import pairwise
 from pathlib import Path
@@ -23,9 +22,9 @@ from reportlab.platypus import Paragraph
 
 from chapterdesk.reports.fontchain import _actual, text_width
 from chapterdesk.reports.pdfdoc import Lines, ReportDocument
+from tests.reports_content.pdftext import pdftotext
 from tests.reports_content.test_shaped_scripts import (
     _MARKS,
-    PDFTOTEXT,
     _gid_by_outline,
     _harfbuzz,
     _original,
@@ -44,15 +43,7 @@ def _words(text: str) -> list[str]:
 
 
 def _pdftotext(pdf: Path, page: int | None = None) -> str:
-    assert PDFTOTEXT, "pdftotext is missing: run `make fonts` (it installs poppler-utils)"
-    pages = () if page is None else ("-f", str(page), "-l", str(page))
-    return subprocess.run(
-        [PDFTOTEXT, *pages, "-enc", "UTF-8", str(pdf), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout
+    return pdftotext(pdf, *(() if page is None else ("-f", str(page), "-l", str(page))))
 
 
 @pytest.fixture(scope="module")
@@ -118,11 +109,7 @@ def test_every_paragraph_reads_back_as_typed(document: tuple[Path, list[type]]) 
 def test_a_right_to_left_paragraph_is_set_against_the_right_edge(
     document: tuple[Path, list[type]],
 ) -> None:
-    assert PDFTOTEXT
-    boxes = subprocess.run(
-        [PDFTOTEXT, "-bbox", "-enc", "UTF-8", str(document[0]), "-"],
-        capture_output=True, text=True, check=True, timeout=60,
-    ).stdout  # fmt: skip
+    boxes = pdftotext(document[0], "-bbox")
     words = [
         (float(y), float(x0), float(x1), word)
         for x0, y, x1, word in re.findall(

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import subprocess
 import sys
 import unicodedata
@@ -33,6 +32,7 @@ from pypdf.generic import ContentStream
 from chapterdesk.reports.fontchain import FALLBACKS, _actual, locate
 from chapterdesk.reports.pdfdoc import Lines, ReportDocument
 from chapterdesk.reports.styles import BODY_FONT
+from tests.reports_content.pdftext import pdftotext
 
 #: Names with conjuncts ("क्ष", "त्र", "श्र"), a vowel sign drawn before its consonant ("ि"),
 #: and Thai above and below marks stacked on one consonant ("ดิ์").
@@ -41,7 +41,6 @@ NAMES = {
     "NotoSansDevanagari": ["क्षत्रिय", "श्रीनिवास"],
     "NotoSansThai": ["สมศักดิ์"],
 }
-PDFTOTEXT = shutil.which("pdftotext")
 _MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -160,15 +159,8 @@ def test_the_glyphs_drawn_are_harfbuzz_shaped_not_one_per_character(
 
 
 def test_pdftotext_gives_each_shaped_name_exactly(pdf: Path) -> None:
-    assert PDFTOTEXT, "pdftotext is missing: run `make fonts` (it installs poppler-utils)"
     for mode in ((), ("-layout",)):
-        text = subprocess.run(
-            [PDFTOTEXT, *mode, "-enc", "UTF-8", str(pdf), "-"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=60,
-        ).stdout
+        text = pdftotext(pdf, *mode)
         # bidi marks pdftotext adds dropped; NFC, as Unicode orders an Arabic letter's marks
         words = re.findall(r"\S+", unicodedata.normalize("NFC", _MARKS.sub("", text)))
         for name in (n for names in NAMES.values() for n in names):
