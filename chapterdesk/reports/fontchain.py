@@ -320,19 +320,24 @@ def is_rtl(text: str) -> bool:
 
 
 @functools.lru_cache(maxsize=65_536)
-def visual(text: str) -> str:
-    """`text` in the order its characters are drawn left to right (HarfBuzz joins Arabic)."""
+def visual(text: str, direction: str | None = None) -> str:
+    """`text` in the order its characters are drawn left to right (HarfBuzz joins Arabic).
+
+    `direction` ("L" or "R") is the paragraph's when `text` is one line of it: the
+    full stop after a line of Arabic in an English paragraph then ends the line on the
+    right. Without it, the line's own first letter with a direction decides.
+    """
     if text.isascii() or not any(unicodedata.bidirectional(c) in _RTL_CLASSES for c in text):
         return text
-    return str(get_display(text))
+    return str(get_display(text, base_dir=direction))
 
 
 @functools.lru_cache(maxsize=65_536)
-def runs(text: str, base: str) -> tuple[tuple[str, str], ...]:
+def runs(text: str, base: str, direction: str | None = None) -> tuple[tuple[str, str], ...]:
     """`text` as (font name, text) runs in visual order, `base` wherever it has the glyph."""
     if text.isascii():
         return ((base, text),)
-    return tuple(_split(visual(text), base))
+    return tuple(_split(visual(text, direction), base))
 
 
 #: The fallback fonts whose runs HarfBuzz shapes (letters that change form and place).
@@ -385,9 +390,9 @@ class Laid:
 
 
 @functools.lru_cache(maxsize=65_536)
-def laid_out(text: str, base: str) -> Laid:
+def laid_out(text: str, base: str, direction: str | None = None) -> Laid:
     """`text` split, reordered, shaped and measured once (names recur on every report)."""
-    parts = tuple((font, *_shaped(part, font)) for font, part in runs(text, base))
+    parts = tuple((font, *_shaped(part, font)) for font, part in runs(text, base, direction))
     width = sum(part[2] for part in parts)
     if len(parts) == 1 and parts[0][0] == base and parts[0][1] == text:
         return Laid(parts, width, "")
@@ -415,11 +420,11 @@ def in_base_font(text: str, base: str) -> bool:
     return text.isascii() or not laid_out(text, base).actual
 
 
-def text_width(text: str, base: str, size: float) -> float:
+def text_width(text: str, base: str, size: float, direction: str | None = None) -> float:
     """The width of `text` in points, each run measured in its own font, shaped runs as shaped."""
     if text.isascii():
         return float(pdfmetrics.stringWidth(text, base, size))
-    return laid_out(text, base).width * size
+    return laid_out(text, base, direction).width * size
 
 
 def _poppler_class(char: str) -> str:
@@ -470,7 +475,14 @@ def _actual(text: str) -> str:
     return "".join(out)
 
 
-def draw_runs(text_object: Any, text: str, base: str, size: float, leading: float) -> None:
+def draw_runs(
+    text_object: Any,
+    text: str,
+    base: str,
+    size: float,
+    leading: float,
+    direction: str | None = None,
+) -> None:
     """Write `text` into a reportlab text object at its cursor, switching font run by run.
 
     Text set in more than one font, shaped, or reordered for right-to-left
@@ -481,7 +493,7 @@ def draw_runs(text_object: Any, text: str, base: str, size: float, leading: floa
     after the text in the PDF (reportlab's own record of it, used by nothing
     here, is not moved: every caller sets the origin of each text).
     """
-    laid = laid_out(text, base)
+    laid = laid_out(text, base, direction)
     if not laid.actual:
         text_object.textOut(text)  # one font, drawn in reading order: extracts as it is
         return
@@ -495,15 +507,26 @@ def draw_runs(text_object: Any, text: str, base: str, size: float, leading: floa
     text_object.setFont(base, size, leading)
 
 
-def draw_string(canvas: Any, x: float, y: float, text: str, base: str, size: float) -> None:
-    """`text` on `canvas` with its left end at (x, y), run by run; the canvas font is `base`."""
+def draw_string(
+    canvas: Any,
+    x: float,
+    y: float,
+    text: str,
+    base: str,
+    size: float,
+    direction: str | None = None,
+) -> None:
+    """`text` on `canvas` with its left end at (x, y), run by run; the canvas font is `base`.
+
+    `direction`: the paragraph's ("L" or "R") when `text` is one of its lines (`visual`).
+    """
     canvas.setFont(base, size)
     if text.isascii():
         canvas.drawString(x, y, text)
         return
     text_object = canvas.beginText(x, y)
     text_object.setFont(base, size)
-    draw_runs(text_object, text, base, size, size * 1.2)
+    draw_runs(text_object, text, base, size, size * 1.2, direction)
     canvas.drawText(text_object)
 
 

@@ -150,10 +150,16 @@ class Lines(Flowable):  # type: ignore[misc]  # reportlab is untyped
         """Each line from the top, its first baseline a font size down."""
         top = self.leading * len(self._drawn) - self.size
         for number, line in enumerate(self._drawn):
+            if not self.prose:  # an address: each line in its own direction, from the left
+                draw_string(self.canv, 0, top - number * self.leading, line, self.font, self.size)
+                continue
+            direction = "R" if self.from_right else "L"  # the paragraph's, on every line
             x = 0.0
             if self.from_right:
-                x = self.width - text_width(line, self.font, self.size)
-            draw_string(self.canv, x, top - number * self.leading, line, self.font, self.size)
+                x = self.width - text_width(line, self.font, self.size, direction)
+            draw_string(
+                self.canv, x, top - number * self.leading, line, self.font, self.size, direction
+            )
 
 
 def _prose(text: str, style: Any) -> Flowable:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from reportlab.platypus import Paragraph
 
-from chapterdesk.reports.fontchain import _actual, text_width
+from chapterdesk.reports.fontchain import _actual, text_width, visual
 from chapterdesk.reports.pdfdoc import Lines, ReportDocument
 from tests.reports_content.pdftext import pdftotext
 from tests.reports_content.test_shaped_scripts import (
@@ -168,3 +168,26 @@ def test_a_word_longer_than_the_line_is_cut_between_letters_not_before_a_mark(
     document.build()  # each part extracts as typed: together, the whole word
     extracted = "".join(_words(_pdftotext(tmp_path / "long-word.pdf")))
     assert unicodedata.normalize("NFC", word) in extracted
+
+
+def test_a_line_of_a_paragraph_takes_the_paragraphs_direction(tmp_path: Path) -> None:
+    """In an English paragraph, a line that is all Arabic still ends on the right with its
+    full stop (read by itself, it would begin on the left with it)."""
+    assert visual(f"{ARABIC}.", "L").endswith(".") and visual(f"{ARABIC}.").startswith(".")
+    target = tmp_path / "direction.pdf"
+    document = ReportDocument(target, chapter_name="Doha", title="Receipt 8",
+                              as_of=dt.date(2026, 12, 6))  # fmt: skip
+    sentence, room = "The chapter reversed this payment:", document.frame_width
+    style = document.styles.body
+    word = ARABIC
+    while text_width(f"{sentence} {word}{ARABIC}.", style.fontName, style.fontSize) < room:
+        word += ARABIC
+    word += ARABIC  # too long to stand beside the sentence, short enough for a line of its own
+    assert text_width(f"{word}.", style.fontName, style.fontSize) < room
+    document.add_paragraph(f"{sentence} {word}.")
+    document.build()
+    last_line = f"{word}."
+    drawn = [glyphs for text, glyphs in _spans(target) if text == _actual(last_line)]
+    assert drawn, "the Arabic line was not drawn as one span"
+    fonts = [font for font, _ in drawn[0]]
+    assert fonts[-1] != "NotoSansArabic" and fonts[0] == "NotoSansArabic"  # "." at the right
