@@ -13,8 +13,10 @@ its own (`--scale N` runs one).
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,6 +25,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _HOME = Path(tempfile.mkdtemp(prefix="chapterdesk-screens-"))
+atexit.register(shutil.rmtree, _HOME, ignore_errors=True)  # the demo chapter (3 MB) goes too
 os.environ["XDG_DATA_HOME"] = str(_HOME / "data")
 os.environ["XDG_CONFIG_HOME"] = str(_HOME / "config")
 os.environ.pop("CHAPTERDESK_DB", None)
