@@ -25,6 +25,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Never touch the real user's data or settings: every test session gets its own home.
 _SESSION_HOME = Path(tempfile.mkdtemp(prefix="chapterdesk-tests-"))
+atexit.register(shutil.rmtree, _SESSION_HOME, ignore_errors=True)  # one per worker, every run
 os.environ["XDG_DATA_HOME"] = str(_SESSION_HOME / "data")
 os.environ["XDG_CONFIG_HOME"] = str(_SESSION_HOME / "config")
 os.environ.pop("CHAPTERDESK_DB", None)
