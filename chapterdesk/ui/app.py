@@ -8,14 +8,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
 
 from chapterdesk.data.engine import Database
 from chapterdesk.data.lock import storage_warning
 from chapterdesk.data.migrate import open_database
-from chapterdesk.errors import ChapterDeskError, DatabaseLockedError
-from chapterdesk.file_to_open import FileKind, WindowRequest
+from chapterdesk.errors import BadInputError, ChapterDeskError, DatabaseLockedError
+from chapterdesk.file_to_open import FileKind, WindowRequest, file_to_open
 from chapterdesk.paths import default_db_path, demo_db_path
 from chapterdesk.ui import ask, settings
 from chapterdesk.ui.icons import icon
@@ -160,6 +161,42 @@ def open_given_file(window: Any, request: WindowRequest) -> None:
         window.safety.open_handover_package(given.path)
 
 
+def open_document(window: Any, given: str) -> None:
+    """Open a file the system hands the running window, as `chapterdesk FILE` would.
+
+    A handover package opens the handover dialog; a chapter database is opened in
+    the window (after any unsaved edits are asked about); anything else is refused
+    in a message box, and nothing is opened.
+    """
+    try:
+        found = file_to_open(given)
+    except BadInputError as exc:
+        ask.warn(window, exc.message)
+        return
+    if found.kind is FileKind.HANDOVER:
+        window.safety.open_handover_package(found.path)
+    elif window.may_close_chapter():
+        window.open_path(found.path)
+
+
+class DocumentOpener(QObject):
+    """macOS's Finder hands a document the officer opens (double-clicked, or dropped on the
+    Dock icon) to the application as a `QFileOpenEvent`, not as an argument: it is opened
+    once the event loop is free, as `chapterdesk FILE` opens one."""
+
+    def __init__(self, window: Any, parent: QObject) -> None:
+        super().__init__(parent)
+        self.window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Take a file-open event; let every other event through."""
+        if event.type() != QEvent.Type.FileOpen or not isinstance(event, QFileOpenEvent):
+            return False
+        given = event.file()
+        QTimer.singleShot(0, lambda: open_document(self.window, given))
+        return True
+
+
 def run_window(request: WindowRequest | None = None) -> int:
     """Open the main window as asked (a database, the demo, a file named) and run until it closes.
 
@@ -200,6 +237,7 @@ def run_window(request: WindowRequest | None = None) -> int:
             ask.warn(window, exc.message)
     if warning:
         ask.warn(window, warning)
+    app.installEventFilter(DocumentOpener(window, app))
     window.show()
     handover = request.file is not None and request.file.kind is FileKind.HANDOVER
     if handover:  # once the window is up, so the dialog opens over it
