@@ -45,8 +45,9 @@ def _hand_over(path: Path) -> bool:
     return bool(QApplication.sendEvent(app, QFileOpenEvent(str(path))))
 
 
+@pytest.mark.usefixtures("opener")
 def test_a_chapter_database_is_opened_in_the_window(
-    qtbot: QtBot, window: MainWindow, opener: DocumentOpener, asked: Asked, tmp_path: Path
+    qtbot: QtBot, window: MainWindow, asked: Asked, tmp_path: Path
 ) -> None:
     other = tmp_path / "lakeshore.sqlite3"
     db = open_database(other, create=True)
@@ -61,8 +62,9 @@ def test_a_chapter_database_is_opened_in_the_window(
     assert asked.messages == []
 
 
+@pytest.mark.usefixtures("opener")
 def test_a_handover_package_opens_the_handover_dialog(
-    qtbot: QtBot, window: MainWindow, opener: DocumentOpener, asked: Asked, tmp_path: Path
+    qtbot: QtBot, window: MainWindow, asked: Asked, tmp_path: Path
 ) -> None:
     package = tmp_path / "great-lakes.cdh"
     package.write_bytes(MAGIC + bytes(64))  # begins as one: the dialog reads the rest
@@ -80,8 +82,9 @@ def test_a_handover_package_opens_the_handover_dialog(
     assert window.ctx is not None and window.ctx.db.location.path == before  # cancelled
 
 
+@pytest.mark.usefixtures("opener")
 def test_anything_else_is_refused_in_one_sentence_and_nothing_opens(
-    qtbot: QtBot, window: MainWindow, opener: DocumentOpener, asked: Asked, tmp_path: Path
+    qtbot: QtBot, window: MainWindow, asked: Asked, tmp_path: Path
 ) -> None:
     notes = tmp_path / "notes.txt"
     notes.write_text("minutes of the board meeting")
