@@ -51,6 +51,12 @@ def in_sentence(name: str) -> str:
     return f"{_ISOLATE}{name}{_END_ISOLATE}" if name else name
 
 
+def with_id(name: str, hq_id: str) -> str:
+    """A member as a list, a tooltip or a status line names them: "Baker, Mary (100123)",
+    the name isolated (`in_sentence`) so that one read from the right keeps the ID after it."""
+    return f"{in_sentence(name)} ({hq_id})"
+
+
 #: an initial's full stop: one letter, a stop, then a space, a comma, the end or another initial
 _INITIAL_STOP = re.compile(r"\b(\w)\.(?=[\s,]|$|\w\.)")
 

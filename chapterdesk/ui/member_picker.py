@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from chapterdesk.names import in_sentence
+from chapterdesk.names import with_id
 from chapterdesk.services import dues
 from chapterdesk.services.roster import query as roster_query
 from chapterdesk.services.roster.query import RosterFilter
@@ -162,7 +162,7 @@ class MemberPicker(QWidget):
             self.who.setText(value)
             self.who.setStyleSheet(f"color: {scheme().error.text};")
         elif kind == "balance" and not self.show_balance:
-            self.who.setText(f"{in_sentence(value.name)} ({value.hq_id})")
+            self.who.setText(with_id(value.name, value.hq_id))
         elif kind == "balance":
             self.who.setText(
                 f"{value.name}: outstanding {self.money(value.outstanding)}, "
@@ -175,7 +175,7 @@ class MemberPicker(QWidget):
             more = " (the first 12: type more to narrow)" if len(value) >= SHOWN_MATCHES else ""
             self.who.setText(f"Choose the member{more}:")
             for row in value:
-                item = QListWidgetItem(f"{in_sentence(row.name)} ({row.hq_id})")
+                item = QListWidgetItem(with_id(row.name, row.hq_id))
                 item.setData(Qt.ItemDataRole.UserRole, row.hq_id)
                 self.matches.addItem(item)
             self.matches.setCurrentRow(0)

@@ -24,7 +24,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from chapterdesk.data.engine import Database
-from chapterdesk.names import in_sentence
+from chapterdesk.names import with_id
 from chapterdesk.services.roster.sql import narrows
 from chapterdesk.services.roster.values import RosterFilter, RosterRow
 from chapterdesk.ui.colours import scheme
@@ -398,7 +398,7 @@ class RosterModel(QAbstractTableModel):
             background = role == Qt.ItemDataRole.BackgroundRole
             return QBrush(QColor(tint.background if background else tint.text))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{in_sentence(row.name)} ({row.hq_id}): {row.standing.label}"
+            return f"{with_id(row.name, row.hq_id)}: {row.standing.label}"
         if role == RowRole:
             return row
         return row.hq_id

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from chapterdesk.errors import ChapterDeskError
 from chapterdesk.money import format_money
-from chapterdesk.names import in_sentence
+from chapterdesk.names import with_id
 from chapterdesk.services.payments import (
     ColumnsNotRecognised,
     PaymentReview,
@@ -251,7 +251,7 @@ class PaymentsImportDialog(QDialog):
             box = QComboBox()
             box.addItem("(choose the member)", "")
             for candidate in item.candidates:
-                box.addItem(f"{in_sentence(candidate.name)} ({candidate.hq_id})", candidate.hq_id)
+                box.addItem(with_id(candidate.name, candidate.hq_id), candidate.hq_id)
             box.currentIndexChanged.connect(
                 lambda _i, r=row: self._tick(r, bool(box.currentData()))
             )
@@ -259,7 +259,7 @@ class PaymentsImportDialog(QDialog):
         if item.status == "unmatched":
             return QLabel(" (select the line, then choose the member below)")
         rule = f" [{item.rule}]" if item.rule else ""
-        return QLabel(f" {in_sentence(item.name)} ({item.hq_id}){rule}")
+        return QLabel(f" {with_id(item.name, item.hq_id)}{rule}")
 
     def _unmatched(self, row: int) -> bool:
         return (
@@ -299,7 +299,7 @@ class PaymentsImportDialog(QDialog):
             return
         cell = self.table.cellWidget(row, MEMBER_COLUMN)
         if isinstance(cell, QLabel):
-            cell.setText(f" {in_sentence(balance.name)} ({balance.hq_id}) [chosen]")
+            cell.setText(f" {with_id(balance.name, balance.hq_id)} [chosen]")
 
     def _tick(self, row: int, on: bool) -> None:
         cell = self.table.item(row, 0)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from chapterdesk.names import in_sentence
+from chapterdesk.names import in_sentence, with_id
 from chapterdesk.services.chapter_values import Category
 from chapterdesk.services.roster import first_view as first_view
 from chapterdesk.services.roster.values import RosterFilter, RosterRow
@@ -613,7 +613,7 @@ class RosterPage(Page):
                       entry.membership.chapter_joined_on)
         )
         self._select_after_load = entry.membership.id
-        self.ctx.changed(f"Added {in_sentence(name)} ({entry.hq_id}) to the chapter.")
+        self.ctx.changed(f"Added {with_id(name, entry.hq_id)} to the chapter.")
 
     def _select_row(self, row: int) -> None:
         index = self.model.index(row, 0)
