@@ -5,6 +5,7 @@ UI tests drive the window on the embedded SQLite file only (the services are tes
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -147,22 +148,46 @@ def page(window: MainWindow, key: str) -> Any:
     return window.pages[key]
 
 
+def trace_roster_reads(monkeypatch: pytest.MonkeyPatch, record: Callable[[str], None]) -> None:
+    """Pass every statement of the roster's reads with the standard library to `record`.
+
+    On a file the roster is read with `sqlite3` itself (`services.roster.reader`),
+    which SQLAlchemy's events never see.
+    """
+    from chapterdesk.services.roster import reader
+
+    real = reader.connect
+
+    def traced(path: Path) -> sqlite3.Connection:
+        connection = real(path)
+        connection.set_trace_callback(record)
+        return connection
+
+    monkeypatch.setattr(reader, "connect", traced)
+
+
 @pytest.fixture
-def ui_thread_statements(demo_db: Database) -> Iterator[list[str]]:
-    """Every SQL statement either engine executes on the UI (main) thread.
+def ui_thread_statements(
+    demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[list[str]]:
+    """Every SQL statement executed on the UI (main) thread: by either engine, or the roster's.
 
     The window reads and writes only on its worker; a test clears the list,
     drives the window, and expects it empty.
     """
     seen: list[str] = []
 
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    def statement_seen(statement: str) -> None:
         if threading.current_thread() is threading.main_thread():
             seen.append(" ".join(statement.split())[:120])
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statement_seen(statement)
 
     engines = {id(e): e for e in (demo_db.engine, demo_db.read_engine)}.values()
     for engine in engines:
         event.listen(engine, "before_cursor_execute", record)
+    trace_roster_reads(monkeypatch, statement_seen)
     yield seen
     for engine in engines:
         event.remove(engine, "before_cursor_execute", record)
