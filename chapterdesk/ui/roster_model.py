@@ -14,6 +14,7 @@ there), so showing it reads nothing on the UI thread.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -27,10 +28,11 @@ from chapterdesk.data.engine import Database
 from chapterdesk.names import with_id
 from chapterdesk.services.roster.sql import narrows
 from chapterdesk.services.roster.values import RosterFilter, RosterRow
-from chapterdesk.ui.colours import scheme
+from chapterdesk.ui.colours import DARK, LIGHT, is_dark
 
 if TYPE_CHECKING:
     from chapterdesk.services.roster.search import SearchIndex
+    from chapterdesk.standing import Standing
 
 PAGE_SIZE = 200
 KEEP_PAGES = 60
@@ -93,6 +95,26 @@ COLUMNS: tuple[Column, ...] = (
     Column("offices", "Office", lambda r: ", ".join(r.offices), None),
 )
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
+_TEXTS = tuple(c.text for c in COLUMNS)
+_COLUMN_COUNT = len(COLUMNS)
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ROW, _HQ_ID = int(RowRole), int(HqIdRole)
+_ANSWERED = frozenset((_DISPLAY, _ACCESSIBLE, _BACKGROUND, _FOREGROUND, _TOOLTIP, _ROW, _HQ_ID))
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+@functools.cache
+def _tint_brushes(dark: bool, standing: Standing) -> tuple[QBrush, QBrush] | None:
+    """A standing's row brushes (background, text) on a dark or light palette; None: no tint."""
+    tint = (DARK if dark else LIGHT).rows.get(standing)
+    if tint is None:
+        return None
+    return QBrush(QColor(tint.background)), QBrush(QColor(tint.text))
 
 
 class RosterModel(QAbstractTableModel):
@@ -121,6 +143,7 @@ class RosterModel(QAbstractTableModel):
         # (reading a page ahead), if `wants_page` still says so then.
         self.prefetch: Callable[[tuple[int, int], Callable[[], None]], None] | None = None
         self._view = 0  # which order of keys the pages belong to (bumped by every reset)
+        self._replacing = -1  # a view another is being read to replace: read nothing ahead for it
         self._ahead_lock = threading.Lock()  # the worker puts pages here, the UI thread takes them
         self._ahead: dict[tuple[int, int], list[RosterRow | None]] = {}
         self._asked: set[tuple[int, int]] = set()
@@ -320,16 +343,29 @@ class RosterModel(QAbstractTableModel):
             self._asked.add(key)
             self.prefetch(key, self._page_reader(key, self._ids[start : start + PAGE_SIZE]))
 
+    def replacing(self) -> None:
+        """A new view is being read: the pages of this one are no longer worth reading ahead.
+
+        A read ahead still waiting for the worker would run beside the new view's
+        read and its painting, and the interpreter runs one thread at a time.
+        """
+        self._replacing = self._view
+
     def wants_page(self, key: tuple[int, int]) -> bool:
         """Whether a page asked for ahead is still worth reading (same order, not read yet)."""
-        view, number = key
-        return view == self._view and number not in self._pages
+        return self._current(key[0]) and key[1] not in self._pages
+
+    def _current(self, view: int) -> bool:
+        """Whether `view` is the order shown and no other is being read to replace it."""
+        return view == self._view and view != self._replacing
 
     def _page_reader(self, key: tuple[int, int], keys: list[int]) -> Callable[[], None]:
         """A job for the worker: read one page's rows and leave them for the UI thread."""
         db, lock, shelf = self.db, self._ahead_lock, self._ahead
 
         def job() -> None:
+            if not self._current(key[0]):  # replaced while it waited for the worker
+                return
             page = fetch_page(db, keys)  # plain rows; no Qt object is touched here
             with lock:
                 shelf[key] = page
@@ -372,41 +408,31 @@ class RosterModel(QAbstractTableModel):
             return f"Sort by {column.title.lower()}" if column.sort_key else None
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.column() < len(COLUMNS):
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        # Called for every role of every painted cell (about 1,500 times a screen): the
+        # roles are plain ints here, and a tint's brushes are made once per standing.
+        if role not in _ANSWERED:
             return None
-        if role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.BackgroundRole,
-            Qt.ItemDataRole.ForegroundRole,
-            Qt.ItemDataRole.ToolTipRole,
-            Qt.ItemDataRole.AccessibleTextRole,
-            RowRole,
-            HqIdRole,
-        ):
+        column = index.column()
+        if not 0 <= column < _COLUMN_COUNT:  # an invalid index's column is -1
             return None
         row = self.row_at(index.row())
         if row is None:
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return COLUMNS[index.column()].text(row)
-        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+        if role in (_DISPLAY, _ACCESSIBLE):
+            return _TEXTS[column](row)
+        if role in (_BACKGROUND, _FOREGROUND):
             # The tint and its text for the palette in use: readable in dark mode too.
-            tint = scheme().rows.get(row.standing)
-            if tint is None:
-                return None
-            background = role == Qt.ItemDataRole.BackgroundRole
-            return QBrush(QColor(tint.background if background else tint.text))
-        if role == Qt.ItemDataRole.ToolTipRole:
+            brushes = _tint_brushes(is_dark(), row.standing)
+            return None if brushes is None else brushes[role == _FOREGROUND]
+        if role == _TOOLTIP:
             return f"{with_id(row.name, row.hq_id)}: {row.standing.label}"
-        if role == RowRole:
+        if role == _ROW:
             return row
         return row.hq_id
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS) or COLUMNS[column].sort_key is None:

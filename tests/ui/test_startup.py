@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from chapterdesk.data.engine import Database
@@ -16,7 +18,7 @@ from chapterdesk.ui import settings
 from chapterdesk.ui.main_window import MainWindow
 from chapterdesk.ui.roster_model import PAGE_SIZE, RosterModel
 from tests.conftest import PROJECT
-from tests.ui.conftest import Asked, settle
+from tests.ui.conftest import Asked, settle, trace_roster_reads
 
 # The window as `chapterdesk --db FILE` opens it. Until the roster is painted with rows, the
 # UI thread may not import SQLAlchemy or Alembic at all (it would fail) and any other thread
@@ -153,11 +155,9 @@ def test_a_search_before_every_key_arrived_reads_the_order_again(demo_db: Databa
 
 
 def test_scrolling_to_the_next_page_reads_nothing_on_the_ui_thread(
-    qtbot: QtBot, asked: Asked, tmp_path: Path
+    qtbot: QtBot, asked: Asked, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import threading
-
-    from sqlalchemy import event
 
     from chapterdesk.data.migrate import open_database
     from chapterdesk.demo import build_demo
@@ -166,11 +166,11 @@ def test_scrolling_to_the_next_page_reads_nothing_on_the_ui_thread(
     build_demo(db, members=3 * PAGE_SIZE)
     on_ui_thread: list[str] = []
 
-    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+    def count(statement: str) -> None:
         if threading.current_thread() is threading.main_thread():
             on_ui_thread.append(statement)
 
-    event.listen(db.read_engine, "before_cursor_execute", count)
+    trace_roster_reads(monkeypatch, count)  # the pages are read with sqlite3 itself
     settings.LAST_PAGE.set("roster")
     window = MainWindow(db)
     qtbot.addWidget(window)
@@ -191,6 +191,36 @@ def test_scrolling_to_the_next_page_reads_nothing_on_the_ui_thread(
     table.viewport().repaint()
     assert page.model.index(3 * PAGE_SIZE - 1, 0).data()
     window.tasks.shutdown()
+    db.dispose()
+
+
+def test_a_page_read_ahead_is_dropped_once_another_view_is_asked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read ahead still waiting for the worker would only slow the next view down."""
+    from chapterdesk.data.migrate import open_database
+    from chapterdesk.demo import build_demo
+
+    db = open_database(tmp_path / "two-pages.sqlite3", create=True)
+    build_demo(db, members=2 * PAGE_SIZE)
+    model = RosterModel(db)
+    asked: list[tuple[tuple[int, int], Callable[[], None]]] = []
+    model.prefetch = lambda key, job: asked.append((key, job))
+    model.show_loaded(model.load_job(RosterFilter(), "name", False)())
+    assert model.row_at(0) is not None  # painting the first page asks for the second
+    (key, job), = asked
+    assert model.wants_page(key)
+    model.replacing()  # the officer typed: a search is being read
+    assert not model.wants_page(key)
+    read: list[str] = []
+    trace_roster_reads(monkeypatch, read.append)
+    job()  # the worker reaches it: nothing is read
+    assert read == []
+    assert model.row_at(PAGE_SIZE) is not None  # (read on the spot, as a jump is)
+    model.show_loaded(model.load_job(RosterFilter(), "hq_id", False)())  # re-sorted
+    assert not model.wants_page(key)
+    model.row_at(0)
+    assert asked[-1][0] != key and model.wants_page(asked[-1][0])  # the new view reads ahead
     db.dispose()
 
 

@@ -317,6 +317,7 @@ class RosterPage(Page):
         """
         self._search_serial += 1
         serial = self._search_serial
+        self.model.replacing()
         if self._stale:  # the data changed while the page was hidden
             force = categories = True
             self._stale = False
