@@ -126,16 +126,31 @@ def _digit_pairs() -> tuple[str, str]:
 #: as replace() on PostgreSQL (translate() maps one character to one).
 FOLD_EXPAND = {"ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "þ": "th",
                "Þ": "th"}  # fmt: skip
-FOLD_FROM, FOLD_TO = (a + b for a, b in zip(_fold_pairs(), _digit_pairs(), strict=True))
-#: What PostgreSQL's translate() deletes (characters past the end of FOLD_TO): combining accents.
+#: What PostgreSQL's translate() deletes (characters past the end of the fold's target):
+#: combining accents.
 FOLD_DELETE = _COMBINING
-_TABLE = str.maketrans(FOLD_FROM, FOLD_TO, FOLD_DELETE) | str.maketrans(FOLD_EXPAND)
+
+
+@functools.cache
+def fold_pairs() -> tuple[str, str]:
+    """The fold's one-to-one table: each character, and the one it folds to at that place.
+
+    Built the first time a search needs it (it looks through 65,000 characters,
+    which every start-up would otherwise pay for).
+    """
+    source, target = (a + b for a, b in zip(_fold_pairs(), _digit_pairs(), strict=True))
+    return source, target
+
+
+@functools.cache
+def _fold_table() -> dict[int, str | int | None]:
+    return str.maketrans(*fold_pairs(), FOLD_DELETE) | str.maketrans(FOLD_EXPAND)
 
 
 def fold(text: str) -> str:
     """Text as search compares it: lower case, accents taken off."""
     low = text.lower()
-    return low if low.isascii() else low.translate(_TABLE)
+    return low if low.isascii() else low.translate(_fold_table())
 
 
 def register_fold(connection: sqlite3.Connection) -> None:
@@ -310,8 +325,9 @@ class _Builder:
         if self.dialect == SQLITE:
             return f"chapterdesk_haystack({HAYSTACK_COLUMNS})"
         self.value("sep", SEPARATOR)
-        source = self.value("fold_from", FOLD_FROM + FOLD_DELETE)
-        target = self.value("fold_to", FOLD_TO)
+        fold_from, fold_to = fold_pairs()
+        source = self.value("fold_from", fold_from + FOLD_DELETE)
+        target = self.value("fold_to", fold_to)
         folded = f"translate(lower({HAYSTACK}), {source}, {target})"
         for n, (letter, spelled) in enumerate(FOLD_EXPAND.items()):
             folded = f"replace({folded}, {self.value(f'fx{n}', letter)}, '{spelled}')"
