@@ -55,10 +55,9 @@ app.exec()
 """
 
 APP = """
-import sys
+import importlib.util, sys
 from PySide6.QtCore import QEvent, QObject, QSettings
 from PySide6.QtWidgets import QApplication
-from chapterdesk.ui.main_window import MainWindow
 QSettings("ChapterDesk", "ChapterDesk").setValue("window/last_page", "roster")
 class Painted(QObject):
     def eventFilter(self, obj, event):
@@ -67,11 +66,25 @@ class Painted(QObject):
             QApplication.instance().quit()
         return False
 watcher = Painted()
-show = MainWindow.show
-def show_and_watch(window):
-    window.pages["roster"].table.viewport().installEventFilter(watcher)
-    show(window)
-MainWindow.show = show_and_watch
+def watch(main_window):
+    show = main_window.MainWindow.show
+    def show_and_watch(window):
+        window.pages["roster"].table.viewport().installEventFilter(watcher)
+        show(window)
+    main_window.MainWindow.show = show_and_watch
+class WatchTheWindow:  # patched as it is imported, where the application imports it
+    def find_spec(self, name, path=None, target=None):
+        if name != "chapterdesk.ui.main_window":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        run = spec.loader.exec_module
+        def exec_module(module):
+            run(module)
+            watch(module)
+        spec.loader.exec_module = exec_module
+        return spec
+sys.meta_path.insert(0, WatchTheWindow())
 sys.argv = ["chapterdesk", "--db", sys.argv[1]]
 from chapterdesk.__main__ import main
 main()

@@ -18,7 +18,7 @@ from chapterdesk.data.migrate import open_database
 from chapterdesk.errors import BadInputError, ChapterDeskError, DatabaseLockedError
 from chapterdesk.file_to_open import FileKind, WindowRequest, file_to_open
 from chapterdesk.paths import default_db_path, demo_db_path
-from chapterdesk.ui import ask, settings
+from chapterdesk.ui import ask, first_screen, settings
 from chapterdesk.ui.icons import icon
 
 
@@ -204,7 +204,6 @@ def run_window(request: WindowRequest | None = None) -> int:
     box, and nothing else opens (exit status 2).
     """
     from chapterdesk.logs import start_logging
-    from chapterdesk.ui.main_window import MainWindow
     from chapterdesk.ui.qt_log import route_qt_messages
     from chapterdesk.ui.tasks import install_excepthook
 
@@ -227,6 +226,12 @@ def run_window(request: WindowRequest | None = None) -> int:
     except ChapterDeskError as exc:
         ask.warn(None, exc.message)
         return exc.exit_status
+    if database is not None and settings.LAST_PAGE.get() == "roster":
+        from chapterdesk.ui.roster_model import PAGE_SIZE
+
+        first_screen.start(database, PAGE_SIZE)  # read beside the window's own imports
+    from chapterdesk.ui.main_window import MainWindow
+
     window = MainWindow(None, welcome=database is None)
     install_excepthook(lambda: QApplication.activeWindow() or window)
     if database is not None:

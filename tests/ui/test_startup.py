@@ -12,6 +12,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from chapterdesk.data.engine import Database
+from chapterdesk.errors import ChapterDeskError
 from chapterdesk.services.roster import query as roster_query
 from chapterdesk.services.roster.query import RosterFilter
 from chapterdesk.ui import settings
@@ -27,9 +28,15 @@ OPEN_THE_WINDOW = """
 import sys, threading
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
-from chapterdesk.ui import app as ui_app, settings
+from chapterdesk.ui import app as ui_app, first_screen, settings
 
 painted = threading.Event()
+begun = first_screen.start
+def start(db, page_size):
+    print("first screen read begun before the window was imported:",
+          "chapterdesk.ui.main_window" not in sys.modules)
+    begun(db, page_size)
+first_screen.start = start
 
 class NotBeforeThePaint:
     def find_spec(self, name, path=None, target=None):
@@ -80,7 +87,8 @@ def test_the_roster_is_painted_before_sqlalchemy_is_loaded(demo_path: Path, tmp_
         capture_output=True, text=True, cwd=PROJECT, env=env, timeout=120, check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[:2] == [
+    assert done.stdout.splitlines()[:3] == [
+        "first screen read begun before the window was imported: True",
         "painted 120 rows",
         f"status: {status_line(demo_path)}",  # read afterwards, through SQLAlchemy
     ]
@@ -115,6 +123,55 @@ def test_the_first_screen_shows_its_first_page_then_every_row(
     assert page.model.ids == ids
     assert page.panel.title.text() == "Select a member to see their details."
     window.tasks.shutdown()
+
+
+def test_the_first_screen_read_as_the_window_starts_is_the_one_shown(
+    qtbot: QtBot, asked: Asked, demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`run_window` begins the roster's first read before the window's code is imported."""
+    from chapterdesk.services.roster import first_view
+    from chapterdesk.ui import first_screen
+
+    reads: list[int] = []
+    read = first_view.roster_start
+
+    def counted(db: Database, page_size: int) -> first_view.RosterStart:
+        reads.append(page_size)
+        return read(db, page_size)
+
+    monkeypatch.setattr(first_view, "roster_start", counted)
+    first_screen.start(demo_db, PAGE_SIZE)
+    settings.LAST_PAGE.set("roster")
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    window.show()
+    settle(qtbot, window)
+    assert page_rows(window) == 120 and reads == [PAGE_SIZE]  # taken over, not read again
+    assert first_screen.take(demo_db, PAGE_SIZE) is None  # once only
+    window.tasks.shutdown()
+
+
+def test_a_first_screen_read_for_another_database_is_not_taken(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    from chapterdesk.data.migrate import open_database
+    from chapterdesk.ui import first_screen
+
+    other = open_database(tmp_path / "other.sqlite3", create=True)
+    first_screen.start(other, PAGE_SIZE)
+    assert first_screen.take(demo_db, PAGE_SIZE) is None
+    first_screen.start(demo_db, PAGE_SIZE)
+    assert first_screen.take(demo_db, PAGE_SIZE // 2) is None  # another page size
+    first_screen.start(other, PAGE_SIZE)
+    started = first_screen.take(other, PAGE_SIZE)
+    assert started is not None
+    with pytest.raises(ChapterDeskError):  # no chapter yet: the page's worker says so
+        started.result(timeout=15)
+    other.dispose()
+
+
+def page_rows(window: MainWindow) -> int:
+    return int(window.pages["roster"].model.rowCount())
 
 
 def test_rows_past_the_first_page_fill_in_when_every_key_arrives(

@@ -36,7 +36,7 @@ from chapterdesk.services.chapter_values import Category
 from chapterdesk.services.roster import first_view as first_view
 from chapterdesk.services.roster.values import RosterFilter, RosterRow
 from chapterdesk.standing import Standing
-from chapterdesk.ui import ask, settings
+from chapterdesk.ui import ask, first_screen, settings
 from chapterdesk.ui.pages.base import AppContext, Page, heading
 from chapterdesk.ui.roster_model import (
     COLUMN_KEYS,
@@ -374,8 +374,14 @@ class RosterPage(Page):
             tasks.when_idle(self._build_panel)  # while the officer looks
             tasks.when_idle(self._prepare_search)
 
-        tasks.run(lambda _p, _c: first_view.roster_start(db, PAGE_SIZE),
-                  title="Reading the roster", parent=self, on_done=show, show_progress=False)
+        early = first_screen.take(db, PAGE_SIZE)  # begun as the window started?
+
+        def read(_progress: Any, _cancelled: Any) -> first_view.RosterStart:
+            if early is not None:
+                return early.result()
+            return first_view.roster_start(db, PAGE_SIZE)
+
+        tasks.run(read, title="Reading the roster", parent=self, on_done=show, show_progress=False)
 
     def _read_ahead(self, key: tuple[int, int], job: Callable[[], None]) -> None:
         """Read one of the model's pages ahead on the worker, once the UI thread is idle.
