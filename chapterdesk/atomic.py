@@ -11,6 +11,14 @@ the previous file is left exactly as it was.
 Failures the officer can act on (the disk is full, the folder is not writable)
 become a `BadInputError` with a sentence saying so; anything else is re-raised
 unchanged, because it is a bug.
+
+A process killed mid-write (kill -9, a power cut) cannot remove what it had
+begun: its temporary file beside the target, or the working files a library
+such as xlsxwriter keeps in a `scratch_folder`. Each writer therefore holds an
+advisory lock (`flock`) on what it creates for as long as it lives; the kernel
+drops the lock when the process ends, however it ends. The next write of the
+same file (or the next scratch folder) removes every leftover no living
+process holds, and never one that a writer still uses.
 """
 
 from __future__ import annotations
@@ -18,9 +26,13 @@ from __future__ import annotations
 import codecs
 import contextlib
 import errno
+import fcntl
+import glob
 import os
+import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Literal, TextIO, overload
@@ -28,7 +40,7 @@ from typing import IO, Any, BinaryIO, Literal, TextIO, overload
 from chapterdesk.errors import BadInputError
 from chapterdesk.file_kinds import require_writable_target
 
-__all__ = ["atomic_path", "atomic_write"]
+__all__ = ["atomic_path", "atomic_write", "scratch_folder"]
 
 _DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 _NOT_ALLOWED = {errno.EACCES, errno.EPERM, errno.EROFS}
@@ -90,15 +102,35 @@ def _temporary_beside(target: Path) -> Iterator[tuple[int, Path, bool]]:
     """
     target = require_writable_target(Path(target), "the file to write")
     existed = target.exists()
+    _remove_leftovers(target.parent.glob(f".{glob.escape(target.name)}.*{_PART}"))
     try:
         mode = stat.S_IMODE(target.stat().st_mode) if existed else 0o600
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=_PART, dir=target.parent)
     except OSError as error:
         friendly = _explain(error, target, existed)
         if friendly is None:
             raise
         raise friendly from error
     temp = Path(name)
+    # Held until the file is renamed or removed, whoever closes `fd`: a leftover to no one else.
+    try:
+        held = os.dup(fd)
+    except OSError:
+        os.close(fd)
+        _discard(temp)
+        raise
+    with contextlib.suppress(OSError):  # a file system without locks: nothing is swept there
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    try:
+        yield from _write_and_swap(target, fd, temp, existed, mode)
+    finally:
+        os.close(held)
+
+
+def _write_and_swap(
+    target: Path, fd: int, temp: Path, existed: bool, mode: int
+) -> Iterator[tuple[int, Path, bool]]:
+    """Hand the temporary file over, then put it in the target's place (or remove it)."""
     handed_over = False
     try:
         if mode != 0o600:
@@ -133,6 +165,72 @@ def _discard(temp: Path) -> None:
     """Remove the temporary file of a write that did not complete."""
     with contextlib.suppress(FileNotFoundError):
         temp.unlink()
+
+
+LEFTOVER_AGE_S = 60  #: a leftover is at least this old (a write sets its file up in far less)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_PART = ".part"  #: the suffix of a temporary file beside its target
+_SCRATCH_PREFIX = "chapterdesk-scratch-"
+_OWNER = ".owner"  #: in a scratch folder: the file its living writer holds locked
+
+
+def _remove_leftovers(paths: Iterator[Path], owner: str | None = None) -> None:
+    """Remove each of `paths` (a file, or a folder with an `owner` file) no process holds.
+
+    A leftover is older than `LEFTOVER_AGE_S` (so one being set up this moment,
+    not locked yet, is never taken for one) and its lock can be taken: whoever
+    holds it is alive, and what it holds is kept. On a file system without locks
+    nothing can be taken, so nothing is removed there.
+    """
+    old = time.time() - LEFTOVER_AGE_S
+    for path in paths:
+        try:
+            found = path.lstat()
+            if found.st_mtime > old or found.st_uid != os.getuid():
+                continue
+            if owner is not None and not stat.S_ISDIR(found.st_mode):
+                continue
+            fd = os.open(path if owner is None else path / owner, os.O_RDONLY | _NOFOLLOW)
+        except FileNotFoundError:
+            if owner is not None:  # a folder its writer was killed while setting up
+                shutil.rmtree(path, ignore_errors=True)
+            continue
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if owner is None:
+                path.unlink(missing_ok=True)
+            else:
+                shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            pass  # held by a living writer, or not ours to remove: left as it is
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def scratch_folder() -> Iterator[Path]:
+    """A private folder in the system's temporary directory, removed when the block ends.
+
+    For a library's working files (xlsxwriter's parts of a big workbook). One
+    left by a process that was killed is removed by the next one made.
+    """
+    root = Path(tempfile.gettempdir())
+    _remove_leftovers(root.glob(f"{_SCRATCH_PREFIX}*"), owner=_OWNER)
+    folder = Path(tempfile.mkdtemp(prefix=_SCRATCH_PREFIX, dir=root))
+    try:
+        fd = os.open(folder / _OWNER, os.O_RDWR | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    try:
+        with contextlib.suppress(OSError):  # no locks here: nothing is swept here either
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        yield folder
+    finally:
+        os.close(fd)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextlib.contextmanager

@@ -27,7 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from chapterdesk.atomic import atomic_path, atomic_write
+from chapterdesk.atomic import atomic_path, atomic_write, scratch_folder
 from chapterdesk.errors import BadInputError
 from chapterdesk.money import money_text
 
@@ -126,11 +126,12 @@ def write_workbook(path: Path, sheets: list[Sheet], *, progress: Progress | None
     from xlsxwriter.exceptions import FileCreateError
 
     written = 0
-    with atomic_path(path) as temporary:
+    with atomic_path(path) as temporary, scratch_folder() as parts:
         workbook = xlsxwriter.Workbook(
             str(temporary),
             {
                 "constant_memory": True,
+                "tmpdir": str(parts),  # its parts: removed even after a crash (`scratch_folder`)
                 "strings_to_formulas": False,
                 "strings_to_numbers": False,
                 "strings_to_urls": False,

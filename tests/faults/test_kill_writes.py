@@ -151,3 +151,38 @@ def test_kill_9_while_writing_a_report_leaves_the_old_file(
             assert others == [] and target.stat().st_size > 10_000
             good = digest(target)
     assert mid_write > 0, "no kill landed while the file was being written"
+
+
+def test_the_next_export_removes_what_a_killed_one_left(tmp_path: Path) -> None:
+    """xlsxwriter's working files and the half-written file go with the next export."""
+    folder, system_tmp = tmp_path / "exports", tmp_path / "tmp"
+    folder.mkdir()
+    system_tmp.mkdir()
+    target = folder / "roster.xlsx"
+    env = {**os.environ, "PYTHONPATH": str(PROJECT), "TMPDIR": str(system_tmp)}
+
+    def working_files() -> list[Path]:
+        return [p for p in system_tmp.rglob("*") if p.is_file() and p.name != ".owner"]
+
+    for _attempt in range(3):  # until a kill lands while the rows are being written
+        with subprocess.Popen(write_command("xlsx", target, 100_000), env=env) as proc:
+            deadline = time.monotonic() + 60
+            while proc.poll() is None and time.monotonic() < deadline:
+                if any(_size(p) > 100_000 for p in working_files()):
+                    break
+                time.sleep(0.005)
+            killed = proc.poll() is None
+            proc.kill()
+        if killed:
+            break
+        target.unlink()
+    assert killed, "no kill landed while the rows were being written"
+    left = [*system_tmp.iterdir(), *(p for p in folder.iterdir() if p != target)]
+    assert left and working_files()  # kill -9 removes nothing ...
+    then = time.time() - 120  # ... and what it left is old by the time of the next export
+    for path in [*left, *working_files()]:
+        os.utime(path, (then, then))
+    done = subprocess.run(write_command("xlsx", target, 50), env=env, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in folder.iterdir()] == ["roster.xlsx"]
+    assert list(system_tmp.iterdir()) == []

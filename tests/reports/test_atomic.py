@@ -5,12 +5,17 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import subprocess
+import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
-from chapterdesk.atomic import atomic_path, atomic_write
+from chapterdesk.atomic import LEFTOVER_AGE_S, atomic_path, atomic_write, scratch_folder
 from chapterdesk.errors import BadInputError
+from tests.conftest import PROJECT
 
 
 @pytest.fixture
@@ -134,3 +139,72 @@ def test_a_missing_input_inside_the_block_is_not_blamed_on_the_folder(old_report
         raise FileNotFoundError(errno.ENOENT, "No such file", "logo.png")
     assert old_report.read_bytes() == b"%PDF last month's good report"
     assert _only(old_report) == ["report.pdf"]
+
+
+# -- what a killed writer leaves behind ---------------------------------------------------
+
+WRITER_THAT_WAITS = """
+import sys
+from pathlib import Path
+from chapterdesk.atomic import atomic_write, scratch_folder
+with scratch_folder() as folder, atomic_write(Path(sys.argv[1])) as handle:
+    handle.write(b"half")
+    handle.flush()
+    print(folder, flush=True)
+    sys.stdin.readline()
+"""
+
+
+def _aged(path: Path) -> Path:
+    """`path`, its times put back past `LEFTOVER_AGE_S` (as if left there long ago)."""
+    then = time.time() - LEFTOVER_AGE_S - 5
+    os.utime(path, (then, then))
+    return path
+
+
+def _scratch_folders(root: Path) -> list[str]:
+    return sorted(p.name for p in root.glob("chapterdesk-scratch-*"))
+
+
+@pytest.fixture
+def temp_root(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The system temporary directory, for this test only (here and in its processes)."""
+    root = tmp_path_factory.mktemp("system-tmp")
+    monkeypatch.setenv("TMPDIR", str(root))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # asked again, from TMPDIR
+    return root
+
+
+def test_the_next_write_removes_what_a_killed_writer_left_and_keeps_a_living_ones(
+    old_report: Path, temp_root: Path
+) -> None:
+    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    command = [sys.executable, "-c", WRITER_THAT_WAITS, str(old_report)]
+    with (
+        subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         text=True) as killed,
+        subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         text=True) as living,
+    ):  # fmt: skip
+        assert killed.stdout is not None and living.stdout is not None and living.stdin
+        folders = [Path(w.readline().strip()) for w in (killed.stdout, living.stdout)]
+        parts = sorted(p for p in old_report.parent.iterdir() if p.name.endswith(".part"))
+        assert len(parts) == 2 and all(f.is_dir() for f in folders)
+        killed.kill()  # kill -9: nothing of its own is removed
+        killed.wait()
+        for leftover in [*parts, *folders]:
+            _aged(leftover)  # both look old now; only one writer still lives
+        young = old_report.parent / f".{old_report.name}.just-made.part"
+        young.write_bytes(b"")  # being set up this moment by some writer: not touched
+        with scratch_folder() as mine, atomic_write(old_report) as handle:
+            handle.write(b"%PDF new")
+            assert _scratch_folders(temp_root) == sorted([folders[1].name, mine.name])
+        assert old_report.read_bytes() == b"%PDF new"
+        living_parts = [p.name for p in parts if p.exists()]
+        assert len(living_parts) == 1 and young.exists()  # the living writer's, the young one
+        living.stdin.write("\n")  # the living writer finishes: its file replaces ours
+        living.stdin.flush()
+        assert living.wait(timeout=30) == 0
+    assert old_report.read_bytes() == b"half"
+    assert _scratch_folders(temp_root) == [] and _only(old_report) == [
+        young.name, "report.pdf"]  # fmt: skip
