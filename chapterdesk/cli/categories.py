@@ -14,7 +14,7 @@ from typing import Any
 from chapterdesk.cli.common import (
     add_db_option,
     add_json_option,
-    open_db,
+    opened_db,
     print_json,
     print_table,
 )
@@ -124,12 +124,9 @@ def _describe(category: Category) -> str:
 
 def run_list(args: argparse.Namespace) -> int:
     """List the categories and the HQ member types that match none."""
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         found = chapter.list_categories(db)
         unmapped = service.unmapped_hq_types(db)
-    finally:
-        db.dispose()
     if args.json:
         print_json(
             {
@@ -173,15 +170,12 @@ def default_code(name: str) -> str:
 def run_add(args: argparse.Namespace) -> int:
     """Add a category; bad input exits 2."""
     code = args.code if args.code is not None else default_code(args.name)
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         added = chapter.save_category(
             db, None, code=code, name=args.name, may_vote=args.vote,
             may_hold_office=args.office, eligible=not args.not_eligible,
             description=args.description,
         )
-    finally:
-        db.dispose()
     if args.json:
         print_json(category_json(added))
     else:
@@ -191,14 +185,11 @@ def run_add(args: argparse.Namespace) -> int:
 
 def run_set(args: argparse.Namespace) -> int:
     """Change a category's rights; bad input (or office without a vote) exits 2."""
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         changed = service.set_category_flags(
             db, args.name, vote=args.vote, office=args.office, eligible=args.eligible,
             description=args.description,
         )
-    finally:
-        db.dispose()
     if args.json:
         print_json(category_json(changed))
     else:
@@ -208,11 +199,8 @@ def run_set(args: argparse.Namespace) -> int:
 
 def run_map(args: argparse.Namespace) -> int:
     """Map an HQ member type to a category."""
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         mapped = service.map_hq_type(db, args.hq_type, args.category)
-    finally:
-        db.dispose()
     if args.json:
         print_json(category_json(mapped))
         return 0
@@ -225,11 +213,8 @@ def run_map(args: argparse.Namespace) -> int:
 
 def run_unmap(args: argparse.Namespace) -> int:
     """Remove an HQ member type's mapping."""
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         was = service.unmap_hq_type(db, args.hq_type)
-    finally:
-        db.dispose()
     if args.json:
         print_json(category_json(was))
         return 0

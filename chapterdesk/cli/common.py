@@ -66,6 +66,16 @@ def open_db(args: argparse.Namespace, *, create: bool = False) -> Database:
     return db
 
 
+@contextlib.contextmanager
+def opened_db(args: argparse.Namespace, *, create: bool = False) -> Iterator[Database]:
+    """`open_db`, let go of when the block ends (however it ends)."""
+    db = open_db(args, create=create)
+    try:
+        yield db
+    finally:
+        db.dispose()
+
+
 def cli_locked_error(exc: DatabaseLockedError, given: str | None) -> DatabaseLockedError:
     """The lock refusal reworded for the command line (it names `--read-only`)."""
     from chapterdesk.data.engine import resolve_location

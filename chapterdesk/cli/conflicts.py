@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from chapterdesk.cli.common import add_db_option, add_json_option, open_db, print_json, print_table
+from chapterdesk.cli.common import (
+    add_db_option,
+    add_json_option,
+    opened_db,
+    print_json,
+    print_table,
+)
 
 if TYPE_CHECKING:
     from chapterdesk.services.hq.conflicts import ConflictView
@@ -55,11 +61,8 @@ def run_list(args: argparse.Namespace) -> int:
     """List the conflicts waiting for an officer."""
     from chapterdesk.services.hq.conflicts import list_conflicts
 
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         found = list_conflicts(db)
-    finally:
-        db.dispose()
     if args.json:
         print_json([conflict_json(c) for c in found])
         return 0
@@ -81,11 +84,8 @@ def run_settle(args: argparse.Namespace) -> int:
     """Settle one conflict."""
     from chapterdesk.services.hq.conflicts import settle_conflict
 
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         settled = settle_conflict(db, args.hq_id, args.field, keep_local=args.keep_local)
-    finally:
-        db.dispose()
     kept = settled.local_value if args.keep_local else settled.hq_value
     if args.json:
         print_json({**conflict_json(settled), "kept": "local" if args.keep_local else "hq"})

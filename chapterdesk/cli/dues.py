@@ -17,7 +17,7 @@ from chapterdesk.cli.common import (
     add_db_option,
     add_json_option,
     date_arg,
-    open_db,
+    opened_db,
     print_json,
     print_table,
     write_text_table,
@@ -134,14 +134,11 @@ def cents_formatter(currency: str) -> Callable[[int], str]:
 
 def run_assess(args: argparse.Namespace) -> int:
     """Assess a dues year (or show what it would charge)."""
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         currency = chapter_info(db).currency
         result = dues.assess_dues(
             db, args.year, dry_run=args.dry_run, as_of=args.date, allow_date=args.allow_date
         )
-    finally:
-        db.dispose()
     if args.json:
         print_json(result)
         return 0
@@ -182,8 +179,7 @@ def run_assess(args: argparse.Namespace) -> int:
 
 def run_pay(args: argparse.Namespace) -> int:
     """Record a payment and print its receipt."""
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         currency = chapter_info(db).currency
         receipt = dues.record_payment(
             db,
@@ -194,8 +190,6 @@ def run_pay(args: argparse.Namespace) -> int:
             args.date,
             allow_date=args.allow_date,
         )
-    finally:
-        db.dispose()
     if args.json:
         body = to_jsonable(receipt)
         body["applied"] = [{"dues_year": y, "amount": money_text(a)} for y, a in receipt.applied]
@@ -226,14 +220,11 @@ def _print_entry(entry: dues.EntryView, currency: str, verb: str) -> None:
 
 def run_reverse(args: argparse.Namespace) -> int:
     """Reverse a posted entry."""
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         currency = chapter_info(db).currency
         entry = dues.reverse_entry(
             db, args.entry_id, args.reason, on=args.date, allow_date=args.allow_date
         )
-    finally:
-        db.dispose()
     if args.json:
         print_json(entry)
     else:
@@ -243,14 +234,11 @@ def run_reverse(args: argparse.Namespace) -> int:
 
 def run_waive(args: argparse.Namespace) -> int:
     """Waive a member's open dues for a year."""
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         currency = chapter_info(db).currency
         entry = dues.waive_dues(
             db, args.hq_id, args.year, args.reason, on=args.date, allow_date=args.allow_date
         )
-    finally:
-        db.dispose()
     if args.json:
         print_json(entry)
     else:
@@ -260,14 +248,11 @@ def run_waive(args: argparse.Namespace) -> int:
 
 def run_credit(args: argparse.Namespace) -> int:
     """Credit a member."""
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         currency = chapter_info(db).currency
         entry = dues.post_credit(
             db, args.hq_id, args.amount, args.reason, on=args.date, allow_date=args.allow_date
         )
-    finally:
-        db.dispose()
     if args.json:
         print_json(entry)
     else:
@@ -283,8 +268,7 @@ def run_balance(args: argparse.Namespace) -> int:
         member_balance,
     )
 
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         if args.hq_id:
             member = member_balance(db, args.hq_id, args.as_of)
             currency = "" if args.json else chapter_info(db).currency
@@ -293,8 +277,6 @@ def run_balance(args: argparse.Namespace) -> int:
             return 0
         else:
             sheet = balance_sheet(db, args.as_of)
-    finally:
-        db.dispose()
     if args.hq_id:
         if args.json:
             print_json(member)
@@ -360,11 +342,8 @@ def run_list(args: argparse.Namespace) -> int:
     """List dues per member and year."""
     from chapterdesk.services.dues.balances import dues_line_cents
 
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         currency, lines = dues_line_cents(db, year=args.year, unpaid=args.unpaid)
-    finally:
-        db.dispose()
     if args.json:
         text = functools.lru_cache(maxsize=4096)(lambda cents: money_text(from_cents(cents)))
         print_json(

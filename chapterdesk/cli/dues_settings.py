@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from chapterdesk.cli.common import add_db_option, add_json_option, open_db, print_json, print_table
+from chapterdesk.cli.common import (
+    add_db_option,
+    add_json_option,
+    opened_db,
+    print_json,
+    print_table,
+)
 from chapterdesk.cli.failures import bounded_int, year_number
 from chapterdesk.money import format_money, money_text
 from chapterdesk.services import dues
@@ -101,8 +107,7 @@ def rate_json(rate: dues.Rate) -> dict[str, Any]:
 
 def run_rate_set(args: argparse.Namespace) -> int:
     """Set a category's rates for a year."""
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         currency = chapter_info(db).currency
         rate = dues.set_rate(
             db,
@@ -112,8 +117,6 @@ def run_rate_set(args: argparse.Namespace) -> int:
             nonprofit=args.nonprofit,
             enterprise=args.enterprise,
         )
-    finally:
-        db.dispose()
     if args.json:
         print_json(rate_json(rate))
         return 0
@@ -130,12 +133,9 @@ def run_rate_set(args: argparse.Namespace) -> int:
 
 def run_rate_list(args: argparse.Namespace) -> int:
     """List rates."""
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         currency = chapter_info(db).currency
         rates = dues.list_rates(db, args.year)
-    finally:
-        db.dispose()
     if args.json:
         print_json([rate_json(r) for r in rates])
         return 0
@@ -197,8 +197,7 @@ def _print_rules(rules: dues.YearRules, window: dues.DuesYear) -> None:
 
 def run_rules_set(args: argparse.Namespace) -> int:
     """Change a year's rules; options not given keep their current values."""
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         current = dues.year_rules(db, args.year)
         enterprise = current.enterprise_full_count
         if args.enterprise_after is not None:
@@ -214,8 +213,6 @@ def run_rules_set(args: argparse.Namespace) -> int:
         )
         saved = dues.set_year_rules(db, rules)
         window = dues.dues_year(db, args.year)
-    finally:
-        db.dispose()
     if args.json:
         print_json(rules_json(saved))
     else:
@@ -225,12 +222,9 @@ def run_rules_set(args: argparse.Namespace) -> int:
 
 def run_rules_show(args: argparse.Namespace) -> int:
     """Show a year's rules."""
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         rules = dues.year_rules(db, args.year)
         window = dues.dues_year(db, args.year)
-    finally:
-        db.dispose()
     if args.json:
         body = rules_json(rules)
         body.update(starts_on=window.starts_on, ends_on=window.ends_on)
@@ -242,11 +236,8 @@ def run_rules_show(args: argparse.Namespace) -> int:
 
 def run_org_list(args: argparse.Namespace) -> int:
     """List employers with their member counts and non-profit flag."""
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         orgs = dues.list_organisations(db)
-    finally:
-        db.dispose()
     if args.json:
         print_json(orgs)
         return 0
@@ -259,11 +250,8 @@ def run_org_list(args: argparse.Namespace) -> int:
 
 def run_org_nonprofit(args: argparse.Namespace) -> int:
     """Mark or unmark an employer as non-profit."""
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         org = dues.set_nonprofit(db, args.name, not args.off)
-    finally:
-        db.dispose()
     state = "non-profit" if org.nonprofit else "not non-profit"
     print(f"{org.name} is now {state} ({org.members} current members).")
     return 0

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from chapterdesk.cli.common import add_db_option, add_json_option, open_db, print_json
+from chapterdesk.cli.common import add_db_option, add_json_option, opened_db, print_json
 from chapterdesk.cli.failures import entry_number
 from chapterdesk.data.engine import Database
 
@@ -96,11 +96,8 @@ def read_and_show(
     show: Callable[[Found], None],
 ) -> int:
     """Open the database, `read` (a history, an undo), close it, then print as JSON or text."""
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         found = read(db)
-    finally:
-        db.dispose()
     if args.json:
         print_json(as_json(found))
     else:

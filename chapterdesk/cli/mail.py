@@ -20,6 +20,7 @@ from chapterdesk.cli.common import (
     add_json_option,
     date_arg,
     open_db,
+    opened_db,
     print_json,
     print_table,
 )
@@ -200,8 +201,7 @@ def run_setup(args: argparse.Namespace) -> int:
         if not password:
             raise BadInputError(f"The password file {args.password_file} is empty.")
     signature = _read_text(args.signature_file, "the signature") if args.signature_file else None
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         view = account.set_up_account(
             db,
             host=args.host,
@@ -213,8 +213,6 @@ def run_setup(args: argparse.Namespace) -> int:
             reminder_days=args.reminder_days,
             password=password,
         )
-    finally:
-        db.dispose()
     return _print_account(view, args.json, password_saved=password is not None)
 
 
@@ -254,11 +252,8 @@ def _print_account(view: Any, as_json: bool, *, password_saved: bool | None = No
 def run_show(args: argparse.Namespace) -> int:
     from chapterdesk.services.mail.account import required_account
 
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         view = required_account(db)
-    finally:
-        db.dispose()
     return _print_account(view, args.json)
 
 
@@ -270,11 +265,8 @@ def run_test(args: argparse.Namespace) -> int:
         raise BadInputError(
             f"{args.to!r} is not an e-mail address; write it like name@example.org."
         )
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         said = send_test_message(db, args.to)
-    finally:
-        db.dispose()
     if args.json:
         print_json({"sent_to": args.to, "message": said})
     else:
@@ -285,11 +277,8 @@ def run_test(args: argparse.Namespace) -> int:
 def run_template_show(args: argparse.Namespace) -> int:
     from chapterdesk.services.mail.templates import PLACEHOLDERS, template_for
 
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         found = template_for(db, args.kind)
-    finally:
-        db.dispose()
     if args.json:
         print_json(
             {
@@ -315,11 +304,8 @@ def run_template_set(args: argparse.Namespace) -> int:
         raise BadInputError("Nothing to change: give --subject, --text-file or --html-file.")
     text = _read_text(args.text_file, "the text template") if args.text_file else None
     html = _read_text(args.html_file, "the HTML template") if args.html_file else None
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         found = set_template(db, args.kind, subject=args.subject, text_body=text, html_body=html)
-    finally:
-        db.dispose()
     if args.json:
         print_json({"kind": found.kind, "subject": found.subject})
     else:
@@ -464,11 +450,8 @@ def _print_plan(plan: Any, result: dict[str, Any]) -> None:
 def run_outbox(args: argparse.Namespace) -> int:
     from chapterdesk.services.mail.outbox import outbox
 
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         rows = outbox(db, status=args.status)
-    finally:
-        db.dispose()
     if args.json:
         print_json(
             {

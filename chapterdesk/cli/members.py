@@ -12,7 +12,7 @@ from chapterdesk.cli.common import (
     add_db_option,
     add_json_option,
     date_arg,
-    open_db,
+    opened_db,
     print_json,
     print_table,
     write_text_table,
@@ -111,11 +111,8 @@ def run_add(args: argparse.Namespace) -> int:
     """Add a member, or exit 3 with the bylaw's reason."""
     from chapterdesk.services.roster import members as roster
 
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         entry = roster.add_member(db, args.hq_id, chapter_joined_on=args.chapter_joined)
-    finally:
-        db.dispose()
     if args.json:
         print_json(entry_json(entry))
     else:
@@ -131,8 +128,7 @@ def run_list(args: argparse.Namespace) -> int:
     """List the roster with standings (one query; the output written in one go)."""
     from chapterdesk.services.roster.listing import roster_lines
 
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         lines = roster_lines(
             db,
             standing=Standing(args.standing) if args.standing else None,
@@ -140,8 +136,6 @@ def run_list(args: argparse.Namespace) -> int:
             search=args.search,
             with_privileges=args.json,
         )
-    finally:
-        db.dispose()
     if args.json:
         write_lines_json(lines, sys.stdout)
         return 0
@@ -259,13 +253,10 @@ def run_show(args: argparse.Namespace) -> int:
     from chapterdesk.services.roster.detail import member_detail
     from chapterdesk.services.roster.reader import chapter_info
 
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         detail = member_detail(db, args.hq_id)
         entries = member_balance(db, detail.hq.hq_id).entries  # by date, then entry number
         currency = chapter_info(db).currency
-    finally:
-        db.dispose()
     balance = Decimal(0)
     ledger = []
     for entry in entries:
@@ -353,11 +344,8 @@ def run_correct(args: argparse.Namespace) -> int:
     """Correct one HQ field locally, or exit 2 naming what is wrong with the field or value."""
     from chapterdesk.services.hq.edits import edit_hq_field
 
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         done = edit_hq_field(db, args.hq_id, args.field, args.value, args.reason)
-    finally:
-        db.dispose()
     if args.json:
         print_json(done)
     elif done.kept:
@@ -374,11 +362,8 @@ def run_leave(args: argparse.Namespace) -> int:
     """End a membership."""
     from chapterdesk.services.roster import members as roster
 
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         spell = roster.leave_chapter(db, args.hq_id, left_on=args.date, reason=args.reason)
-    finally:
-        db.dispose()
     print(f"{spell.hq_id} left the chapter on {spell.left_on}; the history is kept.")
     return 0
 
@@ -387,11 +372,8 @@ def run_voters(args: argparse.Namespace) -> int:
     """Print the voting list, who is left off and why, and the quorum."""
     from chapterdesk.services.roster.voters import voting_list
 
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         found = voting_list(db, args.as_of)
-    finally:
-        db.dispose()
     if args.json:
         print_json(found)
         return 0

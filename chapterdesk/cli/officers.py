@@ -14,7 +14,7 @@ from chapterdesk.cli.common import (
     add_db_option,
     add_json_option,
     date_arg,
-    open_db,
+    opened_db,
     print_json,
     print_table,
 )
@@ -62,13 +62,10 @@ def run_set(args: argparse.Namespace) -> int:
     """Record a term, or exit 3 with the rule that refused it."""
     from chapterdesk.services.roster import officers
 
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         term = officers.set_officer(
             db, args.hq_id, args.position, starts_on=args.starts_on, ends_on=args.ends_on
         )
-    finally:
-        db.dispose()
     if args.json:
         print_json(term_json(term))
     else:
@@ -83,11 +80,8 @@ def run_end(args: argparse.Namespace) -> int:
     """End a member's term in a position; exit 3 if that would extend an ended term."""
     from chapterdesk.services.roster import officers
 
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         term = officers.end_officer(db, args.hq_id, args.position, args.ends_on)
-    finally:
-        db.dispose()
     if args.json:
         print_json(term_json(term))
     else:
@@ -118,11 +112,8 @@ def run_list(args: argparse.Namespace) -> int:
     """List officer terms, flagging a sitting officer who is no longer eligible."""
     from chapterdesk.services.roster import officers
 
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         terms = officers.list_officers(db, as_of=args.as_of, all_terms=args.all)
-    finally:
-        db.dispose()
     if args.json:
         print_json([term_json(t) for t in terms])
         return 0

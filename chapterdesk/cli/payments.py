@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from chapterdesk.cli.common import add_json_option, open_db, print_json, print_table
+from chapterdesk.cli.common import add_json_option, opened_db, print_json, print_table
 from chapterdesk.cli.failures import entry_number
 from chapterdesk.cli.import_summary import (
     add_file_arguments,
@@ -203,15 +203,12 @@ def run_import(args: argparse.Namespace) -> int:
     from chapterdesk.services.payments.imports import suggested_members
 
     assign = parse_assignments(args.assign)
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         review = review_payments(db, args.file, overrides=args.map)
         result = None
         assign = {**suggested_members(review, args.accept), **assign}
         if not args.dry_run:
             result = post_reviewed(db, review, assign=assign, skip=set(args.skip))
-    finally:
-        db.dispose()
     if args.json:
         print_json(review_json(review, result))
     else:

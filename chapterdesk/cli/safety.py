@@ -18,7 +18,7 @@ from chapterdesk.cli.common import (
     add_json_option,
     cli_locked_error,
     date_arg,
-    open_db,
+    opened_db,
     print_json,
     print_table,
     warn_about_storage,
@@ -199,11 +199,8 @@ def record_json(record: audit.AuditRecord) -> dict[str, Any]:
 
 def run_audit_list(args: argparse.Namespace) -> int:
     """Print the trail."""
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         records = audit.audit_log(db, hq_id=args.member, since=args.since, limit=args.limit)
-    finally:
-        db.dispose()
     if args.json:
         print_json([record_json(r) for r in records])
         return 0
@@ -217,22 +214,16 @@ def run_audit_list(args: argparse.Namespace) -> int:
 
 def run_audit_export(args: argparse.Namespace) -> int:
     """Write the trail as CSV."""
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         count = audit.export_audit_csv(db, Path(args.output), hq_id=args.member, since=args.since)
-    finally:
-        db.dispose()
     print(f"Wrote {count} recorded changes to {Path(args.output).absolute()}.")
     return 0
 
 
 def run_audit_officer(args: argparse.Namespace) -> int:
     """Show or set the officer name."""
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         info = set_officer_name(db, args.name) if args.name is not None else chapter_info(db)
-    finally:
-        db.dispose()
     if info.officer_name:
         print(f"Changes are recorded as made by {info.officer_name}.")
     else:

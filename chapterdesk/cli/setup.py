@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from chapterdesk.cli.common import TerminalProgress, add_db_option, open_db
+from chapterdesk.cli.common import TerminalProgress, add_db_option, open_db, opened_db
 from chapterdesk.cli.failures import bounded_int
 from chapterdesk.demo import build_demo
 from chapterdesk.errors import BadInputError, RuleRefusedError
@@ -48,11 +48,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run_init(args: argparse.Namespace) -> int:
     """Create the chapter."""
-    db = open_db(args, create=True)
-    try:
+    with opened_db(args, create=True) as db:
         info = init_chapter(db, args.chapter, currency=args.currency, year_start=args.year_start)
-    finally:
-        db.dispose()
     print(
         f"Started {info.name} ({info.currency}, dues year from "
         f"{info.year_start_month:02d}-{info.year_start_day:02d}) in {db.location.display()}."
