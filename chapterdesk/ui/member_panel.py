@@ -66,6 +66,13 @@ CORRECTABLE_ROWS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: The rows of HQ's record in the panel, in order.
+HQ_ROWS = (
+    "Name", "Member type", "HQ status", "Paid through", "HQ join date", "Employer", "Title",
+    "E-mail", "Phone", "Address", "Chapters",
+)  # fmt: skip
+
+
 def _correction_notes(detail: MemberDetail, fields: tuple[str, ...]) -> str:
     """What the chapter corrected among `fields`, with HQ's value beside it (HTML)."""
     from chapterdesk.hq_fields import HEADERS
@@ -137,6 +144,7 @@ class MemberPanel(QScrollArea):
         self.hq_box = QGroupBox("From HQ")
         self.hq_form = QFormLayout(self.hq_box)
         self.correct_buttons: dict[str, QToolButton] = {}
+        self._hq_values: dict[str, QLabel] = {}  #: each row's value, by label (`HQ_ROWS`)
         self.correction_message = message_label()
         self._correcting = False
         self.hq_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -256,6 +264,33 @@ class MemberPanel(QScrollArea):
         self._set_sections_visible(False)
         ask.warn(self, exc.message)
 
+    def _build_hq_rows(self) -> dict[str, QLabel]:
+        """The rows of HQ's record, made once: each member shown after fills in their text.
+
+        (Made again for every member, their dozens of widgets cost the panel more
+        time than the read of the member itself.)
+        """
+        for label in HQ_ROWS:
+            shown = _value("")
+            self._hq_values[label] = shown
+            fields = CORRECTABLE_ROWS.get(label)
+            if fields is None:
+                self.hq_form.addRow(f"{label}:", shown)
+                continue
+            button = QToolButton()
+            button.setText("Correct…")
+            button.setAccessibleName(f"Correct {label}")
+            button.clicked.connect(lambda _c=False, f=fields[0]: self.ask_correction(f))
+            self.correct_buttons[label] = button
+            cell = QWidget()
+            line = QHBoxLayout(cell)
+            line.setContentsMargins(0, 0, 0, 0)
+            line.addWidget(shown, 1)
+            line.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+            self.hq_form.addRow(f"{label}:", cell)
+        self.hq_form.addRow(self.correction_message)
+        return self._hq_values
+
     def _show_detail(self, detail: MemberDetail, age: HqDataAge) -> None:
         """Fill the panel with one member's detail, read on the worker."""
         kept = self.has_unsaved_edits(detail)  # a re-read of the member being edited
@@ -275,50 +310,33 @@ class MemberPanel(QScrollArea):
         )
         as_of = age.as_of.isoformat() if age.as_of else "no import yet"
         self.hq_box.setTitle(f"From HQ, as of {as_of}")
-        if self.correction_message.parent() is self.hq_box:
-            self.hq_form.removeWidget(self.correction_message)  # kept across the rows' rebuild
-        while self.hq_form.rowCount():
-            self.hq_form.removeRow(0)
-        self.correct_buttons = {}
         address = ", ".join(
             p for p in (hq.address1, hq.address2, hq.city, hq.state, hq.postal_code, hq.country)
             if p
         )
-        rows = (
-            ("Name", hq.display_name),
-            ("Member type", hq.member_type),
-            ("HQ status", hq.hq_status),
-            ("Paid through", hq.paid_through.isoformat() if hq.paid_through else ""),
-            ("HQ join date", hq.join_date.isoformat() if hq.join_date else ""),
-            ("Employer", hq.company),
-            ("Title", hq.title),
-            ("E-mail", hq.email),
-            ("Phone", hq.phone),
-            ("Address", address),
-            ("Chapters", hq.chapters),
+        values = (
+            hq.display_name,
+            hq.member_type,
+            hq.hq_status,
+            hq.paid_through.isoformat() if hq.paid_through else "",
+            hq.join_date.isoformat() if hq.join_date else "",
+            hq.company,
+            hq.title,
+            hq.email,
+            hq.phone,
+            address,
+            hq.chapters,
         )
-        for label, value in rows:
+        shown = self._hq_values or self._build_hq_rows()
+        for label, value in zip(HQ_ROWS, values, strict=True):
             fields = CORRECTABLE_ROWS.get(label)
-            if fields is None:
-                self.hq_form.addRow(f"{label}:", _value(value))
-                continue
-            shown = _value(value)
-            notes = _correction_notes(detail, fields)
+            notes = _correction_notes(detail, fields) if fields else ""
             if notes:
-                shown.setTextFormat(Qt.TextFormat.RichText)
-                shown.setText(f"{html.escape(value or '—')}<br>{notes}")
-            button = QToolButton()
-            button.setText("Correct…")
-            button.setAccessibleName(f"Correct {label}")
-            button.clicked.connect(lambda _c=False, f=fields[0]: self.ask_correction(f))
-            self.correct_buttons[label] = button
-            cell = QWidget()
-            line = QHBoxLayout(cell)
-            line.setContentsMargins(0, 0, 0, 0)
-            line.addWidget(shown, 1)
-            line.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
-            self.hq_form.addRow(f"{label}:", cell)
-        self.hq_form.addRow(self.correction_message)
+                shown[label].setTextFormat(Qt.TextFormat.RichText)
+                shown[label].setText(f"{html.escape(value or '—')}<br>{notes}")
+            else:
+                shown[label].setTextFormat(Qt.TextFormat.PlainText)  # HQ's text, never markup
+                shown[label].setText(value or "—")
         current = detail.current
         self.facts_box.setEnabled(current is not None)
         self.leave_button.setEnabled(current is not None)

@@ -67,6 +67,34 @@ def run_import(qtbot: QtBot, window: MainWindow, path: Path) -> object:
     return sync
 
 
+def test_the_panels_rows_show_each_member_in_turn_notes_and_all(
+    qtbot: QtBot, window: MainWindow, demo_db: Database, asked: Asked
+) -> None:
+    """HQ's rows are made once and filled in for each member: nothing of one stays for the next."""
+    panel = show_member(qtbot, window, 2)
+    corrected = panel.detail.hq  # type: ignore[attr-defined]
+    answer_correction(asked, "email", "jo.new@example.org", "told us at the AGM")
+    qtbot.mouseClick(panel.correct_buttons["E-mail"], Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not panel.correcting, timeout=15_000)  # type: ignore[attr-defined]
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: bool(panel.detail.corrections), timeout=15_000)  # type: ignore[attr-defined]
+    rows = dict(panel._hq_values)  # type: ignore[attr-defined]
+    email = rows["E-mail"]
+    assert "corrected by the chapter" in email.text()
+    assert email.textFormat() == Qt.TextFormat.RichText
+
+    other = show_member(qtbot, window, 3).detail.hq  # type: ignore[attr-defined]
+    assert other.hq_id != corrected.hq_id
+    assert panel._hq_values == rows  # type: ignore[attr-defined]  # the same labels, refilled
+    assert email.text() == (other.email or "—") and email.textFormat() == Qt.TextFormat.PlainText
+    assert rows["Name"].text() == other.display_name
+    assert [panel.hq_form.rowCount(), sorted(panel.correct_buttons)] == [  # type: ignore[attr-defined]
+        12, ["Address", "E-mail", "Employer", "Name", "Phone", "Title"]]  # fmt: skip
+
+    show_member(qtbot, window, 2)
+    assert "jo.new@example.org" in email.text() and "corrected by the chapter" in email.text()
+
+
 def test_the_officer_keeps_a_corrected_email_in_the_window(
     qtbot: QtBot, window: MainWindow, demo_db: Database, asked: Asked, tmp_path: Path
 ) -> None:
