@@ -31,7 +31,7 @@ os.environ["XDG_CONFIG_HOME"] = str(_HOME / "config")
 os.environ.pop("CHAPTERDESK_DB", None)
 
 from PySide6.QtCore import QItemSelectionModel  # noqa: E402 - after the environment is set
-from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from chapterdesk.data.migrate import open_database  # noqa: E402
 from chapterdesk.demo import build_demo  # noqa: E402
@@ -49,6 +49,7 @@ from chapterdesk.ui.dues.target import DuesTarget  # noqa: E402
 from chapterdesk.ui.handover_dialog import HandoverExportDialog  # noqa: E402
 from chapterdesk.ui.mail.dialogs import MailDialog  # noqa: E402
 from chapterdesk.ui.main_window import MainWindow  # noqa: E402
+from chapterdesk.ui.style import clear_style  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 SIZES = ((1024, 640), (1920, 1080))
@@ -113,7 +114,7 @@ def payment_dialogs(app: QApplication, window: MainWindow, hq_id: str, prefix: s
 
 def use_theme(app: QApplication, theme: str) -> None:
     """Fusion, in its own light palette or in a dark one."""
-    style = QStyleFactory.create("Fusion")
+    style = clear_style("Fusion")  # as the application makes it
     assert style is not None
     app.setStyle(style)
     app.setPalette(dark_palette() if theme == "dark" else style.standardPalette())

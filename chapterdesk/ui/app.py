@@ -20,6 +20,7 @@ from chapterdesk.file_to_open import FileKind, WindowRequest, file_to_open
 from chapterdesk.paths import default_db_path, demo_db_path
 from chapterdesk.ui import ask, first_screen, settings
 from chapterdesk.ui.icons import icon
+from chapterdesk.ui.style import ClearIndicators, clear_style
 
 
 def ask_read_only(message: str) -> bool:
@@ -70,6 +71,10 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("ChapterDesk")
     app.setDesktopFileName("org.chapterdesk.ChapterDesk")  # its .desktop file
     app.setWindowIcon(icon("app"))
+    if not isinstance(app.style(), ClearIndicators) and app.style().name().lower() == "fusion":
+        style = clear_style("Fusion")  # Fusion's check boxes vanish on a dark palette
+        if style is not None:
+            app.setStyle(style)
     return app
 
 

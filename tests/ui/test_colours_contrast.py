@@ -15,12 +15,20 @@ import pytest
 from PySide6.QtCharts import QChartView
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QRadioButton,
+    QStyle,
+    QStyleFactory,
+    QStyleOptionButton,
+)
 from pytestqt.qtbot import QtBot
 
 from chapterdesk.standing import Standing
 from chapterdesk.ui.colours import DARK, LIGHT, contrast_ratio, dark_palette, scheme
 from chapterdesk.ui.main_window import MainWindow
+from chapterdesk.ui.style import clear_style, outline_colour
 from chapterdesk.ui.widgets import DARK_WARNING, LIGHT_WARNING
 from tests.ui.conftest import page
 
@@ -120,3 +128,35 @@ def test_chart_labels_are_drawn_in_the_palettes_text_colour_in_dark_mode(
     for axis in axes:
         assert axis.labelsBrush().color() == text
         assert contrast_ratio(axis.labelsBrush().color().name(), base.name()) >= AA
+
+
+EDGE = 3.0  #: WCAG 2's least contrast for what shows a control (its edge)
+
+
+@pytest.mark.parametrize("kind", [QCheckBox, QRadioButton])
+def test_an_unticked_box_can_be_seen_on_a_dark_palette(
+    qtbot: QtBot, dark_app: QApplication, kind: type[QCheckBox] | type[QRadioButton]
+) -> None:
+    """Fusion outlines a box in the window's colour darkened: on a dark window, invisible."""
+    before = dark_app.style()
+    style = clear_style("Fusion")
+    assert style is not None
+    box = kind("Has left their job")
+    box.setStyle(style)
+    qtbot.addWidget(box)
+    box.resize(box.sizeHint())
+    option = QStyleOptionButton()
+    box.initStyleOption(option)  # type: ignore[attr-defined]
+    element = (QStyle.SubElement.SE_CheckBoxIndicator if kind is QCheckBox
+               else QStyle.SubElement.SE_RadioButtonIndicator)  # fmt: skip
+    indicator = style.subElementRect(element, option, box)
+    image = box.grab().toImage()
+    base = dark_palette().color(QPalette.ColorRole.Base)
+    middle = indicator.center().y()
+    edge = max(  # the left edge, crossed at the indicator's middle
+        contrast_ratio(image.pixelColor(x, middle), base)
+        for x in range(indicator.left(), indicator.left() + 3)
+    )
+    assert edge >= EDGE, (kind.__name__, edge)
+    assert contrast_ratio(outline_colour(dark_palette()), base) >= EDGE
+    assert dark_app.style() is before
