@@ -227,7 +227,9 @@ def _hq_row(
     domain = normalise_key(firm)[:14] + ".example"
     return {
         "hq_id": str(hq_id),
-        "prefix": rng.choice(("", "", "", "Ms.", "Mr.", "Dr.")),
+        # No "Ms." or "Mr.": the first names are drawn without regard to them, and a demo
+        # e-mail to "Ms. Andrew Adams" looks careless (six choices, as before: the same names).
+        "prefix": rng.choice(("", "", "", "", "", "Dr.")),
         "first_name": first,
         "middle_name": rng.choice(("", "", "", "A.", "J.", "M.")),
         "last_name": last,
