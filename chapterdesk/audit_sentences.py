@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 from chapterdesk.data.audit_trail import OFFICER_NOT_NAMED
 from chapterdesk.money import format_money, from_cents
+from chapterdesk.values import long_date
 
 METHODS = {
     "visa": "Visa",
@@ -73,7 +74,7 @@ def plain_date(value: Any) -> str:
         day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
     except ValueError:
         return str(value)
-    return f"{day.day} {day:%B} {day.year}"
+    return long_date(day)
 
 
 def local_minute(at: dt.datetime) -> str:

@@ -17,6 +17,24 @@ _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 
 
+MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def long_date(day: dt.date, *, weekday: bool = False) -> str:
+    """A date no reader can misread, whatever their country: "1 July 2026".
+
+    The same on every page, report and sentence, and in English whatever the
+    system's locale (`strftime`'s `%B` follows it, with a leading zero on the day).
+    `weekday`: "Wednesday 1 July 2026".
+    """
+    text = f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return f"{WEEKDAYS[day.weekday()]} {text}" if weekday else text
+
+
 def ascii_digits(text: str) -> str:
     """Text with every decimal digit made ASCII, after NFKC ('١٢٣', '１２３' → '123').
 

@@ -11,7 +11,6 @@ window and the command line write it) so every report writes them the same way.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from reportlab.lib import colors
@@ -22,6 +21,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from chapterdesk.paths import resource
 from chapterdesk.reports.fontchain import markup
+from chapterdesk.values import long_date
 
 __all__ = [
     "BODY_FONT",
@@ -104,22 +104,3 @@ def escape_markup(text: str) -> str:
     return markup(text, BODY_FONT)
 
 
-def long_date(day: dt.date) -> str:
-    """A date no reader can misread, whatever their country: "1 July 2026"."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)

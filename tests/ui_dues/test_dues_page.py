@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from chapterdesk.errors import RuleRefusedError
@@ -16,6 +17,7 @@ from chapterdesk.ui.dues.dialogs import PaymentDialog, ReasonDialog
 from chapterdesk.ui.dues.tables import LEDGER_COLUMNS
 from chapterdesk.ui.dues.target import DuesTarget
 from chapterdesk.ui.main_window import MainWindow
+from chapterdesk.values import long_date
 from tests.ui.conftest import Asked, saved, settle
 
 
@@ -30,6 +32,22 @@ def rate_index(page: Any, category: str, column: int) -> Any:
     model = page.rates.rates
     row = next(n for n, r in enumerate(model.rows) if r.category.name == category)
     return model.index(row, column)
+
+
+def test_dates_on_the_page_are_written_as_in_the_reports(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """"1 January 2027", as every report writes it: no "01 January", whatever the locale."""
+    year = dues.dues_year(window.ctx.db).year + 1
+    page = open_tab(qtbot, window, "rates", year=year)
+    window_year = dues.dues_year(window.ctx.db, year)
+    assert page.rates.window_label.text().startswith(
+        f"runs {long_date(window_year.starts_on)} to {long_date(window_year.ends_on)};")
+    assert " 0" not in page.rates.window_label.text()
+    window.go_to("dashboard")
+    settle(qtbot, window)
+    subtitle = window.pages["dashboard"].heading.findChild(QLabel, "pageSubtitle").text()
+    assert subtitle.endswith(long_date(dt.date.today(), weekday=True))
 
 
 def test_set_a_rate_refuse_a_bad_one_and_undo(qtbot: QtBot, window: MainWindow) -> None:

@@ -38,6 +38,7 @@ from chapterdesk.ui.dues.models import CheckableModel, Col, EditableModel
 from chapterdesk.ui.dues.tables import Money, money_in, table_view
 from chapterdesk.ui.undo import ServiceCommand
 from chapterdesk.ui.widgets import message_label, show_message
+from chapterdesk.values import long_date
 
 FIELDS = {1: "amount", 2: "nonprofit_amount", 3: "enterprise_amount"}
 
@@ -234,7 +235,8 @@ class RatesTab(QWidget):
             return  # the officer chose another year meanwhile
         self.currency = currency
         self.window_label.setText(
-            f"runs {window.starts_on:%d %B %Y} to {window.ends_on:%d %B %Y}; amounts in {currency}"
+            f"runs {long_date(window.starts_on)} to {long_date(window.ends_on)}; "
+            f"amounts in {currency}"
         )
         self.rates.columns = tuple(rate_columns(money_in(currency)))
         by_code = {r.category_code: r for r in rates}

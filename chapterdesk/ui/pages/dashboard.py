@@ -43,6 +43,7 @@ from chapterdesk.ui.icons import icon
 from chapterdesk.ui.pages.base import AppContext, Page, heading
 from chapterdesk.ui.pages.dues_card import dues_card
 from chapterdesk.ui.widgets import warning_colours
+from chapterdesk.values import long_date
 
 PIE_COLOURS = ("#2f5d8a", "#5b8fc7", "#8fb3d9", "#b9cfe6", "#d98f4e", "#a7a7a7", "#6f9f6f")
 
@@ -245,7 +246,7 @@ class DashboardPage(Page):
     def show_figures(self, f: DashboardFigures) -> None:
         """Lay out the cards for a set of figures."""
         self.figures = f
-        self._subtitle().setText(f"{f.chapter_name} · as of {f.as_of:%A %d %B %Y}")
+        self._subtitle().setText(f"{f.chapter_name} · as of {long_date(f.as_of, weekday=True)}")
         self._clear()
         self.officers_link = None
         if f.ineligible_officers:
