@@ -147,6 +147,9 @@ def test_assess_a_year_through_the_preview_off_the_ui_thread(
     assert tab.skipped.rowCount() == len(expected.skipped) > 0
     first = tab.charged.index(0, 4).data()
     assert "rate $160.00" in first or "rate $110.00" in first
+    assert tab.summary.text().startswith(  # dates as every report writes them
+        f"Dues year {year} runs {long_date(expected.starts_on)} to {long_date(expected.ends_on)}; "
+        f"charges dated {long_date(expected.posted_on)}.")
     assert dues.dues_lines(db, year=year) == []  # the preview wrote nothing
     n = len(expected.charged)
     assert tab.charge_button.isEnabled() and tab.charge_button.text() == f"&Charge {n} members"

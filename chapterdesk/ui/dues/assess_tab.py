@@ -32,6 +32,7 @@ from chapterdesk.ui.context import AppContext
 from chapterdesk.ui.dues.models import RecordsModel
 from chapterdesk.ui.dues.tables import assessment_columns, money_in, skipped_columns, table_view
 from chapterdesk.ui.widgets import message_label, show_message
+from chapterdesk.values import long_date
 
 
 class AssessTab(QWidget):
@@ -107,8 +108,8 @@ class AssessTab(QWidget):
         n = len(assessment.charged)
         verb = "Would charge" if assessment.dry_run else "Charged"
         self.summary.setText(
-            f"Dues year {assessment.year} runs {assessment.starts_on.isoformat()} to "
-            f"{assessment.ends_on.isoformat()}; charges dated {assessment.posted_on.isoformat()}. "
+            f"Dues year {assessment.year} runs {long_date(assessment.starts_on)} to "
+            f"{long_date(assessment.ends_on)}; charges dated {long_date(assessment.posted_on)}. "
             f"{verb} {n:,} member{'s' if n != 1 else ''}, {money(assessment.total)} in all; "
             f"{assessment.already_charged:,} already charged for {assessment.year}; "
             f"{len(assessment.skipped):,} not charged."
