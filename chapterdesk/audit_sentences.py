@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from chapterdesk.data.audit_trail import OFFICER_NOT_NAMED
 from chapterdesk.money import format_money, from_cents
-from chapterdesk.values import long_date
+from chapterdesk.values import MONTHS, long_date
 
 METHODS = {
     "visa": "Visa",
@@ -86,7 +86,7 @@ def local_minute(at: dt.datetime) -> str:
 def month_day(month: Any, day: Any) -> str:
     """A month and day of the year: "1 July"."""
     try:
-        return f"{int(day)} {dt.date(2000, int(month), 1):%B}"
+        return f"{int(day)} {MONTHS[dt.date(2000, int(month), 1).month - 1]}"
     except (TypeError, ValueError):
         return "an unknown day"
 

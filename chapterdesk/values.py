@@ -35,6 +35,11 @@ def long_date(day: dt.date, *, weekday: bool = False) -> str:
     return f"{WEEKDAYS[day.weekday()]} {text}" if weekday else text
 
 
+def month_year(day: dt.date) -> str:
+    """A day's month and year, as `long_date` names them: "July 2026"."""
+    return f"{MONTHS[day.month - 1]} {day.year}"
+
+
 def ascii_digits(text: str) -> str:
     """Text with every decimal digit made ASCII, after NFKC ('١٢٣', '１２３' → '123').
 

@@ -13,6 +13,7 @@ from chapterdesk.reports.styles import long_date
 from chapterdesk.services.chapter import chapter_info
 from chapterdesk.services.dues.ledger import METHOD_LABELS, ZERO
 from chapterdesk.services.dues.year_end import YearEnd, year_end
+from chapterdesk.values import month_year
 
 __all__ = ["write_year_end"]
 
@@ -44,7 +45,7 @@ def write_year_end(
     # the methods the year's payments used (seven possible methods leave each column too narrow)
     codes = [code for code in METHOD_LABELS if found.by_method.get(code)]
     rows = [
-        [month.month.strftime("%B %Y")]
+        [month_year(month.month)]
         + [format_money(month.by_method.get(code, ZERO), cur) for code in codes]
         + [format_money(month.total, cur)]
         for month in found.months

@@ -18,6 +18,7 @@ from chapterdesk.money import format_money
 from chapterdesk.reports import ReportDocument
 from chapterdesk.reports.styles import long_date
 from chapterdesk.reports.tables import Wrapped
+from chapterdesk.values import month_year
 
 CHAPTER = "Great Lakes Chapter"
 TITLE = "Chapter dues 2026"
@@ -231,6 +232,7 @@ def test_columns_wider_than_the_page_are_refused(tmp_path: Path) -> None:
 def test_long_date_cannot_be_misread() -> None:
     assert long_date(dt.date(2026, 7, 1)) == "1 July 2026"
     assert long_date(dt.date(2026, 12, 6), weekday=True) == "Sunday 6 December 2026"
+    assert month_year(dt.date(2026, 7, 31)) == "July 2026"
 
 
 def test_address_lines_too_long_for_the_page_are_broken_at_spaces_never_cut(

@@ -28,6 +28,7 @@ from chapterdesk.services.chapter import settings_row
 from chapterdesk.services.dues.balances import credit_held
 from chapterdesk.services.dues.ledger import KIND_LABELS, METHOD_LABELS, ZERO
 from chapterdesk.services.dues.rates import DuesYear, dues_year_in
+from chapterdesk.values import month_year
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,7 @@ def year_end_rows(found: YearEnd) -> list[list[object]]:
     rows: list[list[object]] = [
         [f"Dues year {found.year.year}: {found.year.starts_on} to {found.year.ends_on}", None]
     ]
-    rows += [[f"Income {m.month:%B %Y}", m.total] for m in found.months]
+    rows += [[f"Income {month_year(m.month)}", m.total] for m in found.months]
     rows += [
         [f"Income by {METHOD_LABELS[code]}", amount] for code, amount in found.by_method.items()
     ]
