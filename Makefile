@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck pytest postgresql fonts screenshots clean dist dist-check
+.PHONY: run test test-slow install lint typecheck pytest postgresql fonts screenshots clean dist dist-check
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,7 +46,13 @@ fonts: $(STAMP)
 ## compiles it from source again (up to 0.1-0.2 s of CPU each; a fresh clone has no .pyc).
 pytest: $(STAMP) postgresql fonts
 	$(PY) -m compileall -q -j 0 chapterdesk
-	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -n 2 --dist loadfile -m "not installed"
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -n 2 --dist loadfile -m "not installed and not slow"
+
+## The long fault-injection variants (twenty kill -9s of a 100,000-row import, twenty of a
+## backup: about 2.5 min), kept out of `make test` so it stays under 10 minutes; .ci/run runs them.
+test-slow: $(STAMP) postgresql fonts
+	$(PY) -m compileall -q -j 0 chapterdesk
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -n 2 -m slow
 
 ## A PNG of every page and key dialog on a demo chapter, light and dark, at 1024x640 and 1920x1080, at scale 1 and 2, in screenshots/.
 screenshots: $(STAMP)
