@@ -2,11 +2,13 @@
 
 A monthly export repeats most of what the database already holds, so the
 comparison must find the few changed rows among half a million quickly.
-`load_records` reads every stored record as one tuple (dates as dates,
-chapters as a tuple of names, equal texts shared), which `plan_import` does
-on its database thread while the spreadsheet is parsed; `changed_positions`
-then finds the rows that differ by comparing tuples in C, and only those are
-compared field by field in `hq_plan`.
+The database writes each stored record as one line of text, its fields as
+they are stored joined by a separator no cell can hold (`load_fingerprints`,
+on `plan_import`'s database thread while the spreadsheet is parsed); the
+export's rows are written the same way (`file_fingerprints`), and
+`changed_positions` compares the two in C. Only the records of the rows that
+differ are read as tuples (`load_records`: dates as dates, chapters as a
+tuple of names) and compared field by field in `hq_plan`.
 """
 
 from __future__ import annotations
@@ -68,30 +70,118 @@ def _pools() -> list[_Pool]:
     return [_Pool(makers.get(name, _as_text)) for name in HQ_FIELDS]
 
 
-def load_records(session: Session, stop: Callable[[], bool] | None = None) -> dict[str, Record]:
-    """Every stored HQ record as a tuple in `HQ_FIELDS` order plus `in_latest_export`.
+def load_records(
+    session: Session, stop: Callable[[], bool] | None = None, ids: Iterable[str] | None = None
+) -> dict[str, Record]:
+    """Stored HQ records as tuples in `HQ_FIELDS` order plus `in_latest_export`.
 
     Read with the driver's own cursor (no per-value type processing); an empty
     text reads as "", dates as dates and chapters as a tuple of names: the forms
     the reader produces, so an unchanged row compares equal as a tuple. Equal
-    texts share one object. `stop()` returning True (the import was cancelled
-    or refused) ends the read early with what was read so far.
+    texts share one object. `ids` limits the read to those members (every
+    record without it). `stop()` returning True (the import was cancelled or
+    refused) ends the read early with what was read so far.
     """
     columns = ", ".join(("hq_id", *HQ_FIELDS, "in_latest_export"))
     getitem = _Pool.__getitem__
     pools = _pools()
     found: dict[str, Record] = {}
     cursor = session.connection().connection.cursor()  # the driver's own: no row wrapping
+    wanted = None if ids is None else sorted(set(ids))
+    statements: list[tuple[str, tuple[str, ...]]] = [(f"SELECT {columns} FROM hq_member", ())]
+    if wanted is not None:
+        mark = "%s" if session.get_bind().dialect.paramstyle in ("format", "pyformat") else "?"
+        statements = [
+            (f"SELECT {columns} FROM hq_member WHERE hq_id IN "
+             f"({', '.join([mark] * len(batch))})", tuple(batch))
+            for batch in (wanted[i : i + _ID_BATCH] for i in range(0, len(wanted), _ID_BATCH))
+        ]  # fmt: skip
     try:
-        cursor.execute(f"SELECT {columns} FROM hq_member")
-        while rows := cursor.fetchmany(_FETCH_ROWS):
-            if stop is not None and stop():
-                break
-            for row in rows:
-                found[row[0]] = (*map(getitem, pools, row[1:-1]), bool(row[-1]))
+        for statement, parameters in statements:
+            cursor.execute(statement, parameters)
+            while rows := cursor.fetchmany(_FETCH_ROWS):
+                if stop is not None and stop():
+                    return found
+                for row in rows:
+                    found[row[0]] = (*map(getitem, pools, row[1:-1]), bool(row[-1]))
     finally:
         cursor.close()
     return found
+
+
+_ID_BATCH = 2_000  #: member IDs asked for in one statement
+
+#: Between two fields of a fingerprint: a control character no cell of an XML workbook
+#: can hold (a file whose cells hold it anyway is compared tuple by tuple instead).
+SEPARATOR = "\x1f"
+
+
+def load_fingerprints(
+    session: Session, names: Iterable[str], stop: Callable[[], bool] | None = None
+) -> dict[str, str]:
+    """Every stored HQ record's fields `names` as stored, joined by `SEPARATOR`, by member ID.
+
+    The text is made by the database (dates as YYYY-MM-DD, an empty field as
+    ""), ending with "1" when the latest export listed the member and "0" when
+    not: what `file_fingerprints` makes of a row the export lists. Two
+    fingerprints are equal exactly when the record and the row are, as long as
+    the row's own values do not hold the separator (`file_fingerprints` checks).
+    """
+    postgres = session.get_bind().dialect.name == "postgresql"
+    fields = []
+    for name in names:
+        if name not in HQ_FIELDS:
+            raise ValueError(f"{name} is not an HQ field")
+        column = f"to_char({name}, 'YYYY-MM-DD')" if postgres and name in DATE_FIELDS else name
+        fields.append(f"coalesce({column}, '')")
+    fields.append("CASE WHEN in_latest_export THEN '1' ELSE '0' END")
+    separator = " || chr(31) || " if postgres else " || char(31) || "
+    found: dict[str, str] = {}
+    cursor = session.connection().connection.cursor()  # the driver's own: no row wrapping
+    try:  # the database joins the fields, without holding the interpreter's lock
+        cursor.execute(f"SELECT hq_id, {separator.join(fields)} FROM hq_member")
+        while rows := cursor.fetchmany(_FETCH_ROWS):
+            if stop is not None and stop():
+                break
+            found.update(rows)
+    finally:
+        cursor.close()
+    return found
+
+
+def file_fingerprints(parsed: ParsedExport, names: list[str]) -> list[str] | None:
+    """Each valid row's `names` as `load_fingerprints` writes a stored record the export lists.
+
+    None when a value holds `SEPARATOR` (the rows are then compared as tuples).
+    """
+    columns: list[Iterable[str]] = []
+    for name in names:
+        column = parsed.columns[name]
+        if name in DATE_FIELDS or name == "chapters":
+            write = _write_date if name in DATE_FIELDS else _write_chapters
+            written = {value: write(value) for value in set(column)}
+            columns.append(map(written.__getitem__, column))
+        else:
+            columns.append(column)  # type: ignore[arg-type]
+    columns.append(repeat("1"))
+    if not names:
+        return ["1"] * len(parsed.columns["hq_id"])
+    prints = list(map(SEPARATOR.join, zip(*columns)))  # noqa: B905 -- repeat is endless
+    if "".join(prints).count(SEPARATOR) != len(prints) * len(names):
+        return None
+    return prints
+
+
+def _write_date(value: object) -> str:
+    if value is None:
+        return ""
+    if type(value) is not dt.date:  # a date and time never equals a stored date
+        return f"{value!r}"
+    return value.isoformat()
+
+
+def _write_chapters(value: object) -> str:
+    return "; ".join(value) if isinstance(value, tuple) else f"{value!r}"
 
 
 def changed_positions(
@@ -111,3 +201,11 @@ def changed_positions(
         wanted = itemgetter(*(HQ_FIELDS.index(name) for name in names), PRESENT)
         old = map(wanted, map(existing.get, ids, repeat(_ABSENT)))
     return list(compress(range(len(ids)), map(ne, old, new)))
+
+
+def changed_by_fingerprint(
+    parsed: ParsedExport, stored: dict[str, str], prints: list[str]
+) -> list[int]:
+    """The positions of the rows whose fingerprint differs from their stored record's."""
+    ids: list[str] = parsed.columns["hq_id"]  # type: ignore[assignment]
+    return list(compress(range(len(ids)), map(ne, map(stored.get, ids), prints)))

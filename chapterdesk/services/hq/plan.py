@@ -17,7 +17,7 @@ import json
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import compress
 from pathlib import Path
 from typing import NamedTuple
@@ -45,7 +45,10 @@ from chapterdesk.services.chapter import settings_row
 from chapterdesk.services.hq.compare import (
     PRESENT,
     Record,
+    changed_by_fingerprint,
     changed_positions,
+    file_fingerprints,
+    load_fingerprints,
     load_records,
 )
 from chapterdesk.services.hq.damaged import DamagedText, only_lost_letters
@@ -258,8 +261,10 @@ def _identity_changed(old: dict[str, object], new: dict[str, object]) -> bool:
 class _Snapshot:
     """What the database holds that a plan is compared with (all read in one unit of work).
 
-    `records` is every stored HQ record as `hq_compare.load_records` gives it;
-    `listed` the IDs of those the latest export listed.
+    `fingerprints` is every stored HQ record as `hq_compare.load_fingerprints`
+    gives it; `records` those the plan compares field by field, as
+    `hq_compare.load_records` gives them (read once the file is); `listed` the
+    IDs of the records the latest export listed.
     """
 
     chapter_key: str
@@ -272,6 +277,7 @@ class _Snapshot:
     listed: set[str]
     kept_identities: dict[str, str] = field(default_factory=dict)
     left_out: frozenset[tuple[str, str, str]] = frozenset()
+    fingerprints: dict[str, str] = field(default_factory=dict)
 
 
 def _read_snapshot(session: Session, abandoned: threading.Event) -> _Snapshot:
@@ -303,7 +309,7 @@ def _read_snapshot(session: Session, abandoned: threading.Event) -> _Snapshot:
             "excluded", []
         )
     )
-    records = load_records(session, stop=abandoned.is_set)
+    prints = load_fingerprints(session, HQ_FIELDS, stop=abandoned.is_set)
     return _Snapshot(
         chapter_key=normalise_key(settings.name),
         grace=settings.grace_days,
@@ -311,8 +317,9 @@ def _read_snapshot(session: Session, abandoned: threading.Event) -> _Snapshot:
         latest_sha=latest.sha256 if latest else None,
         roster=roster,
         edits=edits,
-        records=records,
-        listed={hq_id for hq_id, record in records.items() if record[PRESENT]},
+        records={},
+        listed={hq_id for hq_id, found in prints.items() if found[-1] == "1"},
+        fingerprints=prints,
         kept_identities=kept,
         left_out=left_out,
     )
@@ -355,16 +362,10 @@ def plan_import(
             hashing.cancel()
             raise
         state, sha = reading.result(), hashing.result()
-    if parsed.problems and not skip_invalid:
-        shown = "\n".join(f"  {p}" for p in parsed.problems[:50])
-        more = len(parsed.problems) - 50
-        raise BadInputError(
-            f"{path.name} has {len(parsed.problems)} problem(s) in {parsed.invalid_rows} "
-            "row(s); nothing was imported. Fix the file, or import the valid rows with "
-            "--skip-invalid:\n" + shown + (f"\n  … and {more} more" if more > 0 else "")
-        )
-    names = [name for name in HQ_FIELDS if name in parsed.columns]
-    positions = changed_positions(parsed, names, state.records)
+        if parsed.problems and not skip_invalid:
+            raise _refused_for_problems(path, parsed)
+        names = [name for name in HQ_FIELDS if name in parsed.columns]
+        state, positions = _changed(session, parsed, names, state)
     return _diff(
         parsed,
         path,
@@ -376,6 +377,39 @@ def plan_import(
         progress,
         cancel,
     )
+
+
+def _refused_for_problems(path: Path, parsed: ParsedExport) -> BadInputError:
+    shown = "\n".join(f"  {p}" for p in parsed.problems[:50])
+    more = len(parsed.problems) - 50
+    return BadInputError(
+        f"{path.name} has {len(parsed.problems)} problem(s) in {parsed.invalid_rows} "
+        "row(s); nothing was imported. Fix the file, or import the valid rows with "
+        "--skip-invalid:\n" + shown + (f"\n  … and {more} more" if more > 0 else "")
+    )
+
+
+def _changed(
+    session: Session, parsed: ParsedExport, names: list[str], state: _Snapshot
+) -> tuple[_Snapshot, list[int]]:
+    """The positions of the rows that differ from their stored records, and the snapshot
+    with the records the plan compares field by field (those rows', the missing members').
+
+    The rows are told apart by fingerprint (`hq_compare`), which the database
+    makes in C; a file whose values hold the fingerprints' separator is compared
+    tuple by tuple with every stored record instead.
+    """
+    prints = file_fingerprints(parsed, names)
+    if prints is None:
+        records = load_records(session)
+        return replace(state, records=records), changed_positions(parsed, names, records)
+    stored = state.fingerprints
+    if len(names) != len(HQ_FIELDS):
+        stored = load_fingerprints(session, names)
+    positions = changed_by_fingerprint(parsed, stored, prints)
+    ids: list[str] = parsed.columns["hq_id"]  # type: ignore[assignment]
+    wanted = {ids[position] for position in positions} | (state.listed - parsed.ids_in_file)
+    return replace(state, records=load_records(session, ids=wanted)), positions
 
 
 def _standing(paid: object, status: object, present: bool, day: dt.date, grace: int) -> Standing:
