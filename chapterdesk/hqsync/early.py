@@ -21,6 +21,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from chapterdesk.hqsync import split
 from chapterdesk.hqsync.reading import SheetRows, open_sheets
 from chapterdesk.hqsync.sniff import FileFacts, sniff_export
 
@@ -44,6 +45,8 @@ class _Started:
     checked: threading.Event = field(default_factory=threading.Event)
     finished: bool = False  #: the thread is done with it (set under `_LOCK`)
     discarded: bool = False  #: no one will take it over (set under `_LOCK`)
+    #: a big workbook checked by a child process and parsed in pieces (`split`) instead
+    pieces: split.SplitRead | None = None
 
 
 _LOCK = threading.Lock()
@@ -69,13 +72,21 @@ def start_reading(path: Path) -> None:
     except OSError:
         return
     started = _Started(key)
-    started.thread = threading.Thread(
-        target=_read_ahead, args=(started, path), name="hq-read-ahead"
-    )
     with _LOCK:
         if key[0] in _STARTED:
             return
         _STARTED[key[0]] = started
+    if split.can_split(path):
+        try:
+            started.pieces = split.SplitRead(path)
+        except OSError:
+            started.pieces = None  # no process to spare: checked and loaded here instead
+        else:
+            started.checked.set()  # the check runs in the child, beside the rest
+            return
+    started.thread = threading.Thread(
+        target=_read_ahead, args=(started, path), name="hq-read-ahead"
+    )
     started.thread.start()
 
 
@@ -125,6 +136,8 @@ def discard_started(path: Path) -> None:
             return
         started.discarded = True
         close = started.finished
+    if started.pieces is not None:
+        started.pieces.close()
     if close and started.sheets is not None:
         started.sheets.close()
 
@@ -145,6 +158,8 @@ def take_started(
         key = None
     with _LOCK:
         started = _STARTED.pop(key[0] if key else str(path.resolve()), None)
+    if started is not None and started.pieces is not None:
+        return _take_pieces(started.pieces, started.key == key, cancelled)
     if started is None or started.thread is None:
         return None
     while started.thread.is_alive():
@@ -158,6 +173,19 @@ def take_started(
     if started.sheets is None:  # CSV: checked only
         return started.facts, open_sheets(path, started.facts)
     return started.facts, _resume(started.first, started.sheets)
+
+
+def _take_pieces(
+    pieces: split.SplitRead, same_file: bool, cancelled: Callable[[], bool]
+) -> tuple[FileFacts, Generator[SheetRows, None, None]] | None:
+    """The facts and sheets of a split read once its first piece is in (None to read again)."""
+    while not pieces.ready.wait(_WAIT_SLICE) and not cancelled():
+        pass
+    facts = pieces.facts
+    if cancelled() or not same_file or facts is None or pieces.status in ("refused", "failed"):
+        pieces.close()  # the caller reads the file itself, and says what is wrong with it
+        return None
+    return facts, pieces.sheets()
 
 
 def _resume(

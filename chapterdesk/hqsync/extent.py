@@ -148,54 +148,71 @@ class SheetExtent:
 def measure_sheet(
     pieces: Iterable[bytes], strings: SharedStrings, prefix: bytes = b""
 ) -> SheetExtent:
-    """Measure one worksheet from its `tag_aligned` pieces.
-
-    A sheet as spreadsheets write it is in order: a piece's furthest cell is
-    among its last. So each piece is first taken at its tail's furthest cell
-    (and the furthest column seen before), and one search (`_beyond`) asks
-    whether any reference in it goes further; only a piece where one does (or
-    whose cells lack references) is measured reference by reference. Either
-    way the result is the exact extent of the cells the references name.
+    """Measure one worksheet from its `tag_aligned` pieces (see `SheetMeasure`).
 
     Args:
         pieces: the part's bytes, tidied and cut between tags.
         strings: the workbook's shared strings, measured first.
         prefix: the namespace prefix the sheet's elements carry (b"x:"), if any.
     """
-    extent = SheetExtent()
-    cell_open, cell_bare = b"<" + prefix + b"c ", b"<" + prefix + b"c>"
-    any_c, cell_ref = b"<" + prefix + b"c", b"<" + prefix + b'c r="'
-    row_open = b"<" + prefix + b"row "
-    long_needles = {i: b">" + str(i).encode() + b"<" for i in strings.long}
-    refless = False
-    row_cells = row_number = 0  # for a sheet with cells without references
+    measure = SheetMeasure(strings, prefix)
     for piece in pieces:
+        measure.feed(piece)
+    return measure.extent
+
+
+class SheetMeasure:
+    """One worksheet measured piece by piece, its extent exact after every piece.
+
+    A sheet as spreadsheets write it is in order: a piece's furthest cell is
+    among its last. So each piece is first taken at its tail's furthest cell
+    (and the furthest column seen before), and one search (`_beyond`) asks
+    whether any reference in it goes further; only a piece where one does (or
+    whose cells lack references) is measured reference by reference. Either
+    way the extent is that of the cells the references name, so far.
+    """
+
+    def __init__(self, strings: SharedStrings, prefix: bytes = b"") -> None:
+        self.extent = SheetExtent()
+        #: a cell without a reference was seen: from there on the sheet is measured row by
+        #: row, and its cells' places depend on the rows before them
+        self.refless = False
+        self._strings = strings
+        self._prefix = prefix
+        self._cell_open, self._cell_bare = b"<" + prefix + b"c ", b"<" + prefix + b"c>"
+        self._any_c, self._cell_ref = b"<" + prefix + b"c", b"<" + prefix + b'c r="'
+        self._row_open = b"<" + prefix + b"row "
+        self._long_needles = {i: b">" + str(i).encode() + b"<" for i in strings.long}
+        self._row_cells = self._row_number = 0  # for a sheet with cells without references
+
+    def feed(self, piece: bytes) -> None:
+        """Measure the next `tag_aligned` piece."""
+        extent = self.extent
         # As spreadsheets write it, every tag starting "<c" is a cell whose reference
         # comes first: then all of them have one, and two counts tell it. Otherwise a
         # cell tag has none when there are more of them than references that are not rows'.
-        tags = piece.count(any_c)
-        all_referenced = tags == piece.count(cell_ref)
+        tags = piece.count(self._any_c)
+        all_referenced = tags == piece.count(self._cell_ref)
         if not all_referenced:
-            tags = piece.count(cell_open) + piece.count(cell_bare)
-            all_referenced = tags <= piece.count(b' r="') - piece.count(row_open)
-        if refless or not _in_order(piece, all_referenced, extent):
+            tags = piece.count(self._cell_open) + piece.count(self._cell_bare)
+            all_referenced = tags <= piece.count(b' r="') - piece.count(self._row_open)
+        if self.refless or not _in_order(piece, all_referenced, extent):
             found = _CELL_REF.findall(piece)
             _reach(extent, found)
             # A cell tag the references did not count is empty (`<c r="B2" s="1"/>`) or has none.
-            if refless or (tags > len(found) and not all_referenced):
-                refless = True
-                row_cells, row_number = _measure_refless(
-                    piece, extent, prefix, row_cells, row_number
+            if self.refless or (tags > len(found) and not all_referenced):
+                self.refless = True
+                self._row_cells, self._row_number = _measure_refless(
+                    piece, extent, self._prefix, self._row_cells, self._row_number
                 )
-        if not strings.longest:  # no shared text: a use costs nothing (calamine refuses it)
-            continue
+        if not self._strings.longest:  # no shared text: a use costs nothing (calamine refuses it)
+            return
         uses = piece.count(b't="s"')
         extent.shared_uses += uses
-        if uses and long_needles:
-            for index, needle in long_needles.items():
+        if uses and self._long_needles:
+            for index, needle in self._long_needles.items():
                 if (count := piece.count(needle)) > 0:
                     extent.long_uses[index] = extent.long_uses.get(index, 0) + count
-    return extent
 
 
 def _reach(extent: SheetExtent, found: list[tuple[bytes, bytes]]) -> None:

@@ -31,7 +31,8 @@ from chapterdesk.hqsync.results import (
     ParsedExport,
     ProgressCallback,
 )
-from chapterdesk.hqsync.sniff import sniff_export
+from chapterdesk.hqsync.sniff import FileFacts, sniff_export
+from chapterdesk.hqsync.split import ReadAgain
 from chapterdesk.hqsync.validate import RowChecker
 
 #: Given a header row's texts, the mapping an officer confirmed for them, if any.
@@ -165,7 +166,25 @@ def read_hq_export(
     else:
         facts, sheets = started
         if stop():
+            sheets.close()
             raise ImportCancelled()
+    try:
+        return _read_sheets(path, facts, sheets, mapping, recognise, report, stop)
+    except ReadAgain:  # a piece of the sheet held another piece's cells: read it whole
+        return _read_sheets(path, facts, open_sheets(path, facts), mapping, recognise,
+                            report, stop)  # fmt: skip
+
+
+def _read_sheets(
+    path: Path,
+    facts: FileFacts,
+    sheets: Generator[SheetRows, None, None],
+    mapping: Mapping | None,
+    recognise: Recognise | None,
+    report: ProgressCallback,
+    stop: CancelCallback,
+) -> ParsedExport:
+    """The first sheet with a header, read and validated (`read_hq_export`)."""
     try:
         report("reading", 0, None)  # calamine loads each sheet whole as the loop reaches it
         for sheet in sheets:

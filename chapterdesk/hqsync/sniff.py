@@ -31,6 +31,7 @@ from chapterdesk.file_kinds import kind_of
 from chapterdesk.hqsync import xmlscan
 from chapterdesk.hqsync.package import WorkbookParts, is_ods, workbook_parts
 from chapterdesk.hqsync.unpack import InflateError
+from chapterdesk.hqsync.xmlscan import SheetTee
 
 MAX_WORKBOOK_BYTES = 512 * 1024**2  #: the file itself, xlsx or xls
 MAX_UNCOMPRESSED_BYTES = 1024**3  #: all parts of an xlsx once unzipped
@@ -80,12 +81,15 @@ def _too_big(path: Path, size: int, cap: int) -> BadInputError:
     )
 
 
-def sniff_export(path: Path, on_chunk: Callable[[int], None] | None = None) -> FileFacts:
+def sniff_export(
+    path: Path, on_chunk: Callable[[int], None] | None = None, tee: SheetTee | None = None
+) -> FileFacts:
     """Decide a file's format by its content and check it is safe to read.
 
     Args:
         path: the file the officer chose.
         on_chunk: called with a byte count as each chunk of a workbook is checked.
+        tee: handed an xlsx's worksheets as they are checked (`xmlscan.SheetTee`).
 
     Raises:
         BadInputError: the file is missing, empty, of another kind, damaged or hostile.
@@ -102,7 +106,7 @@ def sniff_export(path: Path, on_chunk: Callable[[int], None] | None = None) -> F
     if size == 0 or not head.strip():
         raise BadInputError(f"{path.name} is empty. Download the export from HQ again.")
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return _check_xlsx(path, size, on_chunk)
+        return _check_xlsx(path, size, on_chunk, tee)
     if head.startswith(_OLE2):
         _check_xls(path, size)
         return FileFacts("xls")
@@ -142,7 +146,9 @@ def _zip_directory(path: Path, size: int) -> None:
         raise refuse(path, f"it is an archive of {entries} or more parts, far more than a workbook")
 
 
-def _check_xlsx(path: Path, size: int, on_chunk: Callable[[int], None] | None) -> FileFacts:
+def _check_xlsx(
+    path: Path, size: int, on_chunk: Callable[[int], None] | None, tee: SheetTee | None
+) -> FileFacts:
     if size > MAX_WORKBOOK_BYTES:
         raise _too_big(path, size, MAX_WORKBOOK_BYTES)
     _zip_directory(path, size)
@@ -150,7 +156,7 @@ def _check_xlsx(path: Path, size: int, on_chunk: Callable[[int], None] | None) -
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             parts = _check_parts(path, archive, infos)
-            date1904 = xmlscan.check_package(path, archive, infos, on_chunk, parts)
+            date1904 = xmlscan.check_package(path, archive, infos, on_chunk, parts, tee)
             if parts is None:
                 return FileFacts("ods")
             return FileFacts("xlsb" if parts.binary else "xlsx", date1904=date1904)

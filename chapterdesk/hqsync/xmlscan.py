@@ -26,7 +26,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from itertools import chain
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from chapterdesk.errors import BadInputError
 from chapterdesk.hqsync.extent import (
@@ -56,12 +56,26 @@ _DATE1904 = re.compile(
 )
 
 
+class SheetTee(Protocol):
+    """Something that takes a worksheet's bytes as they are checked (`split.PieceWriter`)."""
+
+    def wants(self, archive: zipfile.ZipFile, parts: WorkbookParts, name: str,
+              date1904: bool) -> bool:  # fmt: skip
+        """True to be handed this sheet (every other part of the package is checked by now)."""
+
+    def measure(
+        self, chunks: Iterator[bytes], strings: SharedStrings, prefix: bytes
+    ) -> SheetExtent:
+        """Measure the sheet from its unpacked `chunks` (as `measure_sheet` does), taking them."""
+
+
 def check_package(
     path: Path,
     archive: zipfile.ZipFile,
     infos: list[zipfile.ZipInfo],
     on_chunk: Callable[[int], None] | None = None,
     parts: WorkbookParts | None = None,
+    tee: SheetTee | None = None,
 ) -> bool:
     """Check every part of an xlsx, xlsb or ods; return True if it counts dates from 1904.
 
@@ -72,6 +86,7 @@ def check_package(
 
     Args:
         parts: where the package's relationships put the workbook (None for an .ods).
+        tee: offered each worksheet of an xlsx once every other part is checked.
 
     Raises:
         BadInputError: a part declares a DOCTYPE, or a sheet would cost more than
@@ -80,17 +95,24 @@ def check_package(
             damaged (the caller words it).
     """
     with path.open("rb") as file:  # deflated parts are inflated from here (`unpack`)
-        return _check_parts(path, archive, file, infos, on_chunk, parts)
+        return _check_parts(path, archive, file, infos, on_chunk, parts, tee)
 
 
-def _strings_first(infos: list[zipfile.ZipInfo], shared: str | None) -> list[zipfile.ZipInfo]:
-    """The parts in order, the shared strings first (each sheet's cost needs their lengths)."""
+def _strings_first(
+    infos: list[zipfile.ZipInfo], parts: WorkbookParts | None
+) -> list[zipfile.ZipInfo]:
+    """The parts in order: the shared strings first (each sheet's cost needs their lengths),
+    the worksheets last (so a `SheetTee` may copy the small parts, checked by then)."""
+    shared = None if parts is None else parts.shared_strings
+    sheets = frozenset() if parts is None else parts.sheets
 
-    def is_shared(info: zipfile.ZipInfo) -> bool:
+    def order(info: zipfile.ZipInfo) -> int:
         name = info.filename
-        return name == shared or name.lower().endswith(("sharedstrings.xml", "sharedstrings.bin"))
+        if name == shared or name.lower().endswith(("sharedstrings.xml", "sharedstrings.bin")):
+            return 0
+        return 2 if name in sheets else 1
 
-    return sorted(infos, key=lambda info: not is_shared(info))
+    return sorted(infos, key=order)
 
 
 def _check_parts(
@@ -100,11 +122,12 @@ def _check_parts(
     infos: list[zipfile.ZipInfo],
     on_chunk: Callable[[int], None] | None,
     parts: WorkbookParts | None,
+    tee: SheetTee | None = None,
 ) -> bool:
     date1904 = False
     strings = SharedStrings()
     shared = None if parts is None else parts.shared_strings
-    for info in _strings_first(infos, shared):
+    for info in _strings_first(infos, parts):
         if info.is_dir():
             continue
         name = info.filename
@@ -129,7 +152,10 @@ def _check_parts(
             or _WORKSHEET.search(head) is not None
         ):  # fmt: skip
             prefix = _prefix(_WORKSHEET.search(head))
-            extent = measure_sheet(tag_aligned(stream), strings, prefix)
+            if tee is not None and tee.wants(archive, parts, name, date1904):
+                extent = tee.measure(stream, strings, prefix)
+            else:
+                extent = measure_sheet(tag_aligned(stream), strings, prefix)
             if extent.string_cost(strings) > MAX_STRING_BYTES:  # the quick bound: count exactly
                 extent.string_bytes = measure_shared_uses(
                     tag_aligned(_chunks(archive, file, info)), strings
