@@ -59,13 +59,15 @@ from chapterdesk.hqsync.sniff import FileFacts, sniff_export
 #: a sheet part smaller than this is read whole (a piece's overhead would not pay)
 MIN_SPLIT_BYTES = 16 * 1024**2
 #: about how much of the sheet's XML goes into one piece
-PIECE_BYTES = 12 * 1024**2
+PIECE_BYTES = 8 * 1024**2
 #: the most bytes of small parts (workbook, styles, relationships, shared strings) copied
 #: into every piece; a workbook with more (long shared strings) is read whole
 MAX_TEMPLATE_BYTES = 2 * 1024**2
 #: a file smaller than this is not worth a process of its own
 MIN_FILE_BYTES = 1024**2
 PARSE_THREADS = 2  #: pieces parsed at once (calamine releases the interpreter's lock)
+#: pieces parsed ahead of the rows handed out, at most (each holds its rows as Python lists)
+PARSED_AHEAD = PARSE_THREADS + 1
 
 _SHEET_DATA = re.compile(rb"<((?:[\w.-]+:)?)sheetData>")
 _DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\b[^>]*/>")
@@ -175,16 +177,19 @@ class PieceWriter:
             return False
         if span == (0, 0):
             return True  # no row in it: nothing to write
+        path = self._folder / f"piece-{self._written + 1:04d}.xlsx"
+        try:
+            with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as package:
+                for name, data in self._template:
+                    package.writestr(name, data)
+                with package.open(self._sheet, "w", force_zip64=True) as sheet:
+                    sheet.write(head)
+                    sheet.write(rows)
+                    sheet.write(b"</" + prefix + b"sheetData></" + prefix + b"worksheet>")
+        except OSError:  # no room for it: the importer reads the rest whole (never "damaged")
+            return False
         self._last_row = span[1]
         self._written += 1
-        path = self._folder / f"piece-{self._written:04d}.xlsx"
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as package:
-            for name, data in self._template:
-                package.writestr(name, data)
-            with package.open(self._sheet, "w", force_zip64=True) as sheet:
-                sheet.write(head)
-                sheet.write(rows)
-                sheet.write(b"</" + prefix + b"sheetData></" + prefix + b"worksheet>")
         self._emit(path, span, self._date1904)
         return True
 
@@ -210,6 +215,7 @@ def _child(path: Path, folder: Path, out: int) -> None:
     """The forked child's whole life: check `path`, write the pieces, say how it went."""
     code = 1
     try:
+
         def send(*words: str) -> None:
             line = "\t".join(word.replace("\t", " ").replace("\n", " ") for word in words)
             os.write(out, (line + "\n").encode("utf-8"))
@@ -282,6 +288,7 @@ def can_split(path: Path) -> bool:
 
 
 _DONE = object()
+_SLICE = 0.05  #: seconds between looks at whether a waiting read was closed
 
 
 class SplitRead:
@@ -310,6 +317,7 @@ class SplitRead:
         self.ready = threading.Event()  #: facts known (first piece) or the child done
         self.finished = threading.Event()  #: the child is done and reaped
         self._closed = False
+        self._ahead = threading.Semaphore(PARSED_AHEAD)  #: room for pieces parsed ahead
         self.broken = False  #: a piece could not be parsed
         self._loaded: tuple[SheetRows | None, Generator[SheetRows, None, None]] | None = None
         self.thread = threading.Thread(target=self._listen, name="hq-read-ahead")
@@ -325,6 +333,9 @@ class SplitRead:
                         self.ready.set()
                     self.pieces += 1
                     span = (int(words[1]), int(words[2]))
+                    while not self._ahead.acquire(timeout=_SLICE):  # until one is handed out
+                        if self._closed:
+                            return
                     self._pieces.put(self._pool.submit(_parse_piece, Path(words[0]), span))
                 elif kind == "ok" and len(words) == 3:
                     self.facts = FileFacts(words[0], date1904=words[1] == "1")
@@ -385,6 +396,7 @@ class SplitRead:
         if not isinstance(item, Future):  # the end
             self._pieces.put(item)
             return None
+        self._ahead.release()
         try:
             piece: _Piece = item.result()
             return piece

@@ -9,8 +9,10 @@ that pieces were really read, so none can pass by reading the file whole.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -215,3 +217,40 @@ def test_any_roster_reads_the_same_in_pieces_of_any_size(
     del small_pieces[:]
     assert _facts(_split_read(path)) == _facts(whole)
     assert small_pieces and small_pieces[0].pieces >= 1
+
+
+def test_no_more_pieces_are_parsed_ahead_than_the_rows_need(
+    tmp_path: Path, small_pieces: list[split.SplitRead]
+) -> None:
+    path = write_xlsx(tmp_path / "roster.xlsx", _roster(400))
+    whole = read_hq_export(path)
+    start_reading(path)
+    read = small_pieces[0]
+    waited = 0
+    while read.pieces <= split.PARSED_AHEAD and waited < 2000:  # the child writes dozens
+        read.finished.wait(0.01)
+        waited += 1
+    assert read.pieces == split.PARSED_AHEAD + 1  # one more read, waiting for room
+    assert read._pieces.qsize() == split.PARSED_AHEAD and not read.finished.is_set()
+    assert _facts(read_hq_export(path)) == _facts(whole)  # then every row, in order
+    assert read.pieces > 10 and read.complete
+
+
+def test_a_full_disk_leaves_the_rest_to_the_whole_read_not_a_damaged_file(
+    tmp_path: Path, small_pieces: list[split.SplitRead], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_xlsx(tmp_path / "roster.xlsx", _roster(400))
+    whole = read_hq_export(path)
+    real = zipfile.ZipFile
+    written: list[Path] = []
+
+    def filling(file: Any, mode: str = "r", *args: Any, **options: Any) -> zipfile.ZipFile:
+        if mode == "w":
+            written.append(Path(file))
+            if len(written) > 4:
+                raise OSError(errno.ENOSPC, "No space left on device")
+        return real(file, mode, *args, **options)
+
+    monkeypatch.setattr(split.zipfile, "ZipFile", filling)
+    assert _facts(_split_read(path)) == _facts(whole)
+    assert small_pieces[0].pieces == 4 and not small_pieces[0].complete
