@@ -281,7 +281,7 @@ def run_import(args: argparse.Namespace) -> int:
     """Plan, and unless --dry-run, apply an HQ export."""
     path: Path = args.file
     start_reading(path)  # calamine parses it while the services load and the database is read
-    wait_until_checked(path)  # after the file's check, which needs the interpreter to itself
+    wait_until_checked(path)  # after the file's check, unless a child process checks it
     from chapterdesk.services.hq.apply import apply_import
     from chapterdesk.services.hq.plan import plan_import, remembered_layouts
 

@@ -8,6 +8,10 @@ after them. The file is checked (`sniff_export`) on that thread before
 calamine sees it, exactly as `read_hq_export` would; `read_hq_export` then
 takes over the checked facts and the loaded first sheet.
 
+A big workbook goes further (`split`, when this process may fork): a child
+process checks it and cuts its sheet into pieces, which are parsed two at a
+time while the rows of the first ones are already checked and compared.
+
 Nothing here reports an error: if the early start fails, or the file changed
 since, `read_hq_export` checks and reads it again and refuses it in its own
 words. A CSV file is only checked early: its parsing is Python's own and
