@@ -184,6 +184,9 @@ def test_record_check_and_card_payments_reverse_and_refuse(
     ledger = page.payments.ledger
     before = len(ledger.model.rows)
     seen: dict[str, Any] = {}
+    # beside "Record a payment…" (anyone), the ledger's button says whose ledger it pays into
+    assert page.payments.record_button.text() == "Re&cord a payment…"
+    assert ledger.pay_button.text() == f"Record pa&yment from {owing.name}…"
 
     def pay(dialog: QDialog) -> bool:
         assert isinstance(dialog, PaymentDialog)

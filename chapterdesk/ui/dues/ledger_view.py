@@ -41,6 +41,18 @@ REVERSE_TIP = (
 )
 
 
+PAY_NAME_CHARS = 40  #: of a member's name on the payment button; the rest is elided
+
+
+def _pay_label(name: str | None) -> str:
+    """"Record payment from Ana Adams…" (the member shown), or plain when there is none."""
+    if not name:
+        return "Record pa&yment…"
+    if len(name) > PAY_NAME_CHARS:
+        name = name[: PAY_NAME_CHARS - 1].rstrip() + "…"
+    return f"Record pa&yment from {name.replace('&', '&&')}…"
+
+
 def _style(line: LedgerLine) -> str:
     return "muted" if line.entry.reversed_by is not None else ""
 
@@ -55,6 +67,7 @@ class LedgerView(QWidget):
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._compact = compact
         self.hq_id: str | None = None
         self.balance: dues.MemberBalance | None = None
         self._reader: LatestRead[tuple[str, dues.MemberBalance]] = LatestRead(
@@ -106,6 +119,8 @@ class LedgerView(QWidget):
     def _enable(self) -> None:
         balance = self.balance
         self.pay_button.setEnabled(balance is not None)
+        if not self._compact:  # beside "Record a payment…" for anyone: say whose it is
+            self.pay_button.setText(_pay_label(None if balance is None else balance.name))
         self.waive_button.setEnabled(
             balance is not None and any(c.open > 0 for c in balance.charges)
         )
