@@ -333,10 +333,10 @@ class SplitRead:
                         self.ready.set()
                     self.pieces += 1
                     span = (int(words[1]), int(words[2]))
-                    while not self._ahead.acquire(timeout=_SLICE):  # until one is handed out
-                        if self._closed:
-                            return
-                    self._pieces.put(self._pool.submit(_parse_piece, Path(words[0]), span))
+                    if self._room_for_one():
+                        self._pieces.put(self._pool.submit(_parse_piece, Path(words[0]), span))
+                    elif self._closed:
+                        return
                 elif kind == "ok" and len(words) == 3:
                     self.facts = FileFacts(words[0], date1904=words[1] == "1")
                     self.complete, self.status = words[2] == "1", "ok"
@@ -354,6 +354,17 @@ class SplitRead:
             self._pieces.put(_DONE)
             self.ready.set()
             self.finished.set()
+
+    def _room_for_one(self) -> bool:
+        """Wait until a piece parsed ahead is handed out; False once no more are wanted
+        (closed, or a piece failed and the rest is read whole: only the child's verdict is)."""
+        while not self._ahead.acquire(timeout=_SLICE):
+            if self._closed or self.broken:
+                return False
+        if self.broken:
+            self._ahead.release()
+            return False
+        return True
 
     def _load_whole(self) -> None:
         """A checked file that was not split: load its first sheet here, as `early` does."""

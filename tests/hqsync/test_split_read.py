@@ -254,3 +254,25 @@ def test_a_full_disk_leaves_the_rest_to_the_whole_read_not_a_damaged_file(
     monkeypatch.setattr(split.zipfile, "ZipFile", filling)
     assert _facts(_split_read(path)) == _facts(whole)
     assert small_pieces[0].pieces == 4 and not small_pieces[0].complete
+
+
+@pytest.mark.timeout(60)
+def test_a_piece_calamine_cannot_parse_leaves_the_rest_to_the_whole_read(
+    tmp_path: Path, small_pieces: list[split.SplitRead], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_xlsx(tmp_path / "roster.xlsx", _roster(400))
+    whole = read_hq_export(path)
+    parse = split._parse_piece
+    seen: list[Path] = []
+
+    def failing(piece: Path, span: tuple[int, int]) -> Any:
+        seen.append(piece)
+        if len(seen) == 2:
+            raise ValueError("calamine could not read this piece")
+        return parse(piece, span)
+
+    monkeypatch.setattr(split, "_parse_piece", failing)
+    assert _facts(_split_read(path)) == _facts(whole)  # the first piece's rows, then the rest
+    read = small_pieces[0]
+    assert read.broken and read.status == "ok" and read.pieces > 10
+    assert not read._folder.exists()
