@@ -34,6 +34,7 @@ import re
 import signal
 import stat
 import threading
+import weakref
 import zipfile
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -320,7 +321,8 @@ class SplitRead:
         self._ahead = threading.Semaphore(PARSED_AHEAD)  #: room for pieces parsed ahead
         self.broken = False  #: a piece could not be parsed
         self._loaded: tuple[SheetRows | None, Generator[SheetRows, None, None]] | None = None
-        self.thread = threading.Thread(target=self._listen, name="hq-read-ahead")
+        # a daemon: a read taken but never read (`sheets`) is closed at exit, not waited for
+        self.thread = threading.Thread(target=self._listen, name="hq-read-ahead", daemon=True)
         self.thread.start()
 
     def _listen(self) -> None:
@@ -378,7 +380,16 @@ class SplitRead:
         self._loaded = (first, sheets)
 
     def sheets(self) -> Generator[SheetRows, None, None]:
-        """The workbook's first sheet, its rows from the pieces (then the rest read whole)."""
+        """The workbook's first sheet, its rows from the pieces (then the rest read whole).
+
+        Reading them to the end, or closing them, closes this read; so does dropping
+        them unread (the child stopped, the pieces removed), at the latest at exit.
+        """
+        sheets = self._sheets()
+        weakref.finalize(sheets, self.close)
+        return sheets
+
+    def _sheets(self) -> Generator[SheetRows, None, None]:
         first = self._next_piece()
         try:
             if first is None and self._loaded is not None:  # not split: loaded whole

@@ -12,6 +12,8 @@ import datetime as dt
 import errno
 import os
 import re
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -276,3 +278,30 @@ def test_a_piece_calamine_cannot_parse_leaves_the_rest_to_the_whole_read(
     read = small_pieces[0]
     assert read.broken and read.status == "ok" and read.pieces > 10
     assert not read._folder.exists()
+
+
+def test_a_read_taken_but_never_read_does_not_keep_the_process_from_ending(
+    tmp_path: Path,
+) -> None:
+    path = write_xlsx(tmp_path / "roster.xlsx", _roster(400))
+    script = f"""
+import sys
+from pathlib import Path
+from chapterdesk.hqsync import early, split, xmlscan
+split.MIN_FILE_BYTES = split.MIN_SPLIT_BYTES = 0
+split.PIECE_BYTES, xmlscan.CHUNK_BYTES = 2048, 1024
+path = Path({str(path)!r})
+early.start_reading(path)
+taken = early.take_started(path, lambda: False)
+assert taken is not None and taken[0].file_format == "xlsx"
+read = taken[1].gi_frame.f_locals["self"]  # the SplitRead behind the sheets, never read
+while read.pieces <= split.PARSED_AHEAD:  # until the parse-ahead is full
+    read.finished.wait(0.01)
+print(read._folder)
+sys.exit(0)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert not Path(done.stdout.strip()).exists()  # the child stopped, the pieces removed
