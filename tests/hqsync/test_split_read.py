@@ -238,22 +238,32 @@ def test_no_more_pieces_are_parsed_ahead_than_the_rows_need(
     assert read.pieces > 10 and read.complete
 
 
+def _failing_from(
+    call: int, real: Callable[..., Any], error: Exception, counts: Callable[..., bool]
+) -> Callable[..., Any]:
+    """`real`, raising `error` from the `call`th call that `counts` on."""
+    calls = 0
+
+    def failing(*args: Any, **options: Any) -> Any:
+        nonlocal calls
+        calls += counts(*args, **options)
+        if calls >= call:
+            raise error
+        return real(*args, **options)
+
+    return failing
+
+
 def test_a_full_disk_leaves_the_rest_to_the_whole_read_not_a_damaged_file(
     tmp_path: Path, small_pieces: list[split.SplitRead], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = write_xlsx(tmp_path / "roster.xlsx", _roster(400))
     whole = read_hq_export(path)
-    real = zipfile.ZipFile
-    written: list[Path] = []
-
-    def filling(file: Any, mode: str = "r", *args: Any, **options: Any) -> zipfile.ZipFile:
-        if mode == "w":
-            written.append(Path(file))
-            if len(written) > 4:
-                raise OSError(errno.ENOSPC, "No space left on device")
-        return real(file, mode, *args, **options)
-
-    monkeypatch.setattr(split.zipfile, "ZipFile", filling)
+    full = OSError(errno.ENOSPC, "No space left on device")
+    writing = _failing_from(
+        5, zipfile.ZipFile, full, lambda *a, **k: "w" in (*a[1:2], k.get("mode"))
+    )
+    monkeypatch.setattr(split.zipfile, "ZipFile", writing)
     assert _facts(_split_read(path)) == _facts(whole)
     assert small_pieces[0].pieces == 4 and not small_pieces[0].complete
 
@@ -264,16 +274,9 @@ def test_a_piece_calamine_cannot_parse_leaves_the_rest_to_the_whole_read(
 ) -> None:
     path = write_xlsx(tmp_path / "roster.xlsx", _roster(400))
     whole = read_hq_export(path)
-    parse = split._parse_piece
-    seen: list[Path] = []
-
-    def failing(piece: Path, span: tuple[int, int]) -> Any:
-        seen.append(piece)
-        if len(seen) == 2:
-            raise ValueError("calamine could not read this piece")
-        return parse(piece, span)
-
-    monkeypatch.setattr(split, "_parse_piece", failing)
+    unreadable = ValueError("calamine could not read this piece")
+    parsing = _failing_from(2, split._parse_piece, unreadable, lambda *a, **k: True)
+    monkeypatch.setattr(split, "_parse_piece", parsing)
     assert _facts(_split_read(path)) == _facts(whole)  # the first piece's rows, then the rest
     read = small_pieces[0]
     assert read.broken and read.status == "ok" and read.pieces > 10
