@@ -28,6 +28,7 @@ importer reads the file as before, skipping the rows it already handed out.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import queue
 import re
@@ -69,6 +70,8 @@ MIN_FILE_BYTES = 1024**2
 PARSE_THREADS = 2  #: pieces parsed at once (calamine releases the interpreter's lock)
 #: pieces parsed ahead of the rows handed out, at most (each holds its rows as Python lists)
 PARSED_AHEAD = PARSE_THREADS + 1
+
+log = logging.getLogger(__name__)
 
 _SHEET_DATA = re.compile(rb"<((?:[\w.-]+:)?)sheetData>")
 _DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\b[^>]*/>")
@@ -344,8 +347,8 @@ class SplitRead:
                     self.complete, self.status = words[2] == "1", "ok"
                 elif kind == "refused" and words:
                     self.message, self.status = words[0], "refused"
-        except (OSError, ValueError):
-            pass
+        except (OSError, ValueError) as exc:  # the pipe broke, or a line came garbled
+            log.warning("The split read lost its checker (%s); the file is read whole.", exc)
         finally:
             self._pipe.close()
             with contextlib.suppress(ChildProcessError):
@@ -374,7 +377,8 @@ class SplitRead:
         sheets = open_sheets(self.path, self.facts)
         try:
             first = next(sheets, None)
-        except BaseException:
+        except Exception as exc:  # `sheets()` reads it again and refuses it in its own words
+            log.info("Loading %s ahead failed (%s); it is read again.", self.path.name, exc)
             sheets.close()
             return
         self._loaded = (first, sheets)
@@ -390,8 +394,8 @@ class SplitRead:
         return sheets
 
     def _sheets(self) -> Generator[SheetRows, None, None]:
-        first = self._next_piece()
         try:
+            first = self._next_piece()
             if first is None and self._loaded is not None:  # not split: loaded whole
                 loaded, rest = self._loaded
                 self._loaded = None
@@ -425,7 +429,9 @@ class SplitRead:
         except ReadAgain:
             self.broken = True
             raise
-        except Exception:
+        except Exception as exc:  # the whole read says what is wrong with the file, if anything
+            log.warning("A piece of %s could not be parsed (%s); the rest is read whole.",
+                        self.path.name, exc)  # fmt: skip
             self.broken = True
             return None
 

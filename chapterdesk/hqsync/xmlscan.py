@@ -98,7 +98,7 @@ def check_package(
         return _check_parts(path, archive, file, infos, on_chunk, parts, tee)
 
 
-def _strings_first(
+def _check_order(
     infos: list[zipfile.ZipInfo], parts: WorkbookParts | None
 ) -> list[zipfile.ZipInfo]:
     """The parts in order: the shared strings first (each sheet's cost needs their lengths),
@@ -127,7 +127,7 @@ def _check_parts(
     date1904 = False
     strings = SharedStrings()
     shared = None if parts is None else parts.shared_strings
-    for info in _strings_first(infos, parts):
+    for info in _check_order(infos, parts):
         if info.is_dir():
             continue
         name = info.filename

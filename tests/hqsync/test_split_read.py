@@ -270,7 +270,10 @@ def test_a_full_disk_leaves_the_rest_to_the_whole_read_not_a_damaged_file(
 
 @pytest.mark.timeout(60)
 def test_a_piece_calamine_cannot_parse_leaves_the_rest_to_the_whole_read(
-    tmp_path: Path, small_pieces: list[split.SplitRead], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    small_pieces: list[split.SplitRead],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     path = write_xlsx(tmp_path / "roster.xlsx", _roster(400))
     whole = read_hq_export(path)
@@ -280,6 +283,7 @@ def test_a_piece_calamine_cannot_parse_leaves_the_rest_to_the_whole_read(
     assert _facts(_split_read(path)) == _facts(whole)  # the first piece's rows, then the rest
     read = small_pieces[0]
     assert read.broken and read.status == "ok" and read.pieces > 10
+    assert "could not be parsed (calamine could not read this piece)" in caplog.text  # logged
     assert not read._folder.exists()
 
 
