@@ -85,6 +85,8 @@ def text_column(
             return _each(convert, column)
         if max(map(len, stripped)) > limit or (required and not all(stripped)):
             return None
+        if "\x00" in "".join(stripped):  # refused, cell by cell
+            return None
         if table is not None and len(table) < _SHARE_LIMIT:
             return list(map(table.setdefault, stripped, stripped))
         return stripped  # type: ignore[return-value]

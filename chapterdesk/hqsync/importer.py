@@ -252,7 +252,7 @@ def _validate(
     header_row, mapping, rows = found
     require_columns(mapping, path.name)
     total = None if sheet.last_row is None else max(sheet.last_row - header_row, 0)
-    checker = RowChecker(mapping, date1904)
+    checker = RowChecker(mapping, date1904, lines=True)
     done = 0
     report("validating", 0, total)
     add_rows = checker.add_rows
@@ -281,4 +281,5 @@ def _validate(
         total_rows=checker.total_rows,
         ids_in_file=frozenset(checker.ids_seen),
         unmapped_headers=mapping.unmapped_headers,
+        lines=checker.lines,
     )

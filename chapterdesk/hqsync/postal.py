@@ -45,13 +45,14 @@ def restore_zip(code: str) -> str:
     return f"{five.zfill(5)}-{four.zfill(4)}"
 
 
-def restore_zip_codes(codes: MutableSequence[object], countries: Sequence[object]) -> None:
-    """Put back the leading zeros of every US member's postal code, in place.
+def restore_zip_codes(codes: MutableSequence[object], countries: Sequence[object]) -> list[int]:
+    """Put back the leading zeros of every US member's postal code, in place; return where.
 
     A five-character code (most of them) is never touched, so the loop does
     little per member; whether a country is the US is decided once per spelling.
     """
     us: dict[object, bool] = {}
+    restored: list[int] = []
     for index, (code, country) in enumerate(zip(codes, countries, strict=True)):
         if code.__class__ is not str or len(code) == 5 or not 0 < len(code) < 10:
             continue
@@ -62,3 +63,5 @@ def restore_zip_codes(codes: MutableSequence[object], countries: Sequence[object
             fixed = restore_zip(code)
             if fixed != code:
                 codes[index] = fixed
+                restored.append(index)
+    return restored

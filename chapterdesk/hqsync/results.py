@@ -106,6 +106,9 @@ class ParsedExport:
     #: Every member ID the file names, on valid and invalid rows alike: a member whose
     #: row was skipped as invalid is still in HQ's export, not missing from it.
     ids_in_file: frozenset[str] = frozenset()
+    #: The valid rows written as lines (`hqsync.lines`), parallel to `numbers`, for the plan
+    #: to tell changed rows apart; None when not written. The plan empties the list once used.
+    lines: list[str] | None = None
 
     @property
     def row_count(self) -> int:

@@ -22,9 +22,10 @@ from itertools import compress
 from operator import attrgetter, itemgetter
 
 from chapterdesk.errors import BadInputError
-from chapterdesk.hq_fields import DATE_FIELDS, TEXT_LIMITS
+from chapterdesk.hq_fields import DATE_FIELDS, HQ_FIELDS, TEXT_LIMITS
 from chapterdesk.hqsync import columns as by_column
 from chapterdesk.hqsync.dates import EMPTY_REQUIRED, CellProblem, make_date_reader
+from chapterdesk.hqsync.lines import LineWriter
 from chapterdesk.hqsync.mapping import FIELDS, REQUIRED, Mapping
 from chapterdesk.hqsync.postal import restore_zip_codes
 from chapterdesk.hqsync.results import Problem
@@ -91,6 +92,12 @@ def read_hq_id(value: object) -> str:
         raise CellProblem(exc.message) from None
 
 
+#: A text cell holding a NUL (U+0000) is refused: no HQ field has one, only a damaged
+#: binary workbook (.xls, .xlsb) can carry it, and the stored records' fingerprints
+#: (`hq_compare.load_fingerprints`) end a text at one.
+NUL_TEXT = "the text holds a NUL character (damaged binary data). Ask HQ to export the file again."
+
+
 def _too_long(text: str, limit: int) -> CellProblem:
     return CellProblem(
         f"the text is {len(text)} characters long; at most {limit} fit. Shorten it in the file."
@@ -112,6 +119,8 @@ def make_text_reader(limit: int, table: dict[str, str] | None, required: bool = 
             raise _too_long(text, limit)
         if required and not text:
             raise CellProblem(EMPTY_REQUIRED)
+        if "\x00" in text:
+            raise CellProblem(NUL_TEXT)
         return text
 
     if table is None:
@@ -122,6 +131,8 @@ def make_text_reader(limit: int, table: dict[str, str] | None, required: bool = 
         text = value.strip() if value.__class__ is str else cell_text(value)
         if len(text) > limit:
             raise _too_long(text, limit)
+        if "\x00" in text:
+            raise CellProblem(NUL_TEXT)
         if len(shared) < _SHARE_LIMIT:
             return shared.setdefault(text, text)
         return text
@@ -140,6 +151,8 @@ def make_chapters_reader(limit: int) -> Callable[[object], tuple[str, ...]]:
             return known
         if len(text) > limit:
             raise _too_long(text, limit)
+        if "\x00" in text:
+            raise CellProblem(NUL_TEXT)
         names = tuple(part.strip() for part in text.split(";") if part.strip())
         if len(table) < _SHARE_LIMIT:
             table[text] = names
@@ -181,10 +194,13 @@ class RowChecker:
     """Collects the valid rows and every problem of one export, block by block.
 
     Valid rows are kept as columns: `numbers` holds their row numbers and
-    `columns[field]` their values, in file order.
+    `columns[field]` their values, in file order. With `lines`, each valid row is
+    also written as one line of text (`hqsync.lines`) as its block is checked:
+    `lines` holds them, parallel to `numbers`, or is None when a value holds the
+    lines' separator.
     """
 
-    def __init__(self, mapping: Mapping, date1904: bool) -> None:
+    def __init__(self, mapping: Mapping, date1904: bool, lines: bool = False) -> None:
         names = sorted(mapping.columns, key=FIELDS.index)  # "hq_id" first
         converters = [converters_for(name, date1904) for name in names]
         self._plan = tuple(
@@ -205,12 +221,20 @@ class RowChecker:
         self.problems: list[Problem] = []
         self.invalid_rows = 0
         self.total_rows = 0
+        self._writer = LineWriter([name for name in HQ_FIELDS if name in self.columns])
+        self.lines: list[str] | None = [] if lines else None
 
     def add_rows(self, block: Sequence[tuple[int, Sequence[object]]]) -> None:
         """Check a block of rows (row number, cells): column by column when it is clean."""
         if block and not self._add_clean_block(block):
             for number, cells in block:
                 self.add_row(number, cells)
+        if self.lines is not None and len(self.lines) < len(self.numbers):
+            written = self._writer.lines(self.columns, len(self.lines), len(self.numbers))
+            if written is None:
+                self.lines = None
+            else:
+                self.lines += written
 
     def _add_clean_block(self, block: Sequence[tuple[int, Sequence[object]]]) -> bool:
         """Take a block whose every cell is valid and whose IDs are new; False to go row by row."""
@@ -303,12 +327,28 @@ class RowChecker:
 
     def finish(self) -> None:
         """Drop valid rows that turned out to share an ID, put problems in row order, and
-        put back the leading zeros of US postal codes (`postal`)."""
+        put back the leading zeros of US postal codes (`postal`); the lines follow suit."""
+        if self.lines is not None and len(self.lines) != len(self.numbers):
+            self.lines = None  # rows added one by one (`add_row`) without their lines
         if self._dropped:
             keep = [number not in self._dropped for number in self.numbers]
             self.numbers = list(compress(self.numbers, keep))
             for kept in self._lists:
                 kept[:] = compress(kept, keep)
+            if self.lines is not None:
+                self.lines[:] = compress(self.lines, keep)
         self.problems.sort(key=attrgetter("row"))
         if "postal_code" in self.columns and "country" in self.columns:
-            restore_zip_codes(self.columns["postal_code"], self.columns["country"])
+            restored = restore_zip_codes(self.columns["postal_code"], self.columns["country"])
+            self.lines = self._rewritten(self.lines, restored)
+
+    def _rewritten(self, lines: list[str] | None, positions: list[int]) -> list[str] | None:
+        """`lines` with the rows at `positions` written again (None if one holds the separator)."""
+        if lines is None:
+            return None
+        for position in positions:
+            line = self._writer.lines(self.columns, position, position + 1)
+            if line is None:
+                return None
+            lines[position] = line[0]
+        return lines

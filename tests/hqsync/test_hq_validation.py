@@ -11,6 +11,8 @@ from hqfiles import member, table
 
 from chapterdesk.hqsync import Problem, read_hq_export
 from chapterdesk.hqsync.dates import CellProblem, parse_date_text, serial_to_date
+from chapterdesk.hqsync.mapping import detect_mapping
+from chapterdesk.hqsync.validate import RowChecker
 
 DATE_ADVICE = "write dates as YYYY-MM-DD or MM/DD/YYYY"
 
@@ -153,3 +155,18 @@ def test_a_csv_of_text_dates_reads_each_date_once_and_the_same(
     assert paid[:2] == [dt.date(2027, 2, 2), dt.date(2027, 3, 3)]
     assert joined[:3] == [None, None, dt.date(2015, 3, 1)]
     assert paid[0] is paid[12 * 28]  # equal dates are one object
+
+
+@pytest.mark.parametrize("header", ["Last Name", "Company", "City", "Chapter"])
+def test_a_text_holding_a_nul_is_refused_for_its_row(header: str) -> None:
+    """Only a damaged binary workbook (.xls, .xlsb) carries one; no reader lets it in."""
+    rows = table([member(n) for n in range(1, 601)])
+    rows[300][rows[0].index(header)] = "Lee\x00"  # in a block that is otherwise clean
+    checker = RowChecker(detect_mapping(rows[0]), date1904=False)
+    checker.add_rows([(number, cells) for number, cells in enumerate(rows[1:], start=2)])
+    checker.finish()
+    assert [str(p) for p in checker.problems] == [
+        f"row 301, {header}: the text holds a NUL character (damaged binary data). "
+        "Ask HQ to export the file again."
+    ]
+    assert 301 not in checker.numbers and len(checker.numbers) == 599

@@ -399,7 +399,9 @@ def _changed(
     makes in C; a file whose values hold the fingerprints' separator is compared
     tuple by tuple with every stored record instead.
     """
-    prints = file_fingerprints(parsed, names)
+    prints = parsed.lines  # written as the rows were checked, when they were
+    if prints is None or len(prints) != parsed.row_count:
+        prints = file_fingerprints(parsed, names)
     if prints is None:
         records = load_records(session)
         return replace(state, records=records), changed_positions(parsed, names, records)
@@ -407,6 +409,8 @@ def _changed(
     if len(names) != len(HQ_FIELDS):
         stored = load_fingerprints(session, names)
     positions = changed_by_fingerprint(parsed, stored, prints)
+    if prints is parsed.lines:
+        prints.clear()  # not needed again: the plan keeps the export, not its lines
     ids: list[str] = parsed.columns["hq_id"]  # type: ignore[assignment]
     wanted = {ids[position] for position in positions} | (state.listed - parsed.ids_in_file)
     return replace(state, records=load_records(session, ids=wanted)), positions
