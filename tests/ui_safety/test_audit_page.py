@@ -236,3 +236,22 @@ def test_a_name_matching_several_asks_which_and_filter_waits(
     assert audit_page.member.text() == chosen
     assert {row[2] for row in rows(window)} <= {chosen}
     assert audit_page.message.text() == ""
+
+
+def test_the_change_chosen_is_shown_whole_beside_the_count(
+    qtbot: QtBot, window: MainWindow, demo_db: Database
+) -> None:
+    """A narrow window cuts a long sentence in the table; the one chosen is read whole below."""
+    first = list_members(demo_db)[0]
+    edit_notes(qtbot, window, first.hq_id, "A note long enough " * 12)
+    audit_page = page(window, "audit")
+    settle(qtbot, window)
+    assert audit_page.detail.text() == ""  # nothing chosen yet
+    audit_page.table.setCurrentIndex(audit_page.model.index(0, 0))
+    record = audit_page.model.index(0, 1).data(RecordRole)
+    assert audit_page.detail.text() == record.sentence
+    assert ("A note long enough " * 12).strip() in audit_page.detail.text()
+    assert audit_page.detail.toolTip().startswith("Recorded values: ")
+    audit_page.clear_button.click()  # read again: the choice goes, and so does the sentence
+    settle(qtbot, window)
+    assert audit_page.detail.text() == ""

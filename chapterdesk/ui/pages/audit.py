@@ -31,7 +31,7 @@ from chapterdesk.errors import ChapterDeskError
 from chapterdesk.paths import data_dir
 from chapterdesk.services.safety import audit as audit
 from chapterdesk.ui import ask, settings
-from chapterdesk.ui.audit_model import PAGE_SIZE, AuditModel
+from chapterdesk.ui.audit_model import PAGE_SIZE, AuditModel, RecordRole, recorded_values
 from chapterdesk.ui.member_picker import MemberPicker
 from chapterdesk.ui.pages.base import AppContext, Page, heading, message_label, show_message
 from chapterdesk.ui.widgets import edited_date, no_match_text
@@ -101,6 +101,16 @@ class AuditPage(Page):
         header.resizeSection(0, when_width)
         header.resizeSection(2, self.fontMetrics().horizontalAdvance("HQ 0000000000") + 24)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # The chosen change's sentence in full, beside the count: a narrow window cuts the
+        # table's, and a keyboard cannot hover for the tooltip.
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setAccessibleName("The change chosen, in full")
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
+        self.model.dataChanged.connect(lambda *_: self._show_current())  # its page came in
+        self.model.modelReset.connect(self._show_current)
 
         filters = QHBoxLayout()
         member_label = QLabel("&Member:")
@@ -117,9 +127,10 @@ class AuditPage(Page):
             filters.addWidget(widget, 0, top)
         filters.addStretch(1)
         below = QHBoxLayout()
-        below.addWidget(self.shown)
-        below.addStretch(1)
-        below.addWidget(self.export_button)
+        below.addWidget(self.shown, 0, top)
+        below.addSpacing(12)
+        below.addWidget(self.detail, 1)
+        below.addWidget(self.export_button, 0, top)
         layout = QVBoxLayout(self)
         layout.addWidget(heading(
             "Audit trail",
@@ -135,6 +146,17 @@ class AuditPage(Page):
         self._filtered_member: str | None = None  # the HQ ID the trail shown is filtered by
         self._choosing = False  # Filter pressed on a name: choose once it is looked up
         ctx.on_changes(self, (), lambda _c: self._data_changed())  # every change is audited
+
+    def _show_current(self) -> None:
+        """Show the change chosen in the table in full (nothing when none is, or not yet read)."""
+        index = self.table.currentIndex()
+        record = index.siblingAtColumn(1).data(RecordRole) if index.isValid() else None
+        if record is None:
+            self.detail.clear()
+            self.detail.setToolTip("")
+            return
+        self.detail.setText(record.sentence)
+        self.detail.setToolTip(f"Recorded values: {recorded_values(record)}")
 
     def _data_changed(self) -> None:
         if self.isVisible():  # the trail shown, again (a name being typed waits for its choice)
