@@ -136,3 +136,20 @@ def test_categories_and_positions_are_added_through_their_dialogs(
     qtbot.waitUntil(lambda: settings_page.position_table.rowCount() == 8, timeout=10_000)
     assert settings_page.position_table.item(7, 0).text() == "Programs Chair"
     settle(qtbot, window)
+
+
+def test_a_category_description_is_shown_where_it_fits_and_always_in_the_tooltip(
+    qtbot: QtBot, window: MainWindow, demo_db: Database
+) -> None:
+    settings_page = page(window, "settings")
+    table = settings_page.category_table
+    qtbot.waitUntil(lambda: table.rowCount() > 0, timeout=10_000)
+    described = {c.code: c.description for c in chapter.list_categories(demo_db)}
+    for row in range(table.rowCount()):
+        for column in range(table.columnCount()):
+            assert table.item(row, column).toolTip() == described[table.item(row, 0).text()]
+    window.resize(1920, 1080)
+    qtbot.waitUntil(lambda: not table.isColumnHidden(table.DESCRIPTION), timeout=5_000)
+    window.resize(1024, 640)  # too narrow to read it: hidden, never scrolled to sideways
+    qtbot.waitUntil(lambda: table.isColumnHidden(table.DESCRIPTION), timeout=5_000)
+    assert not table.horizontalScrollBar().isVisible()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -52,6 +53,12 @@ FORM_FIELDS = {
 
 def _table(headers: tuple[str, ...], name: str) -> QTableWidget:
     table = QTableWidget(0, len(headers))
+    _set_up(table, headers, name)
+    return table
+
+
+def _set_up(table: QTableWidget, headers: tuple[str, ...], name: str) -> None:
+    """Headings, a name, whole-row single selection, no editing, columns fit to content."""
     table.setHorizontalHeaderLabels(headers)
     table.setAccessibleName(name)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -60,7 +67,41 @@ def _table(headers: tuple[str, ...], name: str) -> QTableWidget:
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
-    return table
+
+
+class CategoryTable(QTableWidget):
+    """The membership categories; the description shown only where there is room for it.
+
+    As wide as its longest text, the description pushed the table into scrolling
+    sideways at 1024 pixels; it now takes the room the other columns leave, and
+    is hidden when that is too little to read (every cell's tooltip holds it).
+    """
+
+    DESCRIPTION = 5  #: its column
+    MIN_DESCRIPTION = 120  #: pixels below which the description is hidden
+
+    def __init__(self) -> None:
+        headers = ("Code", "Name", "Eligible", "Votes", "Office", "Description")
+        super().__init__(0, len(headers))
+        _set_up(self, headers, "Membership categories")
+        self.horizontalHeader().setSectionResizeMode(
+            self.DESCRIPTION, QHeaderView.ResizeMode.Stretch
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Show or hide the description for the new width."""
+        super().resizeEvent(event)
+        self.fit_description()
+
+    def fit_description(self) -> None:
+        """Hide the description when the other columns leave it too little room."""
+        header = self.horizontalHeader()
+        others = sum(
+            max(header.sectionSizeHint(c), self.sizeHintForColumn(c))
+            for c in range(self.DESCRIPTION)
+        )
+        room = self.viewport().width() - others
+        self.setColumnHidden(self.DESCRIPTION, room < self.MIN_DESCRIPTION)
 
 
 def fit_rows(table: QTableWidget, most: int) -> None:
@@ -243,9 +284,7 @@ class SettingsPage(Page):
         form.addRow(row)
         form.addRow(self.message)
 
-        self.category_table = _table(
-            ("Code", "Name", "Eligible", "Votes", "Office", "Description"), "Membership categories"
-        )
+        self.category_table = CategoryTable()
         self.category_table.doubleClicked.connect(lambda _i: self.edit_category())
         add_category = QPushButton("&Add category…")
         add_category.clicked.connect(lambda: self.edit_category(new=True))
@@ -340,7 +379,10 @@ class SettingsPage(Page):
                 (c.code, c.name, yes[c.eligible], yes[c.may_vote], yes[c.may_hold_office],
                  c.description)
             ):
-                self.category_table.setItem(row, column, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                item.setToolTip(c.description)  # read here when its column is cut or hidden
+                self.category_table.setItem(row, column, item)
+        self.category_table.fit_description()
         fit_rows(self.category_table, 10)
         self.hq_types.show_types(self.categories, unmapped)
         self.position_table.setRowCount(len(self.positions))
