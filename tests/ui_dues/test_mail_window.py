@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,10 @@ def test_send_dialog_previews_then_sends_and_outbox_retries(
         qtbot.waitUntil(lambda: dialog.send_button.isEnabled(), timeout=15_000)
         seen["rows"] = dialog.table.rowCount()
         seen["addresses"] = {dialog.table.item(r, 2).text() for r in range(dialog.table.rowCount())}
+        first = dialog.table.item(0, 3)  # the amount, in a column of its own, the subject's end
+        assert re.fullmatch(r"\$\d[\d,]*\.\d\d", first.text())
+        assert dialog.table.item(0, 4).text().endswith(first.text())
+        assert first.textAlignment() & Qt.AlignmentFlag.AlignRight
         assert smtp_server.received == []  # the preview sends nothing
         shot(dialog, "mail-dialog-preview")
         smtp_server.stop()  # the server goes away before Send: the messages wait

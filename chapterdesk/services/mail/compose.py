@@ -65,6 +65,7 @@ class MailPlan:
     """A run's messages: to send, without an address (to print), and already in the outbox."""
 
     kind: str
+    currency: str = "USD"  #: the chapter's, which the amounts are in
     messages: list[PlannedMessage] = field(default_factory=list)
     without_email: list[PlannedMessage] = field(default_factory=list)
     already: list[PlannedMessage] = field(default_factory=list)
@@ -158,7 +159,7 @@ def plan_statements(db: Database, year: int) -> MailPlan:
             year=year,
         )
         planned.append(_with_subject(item, template, shared))
-    return _sorted_into(MailPlan("statement"), planned, db)
+    return _sorted_into(MailPlan("statement", shared.currency), planned, db)
 
 
 def plan_reminders(
@@ -214,7 +215,7 @@ def plan_reminders(
             days_overdue=days,
         )
         planned.append(_with_subject(item, template, shared))
-    return _sorted_into(MailPlan("reminder"), planned, db)
+    return _sorted_into(MailPlan("reminder", shared.currency), planned, db)
 
 
 def plan_receipts(db: Database, *, since: dt.date | None = None) -> MailPlan:
@@ -246,7 +247,7 @@ def plan_receipts(db: Database, *, since: dt.date | None = None) -> MailPlan:
             amount_paid=payment.amount,
         )
         planned.append(_with_subject(item, template, shared))
-    return _sorted_into(MailPlan("receipt"), planned, db)
+    return _sorted_into(MailPlan("receipt", shared.currency), planned, db)
 
 
 def _with_subject(item: PlannedMessage, template: Template, shared: _Shared) -> PlannedMessage:

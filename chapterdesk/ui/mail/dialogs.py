@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chapterdesk.money import format_money
 from chapterdesk.services.mail import compose
 from chapterdesk.services.mail.outbox import outbox, retry_uncertain, send_outbox
 from chapterdesk.ui import ask
@@ -47,12 +49,16 @@ def _table(headers: tuple[str, ...], name: str) -> QTableWidget:
     return table
 
 
-def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+def _fill(table: QTableWidget, rows: list[list[str]], right: tuple[int, ...] = ()) -> None:
+    """Put `rows` in `table`; the columns `right` (amounts) aligned right."""
     table.setRowCount(len(rows))
+    trailing = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
             item = QTableWidgetItem(text)
             item.setToolTip(text)  # a long subject or server reason is read whole here
+            if c in right:
+                item.setTextAlignment(trailing)
             table.setItem(r, c, item)
 
 
@@ -98,7 +104,9 @@ class MailDialog(QDialog):
         self.print_button = QPushButton("PDFs of members &without e-mail…")
         self.print_button.setEnabled(False)
         self.print_button.clicked.connect(self.print_missing)
-        self.table = _table(("HQ ID", "Name", "E-mail", "Subject"), "Messages to send")
+        # The amount has a column of its own: every subject starts alike and a narrow
+        # window cuts it before the amount it ends with.
+        self.table = _table(("HQ ID", "Name", "E-mail", "Amount", "Subject"), "Messages to send")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.message = message_label()
@@ -149,7 +157,13 @@ class MailDialog(QDialog):
 
     def _show(self, plan: compose.MailPlan) -> None:
         self.plan = plan
-        _fill(self.table, [[p.hq_id, p.name, p.email, p.subject] for p in plan.messages])
+        money = plan.currency
+        _fill(self.table, [
+            [p.hq_id, p.name, p.email,
+             format_money(p.amount_paid if p.kind == "receipt" and p.amount_paid else p.amount_due,
+                          money), p.subject]
+            for p in plan.messages
+        ], right=(3,))  # fmt: skip
         parts = [f"{len(plan.messages)} message(s) to send."]
         if plan.without_email:
             parts.append(f"{len(plan.without_email)} member(s) have no e-mail address: "
