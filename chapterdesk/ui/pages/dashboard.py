@@ -141,7 +141,7 @@ def _chart_view(chart: QChart) -> QChartView:
     view = QChartView(chart)
     view.setStyleSheet("QChartView { background: transparent; border: none; }")
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setMinimumHeight(view.fontMetrics().height() * 13)
+    view.setMinimumHeight(view.fontMetrics().height() * 9)  # the second row fits 1024×640
     return view
 
 
