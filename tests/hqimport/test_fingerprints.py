@@ -14,6 +14,7 @@ import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, insert
@@ -21,6 +22,7 @@ from sqlalchemy import delete, insert
 from chapterdesk.data.engine import Database
 from chapterdesk.data.models import HqMember
 from chapterdesk.hq_fields import DATE_FIELDS, HQ_FIELDS
+from chapterdesk.services.hq import compare
 from chapterdesk.services.hq.compare import (
     SEPARATOR,
     changed_by_fingerprint,
@@ -86,6 +88,8 @@ def cases(draw: st.DrawFn) -> tuple[list[dict[str, Any]], dict[str, list[Any]], 
         columns[name][at] = draw(st.sampled_from(["a\x1fb", "Ann\x1f", "\x1f", "Ann\x00"]))
     if stored and not draw(st.integers(0, 5)):  # a stored text holding it
         stored[0]["company"] = "x\x1f"
+    if stored and not draw(st.integers(0, 5)):  # or SQLite's record or ID separator (a CSV's)
+        stored[-1]["title"] = draw(st.sampled_from(["a\x1db", "\x1e", "Lee\x1d\x1e1"]))
     return stored, columns, names
 
 
@@ -115,6 +119,34 @@ def test_fingerprints_find_the_rows_the_tuples_differ_on(
             return
         assert prints is not None
         assert changed_by_fingerprint(parsed, load_fingerprints(session, names), prints) == by_tuple
+
+
+def test_fingerprints_are_read_in_stretches_whatever_the_gaps(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite joins a stretch of records into one text; a stretch holding its separators is
+    read row by row; rows deleted leave gaps in the rowids the stretches follow."""
+    monkeypatch.setattr(compare, "_FETCH_ROWS", 7)
+    rows = [
+        {"hq_id": str(n), "last_name": f"Lee{n}", "title": "a\x1db" if n % 11 == 0 else "",
+         "paid_through": dt.date(2026, 1, n % 28 + 1) if n % 3 else None,
+         "in_latest_export": n % 2 == 0}
+        for n in range(1, 61)
+    ]  # fmt: skip
+    with db.engine.begin() as connection:
+        connection.execute(insert(HqMember), rows)
+        connection.execute(delete(HqMember).where(HqMember.hq_id.in_(["3", "4", "5", "20"])))
+    expected = {}
+    for row in rows:
+        if row["hq_id"] in ("3", "4", "5", "20"):
+            continue
+        values = [row.get(name, "") for name in HQ_FIELDS]
+        values = ["" if v is None else v.isoformat() if isinstance(v, dt.date) else v
+                  for v in values]  # fmt: skip
+        expected[row["hq_id"]] = SEPARATOR.join([*values, "1" if row["in_latest_export"] else "0"])
+    with db.reading() as session:
+        assert load_fingerprints(session, HQ_FIELDS) == expected
+        assert load_fingerprints(session, HQ_FIELDS, stop=lambda: True) == {}
 
 
 def test_only_the_asked_records_are_read(db: Database) -> None:

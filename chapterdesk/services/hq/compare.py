@@ -16,8 +16,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from itertools import compress, repeat
-from operator import itemgetter, ne
-from typing import TYPE_CHECKING
+from operator import itemgetter, methodcaller, ne
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -128,27 +128,74 @@ def load_fingerprints(
     for name in names:
         if name not in HQ_FIELDS:
             raise ValueError(f"{name} is not an HQ field")
-    if session.get_bind().dialect.name == "postgresql":
-        fields = [
-            f"coalesce(to_char({name}, 'YYYY-MM-DD'), '')" if name in DATE_FIELDS
-            else f"coalesce({name}, '')"
-            for name in names
-        ]  # fmt: skip
-        fields.append("CASE WHEN in_latest_export THEN '1' ELSE '0' END")
-        line = " || chr(31) || ".join(fields)
-    else:  # one printf per record, not two calls per field (half the time); NULL prints ""
-        pattern = SEPARATOR.join(["%s"] * len(names) + ["%d"])
-        line = f"printf('{pattern}', {''.join(n + ', ' for n in names)}in_latest_export != 0)"
-    found: dict[str, str] = {}
     cursor = session.connection().connection.cursor()  # the driver's own: no row wrapping
-    try:  # the database joins the fields, without holding the interpreter's lock
-        cursor.execute(f"SELECT hq_id, {line} FROM hq_member")
-        while rows := cursor.fetchmany(_FETCH_ROWS):
-            if stop is not None and stop():
-                break
-            found.update(rows)
+    try:
+        if session.get_bind().dialect.name == "postgresql":
+            return _postgres_fingerprints(cursor, names, stop)
+        return _sqlite_fingerprints(cursor, names, stop)
     finally:
         cursor.close()
+
+
+def _postgres_fingerprints(
+    cursor: Any, names: list[str], stop: Callable[[], bool] | None
+) -> dict[str, str]:
+    fields = [
+        f"coalesce(to_char({name}, 'YYYY-MM-DD'), '')" if name in DATE_FIELDS
+        else f"coalesce({name}, '')"
+        for name in names
+    ]  # fmt: skip
+    fields.append("CASE WHEN in_latest_export THEN '1' ELSE '0' END")
+    found: dict[str, str] = {}
+    cursor.execute(f"SELECT hq_id, {' || chr(31) || '.join(fields)} FROM hq_member")
+    while rows := cursor.fetchmany(_FETCH_ROWS):
+        if stop is not None and stop():
+            break
+        found.update(rows)
+    return found
+
+
+_ID_END = "\x1e"  #: between a member ID and its fingerprint in `_sqlite_fingerprints`' text
+_RECORD_END = "\x1d"  #: between two records there
+
+
+def _sqlite_fingerprints(
+    cursor: Any, names: list[str], stop: Callable[[], bool] | None
+) -> dict[str, str]:
+    """SQLite's fingerprints, `_FETCH_ROWS` records joined into one text per statement.
+
+    One printf per record (not two calls per field: half the time; NULL prints
+    ""). Row by row, the reading thread would take the interpreter's lock back
+    after every record, 100,000 times while the rows are checked on the other;
+    so SQLite joins a stretch of records (in rowid order) into one text, made
+    without the lock, and Python splits it in C. A stretch whose texts hold the
+    record separator (a CSV can carry one) splits into too many parts: it is
+    read row by row instead.
+    """
+    pattern = SEPARATOR.join(["%s"] * len(names) + ["%d"])
+    line = f"printf('{pattern}', {''.join(n + ', ' for n in names)}in_latest_export != 0)"
+    stretch = (
+        "rowid > :last AND rowid <= coalesce((SELECT rowid FROM hq_member WHERE rowid > :last "
+        f"ORDER BY rowid LIMIT 1 OFFSET {_FETCH_ROWS - 1}), (SELECT max(rowid) FROM hq_member))"
+    )
+    joined = (
+        f"SELECT group_concat(hq_id || '{_ID_END}' || {line}, '{_RECORD_END}'), count(*), "
+        f"max(rowid) FROM hq_member WHERE {stretch}"
+    )
+    found: dict[str, str] = {}
+    last = -(2**63)
+    while not (stop is not None and stop()):
+        cursor.execute(joined, {"last": last})
+        text, count, end = cursor.fetchone()
+        if not count:
+            break
+        parts = text.split(_RECORD_END)
+        if len(parts) == count:
+            found.update(map(methodcaller("split", _ID_END, 1), parts))
+        else:
+            cursor.execute(f"SELECT hq_id, {line} FROM hq_member WHERE {stretch}", {"last": last})
+            found.update(cursor.fetchall())
+        last = end
     return found
 
 
