@@ -200,3 +200,57 @@ def test_only_db_and_demo_open_the_window_without_the_full_parser() -> None:
 def test_help_still_lists_the_commands(cli) -> None:  # type: ignore[no-untyped-def]
     done = cli("--help")
     assert done.returncode == 0 and "members" in done.stdout and "--demo" in done.stdout
+
+
+def test_a_command_leaves_without_the_teardown_once_all_else_is_done(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    """Every exit step runs and every line is written; only the modules' freeing is skipped."""
+    import os
+    import subprocess
+    import sys
+
+    steps = tmp_path / "steps.txt"
+    script = (
+        "import atexit, sys\n"
+        "import chapterdesk.__main__ as entry\n"
+        f"steps = open({str(steps)!r}, 'w')\n"
+        "atexit.register(lambda: (steps.write('exit step ran\\n'), steps.flush()))\n"
+        "class Freed:\n"
+        "    def __del__(self):\n"
+        "        steps.write('torn down\\n'); steps.flush()\n"
+        "kept = Freed()\n"
+        "sys.argv = ['chapterdesk', *sys.argv[1:]]\n"
+        "entry.main()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    listing = tmp_path / "members.txt"
+    with listing.open("w") as out:
+        done = subprocess.run(
+            [sys.executable, "-c", script, "members", "list", "--db", str(demo_path)],
+            stdout=out, stderr=subprocess.PIPE, text=True, env=env, timeout=120,
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert steps.read_text() == "exit step ran\n"  # not torn down: left at once after it
+    db = open_database(demo_path)
+    try:
+        members = list_members(db)
+    finally:
+        db.dispose()
+    lines = listing.read_text().splitlines()
+    assert lines[-1] == f"{len(members)} members."  # every line reached the file
+    assert {line.split()[0] for line in lines[2:-1]} == {m.hq_id for m in members}
+    created = tmp_path / "new.sqlite3"  # a command that writes: all of it in the file itself
+    made = subprocess.run(
+        [sys.executable, "-c", script, "init", "--db", str(created), "--chapter", "Lakes"],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    for database in (demo_path, created):  # no write left waiting in a write-ahead log
+        log = Path(f"{database}-wal")
+        assert not log.exists() or log.stat().st_size == 0
+    refused = subprocess.run(
+        [sys.executable, "-c", script, "members", "show", "nobody", "--db", str(demo_path)],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert refused.returncode == 2 and refused.stderr.strip()
