@@ -254,3 +254,14 @@ def test_a_command_leaves_without_the_teardown_once_all_else_is_done(
         capture_output=True, text=True, env=env, timeout=120,
     )  # fmt: skip
     assert refused.returncode == 2 and refused.stderr.strip()
+    wrapped = (  # an exit step registered before the entry point (coverage, a profiler) runs
+        "import atexit, sys\n"
+        f"atexit.register(lambda: open({str(steps)!r}, 'a').write('wrapper ran\\n'))\n"
+        + script.replace("import atexit, sys\n", "")
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", wrapped, "members", "list", "--db", str(demo_path)],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "wrapper ran" in steps.read_text()
