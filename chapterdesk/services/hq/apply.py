@@ -29,7 +29,7 @@ from sqlalchemy import Insert, Update, bindparam, delete, insert, select, text, 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from chapterdesk.bulk import collector_paused
+from chapterdesk.collector import collector_paused
 from chapterdesk.data.audit_trail import OFFICER_NOT_NAMED
 from chapterdesk.data.engine import Database
 from chapterdesk.data.hq_models import HqConflict, HqLocalEdit, HqMemberChange

@@ -25,7 +25,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from chapterdesk.bulk import collector_paused
+from chapterdesk.collector import collector_paused
 from chapterdesk.data.engine import Database
 from chapterdesk.data.hq_models import HqConflict, HqLocalEdit, HqMapping
 from chapterdesk.data.models import ChapterMembership, ImportBatch
