@@ -26,6 +26,7 @@ from chapterdesk.cli.import_summary import (
     print_section,
     read_and_show,
 )
+from chapterdesk.collector import collector_paused
 from chapterdesk.errors import BadInputError
 from chapterdesk.hqsync import DISPLAY_NAMES, ImportCancelled, Mapping, Recognise, read_header
 from chapterdesk.hqsync.early import discard_started, start_reading, wait_until_checked
@@ -277,8 +278,14 @@ def print_summary(plan: ImportPlan, counts: dict[str, int], batch_id: int | None
         print(f"\nImported as batch {batch_id}. Undo with `chapterdesk imports undo {batch_id}`.")
 
 
+@collector_paused()
 def run_import(args: argparse.Namespace) -> int:
-    """Plan, and unless --dry-run, apply an HQ export."""
+    """Plan, and unless --dry-run, apply an HQ export.
+
+    The cycle collector stays paused throughout: let run between the plan and the
+    apply, or while the summary is printed, it walked every object the plan made
+    (0.05-0.06 s at 100,000 rows, twice) and found nothing to free.
+    """
     path: Path = args.file
     start_reading(path)  # calamine parses it while the services load and the database is read
     wait_until_checked(path)  # after the file's check, unless a child process checks it
