@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import sys
 from pathlib import Path
 
 import pytest
 from hqfiles import member, table, write_csv
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from chapterdesk.errors import BadInputError
-from chapterdesk.hqsync import read_hq_export
+from chapterdesk.hqsync import read_hq_export, reading
 from chapterdesk.hqsync.reading import detect_encoding
 
 
@@ -46,3 +51,51 @@ def test_a_character_split_between_two_reads_is_not_an_error(tmp_path: Path) -> 
     assert path.stat().st_size > 1024 * 1024
     assert detect_encoding(path) == "utf-8"
     assert _names(path) == ["Zoë"] * 8000
+
+
+_CELL_TEXT = st.text(alphabet="'=+-@\t\r\na é;\"O", max_size=6)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    records=st.lists(st.lists(_CELL_TEXT, min_size=1, max_size=4), min_size=1, max_size=6),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]),
+    chunk=st.integers(min_value=1, max_value=9),
+)
+def test_records_read_the_same_whether_or_not_guards_are_looked_for(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    records: list[list[str]],
+    encoding: str,
+    chunk: int,
+) -> None:
+    """The search that lets a file without "'=" and the like skip `_unguard` never skips
+    a guarded cell, wherever the file's reads cut it."""
+    path = tmp_path / "guards.csv"
+    text = io.StringIO(newline="")
+    csv.writer(text, delimiter=";").writerows(records)
+    path.write_bytes(text.getvalue().encode(encoding))
+    monkeypatch.setattr(reading, "_DECODE_BYTES", chunk)
+    shortcut = reading._may_hold_guards(path, encoding)
+    read = list(reading._csv_records(path, encoding, ";", unguard=shortcut))
+    assert read == list(reading._csv_records(path, encoding, ";", unguard=True))
+    guarded = any(cell[:1] == "'" and cell[1:2] in set("=+-@\t\r") for r in records for cell in r)
+    assert shortcut or not guarded, "a file with a guarded cell is always looked at"
+
+
+def test_turns_are_quicker_only_while_a_csv_is_read(tmp_path: Path) -> None:
+    """The database thread's turns at the interpreter's lock come quicker while a CSV file's
+    records are read beside it, and Python's own turns come back however the reading ends."""
+    path = write_csv(tmp_path / "roster.csv", table([member(n) for n in range(1, 4)]))
+    before = sys.getswitchinterval()
+    rows = reading.read_csv(path).rows
+    next(rows)
+    assert sys.getswitchinterval() <= 0.001 < before
+    assert len(list(rows)) == 3  # the header was the first record
+    assert sys.getswitchinterval() == before
+    stopped = reading.read_csv(path).rows
+    next(stopped)
+    stopped.close()  # an import cancelled, or refused, part of the way through
+    assert sys.getswitchinterval() == before
