@@ -54,14 +54,14 @@ def test_compliance_report_opens_with_the_officers_no_longer_eligible(
     chapter: Database, tmp_path: Path
 ) -> None:
     before = tmp_path / "before.pdf"
-    write_compliance_report(chapter, before)
+    write_compliance_report(chapter, before, as_of=TODAY, printed_on=TODAY)  # the data's day
     text = _flat(before)
     assert f"None: every officer in office on {TODAY.day} " in text
     assert "may hold office" in text
 
     lapse_president(chapter, tmp_path)
     after = tmp_path / "after.pdf"
-    write_compliance_report(chapter, after)
+    write_compliance_report(chapter, after, as_of=TODAY, printed_on=TODAY)
     text = _flat(after)
     first = text.index("Officers no longer eligible")
     assert first < text.index("Chapter members not in good standing"), "the first section"
