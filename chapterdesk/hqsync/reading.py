@@ -22,6 +22,7 @@ import csv
 import io
 import re
 import sys
+import threading
 from collections import Counter
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
@@ -318,25 +319,41 @@ def _may_hold_guards(path: Path, encoding: str) -> bool:
 _TURN_SECONDS = 0.001
 
 
+class _Turns:
+    """How many CSV readers want quicker turns now, and the interval to go back to."""
+
+    lock = threading.Lock()
+    readers = 0
+    usual = 0.005
+
+
 @contextmanager
 def _quicker_turns() -> Iterator[None]:
     """Hand the interpreter's lock between threads more often for the block, then as before.
 
     Reading and checking a CSV file's records is Python's own work from end to
-    end, while the import's database thread reads the stored records beside it:
-    that thread lets go of the lock for each step SQLite takes and waits up to a
-    turn to get it back. With 5 ms turns the first 20,000 stored records took
-    0.6-0.9 s to read beside the check (0.07 s with 1 ms turns) and the check then
-    waited for them: a 100,000-row CSV import takes 0.1 s longer. A workbook is
-    not read here: calamine's parse lets go of the lock by itself (and shorter
-    turns measured 0.07 s slower there).
+    end, while the import's database thread reads the stored records beside it
+    and must take the lock back after each call into SQLite. With 5 ms turns the
+    first 20,000 stored records took 0.6-0.9 s to read beside the check (0.07 s
+    with 1 ms turns) and the check then waited for them: a 100,000-row CSV import
+    took 0.1 s longer. A workbook is not read here: calamine's parse lets go of
+    the lock by itself (and shorter turns measured 0.07 s slower there).
+
+    Readers may overlap and end in any order (one left unfinished ends when it is
+    collected): the first to start sets the interval, the last to end restores it.
     """
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(min(before, _TURN_SECONDS))
+    with _Turns.lock:
+        if _Turns.readers == 0:
+            _Turns.usual = sys.getswitchinterval()
+            sys.setswitchinterval(min(_Turns.usual, _TURN_SECONDS))
+        _Turns.readers += 1
     try:
         yield
     finally:
-        sys.setswitchinterval(before)
+        with _Turns.lock:
+            _Turns.readers -= 1
+            if _Turns.readers == 0:
+                sys.setswitchinterval(_Turns.usual)
 
 
 def _csv_records(

@@ -99,3 +99,10 @@ def test_turns_are_quicker_only_while_a_csv_is_read(tmp_path: Path) -> None:
     next(stopped)
     stopped.close()  # an import cancelled, or refused, part of the way through
     assert sys.getswitchinterval() == before
+    first, second = reading.read_csv(path).rows, reading.read_csv(path).rows
+    next(first)
+    next(second)
+    first.close()  # readers that overlap, ending in the other order
+    assert sys.getswitchinterval() <= 0.001, "the second is still reading"
+    second.close()
+    assert sys.getswitchinterval() == before
