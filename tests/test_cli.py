@@ -265,3 +265,28 @@ def test_a_command_leaves_without_the_teardown_once_all_else_is_done(
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "wrapper ran" in steps.read_text()
+
+
+def test_a_command_on_sqlite_never_loads_sqlalchemys_postgresql_dialect(demo_path: Path) -> None:
+    """40 ms of every command that loads the models (any change, an import, the officers):
+    nothing on the way to a SQLite database needs it."""
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('loaded' if 'sqlalchemy.dialects.postgresql' in "
+        "sys.modules else 'not loaded', file=sys.stderr))\n"
+        "sys.argv = ['chapterdesk', 'officers', 'list', '--db', sys.argv[1]]\n"
+        "import chapterdesk.data.models\n"  # the listings read without the models; this does not
+        "from chapterdesk.__main__ import main\n"
+        "main()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(demo_path)],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "not loaded"
