@@ -279,7 +279,7 @@ def test_a_command_on_sqlite_never_loads_sqlalchemys_postgresql_dialect(demo_pat
         "atexit.register(lambda: print('loaded' if 'sqlalchemy.dialects.postgresql' in "
         "sys.modules else 'not loaded', file=sys.stderr))\n"
         "sys.argv = ['chapterdesk', 'officers', 'list', '--db', sys.argv[1]]\n"
-        "import chapterdesk.data.models\n"  # the listings read without the models; this does not
+        "import chapterdesk.data.models\n"  # loaded whatever the command reads with
         "from chapterdesk.__main__ import main\n"
         "main()\n"
     )
